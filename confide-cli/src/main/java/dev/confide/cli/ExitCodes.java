@@ -1,0 +1,32 @@
+package dev.confide.cli;
+
+import dev.confide.volume.Failure;
+
+/** The documented exit codes (README, "Exit codes"): sysexits where one fits, plus integrity. */
+public final class ExitCodes {
+  public static final int OK = 0;
+  public static final int USAGE = 64;
+  public static final int DATA = 65;
+  public static final int NO_INPUT = 66;
+  public static final int SOFTWARE = 70;
+  public static final int CANT_CREATE = 73;
+  public static final int IO = 74;
+  public static final int TEMP_FAIL = 75;
+  public static final int DENIED = 77;
+  /** Tampering, substitution, truncation, deletion or rollback was detected. */
+  public static final int INTEGRITY = 80;
+
+  private ExitCodes() {}
+
+  public static int of(Failure failure) {
+    return switch (failure) {
+      case BAD_DATA -> DATA;
+      case MISSING_INPUT -> NO_INPUT;
+      case CANNOT_CREATE -> CANT_CREATE;
+      case IO -> IO;
+      case DENIED -> DENIED;
+      case BUSY -> TEMP_FAIL;
+      case INTEGRITY -> INTEGRITY;
+    };
+  }
+}

@@ -1,0 +1,57 @@
+package dev.confide.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Prints a command's report either as aligned human lines or as one JSON object. */
+final class Output {
+  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  private final PrintWriter out;
+  private final boolean json;
+
+  Output(PrintWriter out, boolean json) {
+    this.out = out;
+    this.json = json;
+  }
+
+  boolean json() {
+    return json;
+  }
+
+  /** A report: a headline for people, fields for both. */
+  void report(String headline, Map<String, ?> fields) {
+    if (json) {
+      try {
+        out.println(JSON.writeValueAsString(fields));
+      } catch (JsonProcessingException e) {
+        throw new IllegalStateException("cannot render JSON", e);
+      }
+    } else {
+      out.println(headline);
+      int width = fields.keySet().stream().mapToInt(String::length).max().orElse(0);
+      fields.forEach((k, v) -> out.printf("  %-" + width + "s  %s%n", k, v));
+    }
+    out.flush();
+  }
+
+  static Map<String, Object> fields(Object... keyValues) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    for (int i = 0; i < keyValues.length; i += 2) {
+      m.put((String) keyValues[i], keyValues[i + 1]);
+    }
+    return m;
+  }
+
+  static String json(Object value) {
+    try {
+      return new ObjectMapper().writeValueAsString(value);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot render JSON", e);
+    }
+  }
+}

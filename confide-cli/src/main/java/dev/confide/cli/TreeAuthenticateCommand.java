@@ -1,0 +1,56 @@
+package dev.confide.cli;
+
+import dev.confide.volume.KeyFile;
+import dev.confide.volume.SymmetricKey;
+import dev.confide.volume.Tag;
+import dev.confide.volume.TreeAuthenticator;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code confide tree authenticate DIR --key-out KEYFILE [--manifest FILE]}. */
+@Command(name = "authenticate", mixinStandardHelpOptions = true,
+    description = "Write a MACed manifest of DIR (a hash per 64 KiB chunk of every file) and print its tag.")
+final class TreeAuthenticateCommand implements Callable<Integer> {
+  @Parameters(index = "0", paramLabel = "DIR") Path dir;
+
+  @Option(names = "--key-out", required = true, paramLabel = "KEYFILE",
+      description = "Where to write the new tree key (mode 0600; never overwritten).")
+  Path keyOut;
+
+  @Option(names = "--manifest", paramLabel = "FILE",
+      description = "Where to write the manifest (default: DIR/" + TreeAuthenticator.DEFAULT_MANIFEST + ").")
+  Path manifest;
+
+  @Mixin CommonOptions common;
+  @Spec CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    Path manifestFile = manifest != null ? manifest : dir.resolve(TreeAuthenticator.DEFAULT_MANIFEST);
+    SymmetricKey key = SymmetricKey.generate();
+    KeyFile.write(keyOut, key);
+    boolean done = false;
+    try {
+      Tag tag = TreeAuthenticator.authenticate(dir, key, manifestFile);
+      done = true;
+      new Output(spec.commandLine().getOut(), common.json).report("authenticated " + dir,
+          Output.fields("tag", tag.hex(), "manifest", manifestFile.toString(), "key_file", keyOut.toString()));
+      return ExitCodes.OK;
+    } finally {
+      if (!done) {
+        try {
+          Files.deleteIfExists(keyOut);
+        } catch (java.io.IOException ignored) {
+          // the authentication's own error is the one to report
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,57 @@
+package dev.confide.cli;
+
+import dev.confide.volume.KeyFile;
+import dev.confide.volume.SealResult;
+import dev.confide.volume.SymmetricKey;
+import dev.confide.volume.VolumeSealer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code confide volume seal SRC VOL --key-out KEYFILE}. */
+@Command(name = "seal", mixinStandardHelpOptions = true,
+    description = "Seal the directory tree SRC into a new volume VOL under a new random key.")
+final class VolumeSealCommand implements Callable<Integer> {
+  @Parameters(index = "0", paramLabel = "SRC", description = "Directory tree to seal.")
+  Path source;
+
+  @Parameters(index = "1", paramLabel = "VOL", description = "New (or empty) directory for the volume.")
+  Path volume;
+
+  @Option(names = "--key-out", required = true, paramLabel = "KEYFILE",
+      description = "Where to write the new key (created with mode 0600; never overwritten).")
+  Path keyOut;
+
+  @Mixin CommonOptions common;
+  @Spec CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    SymmetricKey key = SymmetricKey.generate();
+    KeyFile.write(keyOut, key);
+    boolean done = false;
+    try {
+      SealResult r = new VolumeSealer().seal(source, volume, key, ProgressBars.forTerminal(spec, common));
+      done = true;
+      new Output(spec.commandLine().getOut(), common.json).report(
+          "sealed " + source + " into " + volume,
+          Output.fields("volume", r.volumeId().hex(), "generation", r.generation(), "tag", r.tag().hex(),
+              "files", r.files(), "bytes", r.bytes(), "key_file", keyOut.toString()));
+      return ExitCodes.OK;
+    } finally {
+      if (!done) {
+        try {
+          Files.deleteIfExists(keyOut);
+        } catch (java.io.IOException ignored) {
+          // the seal's own error is the one to report
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,9 @@
+/**
+ * The {@code confide} command: one picocli class per verb, translating arguments into calls on
+ * the library modules and their results into human lines or {@code --json}.
+ *
+ * <p>This module must never: hold cryptographic or format logic of its own (that belongs in the
+ * libraries); print a stack trace unless {@code --debug} is given; print, log or pass on the
+ * command line any key material; exit with a code not listed in the README.
+ */
+package dev.confide.cli;

@@ -1,0 +1,173 @@
+package dev.confide.volume;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributeView;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.util.List;
+
+/**
+ * Writes a manifest's tree into a private staging folder beside the destination, and moves it
+ * into place only when every object has authenticated; on any failure the staging folder is
+ * removed and the destination is untouched.
+ */
+final class Extractor {
+  private final VolumeLayout layout;
+  private final ObjectCodec codec;
+
+  Extractor(VolumeLayout layout, ObjectCodec codec) {
+    this.layout = layout;
+    this.codec = codec;
+  }
+
+  void extract(Manifest manifest, Path dest, Progress progress) {
+    Path target = dest.toAbsolutePath().normalize();
+    boolean destExists = checkDestination(target);
+    Path staging;
+    try {
+      staging = Files.createTempDirectory(target.getParent(), ".confide-open-");
+    } catch (IOException e) {
+      throw Io.failure("cannot create a staging folder beside " + target, e);
+    }
+    boolean done = false;
+    progress.start("open", manifest.totalBytes());
+    try {
+      write(manifest, staging, progress);
+      applyDirectoryMetadata(manifest.entries(), staging);
+      moveIntoPlace(staging, target, destExists);
+      done = true;
+    } catch (IOException e) {
+      throw Io.failure("cannot write " + target, e);
+    } finally {
+      progress.finish();
+      if (!done) {
+        deleteTree(staging);
+      }
+    }
+  }
+
+  private static boolean checkDestination(Path target) {
+    Path parent = target.getParent();
+    if (parent == null || !Files.isDirectory(parent)) {
+      throw new VolumeException(Failure.MISSING_INPUT,
+          "the folder that should hold " + target + " does not exist", "create " + parent + " first");
+    }
+    if (!Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+      return false;
+    }
+    if (!Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
+      throw new VolumeException(Failure.CANNOT_CREATE, "destination " + target + " exists and is not a directory",
+          "name a new or empty directory");
+    }
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(target)) {
+      if (ds.iterator().hasNext()) {
+        throw new VolumeException(Failure.CANNOT_CREATE, "destination " + target + " is not empty",
+            "name a new or empty directory; Confide never overwrites files");
+      }
+    } catch (IOException e) {
+      throw Io.failure("cannot read destination " + target, e);
+    }
+    return true;
+  }
+
+  private void write(Manifest manifest, Path staging, Progress progress) throws IOException {
+    for (Entry e : manifest.entries()) {
+      Path p = e.path().isEmpty() ? staging : staging.resolve(e.path());
+      switch (e) {
+        case Entry.Directory d -> {
+          if (!d.path().isEmpty()) {
+            Files.createDirectory(p);
+          }
+        }
+        case Entry.File f -> {
+          try (FileChannel out = FileChannel.open(p, StandardOpenOption.CREATE_NEW,
+              StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
+            codec.open(layout.object(f.object().id()), f, out);
+          }
+          Files.setAttribute(p, "unix:mode", f.mode(), LinkOption.NOFOLLOW_LINKS);
+          setMtime(p, f.mtime());
+          progress.advance(f.size());
+        }
+        case Entry.Symlink s -> {
+          Files.createSymbolicLink(p, Path.of(s.target()));
+          setMtime(p, s.mtime());
+        }
+      }
+    }
+  }
+
+  /** Directories last and deepest first, so adding children does not disturb a parent's mtime. */
+  private static void applyDirectoryMetadata(List<Entry> entries, Path staging) throws IOException {
+    for (Entry e : entries.reversed()) {
+      if (e instanceof Entry.Directory d) {
+        Path p = d.path().isEmpty() ? staging : staging.resolve(d.path());
+        Files.setAttribute(p, "unix:mode", d.mode(), LinkOption.NOFOLLOW_LINKS);
+        setMtime(p, d.mtime());
+      }
+    }
+  }
+
+  private static void setMtime(Path p, java.time.Instant mtime) throws IOException {
+    Files.getFileAttributeView(p, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+        .setTimes(FileTime.from(mtime), null, null);
+  }
+
+  private static void moveIntoPlace(Path staging, Path target, boolean destExists) throws IOException {
+    if (!destExists) {
+      Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
+      return;
+    }
+    var mode = Files.getAttribute(staging, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+    var mtime = Files.getLastModifiedTime(staging, LinkOption.NOFOLLOW_LINKS);
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(staging)) {
+      for (Path child : ds) {
+        Files.move(child, target.resolve(child.getFileName().toString()), StandardCopyOption.ATOMIC_MOVE);
+      }
+    }
+    Files.setAttribute(target, "unix:mode", (Integer) mode & 07777, LinkOption.NOFOLLOW_LINKS);
+    Files.setLastModifiedTime(target, mtime);
+    Files.delete(staging);
+  }
+
+  static void deleteTree(Path root) {
+    if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    try {
+      Files.walkFileTree(root, new SimpleFileVisitor<>() {
+        @Override
+        public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
+          dir.toFile().setWritable(true, true);
+          dir.toFile().setExecutable(true, true);
+          return FileVisitResult.CONTINUE;
+        }
+
+        @Override
+        public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+          Files.deleteIfExists(file);
+          return FileVisitResult.CONTINUE;
+        }
+
+        @Override
+        public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
+          Files.deleteIfExists(dir);
+          return FileVisitResult.CONTINUE;
+        }
+      });
+    } catch (NoSuchFileException ignored) {
+      // already gone
+    } catch (IOException ignored) {
+      // best effort: the original failure is what the user needs to see
+    }
+  }
+}

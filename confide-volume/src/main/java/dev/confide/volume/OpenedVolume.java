@@ -1,0 +1,74 @@
+package dev.confide.volume;
+
+import java.io.IOException;
+import java.nio.file.Path;
+
+/** A volume whose manifest has been authenticated at a tag; its objects are checked on use. */
+public final class OpenedVolume {
+  private final VolumeLayout layout;
+  private final VolumeHeader header;
+  private final Manifest manifest;
+  private final Tag tag;
+  private final boolean pinned;
+  private final ObjectCodec codec;
+
+  OpenedVolume(VolumeLayout layout, VolumeHeader header, Manifest manifest, Tag tag, boolean pinned,
+      ObjectCodec codec) {
+    this.layout = layout;
+    this.header = header;
+    this.manifest = manifest;
+    this.tag = tag;
+    this.pinned = pinned;
+    this.codec = codec;
+  }
+
+  public VolumeId id() {
+    return header.id();
+  }
+
+  public Manifest manifest() {
+    return manifest;
+  }
+
+  public Tag tag() {
+    return tag;
+  }
+
+  /** Whether the caller named the tag (rollback-protected) rather than taking the newest. */
+  public boolean pinned() {
+    return pinned;
+  }
+
+  /** Authenticates every byte of every object; writes nothing. */
+  public void verify(Progress progress) {
+    progress.start("verify", manifest.totalBytes());
+    try {
+      for (Entry e : manifest.entries()) {
+        if (e instanceof Entry.File f) {
+          codec.open(layout.object(f.object().id()), f, null);
+          progress.advance(f.size());
+        }
+      }
+    } catch (IOException e) {
+      throw Io.failure("cannot read volume " + layout.dir(), e);
+    } finally {
+      progress.finish();
+    }
+  }
+
+  /**
+   * Decrypts the whole tree into {@code dest} (absent or empty). Nothing appears in {@code dest}
+   * unless every object authenticated.
+   */
+  public void extractTo(Path dest, Progress progress) {
+    new Extractor(layout, codec).extract(manifest, dest, progress);
+  }
+
+  ObjectCodec codec() {
+    return codec;
+  }
+
+  VolumeLayout layout() {
+    return layout;
+  }
+}

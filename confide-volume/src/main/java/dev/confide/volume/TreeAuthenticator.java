@@ -1,0 +1,78 @@
+package dev.confide.volume;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Authenticates a plaintext tree (an application's {@code /usr}, say): writes a MACed manifest
+ * holding a hash per chunk of every file, and returns its tag.
+ */
+public final class TreeAuthenticator {
+  /** Default name of the manifest inside the tree; it is left out of the tree itself. */
+  public static final String DEFAULT_MANIFEST = ".confide-tree";
+  public static final int DEFAULT_CHUNK_SIZE = 64 * 1024;
+
+  private TreeAuthenticator() {}
+
+  public static Tag authenticate(Path dir, SymmetricKey key, Path manifestFile) {
+    if (Files.exists(manifestFile, LinkOption.NOFOLLOW_LINKS)) {
+      throw new VolumeException(Failure.CANNOT_CREATE, "tree manifest " + manifestFile + " already exists",
+          "delete it first, or pass another --manifest");
+    }
+    List<SourceEntry> entries = new SourceScanner(excluded(dir, manifestFile)).scan(dir);
+    List<TreeManifest.Item> items = new ArrayList<>();
+    try {
+      for (SourceEntry e : entries) {
+        items.add(switch (e.kind()) {
+          case DIRECTORY -> new TreeManifest.Dir(e.path(), e.mode());
+          case SYMLINK -> new TreeManifest.Link(e.path(), e.mode(), e.linkTarget());
+          case FILE -> new TreeManifest.FileItem(e.path(), e.mode(), e.size(),
+              chunkHashes(e.file(), e.size(), DEFAULT_CHUNK_SIZE));
+        });
+      }
+      byte[] file = new TreeManifest(DEFAULT_CHUNK_SIZE, items).toFile(key);
+      AtomicFiles.write(manifestFile, file);
+      return Tag.of(file);
+    } catch (IOException e) {
+      throw Io.failure("cannot authenticate " + dir, e);
+    }
+  }
+
+  /** The manifest's own name, when it lies directly inside the tree. */
+  static List<String> excluded(Path dir, Path manifestFile) {
+    Path parent = manifestFile.toAbsolutePath().normalize().getParent();
+    return parent != null && parent.equals(dir.toAbsolutePath().normalize())
+        ? List.of(manifestFile.getFileName().toString(), manifestFile.getFileName() + AtomicFiles.TEMP_SUFFIX)
+        : List.of();
+  }
+
+  static List<byte[]> chunkHashes(Path file, long size, int chunkSize) throws IOException {
+    List<byte[]> hashes = new ArrayList<>();
+    ByteBuffer buf = ByteBuffer.allocate(chunkSize);
+    try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+      long left = size;
+      do {
+        buf.clear().limit((int) Math.min(chunkSize, left));
+        while (buf.hasRemaining() && in.read(buf) >= 0) {
+          // fill the chunk
+        }
+        if (buf.hasRemaining()) {
+          throw new VolumeException(Failure.IO, file + " shrank while being read", "retry when nothing writes to it");
+        }
+        MessageDigest sha = ObjectCodec.sha256();
+        sha.update(buf.array(), 0, buf.position());
+        hashes.add(sha.digest());
+        left -= buf.position();
+      } while (left > 0);
+    }
+    return hashes;
+  }
+}

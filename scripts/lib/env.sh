@@ -1,0 +1,45 @@
+# Shared by ./confide, ./mvnw and ./scripts/test: finds a JDK 25 and Maven.
+# Sourced, never run; every function prints one clear line and returns non-zero on failure.
+
+CONFIDE_TEMURIN_25=/usr/lib/jvm/temurin-25-jdk-amd64
+
+# java_major JAVA_BIN -> prints the feature version (e.g. 25)
+confide_java_major() {
+  "$1" -XshowSettings:properties -version 2>&1 \
+    | sed -n 's/^ *java.specification.version = \([0-9]*\).*/\1/p' | head -n 1
+}
+
+# Sets JAVA_HOME to a JDK 25 or newer: $JAVA_HOME if it qualifies, else the Temurin path.
+confide_find_jdk() {
+  local candidate
+  for candidate in "${JAVA_HOME:-}" "$CONFIDE_TEMURIN_25"; do
+    [ -n "$candidate" ] && [ -x "$candidate/bin/javac" ] || continue
+    local major
+    major=$(confide_java_major "$candidate/bin/java")
+    if [ -n "$major" ] && [ "$major" -ge 25 ]; then
+      export JAVA_HOME="$candidate"
+      return 0
+    fi
+  done
+  echo "confide: no JDK 25 found (JAVA_HOME='${JAVA_HOME:-}', $CONFIDE_TEMURIN_25 absent); install a JDK 25 (e.g. Temurin 25) and set JAVA_HOME to it" >&2
+  return 1
+}
+
+# Prints the mvn to use; installs Debian's maven package when running as root and none is there.
+confide_find_maven() {
+  if command -v mvn >/dev/null 2>&1; then
+    command -v mvn
+    return 0
+  fi
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "confide: installing Maven from Debian's packages" >&2
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq maven) >&2 || {
+      echo "confide: could not install Maven; install it with 'apt-get install maven'" >&2
+      return 1
+    }
+    command -v mvn
+    return 0
+  fi
+  echo "confide: Maven is not installed; install it with 'sudo apt-get install maven'" >&2
+  return 1
+}
