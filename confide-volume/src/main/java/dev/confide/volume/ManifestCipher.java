@@ -27,9 +27,13 @@ final class ManifestCipher {
   }
 
   byte[] seal(Manifest manifest) {
-    byte[] prefix = prefix(manifest.generation());
+    return seal(manifest.generation(), ManifestCodec.encode(manifest));
+  }
+
+  byte[] seal(long generation, byte[] plaintext) {
+    byte[] prefix = prefix(generation);
     try {
-      byte[] ct = aead.encrypt(ManifestCodec.encode(manifest), associatedData(manifest.generation()));
+      byte[] ct = aead.encrypt(plaintext, associatedData(generation));
       return ByteBuffer.allocate(prefix.length + ct.length).put(prefix).put(ct).array();
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("manifest encryption failed", e);

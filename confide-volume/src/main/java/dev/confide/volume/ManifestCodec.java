@@ -30,15 +30,20 @@ final class ManifestCodec {
   private ManifestCodec() {}
 
   static byte[] encode(Manifest m) {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + 128 * m.entries().size());
+    return encode(m.generation(), m.volumeId(), m.segmentSize(), m.entries());
+  }
+
+  /** Encodes without validating the entries; {@link Manifest} validates on decode. */
+  static byte[] encode(long generation, VolumeId volumeId, int segmentSize, List<Entry> entries) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + 128 * entries.size());
     try (DataOutputStream out = new DataOutputStream(bytes)) {
       out.write(MAGIC);
       out.writeByte(VERSION);
-      out.writeLong(m.generation());
-      out.write(m.volumeId().bytes());
-      out.writeInt(m.segmentSize());
-      out.writeInt(m.entries().size());
-      for (Entry e : m.entries()) {
+      out.writeLong(generation);
+      out.write(volumeId.bytes());
+      out.writeInt(segmentSize);
+      out.writeInt(entries.size());
+      for (Entry e : entries) {
         switch (e) {
           case Entry.Directory d -> out.writeByte(KIND_DIRECTORY);
           case Entry.File f -> out.writeByte(KIND_FILE);

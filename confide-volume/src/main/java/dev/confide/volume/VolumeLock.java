@@ -20,7 +20,12 @@ final class VolumeLock implements AutoCloseable {
     try {
       ch = FileChannel.open(layout.dir().resolve(VolumeLayout.LOCK), StandardOpenOption.CREATE,
           StandardOpenOption.WRITE);
-      FileLock lock = ch.tryLock();
+      FileLock lock;
+      try {
+        lock = ch.tryLock();
+      } catch (java.nio.channels.OverlappingFileLockException e) {
+        lock = null; // held by this very process
+      }
       if (lock == null) {
         ch.close();
         throw new VolumeException(Failure.BUSY, "volume " + layout.dir() + " is being updated by another process",

@@ -1,0 +1,336 @@
+package dev.confide.volume;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The host operator's attacks on a volume, each checked for its exact refusal, and for leaving
+ * nothing in the destination.
+ */
+class VolumeAttackTest {
+  @TempDir Path tmp;
+  Path src;
+  Path vol;
+  Path dest;
+  SymmetricKey key;
+  SealResult sealed;
+
+  @BeforeEach
+  void seal() throws IOException {
+    src = Trees.sample(tmp.resolve("src"));
+    Trees.file(src, "a.txt", "aaaaa".getBytes());
+    Trees.file(src, "b.txt", "bbbbb".getBytes());
+    vol = tmp.resolve("vol");
+    dest = tmp.resolve("dest");
+    key = SymmetricKey.generate();
+    sealed = new VolumeSealer().seal(src, vol, key, Progress.NONE);
+  }
+
+  private Path objectOf(String path, Tag tag) {
+    Entry.File f = (Entry.File) VolumeReader.load(vol, key, tag).manifest().byPath().get(path);
+    return vol.resolve(f.object().id().relativePath());
+  }
+
+  /** Both verify and open refuse with exactly this failure and message; nothing reaches DEST. */
+  private void assertRefused(Tag tag, Failure failure, String message) throws IOException {
+    assertThatThrownBy(() -> VolumeReader.load(vol, key, tag).verify(Progress.NONE))
+        .isInstanceOfSatisfying(VolumeException.class, e -> {
+          assertThat(e.failure()).isEqualTo(failure);
+          assertThat(e.getMessage()).isEqualTo(message);
+        });
+    assertThatThrownBy(() -> VolumeReader.load(vol, key, tag).extractTo(dest, Progress.NONE))
+        .isInstanceOfSatisfying(VolumeException.class, e -> assertThat(e.getMessage()).isEqualTo(message));
+    assertThat(dest).doesNotExist();
+    assertThat(Trees.stagingLeftovers(tmp)).isEmpty();
+  }
+
+  @Test
+  void flippedByteIsRefusedNamingFileAndSegment() throws IOException {
+    Path object = objectOf("data/big.bin", sealed.tag());
+    // header 40 bytes, segment 0 is 65496 bytes, segment 1 is 65536: byte 100 of segment 2.
+    Trees.flipByte(object, 40 + 65496 + 65536 + 100);
+    assertRefused(sealed.tag(), Failure.INTEGRITY,
+        "object for /data/big.bin: authentication failed at segment 2 — the file was modified or replaced");
+  }
+
+  @Test
+  void objectReplacedByAnOlderVersionOfTheSameFileIsRefused() throws IOException {
+    byte[] oldObject = Files.readAllBytes(objectOf("a.txt", sealed.tag()));
+    Files.writeString(src.resolve("a.txt"), "AAAAA");
+    Tag newTag = update();
+    Files.write(objectOf("a.txt", newTag), oldObject);
+    assertRefused(newTag, Failure.INTEGRITY,
+        "object for /a.txt: header differs from the manifest — the object was replaced (an older version or another file)");
+  }
+
+  @Test
+  void swappedObjectsAreRefused() throws IOException {
+    Path a = objectOf("a.txt", sealed.tag());
+    Path b = objectOf("b.txt", sealed.tag());
+    byte[] aBytes = Files.readAllBytes(a);
+    Files.write(a, Files.readAllBytes(b));
+    Files.write(b, aBytes);
+    assertRefused(sealed.tag(), Failure.INTEGRITY,
+        "object for /a.txt: header differs from the manifest — the object was replaced (an older version or another file)");
+  }
+
+  @Test
+  void objectMovedFromAnotherVolumeIsRefused() throws IOException {
+    Path other = tmp.resolve("other");
+    new VolumeSealer().seal(src, other, key, Progress.NONE);
+    Path foreign = Trees.objects(other).stream()
+        .filter(p -> p.toFile().length() == objectOf("a.txt", sealed.tag()).toFile().length()).findFirst().orElseThrow();
+    Files.copy(foreign, objectOf("a.txt", sealed.tag()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    assertRefused(sealed.tag(), Failure.INTEGRITY,
+        "object for /a.txt: header differs from the manifest — the object was replaced (an older version or another file)");
+  }
+
+  @Test
+  void truncatedObjectIsRefused() throws IOException {
+    Path object = objectOf("data/big.bin", sealed.tag());
+    long size = Files.size(object);
+    try (FileChannel ch = FileChannel.open(object, StandardOpenOption.WRITE)) {
+      ch.truncate(size - 1);
+    }
+    assertRefused(sealed.tag(), Failure.INTEGRITY, "object for /data/big.bin is truncated: " + (size - 1)
+        + " bytes where the manifest records " + size);
+  }
+
+  @Test
+  void truncationAtASegmentBoundaryIsRefused() throws IOException {
+    Path object = objectOf("data/big.bin", sealed.tag());
+    long size = Files.size(object);
+    try (FileChannel ch = FileChannel.open(object, StandardOpenOption.WRITE)) {
+      ch.truncate(40 + 65496);
+    }
+    assertRefused(sealed.tag(), Failure.INTEGRITY, "object for /data/big.bin is truncated: " + (40 + 65496)
+        + " bytes where the manifest records " + size);
+  }
+
+  @Test
+  void extendedObjectIsRefused() throws IOException {
+    Path object = objectOf("README", sealed.tag());
+    long size = Files.size(object);
+    Files.write(object, new byte[] {0}, StandardOpenOption.APPEND);
+    assertRefused(sealed.tag(), Failure.INTEGRITY, "object for /README is extended: " + (size + 1)
+        + " bytes where the manifest records " + size);
+  }
+
+  @Test
+  void deletedObjectIsRefused() throws IOException {
+    Path object = objectOf("data/big.bin", sealed.tag());
+    Files.delete(object);
+    assertRefused(sealed.tag(), Failure.INTEGRITY, "object for /data/big.bin is missing ("
+        + vol.relativize(object) + ")");
+  }
+
+  @Test
+  void deletedManifestIsRefused() throws IOException {
+    Files.delete(vol.resolve("manifest.1"));
+    assertRefused(sealed.tag(), Failure.INTEGRITY, "volume " + vol + " has no manifest");
+  }
+
+  @Test
+  void corruptedManifestIsRefusedWithAndWithoutTag() throws IOException {
+    Trees.flipByte(vol.resolve("manifest.1"), 60);
+    Tag corrupted = Tag.of(Files.readAllBytes(vol.resolve("manifest.1")));
+    assertRefused(sealed.tag(), Failure.INTEGRITY, "no manifest of volume " + vol + " has tag " + sealed.tag()
+        + " (generation 1 has tag " + corrupted.hex().substring(0, 12) + "…): the volume was rolled back or its "
+        + "manifest replaced, or the tag is wrong");
+    assertThatThrownBy(() -> VolumeReader.load(vol, key, null))
+        .isInstanceOfSatisfying(VolumeException.class, e -> {
+          assertThat(e.failure()).isEqualTo(Failure.INTEGRITY);
+          assertThat(e.getMessage()).isEqualTo("manifest.1: authentication failed");
+        });
+  }
+
+  @Test
+  void rollbackToAnOlderStateIsRefusedWhenTheNewTagIsExpected() throws IOException {
+    Path snapshot = tmp.resolve("snapshot");
+    Trees.copyTree(vol, snapshot);
+    Files.writeString(src.resolve("data/num"), "2");
+    Tag newTag = update();
+    Extractor.deleteTree(vol);
+    Trees.copyTree(snapshot, vol);
+    assertRefused(newTag, Failure.INTEGRITY, "no manifest of volume " + vol + " has tag " + newTag
+        + " (generation 1 has tag " + sealed.tag().hex().substring(0, 12) + "…): the volume was rolled back or its "
+        + "manifest replaced, or the tag is wrong");
+  }
+
+  @Test
+  void olderManifestRenamedAsTheNewerGenerationIsRefused() throws IOException {
+    Path snapshot = tmp.resolve("snapshot");
+    Trees.copyTree(vol, snapshot);
+    Files.writeString(src.resolve("a.txt"), "AAAAA");
+    Tag newTag = update();
+    // Put the old state back, its manifest renamed to claim generation 2.
+    Extractor.deleteTree(vol);
+    Trees.copyTree(snapshot, vol);
+    Files.move(vol.resolve("manifest.1"), vol.resolve("manifest.2"));
+    // Presented with its own old tag, the rename is caught by the generation binding...
+    assertRefused(sealed.tag(), Failure.INTEGRITY, "manifest.2 claims generation 1 (renamed manifest)");
+    // ...and where the new tag is expected, by the tag.
+    assertThatThrownBy(() -> VolumeReader.load(vol, key, newTag))
+        .isInstanceOfSatisfying(VolumeException.class,
+            e -> assertThat(e.getMessage()).startsWith("no manifest of volume " + vol + " has tag " + newTag));
+  }
+
+  @Test
+  void wrongKeyIsRefused() throws IOException {
+    SymmetricKey other = SymmetricKey.generate();
+    assertThatThrownBy(() -> VolumeReader.load(vol, other, sealed.tag()))
+        .isInstanceOfSatisfying(VolumeException.class, e -> {
+          assertThat(e.failure()).isEqualTo(Failure.DENIED);
+          assertThat(e.getMessage()).isEqualTo("the key does not open volume " + sealed.volumeId()
+              + " (wrong key, or its VOLUME file was altered)");
+        });
+  }
+
+  @Test
+  void wrongTagIsRefused() throws IOException {
+    Tag wrong = Tag.of("something else".getBytes());
+    assertRefused(wrong, Failure.INTEGRITY, "no manifest of volume " + vol + " has tag " + wrong
+        + " (generation 1 has tag " + sealed.tag().hex().substring(0, 12) + "…): the volume was rolled back or its "
+        + "manifest replaced, or the tag is wrong");
+  }
+
+  /** Writes a manifest, encrypted with the real key, whose entries are whatever the test says. */
+  private Tag craft(List<Entry> entries) throws IOException {
+    VolumeKeys keys = VolumeKeys.derive(key, sealed.volumeId());
+    byte[] plaintext = ManifestCodec.encode(2, sealed.volumeId(), VolumeSealer.DEFAULT_SEGMENT_SIZE, entries);
+    byte[] file = new ManifestCipher(keys, sealed.volumeId()).seal(2, plaintext);
+    Files.write(vol.resolve("manifest.2"), file);
+    return Tag.of(file);
+  }
+
+  private List<Entry> rootAnd(Entry... more) {
+    Entry.File real = (Entry.File) VolumeReader.load(vol, key, sealed.tag()).manifest().byPath().get("a.txt");
+    List<Entry> entries = new ArrayList<>();
+    entries.add(new Entry.Directory("", 0755, Instant.EPOCH));
+    for (Entry e : more) {
+      entries.add(e instanceof Entry.File f ? new Entry.File(f.path(), 0644, Instant.EPOCH, real.size(), real.object()) : e);
+    }
+    return entries;
+  }
+
+  private Entry.File fileAt(String path) {
+    return new Entry.File(path, 0644, Instant.EPOCH, 0, null);
+  }
+
+  @Test
+  void manifestEntriesThatEscapeTheDestinationAreRefused() throws IOException {
+    Files.createDirectories(dest.getParent());
+    for (String evil : List.of("../evil", "a/../../evil", "/tmp/evil", "./evil", "a//b")) {
+      Tag tag = craft(rootAnd(new Entry.Directory("a", 0755, Instant.EPOCH), fileAt(evil)));
+      String component = evil.startsWith("/") ? null : evil.contains("..") ? ".." : evil.contains("./") ? "." : "";
+      String reason = component == null ? "it is absolute"
+          : "it has a '" + component + "' component that could leave the destination";
+      assertRefused(tag, Failure.INTEGRITY, "the manifest is invalid: entry '" + evil + "' is refused: " + reason);
+    }
+    assertThat(tmp.resolve("evil")).doesNotExist();
+    assertThat(Path.of("/tmp/evil")).doesNotExist();
+  }
+
+  @Test
+  void writingThroughAStoredSymlinkIsRefused() throws IOException {
+    Path outside = Files.createDirectories(tmp.resolve("outside"));
+    Tag tag = craft(rootAnd(new Entry.Symlink("link", 0777, Instant.EPOCH, outside.toString()), fileAt("link/evil")));
+    assertRefused(tag, Failure.INTEGRITY, "the manifest is invalid: entry 'link/evil' has no directory entry for its "
+        + "parent (it would be written through a link or into a missing folder)");
+    assertThat(outside).isEmptyDirectory();
+  }
+
+  @Test
+  void duplicateEntriesAreRefused() throws IOException {
+    Tag tag = craft(rootAnd(fileAt("x"), new Entry.Symlink("x", 0777, Instant.EPOCH, "/etc/passwd")));
+    assertRefused(tag, Failure.INTEGRITY, "the manifest is invalid: entry 'x' appears twice");
+  }
+
+  @Test
+  void destinationThatIsNotEmptyIsRefusedAndUntouched() throws IOException {
+    Files.createDirectories(dest);
+    Files.writeString(dest.resolve("mine.txt"), "keep me");
+    assertThatThrownBy(() -> VolumeReader.load(vol, key, sealed.tag()).extractTo(dest, Progress.NONE))
+        .isInstanceOfSatisfying(VolumeException.class, e -> {
+          assertThat(e.failure()).isEqualTo(Failure.CANNOT_CREATE);
+          assertThat(e.getMessage()).isEqualTo("destination " + dest + " is not empty");
+        });
+    assertThat(Files.readString(dest.resolve("mine.txt"))).isEqualTo("keep me");
+    try (var s = Files.list(dest)) {
+      assertThat(s.count()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void missingSourceIsRefused() {
+    assertThatThrownBy(() -> new VolumeSealer().seal(tmp.resolve("nope"), tmp.resolve("v2"), key, Progress.NONE))
+        .isInstanceOfSatisfying(VolumeException.class, e -> {
+          assertThat(e.failure()).isEqualTo(Failure.MISSING_INPUT);
+          assertThat(e.getMessage()).isEqualTo("source " + tmp.resolve("nope") + " does not exist");
+        });
+    assertThat(tmp.resolve("v2")).doesNotExist();
+  }
+
+  @Test
+  void unreadableSourceIsRefused() throws IOException {
+    org.junit.jupiter.api.Assumptions.assumeFalse("root".equals(System.getProperty("user.name")),
+        "root reads any file, so an unreadable source cannot be made");
+    Path secret = Trees.file(tmp.resolve("s2"), "locked", "x".getBytes());
+    Files.setPosixFilePermissions(secret, PosixFilePermissions.fromString("---------"));
+    assertThatThrownBy(() -> new VolumeSealer().seal(tmp.resolve("s2"), tmp.resolve("v2"), key, Progress.NONE))
+        .isInstanceOfSatisfying(VolumeException.class,
+            e -> assertThat(e.getMessage()).isEqualTo("cannot read " + secret));
+  }
+
+  @Test
+  void sealIntoNonEmptyVolumeDirectoryIsRefused() {
+    assertThatThrownBy(() -> new VolumeSealer().seal(src, vol, key, Progress.NONE))
+        .isInstanceOfSatisfying(VolumeException.class, e -> {
+          assertThat(e.failure()).isEqualTo(Failure.CANNOT_CREATE);
+          assertThat(e.getMessage()).isEqualTo("volume directory " + vol + " is not empty");
+        });
+    VolumeReader.load(vol, key, sealed.tag()).verify(Progress.NONE);
+  }
+
+  @Test
+  void concurrentUpdateIsRefusedWhileTheLockIsHeld() {
+    try (PreparedUpdate first = new VolumeSealer().update(vol, src, key, sealed.tag(), Progress.NONE)) {
+      assertThatThrownBy(() -> new VolumeSealer().update(vol, src, key, sealed.tag(), Progress.NONE))
+          .isInstanceOfSatisfying(VolumeException.class, e -> {
+            assertThat(e.failure()).isEqualTo(Failure.BUSY);
+            assertThat(e.getMessage()).isEqualTo("volume " + vol + " is being updated by another process");
+          });
+    }
+  }
+
+  @Test
+  void updateFromAStaleTagIsRefused() throws IOException {
+    Files.writeString(src.resolve("a.txt"), "AAAAA");
+    update();
+    assertThatThrownBy(() -> new VolumeSealer().update(vol, src, key, sealed.tag(), Progress.NONE))
+        .isInstanceOfSatisfying(VolumeException.class, e -> {
+          assertThat(e.failure()).isEqualTo(Failure.INTEGRITY);
+          assertThat(e.getMessage()).startsWith("no manifest of volume " + vol + " has tag " + sealed.tag());
+        });
+  }
+
+  private Tag update() {
+    try (PreparedUpdate u = new VolumeSealer().update(vol, src, key, sealed.tag(), Progress.NONE)) {
+      u.commit();
+      return u.result().tag();
+    }
+  }
+}

@@ -1,0 +1,178 @@
+package dev.confide.volume;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class VolumeRoundTripTest {
+  @TempDir Path tmp;
+
+  @Test
+  void sealedTreeOpensExactlyAsItWas() throws IOException {
+    Path src = Trees.sample(tmp.resolve("src"));
+    SymmetricKey key = SymmetricKey.generate();
+    SealResult r = new VolumeSealer().seal(src, tmp.resolve("vol"), key, Progress.NONE);
+
+    VolumeReader.load(tmp.resolve("vol"), key, r.tag()).extractTo(tmp.resolve("out"), Progress.NONE);
+
+    assertThat(Trees.describe(tmp.resolve("out"))).isEqualTo(Trees.describe(src));
+    assertThat(r.files()).isEqualTo(7);
+    assertThat(r.generation()).isEqualTo(1);
+  }
+
+  @Test
+  void openIntoAnExistingEmptyDirectoryKeepsRootModeAndContent() throws IOException {
+    Path src = Trees.sample(tmp.resolve("src"));
+    SymmetricKey key = SymmetricKey.generate();
+    SealResult r = new VolumeSealer().seal(src, tmp.resolve("vol"), key, Progress.NONE);
+    Path dest = Files.createDirectory(tmp.resolve("out"));
+
+    VolumeReader.load(tmp.resolve("vol"), key, r.tag()).extractTo(dest, Progress.NONE);
+
+    assertThat(Trees.describe(dest)).isEqualTo(Trees.describe(src));
+    assertThat(Trees.stagingLeftovers(tmp)).isEmpty();
+  }
+
+  @Test
+  void volumeShowsNoNamesAndHidesExactSizes() throws IOException {
+    Path src = tmp.resolve("src");
+    Trees.file(src, "payroll-2026-secret.xlsx", Trees.random(1000, 3));
+    SymmetricKey key = SymmetricKey.generate();
+    new VolumeSealer().seal(src, tmp.resolve("vol"), key, Progress.NONE);
+
+    try (var s = Files.walk(tmp.resolve("vol"))) {
+      List<String> names = s.map(p -> p.getFileName().toString()).toList();
+      assertThat(names).noneMatch(n -> n.contains("payroll"));
+    }
+    for (Path p : Trees.objects(tmp.resolve("vol"))) {
+      byte[] ct = Files.readAllBytes(p);
+      // Padmé rounds 1000 up to 1024: the object does not reveal 1000.
+      assertThat(ct.length).isEqualTo(40 + 1024 + 16);
+    }
+    byte[] manifest = Files.readAllBytes(tmp.resolve("vol/manifest.1"));
+    assertThat(new String(manifest, java.nio.charset.StandardCharsets.ISO_8859_1)).doesNotContain("payroll");
+  }
+
+  @Test
+  void emptyTreeAndEmptyFileRoundTrip() throws IOException {
+    Path src = Files.createDirectories(tmp.resolve("src"));
+    SymmetricKey key = SymmetricKey.generate();
+    SealResult r = new VolumeSealer().seal(src, tmp.resolve("vol"), key, Progress.NONE);
+    VolumeReader.load(tmp.resolve("vol"), key, r.tag()).extractTo(tmp.resolve("out"), Progress.NONE);
+    assertThat(Trees.describe(tmp.resolve("out"))).isEqualTo(Trees.describe(src));
+  }
+
+  @Test
+  void fifoIsRefusedByNameBeforeAnythingIsWritten() throws Exception {
+    Path src = Trees.sample(tmp.resolve("src"));
+    Path fifo = src.resolve("data/pipe");
+    assertThat(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor()).isZero();
+
+    assertThatThrownBy(() -> new VolumeSealer().seal(src, tmp.resolve("vol"), SymmetricKey.generate(), Progress.NONE))
+        .isInstanceOfSatisfying(VolumeException.class, e -> {
+          assertThat(e.failure()).isEqualTo(Failure.BAD_DATA);
+          assertThat(e.getMessage()).isEqualTo("/data/pipe (" + fifo + ") is a FIFO, which a volume cannot hold");
+        });
+    assertThat(tmp.resolve("vol")).doesNotExist();
+  }
+
+  @Test
+  void socketIsRefused() throws Exception {
+    Path src = Trees.sample(tmp.resolve("src"));
+    Path sock = src.resolve("control.sock");
+    try (ServerSocketChannel ch = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+      ch.bind(UnixDomainSocketAddress.of(sock));
+      assertThatThrownBy(() -> new VolumeSealer().seal(src, tmp.resolve("vol"), SymmetricKey.generate(), Progress.NONE))
+          .isInstanceOfSatisfying(VolumeException.class,
+              e -> assertThat(e.getMessage()).contains("/control.sock").contains("is a socket"));
+    }
+    assertThat(tmp.resolve("vol")).doesNotExist();
+  }
+
+  @Test
+  void characterDeviceIsRefused() throws Exception {
+    Path src = Files.createDirectories(tmp.resolve("src"));
+    Files.createSymbolicLink(src.resolve("ok-link"), Path.of("/dev/null"));
+    // A link to a device is fine (stored as a link); the device node itself is not.
+    SealResult r = new VolumeSealer().seal(src, tmp.resolve("vol"), SymmetricKey.generate(), Progress.NONE);
+    assertThat(r.files()).isZero();
+    Path devSrc = Files.createDirectories(tmp.resolve("devsrc"));
+    Process mknod = new ProcessBuilder("mknod", devSrc.resolve("null").toString(), "c", "1", "3").start();
+    org.junit.jupiter.api.Assumptions.assumeTrue(mknod.waitFor() == 0, "mknod needs root");
+    assertThatThrownBy(() -> new VolumeSealer().seal(devSrc, tmp.resolve("vol2"), SymmetricKey.generate(), Progress.NONE))
+        .isInstanceOfSatisfying(VolumeException.class,
+            e -> assertThat(e.getMessage()).contains("/null").contains("is a character device"));
+  }
+
+  @Test
+  void updateReencryptsOnlyChangedFilesAndKeepsTheRest() throws IOException {
+    Path src = Trees.sample(tmp.resolve("src"));
+    SymmetricKey key = SymmetricKey.generate();
+    Path vol = tmp.resolve("vol");
+    SealResult first = new VolumeSealer().seal(src, vol, key, Progress.NONE);
+    List<Path> before = Trees.objects(vol);
+
+    Files.writeString(src.resolve("README"), "changed\n");
+    Files.delete(src.resolve("empty"));
+    Trees.file(src, "added.txt", "new".getBytes());
+    SealResult second;
+    try (PreparedUpdate u = new VolumeSealer().update(vol, src, key, first.tag(), Progress.NONE)) {
+      second = u.result();
+      // Until commit, both generations open.
+      VolumeReader.load(vol, key, first.tag()).verify(Progress.NONE);
+      VolumeReader.load(vol, key, second.tag()).verify(Progress.NONE);
+      PreparedUpdate.GarbageCollection gc = u.commit();
+      assertThat(gc.manifestsRemoved()).isEqualTo(1);
+      assertThat(gc.objectsRemoved()).isEqualTo(2);
+    }
+    assertThat(second.generation()).isEqualTo(2);
+    assertThat(second.filesEncrypted()).isEqualTo(2);
+    assertThat(second.filesReused()).isEqualTo(5);
+    List<Path> after = Trees.objects(vol);
+    assertThat(after).hasSize(7);
+    assertThat(after).containsAll(before.stream().filter(after::contains).toList());
+    assertThat(before.stream().filter(after::contains)).hasSize(5);
+
+    VolumeReader.load(vol, key, second.tag()).extractTo(tmp.resolve("out"), Progress.NONE);
+    assertThat(Trees.describe(tmp.resolve("out"))).isEqualTo(Trees.describe(src));
+    assertThat(VolumeInspector.inspect(vol).generations()).extracting(VolumeInspector.Generation::number)
+        .containsExactly(2L);
+  }
+
+  @Test
+  void otherSegmentSizesRoundTrip() throws IOException {
+    Path src = Trees.sample(tmp.resolve("src"));
+    for (int seg : new int[] {4096, 1 << 20}) {
+      SymmetricKey key = SymmetricKey.generate();
+      SealResult r = new VolumeSealer(seg).seal(src, tmp.resolve("vol" + seg), key, Progress.NONE);
+      VolumeReader.load(tmp.resolve("vol" + seg), key, r.tag()).extractTo(tmp.resolve("out" + seg), Progress.NONE);
+      assertThat(Trees.describe(tmp.resolve("out" + seg))).isEqualTo(Trees.describe(src));
+    }
+  }
+
+  @Test
+  void padmeLeaksFewBitsAndAddsAtMostTwelvePercent() {
+    assertThat(Padme.pad(0)).isZero();
+    assertThat(Padme.pad(1)).isEqualTo(1);
+    assertThat(Padme.pad(9)).isEqualTo(10);
+    assertThat(Padme.pad(1000)).isEqualTo(1024);
+    assertThat(Padme.pad(1L << 30)).isEqualTo(1L << 30);
+    assertThat(Padme.pad(4096)).isEqualTo(4096);
+    java.util.Random r = new java.util.Random(7);
+    for (int i = 0; i < 100_000; i++) {
+      long len = 2 + (r.nextLong() >>> (4 + r.nextInt(60)));
+      long padded = Padme.pad(len);
+      assertThat(padded).isGreaterThanOrEqualTo(len);
+      assertThat((double) (padded - len) / len).isLessThanOrEqualTo(0.12);
+    }
+  }
+}
