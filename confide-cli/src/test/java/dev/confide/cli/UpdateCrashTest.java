@@ -122,7 +122,8 @@ class UpdateCrashTest {
   private record Run(int exitCode, Tag printedTag) {}
 
   private Run runChild(List<String> args, long killAfterNanos) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of(javaBinary(), "-cp", classPath(), Main.class.getName()));
+    List<String> cmd = new ArrayList<>(List.of(javaBinary(), "--enable-native-access=ALL-UNNAMED", "-cp", classPath(),
+        Main.class.getName()));
     cmd.addAll(args);
     // Output goes to a file, so that what the child wrote before SIGKILL is all there to read.
     Path stdout = Files.createTempFile(tmp, "child", ".out");

@@ -14,6 +14,7 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -81,6 +82,10 @@ final class Extractor {
   }
 
   private void write(Manifest manifest, Path staging, Progress progress) throws IOException {
+    Progress shared = new SynchronizedProgress(progress);
+    List<Parallel.Task> files = new ArrayList<>();
+    // Directories and links first, in manifest order (parents before children); then the files,
+    // several at a time.
     for (Entry e : manifest.entries()) {
       Path p = e.path().isEmpty() ? staging : staging.resolve(e.path());
       switch (e) {
@@ -89,21 +94,22 @@ final class Extractor {
             Files.createDirectory(p);
           }
         }
-        case Entry.File f -> {
+        case Entry.Symlink s -> {
+          Files.createSymbolicLink(p, Path.of(s.target()));
+          setMtime(p, s.mtime());
+        }
+        case Entry.File f -> files.add(() -> {
           try (FileChannel out = FileChannel.open(p, StandardOpenOption.CREATE_NEW,
               StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
             codec.open(layout.object(f.object().id()), f, out);
           }
           Files.setAttribute(p, "unix:mode", f.mode(), LinkOption.NOFOLLOW_LINKS);
           setMtime(p, f.mtime());
-          progress.advance(f.size());
-        }
-        case Entry.Symlink s -> {
-          Files.createSymbolicLink(p, Path.of(s.target()));
-          setMtime(p, s.mtime());
-        }
+          shared.advance(f.size());
+        });
       }
     }
+    Parallel.run(files, Parallel.defaultThreads());
   }
 
   /** Directories last and deepest first, so adding children does not disturb a parent's mtime. */

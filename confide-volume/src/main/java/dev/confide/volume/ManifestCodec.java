@@ -64,7 +64,6 @@ final class ManifestCodec {
             out.write(header);
             out.writeLong(o.ciphertextSize());
             out.writeLong(o.paddedSize());
-            out.write(o.plaintextSha256());
           }
           case Entry.Symlink s -> writeString(out, s.target());
         }
@@ -128,12 +127,11 @@ final class ManifestCodec {
         byte[] header = readExactly(in, in.readUnsignedByte());
         long ciphertextSize = in.readLong();
         long paddedSize = in.readLong();
-        byte[] sha = readExactly(in, 32);
         if (size < 0 || paddedSize < size || ciphertextSize < paddedSize) {
           throw malformed("entry '" + path + "' has inconsistent sizes");
         }
         yield new Entry.File(path, mode, mtime, size,
-            new ObjectRef(objectId, header, ciphertextSize, paddedSize, sha));
+            new ObjectRef(objectId, header, ciphertextSize, paddedSize));
       }
       case KIND_SYMLINK -> new Entry.Symlink(path, mode, mtime, readString(in));
       default -> throw malformed("entry '" + path + "' has unknown kind " + kind);

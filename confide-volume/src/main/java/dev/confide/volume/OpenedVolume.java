@@ -2,6 +2,8 @@ package dev.confide.volume;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /** A volume whose manifest has been authenticated at a tag; its objects are checked on use. */
 public final class OpenedVolume {
@@ -42,13 +44,18 @@ public final class OpenedVolume {
   /** Authenticates every byte of every object; writes nothing. */
   public void verify(Progress progress) {
     progress.start("verify", manifest.totalBytes());
-    try {
-      for (Entry e : manifest.entries()) {
-        if (e instanceof Entry.File f) {
+    Progress shared = new SynchronizedProgress(progress);
+    List<Parallel.Task> files = new ArrayList<>();
+    for (Entry e : manifest.entries()) {
+      if (e instanceof Entry.File f) {
+        files.add(() -> {
           codec.open(layout.object(f.object().id()), f, null);
-          progress.advance(f.size());
-        }
+          shared.advance(f.size());
+        });
       }
+    }
+    try {
+      Parallel.run(files, Parallel.defaultThreads());
     } catch (IOException e) {
       throw Io.failure("cannot read volume " + layout.dir(), e);
     } finally {

@@ -27,8 +27,12 @@ public record Tag(String hex) {
   }
 
   static byte[] sha256(byte[] data) {
+    return sha256().digest(data);
+  }
+
+  static MessageDigest sha256() {
     try {
-      return MessageDigest.getInstance("SHA-256").digest(data);
+      return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("the JDK lacks SHA-256", e);
     }

@@ -67,7 +67,7 @@ public final class TreeAuthenticator {
         if (buf.hasRemaining()) {
           throw new VolumeException(Failure.IO, file + " shrank while being read", "retry when nothing writes to it");
         }
-        MessageDigest sha = ObjectCodec.sha256();
+        MessageDigest sha = Tag.sha256();
         sha.update(buf.array(), 0, buf.position());
         hashes.add(sha.digest());
         left -= buf.position();

@@ -160,7 +160,7 @@ public final class TreeVerifier {
         while (chunk.hasRemaining() && in.read(chunk, start + chunk.position()) >= 0) {
           // fill
         }
-        MessageDigest sha = ObjectCodec.sha256();
+        MessageDigest sha = Tag.sha256();
         sha.update(chunk.array(), 0, chunk.position());
         if (!MessageDigest.isEqual(sha.digest(), f.chunkHashes().get(c))) {
           throw new VolumeException(Failure.INTEGRITY, EntryPath.display(path) + ": " + chunkProblem(c, f.size()),

@@ -37,6 +37,14 @@ final class VolumeLayout {
     return "manifest." + generation;
   }
 
+  /** objects/00 to objects/ff, made once so that sealing a file never has to create a folder. */
+  void createObjectDirectories() throws IOException {
+    Path objects = Files.createDirectory(dir.resolve(OBJECTS));
+    for (int i = 0; i < 256; i++) {
+      Files.createDirectory(objects.resolve(String.format("%02x", i)));
+    }
+  }
+
   /** The manifest files present, by generation. */
   Map<Long, Path> manifests() {
     Map<Long, Path> found = new TreeMap<>();

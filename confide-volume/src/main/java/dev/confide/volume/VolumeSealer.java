@@ -1,17 +1,17 @@
 package dev.confide.volume;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Seals a directory tree into a new volume, or into the next generation of an existing one
@@ -23,6 +23,7 @@ public final class VolumeSealer {
   public static final int DEFAULT_SEGMENT_SIZE = 64 * 1024;
 
   private final int segmentSize;
+  private final int threads;
   private final SecureRandom random = new SecureRandom();
 
   public VolumeSealer() {
@@ -30,7 +31,13 @@ public final class VolumeSealer {
   }
 
   public VolumeSealer(int segmentSize) {
+    this(segmentSize, Parallel.defaultThreads());
+  }
+
+  /** {@code threads}: how many files are sealed at once (each large file also gets a writer thread). */
+  public VolumeSealer(int segmentSize, int threads) {
     this.segmentSize = segmentSize;
+    this.threads = threads;
   }
 
   /** Seals {@code source} into {@code volumeDir}, which must be absent or empty. */
@@ -42,7 +49,7 @@ public final class VolumeSealer {
       VolumeId id = VolumeId.random();
       VolumeKeys keys = VolumeKeys.derive(key, id);
       VolumeLayout layout = new VolumeLayout(volumeDir);
-      Files.createDirectory(volumeDir.resolve(VolumeLayout.OBJECTS));
+      layout.createObjectDirectories();
       VolumeHeader.create(id, keys).write(volumeDir);
       SealResult result = writeGeneration(layout, keys, id, 1, entries, Map.of(), progress);
       done = true;
@@ -94,40 +101,46 @@ public final class VolumeSealer {
   private SealResult writeGeneration(VolumeLayout layout, VolumeKeys keys, VolumeId id,
       long generation, List<SourceEntry> entries, Map<String, Entry> previous, Progress progress) {
     ObjectCodec codec = new ObjectCodec(keys.objectsIkm(), id, segmentSize);
-    List<Entry> out = new ArrayList<>(entries.size());
-    List<Path> written = new ArrayList<>();
+    Entry[] out = new Entry[entries.size()];
+    Queue<Path> written = new ConcurrentLinkedQueue<>();
+    LongAdder encrypted = new LongAdder();
+    LongAdder reused = new LongAdder();
     long bytes = entries.stream().mapToLong(SourceEntry::size).sum();
-    long encrypted = 0;
-    long reused = 0;
+    Progress shared = new SynchronizedProgress(progress);
+    List<Parallel.Task> files = new ArrayList<>();
+    for (int i = 0; i < entries.size(); i++) {
+      SourceEntry s = entries.get(i);
+      int slot = i;
+      switch (s.kind()) {
+        case DIRECTORY -> out[i] = new Entry.Directory(s.path(), s.mode(), s.mtime());
+        case SYMLINK -> out[i] = new Entry.Symlink(s.path(), s.mode(), s.mtime(), s.linkTarget());
+        case FILE -> files.add(() -> {
+          ObjectRef ref = reusable(layout, codec, s, previous.get(s.path()));
+          if (ref != null) {
+            reused.increment();
+          } else {
+            ObjectId objectId = ObjectId.random(random);
+            Path file = layout.object(objectId);
+            written.add(file);
+            ref = codec.seal(s.file(), EntryPath.display(s.path()), s.size(), objectId, file);
+            encrypted.increment();
+          }
+          out[slot] = new Entry.File(s.path(), s.mode(), s.mtime(), s.size(), ref);
+          shared.advance(s.size());
+        });
+      }
+    }
     boolean done = false;
     progress.start(generation == 1 ? "seal" : "update", bytes);
     try {
-      for (SourceEntry s : entries) {
-        switch (s.kind()) {
-          case DIRECTORY -> out.add(new Entry.Directory(s.path(), s.mode(), s.mtime()));
-          case SYMLINK -> out.add(new Entry.Symlink(s.path(), s.mode(), s.mtime(), s.linkTarget()));
-          case FILE -> {
-            ObjectRef ref = reusable(s, previous.get(s.path()));
-            if (ref != null) {
-              reused++;
-            } else {
-              ObjectId objectId = ObjectId.random(random);
-              Path file = layout.object(objectId);
-              Files.createDirectories(file.getParent());
-              written.add(file);
-              ref = codec.seal(s.file(), EntryPath.display(s.path()), s.size(), objectId, file);
-              encrypted++;
-            }
-            out.add(new Entry.File(s.path(), s.mode(), s.mtime(), s.size(), ref));
-            progress.advance(s.size());
-          }
-        }
-      }
-      Manifest manifest = new Manifest(generation, id, segmentSize, out);
+      Parallel.run(files, threads);
+      // Every object must be on disk before a manifest names it.
+      FileSystemSync.syncFileSystemOf(layout.dir());
+      Manifest manifest = new Manifest(generation, id, segmentSize, List.of(out));
       byte[] file = new ManifestCipher(keys, id).seal(manifest);
       AtomicFiles.write(layout.manifest(generation), file);
       done = true;
-      return new SealResult(id, generation, Tag.of(file), manifest.fileCount(), bytes, encrypted, reused);
+      return new SealResult(id, generation, Tag.of(file), manifest.fileCount(), bytes, encrypted.sum(), reused.sum());
     } catch (IOException e) {
       throw Io.failure("cannot write volume " + layout.dir(), e);
     } finally {
@@ -144,21 +157,13 @@ public final class VolumeSealer {
     }
   }
 
-  /** The old object, if the file's content is byte-for-byte what it holds. */
-  private static ObjectRef reusable(SourceEntry s, Entry old) throws IOException {
+  /** The old object, if it holds byte for byte what the source file holds now. */
+  private static ObjectRef reusable(VolumeLayout layout, ObjectCodec codec, SourceEntry s, Entry old)
+      throws IOException {
     if (!(old instanceof Entry.File f) || f.size() != s.size()) {
       return null;
     }
-    MessageDigest sha = ObjectCodec.sha256();
-    try (FileChannel in = FileChannel.open(s.file(), StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
-      var buf = java.nio.ByteBuffer.allocate(1 << 16);
-      while (in.read(buf) >= 0) {
-        buf.flip();
-        sha.update(buf);
-        buf.clear();
-      }
-    }
-    return f.object().contentEquals(sha.digest()) ? f.object() : null;
+    return codec.sameContent(layout.object(f.object().id()), f, s.file()) ? f.object() : null;
   }
 
   private static boolean prepareEmptyVolumeDir(Path volumeDir) {

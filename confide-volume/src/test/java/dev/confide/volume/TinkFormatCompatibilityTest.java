@@ -61,7 +61,7 @@ class TinkFormatCompatibilityTest {
     }
     byte[] file = Files.readAllBytes(object);
     byte[] header = java.util.Arrays.copyOf(file, tink.getHeaderLength());
-    ObjectRef ref = new ObjectRef(id, header, file.length, size, Tag.sha256(plain));
+    ObjectRef ref = new ObjectRef(id, header, file.length, size);
     Entry.File entry = new Entry.File("t", 0644, Instant.EPOCH, size, ref);
 
     ByteArrayOutputStream sink = new ByteArrayOutputStream();

@@ -149,6 +149,25 @@ class VolumeRoundTripTest {
   }
 
   @Test
+  void largeFilesWrittenByTheWriterThreadRoundTrip() throws IOException {
+    Path src = tmp.resolve("src");
+    Trees.file(src, "large.bin", Trees.random((9 << 20) + 12_345, 5));
+    Trees.file(src, "exactly-threshold.bin", Trees.random((int) ObjectCodec.ASYNC_THRESHOLD, 6));
+    SymmetricKey key = SymmetricKey.generate();
+    SealResult r = new VolumeSealer().seal(src, tmp.resolve("vol"), key, Progress.NONE);
+    VolumeReader.load(tmp.resolve("vol"), key, r.tag()).extractTo(tmp.resolve("out"), Progress.NONE);
+    assertThat(Trees.describe(tmp.resolve("out"))).isEqualTo(Trees.describe(src));
+
+    Path object = Trees.objects(tmp.resolve("vol")).stream()
+        .filter(p -> p.toFile().length() > (9 << 20)).findFirst().orElseThrow();
+    Trees.flipByte(object, 40 + 65496 + 100L * 65536 + 5);
+    assertThatThrownBy(() -> VolumeReader.load(tmp.resolve("vol"), key, r.tag()).extractTo(tmp.resolve("out2"), Progress.NONE))
+        .isInstanceOfSatisfying(VolumeException.class, e -> assertThat(e.getMessage())
+            .isEqualTo("object for /large.bin: authentication failed at segment 101 — the file was modified or replaced"));
+    assertThat(tmp.resolve("out2")).doesNotExist();
+  }
+
+  @Test
   void otherSegmentSizesRoundTrip() throws IOException {
     Path src = Trees.sample(tmp.resolve("src"));
     for (int seg : new int[] {4096, 1 << 20}) {
