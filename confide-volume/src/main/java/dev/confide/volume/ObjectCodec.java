@@ -6,6 +6,7 @@ import com.google.crypto.tink.subtle.StreamSegmentEncrypter;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.LinkOption;
@@ -70,6 +71,21 @@ final class ObjectCodec {
    * file {@code objectFile}. Refuses if the source does not hold exactly {@code size} bytes.
    */
   ObjectRef seal(Path source, String displayPath, long size, ObjectId id, Path objectFile) throws IOException {
+    FileChannel in;
+    try {
+      in = FileChannel.open(source, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
+    } catch (NoSuchFileException e) {
+      throw changedWhileReading(displayPath);
+    }
+    try (in;
+         FileChannel out = FileChannel.open(objectFile, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+      return seal(in, displayPath, size, id, out);
+    }
+  }
+
+  /** The channel-level seal: reads exactly {@code size} bytes from {@code in}, writes the object to {@code out}. */
+  ObjectRef seal(ReadableByteChannel in, String displayPath, long size, ObjectId id, WritableByteChannel out)
+      throws IOException {
     long padded = Padme.pad(size);
     long ciphertextSize = ciphertextSize(padded);
     StreamSegmentEncrypter enc;
@@ -81,17 +97,9 @@ final class ObjectCodec {
     byte[] header = new byte[headerLength];
     enc.getHeader().get(header);
     ByteBuffer plain = ByteBuffer.allocate((int) Math.min(plaintextLength(1), padded));
-    FileChannel in;
-    try {
-      in = FileChannel.open(source, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
-    } catch (NoSuchFileException e) {
-      throw changedWhileReading(displayPath);
-    }
-    try (in;
-         FileChannel out = FileChannel.open(objectFile, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-         BatchWriter writer = size >= ASYNC_THRESHOLD
-             ? BatchWriter.async(out, segmentsPerBatch * segmentSize)
-             : BatchWriter.sync(out, (int) Math.min(segmentsPerBatch * (long) segmentSize, ciphertextSize))) {
+    try (BatchWriter writer = size >= ASYNC_THRESHOLD
+        ? BatchWriter.async(out, segmentsPerBatch * segmentSize)
+        : BatchWriter.sync(out, (int) Math.min(segmentsPerBatch * (long) segmentSize, ciphertextSize))) {
       ByteBuffer batch = writer.next();
       batch.put(header);
       long done = 0;
@@ -123,7 +131,7 @@ final class ObjectCodec {
       }
       writer.submit(batch);
       writer.finish();
-      if (in.read(ByteBuffer.allocate(1)) != -1) {
+      if (in.read(ByteBuffer.allocate(1)) > 0) {
         throw changedWhileReading(displayPath);
       }
     }
@@ -145,32 +153,38 @@ final class ObjectCodec {
           "the object was deleted; restore the volume from a trusted copy");
     }
     try (in) {
-      long actual = in.size();
-      if (actual != ref.ciphertextSize()) {
-        throw new VolumeException(Failure.INTEGRITY,
-            what + " is " + (actual < ref.ciphertextSize() ? "truncated" : "extended") + ": "
-                + actual + " bytes where the manifest records " + ref.ciphertextSize(),
-            "the object was modified or replaced; restore the volume from a trusted copy");
-      }
-      ByteBuffer header = ByteBuffer.allocate(headerLength);
-      readFully(in, header, what);
-      if (!ref.headerEquals(header.array())) {
-        throw new VolumeException(Failure.INTEGRITY,
-            what + ": header differs from the manifest — the object was replaced (an older version or another file)",
-            "restore the volume from a trusted copy");
-      }
-      StreamSegmentDecrypter dec;
-      try {
-        dec = streaming.newStreamSegmentDecrypter();
-        dec.init(header.flip(), associatedData(ref.id()));
-      } catch (GeneralSecurityException e) {
-        throw new VolumeException(Failure.INTEGRITY, what + ": unusable header", "restore the volume from a trusted copy");
-      }
-      decryptSegments(in, actual - headerLength, entry, dec, what, out);
+      open(in, in.size(), entry, out);
     }
   }
 
-  private void decryptSegments(FileChannel in, long cipherBytes, Entry.File entry, StreamSegmentDecrypter dec,
+  /** The channel-level open: {@code in} holds {@code actual} bytes of ciphertext. */
+  void open(ReadableByteChannel in, long actual, Entry.File entry, WritableByteChannel out) throws IOException {
+    ObjectRef ref = entry.object();
+    String what = "object for " + EntryPath.display(entry.path());
+    if (actual != ref.ciphertextSize()) {
+      throw new VolumeException(Failure.INTEGRITY,
+          what + " is " + (actual < ref.ciphertextSize() ? "truncated" : "extended") + ": "
+              + actual + " bytes where the manifest records " + ref.ciphertextSize(),
+          "the object was modified or replaced; restore the volume from a trusted copy");
+    }
+    ByteBuffer header = ByteBuffer.allocate(headerLength);
+    readFully(in, header, what);
+    if (!ref.headerEquals(header.array())) {
+      throw new VolumeException(Failure.INTEGRITY,
+          what + ": header differs from the manifest — the object was replaced (an older version or another file)",
+          "restore the volume from a trusted copy");
+    }
+    StreamSegmentDecrypter dec;
+    try {
+      dec = streaming.newStreamSegmentDecrypter();
+      dec.init(header.flip(), associatedData(ref.id()));
+    } catch (GeneralSecurityException e) {
+      throw new VolumeException(Failure.INTEGRITY, what + ": unusable header", "restore the volume from a trusted copy");
+    }
+    decryptSegments(in, actual - headerLength, entry, dec, what, out);
+  }
+
+  private void decryptSegments(ReadableByteChannel in, long cipherBytes, Entry.File entry, StreamSegmentDecrypter dec,
       String what, WritableByteChannel out) throws IOException {
     long padded = entry.object().paddedSize();
     int plainBatch = (int) Math.min(segmentsPerBatch * (long) plaintextLength(1), Math.max(padded, 0));
@@ -284,7 +298,7 @@ final class ObjectCodec {
         "restore the volume from a trusted copy");
   }
 
-  private static void readFully(FileChannel in, ByteBuffer buf, String what) throws IOException {
+  private static void readFully(ReadableByteChannel in, ByteBuffer buf, String what) throws IOException {
     while (buf.hasRemaining()) {
       if (in.read(buf) < 0) {
         throw new VolumeException(Failure.INTEGRITY, what + " shrank while being read",

@@ -1,0 +1,142 @@
+#!/usr/bin/env bash
+# End-to-end benchmark of the file shield against its peers, on the same files in the same run:
+#   1 GiB file:            confide seal/open  vs  openssl enc -aes-256-ctr (file to file), age
+#   10,000 files of 4 KiB: confide seal/open  vs  tar c / tar x
+# Every confide command is a cold JVM (that is what users run); --warm adds in-JVM repeats.
+# --memory seals a 4 GiB file with -Xmx256m and reports the peak RSS.
+#
+# Usage: bench/volume.sh [--runs N] [--dir DIR] [--warm] [--memory]
+# DIR (default bench/work) should be on the disk you care about; it needs about 4 GiB free
+# (10 GiB with --memory). Results are printed as Markdown for docs/benchmarks.md.
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+runs=3
+dir="$root/bench/work"
+warm=0
+memory=0
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --runs) runs=$2; shift 2 ;;
+    --dir) dir=$2; shift 2 ;;
+    --warm) warm=1; shift ;;
+    --memory) memory=1; shift ;;
+    *) echo "usage: bench/volume.sh [--runs N] [--dir DIR] [--warm] [--memory]" >&2; exit 64 ;;
+  esac
+done
+
+need=()
+for tool in openssl age tar bc; do command -v "$tool" >/dev/null 2>&1 || need+=("$tool"); done
+if [ ${#need[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ]; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+  else
+    echo "bench/volume.sh: install ${need[*]} first (apt-get install ${need[*]})" >&2
+    exit 69
+  fi
+fi
+
+confide="$root/confide"
+"$confide" --version >/dev/null   # build once, outside the timings
+mkdir -p "$dir"
+cd "$dir"
+
+# --- inputs -----------------------------------------------------------------------------------
+if [ ! -f big/one.bin ] || [ "$(stat -c %s big/one.bin)" != 1073741824 ]; then
+  mkdir -p big && head -c 1073741824 /dev/urandom > big/one.bin
+fi
+if [ ! -d small ] || [ "$(find small -type f | wc -l)" != 10000 ]; then
+  rm -rf small && mkdir -p small
+  for d in $(seq -w 0 99); do
+    mkdir -p "small/d$d"
+    for f in $(seq -w 0 99); do head -c 4096 /dev/urandom > "small/d$d/f$f"; done
+  done
+fi
+
+key=$(openssl rand -hex 32)
+iv=$(openssl rand -hex 16)
+rm -f age.key && age-keygen -o age.key 2>/dev/null
+recipient=$(age-keygen -y age.key)
+
+# settle: flush dirty data so one measurement does not pay for the previous one's writes
+settle() { sync; sleep 1; }
+
+# time_once CLEANUP COMMAND... -> prints seconds
+time_once() {
+  local cleanup=$1; shift
+  eval "$cleanup"
+  settle
+  local t0 t1
+  t0=$(date +%s.%N)
+  "$@" >/dev/null 2>&1
+  t1=$(date +%s.%N)
+  echo "$t1 - $t0" | bc -l
+}
+
+# median of N runs
+measure() {
+  local cleanup=$1; shift
+  local times=()
+  for _ in $(seq 1 "$runs"); do times+=("$(time_once "$cleanup" "$@")"); done
+  printf '%s\n' "${times[@]}" | sort -g | awk '{a[NR]=$1} END {printf "%.2f", a[int((NR+1)/2)]}'
+}
+
+ratio() { echo "scale=2; $1 / $2" | bc -l; }
+
+sealed_tag() { sed -n 's/^ *"tag" : "\([0-9a-f]*\)".*/\1/p' "$1"; }
+
+# --- 1 GiB ------------------------------------------------------------------------------------
+conf_seal_big=$(measure 'rm -rf vbig vbig.key' sh -c "'$confide' volume seal big vbig --key-out vbig.key --json > vbig.json")
+rm -rf vbig vbig.key; "$confide" volume seal big vbig --key-out vbig.key --json > vbig.json
+tag_big=$(sealed_tag vbig.json)
+conf_open_big=$(measure 'rm -rf obig' "$confide" volume open vbig obig --key-file vbig.key --tag "$tag_big")
+ssl_enc=$(measure 'rm -f one.enc' openssl enc -aes-256-ctr -K "$key" -iv "$iv" -in big/one.bin -out one.enc)
+ssl_enc_sync=$(measure 'rm -f one.enc' sh -c "openssl enc -aes-256-ctr -K $key -iv $iv -in big/one.bin -out one.enc && sync -f one.enc")
+ssl_dec=$(measure 'rm -f one.dec' openssl enc -d -aes-256-ctr -K "$key" -iv "$iv" -in one.enc -out one.dec)
+age_enc=$(measure 'rm -f one.age' age -r "$recipient" -o one.age big/one.bin)
+age_dec=$(measure 'rm -f one.age.dec' age -d -i age.key -o one.age.dec one.age)
+
+# --- 10,000 x 4 KiB ----------------------------------------------------------------------------
+conf_seal_small=$(measure 'rm -rf vsmall vsmall.key' sh -c "'$confide' volume seal small vsmall --key-out vsmall.key --json > vsmall.json")
+rm -rf vsmall vsmall.key; "$confide" volume seal small vsmall --key-out vsmall.key --json > vsmall.json
+tag_small=$(sealed_tag vsmall.json)
+conf_open_small=$(measure 'rm -rf osmall' "$confide" volume open vsmall osmall --key-file vsmall.key --tag "$tag_small")
+tar_c=$(measure 'rm -f small.tar' tar cf small.tar small)
+tar_x=$(measure 'rm -rf xsmall; mkdir xsmall' tar xf small.tar -C xsmall)
+
+cat <<MD
+Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -g | awk '/Mem/{print $2}') GiB;
+filesystem of $dir: $(df -T "$dir" | awk 'NR==2{print $2}'); $(/usr/lib/jvm/temurin-25-jdk-amd64/bin/java -version 2>&1 | head -1);
+$(openssl version); age $(age --version); median of $runs runs, each after \`sync\`.
+
+| case | confide | peer | peer time | ratio confide/peer |
+|---|---|---|---|---|
+| seal 1 GiB | ${conf_seal_big} s | openssl enc -aes-256-ctr | ${ssl_enc} s | $(ratio "$conf_seal_big" "$ssl_enc") |
+| seal 1 GiB | ${conf_seal_big} s | openssl enc + sync -f (durable, as confide is) | ${ssl_enc_sync} s | $(ratio "$conf_seal_big" "$ssl_enc_sync") |
+| seal 1 GiB | ${conf_seal_big} s | age -r | ${age_enc} s | $(ratio "$conf_seal_big" "$age_enc") |
+| open 1 GiB | ${conf_open_big} s | openssl enc -d | ${ssl_dec} s | $(ratio "$conf_open_big" "$ssl_dec") |
+| open 1 GiB | ${conf_open_big} s | age -d | ${age_dec} s | $(ratio "$conf_open_big" "$age_dec") |
+| seal 10,000 × 4 KiB | ${conf_seal_small} s | tar c | ${tar_c} s | $(ratio "$conf_seal_small" "$tar_c") |
+| open 10,000 × 4 KiB | ${conf_open_small} s | tar x | ${tar_x} s | $(ratio "$conf_open_small" "$tar_x") |
+MD
+
+if [ "$warm" = 1 ]; then
+  jar="$root/benchmarks/target/benchmarks.jar"
+  [ -f "$jar" ] || (cd "$root" && ./mvnw -q -DskipTests -pl benchmarks -am package >/dev/null)
+  java=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java
+  echo
+  echo "In one JVM (run 1 cold, later runs warm):"
+  echo '```'
+  echo "1 GiB file:"; "$java" --enable-native-access=ALL-UNNAMED -XX:CompileThresholdScaling=0.1 -cp "$jar" dev.confide.volume.WarmRuns big "$dir/warm" 3
+  echo "10,000 x 4 KiB:"; "$java" --enable-native-access=ALL-UNNAMED -XX:CompileThresholdScaling=0.1 -cp "$jar" dev.confide.volume.WarmRuns small "$dir/warm" 5
+  echo '```'
+fi
+
+if [ "$memory" = 1 ]; then
+  mkdir -p huge
+  [ -f huge/four.bin ] || head -c 4294967296 /dev/urandom > huge/four.bin
+  rm -rf vhuge vhuge.key; settle
+  rss=$( { CONFIDE_JAVA_OPTS=-Xmx256m /usr/bin/time -f '%M %e' "$confide" volume seal huge vhuge --key-out vhuge.key >/dev/null; } 2>&1 | tail -1)
+  echo
+  echo "4 GiB file sealed with -Xmx256m: peak RSS $(( ${rss% *} / 1024 )) MiB, ${rss#* } s"
+  rm -rf vhuge vhuge.key
+fi
