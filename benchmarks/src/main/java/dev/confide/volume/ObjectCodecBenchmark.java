@@ -66,7 +66,7 @@ public class ObjectCodecBenchmark {
     ObjectRef ref = codec.seal(MemoryChannels.reading(plaintext), "/bench", SIZE, id,
         MemoryChannels.writing(ciphertext));
     ciphertext.flip();
-    entry = new Entry.File("bench", 0644, Instant.EPOCH, SIZE, ref);
+    entry = new Entry.File("bench", 0644, Instant.EPOCH, SIZE, ref, 0);
     jdk = Cipher.getInstance("AES/GCM/NoPadding");
     jdkKey = new SecretKeySpec(ikm, "AES");
   }

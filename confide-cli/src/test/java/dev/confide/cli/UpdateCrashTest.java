@@ -89,7 +89,7 @@ class UpdateCrashTest {
     var manifest = VolumeReader.load(vol, key, last.printedTag).manifest();
     List<String> live = manifest.entries().stream()
         .filter(e -> e instanceof dev.confide.volume.Entry.File)
-        .map(e -> ((dev.confide.volume.Entry.File) e).object().id().relativePath()).sorted().toList();
+        .map(e -> ((dev.confide.volume.Entry.File) e).object().id().relativePath()).distinct().sorted().toList();
     List<String> onDisk;
     try (var s = Files.walk(vol.resolve("objects"))) {
       onDisk = s.filter(Files::isRegularFile).map(p -> vol.relativize(p).toString()).sorted().toList();

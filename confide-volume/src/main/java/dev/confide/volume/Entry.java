@@ -16,8 +16,11 @@ public sealed interface Entry permits Entry.Directory, Entry.File, Entry.Symlink
 
   record Directory(String path, int mode, Instant mtime) implements Entry {}
 
-  /** A regular file; its content is the object {@code object}. */
-  record File(String path, int mode, Instant mtime, long size, ObjectRef object) implements Entry {}
+  /**
+   * A regular file: its content is bytes {@code [offset, offset + size)} of the plaintext of
+   * {@code object}. A large file has an object of its own (offset 0); small files share packs.
+   */
+  record File(String path, int mode, Instant mtime, long size, ObjectRef object, long offset) implements Entry {}
 
   /** A symbolic link, stored as its target text and never followed. */
   record Symlink(String path, int mode, Instant mtime, String target) implements Entry {}

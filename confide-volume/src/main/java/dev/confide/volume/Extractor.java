@@ -2,6 +2,7 @@ package dev.confide.volume;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
+import java.nio.channels.WritableByteChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
@@ -98,16 +99,31 @@ final class Extractor {
           Files.createSymbolicLink(p, Path.of(s.target()));
           setMtime(p, s.mtime());
         }
-        case Entry.File f -> files.add(() -> {
-          try (FileChannel out = FileChannel.open(p, StandardOpenOption.CREATE_NEW,
-              StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
-            codec.open(layout.object(f.object().id()), f, out);
-          }
-          Files.setAttribute(p, "unix:mode", f.mode(), LinkOption.NOFOLLOW_LINKS);
-          setMtime(p, f.mtime());
-          shared.advance(f.size());
-        });
+        case Entry.File f -> { }
       }
+    }
+    for (List<Entry.File> members : manifest.objects().values()) {
+      files.add(() -> {
+        Splitter splitter = new Splitter(members, new Splitter.Sinks() {
+          @Override
+          public WritableByteChannel open(Entry.File file) throws IOException {
+            return FileChannel.open(staging.resolve(file.path()), StandardOpenOption.CREATE_NEW,
+                StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+          }
+
+          @Override
+          public void close(Entry.File file, WritableByteChannel sink) throws IOException {
+            sink.close();
+            Path p = staging.resolve(file.path());
+            Files.setAttribute(p, "unix:mode", file.mode(), LinkOption.NOFOLLOW_LINKS);
+            setMtime(p, file.mtime());
+            shared.advance(file.size());
+          }
+        });
+        ObjectMembers group = new ObjectMembers(members.getFirst().object(), members);
+        codec.open(layout.object(group.ref().id()), group, splitter);
+        splitter.finish();
+      });
     }
     Parallel.run(files, Parallel.defaultThreads());
   }

@@ -1,6 +1,9 @@
 package dev.confide.volume;
 
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -43,6 +46,37 @@ public record Manifest(long generation, VolumeId volumeId, int segmentSize, List
         directories.add(e.path());
       }
     }
+    for (List<Entry.File> members : objects(entries).values()) {
+      ObjectRef ref = members.getFirst().object();
+      long end = 0;
+      for (Entry.File f : members) {
+        if (!f.object().equals(ref)) {
+          throw invalid("entries '" + members.getFirst().path() + "' and '" + f.path()
+              + "' describe object " + ref.id() + " differently");
+        }
+        if (f.offset() < end) {
+          throw invalid("entry '" + f.path() + "' overlaps another file in object " + ref.id());
+        }
+        end = f.offset() + f.size();
+      }
+    }
+  }
+
+  /** The file entries of each object, by object id, in order of their offsets. */
+  static Map<ObjectId, List<Entry.File>> objects(List<Entry> entries) {
+    Map<ObjectId, List<Entry.File>> byObject = new LinkedHashMap<>();
+    for (Entry e : entries) {
+      if (e instanceof Entry.File f) {
+        byObject.computeIfAbsent(f.object().id(), k -> new ArrayList<>()).add(f);
+      }
+    }
+    byObject.values().forEach(l -> l.sort(Comparator.comparingLong(Entry.File::offset)));
+    return byObject;
+  }
+
+  /** The file entries of each object, by object id, in order of their offsets. */
+  public Map<ObjectId, List<Entry.File>> objects() {
+    return objects(entries);
   }
 
   private static VolumeException invalid(String why) {

@@ -64,6 +64,7 @@ final class ManifestCodec {
             out.write(header);
             out.writeLong(o.ciphertextSize());
             out.writeLong(o.paddedSize());
+            out.writeLong(f.offset());
           }
           case Entry.Symlink s -> writeString(out, s.target());
         }
@@ -127,11 +128,13 @@ final class ManifestCodec {
         byte[] header = readExactly(in, in.readUnsignedByte());
         long ciphertextSize = in.readLong();
         long paddedSize = in.readLong();
-        if (size < 0 || paddedSize < size || ciphertextSize < paddedSize) {
+        long offset = in.readLong();
+        if (size < 0 || offset < 0 || paddedSize < 0 || offset > paddedSize || size > paddedSize - offset
+            || ciphertextSize < paddedSize) {
           throw malformed("entry '" + path + "' has inconsistent sizes");
         }
         yield new Entry.File(path, mode, mtime, size,
-            new ObjectRef(objectId, header, ciphertextSize, paddedSize));
+            new ObjectRef(objectId, header, ciphertextSize, paddedSize), offset);
       }
       case KIND_SYMLINK -> new Entry.Symlink(path, mode, mtime, readString(in));
       default -> throw malformed("entry '" + path + "' has unknown kind " + kind);

@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.GeneralSecurityException;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Encrypts one file into one object and back, in Tink's AES-GCM-HKDF streaming format. It drives
@@ -71,15 +72,16 @@ final class ObjectCodec {
    * file {@code objectFile}. Refuses if the source does not hold exactly {@code size} bytes.
    */
   ObjectRef seal(Path source, String displayPath, long size, ObjectId id, Path objectFile) throws IOException {
-    FileChannel in;
-    try {
-      in = FileChannel.open(source, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
-    } catch (NoSuchFileException e) {
-      throw changedWhileReading(displayPath);
-    }
-    try (in;
+    return seal(List.of(new SourceEntry(displayPath.substring(1), source, SourceEntry.Kind.FILE, 0, null, size, null)),
+        id, objectFile);
+  }
+
+  /** Seals the files one after the other into one object (a pack, or a single file's object). */
+  ObjectRef seal(List<SourceEntry> files, ObjectId id, Path objectFile) throws IOException {
+    long total = files.stream().mapToLong(SourceEntry::size).sum();
+    try (Concatenation in = new Concatenation(files);
          FileChannel out = FileChannel.open(objectFile, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-      return seal(in, displayPath, size, id, out);
+      return seal(in, EntryPath.display(files.getFirst().path()), total, id, out);
     }
   }
 
@@ -143,24 +145,35 @@ final class ObjectCodec {
    * when {@code out} is null). Every refusal names the entry's path and what failed.
    */
   void open(Path objectFile, Entry.File entry, WritableByteChannel out) throws IOException {
-    ObjectRef ref = entry.object();
-    String what = "object for " + EntryPath.display(entry.path());
+    open(objectFile, new ObjectMembers(entry.object(), List.of(entry)), out);
+  }
+
+  /**
+   * Authenticates the object holding {@code members} and writes its plaintext up to the end of
+   * the last member to {@code out} (or nowhere when {@code out} is null).
+   */
+  void open(Path objectFile, ObjectMembers members, WritableByteChannel out) throws IOException {
     FileChannel in;
     try {
       in = FileChannel.open(objectFile, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
     } catch (NoSuchFileException e) {
-      throw new VolumeException(Failure.INTEGRITY, what + " is missing (" + ref.id().relativePath() + ")",
+      throw new VolumeException(Failure.INTEGRITY,
+          members.describe() + " is missing (" + members.ref().id().relativePath() + ")",
           "the object was deleted; restore the volume from a trusted copy");
     }
     try (in) {
-      open(in, in.size(), entry, out);
+      open(in, in.size(), members, out);
     }
   }
 
   /** The channel-level open: {@code in} holds {@code actual} bytes of ciphertext. */
   void open(ReadableByteChannel in, long actual, Entry.File entry, WritableByteChannel out) throws IOException {
-    ObjectRef ref = entry.object();
-    String what = "object for " + EntryPath.display(entry.path());
+    open(in, actual, new ObjectMembers(entry.object(), List.of(entry)), out);
+  }
+
+  void open(ReadableByteChannel in, long actual, ObjectMembers members, WritableByteChannel out) throws IOException {
+    ObjectRef ref = members.ref();
+    String what = members.describe();
     if (actual != ref.ciphertextSize()) {
       throw new VolumeException(Failure.INTEGRITY,
           what + " is " + (actual < ref.ciphertextSize() ? "truncated" : "extended") + ": "
@@ -181,17 +194,18 @@ final class ObjectCodec {
     } catch (GeneralSecurityException e) {
       throw new VolumeException(Failure.INTEGRITY, what + ": unusable header", "restore the volume from a trusted copy");
     }
-    decryptSegments(in, actual - headerLength, entry, dec, what, out);
+    decryptSegments(in, actual - headerLength, members, dec, out);
   }
 
-  private void decryptSegments(ReadableByteChannel in, long cipherBytes, Entry.File entry, StreamSegmentDecrypter dec,
-      String what, WritableByteChannel out) throws IOException {
-    long padded = entry.object().paddedSize();
+  private void decryptSegments(ReadableByteChannel in, long cipherBytes, ObjectMembers members,
+      StreamSegmentDecrypter dec, WritableByteChannel out) throws IOException {
+    long padded = members.ref().paddedSize();
+    long useful = members.usefulBytes();
     int plainBatch = (int) Math.min(segmentsPerBatch * (long) plaintextLength(1), Math.max(padded, 0));
     ByteBuffer cipher = ByteBuffer.allocate((int) Math.min(segmentsPerBatch * (long) segmentSize, cipherBytes));
     ByteBuffer scratch = out == null ? ByteBuffer.allocate((int) Math.min(plaintextLength(1), padded)) : null;
     try (BatchWriter writer = out == null ? null
-        : entry.size() >= ASYNC_THRESHOLD ? BatchWriter.async(out, plainBatch) : BatchWriter.sync(out, plainBatch)) {
+        : useful >= ASYNC_THRESHOLD ? BatchWriter.async(out, plainBatch) : BatchWriter.sync(out, plainBatch)) {
       ByteBuffer sink = writer == null ? scratch : writer.next();
       long remaining = cipherBytes;
       long emitted = 0;
@@ -203,7 +217,7 @@ final class ObjectCodec {
           want += Math.min(plaintextLength(index + k) + TAG, remaining - want);
         }
         cipher.clear().limit((int) want);
-        readFully(in, cipher, what);
+        readFully(in, cipher, members.describe());
         cipher.flip();
         remaining -= want;
         while (cipher.hasRemaining()) {
@@ -211,7 +225,7 @@ final class ObjectCodec {
           boolean last = remaining == 0 && ctLen == cipher.remaining();
           int ptLen = ctLen - TAG;
           if (ptLen < 0 || (!last && ctLen != plaintextLength(index) + TAG)) {
-            throw segmentFailure(what, index);
+            throw segmentFailure(members, index, emitted, emitted + Math.max(ptLen, 0));
           }
           if (writer == null) {
             sink.clear();
@@ -223,10 +237,10 @@ final class ObjectCodec {
           try {
             dec.decryptSegment(segment, (int) index, last, sink);
           } catch (GeneralSecurityException | IllegalArgumentException e) {
-            throw segmentFailure(what, index);
+            throw segmentFailure(members, index, emitted, emitted + ptLen);
           }
           cipher.position(cipher.position() + ctLen);
-          long excess = emitted + ptLen - entry.size();
+          long excess = emitted + ptLen - useful;
           if (excess > 0) {
             sink.position(sink.position() - (int) Math.min(excess, ptLen)); // drop padding
           }
@@ -235,7 +249,7 @@ final class ObjectCodec {
         }
       }
       if (emitted != padded) {
-        throw segmentFailure(what, index);
+        throw segmentFailure(members, index, emitted, emitted + 1);
       }
       if (writer != null) {
         writer.submit(sink);
@@ -244,12 +258,31 @@ final class ObjectCodec {
     }
   }
 
-  /** Whether the object holds exactly {@code source}'s bytes (authenticating it on the way). */
-  boolean sameContent(Path objectFile, Entry.File entry, Path source) throws IOException {
-    try (FileChannel src = FileChannel.open(source, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
-      ContentComparison cmp = new ContentComparison(src);
-      open(objectFile, entry, cmp);
-      return !cmp.differs && src.read(ByteBuffer.allocate(1)) == -1;
+  /**
+   * Whether the object holding {@code members} holds, for each, exactly the bytes of the file
+   * {@code sources} maps it to (authenticating the object on the way).
+   */
+  boolean sameContent(Path objectFile, ObjectMembers members, java.util.Map<Entry.File, Path> sources)
+      throws IOException {
+    boolean[] differs = {false};
+    Splitter splitter = new Splitter(members.files(), new Splitter.Sinks() {
+      @Override
+      public WritableByteChannel open(Entry.File file) throws IOException {
+        return new ContentComparison(FileChannel.open(sources.get(file), StandardOpenOption.READ,
+            LinkOption.NOFOLLOW_LINKS));
+      }
+
+      @Override
+      public void close(Entry.File file, WritableByteChannel sink) throws IOException {
+        ContentComparison cmp = (ContentComparison) sink;
+        differs[0] |= cmp.differs || cmp.source.read(ByteBuffer.allocate(1)) != -1;
+        cmp.source.close();
+      }
+    });
+    try {
+      open(objectFile, members, splitter);
+      splitter.finish();
+      return !differs[0];
     } catch (VolumeException e) {
       return false; // a damaged old object is simply replaced
     }
@@ -292,9 +325,10 @@ final class ObjectCodec {
     public void close() {}
   }
 
-  private static VolumeException segmentFailure(String what, long index) {
+  private static VolumeException segmentFailure(ObjectMembers members, long index, long from, long to) {
     return new VolumeException(Failure.INTEGRITY,
-        what + ": authentication failed at segment " + index + " — the file was modified or replaced",
+        members.describe(from, to) + ": authentication failed at segment " + index
+            + " — the file was modified or replaced",
         "restore the volume from a trusted copy");
   }
 

@@ -46,13 +46,12 @@ public final class OpenedVolume {
     progress.start("verify", manifest.totalBytes());
     Progress shared = new SynchronizedProgress(progress);
     List<Parallel.Task> files = new ArrayList<>();
-    for (Entry e : manifest.entries()) {
-      if (e instanceof Entry.File f) {
-        files.add(() -> {
-          codec.open(layout.object(f.object().id()), f, null);
-          shared.advance(f.size());
-        });
-      }
+    for (List<Entry.File> members : manifest.objects().values()) {
+      files.add(() -> {
+        ObjectMembers group = new ObjectMembers(members.getFirst().object(), members);
+        codec.open(layout.object(group.ref().id()), group, null);
+        shared.advance(members.stream().mapToLong(Entry.File::size).sum());
+      });
     }
     try {
       Parallel.run(files, Parallel.defaultThreads());

@@ -8,8 +8,11 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Queue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -24,6 +27,7 @@ public final class VolumeSealer {
 
   private final int segmentSize;
   private final int threads;
+  private final Packing packing;
   private final SecureRandom random = new SecureRandom();
 
   public VolumeSealer() {
@@ -31,13 +35,30 @@ public final class VolumeSealer {
   }
 
   public VolumeSealer(int segmentSize) {
-    this(segmentSize, Parallel.defaultThreads());
+    this(segmentSize, Parallel.defaultThreads(), Packing.DEFAULT);
   }
 
-  /** {@code threads}: how many files are sealed at once (each large file also gets a writer thread). */
-  public VolumeSealer(int segmentSize, int threads) {
+  /**
+   * @param threads how many objects are sealed at once (each large one also gets a writer thread)
+   * @param packing which files share pack objects
+   */
+  public VolumeSealer(int segmentSize, int threads, Packing packing) {
     this.segmentSize = segmentSize;
     this.threads = threads;
+    this.packing = packing;
+  }
+
+  /**
+   * Small files are sealed together, several to an object: fewer files to create and keys to
+   * derive, and the host no longer sees how many files there are or how large each is.
+   *
+   * @param largestPackedFile files up to this size go into packs; larger ones get an object each
+   * @param packSize a pack is closed before it would exceed this many plaintext bytes
+   */
+  public record Packing(long largestPackedFile, long packSize) {
+    public static final Packing DEFAULT = new Packing(128 * 1024, 4L << 20);
+    /** Every file in an object of its own. */
+    public static final Packing NONE = new Packing(-1, 0);
   }
 
   /** Seals {@code source} into {@code volumeDir}, which must be absent or empty. */
@@ -101,46 +122,71 @@ public final class VolumeSealer {
   private SealResult writeGeneration(VolumeLayout layout, VolumeKeys keys, VolumeId id,
       long generation, List<SourceEntry> entries, Map<String, Entry> previous, Progress progress) {
     ObjectCodec codec = new ObjectCodec(keys.objectsIkm(), id, segmentSize);
-    Entry[] out = new Entry[entries.size()];
+    Map<String, Entry.File> placed = new ConcurrentHashMap<>();
     Queue<Path> written = new ConcurrentLinkedQueue<>();
-    LongAdder encrypted = new LongAdder();
     LongAdder reused = new LongAdder();
     long bytes = entries.stream().mapToLong(SourceEntry::size).sum();
     Progress shared = new SynchronizedProgress(progress);
-    List<Parallel.Task> files = new ArrayList<>();
-    for (int i = 0; i < entries.size(); i++) {
-      SourceEntry s = entries.get(i);
-      int slot = i;
-      switch (s.kind()) {
-        case DIRECTORY -> out[i] = new Entry.Directory(s.path(), s.mode(), s.mtime());
-        case SYMLINK -> out[i] = new Entry.Symlink(s.path(), s.mode(), s.mtime(), s.linkTarget());
-        case FILE -> files.add(() -> {
-          ObjectRef ref = reusable(layout, codec, s, previous.get(s.path()));
-          if (ref != null) {
-            reused.increment();
-          } else {
-            ObjectId objectId = ObjectId.random(random);
-            Path file = layout.object(objectId);
-            written.add(file);
-            ref = codec.seal(s.file(), EntryPath.display(s.path()), s.size(), objectId, file);
-            encrypted.increment();
-          }
-          out[slot] = new Entry.File(s.path(), s.mode(), s.mtime(), s.size(), ref);
-          shared.advance(s.size());
-        });
+    Map<String, SourceEntry> sourceFiles = new LinkedHashMap<>();
+    for (SourceEntry s : entries) {
+      if (s.kind() == SourceEntry.Kind.FILE) {
+        sourceFiles.put(s.path(), s);
       }
     }
     boolean done = false;
     progress.start(generation == 1 ? "seal" : "update", bytes);
     try {
-      Parallel.run(files, threads);
+      // Phase 1: keep every old object whose files are all still there, byte for byte.
+      List<Parallel.Task> checks = new ArrayList<>();
+      for (List<Entry.File> members : Manifest.objects(List.copyOf(previous.values())).values()) {
+        if (members.stream().allMatch(f -> sourceFiles.containsKey(f.path())
+            && sourceFiles.get(f.path()).size() == f.size())) {
+          checks.add(() -> keepIfUnchanged(layout, codec, members, sourceFiles, placed, reused, shared));
+        }
+      }
+      Parallel.run(checks, threads);
+
+      // Phase 2: everything else goes into new objects: large files alone, small ones in packs.
+      List<Parallel.Task> seals = new ArrayList<>();
+      List<SourceEntry> pack = new ArrayList<>();
+      long packBytes = 0;
+      for (SourceEntry s : sourceFiles.values()) {
+        if (placed.containsKey(s.path())) {
+          continue;
+        }
+        if (s.size() > packing.largestPackedFile()) {
+          seals.add(sealTask(layout, codec, List.of(s), placed, written, shared));
+          continue;
+        }
+        if (!pack.isEmpty() && packBytes + s.size() > packing.packSize()) {
+          seals.add(sealTask(layout, codec, pack, placed, written, shared));
+          pack = new ArrayList<>();
+          packBytes = 0;
+        }
+        pack.add(s);
+        packBytes += s.size();
+      }
+      if (!pack.isEmpty()) {
+        seals.add(sealTask(layout, codec, pack, placed, written, shared));
+      }
+      Parallel.run(seals, threads);
+
+      List<Entry> out = new ArrayList<>(entries.size());
+      for (SourceEntry s : entries) {
+        out.add(switch (s.kind()) {
+          case DIRECTORY -> new Entry.Directory(s.path(), s.mode(), s.mtime());
+          case SYMLINK -> new Entry.Symlink(s.path(), s.mode(), s.mtime(), s.linkTarget());
+          case FILE -> placed.get(s.path());
+        });
+      }
       // Every object must be on disk before a manifest names it.
       FileSystemSync.syncFileSystemOf(layout.dir());
-      Manifest manifest = new Manifest(generation, id, segmentSize, List.of(out));
+      Manifest manifest = new Manifest(generation, id, segmentSize, out);
       byte[] file = new ManifestCipher(keys, id).seal(manifest);
       AtomicFiles.write(layout.manifest(generation), file);
       done = true;
-      return new SealResult(id, generation, Tag.of(file), manifest.fileCount(), bytes, encrypted.sum(), reused.sum());
+      long files = sourceFiles.size();
+      return new SealResult(id, generation, Tag.of(file), files, bytes, files - reused.sum(), reused.sum());
     } catch (IOException e) {
       throw Io.failure("cannot write volume " + layout.dir(), e);
     } finally {
@@ -157,13 +203,40 @@ public final class VolumeSealer {
     }
   }
 
-  /** The old object, if it holds byte for byte what the source file holds now. */
-  private static ObjectRef reusable(VolumeLayout layout, ObjectCodec codec, SourceEntry s, Entry old)
+  /** Reuses an old object (a pack or a single file's) if every file in it is unchanged. */
+  private static void keepIfUnchanged(VolumeLayout layout, ObjectCodec codec, List<Entry.File> members,
+      Map<String, SourceEntry> sourceFiles, Map<String, Entry.File> placed, LongAdder reused, Progress progress)
       throws IOException {
-    if (!(old instanceof Entry.File f) || f.size() != s.size()) {
-      return null;
+    Map<Entry.File, Path> sources = new HashMap<>();
+    members.forEach(f -> sources.put(f, sourceFiles.get(f.path()).file()));
+    ObjectMembers group = new ObjectMembers(members.getFirst().object(), members);
+    if (!codec.sameContent(layout.object(group.ref().id()), group, sources)) {
+      return;
     }
-    return codec.sameContent(layout.object(f.object().id()), f, s.file()) ? f.object() : null;
+    for (Entry.File f : members) {
+      SourceEntry s = sourceFiles.get(f.path());
+      placed.put(f.path(), new Entry.File(s.path(), s.mode(), s.mtime(), s.size(), f.object(), f.offset()));
+      reused.increment();
+      progress.advance(s.size());
+    }
+  }
+
+  /** Seals {@code files} into one new object and records where each file's bytes are. */
+  private Parallel.Task sealTask(VolumeLayout layout, ObjectCodec codec, List<SourceEntry> files,
+      Map<String, Entry.File> placed, Queue<Path> written, Progress progress) {
+    List<SourceEntry> members = List.copyOf(files);
+    return () -> {
+      ObjectId objectId = ObjectId.random(random);
+      Path file = layout.object(objectId);
+      written.add(file);
+      ObjectRef ref = codec.seal(members, objectId, file);
+      long offset = 0;
+      for (SourceEntry s : members) {
+        placed.put(s.path(), new Entry.File(s.path(), s.mode(), s.mtime(), s.size(), ref, offset));
+        offset += s.size();
+        progress.advance(s.size());
+      }
+    };
   }
 
   private static boolean prepareEmptyVolumeDir(Path volumeDir) {

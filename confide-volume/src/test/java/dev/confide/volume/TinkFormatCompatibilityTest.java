@@ -62,7 +62,7 @@ class TinkFormatCompatibilityTest {
     byte[] file = Files.readAllBytes(object);
     byte[] header = java.util.Arrays.copyOf(file, tink.getHeaderLength());
     ObjectRef ref = new ObjectRef(id, header, file.length, size);
-    Entry.File entry = new Entry.File("t", 0644, Instant.EPOCH, size, ref);
+    Entry.File entry = new Entry.File("t", 0644, Instant.EPOCH, size, ref, 0);
 
     ByteArrayOutputStream sink = new ByteArrayOutputStream();
     try (var ch = java.nio.channels.Channels.newChannel(sink)) {

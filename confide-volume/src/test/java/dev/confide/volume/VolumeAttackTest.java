@@ -33,6 +33,9 @@ class VolumeAttackTest {
     src = Trees.sample(tmp.resolve("src"));
     Trees.file(src, "a.txt", "aaaaa".getBytes());
     Trees.file(src, "b.txt", "bbbbb".getBytes());
+    // Two files large enough for objects of their own, of equal size.
+    Trees.file(src, "s1.bin", Trees.random(200_000, 21));
+    Trees.file(src, "s2.bin", Trees.random(200_000, 22));
     vol = tmp.resolve("vol");
     dest = tmp.resolve("dest");
     key = SymmetricKey.generate();
@@ -68,34 +71,57 @@ class VolumeAttackTest {
 
   @Test
   void objectReplacedByAnOlderVersionOfTheSameFileIsRefused() throws IOException {
-    byte[] oldObject = Files.readAllBytes(objectOf("a.txt", sealed.tag()));
-    Files.writeString(src.resolve("a.txt"), "AAAAA");
+    byte[] oldObject = Files.readAllBytes(objectOf("data/big.bin", sealed.tag()));
+    Trees.flipByte(src.resolve("data/big.bin"), 1000);
     Tag newTag = update();
-    Files.write(objectOf("a.txt", newTag), oldObject);
+    Files.write(objectOf("data/big.bin", newTag), oldObject);
     assertRefused(newTag, Failure.INTEGRITY,
-        "object for /a.txt: header differs from the manifest — the object was replaced (an older version or another file)");
+        "object for /data/big.bin: header differs from the manifest — the object was replaced (an older version or another file)");
   }
 
   @Test
   void swappedObjectsAreRefused() throws IOException {
-    Path a = objectOf("a.txt", sealed.tag());
-    Path b = objectOf("b.txt", sealed.tag());
+    Path a = objectOf("s1.bin", sealed.tag());
+    Path b = objectOf("s2.bin", sealed.tag());
     byte[] aBytes = Files.readAllBytes(a);
     Files.write(a, Files.readAllBytes(b));
     Files.write(b, aBytes);
     assertRefused(sealed.tag(), Failure.INTEGRITY,
-        "object for /a.txt: header differs from the manifest — the object was replaced (an older version or another file)");
+        "object for /s1.bin: header differs from the manifest — the object was replaced (an older version or another file)");
   }
 
   @Test
   void objectMovedFromAnotherVolumeIsRefused() throws IOException {
     Path other = tmp.resolve("other");
     new VolumeSealer().seal(src, other, key, Progress.NONE);
+    Path mine = objectOf("s1.bin", sealed.tag());
     Path foreign = Trees.objects(other).stream()
-        .filter(p -> p.toFile().length() == objectOf("a.txt", sealed.tag()).toFile().length()).findFirst().orElseThrow();
-    Files.copy(foreign, objectOf("a.txt", sealed.tag()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        .filter(p -> p.toFile().length() == mine.toFile().length()).findFirst().orElseThrow();
+    Files.copy(foreign, mine, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     assertRefused(sealed.tag(), Failure.INTEGRITY,
-        "object for /a.txt: header differs from the manifest — the object was replaced (an older version or another file)");
+        "object for /s1.bin: header differs from the manifest — the object was replaced (an older version or another file)");
+  }
+
+  @Test
+  void damageInsideAPackNamesTheFilesItHits() throws IOException {
+    // The pack holds README, a.txt, b.txt, bin/run.sh, data/exact.bin, .../note.txt, empty,
+    // private/key.pem: 65,528 bytes, padded to 65,536; segment 1 carries bytes 65,480 onwards.
+    Path pack = objectOf("a.txt", sealed.tag());
+    assertThat(pack).isEqualTo(objectOf("private/key.pem", sealed.tag()));
+    Trees.flipByte(pack, 40 + 65496 + 5);
+    assertRefused(sealed.tag(), Failure.INTEGRITY, "object holding /data/exact.bin, /data/nested/deeper/note.txt, "
+        + "/empty and 1 more files: authentication failed at segment 1 — the file was modified or replaced");
+  }
+
+  @Test
+  void truncatedPackIsRefusedNamingItsFiles() throws IOException {
+    Path pack = objectOf("a.txt", sealed.tag());
+    long size = Files.size(pack);
+    try (FileChannel ch = FileChannel.open(pack, StandardOpenOption.WRITE)) {
+      ch.truncate(size - 100);
+    }
+    assertRefused(sealed.tag(), Failure.INTEGRITY, "object holding /README, /a.txt, /b.txt and 5 more files is truncated: "
+        + (size - 100) + " bytes where the manifest records " + size);
   }
 
   @Test
@@ -122,10 +148,10 @@ class VolumeAttackTest {
 
   @Test
   void extendedObjectIsRefused() throws IOException {
-    Path object = objectOf("README", sealed.tag());
+    Path object = objectOf("s2.bin", sealed.tag());
     long size = Files.size(object);
     Files.write(object, new byte[] {0}, StandardOpenOption.APPEND);
-    assertRefused(sealed.tag(), Failure.INTEGRITY, "object for /README is extended: " + (size + 1)
+    assertRefused(sealed.tag(), Failure.INTEGRITY, "object for /s2.bin is extended: " + (size + 1)
         + " bytes where the manifest records " + size);
   }
 
@@ -221,13 +247,22 @@ class VolumeAttackTest {
     List<Entry> entries = new ArrayList<>();
     entries.add(new Entry.Directory("", 0755, Instant.EPOCH));
     for (Entry e : more) {
-      entries.add(e instanceof Entry.File f ? new Entry.File(f.path(), 0644, Instant.EPOCH, real.size(), real.object()) : e);
+      entries.add(e instanceof Entry.File f
+          ? new Entry.File(f.path(), 0644, Instant.EPOCH, real.size(), real.object(), f.offset()) : e);
     }
     return entries;
   }
 
   private Entry.File fileAt(String path) {
-    return new Entry.File(path, 0644, Instant.EPOCH, 0, null);
+    return new Entry.File(path, 0644, Instant.EPOCH, 0, null, real().offset());
+  }
+
+  private Entry.File fileAt(String path, long offset) {
+    return new Entry.File(path, 0644, Instant.EPOCH, 0, null, offset);
+  }
+
+  private Entry.File real() {
+    return (Entry.File) VolumeReader.load(vol, key, sealed.tag()).manifest().byPath().get("a.txt");
   }
 
   @Test
@@ -251,6 +286,20 @@ class VolumeAttackTest {
     assertRefused(tag, Failure.INTEGRITY, "the manifest is invalid: entry 'link/evil' has no directory entry for its "
         + "parent (it would be written through a link or into a missing folder)");
     assertThat(outside).isEmptyDirectory();
+  }
+
+  @Test
+  void overlappingFilesInOnePackAreRefused() throws IOException {
+    long offset = real().offset();
+    Tag tag = craft(rootAnd(fileAt("x", offset), fileAt("y", offset + 2)));
+    assertRefused(tag, Failure.INTEGRITY,
+        "the manifest is invalid: entry 'y' overlaps another file in object " + real().object().id());
+  }
+
+  @Test
+  void fileRangeOutsideItsObjectIsRefused() throws IOException {
+    Tag tag = craft(rootAnd(fileAt("x", real().object().paddedSize())));
+    assertRefused(tag, Failure.INTEGRITY, "the manifest is malformed: entry 'x' has inconsistent sizes");
   }
 
   @Test

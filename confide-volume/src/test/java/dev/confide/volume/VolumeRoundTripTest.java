@@ -27,6 +27,8 @@ class VolumeRoundTripTest {
     assertThat(Trees.describe(tmp.resolve("out"))).isEqualTo(Trees.describe(src));
     assertThat(r.files()).isEqualTo(7);
     assertThat(r.generation()).isEqualTo(1);
+    // big.bin alone, the six small files together in one pack.
+    assertThat(Trees.objects(tmp.resolve("vol"))).hasSize(2);
   }
 
   @Test
@@ -118,14 +120,15 @@ class VolumeRoundTripTest {
     Path src = Trees.sample(tmp.resolve("src"));
     SymmetricKey key = SymmetricKey.generate();
     Path vol = tmp.resolve("vol");
-    SealResult first = new VolumeSealer().seal(src, vol, key, Progress.NONE);
+    VolumeSealer unpacked = new VolumeSealer(VolumeSealer.DEFAULT_SEGMENT_SIZE, 2, VolumeSealer.Packing.NONE);
+    SealResult first = unpacked.seal(src, vol, key, Progress.NONE);
     List<Path> before = Trees.objects(vol);
 
     Files.writeString(src.resolve("README"), "changed\n");
     Files.delete(src.resolve("empty"));
     Trees.file(src, "added.txt", "new".getBytes());
     SealResult second;
-    try (PreparedUpdate u = new VolumeSealer().update(vol, src, key, first.tag(), Progress.NONE)) {
+    try (PreparedUpdate u = unpacked.update(vol, src, key, first.tag(), Progress.NONE)) {
       second = u.result();
       // Until commit, both generations open.
       VolumeReader.load(vol, key, first.tag()).verify(Progress.NONE);
@@ -139,13 +142,39 @@ class VolumeRoundTripTest {
     assertThat(second.filesReused()).isEqualTo(5);
     List<Path> after = Trees.objects(vol);
     assertThat(after).hasSize(7);
-    assertThat(after).containsAll(before.stream().filter(after::contains).toList());
     assertThat(before.stream().filter(after::contains)).hasSize(5);
 
     VolumeReader.load(vol, key, second.tag()).extractTo(tmp.resolve("out"), Progress.NONE);
     assertThat(Trees.describe(tmp.resolve("out"))).isEqualTo(Trees.describe(src));
     assertThat(VolumeInspector.inspect(vol).generations()).extracting(VolumeInspector.Generation::number)
         .containsExactly(2L);
+  }
+
+  @Test
+  void smallFilesSharePacksAndAPackIsReplacedWholeWhenOneOfItsFilesChanges() throws IOException {
+    Path src = tmp.resolve("src");
+    for (int i = 0; i < 300; i++) {
+      Trees.file(src, "d/f" + i, Trees.random(20_000, i));
+    }
+    Trees.file(src, "large.bin", Trees.random(500_000, 999));
+    SymmetricKey key = SymmetricKey.generate();
+    Path vol = tmp.resolve("vol");
+    SealResult first = new VolumeSealer().seal(src, vol, key, Progress.NONE);
+    // 300 x 20,000 bytes in packs of at most 4 MiB: two packs, plus the large file's object.
+    assertThat(Trees.objects(vol)).hasSize(3);
+    Manifest m = VolumeReader.load(vol, key, first.tag()).manifest();
+    assertThat(m.objects().values()).extracting(List::size).containsExactlyInAnyOrder(209, 91, 1);
+
+    Files.write(src.resolve("d/f99"), Trees.random(20_000, 12345));
+    try (PreparedUpdate u = new VolumeSealer().update(vol, src, key, first.tag(), Progress.NONE)) {
+      // f99 sorts last, so it lives in the second pack: its 91 files are sealed anew, the rest is kept.
+      assertThat(u.result().filesEncrypted()).isEqualTo(91);
+      assertThat(u.result().filesReused()).isEqualTo(210);
+      u.commit();
+      VolumeReader.load(vol, key, u.result().tag()).extractTo(tmp.resolve("out"), Progress.NONE);
+    }
+    assertThat(Trees.describe(tmp.resolve("out"))).isEqualTo(Trees.describe(src));
+    assertThat(Trees.objects(vol)).hasSize(3);
   }
 
   @Test
