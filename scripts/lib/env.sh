@@ -3,10 +3,15 @@
 
 CONFIDE_TEMURIN_25=/usr/lib/jvm/temurin-25-jdk-amd64
 
-# java_major JAVA_BIN -> prints the feature version (e.g. 25)
+# java_major JDK_HOME -> prints the feature version (e.g. 25), read from the JDK's release file
+# (starting a JVM just to ask would cost every command a tenth of a second)
 confide_java_major() {
-  "$1" -XshowSettings:properties -version 2>&1 \
-    | sed -n 's/^ *java.specification.version = \([0-9]*\).*/\1/p' | head -n 1
+  if [ -f "$1/release" ]; then
+    sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$1/release" | head -n 1
+  else
+    "$1/bin/java" -XshowSettings:properties -version 2>&1 \
+      | sed -n 's/^ *java.specification.version = \([0-9]*\).*/\1/p' | head -n 1
+  fi
 }
 
 # Sets JAVA_HOME to a JDK 25 or newer: $JAVA_HOME if it qualifies, else the Temurin path.
@@ -15,7 +20,7 @@ confide_find_jdk() {
   for candidate in "${JAVA_HOME:-}" "$CONFIDE_TEMURIN_25"; do
     [ -n "$candidate" ] && [ -x "$candidate/bin/javac" ] || continue
     local major
-    major=$(confide_java_major "$candidate/bin/java")
+    major=$(confide_java_major "$candidate")
     if [ -n "$major" ] && [ "$major" -ge 25 ]; then
       export JAVA_HOME="$candidate"
       return 0
