@@ -88,18 +88,18 @@ final class Extractor {
     // Directories and links first, in manifest order (parents before children); then the files,
     // several at a time.
     for (Entry e : manifest.entries()) {
-      Path p = e.path().isEmpty() ? staging : staging.resolve(e.path());
       switch (e) {
         case Entry.Directory d -> {
           if (!d.path().isEmpty()) {
-            Files.createDirectory(p);
+            Files.createDirectory(staging.resolve(d.path()));
           }
         }
         case Entry.Symlink s -> {
+          Path p = staging.resolve(s.path());
           Files.createSymbolicLink(p, Path.of(s.target()));
           setMtime(p, s.mtime());
         }
-        case Entry.File f -> { }
+        case Entry.File f -> { } // written below, one object at a time
       }
     }
     for (List<Entry.File> members : manifest.objects().values()) {

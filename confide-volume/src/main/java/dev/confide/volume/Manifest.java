@@ -62,7 +62,7 @@ public record Manifest(long generation, VolumeId volumeId, int segmentSize, List
     }
   }
 
-  /** The file entries of each object, by object id, in order of their offsets. */
+  /** Groups {@code entries}' files by object id (in order of first appearance), each by offset. */
   static Map<ObjectId, List<Entry.File>> objects(List<Entry> entries) {
     Map<ObjectId, List<Entry.File>> byObject = new LinkedHashMap<>();
     for (Entry e : entries) {

@@ -68,15 +68,10 @@ final class ObjectCodec {
   }
 
   /**
-   * Encrypts {@code size} bytes of {@code source} (padded with zeros to {@link Padme}) into the new
-   * file {@code objectFile}. Refuses if the source does not hold exactly {@code size} bytes.
+   * Encrypts the files one after the other (padded with zeros to {@link Padme}) into the new file
+   * {@code objectFile}: a pack, or a single file's object. Refuses if a file does not hold exactly
+   * the size it was scanned with.
    */
-  ObjectRef seal(Path source, String displayPath, long size, ObjectId id, Path objectFile) throws IOException {
-    return seal(List.of(new SourceEntry(displayPath.substring(1), source, SourceEntry.Kind.FILE, 0, null, size, null)),
-        id, objectFile);
-  }
-
-  /** Seals the files one after the other into one object (a pack, or a single file's object). */
   ObjectRef seal(List<SourceEntry> files, ObjectId id, Path objectFile) throws IOException {
     long total = files.stream().mapToLong(SourceEntry::size).sum();
     try (Concatenation in = new Concatenation(files);

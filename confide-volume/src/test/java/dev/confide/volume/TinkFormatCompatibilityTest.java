@@ -10,6 +10,7 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,6 +24,10 @@ class TinkFormatCompatibilityTest {
 
   static final int SEGMENT = 4096;
 
+  private static SourceEntry sourceFile(Path file, long size) {
+    return new SourceEntry("p", file, SourceEntry.Kind.FILE, 0644, Instant.EPOCH, size, null);
+  }
+
   @ParameterizedTest
   @ValueSource(ints = {0, 1, 4096 - 16 - 40, 4096 - 16 - 40 + 1, 4080, 10_000, 100_000})
   void tinkDecryptsOurObjects(int size) throws Exception {
@@ -33,7 +38,7 @@ class TinkFormatCompatibilityTest {
     Path source = Files.write(tmp.resolve("p" + size), plain);
     ObjectId id = new ObjectId("00112233445566778899aabbccddeeff");
     Path object = tmp.resolve("o" + size);
-    ObjectRef ref = codec.seal(source, "/p", size, id, object);
+    ObjectRef ref = codec.seal(List.of(sourceFile(source, size)), id, object);
 
     AesGcmHkdfStreaming tink = new AesGcmHkdfStreaming(ikm, "HmacSha256", 32, SEGMENT, 0);
     byte[] decrypted;
@@ -79,7 +84,7 @@ class TinkFormatCompatibilityTest {
     Path source = Files.write(tmp.resolve("s"), Trees.random(size, 3));
     ObjectId id = new ObjectId("00000000000000000000000000000001");
     Path object = tmp.resolve("o");
-    codec.seal(source, "/s", size, id, object);
+    codec.seal(List.of(sourceFile(source, size)), id, object);
     AesGcmHkdfStreaming tink = new AesGcmHkdfStreaming(ikm, "HmacSha256", 32, SEGMENT, 0);
     ObjectId other = new ObjectId("00000000000000000000000000000002");
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> {
