@@ -123,11 +123,12 @@ if [ "$warm" = 1 ]; then
   jar="$root/benchmarks/target/benchmarks.jar"
   [ -f "$jar" ] || (cd "$root" && ./mvnw -q -DskipTests -pl benchmarks -am package >/dev/null)
   java=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java
+  jit=(-XX:CompileCommand=quiet '-XX:CompileCommand=CompileThresholdScaling,com.sun.crypto.provider.*::*,0.01')  # as ./confide
   echo
   echo "In one JVM (run 1 cold, later runs warm):"
   echo '```'
-  echo "1 GiB file:"; "$java" --enable-native-access=ALL-UNNAMED -XX:CompileThresholdScaling=0.1 -cp "$jar" dev.confide.volume.WarmRuns big "$dir/warm" 3
-  echo "10,000 x 4 KiB:"; "$java" --enable-native-access=ALL-UNNAMED -XX:CompileThresholdScaling=0.1 -cp "$jar" dev.confide.volume.WarmRuns small "$dir/warm" 5
+  echo "1 GiB file:"; "$java" --enable-native-access=ALL-UNNAMED "${jit[@]}" -cp "$jar" dev.confide.volume.WarmRuns big "$dir/warm" 3
+  echo "10,000 x 4 KiB:"; "$java" --enable-native-access=ALL-UNNAMED "${jit[@]}" -cp "$jar" dev.confide.volume.WarmRuns small "$dir/warm" 5
   echo '```'
 fi
 
