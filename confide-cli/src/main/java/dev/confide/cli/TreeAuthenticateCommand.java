@@ -1,10 +1,7 @@
 package dev.confide.cli;
 
-import dev.confide.volume.KeyFile;
-import dev.confide.volume.SymmetricKey;
 import dev.confide.volume.Tag;
 import dev.confide.volume.TreeAuthenticator;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -34,23 +31,9 @@ final class TreeAuthenticateCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Path manifestFile = manifest != null ? manifest : dir.resolve(TreeAuthenticator.DEFAULT_MANIFEST);
-    SymmetricKey key = SymmetricKey.generate();
-    KeyFile.write(keyOut, key);
-    boolean done = false;
-    try {
-      Tag tag = TreeAuthenticator.authenticate(dir, key, manifestFile);
-      done = true;
-      new Output(spec.commandLine().getOut(), common.json).report("authenticated " + dir,
-          Output.fields("tag", tag.hex(), "manifest", manifestFile.toString(), "key_file", keyOut.toString()));
-      return ExitCodes.OK;
-    } finally {
-      if (!done) {
-        try {
-          Files.deleteIfExists(keyOut);
-        } catch (java.io.IOException ignored) {
-          // the authentication's own error is the one to report
-        }
-      }
-    }
+    Tag tag = NewKeyFile.use(keyOut, key -> TreeAuthenticator.authenticate(dir, key, manifestFile));
+    new Output(spec.commandLine().getOut(), common.json).report("authenticated " + dir,
+        Output.fields("tag", tag.hex(), "manifest", manifestFile.toString(), "key_file", keyOut.toString()));
+    return ExitCodes.OK;
   }
 }

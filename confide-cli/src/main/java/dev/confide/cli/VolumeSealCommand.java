@@ -1,10 +1,7 @@
 package dev.confide.cli;
 
-import dev.confide.volume.KeyFile;
 import dev.confide.volume.SealResult;
-import dev.confide.volume.SymmetricKey;
 import dev.confide.volume.VolumeSealer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -33,25 +30,12 @@ final class VolumeSealCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    SymmetricKey key = SymmetricKey.generate();
-    KeyFile.write(keyOut, key);
-    boolean done = false;
-    try {
-      SealResult r = new VolumeSealer().seal(source, volume, key, ProgressBars.forTerminal(spec, common));
-      done = true;
-      new Output(spec.commandLine().getOut(), common.json).report(
-          "sealed " + source + " into " + volume,
-          Output.fields("volume", r.volumeId().hex(), "generation", r.generation(), "tag", r.tag().hex(),
-              "files", r.files(), "bytes", r.bytes(), "key_file", keyOut.toString()));
-      return ExitCodes.OK;
-    } finally {
-      if (!done) {
-        try {
-          Files.deleteIfExists(keyOut);
-        } catch (java.io.IOException ignored) {
-          // the seal's own error is the one to report
-        }
-      }
-    }
+    SealResult r = NewKeyFile.use(keyOut,
+        key -> new VolumeSealer().seal(source, volume, key, ProgressBars.forTerminal(spec, common)));
+    new Output(spec.commandLine().getOut(), common.json).report(
+        "sealed " + source + " into " + volume,
+        Output.fields("volume", r.volumeId().hex(), "generation", r.generation(), "tag", r.tag().hex(),
+            "files", r.files(), "bytes", r.bytes(), "key_file", keyOut.toString()));
+    return ExitCodes.OK;
   }
 }

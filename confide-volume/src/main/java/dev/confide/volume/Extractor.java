@@ -34,7 +34,8 @@ final class Extractor {
 
   void extract(Manifest manifest, Path dest, Progress progress) {
     Path target = dest.toAbsolutePath().normalize();
-    boolean destExists = checkDestination(target);
+    boolean destExists = EmptyTarget.check(target, "destination",
+        "name a new or empty directory; Confide never overwrites files");
     Path staging;
     try {
       staging = Files.createTempDirectory(target.getParent(), ".confide-open-");
@@ -56,30 +57,6 @@ final class Extractor {
         deleteTree(staging);
       }
     }
-  }
-
-  private static boolean checkDestination(Path target) {
-    Path parent = target.getParent();
-    if (parent == null || !Files.isDirectory(parent)) {
-      throw new VolumeException(Failure.MISSING_INPUT,
-          "the folder that should hold " + target + " does not exist", "create " + parent + " first");
-    }
-    if (!Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
-      return false;
-    }
-    if (!Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
-      throw new VolumeException(Failure.CANNOT_CREATE, "destination " + target + " exists and is not a directory",
-          "name a new or empty directory");
-    }
-    try (DirectoryStream<Path> ds = Files.newDirectoryStream(target)) {
-      if (ds.iterator().hasNext()) {
-        throw new VolumeException(Failure.CANNOT_CREATE, "destination " + target + " is not empty",
-            "name a new or empty directory; Confide never overwrites files");
-      }
-    } catch (IOException e) {
-      throw Io.failure("cannot read destination " + target, e);
-    }
-    return true;
   }
 
   private void write(Manifest manifest, Path staging, Progress progress) throws IOException {

@@ -239,26 +239,11 @@ public final class VolumeSealer {
     };
   }
 
+  /** Returns whether this call created the directory. */
   private static boolean prepareEmptyVolumeDir(Path volumeDir) {
-    if (Files.exists(volumeDir, LinkOption.NOFOLLOW_LINKS)) {
-      if (!Files.isDirectory(volumeDir, LinkOption.NOFOLLOW_LINKS)) {
-        throw new VolumeException(Failure.CANNOT_CREATE, volumeDir + " exists and is not a directory",
-            "name a new or empty directory for the volume");
-      }
-      try (DirectoryStream<Path> ds = Files.newDirectoryStream(volumeDir)) {
-        if (ds.iterator().hasNext()) {
-          throw new VolumeException(Failure.CANNOT_CREATE, "volume directory " + volumeDir + " is not empty",
-              "name a new or empty directory; use 'volume update' to change an existing volume");
-        }
-      } catch (IOException e) {
-        throw Io.failure("cannot read " + volumeDir, e);
-      }
+    if (EmptyTarget.check(volumeDir, "volume directory",
+        "name a new or empty directory; use 'volume update' to change an existing volume")) {
       return false;
-    }
-    Path parent = volumeDir.toAbsolutePath().getParent();
-    if (parent == null || !Files.isDirectory(parent)) {
-      throw new VolumeException(Failure.MISSING_INPUT, "the folder that should hold " + volumeDir + " does not exist",
-          "create " + parent + " first");
     }
     try {
       Files.createDirectory(volumeDir);
