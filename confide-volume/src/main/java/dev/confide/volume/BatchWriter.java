@@ -22,11 +22,15 @@ final class BatchWriter implements AutoCloseable {
   private final BlockingQueue<ByteBuffer> full;
   private final Thread thread;
   private final ByteBuffer single;
+  private final FileSystemSync.Writeback writeback;
+  private long written;
+  private long writebackFrom;
   private volatile IOException failure;
   private boolean finished;
 
-  private BatchWriter(WritableByteChannel out, int bufferSize, boolean async) {
+  private BatchWriter(WritableByteChannel out, int bufferSize, boolean async, FileSystemSync.Writeback writeback) {
     this.out = out;
+    this.writeback = writeback;
     if (async) {
       this.single = null;
       this.free = new ArrayBlockingQueue<>(BUFFERS);
@@ -44,11 +48,18 @@ final class BatchWriter implements AutoCloseable {
   }
 
   static BatchWriter async(WritableByteChannel out, int bufferSize) {
-    return new BatchWriter(out, bufferSize, true);
+    return new BatchWriter(out, bufferSize, true, null);
   }
 
+  /** Asynchronous, and asks the kernel to start writing each {@link #WRITEBACK_STEP} to disk. */
+  static BatchWriter asyncWithWriteback(WritableByteChannel out, int bufferSize, FileSystemSync.Writeback writeback) {
+    return new BatchWriter(out, bufferSize, true, writeback);
+  }
+
+  static final long WRITEBACK_STEP = 16L << 20;
+
   static BatchWriter sync(WritableByteChannel out, int bufferSize) {
-    return new BatchWriter(out, bufferSize, false);
+    return new BatchWriter(out, bufferSize, false, null);
   }
 
   /** An empty buffer to fill; blocks while all buffers are queued for writing. */
@@ -126,8 +137,13 @@ final class BatchWriter implements AutoCloseable {
   }
 
   private void writeFully(ByteBuffer b) throws IOException {
+    written += b.remaining();
     while (b.hasRemaining()) {
       out.write(b);
+    }
+    if (writeback != null && written - writebackFrom >= WRITEBACK_STEP) {
+      writeback.start(writebackFrom, written - writebackFrom);
+      writebackFrom = written;
     }
   }
 

@@ -75,14 +75,20 @@ final class ObjectCodec {
   ObjectRef seal(List<SourceEntry> files, ObjectId id, Path objectFile) throws IOException {
     long total = files.stream().mapToLong(SourceEntry::size).sum();
     try (Concatenation in = new Concatenation(files);
-         FileChannel out = FileChannel.open(objectFile, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-      return seal(in, EntryPath.display(files.getFirst().path()), total, id, out);
+         FileChannel out = FileChannel.open(objectFile, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+         FileSystemSync.Writeback writeback = total >= ASYNC_THRESHOLD ? FileSystemSync.Writeback.of(objectFile) : null) {
+      return seal(in, EntryPath.display(files.getFirst().path()), total, id, out, writeback);
     }
   }
 
   /** The channel-level seal: reads exactly {@code size} bytes from {@code in}, writes the object to {@code out}. */
   ObjectRef seal(ReadableByteChannel in, String displayPath, long size, ObjectId id, WritableByteChannel out)
       throws IOException {
+    return seal(in, displayPath, size, id, out, null);
+  }
+
+  private ObjectRef seal(ReadableByteChannel in, String displayPath, long size, ObjectId id, WritableByteChannel out,
+      FileSystemSync.Writeback writeback) throws IOException {
     long padded = Padme.pad(size);
     long ciphertextSize = ciphertextSize(padded);
     StreamSegmentEncrypter enc;
@@ -95,7 +101,7 @@ final class ObjectCodec {
     enc.getHeader().get(header);
     ByteBuffer plain = ByteBuffer.allocate((int) Math.min(plaintextLength(1), padded));
     try (BatchWriter writer = size >= ASYNC_THRESHOLD
-        ? BatchWriter.async(out, segmentsPerBatch * segmentSize)
+        ? BatchWriter.asyncWithWriteback(out, segmentsPerBatch * segmentSize, writeback)
         : BatchWriter.sync(out, (int) Math.min(segmentsPerBatch * (long) segmentSize, ciphertextSize))) {
       ByteBuffer batch = writer.next();
       batch.put(header);
