@@ -8,7 +8,9 @@ final class ProgressBars {
   private ProgressBars() {}
 
   static Progress forTerminal(CommandSpec spec, CommonOptions common) {
-    if (common.json || System.console() == null) {
+    // Since JDK 22 System.console() exists even when output is redirected; ask whether it is a terminal.
+    java.io.Console console = System.console();
+    if (common.json || console == null || !console.isTerminal()) {
       return Progress.NONE;
     }
     return new TerminalProgress(spec.commandLine().getErr());

@@ -94,11 +94,10 @@ final class Extractor {
             Path p = staging.resolve(file.path());
             Files.setAttribute(p, "unix:mode", file.mode(), LinkOption.NOFOLLOW_LINKS);
             setMtime(p, file.mtime());
-            shared.advance(file.size());
           }
         });
         ObjectMembers group = new ObjectMembers(members.getFirst().object(), members);
-        codec.open(layout.object(group.ref().id()), group, splitter);
+        codec.open(layout.object(group.ref().id()), group, splitter, shared);
         splitter.finish();
       });
     }

@@ -72,23 +72,23 @@ final class ObjectCodec {
    * {@code objectFile}: a pack, or a single file's object. Refuses if a file does not hold exactly
    * the size it was scanned with.
    */
-  ObjectRef seal(List<SourceEntry> files, ObjectId id, Path objectFile) throws IOException {
+  ObjectRef seal(List<SourceEntry> files, ObjectId id, Path objectFile, Progress progress) throws IOException {
     long total = files.stream().mapToLong(SourceEntry::size).sum();
     try (Concatenation in = new Concatenation(files);
          FileChannel out = FileChannel.open(objectFile, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
          FileSystemSync.Writeback writeback = total >= ASYNC_THRESHOLD ? FileSystemSync.Writeback.of(objectFile) : null) {
-      return seal(in, EntryPath.display(files.getFirst().path()), total, id, out, writeback);
+      return seal(in, EntryPath.display(files.getFirst().path()), total, id, out, writeback, progress);
     }
   }
 
   /** The channel-level seal: reads exactly {@code size} bytes from {@code in}, writes the object to {@code out}. */
   ObjectRef seal(ReadableByteChannel in, String displayPath, long size, ObjectId id, WritableByteChannel out)
       throws IOException {
-    return seal(in, displayPath, size, id, out, null);
+    return seal(in, displayPath, size, id, out, null, Progress.NONE);
   }
 
   private ObjectRef seal(ReadableByteChannel in, String displayPath, long size, ObjectId id, WritableByteChannel out,
-      FileSystemSync.Writeback writeback) throws IOException {
+      FileSystemSync.Writeback writeback, Progress progress) throws IOException {
     long padded = Padme.pad(size);
     long ciphertextSize = ciphertextSize(padded);
     StreamSegmentEncrypter enc;
@@ -128,6 +128,7 @@ final class ObjectCodec {
         } catch (GeneralSecurityException e) {
           throw new IllegalStateException("encryption failed", e);
         }
+        progress.advance(real);
         if (last) {
           break;
         }
@@ -146,14 +147,14 @@ final class ObjectCodec {
    * when {@code out} is null). Every refusal names the entry's path and what failed.
    */
   void open(Path objectFile, Entry.File entry, WritableByteChannel out) throws IOException {
-    open(objectFile, new ObjectMembers(entry.object(), List.of(entry)), out);
+    open(objectFile, new ObjectMembers(entry.object(), List.of(entry)), out, Progress.NONE);
   }
 
   /**
    * Authenticates the object holding {@code members} and writes its plaintext up to the end of
    * the last member to {@code out} (or nowhere when {@code out} is null).
    */
-  void open(Path objectFile, ObjectMembers members, WritableByteChannel out) throws IOException {
+  void open(Path objectFile, ObjectMembers members, WritableByteChannel out, Progress progress) throws IOException {
     FileChannel in;
     try {
       in = FileChannel.open(objectFile, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
@@ -163,16 +164,17 @@ final class ObjectCodec {
           "the object was deleted; restore the volume from a trusted copy");
     }
     try (in) {
-      open(in, in.size(), members, out);
+      open(in, in.size(), members, out, progress);
     }
   }
 
   /** The channel-level open: {@code in} holds {@code actual} bytes of ciphertext. */
   void open(ReadableByteChannel in, long actual, Entry.File entry, WritableByteChannel out) throws IOException {
-    open(in, actual, new ObjectMembers(entry.object(), List.of(entry)), out);
+    open(in, actual, new ObjectMembers(entry.object(), List.of(entry)), out, Progress.NONE);
   }
 
-  void open(ReadableByteChannel in, long actual, ObjectMembers members, WritableByteChannel out) throws IOException {
+  void open(ReadableByteChannel in, long actual, ObjectMembers members, WritableByteChannel out, Progress progress)
+      throws IOException {
     ObjectRef ref = members.ref();
     String what = members.describe();
     if (actual != ref.ciphertextSize()) {
@@ -195,11 +197,11 @@ final class ObjectCodec {
     } catch (GeneralSecurityException e) {
       throw new VolumeException(Failure.INTEGRITY, what + ": unusable header", "restore the volume from a trusted copy");
     }
-    decryptSegments(in, actual - headerLength, members, dec, out);
+    decryptSegments(in, actual - headerLength, members, dec, out, progress);
   }
 
   private void decryptSegments(ReadableByteChannel in, long cipherBytes, ObjectMembers members,
-      StreamSegmentDecrypter dec, WritableByteChannel out) throws IOException {
+      StreamSegmentDecrypter dec, WritableByteChannel out, Progress progress) throws IOException {
     long padded = members.ref().paddedSize();
     long useful = members.usefulBytes();
     int plainBatch = (int) Math.min(segmentsPerBatch * (long) plaintextLength(1), Math.max(padded, 0));
@@ -245,6 +247,7 @@ final class ObjectCodec {
           if (excess > 0) {
             sink.position(sink.position() - (int) Math.min(excess, ptLen)); // drop padding
           }
+          progress.advance(ptLen - Math.max(0, Math.min(excess, ptLen)));
           emitted += ptLen;
           index++;
         }
@@ -281,7 +284,7 @@ final class ObjectCodec {
       }
     });
     try {
-      open(objectFile, members, splitter);
+      open(objectFile, members, splitter, Progress.NONE);
       splitter.finish();
       return !differs[0];
     } catch (VolumeException e) {

@@ -49,8 +49,7 @@ public final class OpenedVolume {
     for (List<Entry.File> members : manifest.objects().values()) {
       files.add(() -> {
         ObjectMembers group = new ObjectMembers(members.getFirst().object(), members);
-        codec.open(layout.object(group.ref().id()), group, null);
-        shared.advance(members.stream().mapToLong(Entry.File::size).sum());
+        codec.open(layout.object(group.ref().id()), group, null, shared);
       });
     }
     try {

@@ -229,12 +229,11 @@ public final class VolumeSealer {
       ObjectId objectId = ObjectId.random(random);
       Path file = layout.object(objectId);
       written.add(file);
-      ObjectRef ref = codec.seal(members, objectId, file);
+      ObjectRef ref = codec.seal(members, objectId, file, progress);
       long offset = 0;
       for (SourceEntry s : members) {
         placed.put(s.path(), new Entry.File(s.path(), s.mode(), s.mtime(), s.size(), ref, offset));
         offset += s.size();
-        progress.advance(s.size());
       }
     };
   }

@@ -38,7 +38,7 @@ class TinkFormatCompatibilityTest {
     Path source = Files.write(tmp.resolve("p" + size), plain);
     ObjectId id = new ObjectId("00112233445566778899aabbccddeeff");
     Path object = tmp.resolve("o" + size);
-    ObjectRef ref = codec.seal(List.of(sourceFile(source, size)), id, object);
+    ObjectRef ref = codec.seal(List.of(sourceFile(source, size)), id, object, Progress.NONE);
 
     AesGcmHkdfStreaming tink = new AesGcmHkdfStreaming(ikm, "HmacSha256", 32, SEGMENT, 0);
     byte[] decrypted;
@@ -84,7 +84,7 @@ class TinkFormatCompatibilityTest {
     Path source = Files.write(tmp.resolve("s"), Trees.random(size, 3));
     ObjectId id = new ObjectId("00000000000000000000000000000001");
     Path object = tmp.resolve("o");
-    codec.seal(List.of(sourceFile(source, size)), id, object);
+    codec.seal(List.of(sourceFile(source, size)), id, object, Progress.NONE);
     AesGcmHkdfStreaming tink = new AesGcmHkdfStreaming(ikm, "HmacSha256", 32, SEGMENT, 0);
     ObjectId other = new ObjectId("00000000000000000000000000000002");
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> {

@@ -196,6 +196,59 @@ class VolumeRoundTripTest {
     assertThat(tmp.resolve("out2")).doesNotExist();
   }
 
+  /** Records what a long operation reported. */
+  static final class RecordingProgress implements Progress {
+    final List<String> tasks = new java.util.ArrayList<>();
+    long total;
+    long advanced;
+    int calls;
+    boolean finished;
+
+    @Override
+    public void start(String task, long totalBytes) {
+      tasks.add(task);
+      total = totalBytes;
+      advanced = 0;
+      calls = 0;
+      finished = false;
+    }
+
+    @Override
+    public void advance(long bytes) {
+      advanced += bytes;
+      calls++;
+    }
+
+    @Override
+    public void finish() {
+      finished = true;
+    }
+  }
+
+  @Test
+  void progressCoversEveryByteAndMovesWithinALargeFile() throws IOException {
+    Path src = tmp.resolve("src");
+    Trees.file(src, "large.bin", Trees.random(6 << 20, 8));
+    Trees.file(src, "small.txt", "small".getBytes());
+    SymmetricKey key = SymmetricKey.generate();
+    RecordingProgress p = new RecordingProgress();
+
+    SealResult r = new VolumeSealer().seal(src, tmp.resolve("vol"), key, p);
+    assertThat(p.tasks).containsExactly("seal");
+    assertThat(p.advanced).isEqualTo(p.total).isEqualTo((6 << 20) + 5);
+    assertThat(p.calls).isGreaterThan(10);
+    assertThat(p.finished).isTrue();
+
+    VolumeReader.load(tmp.resolve("vol"), key, r.tag()).verify(p);
+    assertThat(p.advanced).isEqualTo(p.total).isEqualTo((6 << 20) + 5);
+    assertThat(p.calls).isGreaterThan(10);
+
+    VolumeReader.load(tmp.resolve("vol"), key, r.tag()).extractTo(tmp.resolve("out"), p);
+    assertThat(p.tasks).containsExactly("seal", "verify", "open");
+    assertThat(p.advanced).isEqualTo(p.total);
+    assertThat(p.finished).isTrue();
+  }
+
   @Test
   void otherSegmentSizesRoundTrip() throws IOException {
     Path src = Trees.sample(tmp.resolve("src"));
