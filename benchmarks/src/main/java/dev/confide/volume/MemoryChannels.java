@@ -33,6 +33,26 @@ final class MemoryChannels {
     };
   }
 
+  /** Counts and drops what is written, like the counting sink of the Tink stream benchmark. */
+  static WritableByteChannel discarding() {
+    return new WritableByteChannel() {
+      @Override
+      public int write(ByteBuffer src) {
+        int n = src.remaining();
+        src.position(src.limit());
+        return n;
+      }
+
+      @Override
+      public boolean isOpen() {
+        return true;
+      }
+
+      @Override
+      public void close() {}
+    };
+  }
+
   /** Copies into {@code target} (which must be large enough), from its start. */
   static WritableByteChannel writing(ByteBuffer target) {
     target.clear();
