@@ -22,6 +22,7 @@ import java.nio.file.Path;
  *       from {@code syncfs}.
  * </ul>
  */
+@SuppressWarnings("restricted") // native access is granted by the launcher and the jar manifest
 final class FileSystemSync {
   private static final int O_RDONLY = 0;
   private static final int O_DIRECTORY = 0200000;

@@ -357,6 +357,7 @@ class VolumeAttackTest {
   @Test
   void concurrentUpdateIsRefusedWhileTheLockIsHeld() {
     try (PreparedUpdate first = new VolumeSealer().update(vol, src, key, sealed.tag(), Progress.NONE)) {
+      assertThat(first.result().generation()).isEqualTo(2);
       assertThatThrownBy(() -> new VolumeSealer().update(vol, src, key, sealed.tag(), Progress.NONE))
           .isInstanceOfSatisfying(VolumeException.class, e -> {
             assertThat(e.failure()).isEqualTo(Failure.BUSY);
