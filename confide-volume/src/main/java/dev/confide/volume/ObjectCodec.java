@@ -50,10 +50,6 @@ final class ObjectCodec {
     this.segmentsPerBatch = Math.max(1, BATCH_BYTES / segmentSize);
   }
 
-  int segmentSize() {
-    return segmentSize;
-  }
-
   byte[] associatedData(ObjectId id) {
     return ByteBuffer.allocate(AAD_LABEL.length + 32).put(AAD_LABEL).put(volumeId.bytes())
         .put(id.bytes()).array();

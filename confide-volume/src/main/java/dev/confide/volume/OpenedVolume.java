@@ -68,12 +68,4 @@ public final class OpenedVolume {
   public void extractTo(Path dest, Progress progress) {
     new Extractor(layout, codec).extract(manifest, dest, progress);
   }
-
-  ObjectCodec codec() {
-    return codec;
-  }
-
-  VolumeLayout layout() {
-    return layout;
-  }
 }

@@ -72,7 +72,7 @@ public final class VolumeSealer {
       VolumeLayout layout = new VolumeLayout(volumeDir);
       layout.createObjectDirectories();
       VolumeHeader.create(id, keys).write(volumeDir);
-      SealResult result = writeGeneration(layout, keys, id, 1, entries, Map.of(), progress);
+      SealResult result = writeGeneration(layout, keys, id, 1, entries, Map.of(), progress).result();
       done = true;
       return result;
     } catch (IOException e) {
@@ -104,12 +104,9 @@ public final class VolumeSealer {
       List<SourceEntry> entries = new SourceScanner().scan(source);
       Manifest old = current.manifest();
       VolumeKeys keys = VolumeKeys.derive(key, current.id());
-      SealResult result = writeGeneration(layout, keys, current.id(), old.generation() + 1, entries,
+      Written written = writeGeneration(layout, keys, current.id(), old.generation() + 1, entries,
           old.byPath(), progress);
-      Manifest written = new ManifestCipher(keys, current.id()).open(
-          readAll(layout.manifest(result.generation())),
-          VolumeLayout.manifestName(result.generation()), result.generation());
-      PreparedUpdate update = new PreparedUpdate(layout, written, result, lock);
+      PreparedUpdate update = new PreparedUpdate(layout, written.manifest(), written.result(), lock);
       handedOver = true;
       return update;
     } finally {
@@ -119,7 +116,10 @@ public final class VolumeSealer {
     }
   }
 
-  private SealResult writeGeneration(VolumeLayout layout, VolumeKeys keys, VolumeId id,
+  /** A generation on disk: what the caller reports, and the manifest that garbage collection keeps. */
+  private record Written(SealResult result, Manifest manifest) {}
+
+  private Written writeGeneration(VolumeLayout layout, VolumeKeys keys, VolumeId id,
       long generation, List<SourceEntry> entries, Map<String, Entry> previous, Progress progress) {
     ObjectCodec codec = new ObjectCodec(keys.objectsIkm(), id, segmentSize);
     Map<String, Entry.File> placed = new ConcurrentHashMap<>();
@@ -186,7 +186,8 @@ public final class VolumeSealer {
       AtomicFiles.write(layout.manifest(generation), file);
       done = true;
       long files = sourceFiles.size();
-      return new SealResult(id, generation, Tag.of(file), files, bytes, files - reused.sum(), reused.sum());
+      return new Written(
+          new SealResult(id, generation, Tag.of(file), files, bytes, files - reused.sum(), reused.sum()), manifest);
     } catch (IOException e) {
       throw Io.failure("cannot write volume " + layout.dir(), e);
     } finally {
@@ -259,14 +260,6 @@ public final class VolumeSealer {
       }
     } catch (IOException ignored) {
       // best effort
-    }
-  }
-
-  private static byte[] readAll(Path p) {
-    try {
-      return Files.readAllBytes(p);
-    } catch (IOException e) {
-      throw Io.failure("cannot read " + p, e);
     }
   }
 }
