@@ -1,0 +1,53 @@
+package dev.confide.policy;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.List;
+
+/**
+ * A secret the session defines (generated inside the CAS unless {@code value} is given) or imports.
+ * The value never appears in {@link #toString()}.
+ */
+public record SecretSpec(
+    String name,
+    String kind,
+    Integer size,
+    String value,
+    String algorithm,
+    String issuer,
+    @JsonProperty("private_key") String privateKey,
+    @JsonProperty("common_name") String commonName,
+    List<String> san,
+    @JsonProperty("valid_for") String validFor,
+    Boolean migrate,
+    List<Export> export,
+    @JsonProperty("import") SecretImport importFrom) {
+  public static final String ASCII = "ascii";
+  public static final String BINARY = "binary";
+  public static final String PRIVATE_KEY = "private-key";
+  public static final String X509 = "x509";
+  public static final String X509_CA = "x509-ca";
+  static final List<String> KINDS = List.of(ASCII, BINARY, PRIVATE_KEY, X509, X509_CA);
+  static final List<String> ALGORITHMS = List.of("P-256", "P-384", "Ed25519", "RSA-2048", "RSA-3072", "RSA-4096");
+
+  public SecretSpec {
+    san = san == null ? List.of() : List.copyOf(san);
+    export = export == null ? List.of() : List.copyOf(export);
+    migrate = migrate != null && migrate;
+  }
+
+  public boolean migrates() {
+    return migrate;
+  }
+
+  public boolean imported() {
+    return importFrom != null;
+  }
+
+  /** Where an imported secret comes from. */
+  public record SecretImport(String session, String secret) {}
+
+  @Override
+  public String toString() {
+    return "SecretSpec[" + name + ", " + kind + (value == null ? "" : ", value given") + "]";
+  }
+}

@@ -1,0 +1,63 @@
+package dev.confide.policy;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * The canonical form of a session and its hash (docs/session-language.md, "Canonical form"):
+ * defaults made explicit, absent values left out, object keys sorted, no white space, each secret
+ * {@code value} replaced by {@code value_sha256}, UTF-8; the hash is SHA-256 over those bytes.
+ */
+public final class SessionHash {
+  private static final ObjectMapper CANONICAL = JsonMapper.builder()
+      .enable(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY)
+      .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
+      .serializationInclusion(JsonInclude.Include.NON_NULL)
+      .build();
+
+  private SessionHash() {}
+
+  /** The canonical bytes: what the CAS stores and what the hash covers. Holds no secret value. */
+  public static String canonical(Session session) {
+    ObjectNode tree = CANONICAL.valueToTree(session);
+    if (tree.get("secrets") instanceof ArrayNode secrets) {
+      for (var node : secrets) {
+        ObjectNode secret = (ObjectNode) node;
+        if (secret.has("value")) {
+          String value = secret.remove("value").asText();
+          secret.put("value_sha256", sha256(value.getBytes(StandardCharsets.UTF_8)));
+        }
+      }
+    }
+    try {
+      // re-serialise through a sorted map view: valueToTree keeps insertion order for new keys
+      Object sorted = CANONICAL.treeToValue(tree, Object.class);
+      return CANONICAL.writeValueAsString(sorted);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("a session always serialises", e);
+    }
+  }
+
+  /** The session hash, 64 lower-case hex digits. */
+  public static String of(Session session) {
+    return sha256(canonical(session).getBytes(StandardCharsets.UTF_8));
+  }
+
+  static String sha256(byte[] bytes) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JDK has SHA-256", e);
+    }
+  }
+}

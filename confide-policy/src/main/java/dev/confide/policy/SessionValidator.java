@@ -1,0 +1,311 @@
+package dev.confide.policy;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/** The checks a bound session must pass: required fields, allowed values, references that resolve. */
+final class SessionValidator {
+  private static final Pattern SESSION_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}(/[A-Za-z0-9][A-Za-z0-9._-]{0,63}){0,7}");
+  private static final Pattern LOCAL_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+  private static final Pattern HEX64 = Pattern.compile("[0-9a-f]{64}");
+  private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+  private static final Pattern DURATION = Pattern.compile("[1-9][0-9]{0,5}[dhm]");
+
+  private final Session session;
+  private final List<SessionProblem> problems = new ArrayList<>();
+
+  SessionValidator(Session session) {
+    this.session = session;
+  }
+
+  List<SessionProblem> problems() {
+    problems.clear();
+    checkHeader();
+    checkAccess();
+    Set<String> secretNames = names("/secrets", session.secrets().stream().map(SecretSpec::name).toList(), LOCAL_NAME);
+    Set<String> volumeNames = names("/volumes", session.volumes().stream().map(VolumeSpec::name).toList(), LOCAL_NAME);
+    Set<String> imageNames = names("/images", session.images().stream().map(Image::name).toList(), LOCAL_NAME);
+    names("/services", session.services().stream().map(Service::name).toList(), LOCAL_NAME);
+    checkServices(imageNames, secretNames);
+    checkVolumes();
+    checkImages(volumeNames, secretNames);
+    checkSecrets();
+    checkSecurity();
+    return List.copyOf(problems);
+  }
+
+  private void problem(String pointer, String message, String hint) {
+    problems.add(new SessionProblem(pointer, message, hint));
+  }
+
+  private void checkHeader() {
+    if (session.name() == null) {
+      problem("", "the session has no 'name'", "add 'name: namespace/session'");
+    } else if (!SESSION_NAME.matcher(session.name()).matches()) {
+      problem("/name", "'" + session.name() + "' is not a session name",
+          "use up to 8 '/'-separated parts of letters, digits, '.', '_' and '-'");
+    }
+    if (session.predecessor() != null && !HEX64.matcher(session.predecessor()).matches()) {
+      problem("/predecessor", "'predecessor' must be a session hash (64 lower-case hex digits)",
+          "copy it from 'confide session show' or let 'confide session update' fill it");
+    }
+  }
+
+  private void checkAccess() {
+    AccessPolicy a = session.accessPolicy();
+    checkPrincipals("/access_policy/read", a.read());
+    checkPrincipals("/access_policy/update", a.update());
+    checkPrincipals("/access_policy/create_sessions", a.createSessions());
+  }
+
+  private void checkPrincipals(String pointer, List<String> list) {
+    for (int i = 0; i < list.size(); i++) {
+      String p = list.get(i);
+      boolean keyword = p.equals(AccessPolicy.CREATOR) || p.equals(AccessPolicy.ANY) || p.equals(AccessPolicy.NONE);
+      if (!keyword && !HEX64.matcher(p).matches()) {
+        problem(pointer + "/" + i, "'" + p + "' is neither CREATOR, ANY, NONE nor a key hash",
+            "a key hash is 64 lower-case hex digits, as 'confide identity show' prints it");
+      }
+    }
+    if (list.contains(AccessPolicy.NONE) && list.size() > 1) {
+      problem(pointer, "NONE must stand alone", "remove NONE or the other entries");
+    }
+  }
+
+  private Set<String> names(String pointer, List<String> names, Pattern pattern) {
+    Set<String> seen = new HashSet<>();
+    for (int i = 0; i < names.size(); i++) {
+      String n = names.get(i);
+      if (n == null) {
+        problem(pointer + "/" + i, "an entry of '" + pointer.substring(1) + "' has no 'name'", "add 'name:'");
+      } else if (!pattern.matcher(n).matches()) {
+        problem(pointer + "/" + i + "/name", "'" + n + "' is not a valid name",
+            "use letters, digits, '.', '_' and '-' (at most 64)");
+      } else if (!seen.add(n)) {
+        problem(pointer + "/" + i + "/name", "'" + n + "' is defined twice in '" + pointer.substring(1) + "'",
+            "give each entry its own name");
+      }
+    }
+    return seen;
+  }
+
+  private void checkServices(Set<String> imageNames, Set<String> secretNames) {
+    for (int i = 0; i < session.services().size(); i++) {
+      Service s = session.services().get(i);
+      String at = "/services/" + i;
+      if (s.command() == null || s.command().isBlank()) {
+        problem(at, "service '" + s.name() + "' has no 'command'", "add 'command: program arguments'");
+      }
+      if (s.imageName() != null && !imageNames.contains(s.imageName())) {
+        problem(at + "/image_name", "service '" + s.name() + "' names image '" + s.imageName()
+            + "', which 'images' does not define", "define it under 'images' or fix the name");
+      }
+      if (!s.pwd().startsWith("/")) {
+        problem(at + "/pwd", "'pwd' must be an absolute path", "start it with '/'");
+      }
+      checkReferences(at + "/command", s.command(), secretNames);
+      for (Map.Entry<String, String> e : s.environment().entrySet()) {
+        if (!ENV_NAME.matcher(e.getKey()).matches()) {
+          problem(at + "/environment/" + e.getKey(), "'" + e.getKey() + "' is not an environment variable name",
+              "use letters, digits and '_', not starting with a digit");
+        }
+        checkReferences(at + "/environment/" + e.getKey(), e.getValue(), secretNames);
+      }
+      for (int j = 0; j < s.attestation().size(); j++) {
+        List<String> m = s.attestation().get(j).mrenclave();
+        if (m.isEmpty()) {
+          problem(at + "/attestation/" + j, "an attestation alternative lists no 'mrenclave'",
+              "add the measurement 'confide measure -- COMMAND' prints");
+        }
+        for (int k = 0; k < m.size(); k++) {
+          if (!HEX64.matcher(m.get(k)).matches()) {
+            problem(at + "/attestation/" + j + "/mrenclave/" + k, "'" + m.get(k) + "' is not a measurement",
+                "a measurement is 64 lower-case hex digits, as 'confide measure' prints it");
+          }
+        }
+      }
+      int fspf = (s.fspfPath() == null ? 0 : 1) + (s.fspfKey() == null ? 0 : 1) + (s.fspfTag() == null ? 0 : 1);
+      if (fspf != 0 && fspf != 3) {
+        problem(at, "service '" + s.name() + "' must give all of fspf_path, fspf_key and fspf_tag, or none",
+            "'confide tree authenticate' prints the key file and tag for the tree");
+      }
+      if (s.fspfPath() != null && !s.fspfPath().startsWith("/")) {
+        problem(at + "/fspf_path", "'fspf_path' must be an absolute path", "start it with '/'");
+      }
+      if (s.fspfKey() != null && !HEX64.matcher(s.fspfKey()).matches() && !isReference(s.fspfKey())) {
+        problem(at + "/fspf_key", "'fspf_key' must be 64 lower-case hex digits or a $$CONFIDE::secret$$",
+            "use the key 'confide tree authenticate' wrote");
+      }
+      if (s.fspfTag() != null && !HEX64.matcher(s.fspfTag()).matches()) {
+        problem(at + "/fspf_tag", "'fspf_tag' must be 64 lower-case hex digits",
+            "use the tag 'confide tree authenticate' printed");
+      }
+      checkReferences(at + "/fspf_key", s.fspfKey(), secretNames);
+    }
+  }
+
+  private static boolean isReference(String text) {
+    return SecretReferences.PLACEHOLDER.matcher(text).matches();
+  }
+
+  private void checkReferences(String pointer, String text, Set<String> secretNames) {
+    for (SecretReferences.Reference r : SecretReferences.in(text)) {
+      if (!secretNames.contains(r.secret())) {
+        problem(pointer, "$$CONFIDE::" + r.secret() + "$$ names a secret that 'secrets' does not define",
+            "define '" + r.secret() + "' under 'secrets' or fix the name");
+      }
+      if (r.format() != null && !SecretReferences.FORMATS.contains(r.format())) {
+        problem(pointer, "'" + r.format() + "' is not a secret format", "use one of " + SecretReferences.FORMATS);
+      }
+    }
+  }
+
+  private void checkVolumes() {
+    for (int i = 0; i < session.volumes().size(); i++) {
+      VolumeSpec v = session.volumes().get(i);
+      String at = "/volumes/" + i;
+      if (!VolumeSpec.UPDATE_POLICIES.contains(v.updatePolicy())) {
+        problem(at + "/update_policy", "'" + v.updatePolicy() + "' is not an update policy",
+            "use one of " + VolumeSpec.UPDATE_POLICIES);
+      }
+      checkExports(at + "/export", v.export());
+      if (v.importFrom() != null) {
+        if (v.importFrom().session() == null || v.importFrom().volume() == null) {
+          problem(at + "/import", "a volume import needs 'session' and 'volume'", "name both");
+        } else if (!SESSION_NAME.matcher(v.importFrom().session()).matches()) {
+          problem(at + "/import/session", "'" + v.importFrom().session() + "' is not a session name", "fix the name");
+        }
+        if (!v.export().isEmpty()) {
+          problem(at + "/export", "an imported volume cannot be exported again", "export it from its own session");
+        }
+      }
+    }
+  }
+
+  private void checkExports(String pointer, List<Export> exports) {
+    for (int j = 0; j < exports.size(); j++) {
+      Export e = exports.get(j);
+      if (e.session() == null) {
+        problem(pointer + "/" + j, "an export needs 'session'", "name the session that may import");
+      } else if (!SESSION_NAME.matcher(e.session()).matches()) {
+        problem(pointer + "/" + j + "/session", "'" + e.session() + "' is not a session name", "fix the name");
+      }
+      if (e.sessionHash() != null && !HEX64.matcher(e.sessionHash()).matches()) {
+        problem(pointer + "/" + j + "/session_hash", "'session_hash' must be 64 lower-case hex digits",
+            "use 'confide session hash FILE' on the importing session");
+      }
+    }
+  }
+
+  private void checkImages(Set<String> volumeNames, Set<String> secretNames) {
+    for (int i = 0; i < session.images().size(); i++) {
+      Image img = session.images().get(i);
+      String at = "/images/" + i;
+      Set<String> paths = new HashSet<>();
+      for (int j = 0; j < img.volumes().size(); j++) {
+        Image.Mount m = img.volumes().get(j);
+        String mat = at + "/volumes/" + j;
+        if (m.name() == null || !volumeNames.contains(m.name())) {
+          problem(mat + "/name", "image '" + img.name() + "' mounts volume '" + m.name()
+              + "', which 'volumes' does not define", "define it under 'volumes' or fix the name");
+        }
+        if (m.path() == null || !m.path().startsWith("/") || m.path().equals("/") || m.path().contains("/../")) {
+          problem(mat + "/path", "mount path '" + m.path() + "' must be an absolute path below '/'",
+              "use a path such as /encryptedInputs");
+        } else if (!paths.add(m.path())) {
+          problem(mat + "/path", "two volumes are mounted at " + m.path(), "give each its own path");
+        }
+      }
+      for (int j = 0; j < img.injectionFiles().size(); j++) {
+        Image.InjectionFile f = img.injectionFiles().get(j);
+        if (f.path() == null || !f.path().startsWith("/")) {
+          problem(at + "/injection_files/" + j + "/path", "an injection file needs an absolute 'path'", "start it with '/'");
+        }
+        checkReferences(at + "/injection_files/" + j + "/content", f.content(), secretNames);
+      }
+    }
+  }
+
+  private void checkSecrets() {
+    Map<String, SecretSpec> byName = new java.util.HashMap<>();
+    session.secrets().forEach(s -> byName.putIfAbsent(s.name(), s));
+    for (int i = 0; i < session.secrets().size(); i++) {
+      SecretSpec s = session.secrets().get(i);
+      String at = "/secrets/" + i;
+      checkExports(at + "/export", s.export());
+      if (s.imported()) {
+        if (s.importFrom().session() == null || s.importFrom().secret() == null) {
+          problem(at + "/import", "a secret import needs 'session' and 'secret'", "name both");
+        } else if (!SESSION_NAME.matcher(s.importFrom().session()).matches()) {
+          problem(at + "/import/session", "'" + s.importFrom().session() + "' is not a session name", "fix the name");
+        }
+        if (s.value() != null) {
+          problem(at + "/value", "an imported secret cannot have a 'value'", "remove 'value' or 'import'");
+        }
+        continue;
+      }
+      if (s.kind() == null) {
+        problem(at, "secret '" + s.name() + "' has no 'kind'", "use one of " + SecretSpec.KINDS);
+        continue;
+      }
+      if (!SecretSpec.KINDS.contains(s.kind())) {
+        problem(at + "/kind", "'" + s.kind() + "' is not a secret kind", "use one of " + SecretSpec.KINDS);
+        continue;
+      }
+      boolean sized = s.kind().equals(SecretSpec.ASCII) || s.kind().equals(SecretSpec.BINARY);
+      boolean keyed = !sized;
+      if (s.size() != null && (!sized || s.size() < 1 || s.size() > 4096)) {
+        problem(at + "/size", sized ? "'size' must be between 1 and 4096" : "'size' applies to ascii and binary secrets only",
+            sized ? "choose a size in that range" : "remove 'size'");
+      }
+      if (s.algorithm() != null && (!keyed || !SecretSpec.ALGORITHMS.contains(s.algorithm()))) {
+        problem(at + "/algorithm", keyed ? "'" + s.algorithm() + "' is not a key algorithm"
+            : "'algorithm' applies to keys and certificates only", "use one of " + SecretSpec.ALGORITHMS);
+      }
+      boolean cert = s.kind().equals(SecretSpec.X509) || s.kind().equals(SecretSpec.X509_CA);
+      if (!cert && (s.issuer() != null || s.commonName() != null || !s.san().isEmpty() || s.validFor() != null
+          || s.privateKey() != null)) {
+        problem(at, "issuer, private_key, common_name, san and valid_for apply to x509 and x509-ca secrets only",
+            "remove them or change 'kind'");
+      }
+      if (s.issuer() != null) {
+        SecretSpec issuer = byName.get(s.issuer());
+        if (issuer == null || !SecretSpec.X509_CA.equals(issuer.kind())) {
+          problem(at + "/issuer", "issuer '" + s.issuer() + "' is not an x509-ca secret of this session",
+              "define it with 'kind: x509-ca' or fix the name");
+        }
+      }
+      if (s.privateKey() != null) {
+        SecretSpec key = byName.get(s.privateKey());
+        if (key == null || !SecretSpec.PRIVATE_KEY.equals(key.kind())) {
+          problem(at + "/private_key", "private_key '" + s.privateKey() + "' is not a private-key secret of this session",
+              "define it with 'kind: private-key' or fix the name");
+        }
+      }
+      if (s.validFor() != null && !DURATION.matcher(s.validFor()).matches()) {
+        problem(at + "/valid_for", "'" + s.validFor() + "' is not a duration", "write e.g. 90d, 12h or 30m");
+      }
+      if (s.value() != null && cert) {
+        problem(at + "/value", "certificates are always generated by the CAS", "remove 'value'");
+      }
+    }
+  }
+
+  private void checkSecurity() {
+    Security.Attestation a = session.security().attestation();
+    if (!Security.Attestation.MODES.contains(a.mode())) {
+      problem("/security/attestation/mode", "'" + a.mode() + "' is not an attestation mode",
+          "use one of " + Security.Attestation.MODES);
+    }
+    for (int i = 0; i < a.tolerate().size(); i++) {
+      if (!Security.Attestation.TOLERATIONS.contains(a.tolerate().get(i))) {
+        problem("/security/attestation/tolerate/" + i, "'" + a.tolerate().get(i) + "' is not a known weakness",
+            "use any of " + Security.Attestation.TOLERATIONS);
+      }
+    }
+  }
+}

@@ -1,0 +1,49 @@
+package dev.confide.policy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class SessionHashTest {
+  private final SessionParser parser = new SessionParser();
+
+  private String hash(String text) throws PolicyException {
+    return SessionHash.of(parser.parse("s.yaml", text));
+  }
+
+  @Test
+  void keyOrderCommentsAndExplicitDefaultsDoNotChangeTheHash() throws Exception {
+    String a = hash("name: a/b\nservices:\n  - name: x\n    command: run\n");
+    String b = hash("# a comment\nservices:\n  - command: run\n    name: x\n    pwd: /\nname: a/b\n"
+        + "access_policy:\n  read: [CREATOR]\n");
+    assertThat(a).isEqualTo(b).hasSize(64);
+  }
+
+  @Test
+  void everyMeaningfulChangeChangesTheHash() throws Exception {
+    String base = hash("name: a/b\nservices:\n  - name: x\n    command: run\n");
+    assertThat(hash("name: a/b\nservices:\n  - name: x\n    command: run2\n")).isNotEqualTo(base);
+    assertThat(hash("name: a/c\nservices:\n  - name: x\n    command: run\n")).isNotEqualTo(base);
+    assertThat(hash("name: a/b\nservices:\n  - name: x\n    command: run\n    environment: {A: b}\n")).isNotEqualTo(base);
+    assertThat(hash("name: a/b\naccess_policy: {read: [ANY]}\nservices:\n  - name: x\n    command: run\n")).isNotEqualTo(base);
+    assertThat(hash("name: a/b\npredecessor: " + base + "\nservices:\n  - name: x\n    command: run\n")).isNotEqualTo(base);
+  }
+
+  @Test
+  void theCanonicalFormHoldsADigestOfAGivenValueNeverTheValue() throws Exception {
+    Session s = parser.parse("s.yaml", "name: a/b\nsecrets:\n  - name: pw\n    kind: ascii\n    value: hunter2-very-secret\n");
+    String canonical = SessionHash.canonical(s);
+    assertThat(canonical).doesNotContain("hunter2").contains("\"value_sha256\":\"" + SessionHash.sha256("hunter2-very-secret".getBytes()) + "\"");
+    assertThat(s.toString()).doesNotContain("hunter2");
+    assertThat(s.secrets().getFirst().toString()).doesNotContain("hunter2");
+    assertThat(SessionHash.of(parser.parse("s.yaml", "name: a/b\nsecrets:\n  - name: pw\n    kind: ascii\n    value: other\n")))
+        .isNotEqualTo(SessionHash.of(s));
+  }
+
+  @Test
+  void theCanonicalFormIsSortedAndCompact() throws Exception {
+    String canonical = SessionHash.canonical(parser.parse("s.yaml", "name: a/b\nversion: \"1\"\n"));
+    assertThat(canonical).startsWith("{\"access_policy\":{\"create_sessions\":[\"CREATOR\"],\"read\":[\"CREATOR\"],\"update\":[\"CREATOR\"]},\"images\":[]")
+        .doesNotContain(" ").doesNotContain("\n").endsWith(",\"version\":\"1\",\"volumes\":[]}");
+  }
+}

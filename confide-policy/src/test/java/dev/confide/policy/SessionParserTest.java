@@ -1,0 +1,135 @@
+package dev.confide.policy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+class SessionParserTest {
+  private final SessionParser parser = new SessionParser();
+
+  static String resource(String name) throws IOException {
+    try (InputStream in = SessionParserTest.class.getResourceAsStream("/sessions/" + name)) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+
+  @Test
+  void parsesEveryPartOfTheCounterSession() throws Exception {
+    Session s = parser.parse("counter.yaml", resource("counter.yaml"));
+    assertThat(s.name()).isEqualTo("demo-ns/counter");
+    assertThat(s.namespace()).contains("demo-ns");
+    Service svc = s.service("counter").orElseThrow();
+    assertThat(svc.imageName()).isEqualTo("counter-image");
+    assertThat(svc.environment()).containsEntry("LANG", "C.UTF-8").hasSize(3);
+    assertThat(svc.attestation().getFirst().mrenclave()).hasSize(1);
+    assertThat(s.volume("V1").orElseThrow().updatePolicy()).isEqualTo(VolumeSpec.ROLLBACK_PROTECTED);
+    assertThat(s.image("counter-image").orElseThrow().volumes().getFirst().path()).isEqualTo("/V1");
+    assertThat(s.secret("tls_cert").orElseThrow().privateKey()).isEqualTo("tls_key");
+    assertThat(s.security().attestation().tolerates(Security.Attestation.SIMULATION)).isTrue();
+    assertThat(s.security().attestation().ignoreAdvisories()).containsExactly("*");
+  }
+
+  @Test
+  void defaultsAreFilledIn() throws Exception {
+    Session s = parser.parse("min.yaml", "name: a/b\n");
+    assertThat(s.accessPolicy().read()).containsExactly("CREATOR");
+    assertThat(s.accessPolicy().createSessions()).containsExactly("CREATOR");
+    assertThat(s.security().attestation().mode()).isEqualTo("hardware");
+    assertThat(s.security().attestation().tolerate()).isEmpty();
+    assertThat(s.services()).isEmpty();
+  }
+
+  private void refused(String text, String message) {
+    assertThatThrownBy(() -> parser.parse("s.yaml", text))
+        .isInstanceOf(PolicyException.class)
+        .hasMessage(message);
+  }
+
+  @Test
+  void unknownFieldIsRefusedWithLineAndColumn() {
+    refused("name: a/b\nservices:\n  - name: x\n    command: c\n    comand: d\n",
+        "s.yaml:5:5: unknown field 'comand' in 'services[0]'");
+  }
+
+  @Test
+  void unknownTopLevelFieldNamesTheKnownOnes() {
+    assertThatThrownBy(() -> parser.parse("s.yaml", "name: a/b\nsecret: []\n"))
+        .isInstanceOf(PolicyException.class)
+        .hasMessage("s.yaml:2:1: unknown field 'secret' in the session")
+        .extracting(e -> ((PolicyException) e).hint()).asString().contains("secrets");
+  }
+
+  @Test
+  void wrongTypeIsRefusedWithLineAndColumn() {
+    refused("name: a/b\nservices: hello\n", "s.yaml:2:11: 'services' must be a list");
+    refused("name: a/b\nservices:\n  - name: x\n    command: c\n    environment: [A]\n",
+        "s.yaml:5:18: 'services[0].environment' must be a mapping of names to strings");
+    refused("name: a/b\nsecrets:\n  - name: x\n    kind: ascii\n    size: big\n",
+        "s.yaml:5:11: 'secrets[0].size' must be a whole number, not 'big'");
+  }
+
+  @Test
+  void danglingImageReferenceNamesTheLine() {
+    refused("name: a/b\nservices:\n  - name: x\n    command: c\n    image_name: nowhere\n",
+        "s.yaml:5:17: service 'x' names image 'nowhere', which 'images' does not define");
+  }
+
+  @Test
+  void danglingVolumeMountNamesTheLine() {
+    refused("name: a/b\nimages:\n  - name: i\n    volumes:\n      - name: V2\n        path: /V2\n",
+        "s.yaml:5:15: image 'i' mounts volume 'V2', which 'volumes' does not define");
+  }
+
+  @Test
+  void danglingSecretPlaceholderIsRefused() {
+    refused("name: a/b\nservices:\n  - name: x\n    command: run $$CONFIDE::missing$$\n",
+        "s.yaml:4:14: $$CONFIDE::missing$$ names a secret that 'secrets' does not define");
+  }
+
+  @Test
+  void danglingIssuerIsRefused() {
+    refused("name: a/b\nsecrets:\n  - name: c\n    kind: x509\n    issuer: ca\n",
+        "s.yaml:5:13: issuer 'ca' is not an x509-ca secret of this session");
+  }
+
+  @Test
+  void badValuesAreRefused() {
+    refused("name: a/b\nvolumes:\n  - name: V\n    update_policy: sometimes\n",
+        "s.yaml:4:20: 'sometimes' is not an update policy");
+    refused("name: a/b\nsecrets:\n  - name: k\n    kind: password\n", "s.yaml:4:11: 'password' is not a secret kind");
+    refused("name: ../x\n", "s.yaml:1:7: '../x' is not a session name");
+    refused("name: a/b\naccess_policy:\n  read: [NONE, ANY]\n", "s.yaml:3:9: NONE must stand alone");
+    refused("name: a/b\nsecurity:\n  attestation:\n    tolerate: [everything]\n",
+        "s.yaml:4:16: 'everything' is not a known weakness");
+  }
+
+  @Test
+  void duplicateNamesAndKeysAreRefused() {
+    refused("name: a/b\nvolumes:\n  - name: V\n  - name: V\n", "s.yaml:4:11: 'V' is defined twice in 'volumes'");
+    assertThatThrownBy(() -> parser.parse("s.yaml", "name: a/b\nname: c/d\n"))
+        .isInstanceOf(PolicyException.class).hasMessageStartingWith("s.yaml:2:");
+  }
+
+  @Test
+  void missingNameAndCommandAreRefused() {
+    refused("version: \"1\"\n", "s.yaml:1:1: the session has no 'name'");
+    refused("name: a/b\nservices:\n  - name: x\n", "s.yaml:3:5: service 'x' has no 'command'");
+  }
+
+  @Test
+  void brokenYamlIsRefused() {
+    assertThatThrownBy(() -> parser.parse("s.yaml", "name: a/b\nservices: [\n"))
+        .isInstanceOf(PolicyException.class).hasMessageContaining("not valid YAML");
+    refused("", "s.yaml: the session is empty");
+  }
+
+  @Test
+  void moreThanOneProblemIsCounted() {
+    refused("name: a/b\nvolumes:\n  - name: V\n    update_policy: x\n  - name: W\n    update_policy: y\n",
+        "s.yaml:4:20: 'x' is not an update policy (and 1 more problems)");
+  }
+}
