@@ -191,8 +191,9 @@ final class SessionValidator {
       Export e = exports.get(j);
       if (e.session() == null) {
         problem(pointer + "/" + j, "an export needs 'session'", "name the session that may import");
-      } else if (!SESSION_NAME.matcher(e.session()).matches()) {
-        problem(pointer + "/" + j + "/session", "'" + e.session() + "' is not a session name", "fix the name");
+      } else if (!e.session().equals("*") && !SESSION_NAME.matcher(e.session()).matches()) {
+        problem(pointer + "/" + j + "/session", "'" + e.session() + "' is not a session name",
+            "name a session, or '*' for every session");
       }
       if (e.sessionHash() != null && !HEX64.matcher(e.sessionHash()).matches()) {
         problem(pointer + "/" + j + "/session_hash", "'session_hash' must be 64 lower-case hex digits",

@@ -1,0 +1,167 @@
+package dev.confide.cas;
+
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.confide.cas.api.AuditEntry;
+import dev.confide.cas.api.AuditLog;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.Signature;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The audit log: each entry holds the hash of the one before and is signed by the CAS key, so a
+ * deleted, changed or reordered entry is found by {@link #verify}. Appends happen inside the
+ * transaction of the change they record, after locking the head row.
+ */
+public final class AuditChain {
+  static final String GENESIS = "0".repeat(64);
+  private static final ObjectMapper CANONICAL = JsonMapper.builder()
+      .enable(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY).build();
+
+  private final PrivateKey signingKey;
+
+  AuditChain(PrivateKey signingKey) {
+    this.signingKey = signingKey;
+  }
+
+  /** Appends an entry in {@code c}'s transaction. */
+  void append(Connection c, String kind, String principal, String subject, String detail) throws SQLException {
+    long seq;
+    String prev;
+    try (PreparedStatement head = c.prepareStatement("SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE");
+         ResultSet r = head.executeQuery()) {
+      r.next();
+      seq = r.getLong(1) + 1;
+      prev = r.getString(2);
+    }
+    String at = Instant.now().toString();
+    byte[] canonical = canonical(seq, at, kind, principal, subject, detail, prev);
+    String hash = KeyDigests.sha256Hex(canonical);
+    String signature = Base64.getEncoder().encodeToString(sign(canonical));
+    try (PreparedStatement insert = c.prepareStatement(
+        "INSERT INTO audit (seq, at, kind, principal, subject, detail, prev_hash, hash, signature) VALUES (?,?,?,?,?,?,?,?,?)")) {
+      insert.setLong(1, seq);
+      insert.setString(2, at);
+      insert.setString(3, kind);
+      insert.setString(4, principal);
+      insert.setString(5, subject);
+      insert.setString(6, detail);
+      insert.setString(7, prev);
+      insert.setString(8, hash);
+      insert.setString(9, signature);
+      insert.executeUpdate();
+    }
+    try (PreparedStatement update = c.prepareStatement("UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1")) {
+      update.setLong(1, seq);
+      update.setString(2, hash);
+      update.executeUpdate();
+    }
+  }
+
+  static AuditLog read(Connection c, long after, int limit) throws SQLException {
+    List<AuditEntry> entries = new ArrayList<>();
+    try (PreparedStatement q = c.prepareStatement(
+        "SELECT seq, at, kind, principal, subject, detail, prev_hash, hash, signature FROM audit WHERE seq > ? ORDER BY seq LIMIT ?")) {
+      q.setLong(1, after);
+      q.setInt(2, limit);
+      try (ResultSet r = q.executeQuery()) {
+        while (r.next()) {
+          entries.add(new AuditEntry(r.getLong(1), r.getString(2), r.getString(3), r.getString(4), r.getString(5),
+              r.getString(6), r.getString(7), r.getString(8), r.getString(9)));
+        }
+      }
+    }
+    try (PreparedStatement head = c.prepareStatement("SELECT seq, hash FROM audit_head WHERE id = 1");
+         ResultSet r = head.executeQuery()) {
+      r.next();
+      return new AuditLog(entries, r.getLong(1), r.getString(2));
+    }
+  }
+
+  /**
+   * Checks a whole log from its first entry against the CAS public key and the head: returns the
+   * first problem found, or empty when every entry is intact, in order and present.
+   */
+  public static Optional<String> verify(List<AuditEntry> entries, long headSeq, String headHash, PublicKey casKey) {
+    String prev = GENESIS;
+    long expected = 1;
+    for (AuditEntry e : entries) {
+      if (e.seq() != expected) {
+        return Optional.of(e.seq() > expected
+            ? "entry " + expected + (e.seq() - expected > 1 ? " to " + (e.seq() - 1) : "") + " is missing (the log jumps from "
+                + (expected - 1) + " to " + e.seq() + ")"
+            : "entry " + e.seq() + " appears out of order after entry " + (expected - 1));
+      }
+      byte[] canonical = canonical(e.seq(), e.at(), e.kind(), e.principal(), e.subject(), e.detail(), e.prevHash());
+      if (!KeyDigests.sha256Hex(canonical).equals(e.hash())) {
+        return Optional.of("entry " + e.seq() + " was changed (its content does not match its hash)");
+      }
+      if (!verifySignature(canonical, e.signature(), casKey)) {
+        return Optional.of("entry " + e.seq() + " is not signed by this CAS's key");
+      }
+      if (!e.prevHash().equals(prev)) {
+        return Optional.of("entry " + e.seq() + " does not follow entry " + (e.seq() - 1)
+            + " (its previous-hash differs): entries were reordered, replaced or removed");
+      }
+      prev = e.hash();
+      expected++;
+    }
+    if (expected - 1 != headSeq || !prev.equals(headHash)) {
+      return Optional.of("the log ends at entry " + (expected - 1) + " but the CAS's head names entry " + headSeq
+          + ": entries at the end were deleted or the head was changed");
+    }
+    return Optional.empty();
+  }
+
+  private static byte[] canonical(long seq, String at, String kind, String principal, String subject, String detail, String prev) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("at", at);
+    m.put("detail", detail);
+    m.put("kind", kind);
+    m.put("prev_hash", prev);
+    m.put("principal", principal);
+    m.put("seq", seq);
+    m.put("subject", subject);
+    try {
+      return CANONICAL.writeValueAsString(m).getBytes(StandardCharsets.UTF_8);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException ex) {
+      throw new IllegalStateException("a map of strings always serialises", ex);
+    }
+  }
+
+  private byte[] sign(byte[] data) {
+    try {
+      Signature s = Signature.getInstance("SHA256withECDSA");
+      s.initSign(signingKey);
+      s.update(data);
+      return s.sign();
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("cannot sign an audit entry", e);
+    }
+  }
+
+  private static boolean verifySignature(byte[] data, String signature, PublicKey key) {
+    try {
+      Signature s = Signature.getInstance("SHA256withECDSA");
+      s.initVerify(key);
+      s.update(data);
+      return s.verify(Base64.getDecoder().decode(signature));
+    } catch (GeneralSecurityException | IllegalArgumentException e) {
+      return false;
+    }
+  }
+}

@@ -1,0 +1,49 @@
+package dev.confide.cas;
+
+import dev.confide.cas.api.ApiError;
+
+/** A refusal with its HTTP status; becomes an {@link ApiError} body. Never carries a secret. */
+public final class CasException extends RuntimeException {
+  private final int status;
+  private final String error;
+  private final String hint;
+
+  public CasException(int status, String error, String message, String hint) {
+    super(message);
+    this.status = status;
+    this.error = error;
+    this.hint = hint;
+  }
+
+  public int status() {
+    return status;
+  }
+
+  public String error() {
+    return error;
+  }
+
+  public String hint() {
+    return hint;
+  }
+
+  public ApiError body() {
+    return new ApiError(error, getMessage(), hint);
+  }
+
+  static CasException badRequest(String message, String hint) {
+    return new CasException(400, "bad_request", message, hint);
+  }
+
+  static CasException forbidden(String message, String hint) {
+    return new CasException(403, "forbidden", message, hint);
+  }
+
+  static CasException notFound(String message, String hint) {
+    return new CasException(404, "not_found", message, hint);
+  }
+
+  static CasException conflict(String error, String message, String hint) {
+    return new CasException(409, error, message, hint);
+  }
+}

@@ -1,0 +1,191 @@
+package dev.confide.cas;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.confide.cas.api.ApiError;
+import dev.confide.cas.api.TagSwap;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.cert.X509Certificate;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.Fields;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The HTTP face of {@link CasService}: routing, size limits, principals from client certificates, JSON. */
+final class CasHttpHandler extends Handler.Abstract {
+  /** Sessions are small; anything larger is a mistake or an attack. */
+  static final int MAX_BODY = 1 << 20;
+  private static final Logger LOG = LoggerFactory.getLogger(CasHttpHandler.class);
+  private static final ObjectMapper JSON = JsonMapper.builder()
+      .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
+
+  private final CasService service;
+
+  CasHttpHandler(CasService service) {
+    this.service = service;
+  }
+
+  @Override
+  public boolean handle(Request request, Response response, Callback callback) {
+    long start = System.nanoTime();
+    String path = Request.getPathInContext(request);
+    String method = request.getMethod();
+    String route = method + " " + path;
+    int status;
+    String contentType = "application/json";
+    String body;
+    try {
+      Reply reply = route(request, method, path);
+      status = reply.status();
+      body = reply.text() != null ? reply.text() : JSON.writeValueAsString(reply.value());
+      if (reply.text() != null) {
+        contentType = "text/plain; version=0.0.4; charset=utf-8";
+      }
+      if (reply.known()) {
+        route = reply.route();
+      } else {
+        route = "unknown";
+      }
+    } catch (CasException e) {
+      status = e.status();
+      body = write(e.body());
+      route = "refused";
+    } catch (RuntimeException | IOException e) {
+      LOG.error("request {} {} failed", method, path, e);
+      status = 500;
+      body = write(new ApiError("internal", "the CAS failed to answer: " + e.getClass().getSimpleName(),
+          "see the CAS log; retry later"));
+      route = "failed";
+    }
+    service.metrics().request(route, status, System.nanoTime() - start);
+    response.setStatus(status);
+    response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
+    response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
+    Content.Sink.write(response, true, body, callback);
+    return true;
+  }
+
+  private record Reply(int status, Object value, String text, String route, boolean known) {
+    static Reply json(int status, Object value, String route) {
+      return new Reply(status, value, null, route, true);
+    }
+  }
+
+  private Reply route(Request request, String method, String path) throws IOException {
+    Fields query = Request.extractQueryParameters(request);
+    switch (path) {
+      case "/health" -> {
+        requireMethod(method, "GET");
+        return Reply.json(200, java.util.Map.of("status", "ok"), "health");
+      }
+      case "/metrics" -> {
+        requireMethod(method, "GET");
+        return new Reply(200, null, service.metrics().scrape(), "metrics", true);
+      }
+      case "/v1/sessions" -> {
+        requireMethod(method, "POST");
+        return Reply.json(201, service.create(principal(request), body(request)), "session.create");
+      }
+      case "/v1/session" -> {
+        String name = param(query, "name");
+        if (method.equals("GET")) {
+          return Reply.json(200, service.read(principal(request), name), "session.read");
+        }
+        requireMethod(method, "PUT");
+        return Reply.json(200, service.update(principal(request), name, body(request)), "session.update");
+      }
+      case "/v1/volume" -> {
+        requireMethod(method, "GET");
+        return Reply.json(200, service.volume(principal(request), param(query, "session"), param(query, "volume")), "volume.read");
+      }
+      case "/v1/volume/swap" -> {
+        requireMethod(method, "POST");
+        TagSwap swap;
+        try {
+          swap = JSON.readValue(body(request), TagSwap.class);
+        } catch (JsonProcessingException e) {
+          throw CasException.badRequest("the body is not a tag swap: " + e.getOriginalMessage(),
+              "send {\"old_tag\": ..., \"new_tag\": ...}");
+        }
+        return Reply.json(200, service.swap(principal(request), param(query, "session"), param(query, "volume"), swap), "volume.swap");
+      }
+      case "/v1/audit" -> {
+        requireMethod(method, "GET");
+        long after = number(query, "after", 0);
+        int limit = (int) number(query, "limit", 1000);
+        return Reply.json(200, service.audit(principal(request), after, limit), "audit.read");
+      }
+      default -> throw CasException.notFound("no such API path: " + path, "see docs/cas-api.md");
+    }
+  }
+
+  private static void requireMethod(String method, String allowed) {
+    if (!method.equals(allowed)) {
+      throw new CasException(405, "method_not_allowed", method + " is not allowed here", "use " + allowed);
+    }
+  }
+
+  private static String param(Fields query, String name) {
+    String value = query.getValue(name);
+    if (value == null || value.isEmpty()) {
+      throw CasException.badRequest("query parameter '" + name + "' is missing", "add ?" + name + "=...");
+    }
+    return value;
+  }
+
+  private static long number(Fields query, String name, long otherwise) {
+    String value = query.getValue(name);
+    if (value == null) {
+      return otherwise;
+    }
+    try {
+      return Long.parseLong(value);
+    } catch (NumberFormatException e) {
+      throw CasException.badRequest("query parameter '" + name + "' must be a number", "fix it");
+    }
+  }
+
+  static String principal(Request request) {
+    if (request.getAttribute(EndPoint.SslSessionData.ATTRIBUTE) instanceof EndPoint.SslSessionData tls) {
+      X509Certificate[] chain = tls.peerCertificates();
+      if (chain != null && chain.length > 0) {
+        return KeyDigests.keyHash(chain[0].getPublicKey());
+      }
+    }
+    throw new CasException(401, "no_identity", "this request needs a client certificate",
+        "create one with 'confide identity create'");
+  }
+
+  private static String body(Request request) throws IOException {
+    long declared = request.getLength();
+    if (declared > MAX_BODY) {
+      throw new CasException(413, "too_large", "the request body has " + declared + " bytes; the limit is " + MAX_BODY,
+          "send a smaller session");
+    }
+    try (InputStream in = Request.asInputStream(request)) {
+      byte[] bytes = in.readNBytes(MAX_BODY + 1);
+      if (bytes.length > MAX_BODY) {
+        throw new CasException(413, "too_large", "the request body exceeds " + MAX_BODY + " bytes", "send a smaller session");
+      }
+      return new String(bytes, StandardCharsets.UTF_8);
+    }
+  }
+
+  private static String write(ApiError error) {
+    try {
+      return JSON.writeValueAsString(error);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("an error always serialises", e);
+    }
+  }
+}

@@ -1,0 +1,145 @@
+package dev.confide.cas;
+
+import java.net.InetSocketAddress;
+import java.security.GeneralSecurityException;
+import java.security.cert.X509Certificate;
+import java.util.Set;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.X509ExtendedTrustManager;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+
+/**
+ * The CAS over HTTPS: TLS 1.3 only, client certificates asked for (their key hash is the
+ * principal; anonymous clients reach only {@code /health} and {@code /metrics}).
+ */
+public final class CasServer implements AutoCloseable {
+  private final Server server;
+  private final ServerConnector connector;
+  private final Database database;
+  private final CasService service;
+  private final CasHome home;
+
+  private CasServer(Server server, ServerConnector connector, Database database, CasService service, CasHome home) {
+    this.server = server;
+    this.connector = connector;
+    this.database = database;
+    this.service = service;
+    this.home = home;
+  }
+
+  /** Opens the database, builds the service and starts listening on {@code listen} (port 0: any free port). */
+  public static CasServer start(CasHome home, String jdbcUrl, InetSocketAddress listen, Set<String> auditors) throws Exception {
+    Database database = Database.open(jdbcUrl, 16);
+    try {
+      CasService service = new CasService(new CasStore(database.dataSource()),
+          new AuditChain(home.identity().privateKey()), home.masterKey(), auditors);
+      QueuedThreadPool threads = new QueuedThreadPool(200, 8);
+      threads.setName("cas");
+      Server server = new Server(threads);
+      SslContextFactory.Server tls = new SslContextFactory.Server();
+      tls.setSslContext(sslContext(home.identity()));
+      tls.setIncludeProtocols("TLSv1.3");
+      tls.setWantClientAuth(true);
+      HttpConfiguration http = new HttpConfiguration();
+      http.setSendServerVersion(false);
+      http.setRequestHeaderSize(16 * 1024);
+      SecureRequestCustomizer secure = new SecureRequestCustomizer();
+      secure.setSniHostCheck(false);
+      http.addCustomizer(secure);
+      ServerConnector connector = new ServerConnector(server,
+          new SslConnectionFactory(tls, "http/1.1"), new HttpConnectionFactory(http));
+      connector.setHost(listen.getHostString());
+      connector.setPort(listen.getPort());
+      connector.setIdleTimeout(30_000);
+      server.addConnector(connector);
+      server.setHandler(new CasHttpHandler(service));
+      server.setStopTimeout(5_000);
+      server.start();
+      return new CasServer(server, connector, database, service, home);
+    } catch (Exception e) {
+      database.close();
+      throw e;
+    }
+  }
+
+  /** Client certificates are self-signed by design; the handshake proves key possession, the key hash is the principal. */
+  private static SSLContext sslContext(TlsIdentity identity) throws GeneralSecurityException {
+    SSLContext context = SSLContext.getInstance("TLSv1.3");
+    context.init(identity.keyManagers(), new X509ExtendedTrustManager[] {new AnyClientCertificate()}, null);
+    return context;
+  }
+
+  public int port() {
+    return connector.getLocalPort();
+  }
+
+  public String url() {
+    String host = connector.getHost() == null ? "127.0.0.1" : connector.getHost();
+    return "https://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port();
+  }
+
+  public String fingerprint() {
+    return home.identity().fingerprint();
+  }
+
+  public CasService service() {
+    return service;
+  }
+
+  public Database database() {
+    return database;
+  }
+
+  public void join() throws InterruptedException {
+    server.join();
+  }
+
+  @Override
+  public void close() throws Exception {
+    try {
+      server.stop();
+    } finally {
+      database.close();
+    }
+  }
+
+  /** Accepts any client certificate: who the client is, is its key hash, checked by the rules. */
+  private static final class AnyClientCertificate extends X509ExtendedTrustManager {
+    @Override
+    public void checkClientTrusted(X509Certificate[] chain, String authType, java.net.Socket socket) {}
+
+    @Override
+    public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {}
+
+    @Override
+    public void checkClientTrusted(X509Certificate[] chain, String authType) {}
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType, java.net.Socket socket) throws java.security.cert.CertificateException {
+      throw new java.security.cert.CertificateException("a CAS does not connect to servers");
+    }
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws java.security.cert.CertificateException {
+      throw new java.security.cert.CertificateException("a CAS does not connect to servers");
+    }
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType) throws java.security.cert.CertificateException {
+      throw new java.security.cert.CertificateException("a CAS does not connect to servers");
+    }
+
+    @Override
+    public X509Certificate[] getAcceptedIssuers() {
+      return new X509Certificate[0];
+    }
+  }
+}

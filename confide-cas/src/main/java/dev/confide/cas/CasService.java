@@ -1,0 +1,371 @@
+package dev.confide.cas;
+
+import dev.confide.cas.CasStore.StoredSecret;
+import dev.confide.cas.CasStore.StoredSession;
+import dev.confide.cas.CasStore.StoredVolume;
+import dev.confide.cas.api.AuditLog;
+import dev.confide.cas.api.SessionReceipt;
+import dev.confide.cas.api.SessionView;
+import dev.confide.cas.api.TagSwap;
+import dev.confide.cas.api.VolumeState;
+import dev.confide.policy.AccessPolicy;
+import dev.confide.policy.Export;
+import dev.confide.policy.PolicyException;
+import dev.confide.policy.SecretSpec;
+import dev.confide.policy.Session;
+import dev.confide.policy.SessionHash;
+import dev.confide.policy.SessionParser;
+import dev.confide.policy.VolumeSpec;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * The rules of the CAS, independent of HTTP: who may create, read and update which session; no
+ * lost updates (predecessor); secrets generated and migrated; imports resolved against exports;
+ * volume tags moved by compare-and-swap; every change in the audit log, in the same transaction.
+ */
+public final class CasService {
+  private static final Pattern TAG = Pattern.compile("[0-9a-f]{64}");
+
+  private final CasStore store;
+  private final AuditChain audit;
+  private final MasterKey masterKey;
+  private final SecretPlan secretPlan;
+  private final SessionDocuments documents = new SessionDocuments();
+  private final SessionParser parser = new SessionParser();
+  private final Set<String> auditors;
+  private final CasMetrics metrics;
+  private final SecureRandom random = new SecureRandom();
+
+  CasService(CasStore store, AuditChain audit, MasterKey masterKey, Set<String> auditors) {
+    this.store = store;
+    this.audit = audit;
+    this.masterKey = masterKey;
+    this.secretPlan = new SecretPlan(masterKey, new SecretGenerator());
+    this.auditors = Set.copyOf(auditors);
+    this.metrics = new CasMetrics(store::sessionCount);
+  }
+
+  CasMetrics metrics() {
+    return metrics;
+  }
+
+  private Session parse(String text) {
+    try {
+      return parser.parse("session", text);
+    } catch (PolicyException e) {
+      throw new CasException(400, "invalid_session", e.getMessage(), e.hint());
+    }
+  }
+
+  public SessionReceipt create(String principal, String text) {
+    Session session = parse(text);
+    if (session.predecessor() != null) {
+      throw CasException.conflict("predecessor_on_create", "a new session cannot name a predecessor",
+          "remove 'predecessor', or use 'confide session update' to change an existing session");
+    }
+    String hash = SessionHash.of(session);
+    return store.transaction(c -> {
+      if (store.session(c, session.name(), false).isPresent()) {
+        throw CasException.conflict("session_exists", "session " + session.name() + " already exists",
+            "change it with 'confide session update FILE'");
+      }
+      Optional<String> namespace = session.namespace();
+      if (namespace.isPresent()) {
+        StoredSession parent = store.session(c, namespace.get(), false).orElseThrow(() -> CasException.notFound(
+            "namespace " + namespace.get() + " does not exist", "create session " + namespace.get() + " first"));
+        Session parentSession = documents.of(parent.hash(), parent.document());
+        if (!AccessPolicy.admits(parentSession.accessPolicy().createSessions(), principal, parent.creator())) {
+          throw CasException.forbidden("you may not create sessions in namespace " + namespace.get(),
+              "ask its owner to add your key hash to its access_policy.create_sessions");
+        }
+      }
+      checkImports(c, session, hash);
+      String now = Instant.now().toString();
+      StoredSession stored = new StoredSession(session.name(), hash, null, principal, SessionHash.canonical(session), now);
+      store.insertSession(c, stored);
+      store.replaceSecrets(c, session.name(), secretPlan.plan(session, Map.of()));
+      audit.append(c, "session.create", principal, session.name(), "hash=" + hash);
+      return new SessionReceipt(session.name(), hash, null);
+    });
+  }
+
+  public SessionReceipt update(String principal, String name, String text) {
+    Session session = parse(text);
+    if (!session.name().equals(name)) {
+      throw CasException.badRequest("the file defines session " + session.name() + ", not " + name,
+          "update the session the file names");
+    }
+    if (session.predecessor() == null) {
+      throw CasException.conflict("predecessor_missing", "an update must name the session's current hash as 'predecessor'",
+          "use 'confide session update FILE', which fills it in");
+    }
+    String hash = SessionHash.of(session);
+    return store.transaction(c -> {
+      StoredSession current = store.session(c, name, true)
+          .orElseThrow(() -> CasException.notFound("session " + name + " does not exist", "create it with 'confide session create FILE'"));
+      Session currentSession = documents.of(current.hash(), current.document());
+      if (!AccessPolicy.admits(currentSession.accessPolicy().update(), principal, current.creator())) {
+        throw CasException.forbidden("you may not update session " + name,
+            "ask its owner to add your key hash to its access_policy.update");
+      }
+      if (!session.predecessor().equals(current.hash())) {
+        throw CasException.conflict("stale_predecessor", "session " + name + " changed: its current hash is "
+            + current.hash() + " but the update names " + session.predecessor(),
+            "read it again ('confide session show " + name + "'), redo your change and update");
+      }
+      checkImports(c, session, hash);
+      StoredSession next = new StoredSession(name, hash, session.predecessor(), current.creator(),
+          SessionHash.canonical(session), Instant.now().toString());
+      if (!store.replaceSession(c, next, current.hash())) {
+        throw CasException.conflict("stale_predecessor", "session " + name + " changed during the update", "retry");
+      }
+      store.replaceSecrets(c, name, secretPlan.plan(session, store.secrets(c, name)));
+      for (VolumeSpec v : session.volumes()) {
+        store.updatePolicy(c, name, v.name(), v.updatePolicy());
+      }
+      audit.append(c, "session.update", principal, name, "hash=" + hash + " predecessor=" + current.hash());
+      return new SessionReceipt(name, hash, current.hash());
+    });
+  }
+
+  public SessionView read(String principal, String name) {
+    return store.transaction(c -> {
+      StoredSession stored = readable(c, principal, name);
+      Session session = documents.of(stored.hash(), stored.document());
+      List<SessionView.SecretInfo> secrets = new ArrayList<>();
+      Map<String, StoredSecret> values = store.secrets(c, name);
+      for (SecretSpec spec : session.secrets()) {
+        StoredSecret s = values.get(spec.name());
+        secrets.add(new SessionView.SecretInfo(spec.name(), spec.kind(), spec.imported()
+            ? "imported from " + spec.importFrom().session() : s == null ? "missing" : s.origin()));
+      }
+      List<VolumeState> volumes = new ArrayList<>();
+      for (VolumeSpec v : session.volumes()) {
+        volumes.add(state(c, session, v));
+      }
+      return new SessionView(name, stored.hash(), stored.predecessor(), stored.creator(), stored.updatedAt(),
+          documents.tree(stored.document()), secrets, volumes);
+    });
+  }
+
+  public VolumeState volume(String principal, String sessionName, String volumeName) {
+    return store.transaction(c -> {
+      StoredSession stored = readable(c, principal, sessionName);
+      Session session = documents.of(stored.hash(), stored.document());
+      return state(c, session, declared(session, volumeName));
+    });
+  }
+
+  /**
+   * Moves a volume's tag from {@code oldTag} to {@code newTag}. Until runtimes carry run tokens (the
+   * runtime issue), principals in the session's {@code update} list may swap.
+   */
+  public VolumeState swap(String principal, String sessionName, String volumeName, TagSwap swap) {
+    if (swap == null || swap.newTag() == null || !TAG.matcher(swap.newTag()).matches()
+        || swap.oldTag() != null && !TAG.matcher(swap.oldTag()).matches()) {
+      throw CasException.badRequest("tags are 64 lower-case hex digits; new_tag is required",
+          "send {\"old_tag\": null or the current tag, \"new_tag\": the new tag}");
+    }
+    try {
+      VolumeState state = store.transaction(c -> {
+        StoredSession stored = store.session(c, sessionName, false)
+            .orElseThrow(() -> CasException.notFound("session " + sessionName + " does not exist", "check the name"));
+        Session session = documents.of(stored.hash(), stored.document());
+        if (!AccessPolicy.admits(session.accessPolicy().update(), principal, stored.creator())) {
+          throw CasException.forbidden("you may not move the tags of session " + sessionName,
+              "ask its owner to add your key hash to its access_policy.update");
+        }
+        VolumeSpec spec = declared(session, volumeName);
+        Target target = target(c, session, spec);
+        StoredVolume row = firstUse(c, target);
+        String policy = row.updatePolicy();
+        if (policy.equals(VolumeSpec.EPHEMERAL)) {
+          audit.append(c, "tag.swap", principal, target.subject(), "ephemeral: nothing kept");
+          return new VolumeState(target.session(), target.volume(), policy, null, row.generation());
+        }
+        boolean protectedVolume = policy.equals(VolumeSpec.ROLLBACK_PROTECTED);
+        if (!store.swapTag(c, target.session(), target.volume(), swap.oldTag(), swap.newTag(), protectedVolume)) {
+          StoredVolume now = store.volume(c, target.session(), target.volume()).orElseThrow();
+          throw CasException.conflict("stale_tag", "volume " + target.volume() + " of session " + target.session()
+              + " is at tag " + now.tag() + " (generation " + now.generation() + "), not at " + swap.oldTag(),
+              "another commit came first: open the volume at its current tag and redo the change");
+        }
+        audit.append(c, "tag.swap", principal, target.subject(),
+            swap.oldTag() + " -> " + swap.newTag() + (protectedVolume ? "" : " (no rollback protection)"));
+        return new VolumeState(target.session(), target.volume(), policy, swap.newTag(), row.generation() + 1);
+      });
+      metrics.tagSwap("committed");
+      return state;
+    } catch (CasException e) {
+      metrics.tagSwap(e.error());
+      throw e;
+    }
+  }
+
+  /**
+   * The key of a volume, created on its first use. Only for attested runtimes (the runtime issue
+   * calls this after checking evidence); never reachable through the session API.
+   */
+  byte[] volumeKey(String sessionName, String volumeName, String releasedTo) {
+    return store.transaction(c -> {
+      StoredSession stored = store.session(c, sessionName, false)
+          .orElseThrow(() -> CasException.notFound("session " + sessionName + " does not exist", "check the name"));
+      Session session = documents.of(stored.hash(), stored.document());
+      Target target = target(c, session, declared(session, volumeName));
+      StoredVolume row = firstUse(c, target);
+      audit.append(c, "volume.key", releasedTo, target.subject(), "released");
+      return masterKey.open(Base64.getDecoder().decode(row.sealedKey()), volumeBoundTo(target));
+    });
+  }
+
+  /** The secret values of a session, imports resolved. Only for attested runtimes, like {@link #volumeKey}. */
+  Map<String, byte[]> secretValues(String sessionName, String releasedTo) {
+    return store.transaction(c -> {
+      StoredSession stored = store.session(c, sessionName, false)
+          .orElseThrow(() -> CasException.notFound("session " + sessionName + " does not exist", "check the name"));
+      Session session = documents.of(stored.hash(), stored.document());
+      checkImports(c, session, stored.hash());
+      Map<String, byte[]> values = new LinkedHashMap<>();
+      Map<String, StoredSecret> own = store.secrets(c, sessionName);
+      for (SecretSpec spec : session.secrets()) {
+        String owner = spec.imported() ? spec.importFrom().session() : sessionName;
+        String name = spec.imported() ? spec.importFrom().secret() : spec.name();
+        StoredSecret s = spec.imported() ? store.secrets(c, owner).get(name) : own.get(name);
+        if (s == null) {
+          throw new CasException(500, "integrity", "secret " + name + " of session " + owner + " is missing from the database",
+              "restore the database from a backup");
+        }
+        values.put(spec.name(), masterKey.open(Base64.getDecoder().decode(s.sealed()), SecretPlan.boundTo(owner, name)));
+      }
+      audit.append(c, "secrets.release", releasedTo, sessionName, values.size() + " secrets");
+      return values;
+    });
+  }
+
+  public AuditLog audit(String principal, long after, int limit) {
+    if (!auditors.contains(principal)) {
+      throw CasException.forbidden("you may not read the audit log",
+          "start the CAS with '--auditor " + principal + "' (or as the identity that runs it)");
+    }
+    return store.transaction(c -> AuditChain.read(c, after, Math.max(1, Math.min(limit, 10_000))));
+  }
+
+  private StoredSession readable(Connection c, String principal, String name) throws SQLException {
+    StoredSession stored = store.session(c, name, false)
+        .orElseThrow(() -> CasException.notFound("session " + name + " does not exist", "check the name"));
+    Session session = documents.of(stored.hash(), stored.document());
+    if (!AccessPolicy.admits(session.accessPolicy().read(), principal, stored.creator())) {
+      throw CasException.forbidden("you may not read session " + name,
+          "ask its owner to add your key hash to its access_policy.read");
+    }
+    return stored;
+  }
+
+  private static VolumeSpec declared(Session session, String volumeName) {
+    return session.volume(volumeName).orElseThrow(() -> CasException.notFound(
+        "session " + session.name() + " has no volume " + volumeName, "declare it under 'volumes'"));
+  }
+
+  private VolumeState state(Connection c, Session session, VolumeSpec v) throws SQLException {
+    Target t = target(c, session, v);
+    Optional<StoredVolume> row = store.volume(c, t.session(), t.volume());
+    String policy = row.map(StoredVolume::updatePolicy).orElse(v.updatePolicy());
+    return new VolumeState(t.session(), t.volume(), policy, row.map(StoredVolume::tag).orElse(null),
+        row.map(StoredVolume::generation).orElse(0L));
+  }
+
+  /** The session and volume that really hold a (possibly imported) volume. */
+  private record Target(String session, String volume, String updatePolicy) {
+    String subject() {
+      return session + "/" + volume;
+    }
+  }
+
+  private Target target(Connection c, Session session, VolumeSpec v) throws SQLException {
+    if (v.importFrom() == null) {
+      return new Target(session.name(), v.name(), v.updatePolicy());
+    }
+    StoredSession exporter = store.session(c, v.importFrom().session(), false).orElseThrow(() -> unresolved(
+        "volume " + v.name() + " imports from session " + v.importFrom().session() + ", which does not exist"));
+    VolumeSpec source = documents.of(exporter.hash(), exporter.document()).volume(v.importFrom().volume())
+        .orElseThrow(() -> unresolved("session " + v.importFrom().session() + " has no volume " + v.importFrom().volume()));
+    return new Target(exporter.name(), source.name(), source.updatePolicy());
+  }
+
+  private StoredVolume firstUse(Connection c, Target target) throws SQLException {
+    Optional<StoredVolume> row = store.volume(c, target.session(), target.volume());
+    if (row.isPresent()) {
+      return row.get();
+    }
+    byte[] key = new byte[32];
+    random.nextBytes(key);
+    StoredVolume fresh = new StoredVolume(target.session(), target.volume(), target.updatePolicy(),
+        Base64.getEncoder().encodeToString(masterKey.seal(key, volumeBoundTo(target))), null, 0);
+    java.util.Arrays.fill(key, (byte) 0);
+    if (store.insertVolume(c, fresh)) {
+      audit.append(c, "volume.create", "cas", target.subject(), target.updatePolicy());
+      return fresh;
+    }
+    return store.volume(c, target.session(), target.volume()).orElseThrow();
+  }
+
+  private static String volumeBoundTo(Target t) {
+    return "confide-cas volume key\0" + t.session() + "\0" + t.volume();
+  }
+
+  /** Every import of {@code session} (whose hash is {@code hash}) must be exported to it, pinned or not. */
+  private void checkImports(Connection c, Session session, String hash) throws SQLException {
+    for (SecretSpec s : session.secrets()) {
+      if (s.imported()) {
+        Session exporter = exporter(c, s.importFrom().session(), "secret " + s.name());
+        SecretSpec source = exporter.secret(s.importFrom().secret()).orElseThrow(() -> unresolved(
+            "session " + exporter.name() + " has no secret " + s.importFrom().secret()));
+        checkExport(source.export(), exporter.name(), "secret " + source.name(), session.name(), hash);
+      }
+    }
+    for (VolumeSpec v : session.volumes()) {
+      if (v.importFrom() != null) {
+        Session exporter = exporter(c, v.importFrom().session(), "volume " + v.name());
+        VolumeSpec source = exporter.volume(v.importFrom().volume()).orElseThrow(() -> unresolved(
+            "session " + exporter.name() + " has no volume " + v.importFrom().volume()));
+        checkExport(source.export(), exporter.name(), "volume " + source.name(), session.name(), hash);
+      }
+    }
+  }
+
+  private Session exporter(Connection c, String name, String what) throws SQLException {
+    StoredSession stored = store.session(c, name, false)
+        .orElseThrow(() -> unresolved(what + " imports from session " + name + ", which does not exist"));
+    return documents.of(stored.hash(), stored.document());
+  }
+
+  private static void checkExport(List<Export> exports, String exporter, String what, String importer, String hash) {
+    Optional<Export> export = exports.stream()
+        .filter(e -> e.session().equals(importer) || e.session().equals("*")).findFirst();
+    if (export.isEmpty()) {
+      throw CasException.conflict("import_refused", "session " + exporter + " does not export " + what + " to " + importer,
+          "ask the owner of " + exporter + " to add an export for " + importer);
+    }
+    String pinned = export.get().sessionHash();
+    if (pinned != null && !pinned.equals(hash)) {
+      throw CasException.conflict("export_pinned", "session " + exporter + " exports " + what + " to " + importer
+          + " only at session hash " + pinned + ", and this version of " + importer + " hashes to " + hash,
+          "ask the owner of " + exporter + " to pin " + hash + " ('confide session hash FILE' prints it)");
+    }
+  }
+
+  private static CasException unresolved(String message) {
+    return CasException.conflict("import_unresolved", message, "fix the import or create the exporting session first");
+  }
+}

@@ -1,0 +1,224 @@
+package dev.confide.cas;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import javax.sql.DataSource;
+
+/**
+ * The CAS's rows, in SQL that runs unchanged on H2 and PostgreSQL. Every method works inside the
+ * transaction {@link #transaction} opened; the rules about what may change live in {@link CasService}.
+ */
+final class CasStore {
+  private final DataSource dataSource;
+
+  CasStore(DataSource dataSource) {
+    this.dataSource = dataSource;
+  }
+
+  /** Work done in one transaction. */
+  @FunctionalInterface
+  interface Work<T> {
+    T run(Connection c) throws SQLException;
+  }
+
+  record StoredSession(String name, String hash, String predecessor, String creator, String document, String updatedAt) {}
+
+  record StoredSecret(String session, String name, String kind, String origin, String specDigest, String sealed) {
+    @Override
+    public String toString() {
+      return "StoredSecret[" + session + "/" + name + "]";
+    }
+  }
+
+  record StoredVolume(String session, String name, String updatePolicy, String sealedKey, String tag, long generation) {
+    @Override
+    public String toString() {
+      return "StoredVolume[" + session + "/" + name + ", tag " + tag + "]";
+    }
+  }
+
+  <T> T transaction(Work<T> work) {
+    try (Connection c = dataSource.getConnection()) {
+      try {
+        T result = work.run(c);
+        c.commit();
+        return result;
+      } catch (SQLException | RuntimeException e) {
+        c.rollback();
+        throw e;
+      }
+    } catch (SQLException e) {
+      throw new CasException(503, "database_error", "the database refused the request: " + e.getMessage(),
+          "retry; if it persists, check the database server");
+    }
+  }
+
+  Optional<StoredSession> session(Connection c, String name, boolean forUpdate) throws SQLException {
+    try (PreparedStatement q = c.prepareStatement("SELECT name, hash, predecessor, creator, document, updated_at FROM sessions WHERE name = ?"
+        + (forUpdate ? " FOR UPDATE" : ""))) {
+      q.setString(1, name);
+      try (ResultSet r = q.executeQuery()) {
+        return r.next()
+            ? Optional.of(new StoredSession(r.getString(1), r.getString(2), r.getString(3), r.getString(4), r.getString(5), r.getString(6)))
+            : Optional.empty();
+      }
+    }
+  }
+
+  void insertSession(Connection c, StoredSession s) throws SQLException {
+    try (PreparedStatement q = c.prepareStatement(
+        "INSERT INTO sessions (name, hash, predecessor, creator, document, updated_at) VALUES (?,?,?,?,?,?)")) {
+      q.setString(1, s.name());
+      q.setString(2, s.hash());
+      q.setString(3, s.predecessor());
+      q.setString(4, s.creator());
+      q.setString(5, s.document());
+      q.setString(6, s.updatedAt());
+      q.executeUpdate();
+    }
+    insertVersion(c, s);
+  }
+
+  /** Replaces the session iff its hash is still {@code expectedHash}; false when someone else won. */
+  boolean replaceSession(Connection c, StoredSession s, String expectedHash) throws SQLException {
+    try (PreparedStatement q = c.prepareStatement(
+        "UPDATE sessions SET hash = ?, predecessor = ?, document = ?, updated_at = ? WHERE name = ? AND hash = ?")) {
+      q.setString(1, s.hash());
+      q.setString(2, s.predecessor());
+      q.setString(3, s.document());
+      q.setString(4, s.updatedAt());
+      q.setString(5, s.name());
+      q.setString(6, expectedHash);
+      if (q.executeUpdate() != 1) {
+        return false;
+      }
+    }
+    insertVersion(c, s);
+    return true;
+  }
+
+  private void insertVersion(Connection c, StoredSession s) throws SQLException {
+    try (PreparedStatement exists = c.prepareStatement("SELECT 1 FROM session_versions WHERE hash = ?")) {
+      exists.setString(1, s.hash());
+      try (ResultSet r = exists.executeQuery()) {
+        if (r.next()) {
+          return;
+        }
+      }
+    }
+    try (PreparedStatement q = c.prepareStatement(
+        "INSERT INTO session_versions (hash, name, document, created_at) VALUES (?,?,?,?)")) {
+      q.setString(1, s.hash());
+      q.setString(2, s.name());
+      q.setString(3, s.document());
+      q.setString(4, s.updatedAt());
+      q.executeUpdate();
+    }
+  }
+
+  long sessionCount() {
+    return transaction(c -> {
+      try (PreparedStatement q = c.prepareStatement("SELECT COUNT(*) FROM sessions"); ResultSet r = q.executeQuery()) {
+        r.next();
+        return r.getLong(1);
+      }
+    });
+  }
+
+  Map<String, StoredSecret> secrets(Connection c, String session) throws SQLException {
+    Map<String, StoredSecret> found = new LinkedHashMap<>();
+    try (PreparedStatement q = c.prepareStatement(
+        "SELECT session, name, kind, origin, spec_digest, sealed FROM secrets WHERE session = ? ORDER BY name")) {
+      q.setString(1, session);
+      try (ResultSet r = q.executeQuery()) {
+        while (r.next()) {
+          found.put(r.getString(2), new StoredSecret(r.getString(1), r.getString(2), r.getString(3), r.getString(4),
+              r.getString(5), r.getString(6)));
+        }
+      }
+    }
+    return found;
+  }
+
+  void replaceSecrets(Connection c, String session, Iterable<StoredSecret> secrets) throws SQLException {
+    try (PreparedStatement delete = c.prepareStatement("DELETE FROM secrets WHERE session = ?")) {
+      delete.setString(1, session);
+      delete.executeUpdate();
+    }
+    try (PreparedStatement q = c.prepareStatement(
+        "INSERT INTO secrets (session, name, kind, origin, spec_digest, sealed) VALUES (?,?,?,?,?,?)")) {
+      for (StoredSecret s : secrets) {
+        q.setString(1, s.session());
+        q.setString(2, s.name());
+        q.setString(3, s.kind());
+        q.setString(4, s.origin());
+        q.setString(5, s.specDigest());
+        q.setString(6, s.sealed());
+        q.addBatch();
+      }
+      q.executeBatch();
+    }
+  }
+
+  Optional<StoredVolume> volume(Connection c, String session, String name) throws SQLException {
+    try (PreparedStatement q = c.prepareStatement(
+        "SELECT session, name, update_policy, sealed_key, tag, generation FROM volumes WHERE session = ? AND name = ?")) {
+      q.setString(1, session);
+      q.setString(2, name);
+      try (ResultSet r = q.executeQuery()) {
+        return r.next()
+            ? Optional.of(new StoredVolume(r.getString(1), r.getString(2), r.getString(3), r.getString(4), r.getString(5), r.getLong(6)))
+            : Optional.empty();
+      }
+    }
+  }
+
+  /** Inserts a volume seen for the first time; false when another transaction inserted it first. */
+  boolean insertVolume(Connection c, StoredVolume v) throws SQLException {
+    try (PreparedStatement q = c.prepareStatement(
+        "INSERT INTO volumes (session, name, update_policy, sealed_key, tag, generation) VALUES (?,?,?,?,?,?)")) {
+      q.setString(1, v.session());
+      q.setString(2, v.name());
+      q.setString(3, v.updatePolicy());
+      q.setString(4, v.sealedKey());
+      q.setString(5, v.tag());
+      q.setLong(6, v.generation());
+      q.executeUpdate();
+      return true;
+    } catch (SQLException e) {
+      if ("23505".equals(e.getSQLState())) {
+        return false;
+      }
+      throw e;
+    }
+  }
+
+  /** Compare-and-swap of the tag; with {@code check} false the old tag is not compared. */
+  boolean swapTag(Connection c, String session, String name, String oldTag, String newTag, boolean check) throws SQLException {
+    String sql = "UPDATE volumes SET tag = ?, generation = generation + 1 WHERE session = ? AND name = ?"
+        + (check ? " AND tag IS NOT DISTINCT FROM ?" : "");
+    try (PreparedStatement q = c.prepareStatement(sql)) {
+      q.setString(1, newTag);
+      q.setString(2, session);
+      q.setString(3, name);
+      if (check) {
+        q.setString(4, oldTag);
+      }
+      return q.executeUpdate() == 1;
+    }
+  }
+
+  void updatePolicy(Connection c, String session, String name, String policy) throws SQLException {
+    try (PreparedStatement q = c.prepareStatement("UPDATE volumes SET update_policy = ? WHERE session = ? AND name = ?")) {
+      q.setString(1, policy);
+      q.setString(2, session);
+      q.setString(3, name);
+      q.executeUpdate();
+    }
+  }
+}

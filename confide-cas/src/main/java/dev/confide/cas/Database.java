@@ -1,0 +1,89 @@
+package dev.confide.cas;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.nio.file.Path;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+
+/**
+ * The CAS's storage connection: an H2 file in the data folder by default, or any PostgreSQL given
+ * by JDBC URL; pooled by HikariCP, schema brought up to date by Flyway on every start.
+ */
+public final class Database implements AutoCloseable {
+  private final HikariDataSource pool;
+  private final String description;
+
+  private Database(HikariDataSource pool, String description) {
+    this.pool = pool;
+    this.description = description;
+  }
+
+  /** The default: {@code DIR/cas.mv.db}, created on first use. */
+  public static String h2Url(Path dataDir) {
+    return "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("cas") + ";LOCK_TIMEOUT=10000";
+  }
+
+  /**
+   * Opens and migrates. User and password for PostgreSQL come from the URL ({@code ?user=..&password=..})
+   * or the environment ({@code PGUSER}, {@code PGPASSWORD}), never from the command line.
+   */
+  public static Database open(String jdbcUrl, int poolSize) {
+    if (!jdbcUrl.startsWith("jdbc:h2:") && !jdbcUrl.startsWith("jdbc:postgresql:")) {
+      throw CasException.badRequest("unsupported database URL " + redact(jdbcUrl),
+          "use jdbc:postgresql://HOST:PORT/DB or leave --db out for the embedded H2 database");
+    }
+    HikariConfig config = new HikariConfig();
+    config.setJdbcUrl(jdbcUrl);
+    config.setMaximumPoolSize(poolSize);
+    config.setPoolName("confide-cas");
+    config.setAutoCommit(false);
+    config.setConnectionTimeout(10_000);
+    config.setInitializationFailTimeout(10_000);
+    if (jdbcUrl.startsWith("jdbc:postgresql:")) {
+      String user = System.getenv("PGUSER");
+      String password = System.getenv("PGPASSWORD");
+      if (user != null && !jdbcUrl.contains("user=")) {
+        config.setUsername(user);
+      }
+      if (password != null && !jdbcUrl.contains("password=")) {
+        config.setPassword(password);
+      }
+    }
+    HikariDataSource pool;
+    try {
+      pool = new HikariDataSource(config);
+    } catch (RuntimeException e) {
+      throw new CasException(503, "database_unavailable", "cannot connect to " + redact(jdbcUrl) + ": "
+          + rootMessage(e), "check that the database runs and the URL, user and password are right");
+    }
+    Flyway.configure().dataSource(pool).locations("classpath:db/migration").load().migrate();
+    return new Database(pool, redact(jdbcUrl));
+  }
+
+  public DataSource dataSource() {
+    return pool;
+  }
+
+  /** The URL without any password, for messages. */
+  public String description() {
+    return description;
+  }
+
+  static String redact(String url) {
+    return url.replaceAll("(?i)(password=)[^&;]*", "$1***");
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null) {
+      t = t.getCause();
+    }
+    return String.valueOf(t.getMessage());
+  }
+
+  @Override
+  public void close() {
+    pool.close();
+  }
+}

@@ -1,0 +1,82 @@
+package dev.confide.cas;
+
+import java.io.IOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.EnumSet;
+import java.util.Set;
+
+/**
+ * Files and folders only their owner may read: created 0600 / 0700 from the first byte (never
+ * chmod-ed after writing), replaced atomically, and refused when someone loosened them.
+ */
+public final class PrivateFiles {
+  private static final Set<PosixFilePermission> FILE = PosixFilePermissions.fromString("rw-------");
+  private static final Set<PosixFilePermission> DIR = PosixFilePermissions.fromString("rwx------");
+  private static final Set<PosixFilePermission> LOOSE = EnumSet.of(
+      PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_EXECUTE,
+      PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_EXECUTE);
+
+  private PrivateFiles() {}
+
+  /** Creates {@code dir} (and missing parents) as 0700, or checks an existing one is not group/world accessible. */
+  public static void directory(Path dir) throws IOException {
+    if (Files.isDirectory(dir)) {
+      requireOwnerOnly(dir);
+      return;
+    }
+    Path parent = dir.toAbsolutePath().getParent();
+    if (parent != null) {
+      Files.createDirectories(parent);
+    }
+    Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(DIR));
+  }
+
+  /** Writes {@code content} to {@code file} as 0600, atomically replacing what was there. */
+  public static void write(Path file, byte[] content) throws IOException {
+    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+    Files.deleteIfExists(tmp);
+    Files.write(Files.createFile(tmp, PosixFilePermissions.asFileAttribute(FILE)), content, StandardOpenOption.WRITE);
+    try {
+      Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (AtomicMoveNotSupportedException e) {
+      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+    }
+  }
+
+  /** Reads a file that must be readable by its owner only. */
+  public static byte[] read(Path file) throws IOException {
+    requireOwnerOnly(file);
+    return Files.readAllBytes(file);
+  }
+
+  static void requireOwnerOnly(Path path) throws IOException {
+    Set<PosixFilePermission> perms = Files.getPosixFilePermissions(path);
+    if (perms.stream().anyMatch(LOOSE::contains)) {
+      throw new LoosePermissionsException(path, PosixFilePermissions.toString(perms));
+    }
+  }
+
+  /** A private file or folder that group or others may access. */
+  public static final class LoosePermissionsException extends IOException {
+    private final Path path;
+
+    LoosePermissionsException(Path path, String perms) {
+      super(path + " is accessible by group or others (" + perms + ")");
+      this.path = path;
+    }
+
+    public Path path() {
+      return path;
+    }
+
+    public String hint() {
+      return "run 'chmod go= " + path + "' if it was never exposed, otherwise replace the key";
+    }
+  }
+}

@@ -1,0 +1,201 @@
+package dev.confide.cas.client;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.confide.cas.CasException;
+import dev.confide.cas.TlsIdentity;
+import dev.confide.cas.api.ApiError;
+import dev.confide.cas.api.AuditLog;
+import dev.confide.cas.api.SessionReceipt;
+import dev.confide.cas.api.SessionView;
+import dev.confide.cas.api.TagSwap;
+import dev.confide.cas.api.VolumeState;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.time.Duration;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.TrustManager;
+
+/**
+ * A connection to one pinned CAS, as one identity. Every refusal arrives as a {@link CasException}
+ * carrying the CAS's {@code {error, message, hint}}; transport problems (unreachable, changed key)
+ * use status 0.
+ */
+public final class CasClient implements AutoCloseable {
+  private static final ObjectMapper JSON = JsonMapper.builder()
+      .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
+  private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+  private final URI base;
+  private final String name;
+  private final String pinned;
+  private final HttpClient http;
+
+  private CasClient(URI base, String name, String pinned, HttpClient http) {
+    this.base = base;
+    this.name = name;
+    this.pinned = pinned;
+    this.http = http;
+  }
+
+  /** A client for the CAS at {@code base} whose key must have {@code fingerprint}; {@code identity} may be null. */
+  public static CasClient connect(String name, URI base, String fingerprint, TlsIdentity identity) {
+    return new CasClient(base, name, fingerprint, httpClient(new PinnedTrustManager(fingerprint), identity));
+  }
+
+  /** Connects without trusting anything and returns the fingerprint the server presents. */
+  public static String presentedFingerprint(URI base) {
+    PinnedTrustManager recorder = new PinnedTrustManager(null);
+    try (HttpClient http = httpClient(recorder, null)) {
+      http.send(HttpRequest.newBuilder(base.resolve("/health")).timeout(TIMEOUT).build(), HttpResponse.BodyHandlers.discarding());
+    } catch (IOException e) {
+      if (recorder.presented() != null) {
+        return recorder.presented();
+      }
+      throw unreachable(base, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CasException(0, "interrupted", "interrupted while contacting " + base, "retry");
+    }
+    throw new IllegalStateException("a recorder never trusts a server");
+  }
+
+  private static HttpClient httpClient(TrustManager trust, TlsIdentity identity) {
+    try {
+      SSLContext tls = SSLContext.getInstance("TLSv1.3");
+      tls.init(identity == null ? null : identity.keyManagers(), new TrustManager[] {trust}, null);
+      return HttpClient.newBuilder()
+          .sslContext(tls)
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(10))
+          .followRedirects(HttpClient.Redirect.NEVER)
+          .build();
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("TLS 1.3 is not available", e);
+    }
+  }
+
+  public String health() {
+    return send(HttpRequest.newBuilder(uri("/health")).GET(), String.class);
+  }
+
+  public String metrics() {
+    return send(HttpRequest.newBuilder(uri("/metrics")).GET(), String.class);
+  }
+
+  public SessionReceipt createSession(String text) {
+    return send(HttpRequest.newBuilder(uri("/v1/sessions")).header("Content-Type", "application/yaml")
+        .POST(HttpRequest.BodyPublishers.ofString(text)), SessionReceipt.class);
+  }
+
+  public SessionReceipt updateSession(String session, String text) {
+    return send(HttpRequest.newBuilder(uri("/v1/session?name=" + q(session))).header("Content-Type", "application/yaml")
+        .PUT(HttpRequest.BodyPublishers.ofString(text)), SessionReceipt.class);
+  }
+
+  public SessionView session(String session) {
+    return send(HttpRequest.newBuilder(uri("/v1/session?name=" + q(session))).GET(), SessionView.class);
+  }
+
+  public VolumeState volume(String session, String volume) {
+    return send(HttpRequest.newBuilder(uri("/v1/volume?session=" + q(session) + "&volume=" + q(volume))).GET(), VolumeState.class);
+  }
+
+  public VolumeState swap(String session, String volume, TagSwap swap) {
+    return send(HttpRequest.newBuilder(uri("/v1/volume/swap?session=" + q(session) + "&volume=" + q(volume)))
+        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json(swap))), VolumeState.class);
+  }
+
+  public AuditLog audit(long after, int limit) {
+    return send(HttpRequest.newBuilder(uri("/v1/audit?after=" + after + "&limit=" + limit)).GET(), AuditLog.class);
+  }
+
+  private URI uri(String pathAndQuery) {
+    return base.resolve(pathAndQuery);
+  }
+
+  private static String q(String value) {
+    return URLEncoder.encode(value, StandardCharsets.UTF_8);
+  }
+
+  private static String json(Object value) {
+    try {
+      return JSON.writeValueAsString(value);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("a request always serialises", e);
+    }
+  }
+
+  private <T> T send(HttpRequest.Builder builder, Class<T> type) {
+    HttpResponse<String> response;
+    try {
+      response = http.send(builder.timeout(TIMEOUT).build(), HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      PinnedTrustManager.PinMismatch mismatch = mismatch(e);
+      if (mismatch != null) {
+        throw new CasException(0, "fingerprint_mismatch", "the CAS " + name + " at " + base + " presented key "
+            + mismatch.presented + ", but " + pinned + " is pinned: the CAS was re-keyed, or someone is in between",
+            "if its operator confirms the new key, run 'confide cas add " + name + " " + base + " --fingerprint "
+                + mismatch.presented + "'; otherwise do not connect");
+      }
+      throw unreachable(base, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CasException(0, "interrupted", "interrupted while talking to " + base, "retry");
+    }
+    if (response.statusCode() >= 400) {
+      ApiError error;
+      try {
+        error = JSON.readValue(response.body(), ApiError.class);
+      } catch (JsonProcessingException e) {
+        error = new ApiError("http_" + response.statusCode(), "the CAS answered " + response.statusCode(), "see the CAS log");
+      }
+      throw new CasException(response.statusCode(), error.error(), error.message(), error.hint());
+    }
+    if (type == String.class) {
+      return type.cast(response.body());
+    }
+    try {
+      return JSON.readValue(response.body(), type);
+    } catch (JsonProcessingException e) {
+      throw new CasException(0, "bad_answer", "the CAS at " + base + " sent an answer this client does not understand",
+          "update confide or the CAS so that both speak the same API version");
+    }
+  }
+
+  private static PinnedTrustManager.PinMismatch mismatch(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof PinnedTrustManager.PinMismatch m) {
+        return m;
+      }
+    }
+    return null;
+  }
+
+  private static CasException unreachable(URI base, IOException e) {
+    String why = e instanceof HttpConnectTimeoutException ? "the connection timed out"
+        : e instanceof HttpTimeoutException ? "it did not answer in time"
+        : e instanceof ConnectException ? "connection refused"
+        : e instanceof SSLHandshakeException ? "the TLS handshake failed (" + e.getMessage() + ")"
+        : String.valueOf(e.getMessage());
+    return new CasException(0, "unreachable", "cannot reach the CAS at " + base + ": " + why,
+        "start it with 'confide cas start' or check the address");
+  }
+
+  @Override
+  public void close() {
+    http.close();
+  }
+}

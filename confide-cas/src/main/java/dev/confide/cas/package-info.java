@@ -1,0 +1,15 @@
+/**
+ * The Configuration and Attestation Service: the one trusted party. It keeps sessions (policies),
+ * generates and keeps secrets and volume keys encrypted under its master key, tracks each volume's
+ * current tag with compare-and-swap, and appends every change to a hash-chained, signed audit log.
+ *
+ * <p>{@link dev.confide.cas.CasServer} serves the HTTPS API (TLS 1.3, client certificates name
+ * principals) over a {@link dev.confide.cas.CasService}, which enforces the rules, over a {@link
+ * dev.confide.cas.CasStore} on H2 (default) or PostgreSQL. The API is specified in {@code
+ * docs/cas-api.md}.
+ *
+ * <p>This package must never: return a secret value or a volume key through the session API (they
+ * go only to attested runtimes); store a secret or key unencrypted; log or put into an error body a
+ * secret, a key or a session's secret values; depend on the runtime or the CLI.
+ */
+package dev.confide.cas;

@@ -1,0 +1,33 @@
+package dev.confide.cas;
+
+import dev.confide.cas.client.CasClient;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.Set;
+
+/** A running CAS on loopback with two users, alice (also the auditor) and bob. */
+final class CasFixture implements AutoCloseable {
+  final Path dir;
+  final CasServer server;
+  final TlsIdentity alice;
+  final TlsIdentity bob;
+
+  CasFixture(Path dir, String jdbcUrl) throws Exception {
+    this.dir = dir;
+    this.alice = TlsIdentity.create(dir.resolve("alice"), "alice");
+    this.bob = TlsIdentity.create(dir.resolve("bob"), "bob");
+    CasHome home = CasHome.open(dir.resolve("cas"), "127.0.0.1", "localhost");
+    String url = jdbcUrl != null ? jdbcUrl : Database.h2Url(home.dir());
+    this.server = CasServer.start(home, url, new InetSocketAddress("127.0.0.1", 0), Set.of(alice.keyHash()));
+  }
+
+  CasClient client(TlsIdentity who) {
+    return CasClient.connect("test", URI.create(server.url()), server.fingerprint(), who);
+  }
+
+  @Override
+  public void close() throws Exception {
+    server.close();
+  }
+}
