@@ -11,7 +11,7 @@ public record CasHome(Path dir, TlsIdentity identity, MasterKey masterKey, boole
 
   /** Opens {@code dir}, creating everything on first start. */
   public static CasHome open(Path dir, String... serverNames) throws IOException {
-    PrivateFiles.directory(dir);
+    PrivateFiles.ownerOnlyDirectory(dir);
     Path tls = dir.resolve("tls");
     boolean created = !TlsIdentity.existsIn(tls);
     TlsIdentity identity = created ? TlsIdentity.create(tls, "confide-cas", serverNames) : TlsIdentity.load(tls);

@@ -24,17 +24,23 @@ public final class PrivateFiles {
 
   private PrivateFiles() {}
 
-  /** Creates {@code dir} (and missing parents) as 0700, or checks an existing one is not group/world accessible. */
+  /** Creates {@code dir} and any missing parent as 0700; leaves existing folders as they are. */
   public static void directory(Path dir) throws IOException {
-    if (Files.isDirectory(dir)) {
-      requireOwnerOnly(dir);
+    Path absolute = dir.toAbsolutePath();
+    if (Files.isDirectory(absolute)) {
       return;
     }
-    Path parent = dir.toAbsolutePath().getParent();
+    Path parent = absolute.getParent();
     if (parent != null) {
-      Files.createDirectories(parent);
+      directory(parent);
     }
-    Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(DIR));
+    Files.createDirectory(absolute, PosixFilePermissions.asFileAttribute(DIR));
+  }
+
+  /** Like {@link #directory}, and refuses an existing folder that group or others may access. */
+  public static void ownerOnlyDirectory(Path dir) throws IOException {
+    directory(dir);
+    requireOwnerOnly(dir);
   }
 
   /** Writes {@code content} to {@code file} as 0600, atomically replacing what was there. */

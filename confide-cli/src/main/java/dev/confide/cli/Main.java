@@ -1,6 +1,5 @@
 package dev.confide.cli;
 
-import dev.confide.volume.VolumeException;
 import java.io.PrintWriter;
 import java.util.Arrays;
 import picocli.CommandLine;
@@ -9,18 +8,37 @@ import picocli.CommandLine.Command;
 /** The {@code confide} command. */
 @Command(name = "confide", mixinStandardHelpOptions = true, versionProvider = Version.class,
     description = "Run programs on machines you do not trust: sealed volumes, attested runtimes.",
-    subcommands = {VolumeCommand.class, TreeCommand.class, DemoCommand.class,
-        CommandLine.HelpCommand.class})
+    subcommands = {VolumeCommand.class, TreeCommand.class, IdentityCommand.class, CasCommand.class,
+        SessionCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
+  private final ConfideDirs dirs;
+
+  Main(ConfideDirs dirs) {
+    this.dirs = dirs;
+  }
+
+  /** The user's configuration and data folders; commands reach it through their root command. */
+  ConfideDirs dirs() {
+    return dirs;
+  }
+
+  static ConfideDirs dirs(picocli.CommandLine.Model.CommandSpec spec) {
+    return ((Main) spec.root().userObject()).dirs();
+  }
+
   public static void main(String[] args) {
     System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
   }
 
   /** Runs the command line and returns the exit code; used by tests without a new JVM. */
   public static int run(String[] args, PrintWriter out, PrintWriter err) {
+    return run(args, out, err, ConfideDirs.from(System.getenv()));
+  }
+
+  static int run(String[] args, PrintWriter out, PrintWriter err, ConfideDirs dirs) {
     boolean debug = Arrays.asList(args).contains("--debug");
     boolean json = Arrays.asList(args).contains("--json");
-    CommandLine cmd = new CommandLine(new Main());
+    CommandLine cmd = new CommandLine(new Main(dirs));
     cmd.setOut(out);
     cmd.setErr(err);
     cmd.setExitCodeExceptionMapper(e -> ExitCodes.SOFTWARE);
@@ -31,18 +49,18 @@ public final class Main {
       return ExitCodes.USAGE;
     });
     cmd.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
-      if (ex instanceof VolumeException v) {
-        err.println("confide: " + v.getMessage() + "; " + v.hint());
+      Failures.Report report = Failures.of(ex);
+      if (report != null) {
+        err.println("confide: " + report.message() + "; " + report.hint());
         if (json) {
-          out.println(Output.json(Output.fields("error", v.failure().name().toLowerCase(java.util.Locale.ROOT),
-              "message", v.getMessage(), "hint", v.hint())));
+          out.println(Output.json(Output.fields("error", report.error(), "message", report.message(), "hint", report.hint())));
         }
         if (debug) {
-          v.printStackTrace(err);
+          ex.printStackTrace(err);
         }
         err.flush();
         out.flush();
-        return ExitCodes.of(v.failure());
+        return report.exitCode();
       }
       err.println("confide: internal error: " + ex + "; please report it"
           + (debug ? "" : " (run with --debug for details)"));

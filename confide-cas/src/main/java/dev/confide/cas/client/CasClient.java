@@ -42,17 +42,20 @@ public final class CasClient implements AutoCloseable {
   private final String name;
   private final String pinned;
   private final HttpClient http;
+  private final PinnedTrustManager trust;
 
-  private CasClient(URI base, String name, String pinned, HttpClient http) {
+  private CasClient(URI base, String name, String pinned, PinnedTrustManager trust, HttpClient http) {
     this.base = base;
     this.name = name;
     this.pinned = pinned;
+    this.trust = trust;
     this.http = http;
   }
 
   /** A client for the CAS at {@code base} whose key must have {@code fingerprint}; {@code identity} may be null. */
   public static CasClient connect(String name, URI base, String fingerprint, TlsIdentity identity) {
-    return new CasClient(base, name, fingerprint, httpClient(new PinnedTrustManager(fingerprint), identity));
+    PinnedTrustManager trust = new PinnedTrustManager(fingerprint);
+    return new CasClient(base, name, fingerprint, trust, httpClient(trust, identity));
   }
 
   /** Connects without trusting anything and returns the fingerprint the server presents. */
@@ -87,6 +90,14 @@ public final class CasClient implements AutoCloseable {
     }
   }
 
+  /** The CAS's public key (it matched the pin), known after the first request; signs the audit log. */
+  public java.security.PublicKey serverKey() {
+    if (trust.presentedKey() == null) {
+      health();
+    }
+    return trust.presentedKey();
+  }
+
   public String health() {
     return send(HttpRequest.newBuilder(uri("/health")).GET(), String.class);
   }
@@ -95,13 +106,16 @@ public final class CasClient implements AutoCloseable {
     return send(HttpRequest.newBuilder(uri("/metrics")).GET(), String.class);
   }
 
+  // Sessions travel with "Expect: 100-continue", so a CAS refusing one (too large, say) answers
+  // before the body is sent instead of cutting the connection under it.
   public SessionReceipt createSession(String text) {
-    return send(HttpRequest.newBuilder(uri("/v1/sessions")).header("Content-Type", "application/yaml")
+    return send(HttpRequest.newBuilder(uri("/v1/sessions")).header("Content-Type", "application/yaml").expectContinue(true)
         .POST(HttpRequest.BodyPublishers.ofString(text)), SessionReceipt.class);
   }
 
   public SessionReceipt updateSession(String session, String text) {
     return send(HttpRequest.newBuilder(uri("/v1/session?name=" + q(session))).header("Content-Type", "application/yaml")
+        .expectContinue(true)
         .PUT(HttpRequest.BodyPublishers.ofString(text)), SessionReceipt.class);
   }
 

@@ -15,6 +15,7 @@ import javax.net.ssl.X509ExtendedTrustManager;
 final class PinnedTrustManager extends X509ExtendedTrustManager {
   private final String pinned;
   private volatile String presented;
+  private volatile java.security.PublicKey presentedKey;
 
   PinnedTrustManager(String pinned) {
     this.pinned = pinned;
@@ -23,6 +24,11 @@ final class PinnedTrustManager extends X509ExtendedTrustManager {
   /** What the server presented in the last handshake, if any. */
   String presented() {
     return presented;
+  }
+
+  /** The key the server presented in the last handshake, if any. */
+  java.security.PublicKey presentedKey() {
+    return presentedKey;
   }
 
   /** A server whose key does not match the pin. */
@@ -40,6 +46,7 @@ final class PinnedTrustManager extends X509ExtendedTrustManager {
       throw new CertificateException("the CAS presented no certificate");
     }
     presented = KeyDigests.fingerprint(chain[0].getPublicKey());
+    presentedKey = chain[0].getPublicKey();
     if (pinned == null || !pinned.equals(presented)) {
       throw new PinMismatch(presented);
     }

@@ -1,0 +1,52 @@
+package dev.confide.cas;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.confide.cas.api.TagSwap;
+import dev.confide.cas.client.CasClient;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Two CAS replicas (same keys, one PostgreSQL) serve the same sessions: that is how the CAS scales. */
+class TwoCasProcessesTest {
+  @TempDir Path tmp;
+
+  @Test
+  void aSwapThroughOneIsSeenByTheOtherAndAStaleSwapThroughTheOtherIsRefused() throws Exception {
+    try (PostgresDatabases postgres = new PostgresDatabases()) {
+      String url = postgres.freshDatabase();
+      TlsIdentity alice = TlsIdentity.create(tmp.resolve("alice"), "alice");
+      CasHome first = CasHome.open(tmp.resolve("cas-a"), "127.0.0.1");
+      // a replica carries the same key material (its operator copies the data folder's keys)
+      Path replicaDir = tmp.resolve("cas-b");
+      Files.createDirectories(replicaDir.resolve("tls"));
+      for (String f : new String[] {"master-key.json", "tls/key.pem", "tls/cert.pem"}) {
+        Files.copy(first.dir().resolve(f), replicaDir.resolve(f), java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+      }
+      Files.setPosixFilePermissions(replicaDir, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+      CasHome second = CasHome.open(replicaDir);
+      assertThat(second.created()).isFalse();
+      try (CasServer a = CasServer.start(first, url, new InetSocketAddress("127.0.0.1", 0), Set.of());
+           CasServer b = CasServer.start(second, url, new InetSocketAddress("127.0.0.1", 0), Set.of());
+           CasClient viaA = CasClient.connect("a", URI.create(a.url()), a.fingerprint(), alice);
+           CasClient viaB = CasClient.connect("b", URI.create(b.url()), b.fingerprint(), alice)) {
+        assertThat(a.fingerprint()).isEqualTo(b.fingerprint());
+        viaA.createSession("name: shared\nvolumes:\n  - {name: V1}\n");
+        assertThat(viaB.session("shared").hash()).isEqualTo(viaA.session("shared").hash());
+        viaA.swap("shared", "V1", new TagSwap(null, CasRulesContract.tag(1)));
+        assertThat(viaB.volume("shared", "V1").tag()).isEqualTo(CasRulesContract.tag(1));
+        assertThatThrownBy(() -> viaB.swap("shared", "V1", new TagSwap(null, CasRulesContract.tag(2))))
+            .isInstanceOfSatisfying(CasException.class, e -> assertThat(e.error()).isEqualTo("stale_tag"));
+        viaB.swap("shared", "V1", new TagSwap(CasRulesContract.tag(1), CasRulesContract.tag(2)));
+        assertThat(viaA.volume("shared", "V1").generation()).isEqualTo(2);
+        assertThat(viaA.session("shared").volumes().getFirst().tag()).isEqualTo(CasRulesContract.tag(2));
+      }
+    }
+  }
+}

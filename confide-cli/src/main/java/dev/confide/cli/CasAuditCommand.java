@@ -1,0 +1,69 @@
+package dev.confide.cli;
+
+import dev.confide.cas.AuditChain;
+import dev.confide.cas.api.AuditEntry;
+import dev.confide.cas.api.AuditLog;
+import dev.confide.cas.client.CasClient;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code confide cas audit [--verify]}: prints the audit log and checks its chain and signatures. */
+@Command(name = "audit", mixinStandardHelpOptions = true,
+    description = "Print the CAS's audit log; with --verify check every entry's hash chain and signature.")
+final class CasAuditCommand implements Callable<Integer> {
+  private static final int PAGE = 1000;
+
+  @Option(names = "--cas", paramLabel = "NAME", description = "Which pinned CAS (needed when several are pinned).")
+  String cas;
+
+  @Option(names = "--verify", description = "Check that no entry was deleted, changed or reordered.")
+  boolean verify;
+
+  @Mixin CommonOptions common;
+  @Spec CommandSpec spec;
+
+  @Override
+  public Integer call() throws IOException {
+    try (CasClient client = CasConnections.open(Main.dirs(spec), cas)) {
+      List<AuditEntry> entries = new ArrayList<>();
+      AuditLog page;
+      long after = 0;
+      do {
+        page = client.audit(after, PAGE);
+        entries.addAll(page.entries());
+        if (!page.entries().isEmpty()) {
+          after = page.entries().getLast().seq();
+        }
+      } while (page.entries().size() == PAGE);
+      Optional<String> problem = verify
+          ? AuditChain.verify(entries, page.headSeq(), page.headHash(), client.serverKey()) : Optional.empty();
+      PrintWriter out = spec.commandLine().getOut();
+      if (common.json) {
+        out.println(Output.json(Output.fields("entries", entries, "head_seq", page.headSeq(), "head_hash", page.headHash(),
+            "verified", verify ? problem.isEmpty() : null, "problem", problem.orElse(null))));
+      } else {
+        for (AuditEntry e : entries) {
+          out.printf("%6d  %s  %-15s  %-8.8s  %s  %s%n", e.seq(), e.at(), e.kind(), e.principal(), e.subject(), e.detail());
+        }
+        if (verify && problem.isEmpty()) {
+          out.printf("audit log intact: %d entries, chained and signed by the CAS key, ending at head %d%n", entries.size(), page.headSeq());
+        }
+      }
+      out.flush();
+      if (problem.isPresent()) {
+        throw new CliFailure(ExitCodes.INTEGRITY, "audit_tampered", "the audit log was tampered with: " + problem.get(),
+            "restore the CAS database from a backup and find out who had access to it");
+      }
+      return ExitCodes.OK;
+    }
+  }
+}

@@ -1,0 +1,34 @@
+package dev.confide.cli;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * Where Confide keeps the user's things (XDG): configuration (identity, pinned CASes) and data (the
+ * embedded CAS). {@code CONFIDE_CONFIG_DIR} / {@code CONFIDE_DATA_DIR} override both for scripts and tests.
+ */
+record ConfideDirs(Path config, Path data) {
+  static ConfideDirs from(Map<String, String> env) {
+    Path home = Path.of(env.getOrDefault("HOME", System.getProperty("user.home")));
+    return new ConfideDirs(
+        pick(env, "CONFIDE_CONFIG_DIR", "XDG_CONFIG_HOME", home.resolve(".config")),
+        pick(env, "CONFIDE_DATA_DIR", "XDG_DATA_HOME", home.resolve(".local/share")));
+  }
+
+  private static Path pick(Map<String, String> env, String own, String xdg, Path fallback) {
+    String direct = env.get(own);
+    if (direct != null && !direct.isEmpty()) {
+      return Path.of(direct);
+    }
+    String base = env.get(xdg);
+    return (base != null && !base.isEmpty() ? Path.of(base) : fallback).resolve("confide");
+  }
+
+  Path identity() {
+    return config.resolve("identity");
+  }
+
+  Path casData() {
+    return data.resolve("cas");
+  }
+}

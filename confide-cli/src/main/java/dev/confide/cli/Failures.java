@@ -1,0 +1,51 @@
+package dev.confide.cli;
+
+import dev.confide.cas.CasException;
+import dev.confide.cas.PrivateFiles;
+import dev.confide.policy.PolicyException;
+import dev.confide.volume.VolumeException;
+import java.util.Locale;
+
+/** Turns every exception a user can cause into one line, a hint and a documented exit code. */
+final class Failures {
+  private Failures() {}
+
+  /** What the user is told. */
+  record Report(int exitCode, String error, String message, String hint) {}
+
+  /** The report for {@code e}, or null when it is a bug (internal error). */
+  static Report of(Throwable e) {
+    if (e instanceof VolumeException v) {
+      return new Report(ExitCodes.of(v.failure()), v.failure().name().toLowerCase(Locale.ROOT), v.getMessage(), v.hint());
+    }
+    if (e instanceof CliFailure f) {
+      return new Report(f.exitCode(), f.error(), f.getMessage(), f.hint());
+    }
+    if (e instanceof PolicyException p) {
+      return new Report(ExitCodes.DATA, "invalid_session", p.getMessage(), p.hint());
+    }
+    if (e instanceof PrivateFiles.LoosePermissionsException l) {
+      return new Report(ExitCodes.DENIED, "loose_permissions", l.getMessage(), l.hint());
+    }
+    if (e instanceof CasException c) {
+      return new Report(exitCode(c), c.error(), c.getMessage(), c.hint());
+    }
+    return null;
+  }
+
+  static int exitCode(CasException c) {
+    if (c.error().equals("fingerprint_mismatch") || c.error().equals("integrity")) {
+      return ExitCodes.INTEGRITY;
+    }
+    int s = c.status();
+    if (s == 0 || s >= 500) {
+      return ExitCodes.UNAVAILABLE;
+    }
+    return switch (s) {
+      case 401, 403 -> ExitCodes.DENIED;
+      case 404 -> ExitCodes.NO_INPUT;
+      case 409 -> ExitCodes.TEMP_FAIL;
+      default -> ExitCodes.DATA;
+    };
+  }
+}

@@ -1,0 +1,39 @@
+package dev.confide.cli;
+
+import dev.confide.cas.api.SessionReceipt;
+import dev.confide.cas.client.CasClient;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code confide session create FILE [-e K=V]...}. */
+@Command(name = "create", mixinStandardHelpOptions = true,
+    description = "Create the session FILE defines; the CAS generates its secrets.")
+final class SessionCreateCommand implements Callable<Integer> {
+  @Parameters(index = "0", paramLabel = "FILE", description = "The session (YAML), possibly a template.")
+  java.nio.file.Path file;
+
+  @Mixin SessionFile session;
+
+  @Option(names = "--cas", paramLabel = "NAME", description = "Which pinned CAS (needed when several are pinned).")
+  String cas;
+
+  @Mixin CommonOptions common;
+  @Spec CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    String text = session.text(file);
+    SessionFile.parse(file, text);
+    try (CasClient client = CasConnections.open(Main.dirs(spec), cas)) {
+      SessionReceipt r = client.createSession(text);
+      new Output(spec.commandLine().getOut(), common.json).report("Created session " + r.name() + ".",
+          Output.fields("name", r.name(), "hash", r.hash()));
+    }
+    return ExitCodes.OK;
+  }
+}
