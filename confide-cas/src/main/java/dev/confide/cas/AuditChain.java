@@ -6,10 +6,8 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.confide.cas.api.AuditEntry;
 import dev.confide.cas.api.AuditLog;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
 import java.security.PublicKey;
-import java.security.Signature;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -32,14 +30,24 @@ public final class AuditChain {
   private static final ObjectMapper CANONICAL = JsonMapper.builder()
       .enable(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY).build();
 
-  private final PrivateKey signingKey;
+  private final AuditKey signingKey;
+  private final String signer;
+  private final String certification;
+  private final CasStore store;
 
-  AuditChain(PrivateKey signingKey) {
+  AuditChain(AuditKey signingKey, PrivateKey tlsKey, CasStore store) {
     this.signingKey = signingKey;
+    this.signer = Base64.getEncoder().encodeToString(signingKey.publicKey());
+    this.certification = Base64.getEncoder().encodeToString(signingKey.certifiedBy(tlsKey));
+    this.store = store;
   }
 
-  /** Appends an entry in {@code c}'s transaction. */
+  /**
+   * Appends an entry in {@code c}'s transaction; must be the transaction's last statement, as the
+   * head stays locked until it commits.
+   */
   void append(Connection c, String kind, String principal, String subject, String detail) throws SQLException {
+    store.holdAuditOrder();
     long seq;
     String prev;
     try (PreparedStatement head = c.prepareStatement("SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE");
@@ -51,7 +59,7 @@ public final class AuditChain {
     String at = Instant.now().toString();
     byte[] canonical = canonical(seq, at, kind, principal, subject, detail, prev);
     String hash = KeyDigests.sha256Hex(canonical);
-    String signature = Base64.getEncoder().encodeToString(sign(canonical));
+    String signature = Base64.getEncoder().encodeToString(signingKey.sign(canonical));
     try (PreparedStatement insert = c.prepareStatement(
         "INSERT INTO audit (seq, at, kind, principal, subject, detail, prev_hash, hash, signature) VALUES (?,?,?,?,?,?,?,?,?)")) {
       insert.setLong(1, seq);
@@ -72,7 +80,7 @@ public final class AuditChain {
     }
   }
 
-  static AuditLog read(Connection c, long after, int limit) throws SQLException {
+  AuditLog read(Connection c, long after, int limit) throws SQLException {
     List<AuditEntry> entries = new ArrayList<>();
     try (PreparedStatement q = c.prepareStatement(
         "SELECT seq, at, kind, principal, subject, detail, prev_hash, hash, signature FROM audit WHERE seq > ? ORDER BY seq LIMIT ?")) {
@@ -88,15 +96,31 @@ public final class AuditChain {
     try (PreparedStatement head = c.prepareStatement("SELECT seq, hash FROM audit_head WHERE id = 1");
          ResultSet r = head.executeQuery()) {
       r.next();
-      return new AuditLog(entries, r.getLong(1), r.getString(2));
+      return new AuditLog(entries, r.getLong(1), r.getString(2), signer, certification);
     }
   }
 
   /**
-   * Checks a whole log from its first entry against the CAS public key and the head: returns the
-   * first problem found, or empty when every entry is intact, in order and present.
+   * Checks a whole log from its first entry: the signing key must be certified by the CAS's (pinned)
+   * TLS key, every entry signed by it, chained and present up to the head. Returns the first
+   * problem found, or empty when every entry is intact, in order and present.
    */
-  public static Optional<String> verify(List<AuditEntry> entries, long headSeq, String headHash, PublicKey casKey) {
+  public static Optional<String> verify(AuditLog log, PublicKey casKey) {
+    byte[] signer;
+    byte[] certification;
+    try {
+      signer = Base64.getDecoder().decode(log.signer());
+      certification = Base64.getDecoder().decode(log.signerCertification());
+    } catch (IllegalArgumentException | NullPointerException e) {
+      return Optional.of("the log names no valid signing key");
+    }
+    if (!AuditKey.certified(signer, certification, casKey)) {
+      return Optional.of("the log's signing key is not certified by this CAS's key");
+    }
+    return verify(log.entries(), log.headSeq(), log.headHash(), signer);
+  }
+
+  private static Optional<String> verify(List<AuditEntry> entries, long headSeq, String headHash, byte[] signer) {
     String prev = GENESIS;
     long expected = 1;
     for (AuditEntry e : entries) {
@@ -110,7 +134,7 @@ public final class AuditChain {
       if (!KeyDigests.sha256Hex(canonical).equals(e.hash())) {
         return Optional.of("entry " + e.seq() + " was changed (its content does not match its hash)");
       }
-      if (!verifySignature(canonical, e.signature(), casKey)) {
+      if (!verifySignature(canonical, e.signature(), signer)) {
         return Optional.of("entry " + e.seq() + " is not signed by this CAS's key");
       }
       if (!e.prevHash().equals(prev)) {
@@ -143,24 +167,10 @@ public final class AuditChain {
     }
   }
 
-  private byte[] sign(byte[] data) {
+  private static boolean verifySignature(byte[] data, String signature, byte[] signer) {
     try {
-      Signature s = Signature.getInstance("SHA256withECDSA");
-      s.initSign(signingKey);
-      s.update(data);
-      return s.sign();
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("cannot sign an audit entry", e);
-    }
-  }
-
-  private static boolean verifySignature(byte[] data, String signature, PublicKey key) {
-    try {
-      Signature s = Signature.getInstance("SHA256withECDSA");
-      s.initVerify(key);
-      s.update(data);
-      return s.verify(Base64.getDecoder().decode(signature));
-    } catch (GeneralSecurityException | IllegalArgumentException e) {
+      return AuditKey.verify(signer, data, Base64.getDecoder().decode(signature));
+    } catch (IllegalArgumentException e) {
       return false;
     }
   }

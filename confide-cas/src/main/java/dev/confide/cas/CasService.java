@@ -155,7 +155,7 @@ public final class CasService {
         volumes.add(state(c, session, v));
       }
       return new SessionView(name, stored.hash(), stored.predecessor(), stored.creator(), stored.updatedAt(),
-          documents.tree(stored.document()), secrets, volumes);
+          documents.tree(stored.hash(), stored.document()), secrets, volumes);
     });
   }
 
@@ -258,7 +258,7 @@ public final class CasService {
       throw CasException.forbidden("you may not read the audit log",
           "start the CAS with '--auditor " + principal + "' (or as the identity that runs it)");
     }
-    return store.transaction(c -> AuditChain.read(c, after, Math.max(1, Math.min(limit, 10_000))));
+    return store.transaction(c -> audit.read(c, after, Math.max(1, Math.min(limit, 10_000))));
   }
 
   private StoredSession readable(Connection c, String principal, String name) throws SQLException {

@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
 import javax.sql.DataSource;
 
 /**
@@ -15,9 +16,23 @@ import javax.sql.DataSource;
  */
 final class CasStore {
   private final DataSource dataSource;
+  /**
+   * Orders audit appends within this process. The head row lock alone is enough for correctness
+   * (it also orders several CAS processes on one PostgreSQL), but many transactions waiting on one
+   * row inside the database wake each other in herds; waiting here, and letting go only after
+   * commit, leaves at most one of this process's transactions waiting on the row.
+   */
+  private final ReentrantLock auditOrder = new ReentrantLock(true);
 
   CasStore(DataSource dataSource) {
     this.dataSource = dataSource;
+  }
+
+  /** Taken by an audit append; held until its transaction has committed or rolled back. */
+  void holdAuditOrder() {
+    if (!auditOrder.isHeldByCurrentThread()) {
+      auditOrder.lock();
+    }
   }
 
   /** Work done in one transaction. */
@@ -51,6 +66,10 @@ final class CasStore {
       } catch (SQLException | RuntimeException e) {
         c.rollback();
         throw e;
+      } finally {
+        if (auditOrder.isHeldByCurrentThread()) {
+          auditOrder.unlock();
+        }
       }
     } catch (SQLException e) {
       throw new CasException(503, "database_error", "the database refused the request: " + e.getMessage(),

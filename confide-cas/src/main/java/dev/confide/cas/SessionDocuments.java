@@ -16,6 +16,7 @@ final class SessionDocuments {
   private final ObjectMapper json = JsonMapper.builder()
       .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
   private final ConcurrentHashMap<String, Session> byHash = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, com.fasterxml.jackson.databind.JsonNode> treeByHash = new ConcurrentHashMap<>();
 
   Session of(String hash, String document) {
     Session cached = byHash.get(hash);
@@ -35,9 +36,19 @@ final class SessionDocuments {
     }
   }
 
-  com.fasterxml.jackson.databind.JsonNode tree(String document) {
+  /** The document as a JSON tree; shared, so callers must not change it. */
+  com.fasterxml.jackson.databind.JsonNode tree(String hash, String document) {
+    var cached = treeByHash.get(hash);
+    if (cached != null) {
+      return cached;
+    }
     try {
-      return json.readTree(document);
+      var tree = json.readTree(document);
+      if (treeByHash.size() >= LIMIT) {
+        treeByHash.clear();
+      }
+      treeByHash.put(hash, tree);
+      return tree;
     } catch (JsonProcessingException e) {
       throw new CasException(500, "integrity", "a stored session document is unreadable", "restore the database from a backup");
     }

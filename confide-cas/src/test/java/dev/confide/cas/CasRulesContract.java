@@ -307,12 +307,12 @@ abstract class CasRulesContract {
     var key = cas.server.service() == null ? null : cas.server.fingerprint();
     assertThat(key).isNotNull();
     java.security.PublicKey casKey = TlsIdentity.load(tmp.resolve("cas/tls")).certificate().getPublicKey();
-    assertThat(AuditChain.verify(log.entries(), log.headSeq(), log.headHash(), casKey)).isEmpty();
+    assertThat(AuditChain.verify(log, casKey)).isEmpty();
     refused(() -> bob.audit(0, 10), 403, "forbidden", "may not read the audit log");
 
     sql("UPDATE audit SET detail = 'hash=forged' WHERE seq = 2");
     AuditLog changed = alice.audit(0, 1000);
-    assertThat(AuditChain.verify(changed.entries(), changed.headSeq(), changed.headHash(), casKey))
+    assertThat(AuditChain.verify(changed, casKey))
         .contains("entry 2 was changed (its content does not match its hash)");
     sql("UPDATE audit SET detail = '" + log.entries().get(1).detail() + "' WHERE seq = 2");
 
@@ -320,24 +320,24 @@ abstract class CasRulesContract {
     sql("UPDATE audit SET seq = 3 WHERE seq = 4");
     sql("UPDATE audit SET seq = 4 WHERE seq = 100");
     AuditLog reordered = alice.audit(0, 1000);
-    assertThat(AuditChain.verify(reordered.entries(), reordered.headSeq(), reordered.headHash(), casKey))
+    assertThat(AuditChain.verify(reordered, casKey))
         .contains("entry 3 was changed (its content does not match its hash)");
     sql("UPDATE audit SET seq = 100 WHERE seq = 3");
     sql("UPDATE audit SET seq = 3 WHERE seq = 4");
     sql("UPDATE audit SET seq = 4 WHERE seq = 100");
     AuditLog restored = alice.audit(0, 1000);
-    assertThat(AuditChain.verify(restored.entries(), restored.headSeq(), restored.headHash(), casKey)).isEmpty();
+    assertThat(AuditChain.verify(restored, casKey)).isEmpty();
 
     sql("DELETE FROM audit WHERE seq = 2");
     AuditLog gap = alice.audit(0, 1000);
-    assertThat(AuditChain.verify(gap.entries(), gap.headSeq(), gap.headHash(), casKey))
+    assertThat(AuditChain.verify(gap, casKey))
         .contains("entry 2 is missing (the log jumps from 1 to 3)");
 
     sql("DELETE FROM audit WHERE seq = 5");
     sql("DELETE FROM audit WHERE seq < 5");
     AuditLog tail = alice.audit(0, 1000);
     assertThat(tail.entries()).isEmpty();
-    assertThat(AuditChain.verify(tail.entries(), tail.headSeq(), tail.headHash(), casKey))
+    assertThat(AuditChain.verify(tail, casKey))
         .contains("the log ends at entry 0 but the CAS's head names entry 5: entries at the end were deleted or the head was changed");
   }
 

@@ -45,7 +45,7 @@ final class CasAuditCommand implements Callable<Integer> {
         }
       } while (page.entries().size() == PAGE);
       Optional<String> problem = verify
-          ? AuditChain.verify(entries, page.headSeq(), page.headHash(), client.serverKey()) : Optional.empty();
+          ? AuditChain.verify(page.withEntries(entries), client.serverKey()) : Optional.empty();
       PrintWriter out = spec.commandLine().getOut();
       if (common.json) {
         out.println(Output.json(Output.fields("entries", entries, "head_seq", page.headSeq(), "head_hash", page.headHash(),

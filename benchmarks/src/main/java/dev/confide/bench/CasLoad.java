@@ -1,0 +1,121 @@
+package dev.confide.bench;
+
+import dev.confide.cas.CasException;
+import dev.confide.cas.TlsIdentity;
+import dev.confide.cas.api.TagSwap;
+import dev.confide.cas.client.CasClient;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Drives a running CAS with N concurrent mTLS callers (one TLS connection each) for a while; each
+ * client alternates a session read and a tag swap of its own volume, so every swap should commit.
+ * Prints one Markdown table row per operation: count, throughput, p50, p99, errors.
+ *
+ * <p>Usage: {@code CasLoad URL FINGERPRINT IDENTITY_DIR CLIENTS SECONDS LABEL}
+ */
+public final class CasLoad {
+  private CasLoad() {}
+
+  public static void main(String[] args) throws Exception {
+    URI url = URI.create(args[0]);
+    String fingerprint = args[1];
+    TlsIdentity identity = TlsIdentity.load(Path.of(args[2]));
+    int clients = Integer.parseInt(args[3]);
+    int seconds = Integer.parseInt(args[4]);
+    String label = args[5];
+    String run = Long.toHexString(System.nanoTime());
+
+    try (CasClient setup = CasClient.connect("bench", url, fingerprint, identity)) {
+      for (int i = 0; i < clients; i++) {
+        setup.createSession("name: bench-" + run + "-" + i + "\nvolumes:\n  - {name: V}\n");
+      }
+    }
+    long[][] readNanos = new long[clients][];
+    long[][] swapNanos = new long[clients][];
+    AtomicLong errors = new AtomicLong();
+    List<String> firstErrors = new ArrayList<>();
+    CountDownLatch ready = new CountDownLatch(clients);
+    CountDownLatch go = new CountDownLatch(1);
+    long[] endAt = new long[1];
+    List<Thread> threads = new ArrayList<>();
+    // One client object, shared: its HTTP/1.1 pool opens one TLS connection per concurrent caller,
+    // each presenting the identity's certificate, without a selector thread per caller.
+    CasClient shared = CasClient.connect("bench", url, fingerprint, identity);
+    for (int i = 0; i < clients; i++) {
+      int me = i;
+      Thread t = Thread.ofPlatform().name("client-" + i).start(() -> {
+        String session = "bench-" + run + "-" + me;
+        long[] reads = new long[1 << 16];
+        long[] swaps = new long[1 << 16];
+        int nr = 0;
+        int ns = 0;
+        CasClient c = shared;
+        try {
+          c.health(); // handshake outside the measurement
+          ready.countDown();
+          go.await();
+          String tag = null;
+          long gen = 0;
+          while (System.nanoTime() < endAt[0]) {
+            long t0 = System.nanoTime();
+            try {
+              c.session(session);
+              long t1 = System.nanoTime();
+              if (nr == reads.length) {
+                reads = Arrays.copyOf(reads, nr * 2);
+              }
+              reads[nr++] = t1 - t0;
+              String next = String.format("%032x%032x", me, ++gen);
+              c.swap(session, "V", new TagSwap(tag, next));
+              tag = next;
+              if (ns == swaps.length) {
+                swaps = Arrays.copyOf(swaps, ns * 2);
+              }
+              swaps[ns++] = System.nanoTime() - t1;
+            } catch (CasException e) {
+              errors.incrementAndGet();
+              synchronized (firstErrors) {
+                if (firstErrors.size() < 5) {
+                  firstErrors.add(e.error() + ": " + e.getMessage());
+                }
+              }
+              tag = c.volume(session, "V").tag();
+            }
+          }
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        readNanos[me] = Arrays.copyOf(reads, nr);
+        swapNanos[me] = Arrays.copyOf(swaps, ns);
+      });
+      threads.add(t);
+    }
+    ready.await();
+    long start = System.nanoTime();
+    endAt[0] = start + seconds * 1_000_000_000L;
+    go.countDown();
+    for (Thread t : threads) {
+      t.join();
+    }
+    double elapsed = (System.nanoTime() - start) / 1e9;
+    shared.close();
+    row(label, "session read", readNanos, elapsed, -1);
+    row(label, "tag swap", swapNanos, elapsed, errors.get());
+    firstErrors.forEach(e -> System.err.println("error: " + e));
+  }
+
+  private static void row(String label, String op, long[][] perClient, double seconds, long errors) {
+    long[] all = Arrays.stream(perClient).flatMapToLong(Arrays::stream).sorted().toArray();
+    double p50 = all.length == 0 ? 0 : all[(int) (all.length * 0.50)] / 1e6;
+    double p99 = all.length == 0 ? 0 : all[Math.min(all.length - 1, (int) (all.length * 0.99))] / 1e6;
+    System.out.printf(Locale.ROOT, "| %s | %s | %d | %.0f/s | %.1f ms | %.1f ms | %s |%n", label, op, all.length,
+        all.length / seconds, p50, p99, errors < 0 ? "-" : Long.toString(errors));
+  }
+}
