@@ -57,6 +57,18 @@ final class CasStore {
     }
   }
 
+  /** Binds {@code values} to the statement's parameters in order (String, Long or null strings). */
+  private static PreparedStatement bind(PreparedStatement q, Object... values) throws SQLException {
+    for (int i = 0; i < values.length; i++) {
+      if (values[i] instanceof Long l) {
+        q.setLong(i + 1, l);
+      } else {
+        q.setString(i + 1, (String) values[i]);
+      }
+    }
+    return q;
+  }
+
   <T> T transaction(Work<T> work) {
     try (Connection c = dataSource.getConnection()) {
       try {
@@ -92,13 +104,8 @@ final class CasStore {
   void insertSession(Connection c, StoredSession s) throws SQLException {
     try (PreparedStatement q = c.prepareStatement(
         "INSERT INTO sessions (name, hash, predecessor, creator, document, updated_at) VALUES (?,?,?,?,?,?)")) {
-      q.setString(1, s.name());
-      q.setString(2, s.hash());
-      q.setString(3, s.predecessor());
-      q.setString(4, s.creator());
-      q.setString(5, s.document());
-      q.setString(6, s.updatedAt());
-      q.executeUpdate();
+      bind(q, s.name(), s.hash(), s.predecessor(), s.creator(), s.document(), s.updatedAt());
+q.executeUpdate();
     }
     insertVersion(c, s);
   }
@@ -107,13 +114,8 @@ final class CasStore {
   boolean replaceSession(Connection c, StoredSession s, String expectedHash) throws SQLException {
     try (PreparedStatement q = c.prepareStatement(
         "UPDATE sessions SET hash = ?, predecessor = ?, document = ?, updated_at = ? WHERE name = ? AND hash = ?")) {
-      q.setString(1, s.hash());
-      q.setString(2, s.predecessor());
-      q.setString(3, s.document());
-      q.setString(4, s.updatedAt());
-      q.setString(5, s.name());
-      q.setString(6, expectedHash);
-      if (q.executeUpdate() != 1) {
+      bind(q, s.hash(), s.predecessor(), s.document(), s.updatedAt(), s.name(), expectedHash);
+if (q.executeUpdate() != 1) {
         return false;
       }
     }
@@ -132,11 +134,8 @@ final class CasStore {
     }
     try (PreparedStatement q = c.prepareStatement(
         "INSERT INTO session_versions (hash, name, document, created_at) VALUES (?,?,?,?)")) {
-      q.setString(1, s.hash());
-      q.setString(2, s.name());
-      q.setString(3, s.document());
-      q.setString(4, s.updatedAt());
-      q.executeUpdate();
+      bind(q, s.hash(), s.name(), s.document(), s.updatedAt());
+q.executeUpdate();
     }
   }
 
@@ -172,13 +171,8 @@ final class CasStore {
     try (PreparedStatement q = c.prepareStatement(
         "INSERT INTO secrets (session, name, kind, origin, spec_digest, sealed) VALUES (?,?,?,?,?,?)")) {
       for (StoredSecret s : secrets) {
-        q.setString(1, s.session());
-        q.setString(2, s.name());
-        q.setString(3, s.kind());
-        q.setString(4, s.origin());
-        q.setString(5, s.specDigest());
-        q.setString(6, s.sealed());
-        q.addBatch();
+        bind(q, s.session(), s.name(), s.kind(), s.origin(), s.specDigest(), s.sealed());
+q.addBatch();
       }
       q.executeBatch();
     }
@@ -187,9 +181,8 @@ final class CasStore {
   Optional<StoredVolume> volume(Connection c, String session, String name) throws SQLException {
     try (PreparedStatement q = c.prepareStatement(
         "SELECT session, name, update_policy, sealed_key, tag, generation FROM volumes WHERE session = ? AND name = ?")) {
-      q.setString(1, session);
-      q.setString(2, name);
-      try (ResultSet r = q.executeQuery()) {
+      bind(q, session, name);
+try (ResultSet r = q.executeQuery()) {
         return r.next()
             ? Optional.of(new StoredVolume(r.getString(1), r.getString(2), r.getString(3), r.getString(4), r.getString(5), r.getLong(6)))
             : Optional.empty();
@@ -201,13 +194,8 @@ final class CasStore {
   boolean insertVolume(Connection c, StoredVolume v) throws SQLException {
     try (PreparedStatement q = c.prepareStatement(
         "INSERT INTO volumes (session, name, update_policy, sealed_key, tag, generation) VALUES (?,?,?,?,?,?)")) {
-      q.setString(1, v.session());
-      q.setString(2, v.name());
-      q.setString(3, v.updatePolicy());
-      q.setString(4, v.sealedKey());
-      q.setString(5, v.tag());
-      q.setLong(6, v.generation());
-      q.executeUpdate();
+      bind(q, v.session(), v.name(), v.updatePolicy(), v.sealedKey(), v.tag(), v.generation());
+q.executeUpdate();
       return true;
     } catch (SQLException e) {
       if ("23505".equals(e.getSQLState())) {
@@ -222,10 +210,8 @@ final class CasStore {
     String sql = "UPDATE volumes SET tag = ?, generation = generation + 1 WHERE session = ? AND name = ?"
         + (check ? " AND tag IS NOT DISTINCT FROM ?" : "");
     try (PreparedStatement q = c.prepareStatement(sql)) {
-      q.setString(1, newTag);
-      q.setString(2, session);
-      q.setString(3, name);
-      if (check) {
+      bind(q, newTag, session, name);
+if (check) {
         q.setString(4, oldTag);
       }
       return q.executeUpdate() == 1;
@@ -234,10 +220,8 @@ final class CasStore {
 
   void updatePolicy(Connection c, String session, String name, String policy) throws SQLException {
     try (PreparedStatement q = c.prepareStatement("UPDATE volumes SET update_policy = ? WHERE session = ? AND name = ?")) {
-      q.setString(1, policy);
-      q.setString(2, session);
-      q.setString(3, name);
-      q.executeUpdate();
+      bind(q, policy, session, name);
+q.executeUpdate();
     }
   }
 }

@@ -22,8 +22,7 @@ import picocli.CommandLine.Spec;
 final class CasAuditCommand implements Callable<Integer> {
   private static final int PAGE = 1000;
 
-  @Option(names = "--cas", paramLabel = "NAME", description = "Which pinned CAS (needed when several are pinned).")
-  String cas;
+  @Mixin CasChoice cas;
 
   @Option(names = "--verify", description = "Check that no entry was deleted, changed or reordered.")
   boolean verify;
@@ -33,7 +32,7 @@ final class CasAuditCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    try (CasClient client = CasConnections.open(Main.dirs(spec), cas)) {
+    try (CasClient client = cas.open(spec)) {
       List<AuditEntry> entries = new ArrayList<>();
       AuditLog page;
       long after = 0;

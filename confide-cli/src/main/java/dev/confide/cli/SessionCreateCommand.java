@@ -6,7 +6,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -19,8 +18,7 @@ final class SessionCreateCommand implements Callable<Integer> {
 
   @Mixin SessionFile session;
 
-  @Option(names = "--cas", paramLabel = "NAME", description = "Which pinned CAS (needed when several are pinned).")
-  String cas;
+  @Mixin CasChoice cas;
 
   @Mixin CommonOptions common;
   @Spec CommandSpec spec;
@@ -29,7 +27,7 @@ final class SessionCreateCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     String text = session.text(file);
     SessionFile.parse(file, text);
-    try (CasClient client = CasConnections.open(Main.dirs(spec), cas)) {
+    try (CasClient client = cas.open(spec)) {
       SessionReceipt r = client.createSession(text);
       new Output(spec.commandLine().getOut(), common.json).report("Created session " + r.name() + ".",
           Output.fields("name", r.name(), "hash", r.hash()));

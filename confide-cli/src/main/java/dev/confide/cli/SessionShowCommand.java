@@ -11,7 +11,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -21,15 +20,14 @@ import picocli.CommandLine.Spec;
 final class SessionShowCommand implements Callable<Integer> {
   @Parameters(paramLabel = "NAME") String name;
 
-  @Option(names = "--cas", paramLabel = "NAME", description = "Which pinned CAS (needed when several are pinned).")
-  String cas;
+  @Mixin CasChoice cas;
 
   @Mixin CommonOptions common;
   @Spec CommandSpec spec;
 
   @Override
   public Integer call() throws Exception {
-    try (CasClient client = CasConnections.open(Main.dirs(spec), cas)) {
+    try (CasClient client = cas.open(spec)) {
       SessionView v = client.session(name);
       PrintWriter out = spec.commandLine().getOut();
       if (common.json) {

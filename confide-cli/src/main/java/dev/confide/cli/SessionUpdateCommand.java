@@ -7,7 +7,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -22,8 +21,7 @@ final class SessionUpdateCommand implements Callable<Integer> {
 
   @Mixin SessionFile session;
 
-  @Option(names = "--cas", paramLabel = "NAME", description = "Which pinned CAS (needed when several are pinned).")
-  String cas;
+  @Mixin CasChoice cas;
 
   @Mixin CommonOptions common;
   @Spec CommandSpec spec;
@@ -32,7 +30,7 @@ final class SessionUpdateCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     String text = session.text(file);
     Session parsed = SessionFile.parse(file, text);
-    try (CasClient client = CasConnections.open(Main.dirs(spec), cas)) {
+    try (CasClient client = cas.open(spec)) {
       if (parsed.predecessor() == null) {
         text = SessionFile.withPredecessor(text, client.session(parsed.name()).hash());
       }

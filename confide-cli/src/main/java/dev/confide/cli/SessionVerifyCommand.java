@@ -7,7 +7,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -21,8 +20,7 @@ final class SessionVerifyCommand implements Callable<Integer> {
 
   @Mixin SessionFile session;
 
-  @Option(names = "--cas", paramLabel = "NAME", description = "Which pinned CAS (needed when several are pinned).")
-  String cas;
+  @Mixin CasChoice cas;
 
   @Mixin CommonOptions common;
   @Spec CommandSpec spec;
@@ -31,7 +29,7 @@ final class SessionVerifyCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Session local = SessionFile.parse(file, session.text(file));
     String expected = SessionHash.of(local);
-    try (CasClient client = CasConnections.open(Main.dirs(spec), cas)) {
+    try (CasClient client = cas.open(spec)) {
       String active = client.session(name).hash();
       boolean same = active.equals(expected) && local.name().equals(name);
       Output out = new Output(spec.commandLine().getOut(), common.json);
