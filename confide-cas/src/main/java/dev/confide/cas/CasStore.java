@@ -22,7 +22,7 @@ final class CasStore {
    * row inside the database wake each other in herds; waiting here, and letting go only after
    * commit, leaves at most one of this process's transactions waiting on the row.
    */
-  private final ReentrantLock auditOrder = new ReentrantLock(true);
+  private final ReentrantLock auditOrder = new ReentrantLock();
 
   CasStore(DataSource dataSource) {
     this.dataSource = dataSource;
