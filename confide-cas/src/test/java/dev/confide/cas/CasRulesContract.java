@@ -199,6 +199,8 @@ abstract class CasRulesContract {
     assertThat(after.get("k1")).isNotEqualTo(before.get("k1"));
     assertThat(after.get("k2")).isEqualTo(before.get("k2"));
     assertThat(after.get("ca")).isNotEqualTo(before.get("ca"));
+    assertThat(alice.audit(0, 100).entries()).extracting(e -> e.kind())
+        .containsExactly("session.create", "secrets.release", "session.update", "secrets.release");
   }
 
   @Test

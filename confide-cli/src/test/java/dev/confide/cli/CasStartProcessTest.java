@@ -1,10 +1,16 @@
 package dev.confide.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.confide.cas.CasException;
+import dev.confide.cas.TlsIdentity;
+import dev.confide.cas.api.TagSwap;
 import dev.confide.cas.client.CasClient;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.nio.file.StandardCopyOption;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.URI;
@@ -18,17 +24,21 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code confide cas start} as its own process: first start, restart with the same key, SIGTERM. */
+/**
+ * {@code confide cas start} as its own process: first start, restart with the same key, SIGTERM;
+ * two processes sharing one PostgreSQL.
+ */
 class CasStartProcessTest {
   @TempDir Path tmp;
 
   private record Started(Process process, JsonNode report) {}
 
-  private Started start(Path data) throws Exception {
-    List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+  private Started start(Path data, String... extra) throws Exception {
+    List<String> cmd = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "--sun-misc-unsafe-memory-access=allow", "-cp",
         System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")),
-        Main.class.getName(), "cas", "start", "--data", data.toString(), "--listen", "127.0.0.1:0", "--json");
+        Main.class.getName(), "cas", "start", "--data", data.toString(), "--listen", "127.0.0.1:0", "--json"));
+    cmd.addAll(List.of(extra));
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD);
     pb.environment().put("CONFIDE_CONFIG_DIR", tmp.resolve("config").toString());
     pb.environment().put("CONFIDE_DATA_DIR", tmp.resolve("data").toString());
@@ -67,6 +77,43 @@ class CasStartProcessTest {
     } finally {
       second.process().destroy();
       second.process().waitFor(30, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  @Timeout(180)
+  void twoCasProcessesOnOnePostgresqlServeTheSameSessions() throws Exception {
+    try (EmbeddedPostgres postgres = EmbeddedPostgres.builder().start()) {
+      String url = postgres.getJdbcUrl("postgres", "postgres");
+      Path a = tmp.resolve("cas-a");
+      Started first = start(a, "--db", url);
+      Path b = tmp.resolve("cas-b");
+      Files.createDirectories(b.resolve("tls"));
+      for (String f : new String[] {"master-key.json", "audit-key", "tls/key.pem", "tls/cert.pem"}) {
+        Files.copy(a.resolve(f), b.resolve(f), StandardCopyOption.COPY_ATTRIBUTES);
+      }
+      Files.setPosixFilePermissions(b, PosixFilePermissions.fromString("rwx------"));
+      Files.setPosixFilePermissions(b.resolve("tls"), PosixFilePermissions.fromString("rwx------"));
+      Started second = start(b, "--db", url);
+      String fingerprint = first.report().get("fingerprint").asText();
+      assertThat(second.report().get("fingerprint").asText()).isEqualTo(fingerprint);
+      TlsIdentity user = TlsIdentity.create(tmp.resolve("user"), "user");
+      try (CasClient viaA = CasClient.connect("a", URI.create(first.report().get("url").asText()), fingerprint, user);
+           CasClient viaB = CasClient.connect("b", URI.create(second.report().get("url").asText()), fingerprint, user)) {
+        viaA.createSession("name: shared\nvolumes:\n  - {name: V1}\n");
+        String t1 = "1".repeat(64);
+        viaA.swap("shared", "V1", new TagSwap(null, t1));
+        assertThat(viaB.volume("shared", "V1").tag()).isEqualTo(t1);
+        assertThatThrownBy(() -> viaB.swap("shared", "V1", new TagSwap(null, "2".repeat(64))))
+            .isInstanceOfSatisfying(CasException.class, e -> assertThat(e.error()).isEqualTo("stale_tag"));
+        viaB.swap("shared", "V1", new TagSwap(t1, "3".repeat(64)));
+        assertThat(viaA.session("shared").volumes().getFirst().tag()).isEqualTo("3".repeat(64));
+      } finally {
+        for (Started s : List.of(first, second)) {
+          s.process().destroy();
+          s.process().waitFor(30, TimeUnit.SECONDS);
+        }
+      }
     }
   }
 }
