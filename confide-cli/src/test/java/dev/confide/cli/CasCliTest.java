@@ -12,6 +12,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -200,6 +201,45 @@ class CasCliTest {
           "--listen", "127.0.0.1:" + busy.getLocalPort());
       assertThat(r.code()).isEqualTo(ExitCodes.UNAVAILABLE);
       assertThat(r.err()).contains("address already in use").contains("--listen");
+    }
+  }
+
+  @Test
+  void atATerminalTheUserConfirmsTheShownFingerprint() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/script")),
+        "needs script(1) from util-linux for a pseudo-terminal");
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+    String command = String.join(" ", java, "--sun-misc-unsafe-memory-access=allow", "-cp", cp, Main.class.getName(),
+        "cas", "add", "local", cas.url());
+    for (String answer : new String[] {"no", "yes"}) {
+      ProcessBuilder pb = new ProcessBuilder("/usr/bin/script", "-qec", command, "/dev/null");
+      pb.environment().put("CONFIDE_CONFIG_DIR", dirs.config().toString());
+      pb.environment().put("CONFIDE_DATA_DIR", dirs.data().toString());
+      pb.redirectErrorStream(true);
+      Process p = pb.start();
+      // answer only once the question is on the screen, as a person would
+      StringBuilder seen = new StringBuilder();
+      var in = p.getInputStream();
+      int c;
+      while ((c = in.read()) >= 0) {
+        seen.append((char) c);
+        if (seen.toString().contains("Trust this CAS? (yes/no)")) {
+          p.getOutputStream().write((answer + "\n").getBytes(StandardCharsets.US_ASCII));
+          p.getOutputStream().flush();
+          break;
+        }
+      }
+      seen.append(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+      int code = p.waitFor();
+      assertThat(seen.toString()).contains(cas.fingerprint());
+      if (answer.equals("no")) {
+        assertThat(code).isEqualTo(ExitCodes.DENIED);
+        assertThat(Files.exists(dirs.config().resolve("cas.toml"))).isFalse();
+      } else {
+        assertThat(code).as(seen.toString()).isZero();
+        assertThat(Files.readString(dirs.config().resolve("cas.toml"))).contains(cas.fingerprint());
+      }
     }
   }
 }
