@@ -1,0 +1,52 @@
+package dev.confide.attest;
+
+import dev.confide.attest.AttestationException.Reason;
+import java.util.Set;
+import org.bouncycastle.crypto.params.Ed25519PublicKeyParameters;
+import org.bouncycastle.crypto.signers.Ed25519Signer;
+
+/** Checks evidence against what a session accepts; every refusal says which check failed. */
+public final class EvidenceVerifier {
+  /** What the verifier expects: the report data it computed, the accepted measurements, tolerations. */
+  public record Expectations(String reportData, Set<String> measurements, boolean toleratesSimulation) {}
+
+  /** What verified evidence establishes. */
+  public record Verified(String platform, String measurement, String hostKeyHash) {}
+
+  public Verified verify(Evidence evidence, Expectations expected) throws AttestationException {
+    return switch (evidence) {
+      case SimEvidence sim -> verifySim(sim, expected);
+    };
+  }
+
+  private Verified verifySim(SimEvidence sim, Expectations expected) throws AttestationException {
+    if (!expected.toleratesSimulation()) {
+      throw new AttestationException(Reason.SIMULATION_NOT_TOLERATED,
+          "simulated (sim) evidence is not accepted: the session does not tolerate simulation",
+          "add 'simulation' to security.attestation.tolerate in the session to allow it (never for real secrets)");
+    }
+    if (sim.hostKey().length != Ed25519PublicKeyParameters.KEY_SIZE) {
+      throw new AttestationException(Reason.MALFORMED, "the sim evidence's host key is malformed", "produce it with confide's runtime");
+    }
+    Ed25519Signer v = new Ed25519Signer();
+    v.init(false, new Ed25519PublicKeyParameters(sim.hostKey(), 0));
+    byte[] claims = sim.claims();
+    v.update(claims, 0, claims.length);
+    if (!v.verifySignature(sim.signature())) {
+      throw new AttestationException(Reason.BAD_SIGNATURE, "the sim evidence's signature does not verify: it was altered",
+          "produce fresh evidence");
+    }
+    String[] parsed = sim.parsedClaims();
+    if (!parsed[1].equals(expected.reportData())) {
+      throw new AttestationException(Reason.REPORT_DATA_MISMATCH,
+          "the evidence is bound to another nonce or runtime key (report data differs): it is replayed or not this runtime's",
+          "attest again with a fresh nonce");
+    }
+    if (!expected.measurements().contains(parsed[0])) {
+      throw new AttestationException(Reason.MEASUREMENT_NOT_ALLOWED, "measurement " + parsed[0]
+          + " is not in the service's mrenclave list " + expected.measurements(),
+          "if this program is the one you mean to run, add the value 'confide measure' prints to the service's attestation");
+    }
+    return new Verified("sim", parsed[0], Hashes.hex(Hashes.sha256().digest(sim.hostKey())));
+  }
+}

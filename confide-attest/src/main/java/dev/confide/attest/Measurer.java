@@ -1,0 +1,107 @@
+package dev.confide.attest;
+
+import dev.confide.attest.AttestationException.Reason;
+import java.io.File;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeMap;
+import java.util.jar.JarFile;
+import java.util.stream.Stream;
+
+/** Measures a command: the runtime's own digest and the executable the command resolves to. */
+public final class Measurer {
+  private final String runtimeDigest;
+
+  public Measurer(String runtimeDigest) {
+    this.runtimeDigest = runtimeDigest;
+  }
+
+  /**
+   * The digest of the code on {@code classPath} (jars, with their manifest {@code Class-Path}, and
+   * class folders): SHA-256 over "name NUL sha256 LF" lines of every file, sorted by name.
+   */
+  public static String runtimeDigest(String classPath) throws IOException {
+    TreeMap<String, String> files = new TreeMap<>();
+    List<Path> pending = new ArrayList<>();
+    for (String entry : classPath.split(File.pathSeparator)) {
+      if (!entry.isEmpty()) {
+        pending.add(Path.of(entry).toAbsolutePath().normalize());
+      }
+    }
+    while (!pending.isEmpty()) {
+      Path p = pending.removeFirst();
+      if (Files.isDirectory(p)) {
+        try (Stream<Path> walk = Files.walk(p)) {
+          for (Path f : walk.filter(Files::isRegularFile).sorted().toList()) {
+            files.put(p.getFileName() + "/" + p.relativize(f), Hashes.file(f));
+          }
+        }
+      } else if (Files.isRegularFile(p) && !files.containsKey(p.getFileName().toString())) {
+        files.put(p.getFileName().toString(), Hashes.file(p));
+        if (p.toString().endsWith(".jar")) {
+          pending.addAll(manifestClassPath(p));
+        }
+      }
+    }
+    MessageDigest md = Hashes.sha256();
+    files.forEach((name, digest) -> md.update((name + "\0" + digest + "\n").getBytes(StandardCharsets.UTF_8)));
+    return Hashes.hex(md.digest());
+  }
+
+  private static List<Path> manifestClassPath(Path jar) throws IOException {
+    List<Path> found = new ArrayList<>();
+    try (JarFile j = new JarFile(jar.toFile())) {
+      if (j.getManifest() == null) {
+        return found;
+      }
+      String cp = j.getManifest().getMainAttributes().getValue("Class-Path");
+      if (cp != null) {
+        for (String rel : cp.trim().split("\\s+")) {
+          found.add(Path.of(jar.getParent().toUri().resolve(URI.create(rel))).normalize());
+        }
+      }
+    }
+    return found;
+  }
+
+  /** Measures {@code command} (its first word is looked up in {@code path} unless it holds a '/'). */
+  public Measurement measure(List<String> command, String path) throws AttestationException {
+    if (command.isEmpty() || command.getFirst().isBlank()) {
+      throw new AttestationException(Reason.COMMAND_NOT_FOUND, "no command to measure", "give the command after '--'");
+    }
+    Path executable = resolve(command.getFirst(), path);
+    try {
+      Path real = executable.toRealPath();
+      return Measurement.of(runtimeDigest, real, Hashes.file(real));
+    } catch (IOException e) {
+      throw new AttestationException(Reason.IO, "cannot read " + executable + ": " + e.getMessage(), "check its permissions");
+    }
+  }
+
+  static Path resolve(String program, String path) throws AttestationException {
+    if (program.contains("/")) {
+      Path p = Path.of(program);
+      if (Files.isRegularFile(p) && Files.isExecutable(p)) {
+        return p;
+      }
+      throw new AttestationException(Reason.COMMAND_NOT_FOUND, program + " is not an executable file", "check the path");
+    }
+    for (String dir : (path == null ? "" : path).split(File.pathSeparator)) {
+      if (dir.isEmpty()) {
+        continue;
+      }
+      Path candidate = Path.of(dir, program);
+      if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
+        return candidate;
+      }
+    }
+    throw new AttestationException(Reason.COMMAND_NOT_FOUND, program + " is not found on PATH (" + path + ")",
+        "install it, or give its absolute path");
+  }
+}
