@@ -1,5 +1,6 @@
 package dev.confide.cli;
 
+import dev.confide.attest.AttestationException;
 import dev.confide.cas.CasException;
 import dev.confide.cas.PrivateFiles;
 import dev.confide.policy.PolicyException;
@@ -26,6 +27,15 @@ final class Failures {
     }
     if (e instanceof PrivateFiles.LoosePermissionsException l) {
       return new Report(ExitCodes.DENIED, "loose_permissions", l.getMessage(), l.hint());
+    }
+    if (e instanceof AttestationException a) {
+      int code = switch (a.reason()) {
+        case COMMAND_NOT_FOUND, IO -> ExitCodes.NO_INPUT;
+        case MALFORMED -> ExitCodes.DATA;
+        case SIMULATION_NOT_TOLERATED -> ExitCodes.DENIED;
+        case BAD_SIGNATURE, REPORT_DATA_MISMATCH, MEASUREMENT_NOT_ALLOWED -> ExitCodes.INTEGRITY;
+      };
+      return new Report(code, a.reason().name().toLowerCase(Locale.ROOT), a.getMessage(), a.hint());
     }
     if (e instanceof CasException c) {
       return new Report(exitCode(c), c.error(), c.getMessage(), c.hint());

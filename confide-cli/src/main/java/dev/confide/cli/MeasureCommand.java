@@ -1,0 +1,33 @@
+package dev.confide.cli;
+
+import dev.confide.attest.Measurement;
+import dev.confide.attest.Measurer;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code confide measure -- COMMAND...}: the value a policy author puts into {@code mrenclave}. */
+@Command(name = "measure", mixinStandardHelpOptions = true,
+    description = {"Print the measurement of COMMAND as this runtime would run it: the runtime's digest",
+        "and the SHA-256 of the executable COMMAND resolves to (on PATH, links followed)."})
+final class MeasureCommand implements Callable<Integer> {
+  @Parameters(paramLabel = "COMMAND", arity = "1..*", description = "The command, after '--'.")
+  List<String> command;
+
+  @Mixin CommonOptions common;
+  @Spec CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    String runtime = Measurer.runtimeDigest(System.getProperty("java.class.path"));
+    Measurement m = new Measurer(runtime).measure(command, System.getenv("PATH"));
+    new Output(spec.commandLine().getOut(), common.json).report(m.value(), Output.fields(
+        "measurement", m.value(), "executable", m.executable().toString(), "executable_sha256", m.executableDigest(),
+        "runtime_digest", m.runtimeDigest()));
+    return ExitCodes.OK;
+  }
+}
