@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.confide.cas.api.ApiError;
+import dev.confide.cas.api.AttestRequest;
 import dev.confide.cas.api.TagSwap;
 import java.io.IOException;
 import java.io.InputStream;
@@ -30,9 +31,11 @@ final class CasHttpHandler extends Handler.Abstract {
       .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
 
   private final CasService service;
+  private final CasAttestation attestation;
 
-  CasHttpHandler(CasService service) {
+  CasHttpHandler(CasService service, CasAttestation attestation) {
     this.service = service;
+    this.attestation = attestation;
   }
 
   @Override
@@ -110,14 +113,17 @@ final class CasHttpHandler extends Handler.Abstract {
       }
       case "/v1/volume/swap" -> {
         requireMethod(method, "POST");
-        TagSwap swap;
-        try {
-          swap = JSON.readValue(body(request), TagSwap.class);
-        } catch (JsonProcessingException e) {
-          throw CasException.badRequest("the body is not a tag swap: " + e.getOriginalMessage(),
-              "send {\"old_tag\": ..., \"new_tag\": ...}");
-        }
-        return Reply.json(200, service.swap(principal(request), param(query, "session"), param(query, "volume"), swap), "volume.swap");
+        TagSwap swap = json(request, TagSwap.class, "a tag swap", "send {\"old_tag\": ..., \"new_tag\": ...}");
+        return Reply.json(200, service.swap(caller(request), param(query, "session"), param(query, "volume"), swap), "volume.swap");
+      }
+      case "/v1/attest/nonce" -> {
+        requireMethod(method, "POST");
+        return Reply.json(200, attestation.nonce(), "attest.nonce");
+      }
+      case "/v1/attest" -> {
+        requireMethod(method, "POST");
+        AttestRequest attest = json(request, AttestRequest.class, "an attestation request", "send what the runtime produces");
+        return Reply.json(200, attestation.attest(attest), "attest");
       }
       case "/v1/audit" -> {
         requireMethod(method, "GET");
@@ -155,6 +161,15 @@ final class CasHttpHandler extends Handler.Abstract {
     }
   }
 
+  /** A run token (Authorization: Bearer) if one is sent, else the client certificate's principal. */
+  static Caller caller(Request request) {
+    String auth = request.getHeaders().get(HttpHeader.AUTHORIZATION);
+    if (auth != null && auth.startsWith("Bearer ")) {
+      return new Caller.RunToken(auth.substring("Bearer ".length()).strip());
+    }
+    return new Caller.Principal(principal(request));
+  }
+
   static String principal(Request request) {
     if (request.getAttribute(EndPoint.SslSessionData.ATTRIBUTE) instanceof EndPoint.SslSessionData tls) {
       X509Certificate[] chain = tls.peerCertificates();
@@ -164,6 +179,14 @@ final class CasHttpHandler extends Handler.Abstract {
     }
     throw new CasException(401, "no_identity", "this request needs a client certificate",
         "create one with 'confide identity create'");
+  }
+
+  private static <T> T json(Request request, Class<T> type, String what, String hint) throws IOException {
+    try {
+      return JSON.readValue(body(request), type);
+    } catch (JsonProcessingException e) {
+      throw CasException.badRequest("the body is not " + what + ": " + e.getOriginalMessage(), hint);
+    }
   }
 
   private static String body(Request request) throws IOException {

@@ -62,7 +62,7 @@ public final class CasServer implements AutoCloseable {
       connector.setPort(listen.getPort());
       connector.setIdleTimeout(30_000);
       server.addConnector(connector);
-      server.setHandler(new CasHttpHandler(service));
+      server.setHandler(new CasHttpHandler(service, new CasAttestation(service)));
       server.setStopTimeout(5_000);
       server.start();
       return new CasServer(server, connector, database, service, home);

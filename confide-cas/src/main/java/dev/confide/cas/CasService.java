@@ -56,6 +56,22 @@ public final class CasService {
     this.metrics = new CasMetrics(store::sessionCount);
   }
 
+  SessionDocuments documents() {
+    return documents;
+  }
+
+  CasStore store() {
+    return store;
+  }
+
+  MasterKey masterKey() {
+    return masterKey;
+  }
+
+  AuditChain auditChain() {
+    return audit;
+  }
+
   CasMetrics metrics() {
     return metrics;
   }
@@ -172,6 +188,11 @@ public final class CasService {
    * runtime issue), principals in the session's {@code update} list may swap.
    */
   public VolumeState swap(String principal, String sessionName, String volumeName, TagSwap swap) {
+    return swap(new Caller.Principal(principal), sessionName, volumeName, swap);
+  }
+
+  /** A swap by a principal in the session's {@code update} list or by a run of this session. */
+  public VolumeState swap(Caller caller, String sessionName, String volumeName, TagSwap swap) {
     if (swap == null || swap.newTag() == null || !TAG.matcher(swap.newTag()).matches()
         || swap.oldTag() != null && !TAG.matcher(swap.oldTag()).matches()) {
       throw CasException.badRequest("tags are 64 lower-case hex digits; new_tag is required",
@@ -182,10 +203,14 @@ public final class CasService {
         StoredSession stored = store.session(c, sessionName, false)
             .orElseThrow(() -> CasException.notFound("session " + sessionName + " does not exist", "check the name"));
         Session session = documents.of(stored.hash(), stored.document());
-        if (!AccessPolicy.admits(session.accessPolicy().update(), principal, stored.creator())) {
-          throw CasException.forbidden("you may not move the tags of session " + sessionName,
-              "ask its owner to add your key hash to its access_policy.update");
+        switch (caller) {
+          case Caller.Principal p when !AccessPolicy.admits(session.accessPolicy().update(), p.keyHash(), stored.creator()) ->
+              throw CasException.forbidden("you may not move the tags of session " + sessionName,
+                  "ask its owner to add your key hash to its access_policy.update");
+          case Caller.RunToken t -> store.requireRunToken(c, t.token(), sessionName);
+          default -> { }
         }
+        String principal = caller.auditName();
         VolumeSpec spec = declared(session, volumeName);
         Target target = target(c, session, spec);
         StoredVolume row = firstUse(c, target);
@@ -231,7 +256,12 @@ public final class CasService {
 
   /** The secret values of a session, imports resolved. Only for attested runtimes, like {@link #volumeKey}. */
   Map<String, byte[]> secretValues(String sessionName, String releasedTo) {
-    return store.transaction(c -> {
+    return store.transaction(c -> secretValues(c, sessionName, releasedTo));
+  }
+
+  /** {@link #secretValues(String, String)} inside the caller's transaction. */
+  Map<String, byte[]> secretValues(Connection c, String sessionName, String releasedTo) throws SQLException {
+    {
       StoredSession stored = store.session(c, sessionName, false)
           .orElseThrow(() -> CasException.notFound("session " + sessionName + " does not exist", "check the name"));
       Session session = documents.of(stored.hash(), stored.document());
@@ -250,7 +280,7 @@ public final class CasService {
       }
       audit.append(c, "secrets.release", releasedTo, sessionName, values.size() + " secrets");
       return values;
-    });
+    }
   }
 
   public AuditLog audit(String principal, long after, int limit) {
@@ -286,13 +316,13 @@ public final class CasService {
   }
 
   /** The session and volume that really hold a (possibly imported) volume. */
-  private record Target(String session, String volume, String updatePolicy) {
+  record Target(String session, String volume, String updatePolicy) {
     String subject() {
       return session + "/" + volume;
     }
   }
 
-  private Target target(Connection c, Session session, VolumeSpec v) throws SQLException {
+  Target target(Connection c, Session session, VolumeSpec v) throws SQLException {
     if (v.importFrom() == null) {
       return new Target(session.name(), v.name(), v.updatePolicy());
     }
@@ -303,7 +333,7 @@ public final class CasService {
     return new Target(exporter.name(), source.name(), source.updatePolicy());
   }
 
-  private StoredVolume firstUse(Connection c, Target target) throws SQLException {
+  StoredVolume firstUse(Connection c, Target target) throws SQLException {
     Optional<StoredVolume> row = store.volume(c, target.session(), target.volume());
     if (row.isPresent()) {
       return row.get();
@@ -320,7 +350,7 @@ public final class CasService {
     return store.volume(c, target.session(), target.volume()).orElseThrow();
   }
 
-  private static String volumeBoundTo(Target t) {
+  static String volumeBoundTo(Target t) {
     return "confide-cas volume key\0" + t.session() + "\0" + t.volume();
   }
 

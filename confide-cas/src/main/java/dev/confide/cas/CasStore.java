@@ -224,4 +224,62 @@ if (check) {
 q.executeUpdate();
     }
   }
+
+  /** Stores a fresh single-use nonce. */
+  void insertNonce(Connection c, String nonce, long expiresAtMillis) throws SQLException {
+    try (PreparedStatement q = c.prepareStatement("INSERT INTO nonces (nonce, expires_at, used) VALUES (?,?,0)")) {
+      bind(q, nonce, expiresAtMillis);
+      q.executeUpdate();
+    }
+  }
+
+  /** Marks {@code nonce} used; refuses one that is unknown, used or expired (each said so). */
+  void consumeNonce(Connection c, String nonce, long nowMillis) throws SQLException {
+    try (PreparedStatement q = c.prepareStatement("UPDATE nonces SET used = 1 WHERE nonce = ? AND used = 0 AND expires_at > ?")) {
+      bind(q, nonce, nowMillis);
+      if (q.executeUpdate() == 1) {
+        return;
+      }
+    }
+    try (PreparedStatement q = c.prepareStatement("SELECT used FROM nonces WHERE nonce = ?")) {
+      bind(q, nonce);
+      try (ResultSet r = q.executeQuery()) {
+        if (!r.next()) {
+          throw CasException.forbidden("the nonce was not issued by this CAS", "ask for a nonce first (POST /v1/attest/nonce)");
+        }
+        if (r.getInt(1) != 0) {
+          throw new CasException(403, "nonce_reused", "the nonce was already used: evidence is replayed",
+              "attest with a fresh nonce; each nonce serves one attempt");
+        }
+        throw new CasException(403, "nonce_expired", "the nonce expired before the evidence arrived", "attest again with a fresh nonce");
+      }
+    }
+  }
+
+  void insertRunToken(Connection c, String tokenHash, String session, String service, long expiresAtMillis) throws SQLException {
+    try (PreparedStatement q = c.prepareStatement(
+        "INSERT INTO run_tokens (token_hash, session, service, expires_at) VALUES (?,?,?,?)")) {
+      bind(q, tokenHash, session, service, expiresAtMillis);
+      q.executeUpdate();
+    }
+  }
+
+  /** Refuses unless {@code token} was issued to a run of {@code session} and has not expired. */
+  void requireRunToken(Connection c, String token, String session) throws SQLException {
+    String hash = KeyDigests.sha256Hex(token.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    try (PreparedStatement q = c.prepareStatement("SELECT session, expires_at FROM run_tokens WHERE token_hash = ?")) {
+      bind(q, hash);
+      try (ResultSet r = q.executeQuery()) {
+        if (!r.next()) {
+          throw new CasException(401, "bad_run_token", "the run token is unknown", "attest again to get one");
+        }
+        if (!r.getString(1).equals(session)) {
+          throw CasException.forbidden("the run token belongs to another session", "swap only the volumes of the run's session");
+        }
+        if (r.getLong(2) <= System.currentTimeMillis()) {
+          throw new CasException(401, "bad_run_token", "the run token expired", "attest again to get one");
+        }
+      }
+    }
+  }
 }

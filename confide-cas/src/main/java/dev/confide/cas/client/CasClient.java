@@ -7,6 +7,9 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.confide.cas.CasException;
 import dev.confide.cas.TlsIdentity;
 import dev.confide.cas.api.ApiError;
+import dev.confide.cas.api.AttestNonce;
+import dev.confide.cas.api.AttestRequest;
+import dev.confide.cas.api.AttestResponse;
 import dev.confide.cas.api.AuditLog;
 import dev.confide.cas.api.SessionReceipt;
 import dev.confide.cas.api.SessionView;
@@ -130,6 +133,22 @@ public final class CasClient implements AutoCloseable {
   public VolumeState swap(String session, String volume, TagSwap swap) {
     return send(HttpRequest.newBuilder(uri("/v1/volume/swap?session=" + q(session) + "&volume=" + q(volume)))
         .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json(swap))), VolumeState.class);
+  }
+
+  /** A swap by an attested run, authorised by its run token instead of a client certificate. */
+  public VolumeState swap(String runToken, String session, String volume, TagSwap swap) {
+    return send(HttpRequest.newBuilder(uri("/v1/volume/swap?session=" + q(session) + "&volume=" + q(volume)))
+        .header("Content-Type", "application/json").header("Authorization", "Bearer " + runToken)
+        .POST(HttpRequest.BodyPublishers.ofString(json(swap))), VolumeState.class);
+  }
+
+  public AttestNonce nonce() {
+    return send(HttpRequest.newBuilder(uri("/v1/attest/nonce")).POST(HttpRequest.BodyPublishers.noBody()), AttestNonce.class);
+  }
+
+  public AttestResponse attest(AttestRequest request) {
+    return send(HttpRequest.newBuilder(uri("/v1/attest")).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(json(request))), AttestResponse.class);
   }
 
   public AuditLog audit(long after, int limit) {

@@ -1,0 +1,28 @@
+package dev.confide.cas;
+
+/** Who asks the CAS to move a tag: a principal (client certificate) or an attested run (run token). */
+public sealed interface Caller {
+  /** The name written into the audit log. */
+  String auditName();
+
+  /** A client identified by its certificate's key hash. */
+  record Principal(String keyHash) implements Caller {
+    @Override
+    public String auditName() {
+      return keyHash;
+    }
+  }
+
+  /** An attested runtime holding the run token the CAS gave it; the token itself is never logged. */
+  record RunToken(String token) implements Caller {
+    @Override
+    public String auditName() {
+      return "run:" + KeyDigests.sha256Hex(token.getBytes(java.nio.charset.StandardCharsets.US_ASCII)).substring(0, 16);
+    }
+
+    @Override
+    public String toString() {
+      return "RunToken[" + auditName() + "]";
+    }
+  }
+}

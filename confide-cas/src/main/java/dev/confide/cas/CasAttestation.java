@@ -1,0 +1,152 @@
+package dev.confide.cas;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.crypto.tink.HybridEncrypt;
+import com.google.crypto.tink.KeysetHandle;
+import com.google.crypto.tink.RegistryConfiguration;
+import com.google.crypto.tink.TinkProtoKeysetFormat;
+import com.google.crypto.tink.hybrid.HybridConfig;
+import dev.confide.attest.AttestationException;
+import dev.confide.attest.Evidence;
+import dev.confide.attest.EvidenceVerifier;
+import dev.confide.attest.ReportData;
+import dev.confide.attest.SimEvidence;
+import dev.confide.cas.CasStore.StoredSession;
+import dev.confide.cas.CasStore.StoredVolume;
+import dev.confide.cas.api.AttestNonce;
+import dev.confide.cas.api.AttestRequest;
+import dev.confide.cas.api.AttestResponse;
+import dev.confide.cas.api.RunConfiguration;
+import dev.confide.policy.Image;
+import dev.confide.policy.Security;
+import dev.confide.policy.Service;
+import dev.confide.policy.Session;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The attestation handshake (DESIGN.md, "Attestation and the run"): a single-use nonce; evidence
+ * whose report data is H(nonce ‖ runtime key) and whose measurement the service lists; then the
+ * run's configuration — command, environment, volume keys and expected tags, secrets, a run token —
+ * sealed with HPKE to the runtime's key. Every release is in the audit log.
+ */
+public final class CasAttestation {
+  /** Bound into every sealed configuration, so it cannot be taken for anything else. */
+  public static final byte[] CONTEXT = "confide run configuration v1".getBytes(StandardCharsets.US_ASCII);
+  static final long NONCE_MILLIS = 60_000;
+  static final long RUN_TOKEN_MILLIS = 24 * 3600_000L;
+
+  private final CasService service;
+  private final EvidenceVerifier verifier = new EvidenceVerifier();
+  private final SecureRandom random = new SecureRandom();
+  private final ObjectMapper json = new ObjectMapper();
+
+  CasAttestation(CasService service) {
+    this.service = service;
+    try {
+      HybridConfig.register();
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("Tink's hybrid encryption is unavailable", e);
+    }
+  }
+
+  public AttestNonce nonce() {
+    byte[] bytes = new byte[32];
+    random.nextBytes(bytes);
+    String nonce = HexFormat.of().formatHex(bytes);
+    long expires = System.currentTimeMillis() + NONCE_MILLIS;
+    service.store().transaction(c -> {
+      service.store().insertNonce(c, nonce, expires);
+      return null;
+    });
+    return new AttestNonce(nonce, Instant.ofEpochMilli(expires).toString());
+  }
+
+  public AttestResponse attest(AttestRequest request) {
+    if (request == null || request.session() == null || request.service() == null || request.nonce() == null
+        || request.evidence() == null || request.runtimeKey() == null || !"sim".equals(request.platform())) {
+      throw CasException.badRequest("an attestation needs session, service, nonce, platform (sim), evidence and runtime_key",
+          "send what the runtime produces");
+    }
+    byte[] runtimeKey;
+    byte[] nonce;
+    HybridEncrypt sealTo;
+    try {
+      runtimeKey = Base64.getDecoder().decode(request.runtimeKey());
+      nonce = HexFormat.of().parseHex(request.nonce());
+      sealTo = TinkProtoKeysetFormat.parseKeysetWithoutSecret(runtimeKey)
+          .getPrimitive(RegistryConfiguration.get(), HybridEncrypt.class);
+    } catch (IllegalArgumentException | GeneralSecurityException e) {
+      throw CasException.badRequest("the nonce or runtime key is malformed", "send a hex nonce and a base64 Tink HPKE public keyset");
+    }
+    CasStore store = service.store();
+    // the nonce is spent by this attempt whatever its outcome
+    store.transaction(c -> {
+      store.consumeNonce(c, request.nonce(), System.currentTimeMillis());
+      return null;
+    });
+    return store.transaction(c -> {
+      StoredSession stored = store.session(c, request.session(), false)
+          .orElseThrow(() -> CasException.notFound("session " + request.session() + " does not exist", "check the name"));
+      Session session = service.documents().of(stored.hash(), stored.document());
+      Service svc = session.service(request.service()).orElseThrow(() -> CasException.notFound(
+          "session " + session.name() + " has no service " + request.service(), "check the service name"));
+      EvidenceVerifier.Verified verified = verify(request, session, svc, nonce, runtimeKey);
+      String caller = "runtime:" + verified.hostKeyHash().substring(0, 16);
+      Map<String, String> secrets = new LinkedHashMap<>();
+      service.secretValues(c, session.name(), caller).forEach((k, v) -> secrets.put(k, Base64.getEncoder().encodeToString(v)));
+      List<RunConfiguration.Mount> mounts = new ArrayList<>();
+      if (svc.imageName() != null) {
+        Image image = session.image(svc.imageName()).orElseThrow();
+        for (Image.Mount m : image.volumes()) {
+          CasService.Target target = service.target(c, session, session.volume(m.name()).orElseThrow());
+          StoredVolume row = service.firstUse(c, target);
+          byte[] key = service.masterKey().open(Base64.getDecoder().decode(row.sealedKey()), CasService.volumeBoundTo(target));
+          mounts.add(new RunConfiguration.Mount(m.name(), m.path(), HexFormat.of().formatHex(key), row.tag(), row.updatePolicy()));
+          java.util.Arrays.fill(key, (byte) 0);
+        }
+      }
+      byte[] tokenBytes = new byte[32];
+      random.nextBytes(tokenBytes);
+      String token = Base64.getUrlEncoder().withoutPadding().encodeToString(tokenBytes);
+      store.insertRunToken(c, KeyDigests.sha256Hex(token.getBytes(StandardCharsets.US_ASCII)), session.name(), svc.name(),
+          System.currentTimeMillis() + RUN_TOKEN_MILLIS);
+      service.auditChain().append(c, "attest", caller, session.name() + "/" + svc.name(),
+          verified.platform() + " measurement=" + verified.measurement() + " volumes=" + mounts.size());
+      RunConfiguration config = new RunConfiguration(session.name(), svc.name(), verified.measurement(), svc.command(),
+          svc.environment(), svc.pwd(), mounts, secrets, token);
+      try {
+        byte[] plaintext = json.writeValueAsBytes(config);
+        byte[] sealed = sealTo.encrypt(plaintext, CONTEXT);
+        java.util.Arrays.fill(plaintext, (byte) 0);
+        return new AttestResponse(Base64.getEncoder().encodeToString(sealed));
+      } catch (JsonProcessingException | GeneralSecurityException e) {
+        throw new IllegalStateException("cannot seal the configuration", e);
+      }
+    });
+  }
+
+  private EvidenceVerifier.Verified verify(AttestRequest request, Session session, Service svc, byte[] nonce, byte[] runtimeKey) {
+    Set<String> measurements = new LinkedHashSet<>();
+    svc.attestation().forEach(a -> measurements.addAll(a.mrenclave()));
+    boolean simulation = session.security().attestation().tolerates(Security.Attestation.SIMULATION);
+    try {
+      Evidence evidence = SimEvidence.decode(request.evidence());
+      return verifier.verify(evidence, new EvidenceVerifier.Expectations(ReportData.of(nonce, runtimeKey), measurements, simulation));
+    } catch (AttestationException e) {
+      throw new CasException(403, "attestation_" + e.reason().name().toLowerCase(java.util.Locale.ROOT),
+          e.getMessage(), e.hint());
+    }
+  }
+}

@@ -1,0 +1,6 @@
+package dev.confide.cas.api;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+/** A fresh nonce (32 random bytes, hex) for one attestation attempt; single use, short-lived. */
+public record AttestNonce(String nonce, @JsonProperty("expires_at") String expiresAt) {}

@@ -1,0 +1,40 @@
+package dev.confide.cas.api;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What an attested runtime receives (inside the HPKE-sealed answer, never in clear): the program,
+ * its environment, the volumes with their keys and expected tags, the secrets, and a run token
+ * for this run's tag swaps. Never logged, never written outside the runtime's private memory.
+ */
+public record RunConfiguration(
+    String session,
+    String service,
+    String measurement,
+    String command,
+    Map<String, String> environment,
+    String pwd,
+    List<Mount> mounts,
+    Map<String, String> secrets,
+    @JsonProperty("run_token") String runToken) {
+
+  /** A volume to open at {@code path}: key (hex), expected tag (null: new volume) and policy. */
+  public record Mount(
+      String volume,
+      String path,
+      String key,
+      String tag,
+      @JsonProperty("update_policy") String updatePolicy) {
+    @Override
+    public String toString() {
+      return "Mount[" + volume + " at " + path + ", tag " + tag + "]";
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "RunConfiguration[" + session + "/" + service + "]";
+  }
+}

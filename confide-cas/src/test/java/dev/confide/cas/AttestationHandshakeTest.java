@@ -1,0 +1,154 @@
+package dev.confide.cas;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.confide.attest.HostKey;
+import dev.confide.attest.Measurement;
+import dev.confide.attest.Measurer;
+import dev.confide.attest.ReportData;
+import dev.confide.attest.SimEvidenceProvider;
+import dev.confide.cas.api.AttestNonce;
+import dev.confide.cas.api.AttestRequest;
+import dev.confide.cas.api.RunConfiguration;
+import dev.confide.cas.api.TagSwap;
+import dev.confide.cas.client.CasClient;
+import dev.confide.cas.client.RuntimeKey;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The handshake of DESIGN.md over real HTTPS: nonce, sim evidence, HPKE-sealed configuration, run token. */
+class AttestationHandshakeTest {
+  @TempDir Path tmp;
+  CasFixture cas;
+  CasClient alice;
+  CasClient runtime;
+  HostKey host;
+  Measurement measurement;
+
+  static String session(String name, String measurement, boolean tolerateSimulation) {
+    return """
+        name: %s
+        services:
+          - name: svc
+            image_name: img
+            command: python3 /in/main.py --token $$CONFIDE::token$$
+            environment: {MODE: batch}
+            attestation: [{mrenclave: [%s]}]
+        volumes: [{name: V1}]
+        images: [{name: img, volumes: [{name: V1, path: /V1}]}]
+        secrets: [{name: token, kind: ascii}]
+        """.formatted(name, measurement) + (tolerateSimulation ? "security: {attestation: {tolerate: [simulation]}}\n" : "");
+  }
+
+  @BeforeEach
+  void start() throws Exception {
+    cas = new CasFixture(tmp, null);
+    alice = cas.client(cas.alice);
+    runtime = cas.client(null);
+    host = HostKey.create(tmp.resolve("host/host-key"));
+    Path program = Files.writeString(tmp.resolve("python3"), "#!/bin/sh\n");
+    Files.setPosixFilePermissions(program, PosixFilePermissions.fromString("rwx------"));
+    measurement = new Measurer("d".repeat(64)).measure(List.of(program.toString()), null);
+    alice.createSession(session("app", measurement.value(), true));
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    alice.close();
+    runtime.close();
+    cas.close();
+  }
+
+  private AttestRequest request(String session, AttestNonce nonce, RuntimeKey key, byte[] boundKey, Measurement m) {
+    String reportData = ReportData.of(HexFormat.of().parseHex(nonce.nonce()), boundKey);
+    String evidence = new SimEvidenceProvider(host).produce(m, reportData).encode();
+    return new AttestRequest(session, "svc", nonce.nonce(), "sim", evidence,
+        Base64.getEncoder().encodeToString(key.publicKeyset()));
+  }
+
+  private static void refused(org.assertj.core.api.ThrowableAssert.ThrowingCallable call, int status, String error, String part) {
+    assertThatThrownBy(call).isInstanceOfSatisfying(CasException.class, e -> {
+      assertThat(e.error()).isEqualTo(error);
+      assertThat(e.status()).isEqualTo(status);
+      assertThat(e.getMessage()).contains(part);
+      assertThat(e.hint()).isNotBlank();
+    });
+  }
+
+  @Test
+  void anAttestedRuntimeReceivesItsSealedConfigurationAndSwapsWithItsRunToken() throws Exception {
+    RuntimeKey key = RuntimeKey.generate();
+    RunConfiguration config = key.open(runtime.attest(request("app", runtime.nonce(), key, key.publicKeyset(), measurement)));
+    assertThat(config.command()).isEqualTo("python3 /in/main.py --token $$CONFIDE::token$$");
+    assertThat(config.environment()).containsEntry("MODE", "batch");
+    assertThat(config.measurement()).isEqualTo(measurement.value());
+    byte[] token = cas.server.service().secretValues("app", "test").get("token");
+    assertThat(Base64.getDecoder().decode(config.secrets().get("token"))).isEqualTo(token);
+    assertThat(config.mounts()).singleElement().satisfies(m -> {
+      assertThat(m.path()).isEqualTo("/V1");
+      assertThat(m.tag()).isNull();
+      assertThat(HexFormat.of().parseHex(m.key())).isEqualTo(cas.server.service().volumeKey("app", "V1", "test"));
+    });
+    // sealed to this run's key: another key cannot open it
+    var second = runtime.attest(request("app", runtime.nonce(), key, key.publicKeyset(), measurement));
+    refused(() -> RuntimeKey.generate().open(second), 0, "integrity", "does not open with this run's key");
+    assertThat(key.open(second).runToken()).isNotEqualTo(config.runToken());
+
+    String t1 = "1".repeat(64);
+    assertThat(runtime.swap(config.runToken(), "app", "V1", new TagSwap(null, t1)).tag()).isEqualTo(t1);
+    refused(() -> runtime.swap("not-a-token", "app", "V1", new TagSwap(t1, "2".repeat(64))), 401, "bad_run_token", "unknown");
+    alice.createSession(session("other", measurement.value(), true));
+    refused(() -> runtime.swap(config.runToken(), "other", "V1", new TagSwap(null, t1)), 403, "forbidden", "another session");
+    assertThat(alice.audit(0, 100).entries()).extracting(e -> e.kind()).contains("attest", "secrets.release");
+  }
+
+  @Test
+  void replayedEvidenceIsRefused() {
+    RuntimeKey key = RuntimeKey.generate();
+    AttestRequest request = request("app", runtime.nonce(), key, key.publicKeyset(), measurement);
+    runtime.attest(request);
+    refused(() -> runtime.attest(request), 403, "nonce_reused", "evidence is replayed");
+    refused(() -> runtime.attest(new AttestRequest("app", "svc", "ab".repeat(32), "sim", request.evidence(), request.runtimeKey())),
+        403, "forbidden", "not issued by this CAS");
+  }
+
+  @Test
+  void evidenceForAnotherKeyIsRefused() {
+    RuntimeKey mine = RuntimeKey.generate();
+    RuntimeKey attacker = RuntimeKey.generate();
+    // evidence bound to the genuine runtime's key, presented with the attacker's key to seal to
+    refused(() -> runtime.attest(request("app", runtime.nonce(), attacker, mine.publicKeyset(), measurement)),
+        403, "attestation_report_data_mismatch", "another nonce or runtime key");
+  }
+
+  @Test
+  void aMeasurementNotInTheListIsRefused() throws Exception {
+    Path other = Files.writeString(tmp.resolve("python3-evil"), "#!/bin/sh\necho evil\n");
+    Files.setPosixFilePermissions(other, PosixFilePermissions.fromString("rwx------"));
+    Measurement evil = new Measurer("d".repeat(64)).measure(List.of(other.toString()), null);
+    RuntimeKey key = RuntimeKey.generate();
+    refused(() -> runtime.attest(request("app", runtime.nonce(), key, key.publicKeyset(), evil)),
+        403, "attestation_measurement_not_allowed", "measurement " + evil.value() + " is not in the service's mrenclave list");
+  }
+
+  @Test
+  void simulatedEvidenceNeedsASessionThatToleratesIt() throws Exception {
+    alice.createSession(session("strict", measurement.value(), false));
+    RuntimeKey key = RuntimeKey.generate();
+    assertThatThrownBy(() -> runtime.attest(request("strict", runtime.nonce(), key, key.publicKeyset(), measurement)))
+        .isInstanceOfSatisfying(CasException.class, e -> {
+          assertThat(e.error()).isEqualTo("attestation_simulation_not_tolerated");
+          assertThat(e.getMessage()).contains("does not tolerate simulation");
+          assertThat(e.hint()).contains("add 'simulation' to security.attestation.tolerate");
+        });
+  }
+}
