@@ -1,10 +1,8 @@
 package dev.confide.cas;
 
 import java.net.InetSocketAddress;
-import java.security.GeneralSecurityException;
 import java.security.cert.X509Certificate;
 import java.util.Set;
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.X509ExtendedTrustManager;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -47,7 +45,8 @@ public final class CasServer implements AutoCloseable {
       threads.setName("cas");
       Server server = new Server(threads);
       SslContextFactory.Server tls = new SslContextFactory.Server();
-      tls.setSslContext(sslContext(home.identity()));
+      // client certificates are self-signed by design: the handshake proves key possession, the key hash is the principal
+      tls.setSslContext(TlsIdentity.tls13(home.identity(), new AnyClientCertificate()));
       tls.setIncludeProtocols("TLSv1.3");
       tls.setWantClientAuth(true);
       HttpConfiguration http = new HttpConfiguration();
@@ -70,13 +69,6 @@ public final class CasServer implements AutoCloseable {
       database.close();
       throw e;
     }
-  }
-
-  /** Client certificates are self-signed by design; the handshake proves key possession, the key hash is the principal. */
-  private static SSLContext sslContext(TlsIdentity identity) throws GeneralSecurityException {
-    SSLContext context = SSLContext.getInstance("TLSv1.3");
-    context.init(identity.keyManagers(), new X509ExtendedTrustManager[] {new AnyClientCertificate()}, null);
-    return context;
   }
 
   public int port() {

@@ -261,26 +261,24 @@ public final class CasService {
 
   /** {@link #secretValues(String, String)} inside the caller's transaction. */
   Map<String, byte[]> secretValues(Connection c, String sessionName, String releasedTo) throws SQLException {
-    {
-      StoredSession stored = store.session(c, sessionName, false)
-          .orElseThrow(() -> CasException.notFound("session " + sessionName + " does not exist", "check the name"));
-      Session session = documents.of(stored.hash(), stored.document());
-      checkImports(c, session, stored.hash());
-      Map<String, byte[]> values = new LinkedHashMap<>();
-      Map<String, StoredSecret> own = store.secrets(c, sessionName);
-      for (SecretSpec spec : session.secrets()) {
-        String owner = spec.imported() ? spec.importFrom().session() : sessionName;
-        String name = spec.imported() ? spec.importFrom().secret() : spec.name();
-        StoredSecret s = spec.imported() ? store.secrets(c, owner).get(name) : own.get(name);
-        if (s == null) {
-          throw new CasException(500, "integrity", "secret " + name + " of session " + owner + " is missing from the database",
-              "restore the database from a backup");
-        }
-        values.put(spec.name(), masterKey.open(Base64.getDecoder().decode(s.sealed()), SecretPlan.boundTo(owner, name)));
+    StoredSession stored = store.session(c, sessionName, false)
+        .orElseThrow(() -> CasException.notFound("session " + sessionName + " does not exist", "check the name"));
+    Session session = documents.of(stored.hash(), stored.document());
+    checkImports(c, session, stored.hash());
+    Map<String, byte[]> values = new LinkedHashMap<>();
+    Map<String, StoredSecret> own = store.secrets(c, sessionName);
+    for (SecretSpec spec : session.secrets()) {
+      String owner = spec.imported() ? spec.importFrom().session() : sessionName;
+      String name = spec.imported() ? spec.importFrom().secret() : spec.name();
+      StoredSecret s = spec.imported() ? store.secrets(c, owner).get(name) : own.get(name);
+      if (s == null) {
+        throw new CasException(500, "integrity", "secret " + name + " of session " + owner + " is missing from the database",
+            "restore the database from a backup");
       }
-      audit.append(c, "secrets.release", releasedTo, sessionName, values.size() + " secrets");
-      return values;
+      values.put(spec.name(), masterKey.open(Base64.getDecoder().decode(s.sealed()), SecretPlan.boundTo(owner, name)));
     }
+    audit.append(c, "secrets.release", releasedTo, sessionName, values.size() + " secrets");
+    return values;
   }
 
   public AuditLog audit(String principal, long after, int limit) {

@@ -83,7 +83,7 @@ final class SecretGenerator {
       }
       case SecretSpec.PRIVATE_KEY -> {
         try {
-          privateKey(value.getBytes(StandardCharsets.US_ASCII));
+          Pem.readPrivateKey(value.getBytes(StandardCharsets.US_ASCII));
         } catch (IOException e) {
           throw CasException.badRequest("the value of private-key secret '" + spec.name()
               + "' is not a PEM private key", "give a PKCS#8 PEM key ('-----BEGIN PRIVATE KEY-----')");
@@ -119,7 +119,7 @@ final class SecretGenerator {
     try {
       KeyPair pair;
       if (spec.privateKey() != null) {
-        PrivateKey key = privateKey(generated.get(spec.privateKey()));
+        PrivateKey key = Pem.readPrivateKey(generated.get(spec.privateKey()));
         pair = new KeyPair(publicKeyOf(key), key);
       } else {
         pair = keyPair(spec.algorithm());
@@ -130,9 +130,9 @@ final class SecretGenerator {
       PrivateKey signer = pair.getPrivate();
       if (spec.issuer() != null) {
         byte[] issuerValue = generated.get(spec.issuer());
-        X509Certificate issuerCert = certificateOf(issuerValue);
+        X509Certificate issuerCert = Pem.readCertificate(issuerValue);
         issuerName = X500Name.getInstance(issuerCert.getSubjectX500Principal().getEncoded());
-        signer = privateKey(issuerValue);
+        signer = Pem.readPrivateKey(issuerValue);
       }
       Instant now = Instant.now();
       var builder = new JcaX509v3CertificateBuilder(issuerName, new BigInteger(128, random),
@@ -199,14 +199,6 @@ final class SecretGenerator {
     };
     var spki = org.bouncycastle.crypto.util.SubjectPublicKeyInfoFactory.createSubjectPublicKeyInfo(bcPublic);
     return converter.getPublicKey(spki);
-  }
-
-  static PrivateKey privateKey(byte[] pemText) throws IOException {
-    return Pem.readPrivateKey(pemText);
-  }
-
-  static X509Certificate certificateOf(byte[] pemText) throws IOException {
-    return Pem.readCertificate(pemText);
   }
 
   private static byte[] pem(Object value) {

@@ -62,17 +62,22 @@ final class SecretPlan {
         boolean dependsOnFresh = needs.stream().anyMatch(fresh::contains);
         byte[] value;
         String origin;
+        // "fresh": the value differs from the previous version's, so what it issued must be re-issued
+        boolean isFresh;
         if (spec.value() != null) {
           value = SecretGenerator.given(spec);
           origin = "given";
+          isFresh = old == null || !java.security.MessageDigest.isEqual(value, oldValue(old, session, spec));
         } else if (old != null && old.specDigest().equals(digest) && !dependsOnFresh && keeps(spec)) {
-          value = masterKey.open(Base64.getDecoder().decode(old.sealed()), boundTo(session.name(), spec.name()));
+          value = oldValue(old, session, spec);
           origin = old.origin();
+          isFresh = false;
         } else {
           value = generator.generate(spec, values);
           origin = "generated";
+          isFresh = true;
         }
-        if (old == null || !sameAsOld(old, value, session, spec)) {
+        if (isFresh) {
           fresh.add(spec.name());
         }
         values.put(spec.name(), value);
@@ -89,9 +94,8 @@ final class SecretPlan {
     return new ArrayList<>(result.values());
   }
 
-  private boolean sameAsOld(StoredSecret old, byte[] value, Session session, SecretSpec spec) {
-    byte[] before = masterKey.open(Base64.getDecoder().decode(old.sealed()), boundTo(session.name(), spec.name()));
-    return java.security.MessageDigest.isEqual(before, value);
+  private byte[] oldValue(StoredSecret old, Session session, SecretSpec spec) {
+    return masterKey.open(Base64.getDecoder().decode(old.sealed()), boundTo(session.name(), spec.name()));
   }
 
   /** SCONE's migration rule: strings and bytes survive an update, keys and certificates only if asked. */

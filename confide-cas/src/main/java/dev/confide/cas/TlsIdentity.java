@@ -107,6 +107,17 @@ public final class TlsIdentity {
     return KeyDigests.keyHash(certificate.getPublicKey());
   }
 
+  /** A TLS 1.3 context presenting {@code identity} (none when null) and trusting what {@code trust} accepts. */
+  public static javax.net.ssl.SSLContext tls13(TlsIdentity identity, javax.net.ssl.TrustManager trust) {
+    try {
+      javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLSv1.3");
+      context.init(identity == null ? null : identity.keyManagers(), new javax.net.ssl.TrustManager[] {trust}, null);
+      return context;
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("TLS 1.3 is not available", e);
+    }
+  }
+
   /** Key managers presenting this identity in a TLS handshake. */
   public KeyManager[] keyManagers() {
     try {

@@ -25,9 +25,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.time.Duration;
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.TrustManager;
 
@@ -79,18 +77,12 @@ public final class CasClient implements AutoCloseable {
   }
 
   private static HttpClient httpClient(TrustManager trust, TlsIdentity identity) {
-    try {
-      SSLContext tls = SSLContext.getInstance("TLSv1.3");
-      tls.init(identity == null ? null : identity.keyManagers(), new TrustManager[] {trust}, null);
-      return HttpClient.newBuilder()
-          .sslContext(tls)
-          .version(HttpClient.Version.HTTP_1_1)
-          .connectTimeout(Duration.ofSeconds(10))
-          .followRedirects(HttpClient.Redirect.NEVER)
-          .build();
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("TLS 1.3 is not available", e);
-    }
+    return HttpClient.newBuilder()
+        .sslContext(TlsIdentity.tls13(identity, trust))
+        .version(HttpClient.Version.HTTP_1_1)
+        .connectTimeout(Duration.ofSeconds(10))
+        .followRedirects(HttpClient.Redirect.NEVER)
+        .build();
   }
 
   /** The CAS's public key (it matched the pin), known after the first request; signs the audit log. */
