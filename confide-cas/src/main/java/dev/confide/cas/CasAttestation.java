@@ -19,6 +19,7 @@ import dev.confide.cas.api.AttestRequest;
 import dev.confide.cas.api.AttestResponse;
 import dev.confide.cas.api.RunConfiguration;
 import dev.confide.policy.Image;
+import dev.confide.policy.RunCommand;
 import dev.confide.policy.Security;
 import dev.confide.policy.Service;
 import dev.confide.policy.Session;
@@ -73,6 +74,21 @@ public final class CasAttestation {
     return new AttestNonce(nonce, Instant.ofEpochMilli(expires).toString());
   }
 
+  /** A nonce, and what the runtime must measure for {@code serviceName} of {@code sessionName}. */
+  public AttestNonce nonce(String sessionName, String serviceName) {
+    CasStore store = service.store();
+    Service svc = store.transaction(c -> {
+      StoredSession stored = store.session(c, sessionName, false)
+          .orElseThrow(() -> CasException.notFound("session " + sessionName + " does not exist", "check the name"));
+      Session session = service.documents().of(stored.hash(), stored.document());
+      return session.service(serviceName).orElseThrow(() -> CasException.notFound(
+          "session " + session.name() + " has no service " + serviceName, "check the service name"));
+    });
+    AttestNonce plain = nonce();
+    return new AttestNonce(plain.nonce(), plain.expiresAt(), RunCommand.executable(svc.command()),
+        svc.environment().getOrDefault("PATH", RunCommand.DEFAULT_PATH));
+  }
+
   public AttestResponse attest(AttestRequest request) {
     if (request == null || request.session() == null || request.service() == null || request.nonce() == null
         || request.evidence() == null || request.runtimeKey() == null || !"sim".equals(request.platform())) {
@@ -113,7 +129,8 @@ public final class CasAttestation {
           CasService.Target target = service.target(c, session, session.volume(m.name()).orElseThrow());
           StoredVolume row = service.firstUse(c, target);
           byte[] key = service.masterKey().open(Base64.getDecoder().decode(row.sealedKey()), CasService.volumeBoundTo(target));
-          mounts.add(new RunConfiguration.Mount(m.name(), m.path(), HexFormat.of().formatHex(key), row.tag(), row.updatePolicy()));
+          mounts.add(new RunConfiguration.Mount(m.name(), m.path(), HexFormat.of().formatHex(key), row.tag(),
+              row.updatePolicy(), !m.writable()));
           java.util.Arrays.fill(key, (byte) 0);
         }
       }
@@ -124,8 +141,11 @@ public final class CasAttestation {
           System.currentTimeMillis() + RUN_TOKEN_MILLIS);
       service.auditChain().append(c, "attest", caller, session.name() + "/" + svc.name(),
           verified.platform() + " measurement=" + verified.measurement() + " volumes=" + mounts.size());
+      List<RunConfiguration.InjectionFile> injections = svc.imageName() == null ? List.of()
+          : session.image(svc.imageName()).orElseThrow().injectionFiles().stream()
+              .map(f -> new RunConfiguration.InjectionFile(f.path(), f.content())).toList();
       RunConfiguration config = new RunConfiguration(session.name(), svc.name(), verified.measurement(), svc.command(),
-          svc.environment(), svc.pwd(), mounts, secrets, token);
+          svc.environment(), svc.pwd(), mounts, secrets, token, injections, svc.networkAllowed(), svc.streamOutputAllowed());
       try {
         byte[] plaintext = json.writeValueAsBytes(config);
         byte[] sealed = sealTo.encrypt(plaintext, CONTEXT);

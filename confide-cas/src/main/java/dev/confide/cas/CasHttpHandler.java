@@ -118,7 +118,9 @@ final class CasHttpHandler extends Handler.Abstract {
       }
       case "/v1/attest/nonce" -> {
         requireMethod(method, "POST");
-        return Reply.json(200, attestation.nonce(), "attest.nonce");
+        String forSession = query.getValue("session");
+        return Reply.json(200, forSession == null ? attestation.nonce()
+            : attestation.nonce(forSession, param(query, "service")), "attest.nonce");
       }
       case "/v1/attest" -> {
         requireMethod(method, "POST");

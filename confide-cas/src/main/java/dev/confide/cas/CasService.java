@@ -112,6 +112,7 @@ public final class CasService {
       store.insertSession(c, stored);
       store.replaceSecrets(c, session.name(), secretPlan.plan(session, Map.of()));
       audit.append(c, "session.create", principal, session.name(), "hash=" + hash);
+      adoptGivenKeys(c, session);
       return new SessionReceipt(session.name(), hash, null);
     });
   }
@@ -151,6 +152,7 @@ public final class CasService {
         store.updatePolicy(c, name, v.name(), v.updatePolicy());
       }
       audit.append(c, "session.update", principal, name, "hash=" + hash + " predecessor=" + current.hash());
+      adoptGivenKeys(c, session);
       return new SessionReceipt(name, hash, current.hash());
     });
   }
@@ -346,6 +348,28 @@ public final class CasService {
       return fresh;
     }
     return store.volume(c, target.session(), target.volume()).orElseThrow();
+  }
+
+  /**
+   * Volumes the user sealed themselves bring their key and tag; the CAS takes them when it first
+   * learns of the volume. Afterwards the CAS's own record rules: a key given again is ignored, and
+   * the tag moves only by swaps.
+   */
+  private void adoptGivenKeys(Connection c, Session session) throws SQLException {
+    for (VolumeSpec v : session.volumes()) {
+      if (v.key() == null || store.volume(c, session.name(), v.name()).isPresent()) {
+        continue;
+      }
+      Target target = new Target(session.name(), v.name(), v.updatePolicy());
+      byte[] key = java.util.HexFormat.of().parseHex(v.key());
+      StoredVolume given = new StoredVolume(target.session(), target.volume(), target.updatePolicy(),
+          Base64.getEncoder().encodeToString(masterKey.seal(key, volumeBoundTo(target))), v.tag(), v.tag() == null ? 0 : 1);
+      java.util.Arrays.fill(key, (byte) 0);
+      if (store.insertVolume(c, given)) {
+        audit.append(c, "volume.create", "cas", target.subject(), target.updatePolicy() + " key given"
+            + (v.tag() == null ? "" : " tag=" + v.tag()));
+      }
+    }
   }
 
   static String volumeBoundTo(Target t) {

@@ -1,5 +1,6 @@
 package dev.confide.cli;
 
+import dev.confide.runtime.RuntimeFailure;
 import dev.confide.attest.AttestationException;
 import dev.confide.cas.CasException;
 import dev.confide.cas.PrivateFiles;
@@ -37,6 +38,16 @@ final class Failures {
       };
       return new Report(code, a.reason().name().toLowerCase(Locale.ROOT), a.getMessage(), a.hint());
     }
+    if (e instanceof RuntimeFailure r) {
+      int code = switch (r.kind()) {
+        case USAGE -> ExitCodes.USAGE;
+        case UNAVAILABLE -> ExitCodes.UNAVAILABLE;
+        case INTEGRITY -> ExitCodes.INTEGRITY;
+        case CONFLICT -> ExitCodes.TEMP_FAIL;
+        case IO -> ExitCodes.IO;
+      };
+      return new Report(code, r.kind().name().toLowerCase(Locale.ROOT), r.getMessage(), r.hint());
+    }
     if (e instanceof CasException c) {
       return new Report(exitCode(c), c.error(), c.getMessage(), c.hint());
     }
@@ -44,7 +55,8 @@ final class Failures {
   }
 
   static int exitCode(CasException c) {
-    if (c.error().equals("fingerprint_mismatch") || c.error().equals("integrity")) {
+    if (c.error().equals("fingerprint_mismatch") || c.error().equals("integrity")
+        || (c.error().startsWith("attestation_") && !c.error().equals("attestation_simulation_not_tolerated"))) {
       return ExitCodes.INTEGRITY;
     }
     int s = c.status();

@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
 @Command(name = "confide", mixinStandardHelpOptions = true, versionProvider = Version.class,
     description = "Run programs on machines you do not trust: sealed volumes, attested runtimes.",
     subcommands = {VolumeCommand.class, TreeCommand.class, IdentityCommand.class, CasCommand.class,
-        SessionCommand.class, HostCommand.class, MeasureCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
+        SessionCommand.class, HostCommand.class, MeasureCommand.class, RuntimeCommand.class, RunApplicationCommand.class,
+        DemoCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
   private final ConfideDirs dirs;
 

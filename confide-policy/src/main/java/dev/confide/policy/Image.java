@@ -14,8 +14,16 @@ public record Image(
     injectionFiles = injectionFiles == null ? List.of() : List.copyOf(injectionFiles);
   }
 
-  /** A volume of the session mounted at an absolute path. */
-  public record Mount(String name, String path) {}
+  /** A volume of the session mounted at an absolute path; a read-only one is never sealed again. */
+  public record Mount(String name, String path, @JsonProperty("read_only") Boolean readOnly) {
+    public Mount {
+      readOnly = readOnly != null && readOnly;
+    }
+
+    public boolean writable() {
+      return !readOnly;
+    }
+  }
 
   /** A file whose content (secrets substituted) the runtime writes before the program starts. */
   public record InjectionFile(String path, String content) {

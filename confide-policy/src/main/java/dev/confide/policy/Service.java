@@ -7,7 +7,8 @@ import java.util.Map;
 
 /**
  * A program the session allows to run: its command, environment and working directory come from
- * here, never from the host; {@code attestation} lists the accepted measurements.
+ * here, never from the host; {@code attestation} lists the accepted measurements. It has no network
+ * and its output stays inside the output volume unless {@code network} / {@code stream_output} say so.
  */
 public record Service(
     String name,
@@ -18,12 +19,26 @@ public record Service(
     List<AttestationAlternative> attestation,
     @JsonProperty("fspf_path") String fspfPath,
     @JsonProperty("fspf_key") String fspfKey,
-    @JsonProperty("fspf_tag") String fspfTag) {
+    @JsonProperty("fspf_tag") String fspfTag,
+    Boolean network,
+    @JsonProperty("stream_output") Boolean streamOutput) {
 
   public Service {
     environment = environment == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(environment));
     attestation = attestation == null ? List.of() : List.copyOf(attestation);
     pwd = pwd == null ? "/" : pwd;
+    network = network != null && network;
+    streamOutput = streamOutput != null && streamOutput;
+  }
+
+  /** Whether the program may reach the network (default: it has none). */
+  public boolean networkAllowed() {
+    return network;
+  }
+
+  /** Whether the host may see the program's output live (default: it goes only into the output volume). */
+  public boolean streamOutputAllowed() {
+    return streamOutput;
   }
 
   /** One accepted way to attest: any measurement of the list. */

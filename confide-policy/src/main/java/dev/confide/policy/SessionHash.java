@@ -16,7 +16,7 @@ import java.util.HexFormat;
 /**
  * The canonical form of a session and its hash (docs/session-language.md, "Canonical form"):
  * defaults made explicit, absent values left out, object keys sorted, no white space, each secret
- * {@code value} replaced by {@code value_sha256}, UTF-8; the hash is SHA-256 over those bytes.
+ * {@code value} replaced by {@code value_sha256} and each volume {@code key} by {@code key_sha256}, UTF-8; the hash is SHA-256 over those bytes.
  */
 public final class SessionHash {
   private static final ObjectMapper CANONICAL = JsonMapper.builder()
@@ -36,6 +36,15 @@ public final class SessionHash {
         if (secret.has("value")) {
           String value = secret.remove("value").asText();
           secret.put("value_sha256", sha256(value.getBytes(StandardCharsets.UTF_8)));
+        }
+      }
+    }
+    if (tree.get("volumes") instanceof ArrayNode volumes) {
+      for (var node : volumes) {
+        ObjectNode volume = (ObjectNode) node;
+        if (volume.has("key")) {
+          String key = volume.remove("key").asText();
+          volume.put("key_sha256", sha256(key.getBytes(StandardCharsets.UTF_8)));
         }
       }
     }

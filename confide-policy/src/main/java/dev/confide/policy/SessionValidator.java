@@ -99,6 +99,15 @@ final class SessionValidator {
       String at = "/services/" + i;
       if (s.command() == null || s.command().isBlank()) {
         problem(at, "service '" + s.name() + "' has no 'command'", "add 'command: program arguments'");
+      } else {
+        try {
+          if (RunCommand.executable(s.command()).contains("$$CONFIDE::")) {
+            problem(at + "/command", "the program a command starts cannot be a secret: attestation measures it",
+                "name the program itself and pass secrets as arguments or environment");
+          }
+        } catch (IllegalArgumentException e) {
+          problem(at + "/command", e.getMessage(), "close the quote");
+        }
       }
       if (s.imageName() != null && !imageNames.contains(s.imageName())) {
         problem(at + "/image_name", "service '" + s.name() + "' names image '" + s.imageName()
@@ -182,6 +191,17 @@ final class SessionValidator {
         if (!v.export().isEmpty()) {
           problem(at + "/export", "an imported volume cannot be exported again", "export it from its own session");
         }
+        if (v.key() != null) {
+          problem(at + "/key", "an imported volume has its key in the exporting session", "remove 'key'");
+        }
+      }
+      if (v.key() != null && !HEX64.matcher(v.key()).matches()) {
+        problem(at + "/key", "a volume 'key' must be 64 lower-case hex digits (32 bytes)",
+            "use the key that sealed the volume ('confide volume seal --key-out' writes it)");
+      }
+      if (v.tag() != null && (v.key() == null || !HEX64.matcher(v.tag()).matches())) {
+        problem(at + "/tag", v.key() == null ? "a volume 'tag' is only given together with its 'key'"
+            : "a volume 'tag' must be 64 lower-case hex digits", "give the key and the tag that sealing printed");
       }
     }
   }

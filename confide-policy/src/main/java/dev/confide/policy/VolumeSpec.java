@@ -3,12 +3,19 @@ package dev.confide.policy;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
 
-/** A volume the session owns (its key and tag live in the CAS) or imports from another session. */
+/**
+ * A volume the session owns (its key and tag live in the CAS) or imports from another session.
+ * The CAS generates the key on first use unless {@code key} is given: a volume the user sealed on
+ * their own machine brings its key (hex, 32 bytes) and its current {@code tag}. The key never
+ * appears in {@link #toString()} nor in the canonical form (there it is {@code key_sha256}).
+ */
 public record VolumeSpec(
     String name,
     @JsonProperty("update_policy") String updatePolicy,
     List<Export> export,
-    @JsonProperty("import") VolumeImport importFrom) {
+    @JsonProperty("import") VolumeImport importFrom,
+    String key,
+    String tag) {
   public static final String ROLLBACK_PROTECTED = "rollback_protected";
   public static final String EPHEMERAL = "ephemeral";
   public static final String NO_ROLLBACK_PROTECTION = "no_rollback_protection";
@@ -17,6 +24,16 @@ public record VolumeSpec(
   public VolumeSpec {
     updatePolicy = updatePolicy == null ? ROLLBACK_PROTECTED : updatePolicy;
     export = export == null ? List.of() : List.copyOf(export);
+  }
+
+  /** A volume without a given key: the one every existing session document means. */
+  public VolumeSpec(String name, String updatePolicy, List<Export> export, VolumeImport importFrom) {
+    this(name, updatePolicy, export, importFrom, null, null);
+  }
+
+  @Override
+  public String toString() {
+    return "VolumeSpec[" + name + ", " + updatePolicy + (key == null ? "" : ", key given") + "]";
   }
 
   /** Where an imported volume comes from. */

@@ -18,15 +18,37 @@ public record RunConfiguration(
     String pwd,
     List<Mount> mounts,
     Map<String, String> secrets,
-    @JsonProperty("run_token") String runToken) {
+    @JsonProperty("run_token") String runToken,
+    @JsonProperty("injection_files") List<InjectionFile> injectionFiles,
+    boolean network,
+    @JsonProperty("stream_output") boolean streamOutput) {
 
-  /** A volume to open at {@code path}: key (hex), expected tag (null: new volume) and policy. */
+  public RunConfiguration {
+    environment = environment == null ? Map.of() : environment;
+    mounts = mounts == null ? List.of() : List.copyOf(mounts);
+    secrets = secrets == null ? Map.of() : secrets;
+    injectionFiles = injectionFiles == null ? List.of() : List.copyOf(injectionFiles);
+  }
+
+  /** A file the runtime writes (secrets substituted) before the program starts. */
+  public record InjectionFile(String path, String content) {
+    @Override
+    public String toString() {
+      return "InjectionFile[" + path + "]";
+    }
+  }
+
+  /**
+   * A volume to open at {@code path}: key (hex), expected tag (null: new volume), policy, and
+   * whether the program may change it (a read-only volume is not sealed again after the run).
+   */
   public record Mount(
       String volume,
       String path,
       String key,
       String tag,
-      @JsonProperty("update_policy") String updatePolicy) {
+      @JsonProperty("update_policy") String updatePolicy,
+      @JsonProperty("read_only") boolean readOnly) {
     @Override
     public String toString() {
       return "Mount[" + volume + " at " + path + ", tag " + tag + "]";

@@ -138,6 +138,12 @@ public final class CasClient implements AutoCloseable {
     return send(HttpRequest.newBuilder(uri("/v1/attest/nonce")).POST(HttpRequest.BodyPublishers.noBody()), AttestNonce.class);
   }
 
+  /** A nonce, and what to measure for {@code service} of {@code session}. */
+  public AttestNonce nonce(String session, String service) {
+    return send(HttpRequest.newBuilder(uri("/v1/attest/nonce?session=" + q(session) + "&service=" + q(service)))
+        .POST(HttpRequest.BodyPublishers.noBody()), AttestNonce.class);
+  }
+
   public AttestResponse attest(AttestRequest request) {
     return send(HttpRequest.newBuilder(uri("/v1/attest")).header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString(json(request))), AttestResponse.class);

@@ -1,0 +1,43 @@
+package dev.confide.cli;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.confide.policy.RunCommand;
+import java.io.IOException;
+import java.nio.file.Path;
+
+/**
+ * An application the user can run by name ({@code examples/applications/*.yaml}, or the user's own
+ * in the config dir's {@code applications/}): the executable a run measures, the PATH it is found
+ * in, the script run by default, and the template of each run's session. The template is filled
+ * with $SESSION, $SCRIPT, $MEASUREMENT and each volume's $INPUTS_KEY, $INPUTS_TAG, $OUTPUTS_KEY,
+ * $OUTPUTS_TAG.
+ */
+record Application(
+    String name,
+    String description,
+    String executable,
+    String path,
+    @JsonProperty("default_script") String defaultScript,
+    String session,
+    Path file) {
+  private static final ObjectMapper YAML = YAMLMapper.builder()
+      .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
+
+  static Application read(Path file) {
+    try {
+      Application a = YAML.readValue(file.toFile(), Application.class);
+      if (a.name() == null || a.executable() == null || a.session() == null) {
+        throw new CliFailure(ExitCodes.DATA, "bad_application", "application file " + file
+            + " needs 'name', 'executable' and 'session'", "see examples/applications/python.yaml");
+      }
+      return new Application(a.name(), a.description(), a.executable(), a.path() == null ? RunCommand.DEFAULT_PATH : a.path(),
+          a.defaultScript() == null ? "main.py" : a.defaultScript(), a.session(), file);
+    } catch (IOException e) {
+      throw new CliFailure(ExitCodes.DATA, "bad_application", "cannot read application file " + file + ": "
+          + e.getMessage().lines().findFirst().orElse(""), "fix the file; see examples/applications/python.yaml");
+    }
+  }
+}

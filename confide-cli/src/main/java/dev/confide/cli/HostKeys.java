@@ -1,0 +1,26 @@
+package dev.confide.cli;
+
+import dev.confide.attest.HostKey;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** This host's key for simulated evidence, as {@code confide host init} made it. */
+final class HostKeys {
+  private HostKeys() {}
+
+  static HostKey load(ConfideDirs dirs) throws IOException {
+    Path file = HostInitCommand.keyFile(dirs);
+    if (!Files.exists(file)) {
+      throw new CliFailure(ExitCodes.CONFIG, "no_host_key", "this host has no key for attestation evidence (" + file + ")",
+          "create it with 'confide host init'");
+    }
+    return HostKey.load(file);
+  }
+
+  /** The key, created first when this host has none (for the user's own machine, the {@code local} host). */
+  static HostKey loadOrCreate(ConfideDirs dirs) throws IOException {
+    Path file = HostInitCommand.keyFile(dirs);
+    return Files.exists(file) ? HostKey.load(file) : HostKey.create(file);
+  }
+}

@@ -1,0 +1,214 @@
+package dev.confide.cli;
+
+import dev.confide.attest.HostKey;
+import dev.confide.attest.Measurement;
+import dev.confide.attest.Measurer;
+import dev.confide.cas.TlsIdentity;
+import dev.confide.cas.client.CasClient;
+import dev.confide.policy.SessionTemplate;
+import dev.confide.runtime.ConfidentialRun;
+import dev.confide.runtime.PhaseClock;
+import dev.confide.runtime.RunReport;
+import dev.confide.runtime.RunRequest;
+import dev.confide.volume.Progress;
+import dev.confide.volume.SealResult;
+import dev.confide.volume.SymmetricKey;
+import dev.confide.volume.Tag;
+import dev.confide.volume.VolumeReader;
+import dev.confide.volume.VolumeSealer;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code confide run}: the user's command. Seals INPUTS, creates an empty output volume and the
+ * run's session from the application's template, runs the runtime on the host, checks the outputs'
+ * tag with the CAS and unseals them into OUTPUTS.
+ */
+@Command(name = "run", mixinStandardHelpOptions = true,
+    description = {"Run an application confidentially on encrypted inputs and unseal its outputs.",
+        "Without --cas (and with no CAS pinned) a CAS starts inside this process, keeping its data in",
+        "the user's data directory. The program's own output is in OUTPUTS/" + ConfidentialRun.LOG_NAME + "."})
+final class RunApplicationCommand implements Callable<Integer> {
+  @Option(names = "--host", defaultValue = "local", paramLabel = "HOST",
+      description = "Where to run; this version runs on 'local' (this machine, default).")
+  String host;
+
+  @Option(names = "--application", required = true, paramLabel = "APP",
+      description = "Which application: python, blender, or one of yours in CONFIG/applications/APP.yaml.")
+  String application;
+
+  @Option(names = "--inputs", required = true, paramLabel = "DIR", description = "The plaintext inputs (sealed before they leave).")
+  Path inputs;
+
+  @Option(names = "--outputs", required = true, paramLabel = "DIR", description = "Where the outputs go (new or empty).")
+  Path outputs;
+
+  @Option(names = "--script", paramLabel = "NAME", description = "The script in INPUTS to run (default: the application's, main.py).")
+  String script;
+
+  @Option(names = "--stream-output", description = "Show the program's output live (only if the application's session allows it).")
+  boolean streamOutput;
+
+  @Mixin CasChoice casChoice;
+  @Mixin CommonOptions common;
+  @Spec CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    PhaseClock clock = new PhaseClock();
+    ProcessHandle.current().info().startInstant().ifPresent(started ->
+        clock.record("jvm start", System.nanoTime() - Duration.between(started, Instant.now()).toNanos()));
+    ConfideDirs dirs = Main.dirs(spec);
+    if (!host.equals("local")) {
+      throw new CliFailure(ExitCodes.USAGE, "unknown_host", "host '" + host + "' is not supported by this version",
+          "use --host local");
+    }
+    Application app = Applications.of(dirs).find(application);
+    String scriptName = script != null ? script : app.defaultScript();
+    checkArguments(scriptName);
+    HostKey hostKey = HostKeys.loadOrCreate(dirs);
+    Measurer measurer = clock.time("measure", () -> measurer());
+    Measurement measurement = measurer.measure(List.of(app.executable()), app.path());
+    EmbeddedCas embedded = null;
+    Path runDir = null;
+    try {
+      CasClient cas;
+      if (casChoice.name == null && new dev.confide.cas.client.CasPins(dirs.config()).all().isEmpty()) {
+        TlsIdentity user = EmbeddedCas.userIdentity(dirs);
+        embedded = clock.time("cas start", () -> startEmbedded(dirs, user));
+        cas = embedded.client();
+      } else {
+        cas = casChoice.open(spec);
+      }
+      runDir = runDirectory(dirs);
+      Path inputVolume = runDir.resolve("inputs");
+      Path outputVolume = runDir.resolve("outputs");
+      SymmetricKey inputKey = SymmetricKey.generate();
+      SymmetricKey outputKey = SymmetricKey.generate();
+      Path finalRunDir = runDir;
+      SealResult in = clock.time("seal inputs", () -> new VolumeSealer().seal(inputs, inputVolume, inputKey, Progress.NONE));
+      SealResult out = clock.time("seal inputs", () -> sealEmpty(finalRunDir, outputVolume, outputKey));
+      String session = "run-" + app.name() + "-" + HexFormat.of().formatHex(randomBytes(6));
+      Map<String, String> values = new LinkedHashMap<>();
+      values.put("SESSION", session);
+      values.put("SCRIPT", scriptName);
+      values.put("MEASUREMENT", measurement.value());
+      values.put("INPUTS_KEY", HexFormat.of().formatHex(inputKey.copyBytes()));
+      values.put("INPUTS_TAG", in.tag().hex());
+      values.put("OUTPUTS_KEY", HexFormat.of().formatHex(outputKey.copyBytes()));
+      values.put("OUTPUTS_TAG", out.tag().hex());
+      String text = SessionTemplate.fill(app.file().toString(), app.session(), values);
+      clock.time("session", () -> cas.createSession(text));
+      PrintStream live = System.err;
+      RunReport report = new ConfidentialRun(cas, measurer, hostKey, live)
+          .run(new RunRequest(session, "app", Map.of("inputs", inputVolume, "outputs", outputVolume), streamOutput, null), clock);
+      String committed = cas.volume(session, "outputs").tag();
+      clock.time("unseal", () -> VolumeReader.load(outputVolume, outputKey, Tag.parse(committed)).extractTo(outputs, Progress.NONE));
+      RunReports.print(new Output(spec.commandLine().getOut(), common.json), report,
+          Output.fields("application", app.name(), "host", host, "cas", embedded != null ? "embedded (" + embedded.url() + ")"
+              : casChoice.name == null ? "pinned" : casChoice.name, "outputs", outputs.toString()), clock.phases());
+      return report.exitCode();
+    } finally {
+      if (runDir != null) {
+        deleteQuietly(runDir);
+      }
+      if (embedded != null) {
+        embedded.close();
+      }
+    }
+  }
+
+  private static Measurer measurer() {
+    try {
+      return new Measurer(Measurer.runtimeDigest(System.getProperty("java.class.path")));
+    } catch (IOException e) {
+      throw new CliFailure(ExitCodes.IO, "runtime_unreadable", "cannot measure the runtime: " + e.getMessage(),
+          "check the Confide installation");
+    }
+  }
+
+  private static EmbeddedCas startEmbedded(ConfideDirs dirs, TlsIdentity user) {
+    try {
+      return EmbeddedCas.start(dirs, user);
+    } catch (RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new CliFailure(ExitCodes.UNAVAILABLE, "cas_unavailable", "cannot start the embedded CAS in "
+          + EmbeddedCas.dataDir(dirs) + ": " + e.getMessage(), "check that directory, or start a CAS and pass --cas NAME");
+    }
+  }
+
+  private void checkArguments(String scriptName) throws IOException {
+    if (!Files.isDirectory(inputs)) {
+      throw new CliFailure(ExitCodes.NO_INPUT, "no_inputs", "inputs directory " + inputs + " does not exist",
+          "give the directory with the files to process");
+    }
+    if (scriptName.isEmpty() || scriptName.contains("..") || scriptName.startsWith("/") || scriptName.matches(".*['\"\\s].*")) {
+      throw new CliFailure(ExitCodes.USAGE, "bad_script", "'" + scriptName + "' is not a script name inside the inputs",
+          "name a file relative to INPUTS, without quotes or spaces");
+    }
+    if (!Files.isRegularFile(inputs.resolve(scriptName))) {
+      throw new CliFailure(ExitCodes.NO_INPUT, "no_script", "the inputs hold no " + scriptName + " (" + inputs.resolve(scriptName) + ")",
+          "put the script into INPUTS, or pick another with --script NAME");
+    }
+    if (Files.exists(outputs)) {
+      if (!Files.isDirectory(outputs)) {
+        throw new CliFailure(ExitCodes.CANT_CREATE, "outputs_exist", outputs + " exists and is not a directory", "give a new or empty directory");
+      }
+      try (var entries = Files.list(outputs)) {
+        if (entries.findAny().isPresent()) {
+          throw new CliFailure(ExitCodes.CANT_CREATE, "outputs_not_empty", "outputs directory " + outputs + " is not empty",
+              "give a new or empty directory, so no earlier result is mistaken for this run's");
+        }
+      }
+    }
+  }
+
+  private static SealResult sealEmpty(Path runDir, Path volume, SymmetricKey key) {
+    try {
+      Path empty = Files.createDirectory(runDir.resolve("empty"));
+      SealResult r = new VolumeSealer().seal(empty, volume, key, Progress.NONE);
+      Files.delete(empty);
+      return r;
+    } catch (IOException e) {
+      throw new CliFailure(ExitCodes.IO, "run_dir", "cannot prepare the output volume: " + e.getMessage(), "check " + runDir);
+    }
+  }
+
+  /** Where this run's ciphertext lives on the local host: a fresh 0700 directory. */
+  private static Path runDirectory(ConfideDirs dirs) throws IOException {
+    Path runs = dirs.data().resolve("runs");
+    Files.createDirectories(runs);
+    return Files.createTempDirectory(runs, "run-", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+  }
+
+  private static byte[] randomBytes(int n) {
+    byte[] b = new byte[n];
+    new SecureRandom().nextBytes(b);
+    return b;
+  }
+
+  private static void deleteQuietly(Path dir) {
+    try (var walk = Files.walk(dir)) {
+      walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException ignored) {
+      // only ciphertext lives there; a leftover is harmless and the next run uses a new directory
+    }
+  }
+}

@@ -1,0 +1,53 @@
+package dev.confide.runtime;
+
+import dev.confide.attest.HostKey;
+import dev.confide.attest.Measurement;
+import dev.confide.attest.Measurer;
+import dev.confide.attest.ReportData;
+import dev.confide.attest.SimEvidenceProvider;
+import dev.confide.cas.api.AttestNonce;
+import dev.confide.cas.api.AttestRequest;
+import dev.confide.cas.api.RunConfiguration;
+import dev.confide.cas.client.CasClient;
+import dev.confide.cas.client.RuntimeKey;
+import dev.confide.policy.RunCommand;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * The runtime's half of the handshake: a nonce (which also names the executable to measure), the
+ * measurement, evidence binding it to H(nonce ‖ ephemeral key), and the configuration the CAS seals
+ * to that key. What arrives is checked against what was measured, so a CAS answer for another
+ * program can never be run under this measurement.
+ */
+final class Attestor {
+  private final CasClient cas;
+  private final Measurer measurer;
+  private final SimEvidenceProvider evidence;
+
+  Attestor(CasClient cas, Measurer measurer, HostKey hostKey) {
+    this.cas = cas;
+    this.measurer = measurer;
+    this.evidence = new SimEvidenceProvider(hostKey);
+  }
+
+  /** The configuration, and the measurement it was released to. */
+  record Attested(RunConfiguration configuration, Measurement measurement) {}
+
+  Attested attest(String session, String service) throws dev.confide.attest.AttestationException {
+    AttestNonce nonce = cas.nonce(session, service);
+    Measurement measurement = measurer.measure(List.of(nonce.executable()), nonce.path());
+    RuntimeKey key = RuntimeKey.generate();
+    String reportData = ReportData.of(HexFormat.of().parseHex(nonce.nonce()), key.publicKeyset());
+    AttestRequest request = new AttestRequest(session, service, nonce.nonce(), "sim",
+        evidence.produce(measurement, reportData).encode(), Base64.getEncoder().encodeToString(key.publicKeyset()));
+    RunConfiguration config = key.open(cas.attest(request));
+    String path = config.environment().getOrDefault("PATH", RunCommand.DEFAULT_PATH);
+    if (!RunCommand.executable(config.command()).equals(nonce.executable()) || !path.equals(nonce.path())) {
+      throw new RuntimeFailure(RuntimeFailure.Kind.INTEGRITY, "the configuration the CAS released starts another program than the one measured",
+          "the session changed during the handshake: run again");
+    }
+    return new Attested(config, measurement);
+  }
+}

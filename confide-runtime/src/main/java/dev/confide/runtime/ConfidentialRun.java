@@ -1,0 +1,201 @@
+package dev.confide.runtime;
+
+import dev.confide.attest.AttestationException;
+import dev.confide.attest.HostKey;
+import dev.confide.attest.Measurer;
+import dev.confide.cas.api.RunConfiguration;
+import dev.confide.cas.api.RunConfiguration.Mount;
+import dev.confide.cas.client.CasClient;
+import dev.confide.policy.RunCommand;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * One confidential run, start to end: attest; open the volumes into private memory; write the
+ * injection files; run the command in the sandbox with the CAS's environment only; put its output
+ * into the output volume; seal each writable volume and swap its tag; wipe the staging area —
+ * also when anything fails and when the JVM is asked to stop (Ctrl-C, SIGTERM).
+ */
+public final class ConfidentialRun {
+  /** The program's output inside the first writable volume. */
+  public static final String LOG_NAME = "confide-run.log";
+
+  private final CasClient cas;
+  private final Measurer measurer;
+  private final HostKey hostKey;
+  private final Bubblewrap sandbox;
+  private final PrintStream notices;
+
+  /** {@code notices} receives the program's live output when streaming is allowed, and notes about the run. */
+  public ConfidentialRun(CasClient cas, Measurer measurer, HostKey hostKey, PrintStream notices) {
+    this(cas, measurer, hostKey, Bubblewrap.find(), notices);
+  }
+
+  ConfidentialRun(CasClient cas, Measurer measurer, HostKey hostKey, Bubblewrap sandbox, PrintStream notices) {
+    this.cas = cas;
+    this.measurer = measurer;
+    this.hostKey = hostKey;
+    this.sandbox = sandbox;
+    this.notices = notices;
+  }
+
+  public RunReport run(RunRequest request, PhaseClock clock) throws AttestationException {
+    long started = System.nanoTime();
+    Attestor.Attested attested = new Attestor(cas, measurer, hostKey).attest(request.session(), request.service());
+    clock.record("attest", started);
+    RunConfiguration config = attested.configuration();
+    checkVolumes(config, request);
+    StagingArea staging = StagingArea.create(request.stagingRoot());
+    Process[] running = new Process[1];
+    Thread wipeOnExit = new Thread(() -> {
+      if (running[0] != null) {
+        running[0].destroyForcibly();
+      }
+      staging.close();
+    }, "confide-wipe");
+    Runtime.getRuntime().addShutdownHook(wipeOnExit);
+    try {
+      clock.time("open", () -> {
+        for (Mount m : config.mounts()) {
+          VolumeStage.open(m, request.volumes().get(m.volume()), staging.volume(m.volume()));
+        }
+      });
+      SecretSubstitution secrets = new SecretSubstitution(decoded(config.secrets()));
+      Bubblewrap.Plan plan = plan(config, staging, secrets);
+      boolean stream = request.streamOutput() && config.streamOutput();
+      if (request.streamOutput() && !stream) {
+        notices.println("note: session " + config.session() + " does not allow streaming output; it goes to "
+            + LOG_NAME + " in the output volume");
+      }
+      int exit = clock.time("program", () -> execute(plan, staging, stream, running));
+      running[0] = null;
+      String log = keepLog(config, staging);
+      List<RunReport.VolumeOutcome> outcomes = new ArrayList<>();
+      clock.time("seal+swap", () -> {
+        VolumeCommit commit = new VolumeCommit(cas);
+        for (Mount m : config.mounts()) {
+          if (m.readOnly()) {
+            outcomes.add(new RunReport.VolumeOutcome(m.volume(), m.path(), m.tag(), m.tag(), false));
+          } else {
+            String tag = commit.commit(config, m, staging.volume(m.volume()), request.volumes().get(m.volume()));
+            outcomes.add(new RunReport.VolumeOutcome(m.volume(), m.path(), m.tag(), tag, true));
+          }
+        }
+      });
+      clock.time("wipe", staging::close);
+      return new RunReport(config.session(), config.service(), attested.measurement().value(),
+          attested.measurement().executable().toString(), exit, outcomes, clock.phases(), log);
+    } finally {
+      staging.close();
+      try {
+        Runtime.getRuntime().removeShutdownHook(wipeOnExit);
+      } catch (IllegalStateException shuttingDown) {
+        // the hook is running or ran: it wipes
+      }
+    }
+  }
+
+  private static void checkVolumes(RunConfiguration config, RunRequest request) {
+    TreeSet<String> declared = new TreeSet<>();
+    config.mounts().forEach(m -> declared.add(m.volume()));
+    for (String given : request.volumes().keySet()) {
+      if (!declared.contains(given)) {
+        throw new RuntimeFailure(RuntimeFailure.Kind.USAGE, "service " + config.service() + " of session " + config.session()
+            + " mounts no volume '" + given + "' (it mounts " + declared + ")",
+            "the host only chooses where the session's volumes live: drop --volume " + given);
+      }
+    }
+    for (String needed : declared) {
+      Path dir = request.volumes().get(needed);
+      if (dir == null) {
+        throw new RuntimeFailure(RuntimeFailure.Kind.USAGE, "no directory given for volume '" + needed + "'",
+            "add --volume " + needed + "=DIR");
+      }
+      if (Files.exists(dir) && !Files.isDirectory(dir)) {
+        throw new RuntimeFailure(RuntimeFailure.Kind.USAGE, dir + " (volume " + needed + ") is not a directory", "give a directory");
+      }
+    }
+  }
+
+  private static Map<String, byte[]> decoded(Map<String, String> secrets) {
+    Map<String, byte[]> out = new LinkedHashMap<>();
+    secrets.forEach((k, v) -> out.put(k, Base64.getDecoder().decode(v)));
+    return out;
+  }
+
+  private Bubblewrap.Plan plan(RunConfiguration config, StagingArea staging, SecretSubstitution secrets) {
+    List<String> command = new ArrayList<>();
+    for (String word : RunCommand.words(config.command())) {
+      command.add(secrets.apply(word, "the command"));
+    }
+    Map<String, String> env = new LinkedHashMap<>();
+    env.put("PATH", RunCommand.DEFAULT_PATH);
+    env.put("HOME", "/tmp");
+    config.environment().forEach((k, v) -> env.put(k, secrets.apply(v, "environment variable " + k)));
+    List<Bubblewrap.Bind> binds = new ArrayList<>();
+    for (Mount m : config.mounts()) {
+      binds.add(new Bubblewrap.Bind(staging.volume(m.volume()), m.path(), !m.readOnly()));
+    }
+    int n = 0;
+    for (RunConfiguration.InjectionFile f : config.injectionFiles()) {
+      String content = secrets.apply(f.content() == null ? "" : f.content(), "injection file " + f.path());
+      binds.addAll(Injection.place(f.path(), content, config.mounts(), staging, n++));
+    }
+    return new Bubblewrap.Plan(command, env, config.pwd(), binds, config.network());
+  }
+
+  private int execute(Bubblewrap.Plan plan, StagingArea staging, boolean stream, Process[] running) {
+    try {
+      if (!stream) {
+        Process p = sandbox.start(plan, ProcessBuilder.Redirect.to(staging.log().toFile()));
+        running[0] = p;
+        return p.waitFor();
+      }
+      Process p = sandbox.start(plan, ProcessBuilder.Redirect.PIPE);
+      running[0] = p;
+      try (InputStream in = p.getInputStream(); OutputStream log = Files.newOutputStream(staging.log())) {
+        byte[] buf = new byte[8192];
+        for (int r; (r = in.read(buf)) >= 0; ) {
+          log.write(buf, 0, r);
+          notices.write(buf, 0, r);
+          notices.flush();
+        }
+      }
+      return p.waitFor();
+    } catch (IOException e) {
+      throw new RuntimeFailure(RuntimeFailure.Kind.IO, "cannot collect the program's output: " + e.getMessage(),
+          "check the staging area's free memory", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new RuntimeFailure(RuntimeFailure.Kind.IO, "interrupted while the program ran", "run again");
+    }
+  }
+
+  /** Puts the program's output into the first writable volume, where only the user will read it. */
+  private static String keepLog(RunConfiguration config, StagingArea staging) {
+    for (Mount m : config.mounts()) {
+      if (!m.readOnly()) {
+        try {
+          Path target = staging.volume(m.volume()).resolve(LOG_NAME);
+          Files.deleteIfExists(target);
+          Files.move(staging.log(), target);
+          return m.path() + "/" + LOG_NAME;
+        } catch (IOException e) {
+          throw new RuntimeFailure(RuntimeFailure.Kind.IO, "cannot keep the program's output: " + e.getMessage(),
+              "check the staging area's free memory", e);
+        }
+      }
+    }
+    return null;
+  }
+}

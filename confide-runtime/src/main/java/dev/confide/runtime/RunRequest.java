@@ -1,0 +1,18 @@
+package dev.confide.runtime;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * What the host decides about a run: which session and service, and where each volume's
+ * ciphertext lives. Nothing about what runs: that comes from the CAS.
+ *
+ * @param volumes volume name to the host directory holding (or to hold) its ciphertext
+ * @param streamOutput show the program's output live; honoured only where the session allows it
+ * @param stagingRoot where the private staging area goes (null: $XDG_RUNTIME_DIR, else /dev/shm)
+ */
+public record RunRequest(String session, String service, Map<String, Path> volumes, boolean streamOutput, Path stagingRoot) {
+  public RunRequest {
+    volumes = Map.copyOf(volumes);
+  }
+}

@@ -1,0 +1,73 @@
+package dev.confide.runtime;
+
+import dev.confide.cas.CasException;
+import dev.confide.cas.api.RunConfiguration;
+import dev.confide.cas.api.RunConfiguration.Mount;
+import dev.confide.cas.api.TagSwap;
+import dev.confide.cas.client.CasClient;
+import dev.confide.volume.PreparedUpdate;
+import dev.confide.volume.Progress;
+import dev.confide.volume.SealResult;
+import dev.confide.volume.SymmetricKey;
+import dev.confide.volume.Tag;
+import dev.confide.volume.VolumeHeader;
+import dev.confide.volume.VolumeSealer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HexFormat;
+
+/**
+ * Seals a writable volume's staged tree as its next generation and moves its tag at the CAS with
+ * the run token. The new generation is committed on the host (older data removed) only after the
+ * CAS accepted the swap; a refused swap leaves the host's volume at its old state.
+ */
+final class VolumeCommit {
+  private final CasClient cas;
+  private final VolumeSealer sealer = new VolumeSealer();
+
+  VolumeCommit(CasClient cas) {
+    this.cas = cas;
+  }
+
+  /** The new tag. */
+  String commit(RunConfiguration config, Mount mount, Path staged, Path hostDir) {
+    SymmetricKey key = SymmetricKey.of(HexFormat.of().parseHex(mount.key()));
+    if (!Files.exists(hostDir.resolve(VolumeHeader.FILE_NAME))) {
+      SealResult sealed = sealer.seal(staged, hostDir, key, Progress.NONE);
+      try {
+        swap(config, mount, null, sealed.tag());
+      } catch (RuntimeException e) {
+        // the CAS never heard of this volume: what was just written would only be refused later
+        try {
+          Trees.delete(hostDir, true);
+        } catch (java.io.IOException ignored) {
+          e.addSuppressed(ignored);
+        }
+        throw e;
+      }
+      return sealed.tag().hex();
+    }
+    Tag current = mount.tag() == null ? null : Tag.parse(mount.tag());
+    try (PreparedUpdate update = sealer.update(hostDir, staged, key, current == null ? newest(hostDir, key) : current, Progress.NONE)) {
+      swap(config, mount, mount.tag(), update.result().tag());
+      update.commit();
+      return update.result().tag().hex();
+    }
+  }
+
+  private static Tag newest(Path hostDir, SymmetricKey key) {
+    return dev.confide.volume.VolumeReader.load(hostDir, key, null).tag();
+  }
+
+  private void swap(RunConfiguration config, Mount mount, String oldTag, Tag newTag) {
+    try {
+      cas.swap(config.runToken(), config.session(), mount.volume(), new TagSwap(oldTag, newTag.hex()));
+    } catch (CasException e) {
+      if ("stale_tag".equals(e.error())) {
+        throw new RuntimeFailure(RuntimeFailure.Kind.CONFLICT, "volume " + mount.volume() + " was not committed: "
+            + e.getMessage(), "another run committed first; run again on the volume's current state", e);
+      }
+      throw e;
+    }
+  }
+}

@@ -1,0 +1,54 @@
+package dev.confide.runtime;
+
+import dev.confide.cas.api.RunConfiguration.Mount;
+import dev.confide.policy.VolumeSpec;
+import dev.confide.volume.Progress;
+import dev.confide.volume.SymmetricKey;
+import dev.confide.volume.Tag;
+import dev.confide.volume.VolumeException;
+import dev.confide.volume.VolumeHeader;
+import dev.confide.volume.VolumeReader;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HexFormat;
+
+/**
+ * Opens a volume into the staging area. A rollback-protected volume must be exactly at the tag the
+ * CAS holds; one the CAS has no tag for yet must not exist on the host (a volume there could be
+ * anything). Volumes without rollback protection open at their newest authentic generation.
+ */
+final class VolumeStage {
+  private VolumeStage() {}
+
+  static void open(Mount mount, Path hostDir, Path staged) {
+    try {
+      Files.createDirectories(staged);
+    } catch (IOException e) {
+      throw new RuntimeFailure(RuntimeFailure.Kind.IO, "cannot create " + staged + ": " + e.getMessage(), "check the staging area", e);
+    }
+    boolean present = Files.exists(hostDir.resolve(VolumeHeader.FILE_NAME));
+    boolean protectedVolume = VolumeSpec.ROLLBACK_PROTECTED.equals(mount.updatePolicy());
+    if (mount.tag() == null && protectedVolume) {
+      if (present) {
+        throw new RuntimeFailure(RuntimeFailure.Kind.INTEGRITY, "volume " + mount.volume() + " (" + hostDir
+            + ") holds data, but the CAS has no committed state for it: it was not written by an attested run",
+            "give an empty directory for a new volume, or the directory that holds its committed state");
+      }
+      return;
+    }
+    if (!present) {
+      if (protectedVolume) {
+        throw new RuntimeFailure(RuntimeFailure.Kind.INTEGRITY, "volume " + mount.volume() + " is missing from " + hostDir
+            + ": the CAS expects its state at tag " + mount.tag(), "give the directory that holds the volume");
+      }
+      return;
+    }
+    SymmetricKey key = SymmetricKey.of(HexFormat.of().parseHex(mount.key()));
+    try {
+      VolumeReader.load(hostDir, key, protectedVolume ? Tag.parse(mount.tag()) : null).extractTo(staged, Progress.NONE);
+    } catch (VolumeException e) {
+      throw new VolumeException(e.failure(), "volume " + mount.volume() + " (" + hostDir + "): " + e.getMessage(), e.hint(), e);
+    }
+  }
+}
