@@ -17,7 +17,6 @@ import dev.confide.volume.Tag;
 import dev.confide.volume.VolumeReader;
 import dev.confide.volume.VolumeSealer;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -115,8 +114,7 @@ final class RunApplicationCommand implements Callable<Integer> {
       values.put("OUTPUTS_TAG", out.tag().hex());
       String text = SessionTemplate.fill(app.file().toString(), app.session(), values);
       clock.time("session", () -> cas.createSession(text));
-      PrintStream live = System.err;
-      RunReport report = new ConfidentialRun(cas, measurer, hostKey, live)
+      RunReport report = new ConfidentialRun(cas, measurer, hostKey, spec.commandLine().getErr())
           .run(new RunRequest(session, "app", Map.of("inputs", inputVolume, "outputs", outputVolume), streamOutput, null), clock);
       String committed = cas.volume(session, "outputs").tag();
       clock.time("unseal", () -> VolumeReader.load(outputVolume, outputKey, Tag.parse(committed)).extractTo(outputs, Progress.NONE));

@@ -57,7 +57,7 @@ final class RuntimeRunCommand implements Callable<Integer> {
     Measurer measurer = new Measurer(Measurer.runtimeDigest(System.getProperty("java.class.path")));
     PhaseClock clock = new PhaseClock();
     try (CasClient client = CasClient.connect("cas", cas, fingerprint, null)) {
-      RunReport report = new ConfidentialRun(client, measurer, hostKey, System.err)
+      RunReport report = new ConfidentialRun(client, measurer, hostKey, spec.commandLine().getErr())
           .run(new RunRequest(session, service, volumes, streamOutput, null), clock);
       RunReports.print(new Output(spec.commandLine().getOut(), common.json), report, Map.of(), clock.phases());
       return report.exitCode();

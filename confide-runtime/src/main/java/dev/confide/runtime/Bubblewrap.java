@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Starts a program in a bubblewrap sandbox: a fresh root with the host's system directories
@@ -17,7 +16,7 @@ import java.util.Map;
  * pipe ({@code --args 0}), not its command line, so secrets in the environment never show in the
  * host's process list. The program's own arguments are its command line, which the host can see.
  */
-final class Bubblewrap {
+public final class Bubblewrap implements Sandbox {
   /** Host directories the sandbox sees read-only: the system, never users' data. */
   static final List<String> SYSTEM = List.of("/usr", "/etc", "/opt", "/bin", "/sbin", "/lib", "/lib64", "/lib32", "/libx32");
 
@@ -28,7 +27,7 @@ final class Bubblewrap {
   }
 
   /** bwrap on PATH, or a failure saying how to install it. */
-  static Bubblewrap find() {
+  public static Bubblewrap find() {
     for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
       Path candidate = Path.of(dir.isEmpty() ? "." : dir, "bwrap");
       if (Files.isExecutable(candidate)) {
@@ -38,12 +37,6 @@ final class Bubblewrap {
     throw new RuntimeFailure(RuntimeFailure.Kind.UNAVAILABLE, "bubblewrap (bwrap) is not installed; the runtime runs programs only inside it",
         "install it: apt-get install bubblewrap");
   }
-
-  /** A directory of the runtime's staging area seen by the program at {@code target}. */
-  record Bind(Path source, String target, boolean writable) {}
-
-  /** What to run and what it sees. */
-  record Plan(List<String> command, Map<String, String> environment, String pwd, List<Bind> binds, boolean network) {}
 
   /** bwrap's options (sent through the pipe); the command follows them on bwrap's command line. */
   List<String> arguments(Plan plan) {
@@ -74,7 +67,8 @@ final class Bubblewrap {
   }
 
   /** Starts the sandbox; its output goes where {@code output} says, its input is empty. */
-  Process start(Plan plan, ProcessBuilder.Redirect output) {
+  @Override
+  public Process start(Plan plan, ProcessBuilder.Redirect output) {
     List<String> argv = new ArrayList<>(List.of(bwrap, "--args", "0", "--"));
     argv.addAll(plan.command());
     ProcessBuilder pb = new ProcessBuilder(argv);

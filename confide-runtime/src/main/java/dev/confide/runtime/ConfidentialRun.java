@@ -8,9 +8,11 @@ import dev.confide.cas.api.RunConfiguration.Mount;
 import dev.confide.cas.client.CasClient;
 import dev.confide.policy.RunCommand;
 import java.io.IOException;
-import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
 import java.io.OutputStream;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -33,15 +35,15 @@ public final class ConfidentialRun {
   private final CasClient cas;
   private final Measurer measurer;
   private final HostKey hostKey;
-  private final Bubblewrap sandbox;
-  private final PrintStream notices;
+  private final Sandbox sandbox;
+  private final PrintWriter notices;
 
   /** {@code notices} receives the program's live output when streaming is allowed, and notes about the run. */
-  public ConfidentialRun(CasClient cas, Measurer measurer, HostKey hostKey, PrintStream notices) {
+  public ConfidentialRun(CasClient cas, Measurer measurer, HostKey hostKey, PrintWriter notices) {
     this(cas, measurer, hostKey, Bubblewrap.find(), notices);
   }
 
-  ConfidentialRun(CasClient cas, Measurer measurer, HostKey hostKey, Bubblewrap sandbox, PrintStream notices) {
+  public ConfidentialRun(CasClient cas, Measurer measurer, HostKey hostKey, Sandbox sandbox, PrintWriter notices) {
     this.cas = cas;
     this.measurer = measurer;
     this.hostKey = hostKey;
@@ -71,7 +73,7 @@ public final class ConfidentialRun {
         }
       });
       SecretSubstitution secrets = new SecretSubstitution(decoded(config.secrets()));
-      Bubblewrap.Plan plan = plan(config, staging, secrets);
+      Sandbox.Plan plan = plan(config, staging, secrets);
       boolean stream = request.streamOutput() && config.streamOutput();
       if (request.streamOutput() && !stream) {
         notices.println("note: session " + config.session() + " does not allow streaming output; it goes to "
@@ -133,7 +135,7 @@ public final class ConfidentialRun {
     return out;
   }
 
-  private Bubblewrap.Plan plan(RunConfiguration config, StagingArea staging, SecretSubstitution secrets) {
+  private Sandbox.Plan plan(RunConfiguration config, StagingArea staging, SecretSubstitution secrets) {
     List<String> command = new ArrayList<>();
     for (String word : RunCommand.words(config.command())) {
       command.add(secrets.apply(word, "the command"));
@@ -142,19 +144,19 @@ public final class ConfidentialRun {
     env.put("PATH", RunCommand.DEFAULT_PATH);
     env.put("HOME", "/tmp");
     config.environment().forEach((k, v) -> env.put(k, secrets.apply(v, "environment variable " + k)));
-    List<Bubblewrap.Bind> binds = new ArrayList<>();
+    List<Sandbox.Bind> binds = new ArrayList<>();
     for (Mount m : config.mounts()) {
-      binds.add(new Bubblewrap.Bind(staging.volume(m.volume()), m.path(), !m.readOnly()));
+      binds.add(new Sandbox.Bind(staging.volume(m.volume()), m.path(), !m.readOnly()));
     }
     int n = 0;
     for (RunConfiguration.InjectionFile f : config.injectionFiles()) {
       String content = secrets.apply(f.content() == null ? "" : f.content(), "injection file " + f.path());
       binds.addAll(Injection.place(f.path(), content, config.mounts(), staging, n++));
     }
-    return new Bubblewrap.Plan(command, env, config.pwd(), binds, config.network());
+    return new Sandbox.Plan(command, env, config.pwd(), binds, config.network());
   }
 
-  private int execute(Bubblewrap.Plan plan, StagingArea staging, boolean stream, Process[] running) {
+  private int execute(Sandbox.Plan plan, StagingArea staging, boolean stream, Process[] running) {
     try {
       if (!stream) {
         Process p = sandbox.start(plan, ProcessBuilder.Redirect.to(staging.log().toFile()));
@@ -163,10 +165,11 @@ public final class ConfidentialRun {
       }
       Process p = sandbox.start(plan, ProcessBuilder.Redirect.PIPE);
       running[0] = p;
-      try (InputStream in = p.getInputStream(); OutputStream log = Files.newOutputStream(staging.log())) {
-        byte[] buf = new byte[8192];
+      // the log keeps the bytes exactly; the live view decodes them as UTF-8 text
+      try (OutputStream log = Files.newOutputStream(staging.log());
+           Reader in = new InputStreamReader(new TeeInputStream(p.getInputStream(), log), StandardCharsets.UTF_8)) {
+        char[] buf = new char[4096];
         for (int r; (r = in.read(buf)) >= 0; ) {
-          log.write(buf, 0, r);
           notices.write(buf, 0, r);
           notices.flush();
         }

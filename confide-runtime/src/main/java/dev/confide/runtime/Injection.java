@@ -16,7 +16,7 @@ import java.util.List;
 final class Injection {
   private Injection() {}
 
-  static List<Bubblewrap.Bind> place(String path, String content, List<Mount> mounts, StagingArea staging, int index) {
+  static List<Sandbox.Bind> place(String path, String content, List<Mount> mounts, StagingArea staging, int index) {
     if (path == null || !path.startsWith("/") || path.contains("/../") || path.endsWith("/..")) {
       throw new RuntimeFailure(RuntimeFailure.Kind.USAGE, "injection file path '" + path + "' is not an absolute path",
           "fix the session's injection_files");
@@ -39,7 +39,7 @@ final class Injection {
       Files.createDirectories(staging.injections());
       Path file = staging.injections().resolve(Integer.toString(index));
       write(file, content);
-      return List.of(new Bubblewrap.Bind(file, path, false));
+      return List.of(new Sandbox.Bind(file, path, false));
     } catch (IOException e) {
       throw new RuntimeFailure(RuntimeFailure.Kind.IO, "cannot write injection file " + path + ": " + e.getMessage(),
           "check the staging area's free memory", e);

@@ -1,0 +1,17 @@
+package dev.confide.runtime;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/** Where the program runs: isolated from the host but for the binds of its plan. */
+public interface Sandbox {
+  /** A directory of the runtime's staging area seen by the program at {@code target}. */
+  record Bind(Path source, String target, boolean writable) {}
+
+  /** What to run and what it sees. */
+  record Plan(List<String> command, Map<String, String> environment, String pwd, List<Bind> binds, boolean network) {}
+
+  /** Starts the program; its output (stdout and stderr together) goes where {@code output} says. */
+  Process start(Plan plan, ProcessBuilder.Redirect output);
+}
