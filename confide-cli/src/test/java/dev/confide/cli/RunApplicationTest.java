@@ -1,0 +1,176 @@
+package dev.confide.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code confide run --host local}: an embedded CAS, sealed inputs, the runtime, unsealed outputs —
+ * with real bubblewrap and Debian's python3.
+ */
+class RunApplicationTest {
+  static final Path EXAMPLES = Path.of(System.getProperty("confide.home"), "examples");
+
+  @TempDir Path tmp;
+
+  private record Result(int code, String out, String err) {
+    JsonNode json() throws IOException {
+      return new ObjectMapper().readTree(out);
+    }
+  }
+
+  private Result confide(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true),
+        new ConfideDirs(tmp.resolve("config"), tmp.resolve("data")));
+    return new Result(code, out.toString(), err.toString());
+  }
+
+  private Path script(String name, String python) throws IOException {
+    Path inputs = Files.createDirectories(tmp.resolve("inputs-" + name));
+    Files.writeString(inputs.resolve("main.py"), python);
+    return inputs;
+  }
+
+  private static Set<String> stagingAreas() throws IOException {
+    try (Stream<Path> s = Files.list(Path.of("/dev/shm"))) {
+      return new TreeSet<>(s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("confide-run-")).toList());
+    }
+  }
+
+  @Test
+  void runsThePythonStatsExampleAndUnsealsItsReport() throws Exception {
+    Set<String> before = stagingAreas();
+    Path out = tmp.resolve("out");
+    Result r = confide("run", "--host", "local", "--application", "python", "--inputs", EXAMPLES.resolve("python/stats").toString(),
+        "--outputs", out.toString(), "--json");
+    assertThat(r.code()).as(r.err()).isZero();
+    String report = Files.readString(out.resolve("report.txt"));
+    assertThat(report).startsWith("120 measurements from 4 sites").contains("north", "south", "east", "west");
+    assertThat(Files.readString(out.resolve("confide-run.log"))).isEqualTo("wrote report.txt for 4 sites\n");
+    assertThat(r.err()).doesNotContain("wrote report.txt");
+    JsonNode json = r.json();
+    assertThat(json.get("exit_code").asInt()).isZero();
+    assertThat(json.get("measurement").asText()).hasSize(64);
+    assertThat(json.get("executable").asText()).startsWith("/usr/bin/python3");
+    List<String> phases = new ArrayList<>();
+    json.get("phases_ms").fieldNames().forEachRemaining(phases::add);
+    assertThat(phases).containsSubsequence("cas start", "seal inputs", "session", "attest", "open", "program", "seal+swap", "wipe", "unseal");
+    assertThat(json.get("volumes").get(1).get("committed").asBoolean()).isTrue();
+    assertThat(stagingAreas()).isEqualTo(before);
+    try (Stream<Path> runs = Files.list(tmp.resolve("data/runs"))) {
+      assertThat(runs).as("the local host's run directory is removed").isEmpty();
+    }
+  }
+
+  @Test
+  void theProgramsExitCodeIsConfidesAndItsOutputReachesOnlyTheOutputs() throws Exception {
+    Path inputs = script("fails", "import sys\nprint('private diagnostics', file=sys.stderr)\nsys.exit(3)\n");
+    Path out = tmp.resolve("out");
+    Result r = confide("run", "--application", "python", "--inputs", inputs.toString(), "--outputs", out.toString());
+    assertThat(r.code()).isEqualTo(3);
+    assertThat(r.out()).contains("program exited with 3");
+    assertThat(r.out() + r.err()).doesNotContain("private diagnostics");
+    assertThat(Files.readString(out.resolve("confide-run.log"))).contains("private diagnostics");
+  }
+
+  @Test
+  void theSandboxHasNoNetworkReadOnlyInputsAndAPrivateTmp() throws Exception {
+    try (ServerSocket listening = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      Path inputs = script("walls", """
+          import os, socket
+          results = []
+          try:
+              socket.create_connection(("127.0.0.1", %d), timeout=2)
+              results.append("network: reached")
+          except OSError as e:
+              results.append("network: refused")
+          try:
+              open("/encryptedInputs/new.txt", "w")
+              results.append("inputs: written")
+          except OSError:
+              results.append("inputs: read-only")
+          open("/tmp/scratch", "w").write("x")
+          results.append("home: " + str(os.path.exists("%s")))
+          open("/encryptedOutputs/walls.txt", "w").write("\\n".join(results) + "\\n")
+          """.formatted(listening.getLocalPort(), tmp.toAbsolutePath()));
+      Path out = tmp.resolve("out");
+      Result r = confide("run", "--application", "python", "--inputs", inputs.toString(), "--outputs", out.toString());
+      assertThat(r.code()).as(r.err()).isZero();
+      assertThat(Files.readAllLines(out.resolve("walls.txt")))
+          .containsExactly("network: refused", "inputs: read-only", "home: False");
+      assertThat(out.resolve("scratch")).doesNotExist();
+    }
+  }
+
+  @Test
+  @Timeout(120)
+  void theHostsEnvironmentNeverReachesTheProgram() throws Exception {
+    Path inputs = script("env", "import json, os\njson.dump(sorted(os.environ), open('/encryptedOutputs/env.json', 'w'))\n");
+    Path out = tmp.resolve("out");
+    List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "--sun-misc-unsafe-memory-access=allow", "-Dconfide.home=" + System.getProperty("confide.home"), "-cp",
+        System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")), Main.class.getName(),
+        "run", "--application", "python", "--inputs", inputs.toString(), "--outputs", out.toString());
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+    pb.environment().put("CONFIDE_CONFIG_DIR", tmp.resolve("config").toString());
+    pb.environment().put("CONFIDE_DATA_DIR", tmp.resolve("data").toString());
+    pb.environment().put("PYTHONPATH", "/evil");
+    pb.environment().put("PYTHONSTARTUP", "/evil/startup.py");
+    pb.environment().put("LD_LIBRARY_PATH", "/evil");
+    pb.environment().put("EVIL", "1");
+    Process p = pb.start();
+    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(100, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as(output).isZero();
+    // the session's variables, the runtime's defaults (HOME, PATH), PWD from the sandbox's working
+    // directory and LC_CTYPE from python's own C-locale coercion (PEP 538): nothing of the host's
+    assertThat(new ObjectMapper().readValue(out.resolve("env.json").toFile(), String[].class))
+        .containsExactly("HOME", "LC_CTYPE", "PATH", "PWD", "PYTHONDONTWRITEBYTECODE");
+  }
+
+  @Test
+  void badArgumentsAreRefusedBeforeAnythingIsWritten() throws Exception {
+    Path out = tmp.resolve("out");
+    Result missing = confide("run", "--application", "python", "--inputs", tmp.resolve("nope").toString(), "--outputs", out.toString());
+    assertThat(missing.code()).isEqualTo(ExitCodes.NO_INPUT);
+    assertThat(missing.err()).contains("inputs directory " + tmp.resolve("nope") + " does not exist");
+    Path inputs = script("ok", "print('hi')\n");
+    Result noScript = confide("run", "--application", "python", "--inputs", inputs.toString(), "--outputs", out.toString(),
+        "--script", "other.py");
+    assertThat(noScript.code()).isEqualTo(ExitCodes.NO_INPUT);
+    assertThat(noScript.err()).contains("the inputs hold no other.py").contains("--script");
+    Files.createDirectories(out);
+    Files.writeString(out.resolve("old-result.txt"), "keep me");
+    Result notEmpty = confide("run", "--application", "python", "--inputs", inputs.toString(), "--outputs", out.toString());
+    assertThat(notEmpty.code()).isEqualTo(ExitCodes.CANT_CREATE);
+    assertThat(notEmpty.err()).contains("is not empty");
+    assertThat(Files.readString(out.resolve("old-result.txt"))).isEqualTo("keep me");
+    Result unknown = confide("run", "--application", "cobol", "--inputs", inputs.toString(), "--outputs", tmp.resolve("o2").toString());
+    assertThat(unknown.code()).isEqualTo(ExitCodes.NO_INPUT);
+    assertThat(unknown.err()).contains("no application 'cobol'").contains("blender").contains("python");
+    Result remote = confide("run", "--host", "faye", "--application", "python", "--inputs", inputs.toString(),
+        "--outputs", tmp.resolve("o3").toString());
+    assertThat(remote.code()).isEqualTo(ExitCodes.USAGE);
+    assertThat(tmp.resolve("o2")).doesNotExist();
+    assertThat(tmp.resolve("data/runs")).doesNotExist();
+  }
+}
