@@ -64,16 +64,20 @@ final class RunApplicationCommand implements Callable<Integer> {
   @Option(names = "--stream-output", description = "Show the program's output live (only if the application's session allows it).")
   boolean streamOutput;
 
-  @Mixin CasChoice casChoice;
-  @Mixin CommonOptions common;
+  @Mixin CasChoice casChoice = new CasChoice();
+  @Mixin CommonOptions common = new CommonOptions();
   @Spec CommandSpec spec;
 
   @Override
   public Integer call() throws Exception {
+    return run(Main.dirs(spec), new Output(spec.commandLine().getOut(), common.json), spec.commandLine().getErr());
+  }
+
+  /** The run, for this command and for {@code confide demo}. */
+  int run(ConfideDirs dirs, Output output, java.io.PrintWriter err) throws Exception {
     PhaseClock clock = new PhaseClock();
     ProcessHandle.current().info().startInstant().ifPresent(started ->
         clock.record("jvm start", System.nanoTime() - Duration.between(started, Instant.now()).toNanos()));
-    ConfideDirs dirs = Main.dirs(spec);
     if (!host.equals("local")) {
       throw new CliFailure(ExitCodes.USAGE, "unknown_host", "host '" + host + "' is not supported by this version",
           "use --host local");
@@ -93,7 +97,7 @@ final class RunApplicationCommand implements Callable<Integer> {
         embedded = clock.time("cas start", () -> startEmbedded(dirs, user));
         cas = embedded.client();
       } else {
-        cas = casChoice.open(spec);
+        cas = CasConnections.open(dirs, casChoice.name);
       }
       runDir = runDirectory(dirs);
       Path inputVolume = runDir.resolve("inputs");
@@ -114,11 +118,11 @@ final class RunApplicationCommand implements Callable<Integer> {
       values.put("OUTPUTS_TAG", out.tag().hex());
       String text = SessionTemplate.fill(app.file().toString(), app.session(), values);
       clock.time("session", () -> cas.createSession(text));
-      RunReport report = new ConfidentialRun(cas, measurer, hostKey, spec.commandLine().getErr())
+      RunReport report = new ConfidentialRun(cas, measurer, hostKey, err)
           .run(new RunRequest(session, "app", Map.of("inputs", inputVolume, "outputs", outputVolume), streamOutput, null), clock);
       String committed = cas.volume(session, "outputs").tag();
       clock.time("unseal", () -> VolumeReader.load(outputVolume, outputKey, Tag.parse(committed)).extractTo(outputs, Progress.NONE));
-      RunReports.print(new Output(spec.commandLine().getOut(), common.json), report,
+      RunReports.print(output, report,
           Output.fields("application", app.name(), "host", host, "cas", embedded != null ? "embedded (" + embedded.url() + ")"
               : casChoice.name == null ? "pinned" : casChoice.name, "outputs", outputs.toString()), clock.phases());
       return report.exitCode();

@@ -5,6 +5,6 @@ import picocli.CommandLine.Command;
 /** {@code confide volume}: encrypted, rollback-detectable volumes. */
 @Command(name = "volume", mixinStandardHelpOptions = true,
     description = "Seal directory trees into encrypted volumes, and verify, open and update them.",
-    subcommands = {VolumeSealCommand.class, VolumeOpenCommand.class, VolumeVerifyCommand.class,
+    subcommands = {VolumeSealCommand.class, VolumeOpenCommand.class, VolumeVerifyCommand.class, VolumeDemoCommand.class,
         VolumeUpdateCommand.class, VolumeShowCommand.class})
 final class VolumeCommand {}

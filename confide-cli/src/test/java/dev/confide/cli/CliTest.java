@@ -178,7 +178,7 @@ class CliTest {
 
   @Test
   void demoRunsAndShowsBothRefusals() {
-    Result demo = confide("demo");
+    Result demo = confide("volume", "demo");
     assertThat(demo.code).as(demo.err).isZero();
     assertThat(demo.out).contains("tampered").contains("refused (exit 80)").contains("rolled back")
         .contains("demo complete");

@@ -173,4 +173,13 @@ class RunApplicationTest {
     assertThat(tmp.resolve("o2")).doesNotExist();
     assertThat(tmp.resolve("data/runs")).doesNotExist();
   }
+
+  @Test
+  void theDemoRunsAnExampleAndSaysWhereItsOutputIs() throws Exception {
+    Path out = tmp.resolve("demo-out");
+    Result r = confide("demo", "--application", "python", "--outputs", out.toString());
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out()).contains("demo complete: the outputs are in " + out);
+    assertThat(out.resolve("report.txt")).exists();
+  }
 }
