@@ -30,30 +30,27 @@ public final class SessionHash {
   /** The canonical bytes: what the CAS stores and what the hash covers. Holds no secret value. */
   public static String canonical(Session session) {
     ObjectNode tree = CANONICAL.valueToTree(session);
-    if (tree.get("secrets") instanceof ArrayNode secrets) {
-      for (var node : secrets) {
-        ObjectNode secret = (ObjectNode) node;
-        if (secret.has("value")) {
-          String value = secret.remove("value").asText();
-          secret.put("value_sha256", sha256(value.getBytes(StandardCharsets.UTF_8)));
-        }
-      }
-    }
-    if (tree.get("volumes") instanceof ArrayNode volumes) {
-      for (var node : volumes) {
-        ObjectNode volume = (ObjectNode) node;
-        if (volume.has("key")) {
-          String key = volume.remove("key").asText();
-          volume.put("key_sha256", sha256(key.getBytes(StandardCharsets.UTF_8)));
-        }
-      }
-    }
+    replaceByHash(tree, "secrets", "value");
+    replaceByHash(tree, "volumes", "key");
     try {
       // re-serialise through a sorted map view: valueToTree keeps insertion order for new keys
       Object sorted = CANONICAL.treeToValue(tree, Object.class);
       return CANONICAL.writeValueAsString(sorted);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("a session always serialises", e);
+    }
+  }
+
+  /** In each object of list {@code list}, replaces {@code field} by {@code field_sha256}. */
+  private static void replaceByHash(ObjectNode tree, String list, String field) {
+    if (tree.get(list) instanceof ArrayNode items) {
+      for (var node : items) {
+        ObjectNode item = (ObjectNode) node;
+        if (item.has(field)) {
+          String value = item.remove(field).asText();
+          item.put(field + "_sha256", sha256(value.getBytes(StandardCharsets.UTF_8)));
+        }
+      }
     }
   }
 

@@ -46,4 +46,15 @@ class SessionHashTest {
     assertThat(canonical).startsWith("{\"access_policy\":{\"create_sessions\":[\"CREATOR\"],\"read\":[\"CREATOR\"],\"update\":[\"CREATOR\"]},\"images\":[]")
         .doesNotContain(" ").doesNotContain("\n").endsWith(",\"version\":\"1\",\"volumes\":[]}");
   }
+
+  @Test
+  void aGivenVolumeKeyIsHashedInTheCanonicalFormAndNeverShown() throws Exception {
+    String key = "ab".repeat(32);
+    Session s = parser.parse("s.yaml", "name: a/b\nvolumes:\n  - name: inputs\n    key: " + key + "\n    tag: " + "cd".repeat(32) + "\n");
+    assertThat(SessionHash.canonical(s)).doesNotContain(key)
+        .contains("\"key_sha256\":\"" + SessionHash.sha256(key.getBytes()) + "\"").contains("cd".repeat(32));
+    assertThat(s.volumes().getFirst().toString()).doesNotContain(key).contains("key given");
+    assertThat(SessionHash.of(parser.parse("s.yaml", "name: a/b\nvolumes:\n  - name: inputs\n    key: " + "ef".repeat(32) + "\n")))
+        .isNotEqualTo(SessionHash.of(s));
+  }
 }

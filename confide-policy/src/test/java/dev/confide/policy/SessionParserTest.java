@@ -132,4 +132,22 @@ class SessionParserTest {
     refused("name: a/b\nvolumes:\n  - name: V\n    update_policy: x\n  - name: W\n    update_policy: y\n",
         "s.yaml:4:20: 'x' is not an update policy (and 1 more problems)");
   }
+
+  @Test
+  void givenVolumeKeysAndTagsAreChecked() {
+    refused("name: a\nvolumes:\n  - name: v\n    key: nothex\n",
+        "s.yaml:4:10: a volume 'key' must be 64 lower-case hex digits (32 bytes)");
+    refused("name: a\nvolumes:\n  - name: v\n    tag: " + "ab".repeat(32) + "\n",
+        "s.yaml:4:10: a volume 'tag' is only given together with its 'key'");
+    refused("name: a\nvolumes:\n  - name: v\n    import: {session: b, volume: w}\n    key: " + "ab".repeat(32) + "\n",
+        "s.yaml:5:10: an imported volume has its key in the exporting session");
+  }
+
+  @Test
+  void theProgramOfACommandCannotBeASecretAndQuotesMustClose() {
+    refused("name: a\nservices:\n  - name: x\n    command: $$CONFIDE::p$$ run\nsecrets: [{name: p, kind: ascii}]\n",
+        "s.yaml:4:14: the program a command starts cannot be a secret: attestation measures it");
+    refused("name: a\nservices:\n  - name: x\n    command: python3 'main.py\n",
+        "s.yaml:4:14: the command has an unclosed ' quote");
+  }
 }
