@@ -4,7 +4,8 @@ Run by Confide as `blender -b -P /encryptedInputs/main.py`: the scene is built f
 render goes to /encryptedOutputs/simple_sphere.png. Natively, pass another output directory after
 `--`: `blender -b -P main.py -- OUTDIR`. render.json next to this script may set width, height,
 samples and seed; the defaults are 500x500, 16 samples, seed 1. A fixed seed and no denoiser make
-the image the same, pixel for pixel, wherever it is rendered with the same Blender.
+the image the same, pixel for pixel, wherever it is rendered with the same Blender (the PNG's text
+chunks still record how long Cycles took).
 """
 import json
 import math
@@ -64,7 +65,7 @@ scene.render.resolution_x = int(settings["width"])
 scene.render.resolution_y = int(settings["height"])
 scene.render.resolution_percentage = 100
 scene.render.image_settings.file_format = "PNG"
-# no date or timing metadata in the file: the same scene gives the same bytes
+# no date, time or file-name metadata in the file (Cycles still records its render times)
 for name in dir(scene.render):
     if name.startswith("use_stamp"):
         setattr(scene.render, name, False)

@@ -17,6 +17,15 @@ import java.util.stream.Stream;
 /** Measures a command: the runtime's own digest and the executable the command resolves to. */
 public final class Measurer {
   private final String runtimeDigest;
+  /**
+   * Executables this measurer hashed, by real path, with the file's identity and change times:
+   * {@code confide run} measures the same engine for the session and again for the evidence, and
+   * hashing Blender's 90 MB twice cost 0.1 s. Any change to the file (its inode, size, mtime or
+   * ctime) makes it hashed again.
+   */
+  private final java.util.concurrent.ConcurrentHashMap<Path, Hashed> hashed = new java.util.concurrent.ConcurrentHashMap<>();
+
+  private record Hashed(java.util.Map<String, Object> identity, String digest) {}
 
   public Measurer(String runtimeDigest) {
     this.runtimeDigest = runtimeDigest;
@@ -78,10 +87,23 @@ public final class Measurer {
     Path executable = resolve(command.getFirst(), path);
     try {
       Path real = executable.toRealPath();
-      return Measurement.of(runtimeDigest, real, Hashes.file(real));
+      return Measurement.of(runtimeDigest, real, digest(real));
     } catch (IOException e) {
       throw new AttestationException(Reason.IO, "cannot read " + executable + ": " + e.getMessage(), "check its permissions");
     }
+  }
+
+  private String digest(Path real) throws IOException {
+    java.util.Map<String, Object> identity = Files.readAttributes(real, "unix:dev,ino,size,lastModifiedTime,ctime");
+    Hashed known = hashed.get(real);
+    if (known != null && known.identity().equals(identity)) {
+      return known.digest();
+    }
+    String digest = Hashes.file(real);
+    if (identity.equals(Files.readAttributes(real, "unix:dev,ino,size,lastModifiedTime,ctime"))) {
+      hashed.put(real, new Hashed(identity, digest));
+    }
+    return digest;
   }
 
   static Path resolve(String program, String path) throws AttestationException {

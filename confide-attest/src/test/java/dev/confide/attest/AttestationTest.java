@@ -64,6 +64,17 @@ class AttestationTest {
   }
 
   @Test
+  void aRemeasuredExecutableIsHashedAgainWhenItsBytesChangeEvenAtTheSameSizeAndMtime() throws Exception {
+    Measurement first = measurer.measure(List.of(program.toString()), null);
+    java.nio.file.attribute.FileTime mtime = Files.getLastModifiedTime(program);
+    byte[] bytes = Files.readAllBytes(program);
+    bytes[bytes.length - 2] ^= 0x01;
+    Files.write(program, bytes);
+    Files.setLastModifiedTime(program, mtime);
+    assertThat(measurer.measure(List.of(program.toString()), null).executableDigest()).isNotEqualTo(first.executableDigest());
+  }
+
+  @Test
   void theRuntimeDigestCoversEveryFileOnTheClassPath() throws Exception {
     Path classes = Files.createDirectories(tmp.resolve("classes/a"));
     Files.writeString(classes.resolve("A.class"), "one");
