@@ -73,7 +73,7 @@ class RunApplicationTest {
     assertThat(json.get("executable").asText()).startsWith("/usr/bin/python3");
     List<String> phases = new ArrayList<>();
     json.get("phases_ms").fieldNames().forEachRemaining(phases::add);
-    assertThat(phases).containsSubsequence("cas start", "seal inputs", "session", "attest", "open", "program", "seal+swap", "wipe", "unseal");
+    assertThat(phases).containsSubsequence("measure", "seal inputs", "cas start", "session", "attest", "open", "program", "seal+swap", "wipe", "unseal");
     assertThat(json.get("volumes").get(1).get("committed").asBoolean()).isTrue();
     assertThat(stagingAreas()).isEqualTo(before);
     try (Stream<Path> runs = Files.list(tmp.resolve("data/runs"))) {
