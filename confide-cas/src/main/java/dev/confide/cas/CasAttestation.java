@@ -145,7 +145,8 @@ public final class CasAttestation {
           : session.image(svc.imageName()).orElseThrow().injectionFiles().stream()
               .map(f -> new RunConfiguration.InjectionFile(f.path(), f.content())).toList();
       RunConfiguration config = new RunConfiguration(session.name(), svc.name(), verified.measurement(), svc.command(),
-          svc.environment(), svc.pwd(), mounts, secrets, token, injections, svc.networkAllowed(), svc.streamOutputAllowed());
+          svc.environment(), svc.pwd(), mounts, secrets, token, injections, svc.networkAllowed(), svc.streamOutputAllowed(),
+          svc.fspfPath() == null ? null : new RunConfiguration.ImageTree(svc.fspfPath(), svc.fspfKey(), svc.fspfTag()));
       try {
         byte[] plaintext = json.writeValueAsBytes(config);
         byte[] sealed = sealTo.encrypt(plaintext, CONTEXT);

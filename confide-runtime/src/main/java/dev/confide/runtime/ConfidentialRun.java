@@ -73,7 +73,9 @@ public final class ConfidentialRun {
         }
       });
       SecretSubstitution secrets = new SecretSubstitution(decoded(config.secrets()));
-      Sandbox.Plan plan = plan(config, staging, secrets);
+      List<Sandbox.Bind> image = config.imageTree() == null ? List.of()
+          : clock.time("verify image", () -> ImageTreeCheck.verify(config.imageTree(), secrets));
+      Sandbox.Plan plan = plan(config, staging, secrets, image);
       boolean stream = request.streamOutput() && config.streamOutput();
       if (request.streamOutput() && !stream) {
         notices.println("note: session " + config.session() + " does not allow streaming output; it goes to "
@@ -135,7 +137,7 @@ public final class ConfidentialRun {
     return out;
   }
 
-  private Sandbox.Plan plan(RunConfiguration config, StagingArea staging, SecretSubstitution secrets) {
+  private Sandbox.Plan plan(RunConfiguration config, StagingArea staging, SecretSubstitution secrets, List<Sandbox.Bind> image) {
     List<String> command = new ArrayList<>();
     for (String word : RunCommand.words(config.command())) {
       command.add(secrets.apply(word, "the command"));
@@ -144,7 +146,7 @@ public final class ConfidentialRun {
     env.put("PATH", RunCommand.DEFAULT_PATH);
     env.put("HOME", "/tmp");
     config.environment().forEach((k, v) -> env.put(k, secrets.apply(v, "environment variable " + k)));
-    List<Sandbox.Bind> binds = new ArrayList<>();
+    List<Sandbox.Bind> binds = new ArrayList<>(image);
     for (Mount m : config.mounts()) {
       binds.add(new Sandbox.Bind(staging.volume(m.volume()), m.path(), !m.readOnly()));
     }

@@ -21,13 +21,25 @@ public record RunConfiguration(
     @JsonProperty("run_token") String runToken,
     @JsonProperty("injection_files") List<InjectionFile> injectionFiles,
     boolean network,
-    @JsonProperty("stream_output") boolean streamOutput) {
+    @JsonProperty("stream_output") boolean streamOutput,
+    @JsonProperty("image_tree") ImageTree imageTree) {
 
   public RunConfiguration {
     environment = environment == null ? Map.of() : environment;
     mounts = mounts == null ? List.of() : List.copyOf(mounts);
     secrets = secrets == null ? Map.of() : secrets;
     injectionFiles = injectionFiles == null ? List.of() : List.copyOf(injectionFiles);
+  }
+
+  /**
+   * The service's authenticated tree ({@code fspf_path}, {@code fspf_key}, {@code fspf_tag}): the
+   * manifest's path on the host, the key (hex, or a secret placeholder) and the expected tag.
+   */
+  public record ImageTree(String manifest, String key, String tag) {
+    @Override
+    public String toString() {
+      return "ImageTree[" + manifest + ", tag " + tag + "]";
+    }
   }
 
   /** A file the runtime writes (secrets substituted) before the program starts. */

@@ -1,0 +1,95 @@
+package dev.confide.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.confide.attest.HostKey;
+import dev.confide.attest.Measurer;
+import dev.confide.volume.Failure;
+import dev.confide.volume.SymmetricKey;
+import dev.confide.volume.Tag;
+import dev.confide.volume.TreeAuthenticator;
+import dev.confide.volume.VolumeException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A service naming an authenticated tree (fspf_path/key/tag): verified before the program starts. */
+class ImageTreeRunTest {
+  @TempDir Path tmp;
+  LocalCas cas;
+  HostKey hostKey;
+  Measurer measurer;
+  Path app;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    cas = new LocalCas(tmp);
+    hostKey = HostKey.create(tmp.resolve("host/host-key"));
+    measurer = new Measurer(Measurer.runtimeDigest(System.getProperty("java.class.path")));
+    app = Files.createDirectories(tmp.resolve("app"));
+    Files.writeString(app.resolve("app.py"), "print('the tree is intact')\n");
+    SymmetricKey key = SymmetricKey.generate();
+    Tag tag = TreeAuthenticator.authenticate(app, key, app.resolve(TreeAuthenticator.DEFAULT_MANIFEST));
+    cas.user.createSession("""
+        name: tree
+        services:
+          - name: app
+            image_name: img
+            command: python3 %s/app.py
+            environment: {PATH: /usr/bin:/bin}
+            stream_output: true
+            fspf_path: %s/.confide-tree
+            fspf_key: $$CONFIDE::tree_key:hex$$
+            fspf_tag: %s
+            attestation: [{mrenclave: [%s]}]
+        volumes: [{name: out}]
+        images: [{name: img, volumes: [{name: out, path: /out}]}]
+        secrets: [{name: tree_key, kind: binary, value: %s}]
+        security: {attestation: {tolerate: [simulation]}}
+        """.formatted(app, app, tag.hex(), measurer.measure(List.of("python3"), "/usr/bin:/bin").value(),
+        Base64.getEncoder().encodeToString(key.copyBytes())));
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    cas.close();
+  }
+
+  private String run() throws Exception {
+    StringWriter out = new StringWriter();
+    RunReport report = new ConfidentialRun(cas.runtime, measurer, hostKey, Bubblewrap.find(), new PrintWriter(out, true))
+        .run(new RunRequest("tree", "app", Map.of("out", Files.createDirectories(tmp.resolve("out-volume"))), true, null),
+            new PhaseClock());
+    assertThat(report.exitCode()).as(out.toString()).isZero();
+    assertThat(report.phaseMillis()).containsKey("verify image");
+    return out.toString();
+  }
+
+  @Test
+  void anIntactTreeRunsAndAChangedFileInItIsRefusedByName() throws Exception {
+    assertThat(run()).contains("the tree is intact");
+    Files.writeString(app.resolve("app.py"), "print('the tree was changed')\n");
+    assertThatThrownBy(this::run).isInstanceOfSatisfying(VolumeException.class, e -> {
+      assertThat(e.failure()).isEqualTo(Failure.INTEGRITY);
+      assertThat(e.getMessage()).startsWith("the service's authenticated tree " + app + ":").contains("app.py");
+    });
+  }
+
+  @Test
+  void anAddedFileIsRefused() throws Exception {
+    Files.writeString(app.resolve("sitecustomize.py"), "print('injected')\n");
+    assertThatThrownBy(this::run).isInstanceOfSatisfying(VolumeException.class, e -> {
+      assertThat(e.failure()).isEqualTo(Failure.INTEGRITY);
+      assertThat(e.getMessage()).contains("sitecustomize.py");
+    });
+  }
+}
