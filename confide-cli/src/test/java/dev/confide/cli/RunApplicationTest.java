@@ -182,4 +182,14 @@ class RunApplicationTest {
     assertThat(r.out()).contains("demo complete: the outputs are in " + out);
     assertThat(out.resolve("report.txt")).exists();
   }
+
+  @Test
+  void streamingOutputNeedsTheSessionsConsent() throws Exception {
+    Path inputs = script("quiet", "print('only for the owner')\n");
+    Path out = tmp.resolve("out");
+    Result r = confide("run", "--application", "python", "--inputs", inputs.toString(), "--outputs", out.toString(), "--stream-output");
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.err()).contains("does not allow streaming output").doesNotContain("only for the owner");
+    assertThat(Files.readString(out.resolve("confide-run.log"))).isEqualTo("only for the owner\n");
+  }
 }
