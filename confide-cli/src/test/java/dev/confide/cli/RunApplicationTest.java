@@ -52,6 +52,7 @@ class RunApplicationTest {
 
   private static Set<String> stagingAreas() throws IOException {
     try (Stream<Path> s = Files.list(Path.of("/dev/shm"))) {
+      // confide-run-* (the staging area) and confide-run-ciphertext-* (a small run's volumes)
       return new TreeSet<>(s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("confide-run-")).toList());
     }
   }
@@ -75,10 +76,9 @@ class RunApplicationTest {
     json.get("phases_ms").fieldNames().forEachRemaining(phases::add);
     assertThat(phases).containsSubsequence("measure", "seal inputs", "cas start", "session", "attest", "open", "program", "seal+swap", "wipe", "unseal");
     assertThat(json.get("volumes").get(1).get("committed").asBoolean()).isTrue();
-    assertThat(stagingAreas()).isEqualTo(before);
-    try (Stream<Path> runs = Files.list(tmp.resolve("data/runs"))) {
-      assertThat(runs).as("the local host's run directory is removed").isEmpty();
-    }
+    assertThat(stagingAreas()).as("the staging area and the small run's ciphertext (both on /dev/shm) are removed")
+        .isEqualTo(before);
+    assertThat(tmp.resolve("data/runs")).as("a small run's ciphertext never touches the disk").doesNotExist();
   }
 
   @Test
@@ -191,5 +191,20 @@ class RunApplicationTest {
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(r.err()).contains("does not allow streaming output").doesNotContain("only for the owner");
     assertThat(Files.readString(out.resolve("confide-run.log"))).isEqualTo("only for the owner\n");
+  }
+
+  @Test
+  void scriptPicksAnotherScriptAndTheHostCannotPassProgramOptions() throws Exception {
+    Path inputs = script("two", "print('main')\n");
+    Files.writeString(inputs.resolve("other.py"), "open('/encryptedOutputs/which.txt', 'w').write('other')\n");
+    Path out = tmp.resolve("out");
+    Result r = confide("run", "--application", "python", "--inputs", inputs.toString(), "--outputs", out.toString(),
+        "--script", "other.py");
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(Files.readString(out.resolve("which.txt"))).isEqualTo("other");
+    Result hostOption = confide("runtime", "run", "--cas", "https://127.0.0.1:1", "--cas-fingerprint", "SHA256:x",
+        "--session", "counter", "--service", "counter", "-v", "/tmp/num");
+    assertThat(hostOption.code()).isEqualTo(ExitCodes.USAGE);
+    assertThat(hostOption.err()).contains("'-v'");
   }
 }
