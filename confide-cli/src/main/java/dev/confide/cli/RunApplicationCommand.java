@@ -65,6 +65,14 @@ final class RunApplicationCommand implements Callable<Integer> {
 
   @Mixin CasChoice casChoice = new CasChoice();
 
+  /** What the user is told as each phase starts (the others are too short to mention). */
+  private static final Map<String, String> PROGRESS = Map.of(
+      "seal inputs", "sealing the inputs",
+      "attest", "attesting to the CAS",
+      "program", "running the program in the sandbox (its output goes to " + ConfidentialRun.LOG_NAME + ")",
+      "seal+swap", "sealing the outputs and committing their tag",
+      "unseal", "unsealing the outputs");
+
   /** How long the embedded CAS took to start, on its own thread. */
   private volatile long casStartMillis;
   @Mixin CommonOptions common = new CommonOptions();
@@ -77,7 +85,14 @@ final class RunApplicationCommand implements Callable<Integer> {
 
   /** The run, for this command and for {@code confide demo}. */
   int run(ConfideDirs dirs, Output output, java.io.PrintWriter err) throws Exception {
-    PhaseClock clock = new PhaseClock();
+    java.util.Set<String> told = new java.util.HashSet<>();
+    PhaseClock clock = output.json() ? new PhaseClock() : new PhaseClock(phase -> {
+      String what = PROGRESS.get(phase);
+      if (what != null && told.add(phase)) {
+        err.println("confide: " + what + " ...");
+        err.flush();
+      }
+    });
     clock.record("jvm start", System.nanoTime() - (System.currentTimeMillis() - launchedAtMillis()) * 1_000_000);
     if (!host.equals("local")) {
       throw new CliFailure(ExitCodes.USAGE, "unknown_host", "host '" + host + "' is not supported by this version",

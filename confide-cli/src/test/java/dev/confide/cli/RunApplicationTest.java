@@ -88,6 +88,8 @@ class RunApplicationTest {
     Result r = confide("run", "--application", "python", "--inputs", inputs.toString(), "--outputs", out.toString());
     assertThat(r.code()).isEqualTo(3);
     assertThat(r.out()).contains("program exited with 3");
+    assertThat(r.err()).as("progress, phase by phase").contains("confide: sealing the inputs ...",
+        "confide: attesting to the CAS ...", "confide: running the program in the sandbox", "confide: unsealing the outputs ...");
     assertThat(r.out() + r.err()).doesNotContain("private diagnostics");
     assertThat(Files.readString(out.resolve("confide-run.log"))).contains("private diagnostics");
   }

@@ -52,6 +52,7 @@ public final class ConfidentialRun {
   }
 
   public RunReport run(RunRequest request, PhaseClock clock) throws AttestationException {
+    clock.starting("attest");
     long started = System.nanoTime();
     Attestor.Attested attested = new Attestor(cas, measurer, hostKey).attest(request.session(), request.service());
     clock.record("attest", started);

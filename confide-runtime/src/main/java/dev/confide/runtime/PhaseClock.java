@@ -11,14 +11,31 @@ import java.util.function.Supplier;
  */
 public final class PhaseClock {
   private final Map<String, Long> millis = new LinkedHashMap<>();
+  private final java.util.function.Consumer<String> starting;
+
+  /** A clock that tells no one when a phase starts. */
+  public PhaseClock() {
+    this(phase -> { });
+  }
+
+  /** A clock that calls {@code starting} with each phase's name as it starts: progress for long runs. */
+  public PhaseClock(java.util.function.Consumer<String> starting) {
+    this.starting = starting;
+  }
 
   public <T> T time(String phase, Supplier<T> work) {
+    starting.accept(phase);
     long start = System.nanoTime();
     try {
       return work.get();
     } finally {
       record(phase, start);
     }
+  }
+
+  /** Says that {@code phase} starts now, for phases timed with {@link #record}. */
+  public void starting(String phase) {
+    starting.accept(phase);
   }
 
   /** Adds the time since {@code startNanos} (a {@link System#nanoTime()}) to {@code phase}. */
