@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.confide.cas.TlsIdentity;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -208,5 +209,26 @@ class RunApplicationTest {
         "--session", "counter", "--service", "counter", "-v", "/tmp/num");
     assertThat(hostOption.code()).isEqualTo(ExitCodes.USAGE);
     assertThat(hostOption.err()).contains("'-v'");
+  }
+
+  @Test
+  void aPinnedCasIsUsedInsteadOfTheEmbeddedOneAndHoldsTheOutputsTag() throws Exception {
+    assertThat(confide("identity", "create").code()).isZero();
+    ConfideDirs elsewhere = new ConfideDirs(tmp.resolve("cas-config"), tmp.resolve("cas-data"));
+    try (EmbeddedCas cas = EmbeddedCas.start(elsewhere, TlsIdentity.load(tmp.resolve("config/identity")))) {
+      assertThat(confide("cas", "add", "mine", cas.url(), "--fingerprint", cas.fingerprint()).code()).isZero();
+      Path inputs = script("pinned", "open('/encryptedOutputs/done.txt', 'w').write('done')\n");
+      Path out = tmp.resolve("out");
+      Result r = confide("run", "--application", "python", "--inputs", inputs.toString(), "--outputs", out.toString(),
+          "--cas", "mine", "--json");
+      assertThat(r.code()).as(r.err()).isZero();
+      JsonNode json = r.json();
+      assertThat(json.get("cas").asText()).isEqualTo("mine");
+      assertThat(json.get("phases_ms").has("cas start")).isFalse();
+      assertThat(Files.readString(out.resolve("done.txt"))).isEqualTo("done");
+      String session = json.get("session").asText();
+      assertThat(cas.client().volume(session, "outputs").tag()).isEqualTo(json.get("volumes").get(1).get("new_tag").asText());
+    }
+    assertThat(tmp.resolve("data/embedded-cas")).as("no embedded CAS was started").doesNotExist();
   }
 }
