@@ -10,6 +10,7 @@ import dev.confide.runtime.ConfidentialRun;
 import dev.confide.runtime.PhaseClock;
 import dev.confide.runtime.RunReport;
 import dev.confide.runtime.RunRequest;
+import dev.confide.runtime.StagingArea;
 import dev.confide.volume.Progress;
 import dev.confide.volume.SealResult;
 import dev.confide.volume.SymmetricKey;
@@ -25,6 +26,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import picocli.CommandLine.Command;
@@ -72,6 +74,9 @@ final class RunApplicationCommand implements Callable<Integer> {
       "program", "running the program in the sandbox (its output goes to " + ConfidentialRun.LOG_NAME + ")",
       "seal+swap", "sealing the outputs and committing their tag",
       "unseal", "unsealing the outputs");
+
+  /** A small run's ciphertext directory in memory, locked while this run lives. */
+  private StagingArea.PrivateDirectory inMemory;
 
   /** How long the embedded CAS took to start, on its own thread. */
   private volatile long casStartMillis;
@@ -160,6 +165,9 @@ final class RunApplicationCommand implements Callable<Integer> {
     } finally {
       if (runDir != null) {
         deleteQuietly(runDir);
+      }
+      if (inMemory != null) {
+        inMemory.close();
       }
       if (starting != null) {
         // failed before the CAS was needed: it still has to stop
@@ -263,17 +271,15 @@ final class RunApplicationCommand implements Callable<Integer> {
    * writing it durably to disk (fsync) took a third of a second of every small run. Larger inputs
    * go to the data directory's {@code runs/}.
    */
-  private static Path runDirectory(ConfideDirs dirs, Path inputs) throws IOException {
-    Path runs = dirs.data().resolve("runs");
+  private Path runDirectory(ConfideDirs dirs, Path inputs) throws IOException {
     if (treeSize(inputs, IN_MEMORY_INPUTS) <= IN_MEMORY_INPUTS) {
-      String xdg = System.getenv("XDG_RUNTIME_DIR");
-      for (Path memory : xdg == null || xdg.isBlank() ? List.of(Path.of("/dev/shm")) : List.of(Path.of(xdg), Path.of("/dev/shm"))) {
-        if (memory.isAbsolute() && Files.isDirectory(memory) && Files.isWritable(memory)
-            && "tmpfs".equals(Files.getFileStore(memory).type())) {
-          return Files.createTempDirectory(memory, "confide-run-ciphertext-", OWNER_ONLY);
-        }
+      Optional<Path> memory = StagingArea.memoryRoot(null);
+      if (memory.isPresent()) {
+        inMemory = StagingArea.privateDirectory(memory.get(), "ciphertext");
+        return inMemory.dir();
       }
     }
+    Path runs = dirs.data().resolve("runs");
     Files.createDirectories(runs);
     return Files.createTempDirectory(runs, "run-", OWNER_ONLY);
   }

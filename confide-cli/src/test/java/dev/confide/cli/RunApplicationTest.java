@@ -53,8 +53,9 @@ class RunApplicationTest {
 
   private static Set<String> stagingAreas() throws IOException {
     try (Stream<Path> s = Files.list(Path.of("/dev/shm"))) {
-      // confide-run-* (the staging area) and confide-run-ciphertext-* (a small run's volumes)
-      return new TreeSet<>(s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("confide-run-")).toList());
+      // confide-run-* (the staging area) and confide-ciphertext-* (a small run's volumes)
+      return new TreeSet<>(s.map(p -> p.getFileName().toString())
+          .filter(n -> n.startsWith("confide-run-") || n.startsWith("confide-ciphertext-")).toList());
     }
   }
 

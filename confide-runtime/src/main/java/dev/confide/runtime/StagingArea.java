@@ -1,11 +1,18 @@
 package dev.confide.runtime;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The run's private plaintext: a 0700 directory on a memory-backed file system (tmpfs), so nothing
@@ -13,39 +20,123 @@ import java.util.List;
  * from a shutdown hook.
  */
 public final class StagingArea implements AutoCloseable {
+  private final PrivateDirectory owned;
   private final Path dir;
   private volatile boolean wiped;
 
-  private StagingArea(Path dir) {
-    this.dir = dir;
+  private StagingArea(PrivateDirectory owned) {
+    this.owned = owned;
+    this.dir = owned.dir();
   }
 
   /** The first memory-backed candidate of $XDG_RUNTIME_DIR and /dev/shm, unless {@code root} is given. */
   public static StagingArea create(Path root) {
+    Path memory = memoryRoot(root).orElseThrow(() -> new RuntimeFailure(RuntimeFailure.Kind.UNAVAILABLE,
+        "no memory-backed file system (tmpfs) to hold plaintext: tried " + candidates(root),
+        "mount a tmpfs at /dev/shm or set XDG_RUNTIME_DIR to one"));
+    return new StagingArea(privateDirectory(memory, "run"));
+  }
+
+  /** Where private memory-backed directories go: {@code root} if given, else $XDG_RUNTIME_DIR or /dev/shm. */
+  public static Optional<Path> memoryRoot(Path root) {
+    return candidates(root).stream().filter(StagingArea::memoryBacked).findFirst();
+  }
+
+  private static List<Path> candidates(Path root) {
     List<Path> candidates = new ArrayList<>();
     if (root != null) {
       candidates.add(root);
     } else {
       String runtimeDir = System.getenv("XDG_RUNTIME_DIR");
-      if (runtimeDir != null && !runtimeDir.isBlank()) {
+      if (runtimeDir != null && !runtimeDir.isBlank() && Path.of(runtimeDir).isAbsolute()) {
         candidates.add(Path.of(runtimeDir));
       }
       candidates.add(Path.of("/dev/shm"));
     }
-    for (Path candidate : candidates) {
-      if (memoryBacked(candidate)) {
+    return candidates;
+  }
+
+  /**
+   * A new 0700 directory {@code confide-KIND-RANDOM} in {@code memory}, locked by this process for
+   * as long as it lives (a lock on the file {@value #OWNER} inside). Before creating it, directories
+   * whose lock nobody holds any more are removed: a runtime killed with SIGKILL cannot wipe its
+   * own plaintext, so the next one does. Locks, unlike process ids, mean the same in every PID
+   * namespace sharing the file system.
+   */
+  public static PrivateDirectory privateDirectory(Path memory, String kind) {
+    sweep(memory);
+    Path dir = null;
+    try {
+      dir = Files.createTempDirectory(memory, "confide-" + kind + "-",
+          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+      FileChannel owner = FileChannel.open(dir.resolve(OWNER), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+      return new PrivateDirectory(dir, owner, owner.lock());
+    } catch (IOException e) {
+      if (dir != null) {
         try {
-          Path dir = Files.createTempDirectory(candidate, "confide-run-",
-              PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-          return new StagingArea(dir);
-        } catch (IOException e) {
-          throw new RuntimeFailure(RuntimeFailure.Kind.UNAVAILABLE, "cannot create a staging directory in " + candidate
-              + ": " + e.getMessage(), "make it writable for this user", e);
+          Trees.delete(dir, false);
+        } catch (IOException ignored) {
+          e.addSuppressed(ignored);
         }
       }
+      throw new RuntimeFailure(RuntimeFailure.Kind.UNAVAILABLE, "cannot create a private directory in " + memory
+          + ": " + e.getMessage(), "make it writable for this user", e);
     }
-    throw new RuntimeFailure(RuntimeFailure.Kind.UNAVAILABLE, "no memory-backed file system (tmpfs) to hold plaintext: tried "
-        + candidates, "mount a tmpfs at /dev/shm or set XDG_RUNTIME_DIR to one");
+  }
+
+  /** The file whose lock says a private directory's owner still runs. */
+  static final String OWNER = ".confide-owner";
+
+  /** A directory this process owns while it holds the lock; {@link #close()} releases it (and deletes nothing). */
+  public static final class PrivateDirectory implements AutoCloseable {
+    private final Path dir;
+    private final FileChannel owner;
+    private final FileLock lock;
+
+    PrivateDirectory(Path dir, FileChannel owner, FileLock lock) {
+      this.dir = dir;
+      this.owner = owner;
+      this.lock = lock;
+    }
+
+    public Path dir() {
+      return dir;
+    }
+
+    @Override
+    public void close() {
+      try {
+        lock.release();
+        owner.close();
+      } catch (IOException e) {
+        // closing the channel releases the lock whatever happened
+      }
+    }
+  }
+
+  static void sweep(Path memory) {
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(memory, "confide-{run,ciphertext}-*")) {
+      for (Path entry : entries) {
+        if (Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS)) {
+          sweepOne(entry);
+        }
+      }
+    } catch (IOException e) {
+      // an unreadable directory holds nothing we can sweep
+    }
+  }
+
+  private static void sweepOne(Path dir) {
+    try (FileChannel owner = FileChannel.open(dir.resolve(OWNER), StandardOpenOption.WRITE)) {
+      FileLock lock = owner.tryLock();
+      if (lock != null) {
+        Trees.delete(dir, false);
+      }
+    } catch (OverlappingFileLockException ours) {
+      // held by this very process: alive
+    } catch (IOException e) {
+      // no owner file yet (being created), or not ours to remove
+    }
   }
 
   static boolean memoryBacked(Path p) {
@@ -82,7 +173,7 @@ public final class StagingArea implements AutoCloseable {
       return;
     }
     wiped = true;
-    try {
+    try (owned) {
       Trees.delete(dir, false);
     } catch (IOException e) {
       throw new RuntimeFailure(RuntimeFailure.Kind.IO, "could not wipe the staging area " + dir + ": " + e.getMessage(),
