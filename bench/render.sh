@@ -38,7 +38,7 @@ elapsed() { "$py" -c "import sys; print(f'{float(sys.argv[2]) - float(sys.argv[1
 # a warm-up run creates the embedded CAS, the identity and the host key, as a user's first run does
 mkdir -p "$work/empty"
 : > "$work/empty/main.py"
-"$confide" run --application python --inputs "$work/empty" --outputs "$work/warmup" >/dev/null
+"$confide" run --application python --inputs "$work/empty" --outputs "$work/warmup" >/dev/null 2>>"$work/stderr.log"
 
 mkdir -p "$work/hello"
 cat > "$work/hello/Hello.java" <<'JAVA'
@@ -53,7 +53,7 @@ for i in $(seq 1 "$runs"); do
   printf 'jvm_hello\t%s\n' "$(elapsed "$t0" "$t1")" >> "$results"
   t0=$(now); "$py" "$work/empty/main.py"; t1=$(now)
   printf 'python_native\t%s\n' "$(elapsed "$t0" "$t1")" >> "$results"
-  t0=$(now); "$confide" run --application python --inputs "$work/empty" --outputs "$work/empty-out-$i" --json > "$work/empty-$i.json"; t1=$(now)
+  t0=$(now); "$confide" run --application python --inputs "$work/empty" --outputs "$work/empty-out-$i" --json > "$work/empty-$i.json" 2>>"$work/stderr.log"; t1=$(now)
   printf 'python_confide\t%s\n' "$(elapsed "$t0" "$t1")" >> "$results"
 done
 
@@ -65,7 +65,7 @@ if [ "$render" = 1 ]; then
     mkdir -p "$work/native-$i"
     t0=$(now); blender -b --factory-startup -noaudio -P "$work/sphere/main.py" -- "$work/native-$i" >/dev/null 2>&1; t1=$(now)
     printf 'blender_native\t%s\n' "$(elapsed "$t0" "$t1")" >> "$results"
-    t0=$(now); "$confide" run --application blender --inputs "$work/sphere" --outputs "$work/confide-$i" --json > "$work/render-$i.json"; t1=$(now)
+    t0=$(now); "$confide" run --application blender --inputs "$work/sphere" --outputs "$work/confide-$i" --json > "$work/render-$i.json" 2>>"$work/stderr.log"; t1=$(now)
     printf 'blender_confide\t%s\n' "$(elapsed "$t0" "$t1")" >> "$results"
     "$py" - "$work/native-$i/simple_sphere.png" "$work/confide-$i/simple_sphere.png" <<'PY' || echo "warning: run $i: the images' pixels differ" >&2
 import struct, sys, zlib
