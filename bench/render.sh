@@ -32,6 +32,8 @@ work="$root/bench/work/render"
 rm -rf "$work"
 mkdir -p "$work"
 export CONFIDE_CONFIG_DIR="$work/config" CONFIDE_DATA_DIR="$work/data"
+# confide's progress lines go to stderr.log; on a failure, show its end
+trap '[ -f "$work/stderr.log" ] && tail -20 "$work/stderr.log" >&2' ERR
 now() { date +%s.%N; }
 elapsed() { "$py" -c "import sys; print(f'{float(sys.argv[2]) - float(sys.argv[1]):.3f}')" "$1" "$2"; }
 
