@@ -120,6 +120,23 @@ public final class ConfidentialRun {
             "the host only chooses where the session's volumes live: drop --volume " + given);
       }
     }
+    java.util.Map<Path, String> byDirectory = new java.util.HashMap<>();
+    for (java.util.Map.Entry<String, Path> e : request.volumes().entrySet()) {
+      String other = byDirectory.putIfAbsent(e.getValue().toAbsolutePath().normalize(), e.getKey());
+      if (other != null) {
+        throw new RuntimeFailure(RuntimeFailure.Kind.USAGE, "volumes " + other + " and " + e.getKey() + " are both given "
+            + e.getValue(), "give each volume its own directory");
+      }
+    }
+    for (Mount m : config.mounts()) {
+      for (String system : Bubblewrap.SYSTEM) {
+        if (m.path().equals(system) || m.path().startsWith(system + "/")) {
+          throw new RuntimeFailure(RuntimeFailure.Kind.USAGE, "volume " + m.volume() + " is to be mounted at " + m.path()
+              + ", inside " + system + ", which the sandbox takes read-only from the host",
+              "mount it elsewhere (the session's images[].volumes[].path)");
+        }
+      }
+    }
     for (String needed : declared) {
       Path dir = request.volumes().get(needed);
       if (dir == null) {

@@ -214,6 +214,20 @@ class CounterRunTest {
   }
 
   @Test
+  void oneDirectoryForTwoVolumesAndAMountInsideTheSystemAreRefused() throws Exception {
+    ConfidentialRun runtime = new ConfidentialRun(cas.runtime, measurer, hostKey, Bubblewrap.find(), new PrintWriter(new StringWriter()));
+    assertThatThrownBy(() -> runtime.run(new RunRequest("counter", "counter", Map.of("code", code, "V1", code), false, staging),
+        new PhaseClock())).isInstanceOfSatisfying(RuntimeFailure.class, e -> {
+          assertThat(e.kind()).isEqualTo(RuntimeFailure.Kind.USAGE);
+          assertThat(e.getMessage()).contains("are both given " + code);
+        });
+    cas.user.createSession(session("counter-usr", "/usr/bin:/bin", true).replace("path: /V1}", "path: /usr/V1}"));
+    assertThatThrownBy(() -> runtime.run(new RunRequest("counter-usr", "counter", Map.of("code", code, "V1", v1), false, staging),
+        new PhaseClock())).isInstanceOfSatisfying(RuntimeFailure.class,
+            e -> assertThat(e.getMessage()).contains("mounted at /usr/V1, inside /usr"));
+  }
+
+  @Test
   void replayedEvidenceIsRefused() throws Exception {
     AttestNonce nonce = cas.runtime.nonce("counter", "counter");
     assertThat(nonce.executable()).isEqualTo("python3");
