@@ -1,0 +1,70 @@
+package dev.confide.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.confide.cas.TlsIdentity;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The counter example the way its session file describes, with the commands a user types: seal
+ * the code, measure the engine, create the session from the template, and run the runtime three
+ * times — it counts 0, 1, 2; a rolled-back V1 is then refused with exit 80.
+ */
+class CounterCliTest {
+  @TempDir Path tmp;
+
+  private record Result(int code, String out, String err) {}
+
+  private Result confide(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true),
+        new ConfideDirs(tmp.resolve("config"), tmp.resolve("data")));
+    return new Result(code, out.toString(), err.toString());
+  }
+
+  private JsonNode json(String... args) throws Exception {
+    Result r = confide(args);
+    assertThat(r.code()).as(String.join(" ", args) + "\n" + r.err()).isZero();
+    return new ObjectMapper().readTree(r.out());
+  }
+
+  @Test
+  void theCounterCountsAcrossRunsAndARollbackIsRefused() throws Exception {
+    json("identity", "create", "--json");
+    json("host", "init", "--json");
+    ConfideDirs casDirs = new ConfideDirs(tmp.resolve("cas-config"), tmp.resolve("cas-data"));
+    try (EmbeddedCas cas = EmbeddedCas.start(casDirs, TlsIdentity.load(tmp.resolve("config/identity")))) {
+      json("cas", "add", "main", cas.url(), "--fingerprint", cas.fingerprint(), "--json");
+      Path example = RunApplicationTest.EXAMPLES.resolve("python/counter");
+      JsonNode sealed = json("volume", "seal", example.toString(), tmp.resolve("code").toString(),
+          "--key-out", tmp.resolve("code.key").toString(), "--json");
+      JsonNode measured = json("measure", "--json", "--", "/usr/bin/python3");
+      json("session", "create", example.resolve("session.yaml").toString(), "-e", "SESSION=counter",
+          "-e", "CODE_KEY=" + Files.readString(tmp.resolve("code.key")).strip(), "-e", "CODE_TAG=" + sealed.get("tag").asText(),
+          "-e", "MEASUREMENT=" + measured.get("measurement").asText(), "--json");
+      String[] run = {"runtime", "run", "--cas", cas.url(), "--cas-fingerprint", cas.fingerprint(), "--session", "counter",
+          "--service", "counter", "--volume", "code=" + tmp.resolve("code"), "--volume", "V1=" + tmp.resolve("v1"),
+          "--stream-output"};
+      for (int i = 0; i < 3; i++) {
+        Result r = confide(run);
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.err()).contains("The number of executions is " + i);
+        if (i == 0) {
+          CopyTrees.copy(tmp.resolve("v1"), tmp.resolve("v1-after-first"));
+        }
+      }
+      CopyTrees.replace(tmp.resolve("v1"), tmp.resolve("v1-after-first"));
+      Result rolledBack = confide(run);
+      assertThat(rolledBack.code()).isEqualTo(ExitCodes.INTEGRITY);
+      assertThat(rolledBack.err()).contains("volume V1").contains("rolled back");
+    }
+  }
+}
