@@ -6,6 +6,7 @@ import dev.confide.attest.Measurer;
 import dev.confide.cas.TlsIdentity;
 import dev.confide.cas.client.CasClient;
 import dev.confide.policy.SessionTemplate;
+import dev.confide.runtime.Bubblewrap;
 import dev.confide.runtime.ConfidentialRun;
 import dev.confide.runtime.PhaseClock;
 import dev.confide.runtime.RunReport;
@@ -106,6 +107,7 @@ final class RunApplicationCommand implements Callable<Integer> {
     Application app = Applications.of(dirs).find(application);
     String scriptName = script != null ? script : app.defaultScript();
     checkArguments(scriptName);
+    Bubblewrap sandbox = Bubblewrap.find();
     HostKey hostKey = HostKeys.loadOrCreate(dirs);
     // The embedded CAS starts on a thread of its own while this one measures and seals: on two
     // cores that hides most of the CAS's start (it waits on the disk and on class initialisation).
@@ -154,7 +156,7 @@ final class RunApplicationCommand implements Callable<Integer> {
       values.put("OUTPUTS_TAG", out.tag().hex());
       String text = SessionTemplate.fill(app.file().toString(), app.session(), values);
       clock.time("session", () -> cas.createSession(text));
-      RunReport report = new ConfidentialRun(cas, measurer, hostKey, err)
+      RunReport report = new ConfidentialRun(cas, measurer, hostKey, sandbox, err)
           .run(new RunRequest(session, "app", Map.of("inputs", inputVolume, "outputs", outputVolume), streamOutput, null), clock);
       String committed = cas.volume(session, "outputs").tag();
       clock.time("unseal", () -> VolumeReader.load(outputVolume, outputKey, Tag.parse(committed)).extractTo(outputs, Progress.NONE));
