@@ -3,6 +3,8 @@ package dev.confide.cas;
 import java.net.InetSocketAddress;
 import java.security.cert.X509Certificate;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.X509ExtendedTrustManager;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -35,10 +37,12 @@ public final class CasServer implements AutoCloseable {
 
   /** Opens the database, builds the service and starts listening on {@code listen} (port 0: any free port). */
   public static CasServer start(CasHome home, String jdbcUrl, InetSocketAddress listen, Set<String> auditors) throws Exception {
-    Database database = Database.open(jdbcUrl, 8);
+    // The database opens (pool, H2 or PostgreSQL, schema check) on another thread while this one
+    // builds the TLS context and the connector, which need nothing from it: a third off the
+    // embedded CAS's start, which every `confide run` waits for.
+    CompletableFuture<Database> opening = CompletableFuture.supplyAsync(() -> Database.open(jdbcUrl, 8));
+    Database database = null;
     try {
-      CasStore store = new CasStore(database.dataSource());
-      CasService service = new CasService(store, new AuditChain(home.auditKey(), home.identity().privateKey(), store), home.masterKey(), auditors);
       // Few threads: requests are short and CPU-bound, and on a small machine hundreds of runnable
       // threads only stretch the time each transaction holds the audit head (bench/cas.sh).
       QueuedThreadPool threads = new QueuedThreadPool(32, 8);
@@ -61,12 +65,36 @@ public final class CasServer implements AutoCloseable {
       connector.setPort(listen.getPort());
       connector.setIdleTimeout(30_000);
       server.addConnector(connector);
-      server.setHandler(new CasHttpHandler(service, new CasAttestation(service)));
       server.setStopTimeout(5_000);
+      database = opened(opening);
+      CasStore store = new CasStore(database.dataSource());
+      CasService service = new CasService(store, new AuditChain(home.auditKey(), home.identity().privateKey(), store), home.masterKey(), auditors);
+      server.setHandler(new CasHttpHandler(service, new CasAttestation(service)));
       server.start();
       return new CasServer(server, connector, database, service, home);
     } catch (Exception e) {
-      database.close();
+      if (database == null) {
+        try {
+          database = opened(opening);
+        } catch (RuntimeException notOpened) {
+          e.addSuppressed(notOpened);
+        }
+      }
+      if (database != null) {
+        database.close();
+      }
+      throw e;
+    }
+  }
+
+  /** The database, or the failure that kept it from opening, as {@link Database#open} throws it. */
+  private static Database opened(CompletableFuture<Database> opening) {
+    try {
+      return opening.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
       throw e;
     }
   }
