@@ -73,17 +73,21 @@ public final class CasServer implements AutoCloseable {
       server.start();
       return new CasServer(server, connector, database, service, home);
     } catch (Exception e) {
-      if (database == null) {
-        try {
-          database = opened(opening);
-        } catch (RuntimeException notOpened) {
-          e.addSuppressed(notOpened);
-        }
-      }
       if (database != null) {
         database.close();
+      } else {
+        closeOnceOpened(opening);
       }
       throw e;
+    }
+  }
+
+  /** Waits for the database and closes it; one that failed to open needs nothing (its failure is reported). */
+  private static void closeOnceOpened(CompletableFuture<Database> opening) {
+    try {
+      opening.join().close();
+    } catch (CompletionException notOpened) {
+      // the failure that is being thrown is this one, or comes first
     }
   }
 

@@ -195,6 +195,20 @@ class CasCliTest {
   }
 
   @Test
+  void aCasStartWhoseDatabaseIsDownSaysSoInOneLine() throws Exception {
+    int closed;
+    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      closed = s.getLocalPort();
+    }
+    Result r = confide("cas", "start", "--data", tmp.resolve("cas3").toString(), "--listen", "127.0.0.1:0",
+        "--db", "jdbc:postgresql://127.0.0.1:" + closed + "/cas?password=hunter2");
+    assertThat(r.code()).isEqualTo(ExitCodes.UNAVAILABLE);
+    assertThat(r.err()).contains("cannot connect to jdbc:postgresql://127.0.0.1:" + closed + "/cas?password=***")
+        .doesNotContain("hunter2");
+    assertThat(r.err().lines().count()).isEqualTo(1);
+  }
+
+  @Test
   void aCasStartOnABusyPortSaysSo() throws Exception {
     try (ServerSocket busy = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       Result r = confide("cas", "start", "--data", tmp.resolve("cas2").toString(),
