@@ -11,7 +11,6 @@ import dev.confide.runtime.ConfidentialRun;
 import dev.confide.runtime.PhaseClock;
 import dev.confide.runtime.RunReport;
 import dev.confide.runtime.RunRequest;
-import dev.confide.runtime.StagingArea;
 import dev.confide.volume.Progress;
 import dev.confide.volume.SealResult;
 import dev.confide.volume.SymmetricKey;
@@ -21,13 +20,11 @@ import dev.confide.volume.VolumeSealer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import picocli.CommandLine.Command;
@@ -76,9 +73,6 @@ final class RunApplicationCommand implements Callable<Integer> {
       "seal+swap", "sealing the outputs and committing their tag",
       "unseal", "unsealing the outputs");
 
-  /** A small run's ciphertext directory in memory, locked while this run lives. */
-  private StagingArea.PrivateDirectory inMemory;
-
   /** How long the embedded CAS took to start, on its own thread. */
   private volatile long casStartMillis;
   @Mixin CommonOptions common = new CommonOptions();
@@ -122,16 +116,16 @@ final class RunApplicationCommand implements Callable<Integer> {
       });
     }
     EmbeddedCas embedded = null;
-    Path runDir = null;
+    LocalRunDirectory runDir = null;
     try {
       Measurer measurer = clock.time("measure", () -> measurer());
       Measurement measurement = measurer.measure(List.of(app.executable()), app.path());
-      runDir = runDirectory(dirs, inputs);
-      Path inputVolume = runDir.resolve("inputs");
-      Path outputVolume = runDir.resolve("outputs");
+      runDir = LocalRunDirectory.create(dirs, inputs);
+      Path inputVolume = runDir.dir().resolve("inputs");
+      Path outputVolume = runDir.dir().resolve("outputs");
       SymmetricKey inputKey = SymmetricKey.generate();
       SymmetricKey outputKey = SymmetricKey.generate();
-      Path finalRunDir = runDir;
+      Path finalRunDir = runDir.dir();
       SealResult in = clock.time("seal inputs", () -> new VolumeSealer().seal(inputs, inputVolume, inputKey, Progress.NONE));
       SealResult out = clock.time("seal inputs", () -> sealEmpty(finalRunDir, outputVolume, outputKey));
       CasClient cas;
@@ -166,10 +160,7 @@ final class RunApplicationCommand implements Callable<Integer> {
       return report.exitCode();
     } finally {
       if (runDir != null) {
-        deleteQuietly(runDir);
-      }
-      if (inMemory != null) {
-        inMemory.close();
+        runDir.close();
       }
       if (starting != null) {
         // failed before the CAS was needed: it still has to stop
@@ -263,52 +254,9 @@ final class RunApplicationCommand implements Callable<Integer> {
     }
   }
 
-  /** Inputs up to this size have their run directory in memory, beside the staging area. */
-  static final long IN_MEMORY_INPUTS = 256L << 20;
-
-  /**
-   * Where this run's ciphertext lives on the local host: a fresh 0700 directory. The staging area
-   * holds the plaintext in memory during the run anyway, so for inputs up to {@link
-   * #IN_MEMORY_INPUTS} the ciphertext goes to the same tmpfs: it is thrown away after the run, and
-   * writing it durably to disk (fsync) took a third of a second of every small run. Larger inputs
-   * go to the data directory's {@code runs/}.
-   */
-  private Path runDirectory(ConfideDirs dirs, Path inputs) throws IOException {
-    if (treeSize(inputs, IN_MEMORY_INPUTS) <= IN_MEMORY_INPUTS) {
-      Optional<Path> memory = StagingArea.memoryRoot(null);
-      if (memory.isPresent()) {
-        inMemory = StagingArea.privateDirectory(memory.get(), "ciphertext");
-        return inMemory.dir();
-      }
-    }
-    Path runs = dirs.data().resolve("runs");
-    Files.createDirectories(runs);
-    return Files.createTempDirectory(runs, "run-", OWNER_ONLY);
-  }
-
-  private static final java.nio.file.attribute.FileAttribute<?> OWNER_ONLY =
-      PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
-
-  /** The bytes of regular files below {@code dir}, counted until {@code limit} is passed. */
-  private static long treeSize(Path dir, long limit) throws IOException {
-    long[] total = {0};
-    try (var walk = Files.walk(dir)) {
-      walk.takeWhile(p -> total[0] <= limit).filter(Files::isRegularFile).forEach(p -> total[0] += p.toFile().length());
-    }
-    return total[0];
-  }
-
   private static byte[] randomBytes(int n) {
     byte[] b = new byte[n];
     new SecureRandom().nextBytes(b);
     return b;
-  }
-
-  private static void deleteQuietly(Path dir) {
-    try (var walk = Files.walk(dir)) {
-      walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException ignored) {
-      // only ciphertext lives there; a leftover is harmless and the next run uses a new directory
-    }
   }
 }

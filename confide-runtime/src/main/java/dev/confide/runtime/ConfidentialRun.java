@@ -9,14 +9,15 @@ import dev.confide.cas.client.CasClient;
 import dev.confide.policy.RunCommand;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.io.Reader;
-import java.nio.charset.StandardCharsets;
 import java.io.OutputStream;
 import java.io.PrintWriter;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -120,8 +121,8 @@ public final class ConfidentialRun {
             "the host only chooses where the session's volumes live: drop --volume " + given);
       }
     }
-    java.util.Map<Path, String> byDirectory = new java.util.HashMap<>();
-    for (java.util.Map.Entry<String, Path> e : request.volumes().entrySet()) {
+    Map<Path, String> byDirectory = new HashMap<>();
+    for (Map.Entry<String, Path> e : request.volumes().entrySet()) {
       String other = byDirectory.putIfAbsent(e.getValue().toAbsolutePath().normalize(), e.getKey());
       if (other != null) {
         throw new RuntimeFailure(RuntimeFailure.Kind.USAGE, "volumes " + other + " and " + e.getKey() + " are both given "

@@ -1,0 +1,69 @@
+package dev.confide.cli;
+
+import dev.confide.runtime.StagingArea;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Comparator;
+import java.util.Optional;
+
+/**
+ * Where a run's ciphertext lives on the {@code local} host: a fresh 0700 directory, removed on
+ * {@link #close()}. The staging area holds the plaintext in memory during the run anyway, so for
+ * inputs up to {@link #IN_MEMORY_INPUTS} the ciphertext goes to the same tmpfs (locked like a
+ * staging area, so a killed run's is swept by the next): it is thrown away after the run, and
+ * writing it durably to disk (fsync) took a third of a second of every small run. Larger inputs go
+ * to the data directory's {@code runs/}.
+ */
+final class LocalRunDirectory implements AutoCloseable {
+  /** Inputs up to this size have their run directory in memory, beside the staging area. */
+  static final long IN_MEMORY_INPUTS = 256L << 20;
+
+  private final Path dir;
+  private final StagingArea.PrivateDirectory inMemory;
+
+  private LocalRunDirectory(Path dir, StagingArea.PrivateDirectory inMemory) {
+    this.dir = dir;
+    this.inMemory = inMemory;
+  }
+
+  static LocalRunDirectory create(ConfideDirs dirs, Path inputs) throws IOException {
+    if (treeSize(inputs, IN_MEMORY_INPUTS) <= IN_MEMORY_INPUTS) {
+      Optional<Path> memory = StagingArea.memoryRoot(null);
+      if (memory.isPresent()) {
+        StagingArea.PrivateDirectory owned = StagingArea.privateDirectory(memory.get(), "ciphertext");
+        return new LocalRunDirectory(owned.dir(), owned);
+      }
+    }
+    Path runs = Files.createDirectories(dirs.data().resolve("runs"));
+    return new LocalRunDirectory(Files.createTempDirectory(runs, "run-",
+        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"))), null);
+  }
+
+  Path dir() {
+    return dir;
+  }
+
+  /** The bytes of regular files below {@code dir}, counted until {@code limit} is passed. */
+  private static long treeSize(Path dir, long limit) throws IOException {
+    long[] total = {0};
+    try (var walk = Files.walk(dir)) {
+      walk.takeWhile(p -> total[0] <= limit).filter(Files::isRegularFile).forEach(p -> total[0] += p.toFile().length());
+    }
+    return total[0];
+  }
+
+  @Override
+  public void close() {
+    try (var walk = Files.walk(dir)) {
+      walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException ignored) {
+      // only ciphertext lives there; a leftover is harmless and the next run uses a new directory
+    } finally {
+      if (inMemory != null) {
+        inMemory.close();
+      }
+    }
+  }
+}
