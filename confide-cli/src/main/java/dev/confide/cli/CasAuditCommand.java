@@ -4,7 +4,6 @@ import dev.confide.cas.AuditChain;
 import dev.confide.cas.api.AuditEntry;
 import dev.confide.cas.api.AuditLog;
 import dev.confide.cas.client.CasClient;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,42 +26,59 @@ final class CasAuditCommand implements Callable<Integer> {
   @Option(names = "--verify", description = "Check that no entry was deleted, changed or reordered.")
   boolean verify;
 
+  @Option(names = "--embedded", description = "Read the log of the CAS that 'confide run' starts inside itself.")
+  boolean embedded;
+
   @Mixin CommonOptions common;
   @Spec CommandSpec spec;
 
   @Override
-  public Integer call() throws IOException {
-    try (CasClient client = cas.open(spec)) {
-      List<AuditEntry> entries = new ArrayList<>();
-      AuditLog page;
-      long after = 0;
-      do {
-        page = client.audit(after, PAGE);
-        entries.addAll(page.entries());
-        if (!page.entries().isEmpty()) {
-          after = page.entries().getLast().seq();
-        }
-      } while (page.entries().size() == PAGE);
-      Optional<String> problem = verify
-          ? AuditChain.verify(page.withEntries(entries), client.serverKey()) : Optional.empty();
-      PrintWriter out = spec.commandLine().getOut();
-      if (common.json) {
-        out.println(Output.json(Output.fields("entries", entries, "head_seq", page.headSeq(), "head_hash", page.headHash(),
-            "verified", verify ? problem.isEmpty() : null, "problem", problem.orElse(null))));
-      } else {
-        for (AuditEntry e : entries) {
-          out.printf("%6d  %s  %-15s  %-8.8s  %s  %s%n", e.seq(), e.at(), e.kind(), e.principal(), e.subject(), e.detail());
-        }
-        if (verify && problem.isEmpty()) {
-          out.printf("audit log intact: %d entries, chained and signed by the CAS key, ending at head %d%n", entries.size(), page.headSeq());
-        }
+  public Integer call() throws Exception {
+    if (!embedded) {
+      try (CasClient client = cas.open(spec)) {
+        return print(client);
       }
-      out.flush();
-      if (problem.isPresent()) {
-        throw new CliFailure(ExitCodes.INTEGRITY, "audit_tampered", "the audit log was tampered with: " + problem.get(),
-            "restore the CAS database from a backup and find out who had access to it");
-      }
-      return ExitCodes.OK;
     }
+    ConfideDirs dirs = Main.dirs(spec);
+    if (!java.nio.file.Files.isDirectory(EmbeddedCas.dataDir(dirs))) {
+      throw new CliFailure(ExitCodes.NO_INPUT, "no_embedded_cas", "there is no embedded CAS yet (" + EmbeddedCas.dataDir(dirs) + ")",
+          "it is created by the first 'confide run' without --cas");
+    }
+    try (EmbeddedCas local = EmbeddedCas.start(dirs, CasConnections.identity(dirs.identity()))) {
+      return print(local.client());
+    }
+  }
+
+  private int print(CasClient client) {
+    List<AuditEntry> entries = new ArrayList<>();
+    AuditLog page;
+    long after = 0;
+    do {
+      page = client.audit(after, PAGE);
+      entries.addAll(page.entries());
+      if (!page.entries().isEmpty()) {
+        after = page.entries().getLast().seq();
+      }
+    } while (page.entries().size() == PAGE);
+    Optional<String> problem = verify
+        ? AuditChain.verify(page.withEntries(entries), client.serverKey()) : Optional.empty();
+    PrintWriter out = spec.commandLine().getOut();
+    if (common.json) {
+      out.println(Output.json(Output.fields("entries", entries, "head_seq", page.headSeq(), "head_hash", page.headHash(),
+          "verified", verify ? problem.isEmpty() : null, "problem", problem.orElse(null))));
+    } else {
+      for (AuditEntry e : entries) {
+        out.printf("%6d  %s  %-15s  %-8.8s  %s  %s%n", e.seq(), e.at(), e.kind(), e.principal(), e.subject(), e.detail());
+      }
+      if (verify && problem.isEmpty()) {
+        out.printf("audit log intact: %d entries, chained and signed by the CAS key, ending at head %d%n", entries.size(), page.headSeq());
+      }
+    }
+    out.flush();
+    if (problem.isPresent()) {
+      throw new CliFailure(ExitCodes.INTEGRITY, "audit_tampered", "the audit log was tampered with: " + problem.get(),
+          "restore the CAS database from a backup and find out who had access to it");
+    }
+    return ExitCodes.OK;
   }
 }

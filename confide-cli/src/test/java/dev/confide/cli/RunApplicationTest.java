@@ -61,6 +61,9 @@ class RunApplicationTest {
 
   @Test
   void runsThePythonStatsExampleAndUnsealsItsReport() throws Exception {
+    Result noneYet = confide("cas", "audit", "--embedded");
+    assertThat(noneYet.code()).isEqualTo(ExitCodes.NO_INPUT);
+    assertThat(noneYet.err()).contains("there is no embedded CAS yet");
     Set<String> before = stagingAreas();
     Path out = tmp.resolve("out");
     Result r = confide("run", "--host", "local", "--application", "python", "--inputs", EXAMPLES.resolve("python/stats").toString(),
@@ -81,6 +84,11 @@ class RunApplicationTest {
     assertThat(stagingAreas()).as("the staging area and the small run's ciphertext (both on /dev/shm) are removed")
         .isEqualTo(before);
     assertThat(tmp.resolve("data/runs")).as("a small run's ciphertext never touches the disk").doesNotExist();
+    String session = json.get("session").asText();
+    Result audit = confide("cas", "audit", "--embedded", "--verify");
+    assertThat(audit.code()).as(audit.err()).isZero();
+    assertThat(audit.out()).contains("session.create").contains("attest").contains("secrets.release")
+        .contains("tag.swap").contains(session + "/outputs").contains("audit log intact");
   }
 
   @Test
