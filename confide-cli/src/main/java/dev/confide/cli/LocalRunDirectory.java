@@ -11,7 +11,8 @@ import java.util.Optional;
 /**
  * Where a run's ciphertext lives on the {@code local} host: a fresh 0700 directory, removed on
  * {@link #close()}. The staging area holds the plaintext in memory during the run anyway, so for
- * inputs up to {@link #IN_MEMORY_INPUTS} the ciphertext goes to the same tmpfs (locked like a
+ * inputs up to {@link #IN_MEMORY_INPUTS} (and a quarter of the tmpfs's free space) the ciphertext
+ * goes to the same tmpfs (locked like a
  * staging area, so a killed run's is swept by the next): it is thrown away after the run, and
  * writing it durably to disk (fsync) took a third of a second of every small run. Larger inputs go
  * to the data directory's {@code runs/}.
@@ -29,9 +30,11 @@ final class LocalRunDirectory implements AutoCloseable {
   }
 
   static LocalRunDirectory create(ConfideDirs dirs, Path inputs) throws IOException {
-    if (treeSize(inputs, IN_MEMORY_INPUTS) <= IN_MEMORY_INPUTS) {
+    long size = treeSize(inputs, IN_MEMORY_INPUTS);
+    if (size <= IN_MEMORY_INPUTS) {
       Optional<Path> memory = StagingArea.memoryRoot(null);
-      if (memory.isPresent()) {
+      // the staging area needs room for the plaintext too (a container's /dev/shm may be 64 MiB)
+      if (memory.isPresent() && Files.getFileStore(memory.get()).getUsableSpace() >= 4 * size + (16L << 20)) {
         StagingArea.PrivateDirectory owned = StagingArea.privateDirectory(memory.get(), "ciphertext");
         return new LocalRunDirectory(owned.dir(), owned);
       }
