@@ -48,3 +48,23 @@ confide_find_maven() {
   echo "confide: Maven is not installed; install it with 'sudo apt-get install maven'" >&2
   return 1
 }
+
+# Installs Debian packages a run needs (bubblewrap for the sandbox, python3 for the Python example)
+# when running as root and they are missing; otherwise says what to install. Blender is left to the
+# user: 'confide demo' runs the Python example without it.
+confide_ensure_run_packages() {
+  local needed=()
+  command -v bwrap >/dev/null 2>&1 || needed+=(bubblewrap)
+  [ -x /usr/bin/python3 ] || needed+=(python3)
+  [ ${#needed[@]} -eq 0 ] && return 0
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "confide: installing ${needed[*]} from Debian's packages" >&2
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${needed[@]}") >&2 || {
+      echo "confide: could not install ${needed[*]}; install with 'apt-get install ${needed[*]}'" >&2
+      return 1
+    }
+    return 0
+  fi
+  echo "confide: a confidential run needs ${needed[*]}; install with 'sudo apt-get install ${needed[*]}'" >&2
+  return 0
+}
