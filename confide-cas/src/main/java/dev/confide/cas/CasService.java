@@ -16,6 +16,7 @@ import dev.confide.policy.Session;
 import dev.confide.policy.SessionHash;
 import dev.confide.policy.SessionParser;
 import dev.confide.policy.VolumeSpec;
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -110,7 +111,7 @@ public final class CasService {
       String now = Instant.now().toString();
       StoredSession stored = new StoredSession(session.name(), hash, null, principal, SessionHash.canonical(session), now);
       store.insertSession(c, stored);
-      store.replaceSecrets(c, session.name(), secretPlan.plan(session, Map.of()));
+      store.replaceSecrets(c, session.name(), withTreeKeys(session, secretPlan.plan(session, Map.of())));
       audit.append(c, "session.create", principal, session.name(), "hash=" + hash);
       adoptGivenKeys(c, session);
       return new SessionReceipt(session.name(), hash, null);
@@ -147,7 +148,7 @@ public final class CasService {
       if (!store.replaceSession(c, next, current.hash())) {
         throw CasException.conflict("stale_predecessor", "session " + name + " changed during the update", "retry");
       }
-      store.replaceSecrets(c, name, secretPlan.plan(session, store.secrets(c, name)));
+      store.replaceSecrets(c, name, withTreeKeys(session, secretPlan.plan(session, store.secrets(c, name))));
       for (VolumeSpec v : session.volumes()) {
         store.updatePolicy(c, name, v.name(), v.updatePolicy());
       }
@@ -348,6 +349,36 @@ public final class CasService {
       return fresh;
     }
     return store.volume(c, target.session(), target.volume()).orElseThrow();
+  }
+
+  /** Where a service's literal {@code fspf_key} is kept: a name no secret of a session can have. */
+  static String treeKeyName(String service) {
+    return "fspf_key/" + service;
+  }
+
+  /**
+   * A service's {@code fspf_key} written as hex is a key like any other: stored sealed under the
+   * master key beside the session's secrets (the canonical document holds only its digest) and
+   * released only inside an attested run's configuration.
+   */
+  private List<StoredSecret> withTreeKeys(Session session, List<StoredSecret> secrets) {
+    List<StoredSecret> all = new ArrayList<>(secrets);
+    for (dev.confide.policy.Service svc : session.services()) {
+      String key = svc.fspfKey();
+      if (key != null && !key.startsWith("$$CONFIDE::")) {
+        String name = treeKeyName(svc.name());
+        all.add(new StoredSecret(session.name(), name, "fspf-key", "given", KeyDigests.sha256Hex(key.getBytes(StandardCharsets.UTF_8)),
+            Base64.getEncoder().encodeToString(masterKey.seal(key.getBytes(StandardCharsets.UTF_8), SecretPlan.boundTo(session.name(), name)))));
+      }
+    }
+    return all;
+  }
+
+  /** The literal {@code fspf_key} of {@code service}, for an attested run; null when the session gives none. */
+  String treeKey(Connection c, String sessionName, String service) throws SQLException {
+    StoredSecret stored = store.secrets(c, sessionName).get(treeKeyName(service));
+    return stored == null ? null : new String(masterKey.open(Base64.getDecoder().decode(stored.sealed()),
+        SecretPlan.boundTo(sessionName, treeKeyName(service))), StandardCharsets.UTF_8);
   }
 
   /**

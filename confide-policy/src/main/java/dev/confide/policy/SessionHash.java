@@ -16,7 +16,8 @@ import java.util.HexFormat;
 /**
  * The canonical form of a session and its hash (docs/session-language.md, "Canonical form"):
  * defaults made explicit, absent values left out, object keys sorted, no white space, each secret
- * {@code value} replaced by {@code value_sha256} and each volume {@code key} by {@code key_sha256}, UTF-8; the hash is SHA-256 over those bytes.
+ * {@code value} replaced by {@code value_sha256}, each volume {@code key} by {@code key_sha256} and each
+ * service's literal {@code fspf_key} by {@code fspf_key_sha256}, UTF-8; the hash is SHA-256 over those bytes.
  */
 public final class SessionHash {
   private static final ObjectMapper CANONICAL = JsonMapper.builder()
@@ -32,6 +33,7 @@ public final class SessionHash {
     ObjectNode tree = CANONICAL.valueToTree(session);
     replaceByHash(tree, "secrets", "value");
     replaceByHash(tree, "volumes", "key");
+    replaceLiteralKeys(tree);
     try {
       // re-serialise through a sorted map view: valueToTree keeps insertion order for new keys
       Object sorted = CANONICAL.treeToValue(tree, Object.class);
@@ -49,6 +51,19 @@ public final class SessionHash {
         if (item.has(field)) {
           String value = item.remove(field).asText();
           item.put(field + "_sha256", sha256(value.getBytes(StandardCharsets.UTF_8)));
+        }
+      }
+    }
+  }
+
+  /** A service's {@code fspf_key} written as hex is a key; a placeholder naming a secret is not. */
+  private static void replaceLiteralKeys(ObjectNode tree) {
+    if (tree.get("services") instanceof ArrayNode services) {
+      for (var node : services) {
+        ObjectNode service = (ObjectNode) node;
+        if (service.has("fspf_key") && !service.get("fspf_key").asText().startsWith("$$CONFIDE::")) {
+          String key = service.remove("fspf_key").asText();
+          service.put("fspf_key_sha256", sha256(key.getBytes(StandardCharsets.UTF_8)));
         }
       }
     }

@@ -57,4 +57,15 @@ class SessionHashTest {
     assertThat(SessionHash.of(parser.parse("s.yaml", "name: a/b\nvolumes:\n  - name: inputs\n    key: " + "ef".repeat(32) + "\n")))
         .isNotEqualTo(SessionHash.of(s));
   }
+
+  @Test
+  void aLiteralTreeKeyIsHashedAndAPlaceholderKept() throws Exception {
+    String key = "9a".repeat(32);
+    String base = "name: a/b\nservices:\n  - name: x\n    command: run\n    fspf_path: /app/.confide-tree\n    fspf_tag: "
+        + "cd".repeat(32) + "\n    fspf_key: ";
+    String literal = SessionHash.canonical(parser.parse("s.yaml", base + key + "\n"));
+    assertThat(literal).doesNotContain(key).contains("\"fspf_key_sha256\":\"" + SessionHash.sha256(key.getBytes()) + "\"");
+    String placeholder = SessionHash.canonical(parser.parse("s.yaml", base + "$$CONFIDE::k:hex$$\nsecrets: [{name: k, kind: binary}]\n"));
+    assertThat(placeholder).contains("\"fspf_key\":\"$$CONFIDE::k:hex$$\"");
+  }
 }

@@ -29,6 +29,8 @@ class ImageTreeRunTest {
   HostKey hostKey;
   Measurer measurer;
   Path app;
+  SymmetricKey key;
+  Tag tag;
 
   @BeforeEach
   void setUp() throws Exception {
@@ -37,8 +39,8 @@ class ImageTreeRunTest {
     measurer = new Measurer(Measurer.runtimeDigest(System.getProperty("java.class.path")));
     app = Files.createDirectories(tmp.resolve("app"));
     Files.writeString(app.resolve("app.py"), "print('the tree is intact')\n");
-    SymmetricKey key = SymmetricKey.generate();
-    Tag tag = TreeAuthenticator.authenticate(app, key, app.resolve(TreeAuthenticator.DEFAULT_MANIFEST));
+    key = SymmetricKey.generate();
+    tag = TreeAuthenticator.authenticate(app, key, app.resolve(TreeAuthenticator.DEFAULT_MANIFEST));
     cas.user.createSession("""
         name: tree
         services:
@@ -65,9 +67,13 @@ class ImageTreeRunTest {
   }
 
   private String run() throws Exception {
+    return run("tree");
+  }
+
+  private String run(String session) throws Exception {
     StringWriter out = new StringWriter();
     RunReport report = new ConfidentialRun(cas.runtime, measurer, hostKey, Bubblewrap.find(), new PrintWriter(out, true))
-        .run(new RunRequest("tree", "app", Map.of("out", Files.createDirectories(tmp.resolve("out-volume"))), true, null),
+        .run(new RunRequest(session, "app", Map.of("out", Files.createDirectories(tmp.resolve(session + "-out-volume"))), true, null),
             new PhaseClock());
     assertThat(report.exitCode()).as(out.toString()).isZero();
     assertThat(report.phaseMillis()).containsKey("verify image");
@@ -91,5 +97,30 @@ class ImageTreeRunTest {
       assertThat(e.failure()).isEqualTo(Failure.INTEGRITY);
       assertThat(e.getMessage()).contains("sitecustomize.py");
     });
+  }
+
+  @Test
+  void aTreeKeyWrittenInTheSessionIsKeptSealedAndStillReachesTheRuntime() throws Exception {
+    String hex = java.util.HexFormat.of().formatHex(key.copyBytes());
+    cas.user.createSession("""
+        name: literal
+        services:
+          - name: app
+            image_name: img
+            command: python3 %s/app.py
+            environment: {PATH: /usr/bin:/bin}
+            stream_output: true
+            fspf_path: %s/.confide-tree
+            fspf_key: %s
+            fspf_tag: %s
+            attestation: [{mrenclave: [%s]}]
+        volumes: [{name: out}]
+        images: [{name: img, volumes: [{name: out, path: /out}]}]
+        security: {attestation: {tolerate: [simulation]}}
+        """.formatted(app, app, hex, tag.hex(), measurer.measure(List.of("python3"), "/usr/bin:/bin").value()));
+    assertThat(cas.user.session("literal").toString()).doesNotContain(hex);
+    assertThat(new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(cas.user.session("literal"))).doesNotContain(hex)
+        .contains("fspf_key_sha256");
+    assertThat(run("literal")).contains("the tree is intact");
   }
 }
