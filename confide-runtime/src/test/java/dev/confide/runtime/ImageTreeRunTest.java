@@ -41,8 +41,14 @@ class ImageTreeRunTest {
     Files.writeString(app.resolve("app.py"), "print('the tree is intact')\n");
     key = SymmetricKey.generate();
     tag = TreeAuthenticator.authenticate(app, key, app.resolve(TreeAuthenticator.DEFAULT_MANIFEST));
-    cas.user.createSession("""
-        name: tree
+    cas.user.createSession(session("tree", "$$CONFIDE::tree_key:hex$$")
+        + "secrets: [{name: tree_key, kind: binary, value: " + Base64.getEncoder().encodeToString(key.copyBytes()) + "}]\n");
+  }
+
+  /** A session whose service names the tree under {@code keyExpression} (hex, or a placeholder). */
+  private String session(String name, String keyExpression) throws Exception {
+    return """
+        name: %s
         services:
           - name: app
             image_name: img
@@ -50,15 +56,13 @@ class ImageTreeRunTest {
             environment: {PATH: /usr/bin:/bin}
             stream_output: true
             fspf_path: %s/.confide-tree
-            fspf_key: $$CONFIDE::tree_key:hex$$
+            fspf_key: %s
             fspf_tag: %s
             attestation: [{mrenclave: [%s]}]
         volumes: [{name: out}]
         images: [{name: img, volumes: [{name: out, path: /out}]}]
-        secrets: [{name: tree_key, kind: binary, value: %s}]
         security: {attestation: {tolerate: [simulation]}}
-        """.formatted(app, app, tag.hex(), measurer.measure(List.of("python3"), "/usr/bin:/bin").value(),
-        Base64.getEncoder().encodeToString(key.copyBytes())));
+        """.formatted(name, app, app, keyExpression, tag.hex(), measurer.measure(List.of("python3"), "/usr/bin:/bin").value());
   }
 
   @AfterEach
@@ -102,22 +106,7 @@ class ImageTreeRunTest {
   @Test
   void aTreeKeyWrittenInTheSessionIsKeptSealedAndStillReachesTheRuntime() throws Exception {
     String hex = java.util.HexFormat.of().formatHex(key.copyBytes());
-    cas.user.createSession("""
-        name: literal
-        services:
-          - name: app
-            image_name: img
-            command: python3 %s/app.py
-            environment: {PATH: /usr/bin:/bin}
-            stream_output: true
-            fspf_path: %s/.confide-tree
-            fspf_key: %s
-            fspf_tag: %s
-            attestation: [{mrenclave: [%s]}]
-        volumes: [{name: out}]
-        images: [{name: img, volumes: [{name: out, path: /out}]}]
-        security: {attestation: {tolerate: [simulation]}}
-        """.formatted(app, app, hex, tag.hex(), measurer.measure(List.of("python3"), "/usr/bin:/bin").value()));
+    cas.user.createSession(session("literal", hex));
     assertThat(cas.user.session("literal").toString()).doesNotContain(hex);
     assertThat(new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(cas.user.session("literal"))).doesNotContain(hex)
         .contains("fspf_key_sha256");
