@@ -4,7 +4,6 @@ import dev.confide.runtime.StagingArea;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Comparator;
 import java.util.Optional;
 
@@ -15,18 +14,16 @@ import java.util.Optional;
  * goes to the same tmpfs (locked like a
  * staging area, so a killed run's is swept by the next): it is thrown away after the run, and
  * writing it durably to disk (fsync) took a third of a second of every small run. Larger inputs go
- * to the data directory's {@code runs/}.
+ * to the data directory's {@code runs/}, locked and swept the same way.
  */
 final class LocalRunDirectory implements AutoCloseable {
   /** Inputs up to this size have their run directory in memory, beside the staging area. */
   static final long IN_MEMORY_INPUTS = 256L << 20;
 
-  private final Path dir;
-  private final StagingArea.PrivateDirectory inMemory;
+  private final StagingArea.PrivateDirectory owned;
 
-  private LocalRunDirectory(Path dir, StagingArea.PrivateDirectory inMemory) {
-    this.dir = dir;
-    this.inMemory = inMemory;
+  private LocalRunDirectory(StagingArea.PrivateDirectory owned) {
+    this.owned = owned;
   }
 
   static LocalRunDirectory create(ConfideDirs dirs, Path inputs) throws IOException {
@@ -35,17 +32,15 @@ final class LocalRunDirectory implements AutoCloseable {
       Optional<Path> memory = StagingArea.memoryRoot(null);
       // the staging area needs room for the plaintext too (a container's /dev/shm may be 64 MiB)
       if (memory.isPresent() && Files.getFileStore(memory.get()).getUsableSpace() >= 4 * size + (16L << 20)) {
-        StagingArea.PrivateDirectory owned = StagingArea.privateDirectory(memory.get(), "ciphertext");
-        return new LocalRunDirectory(owned.dir(), owned);
+        return new LocalRunDirectory(StagingArea.privateDirectory(memory.get(), "ciphertext"));
       }
     }
-    Path runs = Files.createDirectories(dirs.data().resolve("runs"));
-    return new LocalRunDirectory(Files.createTempDirectory(runs, "run-",
-        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"))), null);
+    // locked like the in-memory ones, so that what a killed run left here is swept by the next
+    return new LocalRunDirectory(StagingArea.privateDirectory(Files.createDirectories(dirs.data().resolve("runs")), "ciphertext"));
   }
 
   Path dir() {
-    return dir;
+    return owned.dir();
   }
 
   /** The bytes of regular files below {@code dir}, counted until {@code limit} is passed. */
@@ -59,14 +54,12 @@ final class LocalRunDirectory implements AutoCloseable {
 
   @Override
   public void close() {
-    try (var walk = Files.walk(dir)) {
+    try (var walk = Files.walk(owned.dir())) {
       walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     } catch (IOException ignored) {
       // only ciphertext lives there; a leftover is harmless and the next run uses a new directory
     } finally {
-      if (inMemory != null) {
-        inMemory.close();
-      }
+      owned.close();
     }
   }
 }

@@ -57,7 +57,8 @@ public final class StagingArea implements AutoCloseable {
   }
 
   /**
-   * A new 0700 directory {@code confide-KIND-RANDOM} in {@code memory}, locked by this process for
+   * A new 0700 directory {@code confide-KIND-RANDOM} in {@code memory} (or any folder the caller
+   * keeps such directories in), locked by this process for
    * as long as it lives (a lock on the file {@value #OWNER} inside). Before creating it, directories
    * whose lock nobody holds any more are removed: a runtime killed with SIGKILL cannot wipe its
    * own plaintext, so the next one does. Locks, unlike process ids, mean the same in every PID
