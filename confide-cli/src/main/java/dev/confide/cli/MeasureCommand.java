@@ -1,7 +1,6 @@
 package dev.confide.cli;
 
 import dev.confide.attest.Measurement;
-import dev.confide.attest.Measurer;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -23,8 +22,7 @@ final class MeasureCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    String runtime = Measurer.runtimeDigest(System.getProperty("java.class.path"));
-    Measurement m = new Measurer(runtime).measure(command, System.getenv("PATH"));
+    Measurement m = ThisRuntime.measurer().measure(command, System.getenv("PATH"));
     new Output(spec.commandLine().getOut(), common.json).report(m.value(), Output.fields(
         "measurement", m.value(), "executable", m.executable().toString(), "executable_sha256", m.executableDigest(),
         "runtime_digest", m.runtimeDigest()));

@@ -118,7 +118,7 @@ final class RunApplicationCommand implements Callable<Integer> {
     EmbeddedCas embedded = null;
     LocalRunDirectory runDir = null;
     try {
-      Measurer measurer = clock.time("measure", () -> measurer());
+      Measurer measurer = clock.time("measure", ThisRuntime::measurer);
       Measurement measurement = measurer.measure(List.of(app.executable()), app.path());
       runDir = LocalRunDirectory.create(dirs, inputs);
       Path inputVolume = runDir.dir().resolve("inputs");
@@ -195,15 +195,6 @@ final class RunApplicationCommand implements Callable<Integer> {
       return Long.parseLong(launched);
     }
     return java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime();
-  }
-
-  private static Measurer measurer() {
-    try {
-      return new Measurer(Measurer.runtimeDigest(System.getProperty("java.class.path")));
-    } catch (IOException e) {
-      throw new CliFailure(ExitCodes.IO, "runtime_unreadable", "cannot measure the runtime: " + e.getMessage(),
-          "check the Confide installation");
-    }
   }
 
   private static EmbeddedCas startEmbedded(ConfideDirs dirs, TlsIdentity user) {

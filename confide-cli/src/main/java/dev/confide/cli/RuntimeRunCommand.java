@@ -54,7 +54,7 @@ final class RuntimeRunCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     ConfideDirs dirs = Main.dirs(spec);
     HostKey hostKey = HostKeys.load(dirs);
-    Measurer measurer = new Measurer(Measurer.runtimeDigest(System.getProperty("java.class.path")));
+    Measurer measurer = ThisRuntime.measurer();
     PhaseClock clock = new PhaseClock();
     try (CasClient client = CasClient.connect("cas", cas, fingerprint, null)) {
       RunReport report = new ConfidentialRun(client, measurer, hostKey, spec.commandLine().getErr())

@@ -3,8 +3,6 @@ package dev.confide.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.awt.image.BufferedImage;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,12 +28,9 @@ class BlenderRunTest {
     Files.writeString(inputs.resolve("render.json"), "{\"width\": 160, \"height\": 120, \"samples\": 8}\n");
 
     Path out = tmp.resolve("out");
-    StringWriter stdout = new StringWriter();
-    StringWriter stderr = new StringWriter();
-    int code = Main.run(new String[] {"run", "--host", "local", "--application", "blender", "--inputs", inputs.toString(),
-        "--outputs", out.toString()}, new PrintWriter(stdout, true), new PrintWriter(stderr, true),
-        new ConfideDirs(tmp.resolve("config"), tmp.resolve("data")));
-    assertThat(code).as(stderr + "\n" + stdout).isZero();
+    CliRun run = CliRun.of(new ConfideDirs(tmp.resolve("config"), tmp.resolve("data")),
+        "run", "--host", "local", "--application", "blender", "--inputs", inputs.toString(), "--outputs", out.toString());
+    assertThat(run.code()).as(run.err() + "\n" + run.out()).isZero();
     assertThat(Files.readString(out.resolve("confide-run.log"))).contains("rendered /encryptedOutputs/simple_sphere.png 160x120");
 
     Path nativeOut = Files.createDirectories(tmp.resolve("native"));

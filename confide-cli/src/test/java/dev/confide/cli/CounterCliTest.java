@@ -3,10 +3,7 @@ package dev.confide.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.confide.cas.TlsIdentity;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -20,20 +17,14 @@ import org.junit.jupiter.api.io.TempDir;
 class CounterCliTest {
   @TempDir Path tmp;
 
-  private record Result(int code, String out, String err) {}
-
-  private Result confide(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true),
-        new ConfideDirs(tmp.resolve("config"), tmp.resolve("data")));
-    return new Result(code, out.toString(), err.toString());
+  private CliRun confide(String... args) {
+    return CliRun.of(new ConfideDirs(tmp.resolve("config"), tmp.resolve("data")), args);
   }
 
   private JsonNode json(String... args) throws Exception {
-    Result r = confide(args);
+    CliRun r = confide(args);
     assertThat(r.code()).as(String.join(" ", args) + "\n" + r.err()).isZero();
-    return new ObjectMapper().readTree(r.out());
+    return r.json();
   }
 
   @Test
@@ -54,7 +45,7 @@ class CounterCliTest {
           "--service", "counter", "--volume", "code=" + tmp.resolve("code"), "--volume", "V1=" + tmp.resolve("v1"),
           "--stream-output"};
       for (int i = 0; i < 3; i++) {
-        Result r = confide(run);
+        CliRun r = confide(run);
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.err()).contains("The number of executions is " + i);
         if (i == 0) {
@@ -62,7 +53,7 @@ class CounterCliTest {
         }
       }
       CopyTrees.replace(tmp.resolve("v1"), tmp.resolve("v1-after-first"));
-      Result rolledBack = confide(run);
+      CliRun rolledBack = confide(run);
       assertThat(rolledBack.code()).isEqualTo(ExitCodes.INTEGRITY);
       assertThat(rolledBack.err()).contains("volume V1").contains("rolled back");
     }

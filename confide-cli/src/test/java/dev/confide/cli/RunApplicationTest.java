@@ -6,8 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.confide.cas.TlsIdentity;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -31,18 +29,8 @@ class RunApplicationTest {
 
   @TempDir Path tmp;
 
-  private record Result(int code, String out, String err) {
-    JsonNode json() throws IOException {
-      return new ObjectMapper().readTree(out);
-    }
-  }
-
-  private Result confide(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true),
-        new ConfideDirs(tmp.resolve("config"), tmp.resolve("data")));
-    return new Result(code, out.toString(), err.toString());
+  private CliRun confide(String... args) {
+    return CliRun.of(new ConfideDirs(tmp.resolve("config"), tmp.resolve("data")), args);
   }
 
   private Path script(String name, String python) throws IOException {
@@ -61,12 +49,12 @@ class RunApplicationTest {
 
   @Test
   void runsThePythonStatsExampleAndUnsealsItsReport() throws Exception {
-    Result noneYet = confide("cas", "audit", "--embedded");
+    CliRun noneYet = confide("cas", "audit", "--embedded");
     assertThat(noneYet.code()).isEqualTo(ExitCodes.NO_INPUT);
     assertThat(noneYet.err()).contains("there is no embedded CAS yet");
     Set<String> before = stagingAreas();
     Path out = tmp.resolve("out");
-    Result r = confide("run", "--host", "local", "--application", "python", "--inputs", EXAMPLES.resolve("python/stats").toString(),
+    CliRun r = confide("run", "--host", "local", "--application", "python", "--inputs", EXAMPLES.resolve("python/stats").toString(),
         "--outputs", out.toString(), "--json");
     assertThat(r.code()).as(r.err()).isZero();
     String report = Files.readString(out.resolve("report.txt"));
@@ -85,7 +73,7 @@ class RunApplicationTest {
         .isEqualTo(before);
     assertThat(tmp.resolve("data/runs")).as("a small run's ciphertext never touches the disk").doesNotExist();
     String session = json.get("session").asText();
-    Result audit = confide("cas", "audit", "--embedded", "--verify");
+    CliRun audit = confide("cas", "audit", "--embedded", "--verify");
     assertThat(audit.code()).as(audit.err()).isZero();
     assertThat(audit.out()).contains("session.create").contains("attest").contains("secrets.release")
         .contains("tag.swap").contains(session + "/outputs").contains("audit log intact");
@@ -95,7 +83,7 @@ class RunApplicationTest {
   void theProgramsExitCodeIsConfidesAndItsOutputReachesOnlyTheOutputs() throws Exception {
     Path inputs = script("fails", "import sys\nprint('private diagnostics', file=sys.stderr)\nsys.exit(3)\n");
     Path out = tmp.resolve("out");
-    Result r = confide("run", "--application", "python", "--inputs", inputs.toString(), "--outputs", out.toString());
+    CliRun r = confide("run", "--application", "python", "--inputs", inputs.toString(), "--outputs", out.toString());
     assertThat(r.code()).isEqualTo(3);
     assertThat(r.out()).contains("program exited with 3");
     assertThat(r.err()).as("progress, phase by phase").contains("confide: sealing the inputs ...",
@@ -125,7 +113,7 @@ class RunApplicationTest {
           open("/encryptedOutputs/walls.txt", "w").write("\\n".join(results) + "\\n")
           """.formatted(listening.getLocalPort(), tmp.toAbsolutePath()));
       Path out = tmp.resolve("out");
-      Result r = confide("run", "--application", "python", "--inputs", inputs.toString(), "--outputs", out.toString());
+      CliRun r = confide("run", "--application", "python", "--inputs", inputs.toString(), "--outputs", out.toString());
       assertThat(r.code()).as(r.err()).isZero();
       assertThat(Files.readAllLines(out.resolve("walls.txt")))
           .containsExactly("network: refused", "inputs: read-only", "home: False");
@@ -162,24 +150,24 @@ class RunApplicationTest {
   @Test
   void badArgumentsAreRefusedBeforeAnythingIsWritten() throws Exception {
     Path out = tmp.resolve("out");
-    Result missing = confide("run", "--application", "python", "--inputs", tmp.resolve("nope").toString(), "--outputs", out.toString());
+    CliRun missing = confide("run", "--application", "python", "--inputs", tmp.resolve("nope").toString(), "--outputs", out.toString());
     assertThat(missing.code()).isEqualTo(ExitCodes.NO_INPUT);
     assertThat(missing.err()).contains("inputs directory " + tmp.resolve("nope") + " does not exist");
     Path inputs = script("ok", "print('hi')\n");
-    Result noScript = confide("run", "--application", "python", "--inputs", inputs.toString(), "--outputs", out.toString(),
+    CliRun noScript = confide("run", "--application", "python", "--inputs", inputs.toString(), "--outputs", out.toString(),
         "--script", "other.py");
     assertThat(noScript.code()).isEqualTo(ExitCodes.NO_INPUT);
     assertThat(noScript.err()).contains("the inputs hold no other.py").contains("--script");
     Files.createDirectories(out);
     Files.writeString(out.resolve("old-result.txt"), "keep me");
-    Result notEmpty = confide("run", "--application", "python", "--inputs", inputs.toString(), "--outputs", out.toString());
+    CliRun notEmpty = confide("run", "--application", "python", "--inputs", inputs.toString(), "--outputs", out.toString());
     assertThat(notEmpty.code()).isEqualTo(ExitCodes.CANT_CREATE);
     assertThat(notEmpty.err()).contains("is not empty");
     assertThat(Files.readString(out.resolve("old-result.txt"))).isEqualTo("keep me");
-    Result unknown = confide("run", "--application", "cobol", "--inputs", inputs.toString(), "--outputs", tmp.resolve("o2").toString());
+    CliRun unknown = confide("run", "--application", "cobol", "--inputs", inputs.toString(), "--outputs", tmp.resolve("o2").toString());
     assertThat(unknown.code()).isEqualTo(ExitCodes.NO_INPUT);
     assertThat(unknown.err()).contains("no application 'cobol'").contains("blender").contains("python");
-    Result remote = confide("run", "--host", "faye", "--application", "python", "--inputs", inputs.toString(),
+    CliRun remote = confide("run", "--host", "faye", "--application", "python", "--inputs", inputs.toString(),
         "--outputs", tmp.resolve("o3").toString());
     assertThat(remote.code()).isEqualTo(ExitCodes.USAGE);
     assertThat(tmp.resolve("o2")).doesNotExist();
@@ -189,7 +177,7 @@ class RunApplicationTest {
   @Test
   void theDemoRunsAnExampleAndSaysWhereItsOutputIs() throws Exception {
     Path out = tmp.resolve("demo-out");
-    Result r = confide("demo", "--application", "python", "--outputs", out.toString());
+    CliRun r = confide("demo", "--application", "python", "--outputs", out.toString());
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(r.out()).contains("demo complete: the outputs are in " + out);
     assertThat(out.resolve("report.txt")).exists();
@@ -199,7 +187,7 @@ class RunApplicationTest {
   void streamingOutputNeedsTheSessionsConsent() throws Exception {
     Path inputs = script("quiet", "print('only for the owner')\n");
     Path out = tmp.resolve("out");
-    Result r = confide("run", "--application", "python", "--inputs", inputs.toString(), "--outputs", out.toString(), "--stream-output");
+    CliRun r = confide("run", "--application", "python", "--inputs", inputs.toString(), "--outputs", out.toString(), "--stream-output");
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(r.err()).contains("does not allow streaming output").doesNotContain("only for the owner");
     assertThat(Files.readString(out.resolve("confide-run.log"))).isEqualTo("only for the owner\n");
@@ -210,11 +198,11 @@ class RunApplicationTest {
     Path inputs = script("two", "print('main')\n");
     Files.writeString(inputs.resolve("other.py"), "open('/encryptedOutputs/which.txt', 'w').write('other')\n");
     Path out = tmp.resolve("out");
-    Result r = confide("run", "--application", "python", "--inputs", inputs.toString(), "--outputs", out.toString(),
+    CliRun r = confide("run", "--application", "python", "--inputs", inputs.toString(), "--outputs", out.toString(),
         "--script", "other.py");
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(Files.readString(out.resolve("which.txt"))).isEqualTo("other");
-    Result hostOption = confide("runtime", "run", "--cas", "https://127.0.0.1:1", "--cas-fingerprint", "SHA256:x",
+    CliRun hostOption = confide("runtime", "run", "--cas", "https://127.0.0.1:1", "--cas-fingerprint", "SHA256:x",
         "--session", "counter", "--service", "counter", "-v", "/tmp/num");
     assertThat(hostOption.code()).isEqualTo(ExitCodes.USAGE);
     assertThat(hostOption.err()).contains("'-v'");
@@ -228,7 +216,7 @@ class RunApplicationTest {
       assertThat(confide("cas", "add", "mine", cas.url(), "--fingerprint", cas.fingerprint()).code()).isZero();
       Path inputs = script("pinned", "open('/encryptedOutputs/done.txt', 'w').write('done')\n");
       Path out = tmp.resolve("out");
-      Result r = confide("run", "--application", "python", "--inputs", inputs.toString(), "--outputs", out.toString(),
+      CliRun r = confide("run", "--application", "python", "--inputs", inputs.toString(), "--outputs", out.toString(),
           "--cas", "mine", "--json");
       assertThat(r.code()).as(r.err()).isZero();
       JsonNode json = r.json();

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.confide.attest.HostKey;
 import dev.confide.cas.TlsIdentity;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -29,9 +27,14 @@ class RuntimeRunBadInputTest {
     dirs = new ConfideDirs(tmp.resolve("config"), tmp.resolve("data"));
     cas = EmbeddedCas.start(new ConfideDirs(tmp.resolve("cas-config"), tmp.resolve("cas-data")),
         TlsIdentity.create(tmp.resolve("user"), "user"));
-    cas.client().createSession("""
+    cas.client().createSession(session("0".repeat(64), ""));
+  }
+
+  /** The service the tests run, accepting {@code measurement}; {@code predecessorLine} for an update. */
+  private static String session(String measurement, String predecessorLine) {
+    return """
         name: app
-        services:
+        %sservices:
           - name: svc
             image_name: img
             command: python3 /out/main.py
@@ -40,7 +43,7 @@ class RuntimeRunBadInputTest {
         volumes: [{name: out}]
         images: [{name: img, volumes: [{name: out, path: /out}]}]
         security: {attestation: {tolerate: [simulation]}}
-        """.formatted("0".repeat(64)));
+        """.formatted(predecessorLine, measurement);
   }
 
   @AfterEach
@@ -48,23 +51,18 @@ class RuntimeRunBadInputTest {
     cas.close();
   }
 
-  private record Result(int code, String out, String err) {}
-
-  private Result runtime(String url, String fingerprint, String session, String... volumes) {
+  private CliRun runtime(String url, String fingerprint, String session, String... volumes) {
     List<String> args = new ArrayList<>(List.of("runtime", "run", "--cas", url, "--cas-fingerprint", fingerprint,
         "--session", session, "--service", "svc"));
     for (String v : volumes) {
       args.addAll(List.of("--volume", v));
     }
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = Main.run(args.toArray(String[]::new), new PrintWriter(out, true), new PrintWriter(err, true), dirs);
-    return new Result(code, out.toString(), err.toString());
+    return CliRun.of(dirs, args.toArray(String[]::new));
   }
 
   @Test
   void aHostWithoutItsKeyIsToldToInitialiseIt() {
-    Result r = runtime(cas.url(), cas.fingerprint(), "app", "out=" + tmp.resolve("out"));
+    CliRun r = runtime(cas.url(), cas.fingerprint(), "app", "out=" + tmp.resolve("out"));
     assertThat(r.code()).isEqualTo(ExitCodes.CONFIG);
     assertThat(r.err()).contains("this host has no key").contains("confide host init");
   }
@@ -73,17 +71,17 @@ class RuntimeRunBadInputTest {
   void aWrongFingerprintADeadCasAndAMissingSessionAreRefused() throws Exception {
     HostKey.create(HostInitCommand.keyFile(dirs));
     String other = TlsIdentity.create(tmp.resolve("other"), "other").fingerprint();
-    Result wrong = runtime(cas.url(), other, "app", "out=" + tmp.resolve("out"));
+    CliRun wrong = runtime(cas.url(), other, "app", "out=" + tmp.resolve("out"));
     assertThat(wrong.code()).isEqualTo(ExitCodes.INTEGRITY);
     assertThat(wrong.err()).contains(cas.fingerprint()).contains(other);
     int closedPort;
     try (ServerSocket s = new ServerSocket(0)) {
       closedPort = s.getLocalPort();
     }
-    Result dead = runtime("https://127.0.0.1:" + closedPort, cas.fingerprint(), "app", "out=" + tmp.resolve("out"));
+    CliRun dead = runtime("https://127.0.0.1:" + closedPort, cas.fingerprint(), "app", "out=" + tmp.resolve("out"));
     assertThat(dead.code()).isEqualTo(ExitCodes.UNAVAILABLE);
     assertThat(dead.err().lines().count()).as(dead.err()).isEqualTo(1);
-    Result missing = runtime(cas.url(), cas.fingerprint(), "nosuch", "out=" + tmp.resolve("out"));
+    CliRun missing = runtime(cas.url(), cas.fingerprint(), "nosuch", "out=" + tmp.resolve("out"));
     assertThat(missing.code()).isEqualTo(ExitCodes.NO_INPUT);
     assertThat(missing.err()).contains("session nosuch does not exist");
   }
@@ -91,7 +89,7 @@ class RuntimeRunBadInputTest {
   @Test
   void aMeasurementOutsideTheSessionIsRefused() throws Exception {
     HostKey.create(HostInitCommand.keyFile(dirs));
-    Result refused = runtime(cas.url(), cas.fingerprint(), "app", "out=" + tmp.resolve("out"));
+    CliRun refused = runtime(cas.url(), cas.fingerprint(), "app", "out=" + tmp.resolve("out"));
     assertThat(refused.code()).isEqualTo(ExitCodes.INTEGRITY);
     assertThat(refused.err()).contains("measurement");
   }
@@ -99,26 +97,13 @@ class RuntimeRunBadInputTest {
   @Test
   void aMissingOrWrongVolumeDirectoryIsAUsageError() throws Exception {
     HostKey.create(HostInitCommand.keyFile(dirs));
-    String measurement = new dev.confide.attest.Measurer(dev.confide.attest.Measurer.runtimeDigest(System.getProperty("java.class.path")))
-        .measure(List.of("python3"), "/usr/bin:/bin").value();
-    cas.client().updateSession("app", """
-        name: app
-        predecessor: %s
-        services:
-          - name: svc
-            image_name: img
-            command: python3 /out/main.py
-            environment: {PATH: /usr/bin:/bin}
-            attestation: [{mrenclave: ["%s"]}]
-        volumes: [{name: out}]
-        images: [{name: img, volumes: [{name: out, path: /out}]}]
-        security: {attestation: {tolerate: [simulation]}}
-        """.formatted(cas.client().session("app").hash(), measurement));
-    Result none = runtime(cas.url(), cas.fingerprint(), "app");
+    String measurement = ThisRuntime.measurer().measure(List.of("python3"), "/usr/bin:/bin").value();
+    cas.client().updateSession("app", session(measurement, "predecessor: " + cas.client().session("app").hash() + "\n"));
+    CliRun none = runtime(cas.url(), cas.fingerprint(), "app");
     assertThat(none.code()).isEqualTo(ExitCodes.USAGE);
     assertThat(none.err()).contains("no directory given for volume 'out'").contains("--volume out=DIR");
     Path file = Files.writeString(tmp.resolve("a-file"), "x");
-    Result notDir = runtime(cas.url(), cas.fingerprint(), "app", "out=" + file);
+    CliRun notDir = runtime(cas.url(), cas.fingerprint(), "app", "out=" + file);
     assertThat(notDir.code()).isEqualTo(ExitCodes.USAGE);
     assertThat(notDir.err()).contains(file + " (volume out) is not a directory");
   }

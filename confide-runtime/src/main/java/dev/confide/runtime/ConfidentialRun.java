@@ -7,6 +7,7 @@ import dev.confide.cas.api.RunConfiguration;
 import dev.confide.cas.api.RunConfiguration.Mount;
 import dev.confide.cas.client.CasClient;
 import dev.confide.policy.RunCommand;
+import dev.confide.volume.Tag;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
@@ -69,9 +70,10 @@ public final class ConfidentialRun {
     }, "confide-wipe");
     Runtime.getRuntime().addShutdownHook(wipeOnExit);
     try {
+      Map<String, Tag> opened = new HashMap<>();
       clock.time("open", () -> {
         for (Mount m : config.mounts()) {
-          VolumeStage.open(m, request.volumes().get(m.volume()), staging.volume(m.volume()));
+          opened.put(m.volume(), VolumeStage.open(m, request.volumes().get(m.volume()), staging.volume(m.volume())));
         }
       });
       SecretSubstitution secrets = new SecretSubstitution(decoded(config.secrets()));
@@ -93,7 +95,8 @@ public final class ConfidentialRun {
           if (m.readOnly()) {
             outcomes.add(new RunReport.VolumeOutcome(m.volume(), m.path(), m.tag(), m.tag(), false));
           } else {
-            String tag = commit.commit(config, m, staging.volume(m.volume()), request.volumes().get(m.volume()));
+            String tag = commit.commit(config, m, opened.get(m.volume()), staging.volume(m.volume()),
+                request.volumes().get(m.volume()));
             outcomes.add(new RunReport.VolumeOutcome(m.volume(), m.path(), m.tag(), tag, true));
           }
         }

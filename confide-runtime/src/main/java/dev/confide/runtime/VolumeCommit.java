@@ -10,9 +10,7 @@ import dev.confide.volume.Progress;
 import dev.confide.volume.SealResult;
 import dev.confide.volume.SymmetricKey;
 import dev.confide.volume.Tag;
-import dev.confide.volume.VolumeHeader;
 import dev.confide.volume.VolumeSealer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HexFormat;
 
@@ -29,10 +27,10 @@ final class VolumeCommit {
     this.cas = cas;
   }
 
-  /** The new tag. */
-  String commit(RunConfiguration config, Mount mount, Path staged, Path hostDir) {
+  /** The new tag; {@code opened} is the tag the volume was opened at (null: a new volume). */
+  String commit(RunConfiguration config, Mount mount, Tag opened, Path staged, Path hostDir) {
     SymmetricKey key = SymmetricKey.of(HexFormat.of().parseHex(mount.key()));
-    if (!Files.exists(hostDir.resolve(VolumeHeader.FILE_NAME))) {
+    if (opened == null) {
       SealResult sealed = sealer.seal(staged, hostDir, key, Progress.NONE);
       try {
         swap(config, mount, null, sealed.tag());
@@ -47,16 +45,11 @@ final class VolumeCommit {
       }
       return sealed.tag().hex();
     }
-    Tag current = mount.tag() == null ? null : Tag.parse(mount.tag());
-    try (PreparedUpdate update = sealer.update(hostDir, staged, key, current == null ? newest(hostDir, key) : current, Progress.NONE)) {
+    try (PreparedUpdate update = sealer.update(hostDir, staged, key, opened, Progress.NONE)) {
       swap(config, mount, mount.tag(), update.result().tag());
       update.commit();
       return update.result().tag().hex();
     }
-  }
-
-  private static Tag newest(Path hostDir, SymmetricKey key) {
-    return dev.confide.volume.VolumeReader.load(hostDir, key, null).tag();
   }
 
   private void swap(RunConfiguration config, Mount mount, String oldTag, Tag newTag) {

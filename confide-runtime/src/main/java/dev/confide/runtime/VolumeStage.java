@@ -2,6 +2,7 @@ package dev.confide.runtime;
 
 import dev.confide.cas.api.RunConfiguration.Mount;
 import dev.confide.policy.VolumeSpec;
+import dev.confide.volume.OpenedVolume;
 import dev.confide.volume.Progress;
 import dev.confide.volume.SymmetricKey;
 import dev.confide.volume.Tag;
@@ -21,7 +22,8 @@ import java.util.HexFormat;
 final class VolumeStage {
   private VolumeStage() {}
 
-  static void open(Mount mount, Path hostDir, Path staged) {
+  /** Opens the volume into {@code staged}; returns the tag it was at, or null for a new volume. */
+  static Tag open(Mount mount, Path hostDir, Path staged) {
     try {
       Files.createDirectories(staged);
     } catch (IOException e) {
@@ -35,18 +37,20 @@ final class VolumeStage {
             + ") holds data, but the CAS has no committed state for it: it was not written by an attested run",
             "give an empty directory for a new volume, or the directory that holds its committed state");
       }
-      return;
+      return null;
     }
     if (!present) {
       if (protectedVolume) {
         throw new RuntimeFailure(RuntimeFailure.Kind.INTEGRITY, "volume " + mount.volume() + " is missing from " + hostDir
             + ": the CAS expects its state at tag " + mount.tag(), "give the directory that holds the volume");
       }
-      return;
+      return null;
     }
     SymmetricKey key = SymmetricKey.of(HexFormat.of().parseHex(mount.key()));
     try {
-      VolumeReader.load(hostDir, key, protectedVolume ? Tag.parse(mount.tag()) : null).extractTo(staged, Progress.NONE);
+      OpenedVolume opened = VolumeReader.load(hostDir, key, protectedVolume ? Tag.parse(mount.tag()) : null);
+      opened.extractTo(staged, Progress.NONE);
+      return opened.tag();
     } catch (VolumeException e) {
       throw new VolumeException(e.failure(), "volume " + mount.volume() + " (" + hostDir + "): " + e.getMessage(), e.hint(), e);
     }

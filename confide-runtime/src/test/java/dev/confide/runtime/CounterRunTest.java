@@ -3,8 +3,6 @@ package dev.confide.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.confide.attest.HostKey;
-import dev.confide.attest.Measurer;
 import dev.confide.attest.ReportData;
 import dev.confide.attest.SimEvidenceProvider;
 import dev.confide.cas.CasException;
@@ -49,9 +47,7 @@ class CounterRunTest {
   static final Path EXAMPLE = Path.of("../examples/python/counter");
 
   @TempDir Path tmp;
-  LocalCas cas;
-  HostKey hostKey;
-  Measurer measurer;
+  RunFixture host;
   Path code;
   Path v1;
   Path staging;
@@ -60,21 +56,19 @@ class CounterRunTest {
 
   @BeforeEach
   void setUp() throws Exception {
-    cas = new LocalCas(tmp);
-    hostKey = HostKey.create(tmp.resolve("host/host-key"));
-    measurer = new Measurer(Measurer.runtimeDigest(System.getProperty("java.class.path")));
+    host = new RunFixture(tmp);
     code = tmp.resolve("code-volume");
     codeKey = SymmetricKey.generate();
     codeSeal = new VolumeSealer().seal(EXAMPLE, code, codeKey, Progress.NONE);
     v1 = tmp.resolve("v1-volume");
     Files.createDirectories(v1);
     staging = Files.createTempDirectory(Path.of("/dev/shm"), "confide-test-");
-    cas.user.createSession(session("counter", "/usr/bin:/bin", true));
+    host.cas.user.createSession(session("counter", "/usr/bin:/bin", true));
   }
 
   @AfterEach
   void tearDown() throws Exception {
-    cas.close();
+    host.close();
     try (Stream<Path> left = Files.list(staging)) {
       assertThat(left).as("the staging area is wiped after every run").isEmpty();
     }
@@ -86,34 +80,29 @@ class CounterRunTest {
     if (!tolerateSimulation) {
       template = template.replace("    tolerate: [simulation]\n", "    tolerate: []\n");
     }
-    String measurement = measurer.measure(List.of("python3"), path).value();
+    String measurement = host.python(path);
     return SessionTemplate.fill("session.yaml", template, Map.of("SESSION", name, "CODE_KEY",
         HexFormat.of().formatHex(codeKey.copyBytes()), "CODE_TAG", codeSeal.tag().hex(), "MEASUREMENT", measurement));
   }
 
-  record Outcome(RunReport report, String output) {}
-
-  Outcome run(String session, Path v1Dir, Sandbox sandbox, CasClient client) throws Exception {
-    StringWriter out = new StringWriter();
-    RunReport report = new ConfidentialRun(client, measurer, hostKey, sandbox, new PrintWriter(out, true))
-        .run(new RunRequest(session, "counter", Map.of("code", code, "V1", v1Dir), true, staging), new PhaseClock());
-    return new Outcome(report, out.toString());
+  RunFixture.Outcome run(String session, Path v1Dir, Sandbox sandbox, CasClient client) throws Exception {
+    return host.run(new RunRequest(session, "counter", Map.of("code", code, "V1", v1Dir), true, staging), sandbox, client);
   }
 
-  Outcome run() throws Exception {
-    return run("counter", v1, Bubblewrap.find(), cas.runtime);
+  RunFixture.Outcome run() throws Exception {
+    return run("counter", v1, Bubblewrap.find(), host.cas.runtime);
   }
 
   @Test
   void countsZeroOneTwoAcrossRunsAndMovesTheTag() throws Exception {
     String tag = null;
     for (int i = 0; i < 3; i++) {
-      Outcome o = run();
+      RunFixture.Outcome o = run();
       assertThat(o.report().exitCode()).as(o.output()).isZero();
       assertThat(o.output()).contains("The number of executions is " + i);
       RunReport.VolumeOutcome volume = o.report().volumes().stream().filter(v -> v.volume().equals("V1")).findFirst().orElseThrow();
       assertThat(volume.oldTag()).isEqualTo(tag);
-      assertThat(volume.newTag()).isNotEqualTo(tag).isEqualTo(cas.user.volume("counter", "V1").tag());
+      assertThat(volume.newTag()).isNotEqualTo(tag).isEqualTo(host.cas.user.volume("counter", "V1").tag());
       tag = volume.newTag();
       assertThat(o.report().phaseMillis()).containsKeys("attest", "open", "program", "seal+swap", "wipe");
     }
@@ -182,9 +171,9 @@ class CounterRunTest {
     Path engines = Files.createDirectories(tmp.resolve("engines"));
     Path python = engines.resolve("python3");
     Files.copy(Path.of("/usr/bin/python3").toRealPath(), python);
-    cas.user.createSession(session("counter-copy", engines + ":/usr/bin:/bin", true));
+    host.cas.user.createSession(session("counter-copy", engines + ":/usr/bin:/bin", true));
     Files.write(python, new byte[] {0}, java.nio.file.StandardOpenOption.APPEND);
-    assertThatThrownBy(() -> run("counter-copy", v1, Bubblewrap.find(), cas.runtime))
+    assertThatThrownBy(() -> run("counter-copy", v1, Bubblewrap.find(), host.cas.runtime))
         .isInstanceOfSatisfying(CasException.class, e -> {
           assertThat(e.error()).isEqualTo("attestation_measurement_not_allowed");
           assertThat(e.status()).isEqualTo(403);
@@ -193,8 +182,8 @@ class CounterRunTest {
 
   @Test
   void aSessionThatDoesNotTolerateSimulationIsRefused() throws Exception {
-    cas.user.createSession(session("counter-hw", "/usr/bin:/bin", false));
-    assertThatThrownBy(() -> run("counter-hw", v1, Bubblewrap.find(), cas.runtime))
+    host.cas.user.createSession(session("counter-hw", "/usr/bin:/bin", false));
+    assertThatThrownBy(() -> run("counter-hw", v1, Bubblewrap.find(), host.cas.runtime))
         .isInstanceOfSatisfying(CasException.class, e -> {
           assertThat(e.error()).isEqualTo("attestation_simulation_not_tolerated");
           assertThat(e.hint()).contains("tolerate").contains("simulation");
@@ -204,7 +193,7 @@ class CounterRunTest {
   @Test
   void theHostCannotMountAnotherDirectoryIntoTheProgram() throws Exception {
     StringWriter out = new StringWriter();
-    ConfidentialRun runtime = new ConfidentialRun(cas.runtime, measurer, hostKey, Bubblewrap.find(), new PrintWriter(out));
+    ConfidentialRun runtime = new ConfidentialRun(host.cas.runtime, host.measurer, host.hostKey, Bubblewrap.find(), new PrintWriter(out));
     RunRequest extra = new RunRequest("counter", "counter",
         Map.of("code", code, "V1", v1, "num", Files.createDirectories(tmp.resolve("tmp-num"))), false, staging);
     assertThatThrownBy(() -> runtime.run(extra, new PhaseClock())).isInstanceOfSatisfying(RuntimeFailure.class, e -> {
@@ -215,13 +204,13 @@ class CounterRunTest {
 
   @Test
   void oneDirectoryForTwoVolumesAndAMountInsideTheSystemAreRefused() throws Exception {
-    ConfidentialRun runtime = new ConfidentialRun(cas.runtime, measurer, hostKey, Bubblewrap.find(), new PrintWriter(new StringWriter()));
+    ConfidentialRun runtime = new ConfidentialRun(host.cas.runtime, host.measurer, host.hostKey, Bubblewrap.find(), new PrintWriter(new StringWriter()));
     assertThatThrownBy(() -> runtime.run(new RunRequest("counter", "counter", Map.of("code", code, "V1", code), false, staging),
         new PhaseClock())).isInstanceOfSatisfying(RuntimeFailure.class, e -> {
           assertThat(e.kind()).isEqualTo(RuntimeFailure.Kind.USAGE);
           assertThat(e.getMessage()).contains("are both given " + code);
         });
-    cas.user.createSession(session("counter-usr", "/usr/bin:/bin", true).replace("path: /V1}", "path: /usr/V1}"));
+    host.cas.user.createSession(session("counter-usr", "/usr/bin:/bin", true).replace("path: /V1}", "path: /usr/V1}"));
     assertThatThrownBy(() -> runtime.run(new RunRequest("counter-usr", "counter", Map.of("code", code, "V1", v1), false, staging),
         new PhaseClock())).isInstanceOfSatisfying(RuntimeFailure.class,
             e -> assertThat(e.getMessage()).contains("mounted at /usr/V1, inside /usr"));
@@ -229,20 +218,20 @@ class CounterRunTest {
 
   @Test
   void replayedEvidenceIsRefused() throws Exception {
-    AttestNonce nonce = cas.runtime.nonce("counter", "counter");
+    AttestNonce nonce = host.cas.runtime.nonce("counter", "counter");
     assertThat(nonce.executable()).isEqualTo("python3");
     RuntimeKey key = RuntimeKey.generate();
-    String evidence = new SimEvidenceProvider(hostKey).produce(measurer.measure(List.of("python3"), nonce.path()),
+    String evidence = new SimEvidenceProvider(host.hostKey).produce(host.measurer.measure(List.of("python3"), nonce.path()),
         ReportData.of(HexFormat.of().parseHex(nonce.nonce()), key.publicKeyset())).encode();
     AttestRequest request = new AttestRequest("counter", "counter", nonce.nonce(), "sim", evidence,
         Base64.getEncoder().encodeToString(key.publicKeyset()));
-    assertThat(key.open(cas.runtime.attest(request)).runToken()).isNotBlank();
-    assertThatThrownBy(() -> cas.runtime.attest(request))
+    assertThat(key.open(host.cas.runtime.attest(request)).runToken()).isNotBlank();
+    assertThatThrownBy(() -> host.cas.runtime.attest(request))
         .isInstanceOfSatisfying(CasException.class, e -> assertThat(e.error()).isEqualTo("nonce_reused"));
-    AttestNonce fresh = cas.runtime.nonce("counter", "counter");
+    AttestNonce fresh = host.cas.runtime.nonce("counter", "counter");
     AttestRequest replayed = new AttestRequest("counter", "counter", fresh.nonce(), "sim", evidence,
         Base64.getEncoder().encodeToString(key.publicKeyset()));
-    assertThatThrownBy(() -> cas.runtime.attest(replayed))
+    assertThatThrownBy(() -> host.cas.runtime.attest(replayed))
         .isInstanceOfSatisfying(CasException.class, e -> assertThat(e.error()).isEqualTo("attestation_report_data_mismatch"));
   }
 
@@ -261,12 +250,12 @@ class CounterRunTest {
       return real.start(plan, output);
     };
     ExecutorService pool = Executors.newFixedThreadPool(2);
-    try (CasClient second = cas.client()) {
-      Future<Outcome> a = pool.submit(() -> run("counter", v1, afterBothOpened, cas.runtime));
-      Future<Outcome> b = pool.submit(() -> run("counter", copy, afterBothOpened, second));
-      List<Outcome> committed = new ArrayList<>();
+    try (CasClient second = host.cas.client()) {
+      Future<RunFixture.Outcome> a = pool.submit(() -> run("counter", v1, afterBothOpened, host.cas.runtime));
+      Future<RunFixture.Outcome> b = pool.submit(() -> run("counter", copy, afterBothOpened, second));
+      List<RunFixture.Outcome> committed = new ArrayList<>();
       List<Throwable> refused = new ArrayList<>();
-      for (Future<Outcome> f : List.of(a, b)) {
+      for (Future<RunFixture.Outcome> f : List.of(a, b)) {
         try {
           committed.add(f.get());
         } catch (java.util.concurrent.ExecutionException e) {
@@ -280,7 +269,7 @@ class CounterRunTest {
         assertThat(e.getMessage()).contains("volume V1 was not committed");
       });
       Path winner = a.state() == Future.State.SUCCESS ? v1 : copy;
-      Outcome next = run("counter", winner, real, cas.runtime);
+      RunFixture.Outcome next = run("counter", winner, real, host.cas.runtime);
       assertThat(next.output()).contains("The number of executions is 2");
     } finally {
       pool.shutdownNow();

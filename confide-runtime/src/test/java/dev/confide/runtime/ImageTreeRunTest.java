@@ -3,19 +3,14 @@ package dev.confide.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.confide.attest.HostKey;
-import dev.confide.attest.Measurer;
 import dev.confide.volume.Failure;
 import dev.confide.volume.SymmetricKey;
 import dev.confide.volume.Tag;
 import dev.confide.volume.TreeAuthenticator;
 import dev.confide.volume.VolumeException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -25,23 +20,19 @@ import org.junit.jupiter.api.io.TempDir;
 /** A service naming an authenticated tree (fspf_path/key/tag): verified before the program starts. */
 class ImageTreeRunTest {
   @TempDir Path tmp;
-  LocalCas cas;
-  HostKey hostKey;
-  Measurer measurer;
+  RunFixture host;
   Path app;
   SymmetricKey key;
   Tag tag;
 
   @BeforeEach
   void setUp() throws Exception {
-    cas = new LocalCas(tmp);
-    hostKey = HostKey.create(tmp.resolve("host/host-key"));
-    measurer = new Measurer(Measurer.runtimeDigest(System.getProperty("java.class.path")));
+    host = new RunFixture(tmp);
     app = Files.createDirectories(tmp.resolve("app"));
     Files.writeString(app.resolve("app.py"), "print('the tree is intact')\n");
     key = SymmetricKey.generate();
     tag = TreeAuthenticator.authenticate(app, key, app.resolve(TreeAuthenticator.DEFAULT_MANIFEST));
-    cas.user.createSession(session("tree", "$$CONFIDE::tree_key:hex$$")
+    host.cas.user.createSession(session("tree", "$$CONFIDE::tree_key:hex$$")
         + "secrets: [{name: tree_key, kind: binary, value: " + Base64.getEncoder().encodeToString(key.copyBytes()) + "}]\n");
   }
 
@@ -62,12 +53,12 @@ class ImageTreeRunTest {
         volumes: [{name: out}]
         images: [{name: img, volumes: [{name: out, path: /out}]}]
         security: {attestation: {tolerate: [simulation]}}
-        """.formatted(name, app, app, keyExpression, tag.hex(), measurer.measure(List.of("python3"), "/usr/bin:/bin").value());
+        """.formatted(name, app, app, keyExpression, tag.hex(), host.python("/usr/bin:/bin"));
   }
 
   @AfterEach
   void tearDown() throws Exception {
-    cas.close();
+    host.close();
   }
 
   private String run() throws Exception {
@@ -75,13 +66,11 @@ class ImageTreeRunTest {
   }
 
   private String run(String session) throws Exception {
-    StringWriter out = new StringWriter();
-    RunReport report = new ConfidentialRun(cas.runtime, measurer, hostKey, Bubblewrap.find(), new PrintWriter(out, true))
-        .run(new RunRequest(session, "app", Map.of("out", Files.createDirectories(tmp.resolve(session + "-out-volume"))), true, null),
-            new PhaseClock());
-    assertThat(report.exitCode()).as(out.toString()).isZero();
-    assertThat(report.phaseMillis()).containsKey("verify image");
-    return out.toString();
+    RunFixture.Outcome o = host.run(RunFixture.request(session, "app",
+        Map.of("out", Files.createDirectories(tmp.resolve(session + "-out-volume")))));
+    assertThat(o.report().exitCode()).as(o.output()).isZero();
+    assertThat(o.report().phaseMillis()).containsKey("verify image");
+    return o.output();
   }
 
   @Test
@@ -106,9 +95,9 @@ class ImageTreeRunTest {
   @Test
   void aTreeKeyWrittenInTheSessionIsKeptSealedAndStillReachesTheRuntime() throws Exception {
     String hex = java.util.HexFormat.of().formatHex(key.copyBytes());
-    cas.user.createSession(session("literal", hex));
-    assertThat(cas.user.session("literal").toString()).doesNotContain(hex);
-    assertThat(new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(cas.user.session("literal"))).doesNotContain(hex)
+    host.cas.user.createSession(session("literal", hex));
+    assertThat(host.cas.user.session("literal").toString()).doesNotContain(hex);
+    assertThat(new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(host.cas.user.session("literal"))).doesNotContain(hex)
         .contains("fspf_key_sha256");
     assertThat(run("literal")).contains("the tree is intact");
   }

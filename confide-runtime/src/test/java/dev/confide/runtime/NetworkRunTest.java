@@ -2,14 +2,10 @@ package dev.confide.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.confide.attest.HostKey;
-import dev.confide.attest.Measurer;
 import dev.confide.volume.Progress;
 import dev.confide.volume.SealResult;
 import dev.confide.volume.SymmetricKey;
 import dev.confide.volume.VolumeSealer;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -26,10 +22,8 @@ class NetworkRunTest {
 
   @Test
   void networkIsThereOnlyWhenTheSessionAllowsIt() throws Exception {
-    try (LocalCas cas = new LocalCas(tmp);
+    try (RunFixture host = new RunFixture(tmp);
          ServerSocket listening = new ServerSocket(0, 4, InetAddress.getLoopbackAddress())) {
-      HostKey hostKey = HostKey.create(tmp.resolve("host/host-key"));
-      Measurer measurer = new Measurer(Measurer.runtimeDigest(System.getProperty("java.class.path")));
       Path code = Files.createDirectories(tmp.resolve("code"));
       Files.writeString(code.resolve("main.py"), """
           import socket
@@ -41,9 +35,9 @@ class NetworkRunTest {
           """.formatted(listening.getLocalPort()));
       SymmetricKey key = SymmetricKey.generate();
       SealResult sealed = new VolumeSealer().seal(code, tmp.resolve("code-volume"), key, Progress.NONE);
-      String measurement = measurer.measure(List.of("python3"), "/usr/bin:/bin").value();
+      String measurement = host.python("/usr/bin:/bin");
       for (boolean network : List.of(true, false)) {
-        cas.user.createSession("""
+        host.cas.user.createSession("""
             name: net-%s
             services:
               - name: app
@@ -57,11 +51,9 @@ class NetworkRunTest {
             images: [{name: img, volumes: [{name: code, path: /code, read_only: true}]}]
             security: {attestation: {tolerate: [simulation]}}
             """.formatted(network, network, measurement, HexFormat.of().formatHex(key.copyBytes()), sealed.tag().hex()));
-        StringWriter out = new StringWriter();
-        RunReport report = new ConfidentialRun(cas.runtime, measurer, hostKey, Bubblewrap.find(), new PrintWriter(out, true))
-            .run(new RunRequest("net-" + network, "app", Map.of("code", tmp.resolve("code-volume")), true, null), new PhaseClock());
-        assertThat(report.exitCode()).as(out.toString()).isZero();
-        assertThat(out.toString()).contains(network ? "network: reached" : "network: none");
+        RunFixture.Outcome o = host.run(RunFixture.request("net-" + network, "app", Map.of("code", tmp.resolve("code-volume"))));
+        assertThat(o.report().exitCode()).as(o.output()).isZero();
+        assertThat(o.output()).contains(network ? "network: reached" : "network: none");
       }
     }
   }

@@ -2,18 +2,13 @@ package dev.confide.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.confide.attest.HostKey;
-import dev.confide.attest.Measurer;
 import dev.confide.volume.Progress;
 import dev.confide.volume.SealResult;
 import dev.confide.volume.SymmetricKey;
 import dev.confide.volume.VolumeSealer;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -26,18 +21,16 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SecretsRunTest {
   @TempDir Path tmp;
-  LocalCas cas;
+  RunFixture host;
 
   @AfterEach
   void tearDown() throws Exception {
-    cas.close();
+    host.close();
   }
 
   @Test
   void aGeneratedSecretArrivesInTheCommandTheEnvironmentAndInjectionFiles() throws Exception {
-    cas = new LocalCas(tmp);
-    HostKey hostKey = HostKey.create(tmp.resolve("host/host-key"));
-    Measurer measurer = new Measurer(Measurer.runtimeDigest(System.getProperty("java.class.path")));
+    host = new RunFixture(tmp);
     Path code = Files.createDirectories(tmp.resolve("code"));
     Files.writeString(code.resolve("main.py"), """
         import os, sys
@@ -56,7 +49,7 @@ class SecretsRunTest {
         """);
     SymmetricKey key = SymmetricKey.generate();
     SealResult sealed = new VolumeSealer().seal(code, tmp.resolve("code-volume"), key, Progress.NONE);
-    cas.user.createSession("""
+    host.cas.user.createSession("""
         name: secrets
         services:
           - name: app
@@ -74,20 +67,17 @@ class SecretsRunTest {
               - {path: /work/injected.txt, content: "$$CONFIDE::token$$"}
         secrets: [{name: token, kind: ascii, size: 24}]
         security: {attestation: {tolerate: [simulation]}}
-        """.formatted(measurer.measure(List.of("python3"), "/usr/bin:/bin").value(),
+        """.formatted(host.python("/usr/bin:/bin"),
         HexFormat.of().formatHex(key.copyBytes()), sealed.tag().hex()));
-    StringWriter out = new StringWriter();
     Path work = tmp.resolve("work-volume");
-    RunReport report = new ConfidentialRun(cas.runtime, measurer, hostKey, Bubblewrap.find(), new PrintWriter(out, true))
-        .run(new RunRequest("secrets", "app", Map.of("code", tmp.resolve("code-volume"), "work", work), true, null),
-            new PhaseClock());
-    assertThat(report.exitCode()).as(out.toString()).isZero();
-    assertThat(out.toString()).contains("checked 5 places");
+    RunFixture.Outcome checked = host.run(RunFixture.request("secrets", "app", Map.of("code", tmp.resolve("code-volume"), "work", work)));
+    assertThat(checked.report().exitCode()).as(checked.output()).isZero();
+    assertThat(checked.output()).contains("checked 5 places");
     // the work volume is sealed under a key only the CAS and the runtime know; reopen it the way a
     // second run would, and read the program's verdict from inside
     Files.writeString(code.resolve("main.py"), "print(open('/work/result.txt').read(), end='')\n");
     SealResult resealed = new VolumeSealer().seal(code, tmp.resolve("code-volume-2"), key, Progress.NONE);
-    cas.user.createSession("""
+    host.cas.user.createSession("""
         name: reader
         services:
           - name: app
@@ -99,12 +89,9 @@ class SecretsRunTest {
         volumes: [{name: code, key: %s, tag: %s}, {name: work, import: {session: secrets, volume: work}}]
         images: [{name: img, volumes: [{name: code, path: /code, read_only: true}, {name: work, path: /work, read_only: true}]}]
         security: {attestation: {tolerate: [simulation]}}
-        """.formatted(measurer.measure(List.of("python3"), "/usr/bin:/bin").value(),
+        """.formatted(host.python("/usr/bin:/bin"),
         HexFormat.of().formatHex(key.copyBytes()), resealed.tag().hex()));
-    StringWriter verdict = new StringWriter();
-    new ConfidentialRun(cas.runtime, measurer, hostKey, Bubblewrap.find(), new PrintWriter(verdict, true))
-        .run(new RunRequest("reader", "app", Map.of("code", tmp.resolve("code-volume-2"), "work", work), true, null),
-            new PhaseClock());
-    assertThat(verdict.toString()).contains("same=True placeholders=False length24=True");
+    RunFixture.Outcome verdict = host.run(RunFixture.request("reader", "app", Map.of("code", tmp.resolve("code-volume-2"), "work", work)));
+    assertThat(verdict.output()).contains("same=True placeholders=False length24=True");
   }
 }
