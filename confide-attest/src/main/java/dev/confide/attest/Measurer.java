@@ -114,16 +114,7 @@ public final class Measurer {
       }
       throw new AttestationException(Reason.COMMAND_NOT_FOUND, program + " is not an executable file", "check the path");
     }
-    for (String dir : (path == null ? "" : path).split(File.pathSeparator)) {
-      if (dir.isEmpty()) {
-        continue;
-      }
-      Path candidate = Path.of(dir, program);
-      if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
-        return candidate;
-      }
-    }
-    throw new AttestationException(Reason.COMMAND_NOT_FOUND, program + " is not found on PATH (" + path + ")",
-        "install it, or give its absolute path");
+    return Executables.onPath(program, path).orElseThrow(() -> new AttestationException(Reason.COMMAND_NOT_FOUND,
+        program + " is not found on PATH (" + path + ")", "install it, or give its absolute path"));
   }
 }

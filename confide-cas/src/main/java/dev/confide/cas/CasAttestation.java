@@ -25,6 +25,8 @@ import dev.confide.policy.Service;
 import dev.confide.policy.Session;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -63,30 +65,38 @@ public final class CasAttestation {
   }
 
   public AttestNonce nonce() {
-    byte[] bytes = new byte[32];
-    random.nextBytes(bytes);
-    String nonce = HexFormat.of().formatHex(bytes);
-    long expires = System.currentTimeMillis() + NONCE_MILLIS;
-    service.store().transaction(c -> {
-      service.store().insertNonce(c, nonce, expires);
-      return null;
-    });
-    return new AttestNonce(nonce, Instant.ofEpochMilli(expires).toString());
+    return service.store().transaction(this::issueNonce);
   }
 
   /** A nonce, and what the runtime must measure for {@code serviceName} of {@code sessionName}. */
   public AttestNonce nonce(String sessionName, String serviceName) {
-    CasStore store = service.store();
-    Service svc = store.transaction(c -> {
-      StoredSession stored = store.session(c, sessionName, false)
-          .orElseThrow(() -> CasException.notFound("session " + sessionName + " does not exist", "check the name"));
-      Session session = service.documents().of(stored.hash(), stored.document());
-      return session.service(serviceName).orElseThrow(() -> CasException.notFound(
-          "session " + session.name() + " has no service " + serviceName, "check the service name"));
+    return service.store().transaction(c -> {
+      Service svc = target(c, sessionName, serviceName).service();
+      AttestNonce plain = issueNonce(c);
+      return new AttestNonce(plain.nonce(), plain.expiresAt(), RunCommand.executable(svc.command()),
+          svc.environment().getOrDefault("PATH", RunCommand.DEFAULT_PATH));
     });
-    AttestNonce plain = nonce();
-    return new AttestNonce(plain.nonce(), plain.expiresAt(), RunCommand.executable(svc.command()),
-        svc.environment().getOrDefault("PATH", RunCommand.DEFAULT_PATH));
+  }
+
+  private AttestNonce issueNonce(Connection c) throws SQLException {
+    byte[] bytes = new byte[32];
+    random.nextBytes(bytes);
+    String nonce = HexFormat.of().formatHex(bytes);
+    long expires = System.currentTimeMillis() + NONCE_MILLIS;
+    service.store().insertNonce(c, nonce, expires);
+    return new AttestNonce(nonce, Instant.ofEpochMilli(expires).toString());
+  }
+
+  /** A session and one of its services, as attestation names them. */
+  private record Target(Session session, Service service) {}
+
+  private Target target(Connection c, String sessionName, String serviceName) throws SQLException {
+    StoredSession stored = service.store().session(c, sessionName, false)
+        .orElseThrow(() -> CasException.notFound("session " + sessionName + " does not exist", "check the name"));
+    Session session = service.documents().of(stored.hash(), stored.document());
+    Service svc = session.service(serviceName).orElseThrow(() -> CasException.notFound(
+        "session " + session.name() + " has no service " + serviceName, "check the service name"));
+    return new Target(session, svc);
   }
 
   public AttestResponse attest(AttestRequest request) {
@@ -113,11 +123,9 @@ public final class CasAttestation {
       return null;
     });
     return store.transaction(c -> {
-      StoredSession stored = store.session(c, request.session(), false)
-          .orElseThrow(() -> CasException.notFound("session " + request.session() + " does not exist", "check the name"));
-      Session session = service.documents().of(stored.hash(), stored.document());
-      Service svc = session.service(request.service()).orElseThrow(() -> CasException.notFound(
-          "session " + session.name() + " has no service " + request.service(), "check the service name"));
+      Target named = target(c, request.session(), request.service());
+      Session session = named.session();
+      Service svc = named.service();
       EvidenceVerifier.Verified verified = verify(request, session, svc, nonce, runtimeKey);
       String caller = "runtime:" + verified.hostKeyHash().substring(0, 16);
       Map<String, String> secrets = new LinkedHashMap<>();

@@ -1,5 +1,6 @@
 package dev.confide.cli;
 
+import dev.confide.attest.Executables;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
@@ -30,19 +31,10 @@ final class DemoCommand implements Callable<Integer> {
   @Mixin CommonOptions common;
   @Spec CommandSpec spec;
 
-  static boolean blenderInstalled() {
-    for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
-      if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, "blender"))) {
-        return true;
-      }
-    }
-    return false;
-  }
-
   @Override
   public Integer call() throws Exception {
     ConfideDirs dirs = Main.dirs(spec);
-    String app = application != null ? application : blenderInstalled() ? "blender" : "python";
+    String app = application != null ? application : Executables.onPath("blender").isPresent() ? "blender" : "python";
     Path example = switch (app) {
       case "blender" -> Install.examples().resolve("blender/simple_sphere");
       case "python" -> Install.examples().resolve("python/stats");

@@ -1,5 +1,6 @@
 package dev.confide.runtime;
 
+import dev.confide.attest.Executables;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -28,14 +29,8 @@ public final class Bubblewrap implements Sandbox {
 
   /** bwrap on PATH, or a failure saying how to install it. */
   public static Bubblewrap find() {
-    for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
-      Path candidate = Path.of(dir.isEmpty() ? "." : dir, "bwrap");
-      if (Files.isExecutable(candidate)) {
-        return new Bubblewrap(candidate.toString());
-      }
-    }
-    throw new RuntimeFailure(RuntimeFailure.Kind.UNAVAILABLE, "bubblewrap (bwrap) is not installed; the runtime runs programs only inside it",
-        "install it: apt-get install bubblewrap");
+    return Executables.onPath("bwrap").map(p -> new Bubblewrap(p.toString())).orElseThrow(() -> new RuntimeFailure(RuntimeFailure.Kind.UNAVAILABLE, "bubblewrap (bwrap) is not installed; the runtime runs programs only inside it",
+        "install it: apt-get install bubblewrap"));
   }
 
   /** bwrap's options (sent through the pipe); the command follows them on bwrap's command line. */
