@@ -7,10 +7,14 @@
 #    beside a JVM hello-world start measured in the same loop; and the median of each phase that
 #    `confide run --json` reports.
 #
-# Usage: bench/render.sh [--runs N] [--width W] [--height H] [--samples S] [--skip-render]
+#    `./confide run` hands runs to the user's daemon (started by the warm-up run). With --cold, each
+#    loop also measures a first run after 'confide daemon stop' (the client starts the daemon,
+#    which runs it cold; this stops the user's daemons) and a run with CONFIDE_DAEMON=off.
+#
+# Usage: bench/render.sh [--runs N] [--width W] [--height H] [--samples S] [--skip-render] [--cold]
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-runs=3; width=640; height=480; samples=32; render=1
+runs=3; width=640; height=480; samples=32; render=1; cold=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --runs) runs=$2; shift 2 ;;
@@ -18,7 +22,8 @@ while [ $# -gt 0 ]; do
     --height) height=$2; shift 2 ;;
     --samples) samples=$2; shift 2 ;;
     --skip-render) render=0; shift ;;
-    *) echo "usage: bench/render.sh [--runs N] [--width W] [--height H] [--samples S] [--skip-render]" >&2; exit 64 ;;
+    --cold) cold=1; shift ;;
+    *) echo "usage: bench/render.sh [--runs N] [--width W] [--height H] [--samples S] [--skip-render] [--cold]" >&2; exit 64 ;;
   esac
 done
 # shellcheck source=../scripts/lib/env.sh
@@ -57,6 +62,15 @@ for i in $(seq 1 "$runs"); do
   printf 'python_native\t%s\n' "$(elapsed "$t0" "$t1")" >> "$results"
   t0=$(now); "$confide" run --application python --inputs "$work/empty" --outputs "$work/empty-out-$i" --json > "$work/empty-$i.json" 2>>"$work/stderr.log"; t1=$(now)
   printf 'python_confide\t%s\n' "$(elapsed "$t0" "$t1")" >> "$results"
+  if [ "$cold" = 1 ]; then
+    # a user's first run after the daemon stopped: this client starts it, and it runs cold
+    "$confide" daemon stop >/dev/null
+    t0=$(now); "$confide" run --application python --inputs "$work/empty" --outputs "$work/first-out-$i" --json > "$work/first-$i.json" 2>>"$work/stderr.log"; t1=$(now)
+    printf 'python_confide_first\t%s\n' "$(elapsed "$t0" "$t1")" >> "$results"
+    # without the daemon: the whole run in a JVM of its own
+    t0=$(now); CONFIDE_DAEMON=off "$confide" run --application python --inputs "$work/empty" --outputs "$work/off-out-$i" --json > "$work/off-$i.json" 2>>"$work/stderr.log"; t1=$(now)
+    printf 'python_confide_off\t%s\n' "$(elapsed "$t0" "$t1")" >> "$results"
+  fi
 done
 
 if [ "$render" = 1 ]; then
@@ -97,22 +111,30 @@ print(f"machine: {os.cpu_count()} cores, {cpu}; {runs} alternating runs each, me
 print()
 print("| measure | median s | runs |")
 print("|---|---|---|")
-for k in ["jvm_hello", "python_native", "python_confide", "blender_native", "blender_confide"]:
+for k in ["jvm_hello", "python_native", "python_confide", "python_confide_first", "python_confide_off",
+          "blender_native", "blender_confide"]:
     if k in med:
         print(f"| {k} | {med[k]:.3f} | {' '.join(f'{x:.2f}' for x in times[k])} |")
 overhead = med["python_confide"] - med["python_native"]
 print()
 print(f"fixed overhead (confide run of an empty script - python3 natively): {overhead:.3f} s "
       f"= {overhead / med['jvm_hello']:.1f}x a JVM hello-world start ({med['jvm_hello']*1000:.0f} ms); target <= 25x")
+for k, what in [("python_confide_first", "first run, starting the daemon"), ("python_confide_off", "without the daemon")]:
+    if k in med:
+        o = med[k] - med["python_native"]
+        print(f"  {what}: {o:.3f} s = {o / med['jvm_hello']:.1f}x")
 if render:
     print(f"render {sys.argv[5]}x{sys.argv[6]}, {sys.argv[7]} samples: confide / native = "
           f"{med['blender_confide'] / med['blender_native']:.3f} (target <= 1.05)")
 print()
-phases = {}
-for f in sorted(glob.glob(os.path.join(work, "empty-*.json"))):
-    for k, v in json.load(open(f))["phases_ms"].items():
-        phases.setdefault(k, []).append(v)
-print("phases of `confide run` (empty script), median ms: " + ", ".join(f"{k} {statistics.median(v):.0f}" for k, v in phases.items()))
+for prefix, what in [("empty", "empty script"), ("first", "empty script, first run starting the daemon"),
+                     ("off", "empty script, CONFIDE_DAEMON=off")]:
+    phases = {}
+    for f in sorted(glob.glob(os.path.join(work, prefix + "-*.json"))):
+        for k, v in json.load(open(f))["phases_ms"].items():
+            phases.setdefault(k, []).append(v)
+    if phases:
+        print(f"phases of `confide run` ({what}), median ms: " + ", ".join(f"{k} {statistics.median(v):.0f}" for k, v in phases.items()))
 if render:
     phases = {}
     for f in sorted(glob.glob(os.path.join(work, "render-*.json"))):

@@ -40,7 +40,10 @@ public final class CasServer implements AutoCloseable {
     // The database opens (pool, H2 or PostgreSQL, schema check) on another thread while this one
     // builds the TLS context and the connector, which need nothing from it: a third off the
     // embedded CAS's start, which every `confide run` waits for.
-    CompletableFuture<Database> opening = CompletableFuture.supplyAsync(() -> Database.open(jdbcUrl, 8));
+    // A thread of its own, not the common pool: on two cores that pool has one worker, which a
+    // caller (a daemon serving several runs) may be holding.
+    CompletableFuture<Database> opening = CompletableFuture.supplyAsync(() -> Database.open(jdbcUrl, 8),
+        task -> Thread.ofPlatform().name("cas-database-open").start(task));
     Database database = null;
     try {
       // Few threads: requests are short and CPU-bound, and on a small machine hundreds of runnable

@@ -57,7 +57,7 @@ final class DemoCommand implements Callable<Integer> {
     run.inputs = example;
     run.outputs = out;
     run.common.json = common.json;
-    int code = run.run(dirs, new Output(spec.commandLine().getOut(), common.json), err);
+    int code = run.run(Main.invocation(spec), new Output(spec.commandLine().getOut(), common.json), err);
     if (!common.json) {
       spec.commandLine().getOut().println("demo complete: the outputs are in " + out
           + (app.equals("blender") ? " (simple_sphere.png)" : " (report.txt)") + ", the program's own output in "

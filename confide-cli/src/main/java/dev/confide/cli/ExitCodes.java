@@ -21,6 +21,8 @@ public final class ExitCodes {
   public static final int CONFIG = 78;
   /** Tampering, substitution, truncation, deletion or rollback was detected. */
   public static final int INTEGRITY = 80;
+  /** The user stopped the command (Ctrl-C): 128 + SIGINT, as a shell reports it. */
+  public static final int CANCELLED = 130;
 
   private ExitCodes() {}
 

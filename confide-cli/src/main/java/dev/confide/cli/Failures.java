@@ -45,6 +45,7 @@ final class Failures {
         case INTEGRITY -> ExitCodes.INTEGRITY;
         case CONFLICT -> ExitCodes.TEMP_FAIL;
         case IO -> ExitCodes.IO;
+        case CANCELLED -> ExitCodes.CANCELLED;
       };
       return new Report(code, r.kind().name().toLowerCase(Locale.ROOT), r.getMessage(), r.hint());
     }

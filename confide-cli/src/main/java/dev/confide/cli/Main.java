@@ -17,21 +17,22 @@ public final class Main {
    */
   static final List<Class<?>> COMMANDS = List.of(VolumeCommand.class, TreeCommand.class, IdentityCommand.class,
       CasCommand.class, SessionCommand.class, HostCommand.class, MeasureCommand.class, RuntimeCommand.class,
-      RunApplicationCommand.class, DemoCommand.class, CommandLine.HelpCommand.class);
+      RunApplicationCommand.class, DemoCommand.class, DaemonCommand.class, CommandLine.HelpCommand.class);
 
-  private final ConfideDirs dirs;
+  private final Invocation invocation;
 
-  Main(ConfideDirs dirs) {
-    this.dirs = dirs;
+  Main(Invocation invocation) {
+    this.invocation = invocation;
   }
 
-  /** The user's configuration and data folders; commands reach it through their root command. */
-  ConfideDirs dirs() {
-    return dirs;
+  /** What this command line runs with; commands reach it through their root command. */
+  static Invocation invocation(picocli.CommandLine.Model.CommandSpec spec) {
+    return ((Main) spec.root().userObject()).invocation;
   }
 
+  /** The user's configuration and data folders. */
   static ConfideDirs dirs(picocli.CommandLine.Model.CommandSpec spec) {
-    return ((Main) spec.root().userObject()).dirs();
+    return invocation(spec).dirs();
   }
 
   public static void main(String[] args) {
@@ -44,9 +45,13 @@ public final class Main {
   }
 
   static int run(String[] args, PrintWriter out, PrintWriter err, ConfideDirs dirs) {
+    return run(args, out, err, Invocation.ofThisProcess(dirs));
+  }
+
+  static int run(String[] args, PrintWriter out, PrintWriter err, Invocation invocation) {
     boolean debug = Arrays.asList(args).contains("--debug");
     boolean json = Arrays.asList(args).contains("--json");
-    CommandLine cmd = new CommandLine(new Main(dirs));
+    CommandLine cmd = new CommandLine(new Main(invocation));
     String first = args.length > 0 ? args[0] : "";
     boolean named = COMMANDS.stream().anyMatch(c -> name(c).equals(first)) && !first.equals("help");
     for (Class<?> command : COMMANDS) {
@@ -54,6 +59,8 @@ public final class Main {
         cmd.addSubcommand(command);
       }
     }
+    // after the subcommands are added: picocli registers a converter with those it has
+    cmd.registerConverter(java.nio.file.Path.class, invocation::path);
     cmd.setOut(out);
     cmd.setErr(err);
     cmd.setExitCodeExceptionMapper(e -> ExitCodes.SOFTWARE);

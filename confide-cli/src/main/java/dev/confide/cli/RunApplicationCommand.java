@@ -80,11 +80,12 @@ final class RunApplicationCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    return run(Main.dirs(spec), new Output(spec.commandLine().getOut(), common.json), spec.commandLine().getErr());
+    return run(Main.invocation(spec), new Output(spec.commandLine().getOut(), common.json), spec.commandLine().getErr());
   }
 
   /** The run, for this command and for {@code confide demo}. */
-  int run(ConfideDirs dirs, Output output, java.io.PrintWriter err) throws Exception {
+  int run(Invocation invocation, Output output, java.io.PrintWriter err) throws Exception {
+    ConfideDirs dirs = invocation.dirs();
     java.util.Set<String> told = new java.util.HashSet<>();
     PhaseClock clock = output.json() ? new PhaseClock() : new PhaseClock(phase -> {
       String what = PROGRESS.get(phase);
@@ -93,7 +94,7 @@ final class RunApplicationCommand implements Callable<Integer> {
         err.flush();
       }
     });
-    clock.record("jvm start", System.nanoTime() - (System.currentTimeMillis() - launchedAtMillis()) * 1_000_000);
+    clock.record("jvm start", System.nanoTime() - (System.currentTimeMillis() - invocation.launchedAtMillis()) * 1_000_000);
     if (!host.equals("local")) {
       throw new CliFailure(ExitCodes.USAGE, "unknown_host", "host '" + host + "' is not supported by this version",
           "use --host local");
@@ -113,12 +114,12 @@ final class RunApplicationCommand implements Callable<Integer> {
         EmbeddedCas cas = startEmbedded(dirs, user);
         casStartMillis = (System.nanoTime() - started) / 1_000_000;
         return cas;
-      });
+      }, task -> Thread.ofPlatform().name("confide-cas-start").start(task)); // not the common pool: see CasServer
     }
     EmbeddedCas embedded = null;
     LocalRunDirectory runDir = null;
     try {
-      Measurer measurer = clock.time("measure", ThisRuntime::measurer);
+      Measurer measurer = clock.time("measure", () -> invocation.measurer().get());
       Measurement measurement = measurer.measure(List.of(app.executable()), app.path());
       runDir = LocalRunDirectory.create(dirs, inputs);
       Path inputVolume = runDir.dir().resolve("inputs");
@@ -150,8 +151,12 @@ final class RunApplicationCommand implements Callable<Integer> {
       values.put("OUTPUTS_TAG", out.tag().hex());
       String text = SessionTemplate.fill(app.file().toString(), app.session(), values);
       clock.time("session", () -> cas.createSession(text));
-      RunReport report = new ConfidentialRun(cas, measurer, hostKey, sandbox, err)
-          .run(new RunRequest(session, "app", Map.of("inputs", inputVolume, "outputs", outputVolume), streamOutput, null), clock);
+      ConfidentialRun confidential = new ConfidentialRun(cas, measurer, hostKey, sandbox, err);
+      RunReport report;
+      try (Cancellation.Registration stop = invocation.cancellation().onCancel(confidential::cancel)) {
+        report = confidential.run(new RunRequest(session, "app", Map.of("inputs", inputVolume, "outputs", outputVolume),
+            streamOutput, null), clock);
+      }
       String committed = cas.volume(session, "outputs").tag();
       clock.time("unseal", () -> VolumeReader.load(outputVolume, outputKey, Tag.parse(committed)).extractTo(outputs, Progress.NONE));
       RunReports.print(output, report,
@@ -186,15 +191,6 @@ final class RunApplicationCommand implements Callable<Integer> {
       }
       throw e;
     }
-  }
-
-  /** When the launcher started (it says so, to the millisecond), else when this JVM started. */
-  private static long launchedAtMillis() {
-    String launched = System.getProperty("confide.launched.ms");
-    if (launched != null && launched.matches("\\d{10,}")) {
-      return Long.parseLong(launched);
-    }
-    return java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime();
   }
 
   private static EmbeddedCas startEmbedded(ConfideDirs dirs, TlsIdentity user) {

@@ -54,7 +54,7 @@ final class RuntimeRunCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     ConfideDirs dirs = Main.dirs(spec);
     HostKey hostKey = HostKeys.load(dirs);
-    Measurer measurer = ThisRuntime.measurer();
+    Measurer measurer = Main.invocation(spec).measurer().get();
     PhaseClock clock = new PhaseClock();
     try (CasClient client = CasClient.connect("cas", cas, fingerprint, null)) {
       RunReport report = new ConfidentialRun(client, measurer, hostKey, spec.commandLine().getErr())

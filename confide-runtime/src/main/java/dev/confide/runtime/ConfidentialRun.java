@@ -39,6 +39,9 @@ public final class ConfidentialRun {
   private final HostKey hostKey;
   private final Sandbox sandbox;
   private final PrintWriter notices;
+  /** Set by {@link #cancel}; checked before the program starts and before anything is committed. */
+  private volatile boolean cancelled;
+  private volatile Process running;
 
   /** {@code notices} receives the program's live output when streaming is allowed, and notes about the run. */
   public ConfidentialRun(CasClient cas, Measurer measurer, HostKey hostKey, PrintWriter notices) {
@@ -61,11 +64,8 @@ public final class ConfidentialRun {
     RunConfiguration config = attested.configuration();
     checkVolumes(config, request);
     StagingArea staging = StagingArea.create(request.stagingRoot());
-    Process[] running = new Process[1];
     Thread wipeOnExit = new Thread(() -> {
-      if (running[0] != null) {
-        running[0].destroyForcibly();
-      }
+      stopProgram();
       staging.close();
     }, "confide-wipe");
     Runtime.getRuntime().addShutdownHook(wipeOnExit);
@@ -85,8 +85,10 @@ public final class ConfidentialRun {
         notices.println("note: session " + config.session() + " does not allow streaming output; it goes to "
             + LOG_NAME + " in the output volume");
       }
-      int exit = clock.time("program", () -> execute(plan, staging, stream, running));
-      running[0] = null;
+      refuseIfCancelled("before the program started");
+      int exit = clock.time("program", () -> execute(plan, staging, stream));
+      running = null;
+      refuseIfCancelled("while the program ran");
       String log = keepLog(config, staging);
       List<RunReport.VolumeOutcome> outcomes = new ArrayList<>();
       clock.time("seal+swap", () -> {
@@ -180,15 +182,45 @@ public final class ConfidentialRun {
     return new Sandbox.Plan(command, env, config.pwd(), binds, config.network());
   }
 
-  private int execute(Sandbox.Plan plan, StagingArea staging, boolean stream, Process[] running) {
+  /**
+   * Stops this run from another thread (a daemon's client pressed Ctrl-C or went away): the program
+   * is killed, nothing is committed, the staging area is wiped, and {@link #run} throws a
+   * {@link RuntimeFailure.Kind#CANCELLED} failure. A run past its commit finishes as it was.
+   */
+  public void cancel() {
+    cancelled = true;
+    stopProgram();
+  }
+
+  private void stopProgram() {
+    Process p = running;
+    if (p != null) {
+      p.destroyForcibly();
+    }
+  }
+
+  private void refuseIfCancelled(String when) {
+    if (cancelled) {
+      throw new RuntimeFailure(RuntimeFailure.Kind.CANCELLED, "the run was cancelled " + when
+          + "; nothing was committed and its staging area was wiped", "run it again");
+    }
+  }
+
+  private int execute(Sandbox.Plan plan, StagingArea staging, boolean stream) {
     try {
       if (!stream) {
         Process p = sandbox.start(plan, ProcessBuilder.Redirect.to(staging.log().toFile()));
-        running[0] = p;
+        running = p;
+        if (cancelled) {
+          p.destroyForcibly();
+        }
         return p.waitFor();
       }
       Process p = sandbox.start(plan, ProcessBuilder.Redirect.PIPE);
-      running[0] = p;
+      running = p;
+      if (cancelled) {
+        p.destroyForcibly();
+      }
       // the log keeps the bytes exactly; the live view decodes them as UTF-8 text
       try (OutputStream log = Files.newOutputStream(staging.log());
            Reader in = new InputStreamReader(new TeeInputStream(p.getInputStream(), log), StandardCharsets.UTF_8)) {
@@ -204,7 +236,9 @@ public final class ConfidentialRun {
           "check the staging area's free memory", e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new RuntimeFailure(RuntimeFailure.Kind.IO, "interrupted while the program ran", "run again");
+      stopProgram();
+      throw new RuntimeFailure(RuntimeFailure.Kind.CANCELLED, "interrupted while the program ran; nothing was committed",
+          "run it again");
     }
   }
 

@@ -13,7 +13,9 @@ public final class RuntimeFailure extends RuntimeException {
     /** Another run committed first; this run's results were not committed. */
     CONFLICT,
     /** Reading or writing the host's files failed. */
-    IO
+    IO,
+    /** The user stopped the run (Ctrl-C through a daemon's client); nothing was committed. */
+    CANCELLED
   }
 
   private final Kind kind;

@@ -1,0 +1,53 @@
+package dev.confide.cli;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Stops a command from another thread: the daemon cancels a request whose client was interrupted
+ * (Ctrl-C) or went away. What registers here runs once, when that happens; a cold JVM never cancels
+ * (its shutdown hooks do that work).
+ */
+final class Cancellation {
+  private final List<Runnable> actions = new ArrayList<>();
+  private boolean cancelled;
+
+  /** Runs {@code action} on cancel (at once if already cancelled) until the returned registration is closed. */
+  Registration onCancel(Runnable action) {
+    synchronized (this) {
+      if (!cancelled) {
+        actions.add(action);
+        return () -> {
+          synchronized (this) {
+            actions.remove(action);
+          }
+        };
+      }
+    }
+    action.run();
+    return () -> {};
+  }
+
+  void cancel() {
+    List<Runnable> now;
+    synchronized (this) {
+      if (cancelled) {
+        return;
+      }
+      cancelled = true;
+      now = List.copyOf(actions);
+      actions.clear();
+    }
+    now.forEach(Runnable::run);
+  }
+
+  synchronized boolean cancelled() {
+    return cancelled;
+  }
+
+  /** Ends a registration; never throws. */
+  interface Registration extends AutoCloseable {
+    @Override
+    void close();
+  }
+}
