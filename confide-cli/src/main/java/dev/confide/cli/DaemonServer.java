@@ -52,6 +52,7 @@ final class DaemonServer implements AutoCloseable {
   private final java.util.Set<Thread> requests = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private final AtomicLong lastActive = new AtomicLong(System.nanoTime());
   private final AtomicLong served = new AtomicLong();
+  private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
   private final Instant started = Instant.now();
   private final ScheduledExecutorService idleCheck;
 
@@ -102,11 +103,15 @@ final class DaemonServer implements AutoCloseable {
   /** Serves until idle for the configured time, or until a client asks it to stop. */
   void serve() {
     long checkMillis = Math.max(50, Math.min(idle.toMillis() / 4, 10_000));
-    idleCheck.scheduleWithFixedDelay(() -> {
-      if (active.get() == 0 && System.nanoTime() - lastActive.get() > idle.toNanos()) {
-        close();
-      }
-    }, checkMillis, checkMillis, TimeUnit.MILLISECONDS);
+    try {
+      idleCheck.scheduleWithFixedDelay(() -> {
+        if (active.get() == 0 && System.nanoTime() - lastActive.get() > idle.toNanos()) {
+          close();
+        }
+      }, checkMillis, checkMillis, TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.RejectedExecutionException closedFirst) {
+      return;
+    }
     while (true) {
       SocketChannel channel;
       try {
@@ -201,15 +206,19 @@ final class DaemonServer implements AutoCloseable {
     }
   }
 
+  /** Stops accepting (once; later calls do nothing): the socket file goes first, so no client finds a closing daemon. */
   @Override
   public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
     try {
-      server.close();
       Files.deleteIfExists(place.socket(build));
+      server.close();
       lock.release();
       lockFile.close();
     } catch (IOException e) {
-      System.err.println("confide daemon: closing: " + e.getMessage());
+      System.err.println("confide daemon: closing: " + e);
     } finally {
       idleCheck.shutdown();
     }
