@@ -162,7 +162,15 @@ final class DaemonServer implements AutoCloseable {
         frames.exit(ExitCodes.OK);
         close();
       }
-      case COMMAND -> command(request, in, frames);
+      case COMMAND -> {
+        // what the launcher hands over; a daemon has no terminal for prompts, and no business
+        // hosting long-lived servers (cas start) or anything else a JVM of its own does as well
+        if (request.args().isEmpty() || !request.args().getFirst().equals("run")) {
+          frames.refuse("the daemon runs only 'confide run' command lines");
+          return;
+        }
+        command(request, in, frames);
+      }
     }
   }
 

@@ -221,6 +221,16 @@ class DaemonTest {
   }
 
   @Test
+  void onlyRunCommandLinesAreServed() throws Exception {
+    Captured err = new Captured(null);
+    DaemonClient client = new DaemonClient(place, BUILD, new PrintStream(OutputStream.nullOutputStream()), new PrintStream(err, true));
+    int code = client.relay(client.connect(), command(tmp, "cas", "start", "--data", tmp.resolve("cas").toString()), false);
+    assertThat(code).isEqualTo(ExitCodes.UNAVAILABLE);
+    assertThat(err.text()).contains("the daemon runs only 'confide run' command lines");
+    assertThat(tmp.resolve("cas")).doesNotExist();
+  }
+
+  @Test
   void aSecondDaemonOfTheSameBuildStandsAside() throws Exception {
     assertThat(DaemonServer.bind(place, BUILD, Duration.ofMinutes(1), ThisRuntime::measurer)).isNull();
   }
