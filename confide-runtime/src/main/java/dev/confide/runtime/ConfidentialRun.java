@@ -232,6 +232,8 @@ public final class ConfidentialRun {
       }
       return p.waitFor();
     } catch (IOException e) {
+      // killing the program may close its output stream under the reader
+      refuseIfCancelled("while the program ran");
       throw new RuntimeFailure(RuntimeFailure.Kind.IO, "cannot collect the program's output: " + e.getMessage(),
           "check the staging area's free memory", e);
     } catch (InterruptedException e) {
