@@ -2,7 +2,6 @@ package dev.confide.cli;
 
 import dev.confide.attest.Measurer;
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.function.Supplier;
 
 /**
@@ -16,10 +15,6 @@ record Invocation(ConfideDirs dirs, Path cwd, long launchedAtMillis, Supplier<Me
   /** This JVM, started for one command: folders from {@code env}, paths from its own directory. */
   static Invocation ofThisProcess(ConfideDirs dirs) {
     return new Invocation(dirs, null, launcherStartMillis(), ThisRuntime::measurer, new Cancellation());
-  }
-
-  static Invocation ofThisProcess(Map<String, String> env) {
-    return ofThisProcess(ConfideDirs.from(env));
   }
 
   /** A path the user typed, relative to where the user typed it. */

@@ -13,7 +13,6 @@ import dev.confide.volume.VolumeSealer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,7 +53,7 @@ final class VolumeDemoCommand implements Callable<Integer> {
       return run(work);
     } finally {
       if (keep == null) {
-        deleteTree(work);
+        dev.confide.volume.FileTrees.deleteQuietly(work);
       }
     }
   }
@@ -178,20 +177,6 @@ final class VolumeDemoCommand implements Callable<Integer> {
       ch.read(b, position);
       b.put(0, (byte) (b.get(0) ^ 1)).rewind();
       ch.write(b, position);
-    }
-  }
-
-  private static void deleteTree(Path root) {
-    try (var s = Files.walk(root)) {
-      s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> {
-        try {
-          Files.deleteIfExists(p);
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      });
-    } catch (IOException | UncheckedIOException ignored) {
-      // a leftover temp folder is not worth failing the demo
     }
   }
 }

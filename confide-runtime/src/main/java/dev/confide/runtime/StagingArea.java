@@ -75,7 +75,7 @@ public final class StagingArea implements AutoCloseable {
     } catch (IOException e) {
       if (dir != null) {
         try {
-          Trees.delete(dir, false);
+          dev.confide.volume.FileTrees.delete(dir, false);
         } catch (IOException ignored) {
           e.addSuppressed(ignored);
         }
@@ -131,7 +131,7 @@ public final class StagingArea implements AutoCloseable {
     try (FileChannel owner = FileChannel.open(dir.resolve(OWNER), StandardOpenOption.WRITE)) {
       FileLock lock = owner.tryLock();
       if (lock != null) {
-        Trees.delete(dir, false);
+        dev.confide.volume.FileTrees.delete(dir, false);
       }
     } catch (OverlappingFileLockException ours) {
       // held by this very process: alive
@@ -175,7 +175,7 @@ public final class StagingArea implements AutoCloseable {
     }
     wiped = true;
     try (owned) {
-      Trees.delete(dir, false);
+      dev.confide.volume.FileTrees.delete(dir, false);
     } catch (IOException e) {
       throw new RuntimeFailure(RuntimeFailure.Kind.IO, "could not wipe the staging area " + dir + ": " + e.getMessage(),
           "remove it by hand: it holds plaintext", e);

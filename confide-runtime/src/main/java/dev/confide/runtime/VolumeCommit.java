@@ -37,7 +37,7 @@ final class VolumeCommit {
       } catch (RuntimeException e) {
         // the CAS never heard of this volume: what was just written would only be refused later
         try {
-          Trees.delete(hostDir, true);
+          dev.confide.volume.FileTrees.delete(hostDir, true);
         } catch (java.io.IOException ignored) {
           e.addSuppressed(ignored);
         }

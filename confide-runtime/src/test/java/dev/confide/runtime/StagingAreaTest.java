@@ -24,7 +24,7 @@ class StagingAreaTest {
 
   @AfterEach
   void removeMemory() throws Exception {
-    Trees.delete(memory, false);
+    dev.confide.volume.FileTrees.delete(memory, false);
   }
 
   @Test

@@ -80,7 +80,7 @@ public final class VolumeSealer {
     } finally {
       if (!done) {
         if (created) {
-          Extractor.deleteTree(volumeDir);
+          FileTrees.deleteQuietly(volumeDir);
         } else {
           emptyDirectory(volumeDir);
         }
@@ -256,7 +256,7 @@ public final class VolumeSealer {
   private static void emptyDirectory(Path dir) {
     try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
       for (Path p : ds) {
-        Extractor.deleteTree(p);
+        FileTrees.deleteQuietly(p);
       }
     } catch (IOException ignored) {
       // best effort

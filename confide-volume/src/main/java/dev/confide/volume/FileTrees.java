@@ -1,19 +1,23 @@
-package dev.confide.runtime;
+package dev.confide.volume;
 
 import java.io.IOException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 
-/** Removing a directory tree, including directories a sandboxed program left without permissions. */
-final class Trees {
-  private Trees() {}
+/**
+ * Removing a directory tree, including directories left without permissions (a half-extracted
+ * volume, a sandboxed program's work). Links are removed, never followed.
+ */
+public final class FileTrees {
+  private FileTrees() {}
 
-  /** Removes everything below {@code dir}, and {@code dir} itself unless {@code keepRoot}. */
-  static void delete(Path dir, boolean keepRoot) throws IOException {
-    if (!Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+  /** Removes everything below {@code dir}, and {@code dir} itself unless {@code keepRoot}; nothing there is fine. */
+  public static void delete(Path dir, boolean keepRoot) throws IOException {
+    if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
       return;
     }
     Files.walkFileTree(dir, new SimpleFileVisitor<>() {
@@ -27,7 +31,7 @@ final class Trees {
 
       @Override
       public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-        Files.delete(file);
+        Files.deleteIfExists(file);
         return FileVisitResult.CONTINUE;
       }
 
@@ -37,10 +41,19 @@ final class Trees {
           throw e;
         }
         if (!keepRoot || !d.equals(dir)) {
-          Files.delete(d);
+          Files.deleteIfExists(d);
         }
         return FileVisitResult.CONTINUE;
       }
     });
+  }
+
+  /** Removes {@code root} as far as it can, for clean-up after a failure that is what the user needs to see. */
+  public static void deleteQuietly(Path root) {
+    try {
+      delete(root, false);
+    } catch (IOException ignored) {
+      // best effort: a leftover is reported by nothing, the original failure by its caller
+    }
   }
 }
