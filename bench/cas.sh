@@ -53,6 +53,9 @@ start_cas() {
   if [ -z "$url" ]; then echo "bench/cas.sh: the CAS did not start:" >&2; cat "$log.err" >&2; exit 69; fi
 }
 
+# user + system CPU ticks of a process so far
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+
 echo "machine: $(nproc) cores, $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1), $("$JAVA_HOME/bin/java" -version 2>&1 | head -1)"
 echo "| storage | operation | count | throughput | p50 | p99 | errors |"
 echo "|---|---|---|---|---|---|---|"
@@ -67,8 +70,12 @@ for db in $dbs; do
       for _ in $(seq 1 600); do [ -s "$work/pg.url" ] && break; sleep 0.1; done
       start_cas "$work/cas-pg.json" --data "$work/cas-pg" --db "$(head -1 "$work/pg.url")" ;;
   esac
+  cas_pid=${pids[-1]}
+  cas_cpu0=$(cpu_ticks "$cas_pid")
   "${java[@]}" -cp "$jar" dev.confide.bench.CasLoad "$url" "$fingerprint" "$CONFIDE_CONFIG_DIR/identity" \
     "$clients" "$seconds" "$db"
+  # the CAS's CPU time over the load (setup included), as a share of one core over the measured seconds
+  echo "$db: CAS process CPU during the load: $(( ($(cpu_ticks "$cas_pid") - cas_cpu0) * 100 / $(getconf CLK_TCK) / seconds ))% of one core" >&2
   cleanup
   pids=()
 done

@@ -1,9 +1,9 @@
 package dev.confide.bench;
 
-import dev.confide.cas.CasException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.confide.cas.TlsIdentity;
-import dev.confide.cas.api.TagSwap;
 import dev.confide.cas.client.CasClient;
+import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -12,15 +12,18 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
+import javax.net.ssl.SSLContext;
 
 /**
  * Drives a running CAS with N concurrent mTLS callers (one TLS connection each) for a while; each
  * client alternates a session read and a tag swap of its own volume, so every swap should commit.
- * Prints one Markdown table row per operation: count, throughput, p50, p99, errors.
+ * Prints one Markdown table row per operation: count, throughput, p50, p99, errors. The callers
+ * speak HTTP/1.1 over blocking TLS sockets ({@link LoadConnection}), the setup uses {@link CasClient}.
  *
  * <p>Usage: {@code CasLoad URL FINGERPRINT IDENTITY_DIR CLIENTS SECONDS LABEL}
  */
 public final class CasLoad {
+  private static final ObjectMapper JSON = new ObjectMapper();
   private CasLoad() {}
 
   public static void main(String[] args) throws Exception {
@@ -45,49 +48,59 @@ public final class CasLoad {
     CountDownLatch go = new CountDownLatch(1);
     long[] endAt = new long[1];
     List<Thread> threads = new ArrayList<>();
-    // One client object, shared: its HTTP/1.1 pool opens one TLS connection per concurrent caller,
-    // each presenting the identity's certificate, without a selector thread per caller.
-    CasClient shared = CasClient.connect("bench", url, fingerprint, identity);
+    SSLContext tls = CasClient.pinnedTls(fingerprint, identity);
     for (int i = 0; i < clients; i++) {
       int me = i;
       Thread t = Thread.ofPlatform().name("client-" + i).start(() -> {
         String session = "bench-" + run + "-" + me;
+        String readPath = "/v1/session?name=" + session;
+        String volumePath = "/v1/volume?session=" + session + "&volume=V";
+        String swapPath = "/v1/volume/swap?session=" + session + "&volume=V";
         long[] reads = new long[1 << 16];
         long[] swaps = new long[1 << 16];
         int nr = 0;
         int ns = 0;
-        CasClient c = shared;
-        try {
-          c.health(); // handshake outside the measurement
+        // handshake outside the measurement
+        try (LoadConnection c = new LoadConnection(tls, url)) {
           ready.countDown();
           go.await();
           String tag = null;
           long gen = 0;
           while (System.nanoTime() < endAt[0]) {
             long t0 = System.nanoTime();
-            try {
-              c.session(session);
-              long t1 = System.nanoTime();
-              if (nr == reads.length) {
-                reads = Arrays.copyOf(reads, nr * 2);
-              }
-              reads[nr++] = t1 - t0;
-              String next = String.format("%032x%032x", me, ++gen);
-              c.swap(session, "V", new TagSwap(tag, next));
+            int read = c.send("GET", readPath, null);
+            long t1 = System.nanoTime();
+            if (read != 200) {
+              throw new IOException("a session read answered " + read + ": " + c.body());
+            }
+            if (nr == reads.length) {
+              reads = Arrays.copyOf(reads, nr * 2);
+            }
+            reads[nr++] = t1 - t0;
+            String next = String.format("%032x%032x", me, ++gen);
+            String swap = "{\"old_tag\":" + (tag == null ? "null" : "\"" + tag + "\"") + ",\"new_tag\":\"" + next + "\"}";
+            int swapped = c.send("POST", swapPath, swap);
+            if (swapped == 200) {
               tag = next;
               if (ns == swaps.length) {
                 swaps = Arrays.copyOf(swaps, ns * 2);
               }
               swaps[ns++] = System.nanoTime() - t1;
-            } catch (CasException e) {
+            } else {
               errors.incrementAndGet();
               synchronized (firstErrors) {
                 if (firstErrors.size() < 5) {
-                  firstErrors.add(e.error() + ": " + e.getMessage());
+                  firstErrors.add(swapped + ": " + c.body());
                 }
               }
-              tag = c.volume(session, "V").tag();
+              c.send("GET", volumePath, null);
+              tag = JSON.readTree(c.body()).path("tag").asText(null);
             }
+          }
+        } catch (IOException e) {
+          errors.incrementAndGet();
+          synchronized (firstErrors) {
+            firstErrors.add("client " + me + ": " + e.getMessage());
           }
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
@@ -105,7 +118,6 @@ public final class CasLoad {
       t.join();
     }
     double elapsed = (System.nanoTime() - start) / 1e9;
-    shared.close();
     row(label, "session read", readNanos, elapsed, -1);
     row(label, "tag swap", swapNanos, elapsed, errors.get());
     firstErrors.forEach(e -> System.err.println("error: " + e));

@@ -59,6 +59,14 @@ public final class CasClient implements AutoCloseable {
     return new CasClient(base, name, fingerprint, trust, httpClient(trust, identity));
   }
 
+  /**
+   * The TLS context this client uses for a CAS pinned at {@code fingerprint}, presenting
+   * {@code identity}: for callers that speak HTTP over their own sockets (the load benchmark).
+   */
+  public static javax.net.ssl.SSLContext pinnedTls(String fingerprint, TlsIdentity identity) {
+    return TlsIdentity.tls13(identity, new PinnedTrustManager(fingerprint));
+  }
+
   /** Connects without trusting anything and returns the fingerprint the server presents. */
   public static String presentedFingerprint(URI base) {
     PinnedTrustManager recorder = new PinnedTrustManager(null);
