@@ -2,7 +2,9 @@
 # End-to-end benchmark of the file shield against its peers, on the same files in the same run:
 #   1 GiB file:            confide seal/open  vs  openssl enc -aes-256-ctr (file to file), age
 #   10,000 files of 4 KiB: confide seal/open  vs  tar c / tar x
-# Every confide command is a cold JVM (that is what users run); --warm adds in-JVM repeats.
+# Each confide command is measured twice: handed to the user's warm daemon (what ./confide does;
+# the daemon is started before the timings) and as a cold JVM of its own (CONFIDE_DAEMON=off);
+# --warm adds in-JVM repeats.
 # --memory seals a 4 GiB file with -Xmx256m and reports the peak RSS.
 #
 # Usage: bench/volume.sh [--runs N] [--dir DIR] [--warm] [--memory]
@@ -84,11 +86,24 @@ ratio() { echo "scale=2; $1 / $2" | bc -l; }
 
 sealed_tag() { sed -n 's/^ *"tag" : "\([0-9a-f]*\)".*/\1/p' "$1"; }
 
+# the confide figures for one way of running it (CONFIDE_DAEMON=on|off), in conf_* variables with that suffix
+confide_figures() {
+  local m=$1
+  export CONFIDE_DAEMON=$m
+  printf -v "conf_seal_big_$m" %s "$(measure 'rm -rf vbig vbig.key' sh -c "'$confide' volume seal big vbig --key-out vbig.key --json > vbig.json")"
+  rm -rf vbig vbig.key; "$confide" volume seal big vbig --key-out vbig.key --json > vbig.json
+  printf -v "conf_open_big_$m" %s "$(measure 'rm -rf obig' "$confide" volume open vbig obig --key-file vbig.key --tag "$(sealed_tag vbig.json)")"
+  printf -v "conf_seal_small_$m" %s "$(measure 'rm -rf vsmall vsmall.key' sh -c "'$confide' volume seal small vsmall --key-out vsmall.key --json > vsmall.json")"
+  rm -rf vsmall vsmall.key; "$confide" volume seal small vsmall --key-out vsmall.key --json > vsmall.json
+  printf -v "conf_open_small_$m" %s "$(measure 'rm -rf osmall' "$confide" volume open vsmall osmall --key-file vsmall.key --tag "$(sealed_tag vsmall.json)")"
+  unset CONFIDE_DAEMON
+}
+# the daemon starts (or is already up) outside the timings
+CONFIDE_DAEMON=on "$confide" volume show big >/dev/null 2>&1 || true
+confide_figures on
+confide_figures off
+
 # --- 1 GiB ------------------------------------------------------------------------------------
-conf_seal_big=$(measure 'rm -rf vbig vbig.key' sh -c "'$confide' volume seal big vbig --key-out vbig.key --json > vbig.json")
-rm -rf vbig vbig.key; "$confide" volume seal big vbig --key-out vbig.key --json > vbig.json
-tag_big=$(sealed_tag vbig.json)
-conf_open_big=$(measure 'rm -rf obig' "$confide" volume open vbig obig --key-file vbig.key --tag "$tag_big")
 ssl_enc=$(measure 'rm -f one.enc' openssl enc -aes-256-ctr -K "$key" -iv "$iv" -in big/one.bin -out one.enc)
 ssl_enc_sync=$(measure 'rm -f one.enc' sh -c "openssl enc -aes-256-ctr -K $key -iv $iv -in big/one.bin -out one.enc && sync -f one.enc")
 ssl_dec=$(measure 'rm -f one.dec' openssl enc -d -aes-256-ctr -K "$key" -iv "$iv" -in one.enc -out one.dec)
@@ -96,11 +111,8 @@ age_enc=$(measure 'rm -f one.age' age -r "$recipient" -o one.age big/one.bin)
 age_dec=$(measure 'rm -f one.age.dec' age -d -i age.key -o one.age.dec one.age)
 
 # --- 10,000 x 4 KiB ----------------------------------------------------------------------------
-conf_seal_small=$(measure 'rm -rf vsmall vsmall.key' sh -c "'$confide' volume seal small vsmall --key-out vsmall.key --json > vsmall.json")
-rm -rf vsmall vsmall.key; "$confide" volume seal small vsmall --key-out vsmall.key --json > vsmall.json
-tag_small=$(sealed_tag vsmall.json)
-conf_open_small=$(measure 'rm -rf osmall' "$confide" volume open vsmall osmall --key-file vsmall.key --tag "$tag_small")
 tar_c=$(measure 'rm -f small.tar' tar cf small.tar small)
+tar_c_sync=$(measure 'rm -f small.tar' sh -c "tar cf small.tar small && sync -f small.tar")
 tar_x=$(measure 'rm -rf xsmall; mkdir xsmall' tar xf small.tar -C xsmall)
 
 cat <<MD
@@ -108,16 +120,21 @@ Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | x
 filesystem of $dir: $(df -T "$dir" | awk 'NR==2{print $2}'); $(/usr/lib/jvm/temurin-25-jdk-amd64/bin/java -version 2>&1 | head -1);
 $(openssl version); age $(age --version); median of $runs runs, each after \`sync\`.
 
-| case | confide | peer | peer time | ratio confide/peer |
-|---|---|---|---|---|
-| seal 1 GiB | ${conf_seal_big} s | openssl enc -aes-256-ctr | ${ssl_enc} s | $(ratio "$conf_seal_big" "$ssl_enc") |
-| seal 1 GiB | ${conf_seal_big} s | openssl enc + sync -f (durable, as confide is) | ${ssl_enc_sync} s | $(ratio "$conf_seal_big" "$ssl_enc_sync") |
-| seal 1 GiB | ${conf_seal_big} s | age -r | ${age_enc} s | $(ratio "$conf_seal_big" "$age_enc") |
-| open 1 GiB | ${conf_open_big} s | openssl enc -d | ${ssl_dec} s | $(ratio "$conf_open_big" "$ssl_dec") |
-| open 1 GiB | ${conf_open_big} s | age -d | ${age_dec} s | $(ratio "$conf_open_big" "$age_dec") |
-| seal 10,000 × 4 KiB | ${conf_seal_small} s | tar c | ${tar_c} s | $(ratio "$conf_seal_small" "$tar_c") |
-| open 10,000 × 4 KiB | ${conf_open_small} s | tar x | ${tar_x} s | $(ratio "$conf_open_small" "$tar_x") |
+| case | confide (daemon) | confide (cold JVM) | peer | peer time | ratio daemon/peer | ratio cold/peer |
+|---|---|---|---|---|---|---|
 MD
+row() { # row CASE FIGURE-NAME PEER PEER-TIME
+  local on="${2}_on" off="${2}_off"
+  echo "| $1 | ${!on} s | ${!off} s | $3 | $4 s | $(ratio "${!on}" "$4") | $(ratio "${!off}" "$4") |"
+}
+row "seal 1 GiB" conf_seal_big "openssl enc -aes-256-ctr" "$ssl_enc"
+row "seal 1 GiB" conf_seal_big "openssl enc + sync -f (durable, as confide is)" "$ssl_enc_sync"
+row "seal 1 GiB" conf_seal_big "age -r" "$age_enc"
+row "open 1 GiB" conf_open_big "openssl enc -d" "$ssl_dec"
+row "open 1 GiB" conf_open_big "age -d" "$age_dec"
+row "seal 10,000 × 4 KiB" conf_seal_small "tar c" "$tar_c"
+row "seal 10,000 × 4 KiB" conf_seal_small "tar c + sync -f (durable, as confide is)" "$tar_c_sync"
+row "open 10,000 × 4 KiB" conf_open_small "tar x" "$tar_x"
 
 if [ "$warm" = 1 ]; then
   jar="$root/benchmarks/target/benchmarks.jar"
@@ -136,7 +153,8 @@ if [ "$memory" = 1 ]; then
   mkdir -p huge
   [ -f huge/four.bin ] || head -c 4294967296 /dev/urandom > huge/four.bin
   rm -rf vhuge vhuge.key; settle
-  rss=$( { CONFIDE_JAVA_OPTS=-Xmx256m /usr/bin/time -f '%M %e' "$confide" volume seal huge vhuge --key-out vhuge.key >/dev/null; } 2>&1 | tail -1)
+  # in a JVM of its own: -Xmx256m must reach the JVM that seals
+  rss=$( { CONFIDE_DAEMON=off CONFIDE_JAVA_OPTS=-Xmx256m /usr/bin/time -f '%M %e' "$confide" volume seal huge vhuge --key-out vhuge.key >/dev/null; } 2>&1 | tail -1)
   echo
   echo "4 GiB file sealed with -Xmx256m: peak RSS $(( ${rss% *} / 1024 )) MiB, ${rss#* } s"
   rm -rf vhuge vhuge.key

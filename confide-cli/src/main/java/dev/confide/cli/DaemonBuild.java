@@ -13,9 +13,15 @@ import java.nio.file.attribute.BasicFileAttributes;
 final class DaemonBuild {
   private DaemonBuild() {}
 
+  /**
+   * The build of the jar named by system property {@code confide.jar} (the daemon's client runs
+   * from a jar of its own and says which Confide it belongs to), else of the code running here.
+   */
   static String ofThisCode() {
     try {
-      Path code = Path.of(Main.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+      String jar = System.getProperty("confide.jar");
+      Path code = jar != null ? Path.of(jar)
+          : Path.of(DaemonBuild.class.getProtectionDomain().getCodeSource().getLocation().toURI());
       BasicFileAttributes a = Files.readAttributes(code, BasicFileAttributes.class);
       // a name, not a secret or a check: no digest, whose provider start-up every client would pay
       return Long.toHexString(a.lastModifiedTime().toMillis()) + Long.toHexString(a.size())

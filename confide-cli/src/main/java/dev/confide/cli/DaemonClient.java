@@ -22,6 +22,10 @@ import java.util.concurrent.TimeUnit;
  * or SIGTERM here cancels the run there (the program is killed, nothing committed, the staging
  * area wiped) before this process exits. When no daemon can be used, the command runs here, in
  * this JVM, as it would without one.
+ *
+ * <p>The launcher starts it from the small client jar (these classes and nothing else, no
+ * Class-Path): a JVM whose class path names Confide's forty jars spends about 60 ms opening them
+ * all when the first socket looks up its selector provider.
  */
 public final class DaemonClient {
   /** How long a starting daemon may take to answer. */
@@ -50,12 +54,33 @@ public final class DaemonClient {
       if (debug) {
         e.printStackTrace();
       }
-      Main.main(args);
+      runHere(args);
       return;
     }
     DaemonWire.Request request = new DaemonWire.Request(DaemonWire.Kind.COMMAND, client.build,
-        Path.of("").toAbsolutePath().toString(), System.getenv(), Invocation.launcherStartMillis(), List.of(args));
+        Path.of("").toAbsolutePath().toString(), System.getenv(), LaunchFacts.launcherStartMillis(),
+        LaunchFacts.stderrIsTerminal(), List.of(args));
     System.exit(client.relay(channel, request, true));
+  }
+
+  /**
+   * Runs the command in this JVM: Confide's own jar (system property {@code confide.jar}) in a
+   * class loader of its own, as {@code java -jar} would, since the client jar holds only the client.
+   */
+  private static void runHere(String[] args) {
+    String jar = System.getProperty("confide.jar");
+    try {
+      ClassLoader code = jar == null ? DaemonClient.class.getClassLoader()
+          : new java.net.URLClassLoader(new java.net.URL[] {Path.of(jar).toUri().toURL()}, ClassLoader.getPlatformClassLoader());
+      // libraries find their services (logging, JDBC drivers) through the context class loader
+      Thread.currentThread().setContextClassLoader(code);
+      Class.forName("dev.confide.cli.Main", true, code).getMethod("main", String[].class).invoke(null, (Object) args);
+    } catch (java.lang.reflect.InvocationTargetException e) {
+      throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+    } catch (ReflectiveOperationException | java.net.MalformedURLException e) {
+      System.err.println("confide: cannot run without the daemon: " + e + " (is " + jar + " there? run ./confide again to rebuild)");
+      System.exit(ExitCodes.SOFTWARE);
+    }
   }
 
   /** Connects to this build's daemon, starting it (from the launcher's argument file) if none answers. */

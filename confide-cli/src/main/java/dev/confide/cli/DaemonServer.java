@@ -165,8 +165,8 @@ final class DaemonServer implements AutoCloseable {
       case COMMAND -> {
         // what the launcher hands over; a daemon has no terminal for prompts, and no business
         // hosting long-lived servers (cas start) or anything else a JVM of its own does as well
-        if (request.args().isEmpty() || !request.args().getFirst().equals("run")) {
-          frames.refuse("the daemon runs only 'confide run' command lines");
+        if (!DaemonCommands.served(request.args())) {
+          frames.refuse(DaemonCommands.REFUSAL);
           return;
         }
         command(request, in, frames);
@@ -183,7 +183,7 @@ final class DaemonServer implements AutoCloseable {
   private void command(DaemonWire.Request request, DataInputStream in, DaemonWire.Frames frames) throws IOException {
     Cancellation cancellation = new Cancellation();
     Invocation invocation = new Invocation(ConfideDirs.from(request.env()), Path.of(request.cwd()), request.launchedAtMillis(),
-        measurer, cancellation);
+        request.terminal(), measurer, cancellation);
     // The client sends CANCEL when the user presses Ctrl-C; a client that vanished cancels too.
     Thread.ofPlatform().daemon().name(Thread.currentThread().getName() + "-cancel").start(() -> {
       try {

@@ -33,10 +33,14 @@ final class DaemonWire {
 
   enum Kind { COMMAND, STATUS, STOP }
 
-  /** What a client asks for; {@code cwd}, {@code env}, {@code launchedAtMillis} and {@code args} only for a command. */
-  record Request(Kind kind, String build, String cwd, Map<String, String> env, long launchedAtMillis, List<String> args) {
+  /**
+   * What a client asks for; {@code cwd}, {@code env}, {@code launchedAtMillis}, {@code terminal}
+   * (whether the client's standard error is a terminal: progress bars) and {@code args} only for a command.
+   */
+  record Request(Kind kind, String build, String cwd, Map<String, String> env, long launchedAtMillis, boolean terminal,
+      List<String> args) {
     static Request of(Kind kind, String build) {
-      return new Request(kind, build, "/", Map.of(), 0, List.of());
+      return new Request(kind, build, "/", Map.of(), 0, false, List.of());
     }
 
     void write(DataOutputStream out) throws IOException {
@@ -50,6 +54,7 @@ final class DaemonWire {
         string(out, e.getValue());
       }
       out.writeLong(launchedAtMillis);
+      out.writeBoolean(terminal);
       out.writeInt(args.size());
       for (String a : args) {
         string(out, a);
@@ -72,11 +77,12 @@ final class DaemonWire {
         env.put(string(in), string(in));
       }
       long launched = in.readLong();
+      boolean terminal = in.readBoolean();
       List<String> args = new ArrayList<>();
       for (int i = count(in); i > 0; i--) {
         args.add(string(in));
       }
-      return new Request(Kind.values()[k], build, cwd, env, launched, args);
+      return new Request(Kind.values()[k], build, cwd, env, launched, terminal, args);
     }
   }
 

@@ -6,29 +6,23 @@ import java.util.function.Supplier;
 
 /**
  * What one command line runs with besides its words: the user's folders, the directory its
- * relative paths mean (null: this process's own), when the user's command started, this process's
- * measurer, and how it is stopped. A JVM started for one command has one; the daemon makes one per
+ * relative paths mean (null: this process's own), when the user's command started, whether the
+ * user's standard error is a terminal (for progress bars), this process's measurer, and how it is
+ * stopped. A JVM started for one command has one; the daemon makes one per
  * request, from what its client sends.
  */
-record Invocation(ConfideDirs dirs, Path cwd, long launchedAtMillis, Supplier<Measurer> measurer, Cancellation cancellation) {
+record Invocation(ConfideDirs dirs, Path cwd, long launchedAtMillis, boolean terminal, Supplier<Measurer> measurer,
+    Cancellation cancellation) {
 
   /** This JVM, started for one command: folders from {@code env}, paths from its own directory. */
   static Invocation ofThisProcess(ConfideDirs dirs) {
-    return new Invocation(dirs, null, launcherStartMillis(), ThisRuntime::measurer, new Cancellation());
+    return new Invocation(dirs, null, LaunchFacts.launcherStartMillis(), LaunchFacts.stderrIsTerminal(),
+        ThisRuntime::measurer, new Cancellation());
   }
 
   /** A path the user typed, relative to where the user typed it. */
   Path path(String typed) {
     Path p = Path.of(typed);
     return cwd == null || p.isAbsolute() ? p : cwd.resolve(p);
-  }
-
-  /** When the launcher started (it says so, to the millisecond), else when this JVM started. */
-  static long launcherStartMillis() {
-    String launched = System.getProperty("confide.launched.ms");
-    if (launched != null && launched.matches("\\d{10,}")) {
-      return Long.parseLong(launched);
-    }
-    return java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime();
   }
 }

@@ -87,7 +87,7 @@ class DaemonTest {
   private DaemonWire.Request command(Path cwd, String... args) {
     return new DaemonWire.Request(DaemonWire.Kind.COMMAND, BUILD, cwd.toString(),
         Map.of("CONFIDE_CONFIG_DIR", tmp.resolve("config").toString(), "CONFIDE_DATA_DIR", tmp.resolve("data").toString()),
-        System.currentTimeMillis(), List.of(args));
+        System.currentTimeMillis(), false, List.of(args));
   }
 
   private Path inputs(String script, String python) throws IOException {
@@ -227,13 +227,66 @@ class DaemonTest {
   }
 
   @Test
-  void onlyRunCommandLinesAreServed() throws Exception {
+  void onlyRunsAndTheFileShieldsCommandsAreServed() throws Exception {
     Captured err = new Captured(null);
     DaemonClient client = new DaemonClient(place, BUILD, new PrintStream(OutputStream.nullOutputStream()), new PrintStream(err, true));
     int code = client.relay(client.connect(), command(tmp, "cas", "start", "--data", tmp.resolve("cas").toString()), false);
     assertThat(code).isEqualTo(ExitCodes.UNAVAILABLE);
-    assertThat(err.text()).contains("the daemon runs only 'confide run' command lines");
+    assertThat(err.text()).contains("the daemon serves only 'confide run', 'confide volume seal|open|verify|update|show'"
+        + " and 'confide tree authenticate|verify'");
     assertThat(tmp.resolve("cas")).doesNotExist();
+  }
+
+  private int volumeCommand(Captured out, Captured err, String... args) throws IOException {
+    DaemonClient client = new DaemonClient(place, BUILD, new PrintStream(out, true), new PrintStream(err, true));
+    return client.relay(client.connect(), command(tmp.resolve("work"), args), false);
+  }
+
+  @Test
+  void sealsAndOpensVolumesWithPathsFromTheClientsDirectory() throws Exception {
+    Path src = Files.createDirectories(tmp.resolve("work/src/sub"));
+    Files.writeString(src.resolve("a.txt"), "alpha");
+    Captured out = new Captured(null);
+    Captured err = new Captured(null);
+    assertThat(volumeCommand(out, err, "volume", "seal", "src", "vol", "--key-out", "vol.key", "--json")).as(err.text()).isZero();
+    String tag = out.text().replaceAll("(?s).*\"tag\" : \"([0-9a-f]{64})\".*", "$1");
+    assertThat(tag).matches("[0-9a-f]{64}");
+    assertThat(tmp.resolve("work/vol/VOLUME")).exists();
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(tmp.resolve("work/vol.key")))).isEqualTo("rw-------");
+    Captured opened = new Captured(null);
+    assertThat(volumeCommand(opened, err, "volume", "open", "vol", "dest", "--key-file", "vol.key", "--tag", tag))
+        .as(err.text()).isZero();
+    assertThat(tmp.resolve("work/dest/sub/a.txt")).hasContent("alpha");
+    // a refusal travels back with its exit code, as from a JVM of its own
+    Captured refused = new Captured(null);
+    assertThat(volumeCommand(new Captured(null), refused, "volume", "verify", "vol", "--key-file", "vol.key", "--tag", "0".repeat(64)))
+        .isEqualTo(ExitCodes.INTEGRITY);
+    assertThat(refused.text()).contains("tag");
+  }
+
+  @Test
+  void aCancelledSealStopsAndLeavesNeitherVolumeNorKey() throws Exception {
+    Path src = Files.createDirectories(tmp.resolve("work/big"));
+    // sparse: costs no disk, yet takes the seal seconds to encrypt
+    try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(src.resolve("zeros").toFile(), "rw")) {
+      f.setLength(4L << 30);
+    }
+    Captured err = new Captured(null);
+    DaemonClient client = new DaemonClient(place, BUILD, new PrintStream(OutputStream.nullOutputStream()), new PrintStream(err, true));
+    SocketChannel channel = client.connect();
+    open.add(channel);
+    CompletableFuture<Integer> code = CompletableFuture.supplyAsync(() -> client.relay(channel,
+        command(tmp.resolve("work"), "volume", "seal", "big", "vol", "--key-out", "vol.key"), false),
+        task -> Thread.ofPlatform().start(task));
+    // the seal has begun once the volume's header is written
+    while (!Files.exists(tmp.resolve("work/vol/VOLUME")) && !code.isDone()) {
+      java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+    }
+    DaemonClient.cancel(channel);
+    assertThat(code.get(120, TimeUnit.SECONDS)).as(err.text()).isEqualTo(ExitCodes.CANCELLED);
+    assertThat(err.text()).contains("'volume seal' was cancelled before it finished");
+    assertThat(tmp.resolve("work/vol")).doesNotExist();
+    assertThat(tmp.resolve("work/vol.key")).doesNotExist();
   }
 
   @Test
