@@ -23,16 +23,25 @@ final class CasStore {
    * commit, leaves at most one of this process's transactions waiting on the row.
    */
   private final ReentrantLock auditOrder = new ReentrantLock();
+  /** What the holder of {@link #auditOrder} asked to run once its transaction committed. */
+  private Runnable afterAuditCommit;
 
   CasStore(DataSource dataSource) {
     this.dataSource = dataSource;
   }
 
-  /** Taken by an audit append; held until its transaction has committed or rolled back. */
-  void holdAuditOrder() {
-    if (!auditOrder.isHeldByCurrentThread()) {
-      auditOrder.lock();
+  /**
+   * Taken by an audit append; held until its transaction has committed or rolled back. Returns
+   * true when this call took it (the transaction's first append): {@code afterCommit} then runs
+   * once the transaction has committed, still under the order, and not at all after a rollback.
+   */
+  boolean holdAuditOrder(Runnable afterCommit) {
+    if (auditOrder.isHeldByCurrentThread()) {
+      return false;
     }
+    auditOrder.lock();
+    afterAuditCommit = afterCommit;
+    return true;
   }
 
   /** Work done in one transaction. */
@@ -74,12 +83,16 @@ final class CasStore {
       try {
         T result = work.run(c);
         c.commit();
+        if (auditOrder.isHeldByCurrentThread()) {
+          afterAuditCommit.run();
+        }
         return result;
       } catch (SQLException | RuntimeException e) {
         c.rollback();
         throw e;
       } finally {
         if (auditOrder.isHeldByCurrentThread()) {
+          afterAuditCommit = null;
           auditOrder.unlock();
         }
       }

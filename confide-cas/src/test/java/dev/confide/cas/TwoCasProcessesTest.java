@@ -26,14 +26,14 @@ class TwoCasProcessesTest {
       // a replica carries the same key material (its operator copies the data folder's keys)
       Path replicaDir = tmp.resolve("cas-b");
       Files.createDirectories(replicaDir.resolve("tls"));
-      for (String f : new String[] {"master-key.json", "tls/key.pem", "tls/cert.pem"}) {
+      for (String f : new String[] {"master-key.json", "tls/key.pem", "tls/cert.pem", AuditKey.FILE}) {
         Files.copy(first.dir().resolve(f), replicaDir.resolve(f), java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
       }
       Files.setPosixFilePermissions(replicaDir, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
       CasHome second = CasHome.open(replicaDir);
       assertThat(second.created()).isFalse();
-      try (CasServer a = CasServer.start(first, url, new InetSocketAddress("127.0.0.1", 0), Set.of());
-           CasServer b = CasServer.start(second, url, new InetSocketAddress("127.0.0.1", 0), Set.of());
+      try (CasServer a = CasServer.start(first, url, new InetSocketAddress("127.0.0.1", 0), Set.of(alice.keyHash()));
+           CasServer b = CasServer.start(second, url, new InetSocketAddress("127.0.0.1", 0), Set.of(alice.keyHash()));
            CasClient viaA = CasClient.connect("a", URI.create(a.url()), a.fingerprint(), alice);
            CasClient viaB = CasClient.connect("b", URI.create(b.url()), b.fingerprint(), alice)) {
         assertThat(a.fingerprint()).isEqualTo(b.fingerprint());
@@ -46,6 +46,36 @@ class TwoCasProcessesTest {
         viaB.swap("shared", "V1", new TagSwap(CasRulesContract.tag(1), CasRulesContract.tag(2)));
         assertThat(viaA.volume("shared", "V1").generation()).isEqualTo(2);
         assertThat(viaA.session("shared").volumes().getFirst().tag()).isEqualTo(CasRulesContract.tag(2));
+
+        // Each process remembers the audit head it last committed; the other one moving it since
+        // must be noticed. Alternate, then race, then check the chain end to end.
+        for (int i = 0; i < 4; i++) {
+          (i % 2 == 0 ? viaA : viaB).createSession("name: turn-" + i + "\nvolumes:\n  - {name: V}\n");
+        }
+        java.util.concurrent.ExecutorService racers = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+          java.util.List<java.util.concurrent.Future<?>> swaps = new java.util.ArrayList<>();
+          for (int i = 0; i < 4; i++) {
+            CasClient via = i % 2 == 0 ? viaA : viaB;
+            String session = "turn-" + i;
+            swaps.add(racers.submit(() -> {
+              for (int n = 1; n <= 10; n++) {
+                via.swap(session, "V", new TagSwap(n == 1 ? null : CasRulesContract.tag(n - 1), CasRulesContract.tag(n)));
+              }
+              return null;
+            }));
+          }
+          for (java.util.concurrent.Future<?> f : swaps) {
+            f.get();
+          }
+        } finally {
+          racers.shutdownNow();
+        }
+        dev.confide.cas.api.AuditLog log = viaB.audit(0, 1000);
+        assertThat(AuditChain.verify(log, viaA.serverKey())).isEmpty();
+        // 1 create + 2 swaps (and the volume's first use) above, 4 creates, 40 swaps and 4 first uses here
+        assertThat(log.entries()).extracting(e -> e.kind()).filteredOn("tag.swap"::equals).hasSize(42);
+        assertThat(log.headSeq()).isEqualTo(log.entries().size());
       }
     }
   }
