@@ -125,6 +125,29 @@ public final class AuditChain {
     pendingHead = null;
   }
 
+  /**
+   * Refuses a log whose newest entry this CAS's audit key did not sign: a replica started without
+   * the audit key of the CAS that created the database would otherwise append entries signed by
+   * a key of its own, which {@link #verify} then refuses.
+   */
+  void requireOwnSigner(Connection c, String database) throws SQLException {
+    try (PreparedStatement q = c.prepareStatement(
+        "SELECT seq, at, kind, principal, subject, detail, prev_hash, signature FROM audit ORDER BY seq DESC LIMIT 1");
+         ResultSet r = q.executeQuery()) {
+      if (!r.next()) {
+        return;
+      }
+      byte[] canonical = canonical(r.getLong(1), r.getString(2), r.getString(3), r.getString(4), r.getString(5),
+          r.getString(6), r.getString(7));
+      if (!verifySignature(canonical, r.getString(8), signingKey.publicKey())) {
+        throw new CasException(0, "audit_key_mismatch", "the audit log in " + database
+            + " is signed by another audit key than this CAS's (" + AuditKey.FILE + " in its data folder)",
+            "a CAS sharing a database needs the four key files of the CAS that created it (tls/key.pem, tls/cert.pem,"
+                + " master-key.json, " + AuditKey.FILE + "): copy them into this data folder");
+      }
+    }
+  }
+
   AuditLog read(Connection c, long after, int limit) throws SQLException {
     List<AuditEntry> entries = new ArrayList<>();
     try (PreparedStatement q = c.prepareStatement(

@@ -71,7 +71,16 @@ public final class CasServer implements AutoCloseable {
       server.setStopTimeout(5_000);
       database = opened(opening);
       CasStore store = new CasStore(database.dataSource());
-      CasService service = new CasService(store, new AuditChain(home.auditKey(), home.identity().privateKey(), store), home.masterKey(), auditors);
+      AuditChain audit = new AuditChain(home.auditKey(), home.identity().privateKey(), store);
+      if (jdbcUrl.startsWith("jdbc:postgresql:")) {
+        // only a shared database can hold another CAS's log; an H2 file belongs to its data folder
+        Database shared = database;
+        store.transaction(c -> {
+          audit.requireOwnSigner(c, shared.description());
+          return null;
+        });
+      }
+      CasService service = new CasService(store, audit, home.masterKey(), auditors);
       server.setHandler(new CasHttpHandler(service, new CasAttestation(service)));
       server.start();
       return new CasServer(server, connector, database, service, home);

@@ -77,6 +77,21 @@ class TwoCasProcessesTest {
         assertThat(log.entries()).extracting(e -> e.kind()).filteredOn("tag.swap"::equals).hasSize(42);
         assertThat(log.headSeq()).isEqualTo(log.entries().size());
       }
+
+      // a third replica set up without the audit key would sign entries of its own: it refuses to start
+      Path keyless = tmp.resolve("cas-c");
+      Files.createDirectories(keyless.resolve("tls"));
+      for (String f : new String[] {"master-key.json", "tls/key.pem", "tls/cert.pem"}) {
+        Files.copy(first.dir().resolve(f), keyless.resolve(f), java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+      }
+      Files.setPosixFilePermissions(keyless, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+      CasHome third = CasHome.open(keyless);
+      assertThatThrownBy(() -> CasServer.start(third, url, new InetSocketAddress("127.0.0.1", 0), Set.of()))
+          .isInstanceOfSatisfying(CasException.class, e -> {
+            assertThat(e.error()).isEqualTo("audit_key_mismatch");
+            assertThat(e.getMessage()).contains("is signed by another audit key than this CAS's (audit-key in its data folder)");
+            assertThat(e.hint()).contains("copy them into this data folder");
+          });
     }
   }
 }

@@ -60,6 +60,9 @@ final class Failures {
         || (c.error().startsWith("attestation_") && !c.error().equals("attestation_simulation_not_tolerated"))) {
       return ExitCodes.INTEGRITY;
     }
+    if (c.error().equals("audit_key_mismatch")) {
+      return ExitCodes.CONFIG;
+    }
     int s = c.status();
     if (s == 0 || s >= 500) {
       return ExitCodes.UNAVAILABLE;
