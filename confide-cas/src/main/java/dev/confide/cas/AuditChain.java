@@ -62,19 +62,11 @@ public final class AuditChain {
     if (store.holdAuditOrder(this::headCommitted)) {
       pendingHead = null;
     }
-    Head expected = pendingHead != null ? pendingHead : committedHead;
     String at = Instant.now().toString();
-    Head prev = expected;
-    byte[] canonical = null;
-    String hash = null;
-    if (expected != null) {
-      canonical = canonical(expected.seq() + 1, at, kind, principal, subject, detail, expected.hash());
-      hash = KeyDigests.sha256Hex(canonical);
-      if (!moveHead(c, expected, expected.seq() + 1, hash)) {
-        prev = null;
-      }
-    }
-    if (prev == null) {
+    Head prev = pendingHead != null ? pendingHead : committedHead;
+    byte[] canonical = prev == null ? null : canonical(prev.seq() + 1, at, kind, principal, subject, detail, prev.hash());
+    String hash = prev == null ? null : KeyDigests.sha256Hex(canonical);
+    if (prev == null || !moveHead(c, prev, prev.seq() + 1, hash)) {
       try (PreparedStatement head = c.prepareStatement("SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE");
            ResultSet r = head.executeQuery()) {
         r.next();
@@ -130,22 +122,21 @@ public final class AuditChain {
    * the audit key of the CAS that created the database would otherwise append entries signed by
    * a key of its own, which {@link #verify} then refuses.
    */
-  void requireOwnSigner(Connection c, String database) throws SQLException {
-    try (PreparedStatement q = c.prepareStatement(
-        "SELECT seq, at, kind, principal, subject, detail, prev_hash, signature FROM audit ORDER BY seq DESC LIMIT 1");
-         ResultSet r = q.executeQuery()) {
-      if (!r.next()) {
-        return;
+  void requireOwnSigner(String database) {
+    store.transaction(c -> {
+      try (PreparedStatement q = c.prepareStatement(
+          "SELECT seq, at, kind, principal, subject, detail, prev_hash, signature FROM audit ORDER BY seq DESC LIMIT 1");
+           ResultSet r = q.executeQuery()) {
+        if (r.next() && !verifySignature(canonical(r.getLong(1), r.getString(2), r.getString(3), r.getString(4),
+            r.getString(5), r.getString(6), r.getString(7)), r.getString(8), signingKey.publicKey())) {
+          throw new CasException(0, "audit_key_mismatch", "the audit log in " + database
+              + " is signed by another audit key than this CAS's (" + AuditKey.FILE + " in its data folder)",
+              "a CAS sharing a database needs the four key files of the CAS that created it (tls/key.pem, tls/cert.pem,"
+                  + " master-key.json, " + AuditKey.FILE + "): copy them into this data folder");
+        }
+        return null;
       }
-      byte[] canonical = canonical(r.getLong(1), r.getString(2), r.getString(3), r.getString(4), r.getString(5),
-          r.getString(6), r.getString(7));
-      if (!verifySignature(canonical, r.getString(8), signingKey.publicKey())) {
-        throw new CasException(0, "audit_key_mismatch", "the audit log in " + database
-            + " is signed by another audit key than this CAS's (" + AuditKey.FILE + " in its data folder)",
-            "a CAS sharing a database needs the four key files of the CAS that created it (tls/key.pem, tls/cert.pem,"
-                + " master-key.json, " + AuditKey.FILE + "): copy them into this data folder");
-      }
-    }
+    });
   }
 
   AuditLog read(Connection c, long after, int limit) throws SQLException {

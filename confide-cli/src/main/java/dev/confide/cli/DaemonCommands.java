@@ -7,7 +7,8 @@ import java.util.Set;
  * The command lines a daemon serves: runs, and the file shield's commands, which need no terminal
  * (no prompts, no standard input) and gain most from a warm JVM (AES-GCM compiled, classes
  * loaded). Everything else — servers such as {@code cas start}, prompts, the daemon's own
- * commands — runs in a JVM of its own. The launcher and the daemon both ask this class.
+ * commands — runs in a JVM of its own. The launcher's {@code daemon_serves} must say the same
+ * (DaemonCommandsTest holds the two together).
  */
 final class DaemonCommands {
   private static final Set<String> VOLUME = Set.of("seal", "open", "verify", "update", "show");
