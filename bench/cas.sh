@@ -2,20 +2,29 @@
 # Load on a running CAS: N concurrent mTLS clients on loopback, each alternating a session read and
 # a tag swap of its own volume, for S seconds; once on H2 (the default) and once on PostgreSQL.
 # The CAS runs as `./confide cas start` in its own JVM; the clients run in another (CasLoad).
-# Prints Markdown rows for docs/benchmarks.md: operation, count, throughput, p50, p99, errors.
+# Each CAS is first loaded unmeasured for W seconds (its JIT is still compiling a minute in).
+# Then, on the same warm CAS and connections: a closed loop (each caller sends when answered: the
+# most the CAS does) and an open loop at R swaps/s and as many reads (latency counted from when
+# each request was due). Prints Markdown rows for docs/benchmarks.md: operation, count,
+# throughput, p50, p99, errors; on stderr the CAS's CPU share and the open loop's slow seconds.
 #
-# Usage: bench/cas.sh [--clients N] [--seconds S] [--db h2|postgresql|both]
+# Usage: bench/cas.sh [--clients N] [--seconds S] [--warmup W] [--rate R] [--db h2|postgresql|both]
+#   --rate 0 leaves out the open loop.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 clients=64
 seconds=30
+warmup=60
+rate=2000
 dbs="h2 postgresql"
 while [ $# -gt 0 ]; do
   case "$1" in
     --clients) clients=$2; shift 2 ;;
     --seconds) seconds=$2; shift 2 ;;
+    --warmup) warmup=$2; shift 2 ;;
+    --rate) rate=$2; shift 2 ;;
     --db) case "$2" in both) dbs="h2 postgresql" ;; h2|postgresql) dbs=$2 ;; *) echo "--db h2|postgresql|both" >&2; exit 64 ;; esac; shift 2 ;;
-    *) echo "usage: bench/cas.sh [--clients N] [--seconds S] [--db h2|postgresql|both]" >&2; exit 64 ;;
+    *) echo "usage: bench/cas.sh [--clients N] [--seconds S] [--warmup W] [--rate R] [--db h2|postgresql|both]" >&2; exit 64 ;;
   esac
 done
 # shellcheck source=../scripts/lib/env.sh
@@ -53,9 +62,6 @@ start_cas() {
   if [ -z "$url" ]; then echo "bench/cas.sh: the CAS did not start:" >&2; cat "$log.err" >&2; exit 69; fi
 }
 
-# user + system CPU ticks of a process so far
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
-
 echo "machine: $(nproc) cores, $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1), $("$JAVA_HOME/bin/java" -version 2>&1 | head -1)"
 echo "| storage | operation | count | throughput | p50 | p99 | errors |"
 echo "|---|---|---|---|---|---|---|"
@@ -70,12 +76,8 @@ for db in $dbs; do
       for _ in $(seq 1 600); do [ -s "$work/pg.url" ] && break; sleep 0.1; done
       start_cas "$work/cas-pg.json" --data "$work/cas-pg" --db "$(head -1 "$work/pg.url")" ;;
   esac
-  cas_pid=${pids[-1]}
-  cas_cpu0=$(cpu_ticks "$cas_pid")
   "${java[@]}" -cp "$jar" dev.confide.bench.CasLoad "$url" "$fingerprint" "$CONFIDE_CONFIG_DIR/identity" \
-    "$clients" "$seconds" "$db"
-  # the CAS's CPU time over the load (setup included), as a share of one core over the measured seconds
-  echo "$db: CAS process CPU during the load: $(( ($(cpu_ticks "$cas_pid") - cas_cpu0) * 100 / $(getconf CLK_TCK) / seconds ))% of one core" >&2
+    "$clients" "$seconds" "$db" "$warmup" "$rate" "${pids[-1]}"
   cleanup
   pids=()
 done

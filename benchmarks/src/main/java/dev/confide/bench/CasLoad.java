@@ -5,6 +5,7 @@ import dev.confide.cas.TlsIdentity;
 import dev.confide.cas.client.CasClient;
 import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -12,19 +13,112 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import javax.net.ssl.SSLContext;
 
 /**
- * Drives a running CAS with N concurrent mTLS callers (one TLS connection each) for a while; each
- * client alternates a session read and a tag swap of its own volume, so every swap should commit.
- * Prints one Markdown table row per operation: count, throughput, p50, p99, errors. The callers
- * speak HTTP/1.1 over blocking TLS sockets ({@link LoadConnection}), the setup uses {@link CasClient}.
+ * Drives a running CAS with N concurrent mTLS callers (one TLS connection each); each caller
+ * alternates a session read and a tag swap of its own volume, so every swap should commit. Prints
+ * one Markdown table row per operation and measured phase: count, throughput, p50, p99, errors.
+ * The callers speak HTTP/1.1 over blocking TLS sockets ({@link LoadConnection}), the setup uses
+ * {@link CasClient}.
  *
- * <p>Usage: {@code CasLoad URL FINGERPRINT IDENTITY_DIR CLIENTS SECONDS LABEL}
+ * <p>Phases, all on the same connections in this one JVM (so the callers are warm too):
+ * <ol>
+ *   <li>WARMUP seconds of closed loop, not measured: the CAS's JIT is still compiling its largest
+ *       methods a minute into a load on two cores (C2 spent 3.5 s on one method 60 s in);
+ *   <li>SECONDS of closed loop, measured: each caller sends its next request when the last is
+ *       answered — the most the CAS does (latency is then about callers / throughput);
+ *   <li>with RATE &gt; 0: 10 s of open loop, not measured, then SECONDS of open loop, measured:
+ *       the callers together start RATE reads and RATE swaps a second on a fixed schedule, and each
+ *       latency counts from the moment its request was due, so a CAS that falls behind is charged
+ *       the time requests waited to be sent (no coordinated omission).
+ * </ol>
+ * Errors in unmeasured phases count all the same. With CAS_PID, the CAS process's CPU time in
+ * each measured phase is printed too.
+ *
+ * <p>Usage: {@code CasLoad URL FINGERPRINT IDENTITY_DIR CLIENTS SECONDS LABEL WARMUP RATE [CAS_PID]}
  */
 public final class CasLoad {
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** Latencies of this many milliseconds and more are counted per second of an open-loop phase. */
+  private static final long SLOW_MS = 20;
+  private static final long SECOND = 1_000_000_000L;
+  private static final int OPEN_SETTLE_SECONDS = 10;
+
   private CasLoad() {}
+
+  /**
+   * A stretch of the load: from {@code start} to {@code end} (System.nanoTime), closed loop when
+   * {@code period} is 0, else each caller's read-and-swap pair every {@code period} ns; measured
+   * into {@code samples} (one per caller) unless that is null.
+   */
+  private record Phase(String name, long start, long end, long period, Samples[] samples) {
+    boolean open() {
+      return period > 0;
+    }
+  }
+
+  /**
+   * What one caller measured in one phase: latencies in nanoseconds, and per second how many were
+   * slow and the worst (where a stall shows itself).
+   */
+  private static final class Samples {
+    long[] reads = new long[1 << 14];
+    long[] swaps = new long[1 << 14];
+    int nr;
+    int ns;
+    final int[] slow;
+    final long[] worst;
+
+    Samples(int seconds) {
+      slow = new int[seconds + 1];
+      worst = new long[seconds + 1];
+    }
+
+    void read(int second, long nanos) {
+      if (nr == reads.length) {
+        reads = Arrays.copyOf(reads, nr * 2);
+      }
+      reads[nr++] = nanos;
+      second(second, nanos);
+    }
+
+    void swap(int second, long nanos) {
+      if (ns == swaps.length) {
+        swaps = Arrays.copyOf(swaps, ns * 2);
+      }
+      swaps[ns++] = nanos;
+      second(second, nanos);
+    }
+
+    private void second(int second, long nanos) {
+      int at = Math.clamp(second, 0, slow.length - 1);
+      if (nanos >= SLOW_MS * 1_000_000) {
+        slow[at]++;
+      }
+      worst[at] = Math.max(worst[at], nanos);
+    }
+  }
+
+  /** One caller: its session, connection and place in the swap sequence. */
+  private static final class Caller {
+    final int me;
+    final String readPath;
+    final String volumePath;
+    final String swapPath;
+    final LoadConnection c;
+    String tag;
+    long gen;
+
+    Caller(int me, String session, LoadConnection c) {
+      this.me = me;
+      this.readPath = "/v1/session?name=" + session;
+      this.volumePath = "/v1/volume?session=" + session + "&volume=V";
+      this.swapPath = "/v1/volume/swap?session=" + session + "&volume=V";
+      this.c = c;
+    }
+  }
 
   public static void main(String[] args) throws Exception {
     URI url = URI.create(args[0]);
@@ -33,6 +127,9 @@ public final class CasLoad {
     int clients = Integer.parseInt(args[3]);
     int seconds = Integer.parseInt(args[4]);
     String label = args[5];
+    int warmup = Integer.parseInt(args[6]);
+    double rate = Double.parseDouble(args[7]);
+    Path casStat = args.length > 8 ? Path.of("/proc", args[8], "stat") : null;
     String run = Long.toHexString(System.nanoTime());
 
     try (CasClient setup = CasClient.connect("bench", url, fingerprint, identity)) {
@@ -40,87 +137,169 @@ public final class CasLoad {
         setup.createSession("name: bench-" + run + "-" + i + "\nvolumes:\n  - {name: V}\n");
       }
     }
-    long[][] readNanos = new long[clients][];
-    long[][] swapNanos = new long[clients][];
     AtomicLong errors = new AtomicLong();
+    AtomicLong unsent = new AtomicLong();
     List<String> firstErrors = new ArrayList<>();
     CountDownLatch ready = new CountDownLatch(clients);
     CountDownLatch go = new CountDownLatch(1);
-    long[] endAt = new long[1];
+    List<Phase> phases = new ArrayList<>();
     List<Thread> threads = new ArrayList<>();
     SSLContext tls = CasClient.pinnedTls(fingerprint, identity);
     for (int i = 0; i < clients; i++) {
       int me = i;
-      Thread t = Thread.ofPlatform().name("client-" + i).start(() -> {
-        String session = "bench-" + run + "-" + me;
-        String readPath = "/v1/session?name=" + session;
-        String volumePath = "/v1/volume?session=" + session + "&volume=V";
-        String swapPath = "/v1/volume/swap?session=" + session + "&volume=V";
-        long[] reads = new long[1 << 16];
-        long[] swaps = new long[1 << 16];
-        int nr = 0;
-        int ns = 0;
+      threads.add(Thread.ofPlatform().name("client-" + i).start(() -> {
         // handshake outside the measurement
         try (LoadConnection c = new LoadConnection(tls, url)) {
+          Caller caller = new Caller(me, "bench-" + run + "-" + me, c);
           ready.countDown();
           go.await();
-          String tag = null;
-          long gen = 0;
-          while (System.nanoTime() < endAt[0]) {
-            long t0 = System.nanoTime();
-            int read = c.send("GET", readPath, null);
-            long t1 = System.nanoTime();
-            if (read != 200) {
-              throw new IOException("a session read answered " + read + ": " + c.body());
-            }
-            if (nr == reads.length) {
-              reads = Arrays.copyOf(reads, nr * 2);
-            }
-            reads[nr++] = t1 - t0;
-            String next = String.format("%032x%032x", me, ++gen);
-            String swap = "{\"old_tag\":" + (tag == null ? "null" : "\"" + tag + "\"") + ",\"new_tag\":\"" + next + "\"}";
-            int swapped = c.send("POST", swapPath, swap);
-            if (swapped == 200) {
-              tag = next;
-              if (ns == swaps.length) {
-                swaps = Arrays.copyOf(swaps, ns * 2);
-              }
-              swaps[ns++] = System.nanoTime() - t1;
-            } else {
-              errors.incrementAndGet();
-              synchronized (firstErrors) {
-                if (firstErrors.size() < 5) {
-                  firstErrors.add(swapped + ": " + c.body());
-                }
-              }
-              c.send("GET", volumePath, null);
-              tag = JSON.readTree(c.body()).path("tag").asText(null);
-            }
+          for (Phase phase : phases) {
+            drive(caller, phase, clients, errors, unsent, firstErrors);
           }
         } catch (IOException e) {
           errors.incrementAndGet();
-          synchronized (firstErrors) {
-            firstErrors.add("client " + me + ": " + e.getMessage());
-          }
+          note(firstErrors, "client " + me + ": " + e.getMessage());
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
         }
-        readNanos[me] = Arrays.copyOf(reads, nr);
-        swapNanos[me] = Arrays.copyOf(swaps, ns);
-      });
-      threads.add(t);
+      }));
     }
     ready.await();
-    long start = System.nanoTime();
-    endAt[0] = start + seconds * 1_000_000_000L;
-    go.countDown();
-    for (Thread t : threads) {
-      t.join();
+    long t = System.nanoTime();
+    phases.add(new Phase("warm-up", t, t += warmup * SECOND, 0, null));
+    Phase closed = new Phase(label, t, t += seconds * SECOND, 0, samples(clients, seconds));
+    phases.add(closed);
+    Phase open = null;
+    if (rate > 0) {
+      long period = Math.round(clients * 1e9 / rate);
+      phases.add(new Phase("settle", t, t += OPEN_SETTLE_SECONDS * SECOND, period, null));
+      open = new Phase(String.format(Locale.ROOT, "%s, offered %.0f/s", label, rate), t, t += seconds * SECOND, period,
+          samples(clients, seconds));
+      phases.add(open);
     }
-    double elapsed = (System.nanoTime() - start) / 1e9;
-    row(label, "session read", readNanos, elapsed, -1);
-    row(label, "tag swap", swapNanos, elapsed, errors.get());
+    go.countDown();
+    long[] cpu = new long[4];
+    cpu[0] = cpuTicksAt(casStat, closed.start());
+    cpu[1] = cpuTicksAt(casStat, closed.end());
+    if (open != null) {
+      cpu[2] = cpuTicksAt(casStat, open.start());
+      cpu[3] = cpuTicksAt(casStat, open.end());
+    }
+    for (Thread thread : threads) {
+      thread.join();
+    }
+    report(closed, seconds, errors.get(), casStat == null ? -1 : cpu[1] - cpu[0]);
+    if (open != null) {
+      report(open, seconds, errors.get(), casStat == null ? -1 : cpu[3] - cpu[2]);
+    }
     firstErrors.forEach(e -> System.err.println("error: " + e));
+    if (unsent.get() > 0) {
+      System.err.printf(Locale.ROOT, "the CAS fell behind the offered rate: %d read-and-swap pairs due were never sent%n",
+          unsent.get());
+    }
+  }
+
+  private static Samples[] samples(int clients, int seconds) {
+    Samples[] s = new Samples[clients];
+    for (int i = 0; i < clients; i++) {
+      s[i] = new Samples(seconds);
+    }
+    return s;
+  }
+
+  /** Runs one caller through one phase. */
+  private static void drive(Caller caller, Phase phase, int clients, AtomicLong errors, AtomicLong unsent,
+      List<String> firstErrors) throws IOException {
+    Samples mine = phase.samples() == null ? null : phase.samples()[caller.me];
+    long period = phase.period();
+    for (long k = 0; ; k++) {
+      // open loop: callers spread evenly over the period, the swap half a period after the read
+      long readDue = phase.open() ? phase.start() + k * period + caller.me * period / clients : System.nanoTime();
+      if (readDue >= phase.end() || System.nanoTime() >= phase.end()) {
+        if (phase.open() && readDue < phase.end()) {
+          unsent.addAndGet((phase.end() - readDue + period - 1) / period);
+        }
+        return;
+      }
+      waitUntil(readDue);
+      int read = caller.c.send("GET", caller.readPath, null);
+      long readDone = System.nanoTime();
+      if (read != 200) {
+        throw new IOException("a session read answered " + read + ": " + caller.c.body());
+      }
+      int second = (int) ((readDue - phase.start()) / SECOND);
+      if (mine != null) {
+        mine.read(second, readDone - readDue);
+      }
+      String next = String.format("%032x%032x", caller.me, ++caller.gen);
+      String swap = "{\"old_tag\":" + (caller.tag == null ? "null" : "\"" + caller.tag + "\"")
+          + ",\"new_tag\":\"" + next + "\"}";
+      long swapDue = phase.open() ? readDue + period / 2 : readDone;
+      waitUntil(swapDue);
+      int swapped = caller.c.send("POST", caller.swapPath, swap);
+      if (swapped == 200) {
+        caller.tag = next;
+        if (mine != null) {
+          mine.swap(second, System.nanoTime() - swapDue);
+        }
+      } else {
+        errors.incrementAndGet();
+        note(firstErrors, swapped + ": " + caller.c.body());
+        caller.c.send("GET", caller.volumePath, null);
+        caller.tag = JSON.readTree(caller.c.body()).path("tag").asText(null);
+      }
+    }
+  }
+
+  private static void note(List<String> firstErrors, String error) {
+    synchronized (firstErrors) {
+      if (firstErrors.size() < 5) {
+        firstErrors.add(error);
+      }
+    }
+  }
+
+  /** Parks until System.nanoTime() reaches {@code due}; returns at once when it has passed. */
+  private static void waitUntil(long due) {
+    for (long left = due - System.nanoTime(); left > 0; left = due - System.nanoTime()) {
+      LockSupport.parkNanos(left);
+    }
+  }
+
+  /** The process's user + system CPU ticks once {@code at} is reached; -1 without a process. */
+  private static long cpuTicksAt(Path stat, long at) throws IOException {
+    waitUntil(at);
+    if (stat == null) {
+      return -1;
+    }
+    // the command name (field 2) is in parentheses and may hold spaces: count from after it
+    String s = Files.readString(stat);
+    String[] f = s.substring(s.lastIndexOf(')') + 2).split(" ");
+    return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+  }
+
+  private static void report(Phase phase, int seconds, long errors, long cpuTicks) {
+    row(phase.name(), "session read", Arrays.stream(phase.samples()).map(s -> Arrays.copyOf(s.reads, s.nr)).toArray(long[][]::new),
+        seconds, -1);
+    row(phase.name(), "tag swap", Arrays.stream(phase.samples()).map(s -> Arrays.copyOf(s.swaps, s.ns)).toArray(long[][]::new),
+        seconds, errors);
+    if (cpuTicks >= 0) {
+      // /proc counts clock ticks, 100 a second on Linux (USER_HZ): ticks per second = % of one core
+      System.err.printf(Locale.ROOT, "%s: CAS process CPU %d%% of one core%n", phase.name(), cpuTicks / seconds);
+    }
+    // in a closed loop every request waits behind the others, so only the open loop's stalls are news
+    for (int second = 0; phase.open() && second <= seconds; second++) {
+      int slow = 0;
+      long worst = 0;
+      for (Samples s : phase.samples()) {
+        slow += s.slow[second];
+        worst = Math.max(worst, s.worst[second]);
+      }
+      if (slow > 0) {
+        System.err.printf(Locale.ROOT, "%s: second %d: %d requests took %d ms or more, the slowest %.0f ms%n",
+            phase.name(), second, slow, SLOW_MS, worst / 1e6);
+      }
+    }
   }
 
   private static void row(String label, String op, long[][] perClient, double seconds, long errors) {

@@ -118,7 +118,7 @@ final class CasStore {
     try (PreparedStatement q = c.prepareStatement(
         "INSERT INTO sessions (name, hash, predecessor, creator, document, updated_at) VALUES (?,?,?,?,?,?)")) {
       bind(q, s.name(), s.hash(), s.predecessor(), s.creator(), s.document(), s.updatedAt());
-q.executeUpdate();
+      q.executeUpdate();
     }
     insertVersion(c, s);
   }
@@ -128,7 +128,7 @@ q.executeUpdate();
     try (PreparedStatement q = c.prepareStatement(
         "UPDATE sessions SET hash = ?, predecessor = ?, document = ?, updated_at = ? WHERE name = ? AND hash = ?")) {
       bind(q, s.hash(), s.predecessor(), s.document(), s.updatedAt(), s.name(), expectedHash);
-if (q.executeUpdate() != 1) {
+      if (q.executeUpdate() != 1) {
         return false;
       }
     }
@@ -148,7 +148,7 @@ if (q.executeUpdate() != 1) {
     try (PreparedStatement q = c.prepareStatement(
         "INSERT INTO session_versions (hash, name, document, created_at) VALUES (?,?,?,?)")) {
       bind(q, s.hash(), s.name(), s.document(), s.updatedAt());
-q.executeUpdate();
+      q.executeUpdate();
     }
   }
 
@@ -185,7 +185,7 @@ q.executeUpdate();
         "INSERT INTO secrets (session, name, kind, origin, spec_digest, sealed) VALUES (?,?,?,?,?,?)")) {
       for (StoredSecret s : secrets) {
         bind(q, s.session(), s.name(), s.kind(), s.origin(), s.specDigest(), s.sealed());
-q.addBatch();
+        q.addBatch();
       }
       q.executeBatch();
     }
@@ -195,7 +195,7 @@ q.addBatch();
     try (PreparedStatement q = c.prepareStatement(
         "SELECT session, name, update_policy, sealed_key, tag, generation FROM volumes WHERE session = ? AND name = ?")) {
       bind(q, session, name);
-try (ResultSet r = q.executeQuery()) {
+      try (ResultSet r = q.executeQuery()) {
         return r.next()
             ? Optional.of(new StoredVolume(r.getString(1), r.getString(2), r.getString(3), r.getString(4), r.getString(5), r.getLong(6)))
             : Optional.empty();
@@ -208,7 +208,7 @@ try (ResultSet r = q.executeQuery()) {
     try (PreparedStatement q = c.prepareStatement(
         "INSERT INTO volumes (session, name, update_policy, sealed_key, tag, generation) VALUES (?,?,?,?,?,?)")) {
       bind(q, v.session(), v.name(), v.updatePolicy(), v.sealedKey(), v.tag(), v.generation());
-q.executeUpdate();
+      q.executeUpdate();
       return true;
     } catch (SQLException e) {
       if ("23505".equals(e.getSQLState())) {
@@ -224,7 +224,7 @@ q.executeUpdate();
         + (check ? " AND tag IS NOT DISTINCT FROM ?" : "");
     try (PreparedStatement q = c.prepareStatement(sql)) {
       bind(q, newTag, session, name);
-if (check) {
+      if (check) {
         q.setString(4, oldTag);
       }
       return q.executeUpdate() == 1;
@@ -234,7 +234,7 @@ if (check) {
   void updatePolicy(Connection c, String session, String name, String policy) throws SQLException {
     try (PreparedStatement q = c.prepareStatement("UPDATE volumes SET update_policy = ? WHERE session = ? AND name = ?")) {
       bind(q, policy, session, name);
-q.executeUpdate();
+      q.executeUpdate();
     }
   }
 
