@@ -288,17 +288,29 @@ public final class CasLoad {
       System.err.printf(Locale.ROOT, "%s: CAS process CPU %d%% of one core%n", phase.name(), cpuTicks / seconds);
     }
     // in a closed loop every request waits behind the others, so only the open loop's stalls are news
-    for (int second = 0; phase.open() && second <= seconds; second++) {
+    if (!phase.open()) {
+      return;
+    }
+    List<String> slowSeconds = new ArrayList<>();
+    long worstOfAll = 0;
+    for (int second = 0; second <= seconds; second++) {
       int slow = 0;
       long worst = 0;
       for (Samples s : phase.samples()) {
         slow += s.slow[second];
         worst = Math.max(worst, s.worst[second]);
       }
+      worstOfAll = Math.max(worstOfAll, worst);
       if (slow > 0) {
-        System.err.printf(Locale.ROOT, "%s: second %d: %d requests took %d ms or more, the slowest %.0f ms%n",
-            phase.name(), second, slow, SLOW_MS, worst / 1e6);
+        slowSeconds.add(String.format(Locale.ROOT, "second %d: %d requests took %d ms or more, the slowest %.0f ms",
+            second, slow, SLOW_MS, worst / 1e6));
       }
+    }
+    if (slowSeconds.size() > 10) {
+      System.err.printf(Locale.ROOT, "%s: %d of %d seconds had requests of %d ms or more, the slowest %.0f ms%n",
+          phase.name(), slowSeconds.size(), seconds, SLOW_MS, worstOfAll / 1e6);
+    } else {
+      slowSeconds.forEach(line -> System.err.println(phase.name() + ": " + line));
     }
   }
 
