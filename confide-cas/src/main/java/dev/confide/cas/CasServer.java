@@ -72,8 +72,8 @@ public final class CasServer implements AutoCloseable {
       database = opened(opening);
       CasStore store = new CasStore(database.dataSource());
       AuditChain audit = new AuditChain(home.auditKey(), home.identity().privateKey(), store);
-      if (jdbcUrl.startsWith("jdbc:postgresql:")) {
-        // only a shared database can hold another CAS's log; an H2 file belongs to its data folder
+      if (database.shared()) {
+        // only a shared database can hold another CAS's log
         audit.requireOwnSigner(database.description());
       }
       CasService service = new CasService(store, audit, home.masterKey(), auditors);

@@ -15,12 +15,16 @@ import org.flywaydb.core.Flyway;
  * by JDBC URL; pooled by HikariCP, schema brought up to date by Flyway on every start.
  */
 public final class Database implements AutoCloseable {
+  private static final String POSTGRESQL = "jdbc:postgresql:";
+
   private final HikariDataSource pool;
   private final String description;
+  private final boolean shared;
 
-  private Database(HikariDataSource pool, String description) {
+  private Database(HikariDataSource pool, String description, boolean shared) {
     this.pool = pool;
     this.description = description;
+    this.shared = shared;
   }
 
   /** The default: {@code DIR/cas.mv.db}, created on first use. */
@@ -35,7 +39,8 @@ public final class Database implements AutoCloseable {
    * or the environment ({@code PGUSER}, {@code PGPASSWORD}), never from the command line.
    */
   public static Database open(String jdbcUrl, int poolSize) {
-    if (!jdbcUrl.startsWith("jdbc:h2:") && !jdbcUrl.startsWith("jdbc:postgresql:")) {
+    boolean postgresql = jdbcUrl.startsWith(POSTGRESQL);
+    if (!jdbcUrl.startsWith("jdbc:h2:") && !postgresql) {
       throw CasException.badRequest("unsupported database URL " + redact(jdbcUrl),
           "use jdbc:postgresql://HOST:PORT/DB or leave --db out for the embedded H2 database");
     }
@@ -46,7 +51,7 @@ public final class Database implements AutoCloseable {
     config.setAutoCommit(false);
     config.setConnectionTimeout(10_000);
     config.setInitializationFailTimeout(10_000);
-    if (jdbcUrl.startsWith("jdbc:postgresql:")) {
+    if (postgresql) {
       String user = System.getenv("PGUSER");
       String password = System.getenv("PGPASSWORD");
       if (user != null && !jdbcUrl.contains("user=")) {
@@ -66,7 +71,7 @@ public final class Database implements AutoCloseable {
     if (!upToDate(pool)) {
       Flyway.configure().dataSource(pool).locations("classpath:db/migration").load().migrate();
     }
-    return new Database(pool, redact(jdbcUrl));
+    return new Database(pool, redact(jdbcUrl), postgresql);
   }
 
   /** The version of the newest migration in {@code db/migration} (a test keeps the two in step). */
@@ -92,6 +97,14 @@ public final class Database implements AutoCloseable {
 
   public DataSource dataSource() {
     return pool;
+  }
+
+  /**
+   * Whether other CAS processes may serve this database too (PostgreSQL); an H2 file belongs to
+   * one data folder.
+   */
+  public boolean shared() {
+    return shared;
   }
 
   /** The URL without any password, for messages. */

@@ -35,7 +35,7 @@ final class DaemonWire {
 
   /**
    * What a client asks for; {@code cwd}, {@code env}, {@code launchedAtMillis}, {@code terminal}
-   * (whether the client's standard error is a terminal: progress bars) and {@code args} only for a command.
+   * (whether the client runs at a terminal: progress bars) and {@code args} only for a command.
    */
   record Request(Kind kind, String build, String cwd, Map<String, String> env, long launchedAtMillis, boolean terminal,
       List<String> args) {

@@ -7,7 +7,7 @@ import java.util.function.Supplier;
 /**
  * What one command line runs with besides its words: the user's folders, the directory its
  * relative paths mean (null: this process's own), when the user's command started, whether the
- * user's standard error is a terminal (for progress bars), this process's measurer, and how it is
+ * user's command runs at a terminal (for progress bars), this process's measurer, and how it is
  * stopped. A JVM started for one command has one; the daemon makes one per
  * request, from what its client sends.
  */

@@ -17,7 +17,10 @@ final class LaunchFacts {
     return java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime();
   }
 
-  /** Whether this process's standard error is a terminal. */
+  /**
+   * Whether this process runs at a terminal, which decides progress bars (drawn on standard error):
+   * {@link java.io.Console#isTerminal()}, true when standard input and output are a terminal.
+   */
   static boolean stderrIsTerminal() {
     // Since JDK 22 System.console() exists even when output is redirected; ask whether it is a terminal.
     java.io.Console console = System.console();
