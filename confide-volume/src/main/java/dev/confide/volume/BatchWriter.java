@@ -87,7 +87,10 @@ final class BatchWriter implements AutoCloseable {
     full.add(filled);
   }
 
-  /** Waits for every queued buffer to be written; reports the first write failure. */
+  /**
+   * Waits for every queued buffer to be written; reports the first write failure. Starts writeback
+   * of what no step has started yet, so that the final flush finds the object's tail on its way.
+   */
   void finish() throws IOException {
     finished = true;
     if (thread != null) {
@@ -100,6 +103,10 @@ final class BatchWriter implements AutoCloseable {
       }
     }
     rethrow();
+    if (writeback != null && written > writebackFrom) {
+      writeback.start(writebackFrom, written - writebackFrom);
+      writebackFrom = written;
+    }
   }
 
   @Override
