@@ -62,42 +62,37 @@ recipient=$(age-keygen -y age.key)
 # settle: flush dirty data so one measurement does not pay for the previous one's writes
 settle() { sync; sleep 1; }
 
-# time_once CLEANUP COMMAND... -> prints seconds
+# time_once CLEANUP COMMAND -> prints seconds (COMMAND is a shell command line)
 time_once() {
-  local cleanup=$1; shift
-  eval "$cleanup"
+  eval "$1"
   settle
   local t0 t1
   t0=$(date +%s.%N)
-  "$@" >/dev/null 2>&1
+  eval "$2" >/dev/null 2>&1
   t1=$(date +%s.%N)
   echo "$t1 - $t0" | bc -l
 }
 
-# median of N runs
-measure() {
-  local cleanup=$1; shift
-  local times=()
-  for _ in $(seq 1 "$runs"); do times+=("$(time_once "$cleanup" "$@")"); done
-  printf '%s\n' "${times[@]}" | sort -g | awk '{a[NR]=$1} END {printf "%.2f", a[int((NR+1)/2)]}'
+# The contenders of one case run in turns, one round after the other (round 1: confide through
+# the daemon, confide in a cold JVM, each peer; then round 2 ...), so that all of them meet the
+# same state of this noisy disk; measured back to back instead, they were minutes apart and the
+# 10,000-file seal read 0.55 s in the script against 0.33 s in alternating pairs (session 7).
+declare -A cleanup_of command_of samples
+contender() { cleanup_of[$1]=$2; command_of[$1]=$3; } # contender NAME CLEANUP COMMAND
+race() { # race NAME...: $runs rounds over these contenders
+  local name
+  for _ in $(seq 1 "$runs"); do
+    for name; do samples[$name]+="$(time_once "${cleanup_of[$name]}" "${command_of[$name]}") "; done
+  done
+}
+median() { # median NAME: of its samples, in seconds
+  printf '%s\n' ${samples[$1]} | sort -g | awk '{a[NR]=$1} END {printf "%.2f", a[int((NR+1)/2)]}'
 }
 
 ratio() { echo "scale=2; $1 / $2" | bc -l; }
 
 sealed_tag() { sed -n 's/^ *"tag" : "\([0-9a-f]*\)".*/\1/p' "$1"; }
 
-# the confide figures for one way of running it (CONFIDE_DAEMON=on|off), in conf_* variables with that suffix
-confide_figures() {
-  local m=$1
-  export CONFIDE_DAEMON=$m
-  printf -v "conf_seal_big_$m" %s "$(measure 'rm -rf vbig vbig.key' sh -c "'$confide' volume seal big vbig --key-out vbig.key --json > vbig.json")"
-  rm -rf vbig vbig.key; "$confide" volume seal big vbig --key-out vbig.key --json > vbig.json
-  printf -v "conf_open_big_$m" %s "$(measure 'rm -rf obig' "$confide" volume open vbig obig --key-file vbig.key --tag "$(sealed_tag vbig.json)")"
-  printf -v "conf_seal_small_$m" %s "$(measure 'rm -rf vsmall vsmall.key' sh -c "'$confide' volume seal small vsmall --key-out vsmall.key --json > vsmall.json")"
-  rm -rf vsmall vsmall.key; "$confide" volume seal small vsmall --key-out vsmall.key --json > vsmall.json
-  printf -v "conf_open_small_$m" %s "$(measure 'rm -rf osmall' "$confide" volume open vsmall osmall --key-file vsmall.key --tag "$(sealed_tag vsmall.json)")"
-  unset CONFIDE_DAEMON
-}
 # The daemon starts outside the timings and serves each kind of command first until it is warm:
 # its JIT compiles the per-file code over the first several commands (10,000-file seals through
 # the daemon, session 6: 6.0 s with its start, then 0.56, 0.61, 0.57, 0.50, 0.49, 0.47, 0.43,
@@ -114,41 +109,65 @@ for round in 1 2 3 4 5 6 7 8; do
 done
 rm -rf vbig vbig.key obig vsmall vsmall.key osmall
 unset CONFIDE_DAEMON
-confide_figures on
-confide_figures off
+
+for m in on off; do
+  contender "conf_seal_big_$m" 'rm -rf vbig vbig.key' "CONFIDE_DAEMON=$m '$confide' volume seal big vbig --key-out vbig.key --json"
+  contender "conf_seal_small_$m" 'rm -rf vsmall vsmall.key' "CONFIDE_DAEMON=$m '$confide' volume seal small vsmall --key-out vsmall.key --json"
+done
+contender ssl_enc 'rm -f one.enc' "openssl enc -aes-256-ctr -K $key -iv $iv -in big/one.bin -out one.enc"
+contender ssl_enc_sync 'rm -f one.enc' "openssl enc -aes-256-ctr -K $key -iv $iv -in big/one.bin -out one.enc && sync -f one.enc"
+contender ssl_dec 'rm -f one.dec' "openssl enc -d -aes-256-ctr -K $key -iv $iv -in one.enc -out one.dec"
+contender age_enc 'rm -f one.age' "age -r $recipient -o one.age big/one.bin"
+contender age_dec 'rm -f one.age.dec' "age -d -i age.key -o one.age.dec one.age"
+contender tar_c 'rm -f small.tar' "tar cf small.tar small"
+contender tar_c_sync 'rm -f small.tar' "tar cf small.tar small && sync -f small.tar"
+contender tar_x 'rm -rf xsmall; mkdir xsmall' "tar xf small.tar -C xsmall"
+
+opens_of() { # opens_of NAME VOLUME OUT: a fresh volume of NAME and the contenders that open it
+  rm -rf "$2" "$2.key"
+  CONFIDE_DAEMON=on "$confide" volume seal "$1" "$2" --key-out "$2.key" --json > "$2.json"
+  local tag m
+  tag=$(sealed_tag "$2.json")
+  for m in on off; do
+    contender "conf_open_$1_$m" "rm -rf $3" "CONFIDE_DAEMON=$m '$confide' volume open $2 $3 --key-file $2.key --tag $tag"
+  done
+}
 
 # --- 1 GiB ------------------------------------------------------------------------------------
-ssl_enc=$(measure 'rm -f one.enc' openssl enc -aes-256-ctr -K "$key" -iv "$iv" -in big/one.bin -out one.enc)
-ssl_enc_sync=$(measure 'rm -f one.enc' sh -c "openssl enc -aes-256-ctr -K $key -iv $iv -in big/one.bin -out one.enc && sync -f one.enc")
-ssl_dec=$(measure 'rm -f one.dec' openssl enc -d -aes-256-ctr -K "$key" -iv "$iv" -in one.enc -out one.dec)
-age_enc=$(measure 'rm -f one.age' age -r "$recipient" -o one.age big/one.bin)
-age_dec=$(measure 'rm -f one.age.dec' age -d -i age.key -o one.age.dec one.age)
+race conf_seal_big_on conf_seal_big_off ssl_enc ssl_enc_sync age_enc
+# the openssl and age files the decryptions read are the last ones their seals wrote
+opens_of big vbig obig
+race conf_open_big_on conf_open_big_off ssl_dec age_dec
 
 # --- 10,000 x 4 KiB ----------------------------------------------------------------------------
-tar_c=$(measure 'rm -f small.tar' tar cf small.tar small)
-tar_c_sync=$(measure 'rm -f small.tar' sh -c "tar cf small.tar small && sync -f small.tar")
-tar_x=$(measure 'rm -rf xsmall; mkdir xsmall' tar xf small.tar -C xsmall)
+race conf_seal_small_on conf_seal_small_off tar_c tar_c_sync
+opens_of small vsmall osmall
+race conf_open_small_on conf_open_small_off tar_x
 
 cat <<MD
 Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -g | awk '/Mem/{print $2}') GiB;
 filesystem of $dir: $(df -T "$dir" | awk 'NR==2{print $2}'); $(/usr/lib/jvm/temurin-25-jdk-amd64/bin/java -version 2>&1 | head -1);
-$(openssl version); age $(age --version); median of $runs runs, each after \`sync\`.
+$(openssl version); age $(age --version); median of $runs runs, each after \`sync\`; the contenders of a case run in turns.
 
 | case | confide (daemon) | confide (cold JVM) | peer | peer time | ratio daemon/peer | ratio cold/peer |
 |---|---|---|---|---|---|---|
 MD
-row() { # row CASE FIGURE-NAME PEER PEER-TIME
-  local on="${2}_on" off="${2}_off"
-  echo "| $1 | ${!on} s | ${!off} s | $3 | $4 s | $(ratio "${!on}" "$4") | $(ratio "${!off}" "$4") |"
+row() { # row CASE CONFIDE-NAME PEER-LABEL PEER-NAME
+  local on off peer
+  on=$(median "${2}_on"); off=$(median "${2}_off"); peer=$(median "$4")
+  echo "| $1 | $on s | $off s | $3 | $peer s | $(ratio "$on" "$peer") | $(ratio "$off" "$peer") |"
 }
-row "seal 1 GiB" conf_seal_big "openssl enc -aes-256-ctr" "$ssl_enc"
-row "seal 1 GiB" conf_seal_big "openssl enc + sync -f (durable, as confide is)" "$ssl_enc_sync"
-row "seal 1 GiB" conf_seal_big "age -r" "$age_enc"
-row "open 1 GiB" conf_open_big "openssl enc -d" "$ssl_dec"
-row "open 1 GiB" conf_open_big "age -d" "$age_dec"
-row "seal 10,000 × 4 KiB" conf_seal_small "tar c" "$tar_c"
-row "seal 10,000 × 4 KiB" conf_seal_small "tar c + sync -f (durable, as confide is)" "$tar_c_sync"
-row "open 10,000 × 4 KiB" conf_open_small "tar x" "$tar_x"
+row "seal 1 GiB" conf_seal_big "openssl enc -aes-256-ctr" ssl_enc
+row "seal 1 GiB" conf_seal_big "openssl enc + sync -f (durable, as confide is)" ssl_enc_sync
+row "seal 1 GiB" conf_seal_big "age -r" age_enc
+row "open 1 GiB" conf_open_big "openssl enc -d" ssl_dec
+row "open 1 GiB" conf_open_big "age -d" age_dec
+row "seal 10,000 × 4 KiB" conf_seal_small "tar c" tar_c
+row "seal 10,000 × 4 KiB" conf_seal_small "tar c + sync -f (durable, as confide is)" tar_c_sync
+row "open 10,000 × 4 KiB" conf_open_small "tar x" tar_x
+if [ -n "${CONFIDE_BENCH_SAMPLES:-}" ]; then # every sample, in run order, for the docs' history
+  for name in "${!samples[@]}"; do echo "$name: ${samples[$name]}"; done | sort
+fi
 
 if [ "$warm" = 1 ]; then
   jar="$root/benchmarks/target/benchmarks.jar"
