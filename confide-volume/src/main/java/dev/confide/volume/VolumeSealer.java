@@ -70,7 +70,7 @@ public final class VolumeSealer {
       VolumeId id = VolumeId.random();
       VolumeKeys keys = VolumeKeys.derive(key, id);
       VolumeLayout layout = new VolumeLayout(volumeDir);
-      layout.createObjectDirectories();
+      layout.createObjectsFolder();
       VolumeHeader.create(id, keys).write(volumeDir);
       SealResult result = writeGeneration(layout, keys, id, 1, entries, Map.of(), progress).result();
       done = true;
@@ -228,7 +228,7 @@ public final class VolumeSealer {
     List<SourceEntry> members = List.copyOf(files);
     return () -> {
       ObjectId objectId = ObjectId.random(random);
-      Path file = layout.object(objectId);
+      Path file = layout.objectToCreate(objectId);
       written.add(file);
       ObjectRef ref = codec.seal(members, objectId, file, progress);
       long offset = 0;

@@ -151,6 +151,63 @@ class VolumeRoundTripTest {
   }
 
   @Test
+  void objectFoldersAreMadeAsObjectsNeedThem() throws IOException {
+    Path src = Trees.sample(tmp.resolve("src"));
+    SymmetricKey key = SymmetricKey.generate();
+    Path vol = tmp.resolve("vol");
+    new VolumeSealer().seal(src, vol, key, Progress.NONE);
+
+    List<Path> objects = Trees.objects(vol);
+    try (var prefixes = Files.list(vol.resolve("objects"))) {
+      assertThat(prefixes.map(p -> p.getFileName().toString()))
+          .containsExactlyInAnyOrderElementsOf(objects.stream().map(o -> o.getParent().getFileName().toString())
+              .distinct().toList());
+    }
+  }
+
+  @Test
+  void manyObjectsSharingPrefixFoldersFromSeveralThreadsRoundTrip() throws IOException {
+    Path src = tmp.resolve("src");
+    for (int i = 0; i < 600; i++) {
+      Trees.file(src, "f" + i, Trees.random(100 + i, i));
+    }
+    SymmetricKey key = SymmetricKey.generate();
+    Path vol = tmp.resolve("vol");
+    SealResult r = new VolumeSealer(VolumeSealer.DEFAULT_SEGMENT_SIZE, 4, VolumeSealer.Packing.NONE)
+        .seal(src, vol, key, Progress.NONE);
+
+    assertThat(Trees.objects(vol)).hasSize(600); // 600 objects in at most 256 folders: most folders are shared
+    VolumeReader.load(vol, key, r.tag()).extractTo(tmp.resolve("out"), Progress.NONE);
+    assertThat(Trees.describe(tmp.resolve("out"))).isEqualTo(Trees.describe(src));
+  }
+
+  @Test
+  void aVolumeWithAllObjectFoldersMadeUpFrontStillUpdatesAndOpens() throws IOException {
+    Path src = Trees.sample(tmp.resolve("src"));
+    SymmetricKey key = SymmetricKey.generate();
+    Path vol = tmp.resolve("vol");
+    VolumeSealer unpacked = new VolumeSealer(VolumeSealer.DEFAULT_SEGMENT_SIZE, 2, VolumeSealer.Packing.NONE);
+    SealResult first = unpacked.seal(src, vol, key, Progress.NONE);
+    for (int i = 0; i < 256; i++) { // what earlier versions made at seal time
+      Path prefix = vol.resolve("objects").resolve(String.format("%02x", i));
+      if (!Files.exists(prefix)) {
+        Files.createDirectory(prefix);
+      }
+    }
+
+    Trees.file(src, "added-1.txt", Trees.random(5000, 1));
+    Trees.file(src, "added-2.txt", Trees.random(6000, 2));
+    SealResult second;
+    try (PreparedUpdate u = unpacked.update(vol, src, key, first.tag(), Progress.NONE)) {
+      second = u.result();
+      u.commit();
+    }
+    VolumeReader.load(vol, key, second.tag()).extractTo(tmp.resolve("out"), Progress.NONE);
+    assertThat(Trees.describe(tmp.resolve("out"))).isEqualTo(Trees.describe(src));
+    assertThat(second.filesEncrypted()).isEqualTo(2);
+  }
+
+  @Test
   void smallFilesSharePacksAndAPackIsReplacedWholeWhenOneOfItsFilesChanges() throws IOException {
     Path src = tmp.resolve("src");
     for (int i = 0; i < 300; i++) {
