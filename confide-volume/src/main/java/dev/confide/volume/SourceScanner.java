@@ -8,10 +8,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * Walks a source tree without following links, parents before children, names in sorted order.
- * Refuses devices, sockets and FIFOs before anything is written.
+ * Refuses devices, sockets, FIFOs, unreadable entries and unstorable names; a seal that was
+ * already writing objects while the walk went on removes them.
  */
 final class SourceScanner {
   private static final int S_IFMT = 0170000;
@@ -27,6 +29,26 @@ final class SourceScanner {
   }
 
   List<SourceEntry> scan(Path root) {
+    return scan(root, file -> { });
+  }
+
+  /**
+   * Walks {@code root}, handing each regular file to {@code onFile} as soon as it has passed every
+   * check (so that its sealing can start while the walk goes on), and returns every entry.
+   */
+  List<SourceEntry> scan(Path root, Consumer<SourceEntry> onFile) {
+    checkRoot(root);
+    List<SourceEntry> out = new ArrayList<>();
+    try {
+      visit(root, "", out, onFile);
+    } catch (IOException e) {
+      throw Io.failure("cannot read source " + root, e);
+    }
+    return out;
+  }
+
+  /** The refusals that come before anything is written: a missing source, or one that is not a directory. */
+  static void checkRoot(Path root) {
     if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
       throw new VolumeException(Failure.MISSING_INPUT, "source " + root + " does not exist",
           "check the path");
@@ -35,22 +57,16 @@ final class SourceScanner {
       throw new VolumeException(Failure.BAD_DATA, "source " + root + " is not a directory",
           "pass the directory to seal");
     }
-    List<SourceEntry> out = new ArrayList<>();
-    try {
-      visit(root, "", out);
-    } catch (IOException e) {
-      throw Io.failure("cannot read source " + root, e);
-    }
-    return out;
   }
 
-  private void visit(Path file, String path, List<SourceEntry> out) throws IOException {
+  private void visit(Path file, String path, List<SourceEntry> out, Consumer<SourceEntry> onFile) throws IOException {
     Map<String, Object> attrs = Files.readAttributes(file, "unix:mode,size,lastModifiedTime",
         LinkOption.NOFOLLOW_LINKS);
     int rawMode = (Integer) attrs.get("mode");
     int mode = rawMode & 07777;
     var mtime = ((java.nio.file.attribute.FileTime) attrs.get("lastModifiedTime")).toInstant();
     String display = EntryPath.display(path);
+    SourceEntry regularFile = null;
     switch (rawMode & S_IFMT) {
       case 0040000 -> {
         out.add(new SourceEntry(path, file, SourceEntry.Kind.DIRECTORY, mode, mtime, 0, null));
@@ -68,7 +84,7 @@ final class SourceScanner {
           if (path.isEmpty() && excluded.contains(name)) {
             continue;
           }
-          visit(child, path.isEmpty() ? name : path + "/" + name, out);
+          visit(child, path.isEmpty() ? name : path + "/" + name, out, onFile);
         }
       }
       case 0100000 -> {
@@ -76,8 +92,8 @@ final class SourceScanner {
           throw new VolumeException(Failure.MISSING_INPUT, "cannot read " + file,
               "give yourself read permission on it");
         }
-        out.add(new SourceEntry(path, file, SourceEntry.Kind.FILE, mode, mtime,
-            (Long) attrs.get("size"), null));
+        regularFile = new SourceEntry(path, file, SourceEntry.Kind.FILE, mode, mtime, (Long) attrs.get("size"), null);
+        out.add(regularFile);
       }
       case 0120000 -> out.add(new SourceEntry(path, file, SourceEntry.Kind.SYMLINK, 0777, mtime, 0,
           Files.readSymbolicLink(file).toString()));
@@ -89,6 +105,9 @@ final class SourceScanner {
     if (problem != null) {
       throw new VolumeException(Failure.BAD_DATA, "cannot store " + file + ": " + problem,
           "shorten or rename it");
+    }
+    if (regularFile != null) {
+      onFile.accept(regularFile);
     }
   }
 

@@ -61,9 +61,12 @@ public final class VolumeSealer {
     public static final Packing NONE = new Packing(-1, 0);
   }
 
-  /** Seals {@code source} into {@code volumeDir}, which must be absent or empty. */
+  /**
+   * Seals {@code source} into {@code volumeDir}, which must be absent or empty. Objects are sealed
+   * while the source is still being walked; any refusal removes what was begun.
+   */
   public SealResult seal(Path source, Path volumeDir, SymmetricKey key, Progress progress) {
-    List<SourceEntry> entries = new SourceScanner().scan(source);
+    SourceScanner.checkRoot(source);
     boolean created = prepareEmptyVolumeDir(volumeDir);
     boolean done = false;
     try {
@@ -72,7 +75,7 @@ public final class VolumeSealer {
       VolumeLayout layout = new VolumeLayout(volumeDir);
       layout.createObjectsFolder();
       VolumeHeader.create(id, keys).write(volumeDir);
-      SealResult result = writeGeneration(layout, keys, id, 1, entries, Map.of(), progress).result();
+      SealResult result = writeGeneration(layout, keys, id, 1, new Sources.Walk(source), Map.of(), progress).result();
       done = true;
       return result;
     } catch (IOException e) {
@@ -104,8 +107,8 @@ public final class VolumeSealer {
       List<SourceEntry> entries = new SourceScanner().scan(source);
       Manifest old = current.manifest();
       VolumeKeys keys = VolumeKeys.derive(key, current.id());
-      Written written = writeGeneration(layout, keys, current.id(), old.generation() + 1, entries,
-          old.byPath(), progress);
+      Written written = writeGeneration(layout, keys, current.id(), old.generation() + 1,
+          new Sources.Scanned(entries), old.byPath(), progress);
       PreparedUpdate update = new PreparedUpdate(layout, written.manifest(), written.result(), lock);
       handedOver = true;
       return update;
@@ -119,57 +122,56 @@ public final class VolumeSealer {
   /** A generation on disk: what the caller reports, and the manifest that garbage collection keeps. */
   private record Written(SealResult result, Manifest manifest) {}
 
+  /**
+   * Where a generation's entries come from: a walk still to be made, whose files are sealed as it
+   * finds them (a new volume: nothing to keep), or entries already scanned (an update compares
+   * them with the old generation first).
+   */
+  private sealed interface Sources {
+    record Walk(Path source) implements Sources {}
+
+    record Scanned(List<SourceEntry> entries) implements Sources {}
+  }
+
   private Written writeGeneration(VolumeLayout layout, VolumeKeys keys, VolumeId id,
-      long generation, List<SourceEntry> entries, Map<String, Entry> previous, Progress progress) {
+      long generation, Sources sources, Map<String, Entry> previous, Progress progress) {
     ObjectCodec codec = new ObjectCodec(keys.objectsIkm(), id, segmentSize);
     Map<String, Entry.File> placed = new ConcurrentHashMap<>();
     Queue<Path> written = new ConcurrentLinkedQueue<>();
     LongAdder reused = new LongAdder();
-    long bytes = entries.stream().mapToLong(SourceEntry::size).sum();
-    Progress shared = new SynchronizedProgress(progress);
-    Map<String, SourceEntry> sourceFiles = new LinkedHashMap<>();
-    for (SourceEntry s : entries) {
-      if (s.kind() == SourceEntry.Kind.FILE) {
-        sourceFiles.put(s.path(), s);
-      }
-    }
+    LateStartProgress shared = new LateStartProgress(progress);
+    String task = generation == 1 ? "seal" : "update";
     boolean done = false;
-    progress.start(generation == 1 ? "seal" : "update", bytes);
     try {
-      // Phase 1: keep every old object whose files are all still there, byte for byte.
-      List<Parallel.Task> checks = new ArrayList<>();
-      for (List<Entry.File> members : Manifest.objects(List.copyOf(previous.values())).values()) {
-        if (members.stream().allMatch(f -> sourceFiles.containsKey(f.path())
-            && sourceFiles.get(f.path()).size() == f.size())) {
-          checks.add(() -> keepIfUnchanged(layout, codec, members, sourceFiles, placed, reused, shared));
+      List<SourceEntry> entries;
+      try (Parallel.Feed objects = new Parallel.Feed(threads)) {
+        Packer packer = new Packer(packing,
+            files -> objects.submit(sealTask(layout, codec, files, placed, written, shared)));
+        switch (sources) {
+          case Sources.Walk walk -> {
+            entries = new SourceScanner().scan(walk.source(), packer::add);
+            shared.start(task, bytes(entries));
+          }
+          case Sources.Scanned scanned -> {
+            entries = scanned.entries();
+            shared.start(task, bytes(entries));
+            // Phase 1: keep every old object whose files are all still there, byte for byte.
+            Map<String, SourceEntry> sourceFiles = files(entries);
+            List<Parallel.Task> checks = new ArrayList<>();
+            for (List<Entry.File> members : Manifest.objects(List.copyOf(previous.values())).values()) {
+              if (members.stream().allMatch(f -> sourceFiles.containsKey(f.path())
+                  && sourceFiles.get(f.path()).size() == f.size())) {
+                checks.add(() -> keepIfUnchanged(layout, codec, members, sourceFiles, placed, reused, shared));
+              }
+            }
+            Parallel.run(checks, threads);
+            // Phase 2: everything else goes into new objects.
+            sourceFiles.values().stream().filter(s -> !placed.containsKey(s.path())).forEach(packer::add);
+          }
         }
+        packer.finish();
+        objects.finish();
       }
-      Parallel.run(checks, threads);
-
-      // Phase 2: everything else goes into new objects: large files alone, small ones in packs.
-      List<Parallel.Task> seals = new ArrayList<>();
-      List<SourceEntry> pack = new ArrayList<>();
-      long packBytes = 0;
-      for (SourceEntry s : sourceFiles.values()) {
-        if (placed.containsKey(s.path())) {
-          continue;
-        }
-        if (s.size() > packing.largestPackedFile()) {
-          seals.add(sealTask(layout, codec, List.of(s), placed, written, shared));
-          continue;
-        }
-        if (!pack.isEmpty() && packBytes + s.size() > packing.packSize()) {
-          seals.add(sealTask(layout, codec, pack, placed, written, shared));
-          pack = new ArrayList<>();
-          packBytes = 0;
-        }
-        pack.add(s);
-        packBytes += s.size();
-      }
-      if (!pack.isEmpty()) {
-        seals.add(sealTask(layout, codec, pack, placed, written, shared));
-      }
-      Parallel.run(seals, threads);
 
       List<Entry> out = new ArrayList<>(entries.size());
       for (SourceEntry s : entries) {
@@ -185,13 +187,13 @@ public final class VolumeSealer {
       byte[] file = new ManifestCipher(keys, id).seal(manifest);
       AtomicFiles.write(layout.manifest(generation), file);
       done = true;
-      long files = sourceFiles.size();
-      return new Written(
-          new SealResult(id, generation, Tag.of(file), files, bytes, files - reused.sum(), reused.sum()), manifest);
+      long files = placed.size();
+      return new Written(new SealResult(id, generation, Tag.of(file), files, bytes(entries),
+          files - reused.sum(), reused.sum()), manifest);
     } catch (IOException e) {
       throw Io.failure("cannot write volume " + layout.dir(), e);
     } finally {
-      progress.finish();
+      shared.finish();
       if (!done) {
         for (Path p : written) {
           try {
@@ -202,6 +204,20 @@ public final class VolumeSealer {
         }
       }
     }
+  }
+
+  private static Map<String, SourceEntry> files(List<SourceEntry> entries) {
+    Map<String, SourceEntry> files = new LinkedHashMap<>();
+    for (SourceEntry s : entries) {
+      if (s.kind() == SourceEntry.Kind.FILE) {
+        files.put(s.path(), s);
+      }
+    }
+    return files;
+  }
+
+  private static long bytes(List<SourceEntry> entries) {
+    return entries.stream().mapToLong(SourceEntry::size).sum();
   }
 
   /** Reuses an old object (a pack or a single file's) if every file in it is unchanged. */

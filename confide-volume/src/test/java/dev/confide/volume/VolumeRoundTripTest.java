@@ -74,7 +74,7 @@ class VolumeRoundTripTest {
   }
 
   @Test
-  void fifoIsRefusedByNameBeforeAnythingIsWritten() throws Exception {
+  void fifoIsRefusedByNameAndNothingIsLeft() throws Exception {
     Path src = Trees.sample(tmp.resolve("src"));
     Path fifo = src.resolve("data/pipe");
     assertThat(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor()).isZero();
@@ -85,6 +85,24 @@ class VolumeRoundTripTest {
           assertThat(e.getMessage()).isEqualTo("/data/pipe (" + fifo + ") is a FIFO, which a volume cannot hold");
         });
     assertThat(tmp.resolve("vol")).doesNotExist();
+  }
+
+  @Test
+  void fifoFoundAfterObjectsWereBegunIsRefusedAndTheirVolumeIsEmptiedAgain() throws Exception {
+    Path src = tmp.resolve("src");
+    for (int i = 0; i < 12; i++) { // each larger than a pack takes: an object of its own, begun during the walk
+      Trees.file(src, "a/big-" + i, Trees.random(300_000, i));
+    }
+    Path fifo = Files.createDirectories(src.resolve("z")).resolve("pipe"); // walked last
+    assertThat(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor()).isZero();
+    Path vol = Files.createDirectory(tmp.resolve("vol"));
+
+    assertThatThrownBy(() -> new VolumeSealer().seal(src, vol, SymmetricKey.generate(), Progress.NONE))
+        .isInstanceOfSatisfying(VolumeException.class, e -> {
+          assertThat(e.failure()).isEqualTo(Failure.BAD_DATA);
+          assertThat(e.getMessage()).isEqualTo("/z/pipe (" + fifo + ") is a FIFO, which a volume cannot hold");
+        });
+    assertThat(vol).isEmptyDirectory();
   }
 
   @Test

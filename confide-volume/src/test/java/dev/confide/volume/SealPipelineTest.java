@@ -1,0 +1,113 @@
+package dev.confide.volume;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/** The pieces that let a seal write objects while it still walks its source. */
+class SealPipelineTest {
+  @Test
+  void runsEveryTaskSubmittedBeforeFinishReturns() throws Exception {
+    ConcurrentLinkedQueue<Integer> ran = new ConcurrentLinkedQueue<>();
+    try (Parallel.Feed feed = new Parallel.Feed(2)) {
+      for (int i = 0; i < 500; i++) {
+        int n = i;
+        feed.submit(() -> ran.add(n));
+      }
+      feed.finish();
+    }
+    assertThat(ran).hasSize(500).doesNotHaveDuplicates();
+  }
+
+  @Test
+  void theFirstFailureSkipsTheRestAndIsRethrownByFinish() throws Exception {
+    AtomicInteger ranAfter = new AtomicInteger();
+    CountDownLatch failed = new CountDownLatch(1);
+    try (Parallel.Feed feed = new Parallel.Feed(1)) {
+      feed.submit(() -> {
+        failed.countDown();
+        throw new IOException("disk full");
+      });
+      failed.await();
+      feed.submit(ranAfter::incrementAndGet); // one worker: runs after the failure, so it is skipped
+      assertThatThrownBy(feed::finish).isInstanceOf(IOException.class).hasMessage("disk full");
+    }
+    assertThat(ranAfter).hasValue(0);
+  }
+
+  @Test
+  void closingWithoutFinishingWaitsForTheRunningTaskAndSkipsTheQueuedOnes() throws Exception {
+    CountDownLatch running = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    AtomicBoolean firstCompleted = new AtomicBoolean();
+    AtomicInteger queuedRan = new AtomicInteger();
+    Thread closer;
+    try (Parallel.Feed feed = new Parallel.Feed(1)) {
+      feed.submit(() -> {
+        running.countDown();
+        try {
+          release.await();
+        } catch (InterruptedException e) {
+          throw new IllegalStateException(e);
+        }
+        firstCompleted.set(true);
+      });
+      running.await();
+      for (int i = 0; i < 5; i++) {
+        feed.submit(queuedRan::incrementAndGet);
+      }
+      closer = Thread.ofPlatform().start(feed::close);
+      while (closer.getState() != Thread.State.WAITING && closer.isAlive()) {
+        Thread.onSpinWait(); // until close() waits for the worker
+      }
+      assertThat(firstCompleted).isFalse();
+      release.countDown();
+      closer.join();
+      assertThat(firstCompleted).isTrue();
+    }
+    assertThat(queuedRan).hasValue(0);
+  }
+
+  @Test
+  void packerGroupsSmallFilesUpToThePackSizeAndSendsLargeOnesAlone() {
+    List<List<String>> objects = new java.util.ArrayList<>();
+    Packer packer = new Packer(new VolumeSealer.Packing(100, 250),
+        files -> objects.add(files.stream().map(SourceEntry::path).toList()));
+    for (String name : List.of("a:50", "b:100", "big:101", "c:100", "d:1", "e:0")) {
+      String[] f = name.split(":");
+      packer.add(new SourceEntry(f[0], null, SourceEntry.Kind.FILE, 0644, java.time.Instant.EPOCH,
+          Long.parseLong(f[1]), null));
+    }
+    // a+b+c make 250 bytes, which fits exactly; d would exceed it, so that pack goes on and d opens the next
+    assertThat(objects).containsExactly(List.of("big"), List.of("a", "b", "c"));
+    packer.finish();
+    assertThat(objects).containsExactly(List.of("big"), List.of("a", "b", "c"), List.of("d", "e"));
+  }
+
+  @Test
+  void lateStartProgressPassesEarlyAdvancesOnInOrderOnceStarted() {
+    VolumeRoundTripTest.RecordingProgress target = new VolumeRoundTripTest.RecordingProgress();
+    LateStartProgress late = new LateStartProgress(target);
+    late.advance(10);
+    late.advance(20);
+    late.finish(); // nothing started: nothing to finish
+    assertThat(target.finished).isFalse();
+    assertThat(target.tasks).isEmpty();
+
+    late.start("seal", 100);
+    late.advance(30);
+    late.finish();
+    assertThat(target.tasks).containsExactly("seal");
+    assertThat(target.total).isEqualTo(100);
+    assertThat(target.advanced).isEqualTo(60);
+    assertThat(target.calls).isEqualTo(3);
+    assertThat(target.finished).isTrue();
+  }
+}
