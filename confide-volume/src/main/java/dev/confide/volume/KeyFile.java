@@ -1,6 +1,8 @@
 package dev.confide.volume;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -22,7 +24,7 @@ public final class KeyFile {
 
   private KeyFile() {}
 
-  /** Writes a new key file; refuses to overwrite one that exists. */
+  /** Writes a new key file, durably (file and folder flushed); refuses to overwrite one that exists. */
   public static void write(Path file, SymmetricKey key) {
     byte[] hex = (HexFormat.of().formatHex(key.copyBytes()) + "\n").getBytes(StandardCharsets.US_ASCII);
     try {
@@ -36,8 +38,15 @@ public final class KeyFile {
     } catch (IOException e) {
       throw Io.failure("cannot create key file " + file, e);
     }
-    try {
-      Files.write(file, hex, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+      ByteBuffer buf = ByteBuffer.wrap(hex);
+      while (buf.hasRemaining()) {
+        ch.write(buf);
+      }
+      // Flushed before anything is sealed under it: a crash must not keep a volume and lose its key
+      // (the seal's own syncfs covers only the volume's filesystem, and the key may live elsewhere).
+      ch.force(true);
+      AtomicFiles.syncDirectory(file.toAbsolutePath().getParent());
     } catch (IOException e) {
       deleteQuietly(file);
       throw Io.failure("cannot write key file " + file, e);
