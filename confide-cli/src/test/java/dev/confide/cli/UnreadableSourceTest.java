@@ -73,10 +73,14 @@ class UnreadableSourceTest {
   private record Run(int code, String err) {}
 
   private Run sealAsNobody() throws Exception {
+    return sealAsNobody(out.resolve("k"));
+  }
+
+  private Run sealAsNobody(Path keyOut) throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     Process p = new ProcessBuilder("/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--",
         java, "--enable-native-access=ALL-UNNAMED", "-cp", readableClassPath(), Main.class.getName(),
-        "volume", "seal", src.toString(), out.resolve("vol").toString(), "--key-out", out.resolve("k").toString())
+        "volume", "seal", src.toString(), out.resolve("vol").toString(), "--key-out", keyOut.toString())
         .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
     String err = new String(p.getErrorStream().readAllBytes());
     assertThat(p.waitFor(2, TimeUnit.MINUTES)).isTrue();
@@ -107,5 +111,19 @@ class UnreadableSourceTest {
     assertThat(r.err).isEqualTo("confide: cannot read directory " + closed
         + "; give yourself read and search permission on it\n");
     assertThat(out).isEmptyDirectory();
+  }
+
+  @Test
+  void aKeyGoesIntoAFolderItsOwnerMayWriteButNotList() throws Exception {
+    Path keys = Files.createDirectory(out.resolve("keys"));
+    Files.setAttribute(keys, "unix:uid", 65534);
+    Files.setAttribute(keys, "unix:gid", 65534);
+    Files.setPosixFilePermissions(keys, PosixFilePermissions.fromString("-wx------"));
+
+    Run r = sealAsNobody(keys.resolve("k"));
+
+    assertThat(r.code).as(r.err).isEqualTo(ExitCodes.OK);
+    assertThat(Files.readString(keys.resolve("k"))).matches("[0-9a-f]{64}\n");
+    assertThat(Files.getPosixFilePermissions(keys.resolve("k"))).isEqualTo(PosixFilePermissions.fromString("rw-------"));
   }
 }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -46,10 +47,23 @@ public final class KeyFile {
       // Flushed before anything is sealed under it: a crash must not keep a volume and lose its key
       // (the seal's own syncfs covers only the volume's filesystem, and the key may live elsewhere).
       ch.force(true);
-      AtomicFiles.syncDirectory(file.toAbsolutePath().getParent());
+      flushFolderOf(file);
     } catch (IOException e) {
       deleteQuietly(file);
       throw Io.failure("cannot write key file " + file, e);
+    }
+  }
+
+  /**
+   * Makes the key file's name durable too. A folder the user may write to but not list cannot be
+   * opened to flush it; the key is still written (ext4 and XFS journal the name with the file's
+   * own flush), as it was before keys were flushed at all.
+   */
+  private static void flushFolderOf(Path file) throws IOException {
+    try {
+      AtomicFiles.syncDirectory(file.toAbsolutePath().getParent());
+    } catch (AccessDeniedException unlistable) {
+      // see above
     }
   }
 
