@@ -5,8 +5,8 @@ import dev.confide.volume.Progress;
 /**
  * Progress that also stops the work once its command is cancelled (the daemon's client pressed
  * Ctrl-C or went away): the next report throws, and the file shield removes what it had begun on
- * the way out, as it does after any failure. Reports come every segment or file, so a cancel takes
- * effect within milliseconds.
+ * the way out, as it does after any failure. Reports come every segment or file (and checkpoints
+ * every file a seal's walk finds), so a cancel takes effect within milliseconds.
  */
 final class CancellableProgress implements Progress {
   private final Progress shown;
@@ -34,6 +34,11 @@ final class CancellableProgress implements Progress {
   @Override
   public void finish() {
     shown.finish();
+  }
+
+  @Override
+  public void checkpoint() {
+    stopIfCancelled();
   }
 
   private void stopIfCancelled() {

@@ -88,6 +88,16 @@ class CancellableProgressTest {
   }
 
   @Test
+  void aCheckpointAfterACancelStopsTheWorkBeforeItHasAnythingToReport() {
+    Cancellation cancellation = new Cancellation();
+    Progress progress = new CancellableProgress(Progress.NONE, cancellation, "volume seal");
+    progress.checkpoint(); // not cancelled: goes on
+    cancellation.cancel();
+    assertThatThrownBy(progress::checkpoint).isInstanceOfSatisfying(CliFailure.class,
+        f -> assertThat(f.exitCode()).isEqualTo(ExitCodes.CANCELLED));
+  }
+
+  @Test
   void withoutACancelTheWorkIsUntouched() throws IOException {
     Cancellation cancellation = new Cancellation();
     SealResult r = new VolumeSealer().seal(tree("a", 5, 2000), tmp.resolve("vol"), SymmetricKey.generate(),

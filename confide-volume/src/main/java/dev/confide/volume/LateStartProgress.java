@@ -30,15 +30,24 @@ final class LateStartProgress implements Progress {
     early.clear();
   }
 
+  /** Before the start, a checkpoint of the target (which may stop the work) and a note for later. */
   @Override
   public synchronized void advance(long bytes) {
     if (started) {
       target.advance(bytes);
-    } else if (early.size() < KEPT) {
+      return;
+    }
+    target.checkpoint();
+    if (early.size() < KEPT) {
       early.add(bytes);
     } else {
       early.set(KEPT - 1, early.get(KEPT - 1) + bytes);
     }
+  }
+
+  @Override
+  public synchronized void checkpoint() {
+    target.checkpoint();
   }
 
   /** Passed on only after a start: a walk refused before its end started nothing. */

@@ -2,6 +2,7 @@ package dev.confide.volume;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -78,7 +79,7 @@ final class Parallel {
   /**
    * Tasks handed over while more are still being found (a seal's objects while the source is
    * still being walked): the workers start on the first at once. After the first failure the
-   * remaining tasks are skipped; {@link #finish} rethrows it. Closing without finishing skips what
+   * remaining tasks are skipped, {@link #submit} throws it and {@link #finish} rethrows it. Closing without finishing skips what
    * is queued and waits for what is running, so that the caller can remove what was begun.
    */
   static final class Feed implements AutoCloseable {
@@ -95,8 +96,18 @@ final class Parallel {
       }
     }
 
+    /**
+     * Queues {@code task}, or throws the first failure of an earlier one (unchecked: an I/O error
+     * wrapped in an {@link UncheckedIOException}), so that whoever is still finding tasks stops.
+     */
     void submit(Task task) {
-      queue.add(task);
+      switch (failure.get()) {
+        case null -> queue.add(task);
+        case IOException io -> throw new UncheckedIOException(io);
+        case RuntimeException re -> throw re;
+        case Error err -> throw err;
+        case Throwable t -> throw new IllegalStateException(t);
+      }
     }
 
     /** Waits until every task submitted has run; rethrows the first failure. */

@@ -18,4 +18,11 @@ public interface Progress {
   void advance(long bytes);
 
   void finish();
+
+  /**
+   * Called where the work may stop before it has anything to report (a seal walking its source
+   * before the total is known): an implementation that throws here stops it, as it could from
+   * {@link #advance}. Does nothing by default.
+   */
+  default void checkpoint() {}
 }

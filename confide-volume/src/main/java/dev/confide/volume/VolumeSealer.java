@@ -1,6 +1,7 @@
 package dev.confide.volume;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -149,7 +150,10 @@ public final class VolumeSealer {
             files -> objects.submit(sealTask(layout, codec, files, placed, written, shared)));
         switch (sources) {
           case Sources.Walk walk -> {
-            entries = new SourceScanner().scan(walk.source(), packer::add);
+            entries = new SourceScanner().scan(walk.source(), file -> {
+              shared.checkpoint(); // a cancel stops the walk too
+              packer.add(file);
+            });
             shared.start(task, bytes(entries));
           }
           case Sources.Scanned scanned -> {
@@ -192,6 +196,8 @@ public final class VolumeSealer {
           files - reused.sum(), reused.sum()), manifest);
     } catch (IOException e) {
       throw Io.failure("cannot write volume " + layout.dir(), e);
+    } catch (UncheckedIOException e) { // a worker's failure, stopping the walk (Parallel.Feed#submit)
+      throw Io.failure("cannot write volume " + layout.dir(), e.getCause());
     } finally {
       shared.finish();
       if (!done) {

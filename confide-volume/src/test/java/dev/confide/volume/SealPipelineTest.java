@@ -27,19 +27,40 @@ class SealPipelineTest {
   }
 
   @Test
-  void theFirstFailureSkipsTheRestAndIsRethrownByFinish() throws Exception {
+  void aTaskQueuedBeforeTheFirstFailureIsSkippedAndFinishRethrowsIt() throws Exception {
     AtomicInteger ranAfter = new AtomicInteger();
-    CountDownLatch failed = new CountDownLatch(1);
+    CountDownLatch secondQueued = new CountDownLatch(1);
     try (Parallel.Feed feed = new Parallel.Feed(1)) {
       feed.submit(() -> {
-        failed.countDown();
+        try {
+          secondQueued.await();
+        } catch (InterruptedException e) {
+          throw new IllegalStateException(e);
+        }
         throw new IOException("disk full");
       });
-      failed.await();
-      feed.submit(ranAfter::incrementAndGet); // one worker: runs after the failure, so it is skipped
+      feed.submit(ranAfter::incrementAndGet); // one worker, still busy with the first: queued behind it
+      secondQueued.countDown();
       assertThatThrownBy(feed::finish).isInstanceOf(IOException.class).hasMessage("disk full");
     }
     assertThat(ranAfter).hasValue(0);
+  }
+
+  @Test
+  @org.junit.jupiter.api.Timeout(60)
+  void onceATaskHasFailedSubmitThrowsItSoThatWhoeverFindsTasksStops() throws Exception {
+    try (Parallel.Feed feed = new Parallel.Feed(1)) {
+      feed.submit(() -> {
+        throw new IOException("disk full");
+      });
+      // submits until the failure has been recorded (a loop on the condition, no timing)
+      assertThatThrownBy(() -> {
+        while (true) {
+          feed.submit(() -> { });
+        }
+      }).isInstanceOf(java.io.UncheckedIOException.class).hasRootCauseMessage("disk full");
+      assertThatThrownBy(feed::finish).isInstanceOf(IOException.class).hasMessage("disk full");
+    }
   }
 
   @Test
@@ -97,6 +118,7 @@ class SealPipelineTest {
     LateStartProgress late = new LateStartProgress(target);
     late.advance(10);
     late.advance(20);
+    assertThat(target.checkpoints).isEqualTo(2); // each early advance is a checkpoint of the target
     late.finish(); // nothing started: nothing to finish
     assertThat(target.finished).isFalse();
     assertThat(target.tasks).isEmpty();

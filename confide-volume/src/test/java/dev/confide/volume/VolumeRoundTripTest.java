@@ -106,6 +106,39 @@ class VolumeRoundTripTest {
   }
 
   @Test
+  void aSealStoppedByItsProgressWhileStillWalkingLeavesNothing() throws Exception {
+    Path src = tmp.resolve("src");
+    for (int i = 0; i < 200; i++) {
+      Trees.file(src, "d" + (i % 10) + "/f" + i, Trees.random(1000, i));
+    }
+    int[] checkpoints = {0};
+    Progress stopsAtTheFiftiethCheckpoint = new Progress() {
+      @Override
+      public void start(String task, long totalBytes) {
+        throw new AssertionError("the walk should have been stopped before it ended");
+      }
+
+      @Override
+      public void advance(long bytes) {}
+
+      @Override
+      public void finish() {}
+
+      @Override
+      public void checkpoint() {
+        if (++checkpoints[0] == 50) {
+          throw new IllegalStateException("stopped");
+        }
+      }
+    };
+    Path vol = tmp.resolve("vol");
+
+    assertThatThrownBy(() -> new VolumeSealer().seal(src, vol, SymmetricKey.generate(), stopsAtTheFiftiethCheckpoint))
+        .isInstanceOf(IllegalStateException.class).hasMessage("stopped");
+    assertThat(vol).doesNotExist();
+  }
+
+  @Test
   void socketIsRefused() throws Exception {
     Path src = Trees.sample(tmp.resolve("src"));
     Path sock = src.resolve("control.sock");
@@ -297,6 +330,13 @@ class VolumeRoundTripTest {
     @Override
     public void finish() {
       finished = true;
+    }
+
+    int checkpoints;
+
+    @Override
+    public void checkpoint() {
+      checkpoints++;
     }
   }
 
