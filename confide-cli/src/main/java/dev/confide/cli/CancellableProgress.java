@@ -39,6 +39,7 @@ final class CancellableProgress implements Progress {
   @Override
   public void checkpoint() {
     stopIfCancelled();
+    shown.checkpoint();
   }
 
   private void stopIfCancelled() {
