@@ -79,8 +79,9 @@ final class Parallel {
   /**
    * Tasks handed over while more are still being found (a seal's objects while the source is
    * still being walked): the workers start on the first at once. After the first failure the
-   * remaining tasks are skipped, {@link #submit} throws it and {@link #finish} rethrows it. Closing without finishing skips what
-   * is queued and waits for what is running, so that the caller can remove what was begun.
+   * remaining tasks are skipped, {@link #submit} throws it and {@link #finish} rethrows it.
+   * Closing without finishing skips what is queued and waits for what is running, so that the
+   * caller can remove what was begun.
    */
   static final class Feed implements AutoCloseable {
     private static final Task END = () -> { };
