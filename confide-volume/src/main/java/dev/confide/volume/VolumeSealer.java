@@ -105,7 +105,8 @@ public final class VolumeSealer {
     boolean handedOver = false;
     try {
       OpenedVolume current = VolumeReader.load(volumeDir, key, currentTag);
-      List<SourceEntry> entries = new SourceScanner().scan(source);
+      // nothing is written until the scan ends; a cancel during it only stops it
+      List<SourceEntry> entries = new SourceScanner().scan(source, file -> progress.checkpoint());
       Manifest old = current.manifest();
       VolumeKeys keys = VolumeKeys.derive(key, current.id());
       Written written = writeGeneration(layout, keys, current.id(), old.generation() + 1,

@@ -139,6 +139,42 @@ class VolumeRoundTripTest {
   }
 
   @Test
+  void anUpdateStoppedWhileItScansLeavesTheVolumeAsItWas() throws Exception {
+    Path src = Trees.sample(tmp.resolve("src"));
+    SymmetricKey key = SymmetricKey.generate();
+    Path vol = tmp.resolve("vol");
+    SealResult first = new VolumeSealer().seal(src, vol, key, Progress.NONE);
+    Trees.file(src, "added.txt", "new".getBytes());
+    Progress stopsAtTheFirstCheckpoint = new Progress() {
+      @Override
+      public void start(String task, long totalBytes) {
+        throw new AssertionError("the scan should have been stopped");
+      }
+
+      @Override
+      public void advance(long bytes) {}
+
+      @Override
+      public void finish() {}
+
+      @Override
+      public void checkpoint() {
+        throw new IllegalStateException("stopped");
+      }
+    };
+
+    assertThatThrownBy(() -> new VolumeSealer().update(vol, src, key, first.tag(), stopsAtTheFirstCheckpoint))
+        .isInstanceOf(IllegalStateException.class).hasMessage("stopped");
+    assertThat(VolumeInspector.inspect(vol).generations()).extracting(VolumeInspector.Generation::number)
+        .containsExactly(1L);
+    VolumeReader.load(vol, key, first.tag()).verify(Progress.NONE);
+    try (PreparedUpdate next = new VolumeSealer().update(vol, src, key, first.tag(), Progress.NONE)) {
+      next.commit(); // the lock was released
+      assertThat(next.result().generation()).isEqualTo(2);
+    }
+  }
+
+  @Test
   void socketIsRefused() throws Exception {
     Path src = Trees.sample(tmp.resolve("src"));
     Path sock = src.resolve("control.sock");
