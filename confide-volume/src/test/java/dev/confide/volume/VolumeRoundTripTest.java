@@ -111,29 +111,9 @@ class VolumeRoundTripTest {
     for (int i = 0; i < 200; i++) {
       Trees.file(src, "d" + (i % 10) + "/f" + i, Trees.random(1000, i));
     }
-    int[] checkpoints = {0};
-    Progress stopsAtTheFiftiethCheckpoint = new Progress() {
-      @Override
-      public void start(String task, long totalBytes) {
-        throw new AssertionError("the walk should have been stopped before it ended");
-      }
-
-      @Override
-      public void advance(long bytes) {}
-
-      @Override
-      public void finish() {}
-
-      @Override
-      public void checkpoint() {
-        if (++checkpoints[0] == 50) {
-          throw new IllegalStateException("stopped");
-        }
-      }
-    };
     Path vol = tmp.resolve("vol");
 
-    assertThatThrownBy(() -> new VolumeSealer().seal(src, vol, SymmetricKey.generate(), stopsAtTheFiftiethCheckpoint))
+    assertThatThrownBy(() -> new VolumeSealer().seal(src, vol, SymmetricKey.generate(), stoppingAtCheckpoint(50)))
         .isInstanceOf(IllegalStateException.class).hasMessage("stopped");
     assertThat(vol).doesNotExist();
   }
@@ -145,25 +125,8 @@ class VolumeRoundTripTest {
     Path vol = tmp.resolve("vol");
     SealResult first = new VolumeSealer().seal(src, vol, key, Progress.NONE);
     Trees.file(src, "added.txt", "new".getBytes());
-    Progress stopsAtTheFirstCheckpoint = new Progress() {
-      @Override
-      public void start(String task, long totalBytes) {
-        throw new AssertionError("the scan should have been stopped");
-      }
 
-      @Override
-      public void advance(long bytes) {}
-
-      @Override
-      public void finish() {}
-
-      @Override
-      public void checkpoint() {
-        throw new IllegalStateException("stopped");
-      }
-    };
-
-    assertThatThrownBy(() -> new VolumeSealer().update(vol, src, key, first.tag(), stopsAtTheFirstCheckpoint))
+    assertThatThrownBy(() -> new VolumeSealer().update(vol, src, key, first.tag(), stoppingAtCheckpoint(1)))
         .isInstanceOf(IllegalStateException.class).hasMessage("stopped");
     assertThat(VolumeInspector.inspect(vol).generations()).extracting(VolumeInspector.Generation::number)
         .containsExactly(1L);
@@ -341,6 +304,31 @@ class VolumeRoundTripTest {
   }
 
   /** Records what a long operation reported. */
+  /** Stops the work ("stopped") at its {@code n}th checkpoint; fails the test if the work gets to start. */
+  private static Progress stoppingAtCheckpoint(int n) {
+    return new Progress() {
+      private int checkpoints;
+
+      @Override
+      public void start(String task, long totalBytes) {
+        throw new AssertionError("the walk should have been stopped before it ended");
+      }
+
+      @Override
+      public void advance(long bytes) {}
+
+      @Override
+      public void finish() {}
+
+      @Override
+      public void checkpoint() {
+        if (++checkpoints == n) {
+          throw new IllegalStateException("stopped");
+        }
+      }
+    };
+  }
+
   static final class RecordingProgress implements Progress {
     final List<String> tasks = new java.util.ArrayList<>();
     long total;
