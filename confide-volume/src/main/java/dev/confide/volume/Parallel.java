@@ -6,15 +6,13 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
-/** Runs per-file tasks on a few threads; stops taking new tasks at the first failure and rethrows it. */
+/**
+ * Runs per-file tasks on a few threads; stops taking new tasks at the first failure and rethrows it.
+ * {@link #run} takes a list known up front, a {@link Feed} tasks still being found.
+ */
 final class Parallel {
   interface Task {
     void run() throws IOException;
@@ -34,36 +32,12 @@ final class Parallel {
       }
       return;
     }
-    AtomicInteger next = new AtomicInteger();
-    AtomicReference<Throwable> failure = new AtomicReference<>();
-    ExecutorService pool = Executors.newFixedThreadPool(workers,
-        r -> Thread.ofPlatform().daemon().name("confide-worker").unstarted(r));
-    try {
-      List<Future<?>> running = new ArrayList<>();
-      for (int w = 0; w < workers; w++) {
-        running.add(pool.submit(() -> {
-          int i;
-          while (failure.get() == null && (i = next.getAndIncrement()) < tasks.size()) {
-            try {
-              tasks.get(i).run();
-            } catch (Throwable t) {
-              failure.compareAndSet(null, t);
-            }
-          }
-        }));
-      }
-      for (Future<?> f : running) {
-        f.get();
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new java.io.InterruptedIOException("interrupted");
-    } catch (ExecutionException e) {
-      failure.compareAndSet(null, e.getCause());
-    } finally {
-      pool.shutdownNow();
+    try (Feed feed = new Feed(workers)) {
+      tasks.forEach(feed::submit);
+      feed.finish();
+    } catch (UncheckedIOException e) { // an early task's failure, met while the rest were handed over
+      throw e.getCause();
     }
-    rethrow(failure.get());
   }
 
   private static void rethrow(Throwable t) throws IOException {
