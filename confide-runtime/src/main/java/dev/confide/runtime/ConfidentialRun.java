@@ -23,6 +23,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One confidential run, start to end: attest; open the volumes into private memory; write the
@@ -33,12 +35,19 @@ import java.util.TreeSet;
 public final class ConfidentialRun {
   /** The program's output inside the first writable volume. */
   public static final String LOG_NAME = "confide-run.log";
+  /**
+   * How long a stop request (SIGTERM, Ctrl-C) waits for the run to end before the staging area is
+   * wiped under it: a commit already under way finishes, and the JVM halts only afterwards. Well
+   * inside systemd's default 90 s before SIGKILL.
+   */
+  static final long STOP_GRACE_SECONDS = 60;
 
   private final CasClient cas;
   private final Measurer measurer;
   private final HostKey hostKey;
   private final Sandbox sandbox;
   private final PrintWriter notices;
+  private final ShutdownHooks hooks;
   /** Set by {@link #cancel}; checked before the program starts and before anything is committed. */
   private volatile boolean cancelled;
   private volatile Process running;
@@ -49,11 +58,17 @@ public final class ConfidentialRun {
   }
 
   public ConfidentialRun(CasClient cas, Measurer measurer, HostKey hostKey, Sandbox sandbox, PrintWriter notices) {
+    this(cas, measurer, hostKey, sandbox, notices, ShutdownHooks.JVM);
+  }
+
+  public ConfidentialRun(CasClient cas, Measurer measurer, HostKey hostKey, Sandbox sandbox, PrintWriter notices,
+      ShutdownHooks hooks) {
     this.cas = cas;
     this.measurer = measurer;
     this.hostKey = hostKey;
     this.sandbox = sandbox;
     this.notices = notices;
+    this.hooks = hooks;
   }
 
   public RunReport run(RunRequest request, PhaseClock clock) throws AttestationException {
@@ -64,11 +79,20 @@ public final class ConfidentialRun {
     RunConfiguration config = attested.configuration();
     checkVolumes(config, request);
     StagingArea staging = StagingArea.create(request.stagingRoot());
+    CountDownLatch ended = new CountDownLatch(1);
+    // The JVM halts when this hook returns, wherever the run's own thread is: it must not be left
+    // sealing a volume then. Cancelling first makes that thread refuse to commit once the program
+    // is gone; a commit it had already begun is waited for.
     Thread wipeOnExit = new Thread(() -> {
-      stopProgram();
+      cancel();
+      try {
+        ended.await(STOP_GRACE_SECONDS, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
       staging.close();
     }, "confide-wipe");
-    Runtime.getRuntime().addShutdownHook(wipeOnExit);
+    hooks.add(wipeOnExit);
     try {
       Map<String, Tag> opened = new HashMap<>();
       clock.time("open", () -> {
@@ -108,11 +132,8 @@ public final class ConfidentialRun {
           attested.measurement().executable().toString(), exit, outcomes, clock.phases(), log);
     } finally {
       staging.close();
-      try {
-        Runtime.getRuntime().removeShutdownHook(wipeOnExit);
-      } catch (IllegalStateException shuttingDown) {
-        // the hook is running or ran: it wipes
-      }
+      ended.countDown();
+      hooks.remove(wipeOnExit);
     }
   }
 
