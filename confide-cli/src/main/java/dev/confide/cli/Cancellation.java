@@ -5,8 +5,8 @@ import java.util.List;
 
 /**
  * Stops a command from another thread: the daemon cancels a request whose client was interrupted
- * (Ctrl-C) or went away. What registers here runs once, when that happens; a cold JVM never cancels
- * (its shutdown hooks do that work).
+ * (Ctrl-C) or went away, and a JVM started for one command cancels it when asked to stop
+ * ({@link StopOnSignal}). What registers here runs once, when that happens.
  */
 final class Cancellation {
   private final List<Runnable> actions = new ArrayList<>();

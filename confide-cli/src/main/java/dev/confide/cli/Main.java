@@ -36,7 +36,17 @@ public final class Main {
   }
 
   public static void main(String[] args) {
-    System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    Invocation invocation = Invocation.ofThisProcess(ConfideDirs.from(System.getenv()));
+    PrintWriter err = new PrintWriter(System.err, true);
+    StopOnSignal stop = new StopOnSignal(invocation.cancellation(), err);
+    Runtime.getRuntime().addShutdownHook(stop.hook());
+    int code;
+    try {
+      code = run(args, new PrintWriter(System.out, true), err, invocation);
+    } finally {
+      stop.finished();
+    }
+    System.exit(code);
   }
 
   /** Runs the command line and returns the exit code; used by tests without a new JVM. */
