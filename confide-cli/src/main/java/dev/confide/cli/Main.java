@@ -81,6 +81,9 @@ public final class Main {
       return ExitCodes.USAGE;
     });
     cmd.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+      if (invocation.terminal() && !json) {
+        err.print(TerminalProgress.ERASE_LINE); // a progress bar the failure cut short
+      }
       Failures.Report report = Failures.of(ex);
       if (report != null) {
         err.println("confide: " + report.message() + "; " + report.hint());

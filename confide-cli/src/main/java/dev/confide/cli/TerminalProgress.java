@@ -9,6 +9,8 @@ import java.util.function.LongSupplier;
  * when done. Before the work knows its total (a seal walking its source), the line says so.
  */
 final class TerminalProgress implements Progress {
+  /** Back to the start of the line and clear it: where a bar was drawn, the next line starts clean. */
+  static final String ERASE_LINE = "\r\033[K";
   private static final long FIRST_DRAW = 500_000_000L;
   private static final long REDRAW = 200_000_000L;
   private final PrintWriter err;
@@ -76,7 +78,7 @@ final class TerminalProgress implements Progress {
 
   private void erase() {
     if (lastDraw != 0) {
-      err.print("\r\033[K");
+      err.print(ERASE_LINE);
       err.flush();
       lastDraw = 0;
     }

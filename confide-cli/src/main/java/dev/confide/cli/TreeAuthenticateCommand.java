@@ -31,7 +31,8 @@ final class TreeAuthenticateCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Path manifestFile = manifest != null ? manifest : dir.resolve(TreeAuthenticator.DEFAULT_MANIFEST);
-    Tag tag = NewKeyFile.use(keyOut, key -> TreeAuthenticator.authenticate(dir, key, manifestFile));
+    Tag tag = NewKeyFile.use(keyOut, key -> TreeAuthenticator.authenticate(dir, key, manifestFile,
+        ProgressBars.forTerminal(spec, common)));
     new Output(spec.commandLine().getOut(), common.json).report("authenticated " + dir,
         Output.fields("tag", tag.hex(), "manifest", manifestFile.toString(), "key_file", keyOut.toString()));
     return ExitCodes.OK;

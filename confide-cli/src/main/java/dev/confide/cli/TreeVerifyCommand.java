@@ -35,7 +35,7 @@ final class TreeVerifyCommand implements Callable<Integer> {
     Tag expected = Tag.parse(tag);
     Path manifestFile = manifest != null ? manifest : dir.resolve(TreeAuthenticator.DEFAULT_MANIFEST);
     TreeVerifier.Summary s = TreeVerifier.load(dir, KeyFile.read(keyFile), expected, manifestFile)
-        .verifyAll(manifestFile);
+        .verifyAll(manifestFile, ProgressBars.forTerminal(spec, common));
     new Output(spec.commandLine().getOut(), common.json).report("verified " + dir,
         Output.fields("tag", expected.hex(), "files", s.files(), "bytes", s.bytes()));
     return ExitCodes.OK;

@@ -7,11 +7,16 @@ import dev.confide.volume.PreparedUpdate;
 import dev.confide.volume.Progress;
 import dev.confide.volume.SealResult;
 import dev.confide.volume.SymmetricKey;
+import dev.confide.volume.Tag;
+import dev.confide.volume.TreeAuthenticator;
+import dev.confide.volume.TreeVerifier;
 import dev.confide.volume.VolumeReader;
 import dev.confide.volume.VolumeSealer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -85,6 +90,46 @@ class CancellableProgressTest {
     assertThatThrownBy(() -> new VolumeSealer().seal(tree("a", 40, 300_000), vol, SymmetricKey.generate(), progress))
         .isInstanceOf(CliFailure.class).hasMessage("'volume seal' was cancelled before it finished");
     assertThat(vol).doesNotExist();
+  }
+
+  @Test
+  void aCancelledTreeAuthenticationWritesNoManifest() throws IOException {
+    Cancellation cancellation = new Cancellation();
+    Progress progress = new CancellableProgress(cancellingAtFirstReport(cancellation), cancellation, "tree authenticate");
+    Path dir = tree("usr", 3, 200_000);
+    Path manifest = dir.resolve(TreeAuthenticator.DEFAULT_MANIFEST);
+    assertThatThrownBy(() -> TreeAuthenticator.authenticate(dir, SymmetricKey.generate(), manifest, progress))
+        .isInstanceOf(CliFailure.class).hasMessage("'tree authenticate' was cancelled before it finished");
+    try (Stream<Path> left = Files.list(dir)) {
+      assertThat(left.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("f0", "f1", "f2");
+    }
+  }
+
+  @Test
+  void aCancelledTreeVerificationStopsAtItsFirstChunk() throws IOException {
+    Path dir = tree("usr", 3, 200_000);
+    Path manifest = dir.resolve(TreeAuthenticator.DEFAULT_MANIFEST);
+    SymmetricKey key = SymmetricKey.generate();
+    Tag tag = TreeAuthenticator.authenticate(dir, key, manifest);
+    Cancellation cancellation = new Cancellation();
+    List<Long> checked = new ArrayList<>();
+    Progress counting = new Progress() {
+      @Override
+      public void start(String task, long totalBytes) {}
+
+      @Override
+      public void advance(long bytes) {
+        checked.add(bytes);
+        cancellation.cancel();
+      }
+
+      @Override
+      public void finish() {}
+    };
+    TreeVerifier verifier = TreeVerifier.load(dir, key, tag, manifest);
+    assertThatThrownBy(() -> verifier.verifyAll(manifest, new CancellableProgress(counting, cancellation, "tree verify")))
+        .isInstanceOf(CliFailure.class).hasMessage("'tree verify' was cancelled before it finished");
+    assertThat(checked).as("one 64 KiB chunk of 600,000 bytes was checked").containsExactly(65_536L);
   }
 
   @Test

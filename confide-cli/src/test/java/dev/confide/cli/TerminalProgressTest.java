@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The progress line, on a clock the test moves. */
 class TerminalProgressTest {
@@ -47,5 +49,18 @@ class TerminalProgressTest {
     progress.advance(1000);
     progress.finish();
     assertThat(text.toString()).isEmpty();
+  }
+
+  @Test
+  void aFailureAtATerminalPrintsItsLineFromTheStartOfAClearedLine(@TempDir Path tmp) {
+    Invocation atATerminal = new Invocation(new ConfideDirs(tmp.resolve("config"), tmp.resolve("data")), null, 0L, true,
+        ThisRuntime::measurer, new Cancellation());
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = Main.run(new String[] {"volume", "verify", tmp.resolve("none").toString(), "--key-file",
+        tmp.resolve("key").toString()}, new PrintWriter(out), new PrintWriter(err), atATerminal);
+    assertThat(code).isEqualTo(ExitCodes.NO_INPUT);
+    // a bar the failure cut short would otherwise carry the error line on its end
+    assertThat(err.toString()).startsWith("\r\033[Kconfide: ");
   }
 }

@@ -23,23 +23,34 @@ public final class TreeAuthenticator {
   private TreeAuthenticator() {}
 
   public static Tag authenticate(Path dir, SymmetricKey key, Path manifestFile) {
+    return authenticate(dir, key, manifestFile, Progress.NONE);
+  }
+
+  /**
+   * As {@link #authenticate(Path, SymmetricKey, Path)}, reporting each file found and each chunk
+   * hashed to {@code progress}, which may stop the work by throwing: nothing is written before
+   * the manifest, at the end.
+   */
+  public static Tag authenticate(Path dir, SymmetricKey key, Path manifestFile, Progress progress) {
     if (Files.exists(manifestFile, LinkOption.NOFOLLOW_LINKS)) {
       throw new VolumeException(Failure.CANNOT_CREATE, "tree manifest " + manifestFile + " already exists",
           "delete it first, or pass another --manifest");
     }
-    List<SourceEntry> entries = new SourceScanner(excluded(dir, manifestFile)).scan(dir);
+    List<SourceEntry> entries = new SourceScanner(excluded(dir, manifestFile)).scan(dir, f -> progress.checkpoint());
     List<TreeManifest.Item> items = new ArrayList<>();
     try {
+      progress.start("authenticating", SourceEntry.totalSize(entries));
       for (SourceEntry e : entries) {
         items.add(switch (e.kind()) {
           case DIRECTORY -> new TreeManifest.Dir(e.path(), e.mode());
           case SYMLINK -> new TreeManifest.Link(e.path(), e.mode(), e.linkTarget());
           case FILE -> new TreeManifest.FileItem(e.path(), e.mode(), e.size(),
-              chunkHashes(e.file(), e.size(), DEFAULT_CHUNK_SIZE));
+              chunkHashes(e.file(), e.size(), DEFAULT_CHUNK_SIZE, progress));
         });
       }
       byte[] file = new TreeManifest(DEFAULT_CHUNK_SIZE, items).toFile(key);
       AtomicFiles.write(manifestFile, file);
+      progress.finish();
       return Tag.of(file);
     } catch (IOException e) {
       throw Io.failure("cannot authenticate " + dir, e);
@@ -54,7 +65,8 @@ public final class TreeAuthenticator {
         : List.of();
   }
 
-  static List<byte[]> chunkHashes(Path file, long size, int chunkSize) throws IOException {
+  /** One SHA-256 per chunk of {@code file}, each chunk's bytes reported to {@code progress} once hashed. */
+  static List<byte[]> chunkHashes(Path file, long size, int chunkSize, Progress progress) throws IOException {
     List<byte[]> hashes = new ArrayList<>();
     ByteBuffer buf = ByteBuffer.allocate(chunkSize);
     try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
@@ -71,6 +83,7 @@ public final class TreeAuthenticator {
         sha.update(buf.array(), 0, buf.position());
         hashes.add(sha.digest());
         left -= buf.position();
+        progress.advance(buf.position());
       } while (left > 0);
     }
     return hashes;

@@ -59,13 +59,23 @@ public final class TreeVerifier {
 
   /** Checks every entry and every byte; the first problem is reported, with a count of the rest. */
   public Summary verifyAll(Path manifestFile) {
+    return verifyAll(manifestFile, Progress.NONE);
+  }
+
+  /**
+   * As {@link #verifyAll(Path)}, reporting each file found and each chunk checked to {@code
+   * progress}, which may stop the check by throwing.
+   */
+  public Summary verifyAll(Path manifestFile, Progress progress) {
     List<String> problems = new ArrayList<>();
     Map<String, TreeManifest.Item> expected = new HashMap<>();
     manifest.items().forEach(i -> expected.put(i.path(), i));
-    List<SourceEntry> actual = new SourceScanner(TreeAuthenticator.excluded(dir, manifestFile)).scan(dir);
+    List<SourceEntry> actual = new SourceScanner(TreeAuthenticator.excluded(dir, manifestFile))
+        .scan(dir, f -> progress.checkpoint());
     long files = 0;
     long bytes = 0;
     try {
+      progress.start("verifying", SourceEntry.totalSize(actual));
       for (SourceEntry e : actual) {
         TreeManifest.Item want = expected.remove(e.path());
         String shown = EntryPath.display(e.path());
@@ -73,7 +83,7 @@ public final class TreeVerifier {
           problems.add(shown + " is not in the manifest (a file was added)");
           continue;
         }
-        String problem = compare(want, e);
+        String problem = compare(want, e, progress);
         if (problem != null) {
           problems.add(shown + ": " + problem);
         } else if (want instanceof TreeManifest.FileItem f) {
@@ -84,6 +94,7 @@ public final class TreeVerifier {
     } catch (IOException e) {
       throw Io.failure("cannot read tree " + dir, e);
     }
+    progress.finish();
     expected.keySet().stream().sorted()
         .forEach(p -> problems.add(EntryPath.display(p) + " is listed in the manifest but missing (deleted)"));
     if (!problems.isEmpty()) {
@@ -95,7 +106,7 @@ public final class TreeVerifier {
     return new Summary(files, bytes);
   }
 
-  private String compare(TreeManifest.Item want, SourceEntry e) throws IOException {
+  private String compare(TreeManifest.Item want, SourceEntry e, Progress progress) throws IOException {
     boolean kindMatches = switch (want) {
       case TreeManifest.Dir d -> e.kind() == SourceEntry.Kind.DIRECTORY;
       case TreeManifest.FileItem f -> e.kind() == SourceEntry.Kind.FILE;
@@ -114,7 +125,7 @@ public final class TreeVerifier {
       if (f.size() != e.size()) {
         return "size " + e.size() + " where the manifest has " + f.size() + " (the file was modified)";
       }
-      List<byte[]> hashes = TreeAuthenticator.chunkHashes(e.file(), e.size(), manifest.chunkSize());
+      List<byte[]> hashes = TreeAuthenticator.chunkHashes(e.file(), e.size(), manifest.chunkSize(), progress);
       for (int c = 0; c < hashes.size(); c++) {
         if (!MessageDigest.isEqual(hashes.get(c), f.chunkHashes().get(c))) {
           return chunkProblem(c, f.size());

@@ -155,11 +155,11 @@ public final class VolumeSealer {
               shared.checkpoint(); // a cancel stops the walk too
               packer.add(file);
             });
-            shared.start(task, bytes(entries));
+            shared.start(task, SourceEntry.totalSize(entries));
           }
           case Sources.Scanned scanned -> {
             entries = scanned.entries();
-            shared.start(task, bytes(entries));
+            shared.start(task, SourceEntry.totalSize(entries));
             // Phase 1: keep every old object whose files are all still there, byte for byte.
             Map<String, SourceEntry> sourceFiles = files(entries);
             List<Parallel.Task> checks = new ArrayList<>();
@@ -193,7 +193,7 @@ public final class VolumeSealer {
       AtomicFiles.write(layout.manifest(generation), file);
       done = true;
       long files = placed.size();
-      return new Written(new SealResult(id, generation, Tag.of(file), files, bytes(entries),
+      return new Written(new SealResult(id, generation, Tag.of(file), files, SourceEntry.totalSize(entries),
           files - reused.sum(), reused.sum()), manifest);
     } catch (IOException e) {
       throw Io.failure("cannot write volume " + layout.dir(), e);
@@ -221,10 +221,6 @@ public final class VolumeSealer {
       }
     }
     return files;
-  }
-
-  private static long bytes(List<SourceEntry> entries) {
-    return entries.stream().mapToLong(SourceEntry::size).sum();
   }
 
   /** Reuses an old object (a pack or a single file's) if every file in it is unchanged. */
