@@ -37,6 +37,9 @@ public final class CasServer implements AutoCloseable {
 
   /** Opens the database, builds the service and starts listening on {@code listen} (port 0: any free port). */
   public static CasServer start(CasHome home, String jdbcUrl, InetSocketAddress listen, Set<String> auditors) throws Exception {
+    // Bind the logging backend on this thread before the threads below log (Jetty, HikariCP):
+    // SLF4J otherwise queues their first calls and prints a three-line "replay" warning to stderr.
+    org.slf4j.LoggerFactory.getILoggerFactory();
     // The database opens (pool, H2 or PostgreSQL, schema check) on another thread while this one
     // builds the TLS context and the connector, which need nothing from it: a third off the
     // embedded CAS's start, which every `confide run` waits for.

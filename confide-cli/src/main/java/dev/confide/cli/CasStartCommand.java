@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -44,9 +43,6 @@ final class CasStartCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    // Bind the logging backend on this thread before the server's parallel start: otherwise SLF4J
-    // queues the other thread's first logging calls and prints a three-line "replay" warning.
-    LoggerFactory.getILoggerFactory();
     ConfideDirs dirs = Main.dirs(spec);
     Path dir = data != null ? data : dirs.casData();
     InetSocketAddress address = address(listen);
