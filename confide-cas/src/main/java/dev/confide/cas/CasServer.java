@@ -21,6 +21,9 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * principal; anonymous clients reach only {@code /health} and {@code /metrics}).
  */
 public final class CasServer implements AutoCloseable {
+  /** Held while the logging backend is bound: a second CAS starting meanwhile waits for it. */
+  private static final Object LOGGING_BINDING = new Object();
+
   private final Server server;
   private final ServerConnector connector;
   private final Database database;
@@ -35,11 +38,20 @@ public final class CasServer implements AutoCloseable {
     this.home = home;
   }
 
+  /**
+   * Binds the logging backend before this CAS's threads (Jetty, HikariCP) log. Whoever calls SLF4J
+   * while another thread is binding it gets a stand-in whose calls are queued and replayed with a
+   * three-line warning on stderr; two runs starting their CASes at once in the daemon did.
+   */
+  private static void bindLogging() {
+    synchronized (LOGGING_BINDING) {
+      org.slf4j.LoggerFactory.getILoggerFactory();
+    }
+  }
+
   /** Opens the database, builds the service and starts listening on {@code listen} (port 0: any free port). */
   public static CasServer start(CasHome home, String jdbcUrl, InetSocketAddress listen, Set<String> auditors) throws Exception {
-    // Bind the logging backend on this thread before the threads below log (Jetty, HikariCP):
-    // SLF4J otherwise queues their first calls and prints a three-line "replay" warning to stderr.
-    org.slf4j.LoggerFactory.getILoggerFactory();
+    bindLogging();
     // The database opens (pool, H2 or PostgreSQL, schema check) on another thread while this one
     // builds the TLS context and the connector, which need nothing from it: a third off the
     // embedded CAS's start, which every `confide run` waits for.
