@@ -6,8 +6,10 @@
 # the daemon is started and warmed before the timings) and as a cold JVM of its own (CONFIDE_DAEMON=off);
 # --warm adds in-JVM repeats.
 # --memory seals a 4 GiB file with -Xmx256m and reports the peak RSS.
+# --trees adds authenticated trees: tree authenticate|verify of the same two inputs against
+#   openssl dgst -sha256 (1 GiB) and sha256sum over every file (10,000 files).
 #
-# Usage: bench/volume.sh [--runs N] [--dir DIR] [--warm] [--memory]
+# Usage: bench/volume.sh [--runs N] [--dir DIR] [--warm] [--memory] [--trees]
 # DIR (default bench/work) should be on the disk you care about; it needs about 4 GiB free
 # (10 GiB with --memory). Results are printed as Markdown for docs/benchmarks.md.
 set -euo pipefail
@@ -16,13 +18,15 @@ runs=3
 dir="$root/bench/work"
 warm=0
 memory=0
+trees=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --runs) runs=$2; shift 2 ;;
     --dir) dir=$2; shift 2 ;;
     --warm) warm=1; shift ;;
     --memory) memory=1; shift ;;
-    *) echo "usage: bench/volume.sh [--runs N] [--dir DIR] [--warm] [--memory]" >&2; exit 64 ;;
+    --trees) trees=1; shift ;;
+    *) echo "usage: bench/volume.sh [--runs N] [--dir DIR] [--warm] [--memory] [--trees]" >&2; exit 64 ;;
   esac
 done
 
@@ -165,6 +169,35 @@ row "open 1 GiB" conf_open_big "age -d" age_dec
 row "seal 10,000 × 4 KiB" conf_seal_small "tar c" tar_c
 row "seal 10,000 × 4 KiB" conf_seal_small "tar c + sync -f (durable, as confide is)" tar_c_sync
 row "open 10,000 × 4 KiB" conf_open_small "tar x" tar_x
+
+if [ "$trees" = 1 ]; then
+  # the manifest goes beside the tree, so that the tree itself stays as the other cases read it
+  for input in big small; do
+    for m in on off; do
+      contender "conf_auth_${input}_$m" "rm -f $input.tree $input.tree.key" \
+        "CONFIDE_DAEMON=$m '$confide' tree authenticate $input --key-out $input.tree.key --manifest $input.tree --json"
+    done
+  done
+  contender dgst_big '' "openssl dgst -sha256 big/one.bin"
+  contender sums_small '' "find small -type f -print0 | xargs -0 sha256sum"
+  race conf_auth_big_on conf_auth_big_off dgst_big
+  race conf_auth_small_on conf_auth_small_off sums_small
+  for input in big small; do
+    rm -f "$input.tree" "$input.tree.key"
+    CONFIDE_DAEMON=on "$confide" tree authenticate "$input" --key-out "$input.tree.key" --manifest "$input.tree" --json > "$input.tree.json"
+    for m in on off; do
+      contender "conf_check_${input}_$m" '' "CONFIDE_DAEMON=$m '$confide' tree verify $input --key-file $input.tree.key \
+        --tag $(sealed_tag "$input.tree.json") --manifest $input.tree"
+    done
+  done
+  race conf_check_big_on conf_check_big_off dgst_big
+  race conf_check_small_on conf_check_small_off sums_small
+  row "tree authenticate 1 GiB" conf_auth_big "openssl dgst -sha256" dgst_big
+  row "tree verify 1 GiB" conf_check_big "openssl dgst -sha256" dgst_big
+  row "tree authenticate 10,000 × 4 KiB" conf_auth_small "sha256sum of each file" sums_small
+  row "tree verify 10,000 × 4 KiB" conf_check_small "sha256sum of each file" sums_small
+  rm -f big.tree* small.tree*
+fi
 if [ -n "${CONFIDE_BENCH_SAMPLES:-}" ]; then # every sample, in run order, for the docs' history
   for name in "${!samples[@]}"; do echo "$name: ${samples[$name]}"; done | sort
 fi
