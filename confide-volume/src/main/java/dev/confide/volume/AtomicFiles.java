@@ -28,7 +28,7 @@ final class AtomicFiles {
       throw e;
     }
     Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    syncDirectory(target.getParent());
+    syncDirectory(target.toAbsolutePath().getParent()); // a bare file name has no parent of its own
   }
 
   /** Makes a rename or creation in {@code dir} durable. */

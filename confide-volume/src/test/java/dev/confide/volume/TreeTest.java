@@ -42,6 +42,19 @@ class TreeTest {
   }
 
   @Test
+  void aManifestNamedByABareFileNameIsWrittenInTheWorkingDirectory() throws IOException {
+    // as a command run in a JVM of its own gets '--manifest usr.tree': a path without a parent
+    Path bare = Path.of("tree-test-" + java.util.UUID.randomUUID() + ".tree");
+    Files.delete(manifest); // the tree as it was before any manifest
+    try {
+      Tag written = TreeAuthenticator.authenticate(tree, key, bare);
+      assertThat(TreeVerifier.load(tree, key, written, bare).verifyAll(bare).files()).isEqualTo(7);
+    } finally {
+      Files.deleteIfExists(bare);
+    }
+  }
+
+  @Test
   void changedByteIsRefusedNamingTheChunk() throws IOException {
     Trees.flipByte(tree.resolve("data/big.bin"), 200_000);
     assertRefused(Failure.INTEGRITY,
