@@ -1,14 +1,11 @@
 package dev.confide.volume;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 
 /**
@@ -40,12 +37,14 @@ public final class TreeAuthenticator {
     List<TreeManifest.Item> items = new ArrayList<>();
     try {
       progress.start("authenticating", SourceEntry.totalSize(entries));
+      List<SourceEntry> files = entries.stream().filter(e -> e.kind() == SourceEntry.Kind.FILE).toList();
+      Iterator<List<byte[]>> hashes = new ChunkHasher(DEFAULT_CHUNK_SIZE, Parallel.defaultThreads())
+          .hash(files, progress).iterator();
       for (SourceEntry e : entries) {
         items.add(switch (e.kind()) {
           case DIRECTORY -> new TreeManifest.Dir(e.path(), e.mode());
           case SYMLINK -> new TreeManifest.Link(e.path(), e.mode(), e.linkTarget());
-          case FILE -> new TreeManifest.FileItem(e.path(), e.mode(), e.size(),
-              chunkHashes(e.file(), e.size(), DEFAULT_CHUNK_SIZE, progress));
+          case FILE -> new TreeManifest.FileItem(e.path(), e.mode(), e.size(), hashes.next());
         });
       }
       byte[] file = new TreeManifest(DEFAULT_CHUNK_SIZE, items).toFile(key);
@@ -63,29 +62,5 @@ public final class TreeAuthenticator {
     return parent != null && parent.equals(dir.toAbsolutePath().normalize())
         ? List.of(manifestFile.getFileName().toString(), manifestFile.getFileName() + AtomicFiles.TEMP_SUFFIX)
         : List.of();
-  }
-
-  /** One SHA-256 per chunk of {@code file}, each chunk's bytes reported to {@code progress} once hashed. */
-  static List<byte[]> chunkHashes(Path file, long size, int chunkSize, Progress progress) throws IOException {
-    List<byte[]> hashes = new ArrayList<>();
-    ByteBuffer buf = ByteBuffer.allocate(chunkSize);
-    try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
-      long left = size;
-      do {
-        buf.clear().limit((int) Math.min(chunkSize, left));
-        while (buf.hasRemaining() && in.read(buf) >= 0) {
-          // fill the chunk
-        }
-        if (buf.hasRemaining()) {
-          throw new VolumeException(Failure.IO, file + " shrank while being read", "retry when nothing writes to it");
-        }
-        MessageDigest sha = Tag.sha256();
-        sha.update(buf.array(), 0, buf.position());
-        hashes.add(sha.digest());
-        left -= buf.position();
-        progress.advance(buf.position());
-      } while (left > 0);
-    }
-    return hashes;
   }
 }

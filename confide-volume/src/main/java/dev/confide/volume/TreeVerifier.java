@@ -76,6 +76,7 @@ public final class TreeVerifier {
     long bytes = 0;
     try {
       progress.start("verifying", SourceEntry.totalSize(actual));
+      Map<String, List<byte[]>> hashes = hashOfEveryFileOfTheExpectedSize(actual, expected, progress);
       for (SourceEntry e : actual) {
         TreeManifest.Item want = expected.remove(e.path());
         String shown = EntryPath.display(e.path());
@@ -83,7 +84,7 @@ public final class TreeVerifier {
           problems.add(shown + " is not in the manifest (a file was added)");
           continue;
         }
-        String problem = compare(want, e, progress);
+        String problem = compare(want, e, hashes.get(e.path()));
         if (problem != null) {
           problems.add(shown + ": " + problem);
         } else if (want instanceof TreeManifest.FileItem f) {
@@ -106,7 +107,26 @@ public final class TreeVerifier {
     return new Summary(files, bytes);
   }
 
-  private String compare(TreeManifest.Item want, SourceEntry e, Progress progress) throws IOException {
+  /**
+   * The chunk hashes of the files that the manifest lists as files of the same size, hashed on
+   * every core; any other file is refused without being read.
+   */
+  private Map<String, List<byte[]>> hashOfEveryFileOfTheExpectedSize(List<SourceEntry> actual,
+      Map<String, TreeManifest.Item> expected, Progress progress) throws IOException {
+    List<SourceEntry> files = actual.stream()
+        .filter(e -> e.kind() == SourceEntry.Kind.FILE
+            && expected.get(e.path()) instanceof TreeManifest.FileItem f && f.size() == e.size())
+        .toList();
+    List<List<byte[]>> hashed = new ChunkHasher(manifest.chunkSize(), Parallel.defaultThreads()).hash(files, progress);
+    Map<String, List<byte[]>> byPath = new HashMap<>();
+    for (int i = 0; i < files.size(); i++) {
+      byPath.put(files.get(i).path(), hashed.get(i));
+    }
+    return byPath;
+  }
+
+  /** What is wrong with {@code e}, or null; {@code hashes}: its chunk hashes if it is a file of the expected size. */
+  private String compare(TreeManifest.Item want, SourceEntry e, List<byte[]> hashes) {
     boolean kindMatches = switch (want) {
       case TreeManifest.Dir d -> e.kind() == SourceEntry.Kind.DIRECTORY;
       case TreeManifest.FileItem f -> e.kind() == SourceEntry.Kind.FILE;
@@ -125,7 +145,6 @@ public final class TreeVerifier {
       if (f.size() != e.size()) {
         return "size " + e.size() + " where the manifest has " + f.size() + " (the file was modified)";
       }
-      List<byte[]> hashes = TreeAuthenticator.chunkHashes(e.file(), e.size(), manifest.chunkSize(), progress);
       for (int c = 0; c < hashes.size(); c++) {
         if (!MessageDigest.isEqual(hashes.get(c), f.chunkHashes().get(c))) {
           return chunkProblem(c, f.size());
