@@ -179,6 +179,26 @@ public final class AuditChain {
     return verify(log.entries(), log.headSeq(), log.headHash(), signer);
   }
 
+  /**
+   * Whether a log that {@link #verify(AuditLog, PublicKey) verified} still holds an entry verified
+   * before ({@code seq} with {@code hash}): an intact chain alone cannot show that its tail was cut
+   * and its head moved back by someone able to rewrite the database. Returns the problem, or empty.
+   */
+  public static Optional<String> extendsHead(AuditLog log, long seq, String hash) {
+    if (seq > log.headSeq()) {
+      return Optional.of("the log ends at entry " + log.headSeq() + ", but entry " + seq
+          + " was verified before: entries at the end were removed and the head moved back");
+    }
+    if (seq > 0) {
+      AuditEntry then = log.entries().get((int) (seq - 1));
+      if (then.seq() != seq || !then.hash().equals(hash)) {
+        return Optional.of("entry " + seq + " is not the entry verified before (its hash was " + hash
+            + "): the log was rewritten");
+      }
+    }
+    return Optional.empty();
+  }
+
   private static Optional<String> verify(List<AuditEntry> entries, long headSeq, String headHash, byte[] signer) {
     String prev = GENESIS;
     long expected = 1;

@@ -307,6 +307,13 @@ abstract class CasRulesContract {
         .containsExactly("session.create", "session.update", "volume.create", "tag.swap", "tag.swap");
     java.security.PublicKey casKey = TlsIdentity.load(tmp.resolve("cas/tls")).certificate().getPublicKey();
     assertThat(AuditChain.verify(log, casKey)).isEmpty();
+    // a head verified before, remembered outside the database: the log must still hold it
+    assertThat(AuditChain.extendsHead(log, 5, log.headHash())).isEmpty();
+    assertThat(AuditChain.extendsHead(log, 2, log.entries().get(1).hash())).isEmpty();
+    assertThat(AuditChain.extendsHead(log, 2, "0".repeat(64))).contains("entry 2 is not the entry verified before"
+        + " (its hash was " + "0".repeat(64) + "): the log was rewritten");
+    assertThat(AuditChain.extendsHead(log, 6, "0".repeat(64))).contains("the log ends at entry 5, but entry 6 was"
+        + " verified before: entries at the end were removed and the head moved back");
     refused(() -> bob.audit(0, 10), 403, "forbidden", "may not read the audit log");
 
     sql("UPDATE audit SET detail = 'hash=forged' WHERE seq = 2");

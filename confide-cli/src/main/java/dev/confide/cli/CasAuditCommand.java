@@ -1,10 +1,12 @@
 package dev.confide.cli;
 
 import dev.confide.cas.AuditChain;
+import dev.confide.cas.KeyDigests;
 import dev.confide.cas.api.AuditEntry;
 import dev.confide.cas.api.AuditLog;
 import dev.confide.cas.client.CasClient;
 import java.io.PrintWriter;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -60,24 +62,40 @@ final class CasAuditCommand implements Callable<Integer> {
         after = page.entries().getLast().seq();
       }
     } while (page.entries().size() == PAGE);
-    Optional<String> problem = verify
-        ? AuditChain.verify(page.withEntries(entries), client.serverKey()) : Optional.empty();
+    AuditLog log = page.withEntries(entries);
+    Optional<String> problem = verify ? AuditChain.verify(log, client.serverKey()) : Optional.empty();
+    // the head verified last time, kept outside the CAS's database: the log must still reach it
+    AuditHeads heads = AuditHeads.of(Main.dirs(spec));
+    String casKey = KeyDigests.keyHash(client.serverKey());
+    Optional<AuditHeads.Head> before = verify ? heads.read(casKey) : Optional.empty();
+    if (problem.isEmpty() && before.isPresent()) {
+      problem = AuditChain.extendsHead(log, before.get().seq(), before.get().hash())
+          .map(p -> p + " (verified at " + before.get().verifiedAt() + ")");
+    }
+    if (verify && problem.isEmpty()) {
+      heads.remember(casKey, new AuditHeads.Head(log.headSeq(), log.headHash(), Instant.now().toString()));
+    }
     PrintWriter out = spec.commandLine().getOut();
     if (common.json) {
       out.println(Output.json(Output.fields("entries", entries, "head_seq", page.headSeq(), "head_hash", page.headHash(),
-          "verified", verify ? problem.isEmpty() : null, "problem", problem.orElse(null))));
+          "verified", verify ? problem.isEmpty() : null, "problem", problem.orElse(null),
+          "verified_before", before.map(AuditHeads.Head::seq).orElse(null))));
     } else {
       for (AuditEntry e : entries) {
         out.printf("%6d  %s  %-15s  %-8.8s  %s  %s%n", e.seq(), e.at(), e.kind(), e.principal(), e.subject(), e.detail());
       }
       if (verify && problem.isEmpty()) {
-        out.printf("audit log intact: %d entries, chained and signed by the CAS key, ending at head %d%n", entries.size(), page.headSeq());
+        out.printf("audit log intact: %d entries, chained and signed by the CAS key, ending at head %d; %s%n",
+            entries.size(), page.headSeq(), before.isPresent()
+                ? "it still holds entry " + before.get().seq() + " as verified at " + before.get().verifiedAt()
+                : "first verification here: its head is remembered in " + heads.file(casKey));
       }
     }
     out.flush();
     if (problem.isPresent()) {
       throw new CliFailure(ExitCodes.INTEGRITY, "audit_tampered", "the audit log was tampered with: " + problem.get(),
-          "restore the CAS database from a backup and find out who had access to it");
+          "restore the CAS database from a backup and find out who had access to it"
+              + (before.isPresent() ? "; if the CAS was reset on purpose, delete " + heads.file(casKey) : ""));
     }
     return ExitCodes.OK;
   }

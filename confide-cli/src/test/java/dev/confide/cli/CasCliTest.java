@@ -19,6 +19,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.util.Set;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -177,21 +178,86 @@ class CasCliTest {
     assertThat(confide("session", "create", tmp.resolve("missing.yaml").toString()).code()).isEqualTo(ExitCodes.NO_INPUT);
   }
 
-  @Test
-  void auditVerifyPassesAndThenCatchesAnEditedDatabase() throws Exception {
+  /** Two sessions created, then the log verified: passes, and its head (entry 2) is remembered. */
+  private Result twoSessionsThenAuditVerify() throws Exception {
     pin();
     confide("session", "create", file("a.yaml", "name: a\n").toString());
     confide("session", "create", file("b.yaml", "name: b\n").toString());
     Result ok = confide("cas", "audit", "--verify");
     assertThat(ok.code()).as(ok.err()).isZero();
-    assertThat(ok.out()).contains("session.create").contains("audit log intact: 2 entries");
+    return ok;
+  }
+
+  /** What someone who can rewrite the CAS's database does. */
+  private void rewriteDatabase(String... statements) throws Exception {
     try (Connection c = cas.database().dataSource().getConnection(); Statement s = c.createStatement()) {
-      s.executeUpdate("DELETE FROM audit WHERE seq = 1");
+      for (String statement : statements) {
+        s.executeUpdate(statement);
+      }
       c.commit();
     }
+  }
+
+  @Test
+  void auditVerifyPassesAndThenCatchesAnEditedDatabase() throws Exception {
+    Result ok = twoSessionsThenAuditVerify();
+    assertThat(ok.out()).contains("session.create").contains("audit log intact: 2 entries");
+    rewriteDatabase("DELETE FROM audit WHERE seq = 1");
     Result tampered = confide("cas", "audit", "--verify", "--json");
     assertThat(tampered.code()).isEqualTo(ExitCodes.INTEGRITY);
     assertThat(tampered.err()).contains("the audit log was tampered with: entry 1 is missing");
+  }
+
+  @Test
+  void auditVerifyRefusesALogCutBackBehindTheHeadItVerifiedBefore() throws Exception {
+    Result first = twoSessionsThenAuditVerify();
+    assertThat(first.out()).contains("ending at head 2; first verification here: its head is remembered in "
+        + dirs.data().resolve("audit-heads"));
+    confide("session", "create", file("c.yaml", "name: c\n").toString());
+    Result second = confide("cas", "audit", "--verify", "--json");
+    assertThat(second.code()).as(second.err()).isZero();
+    assertThat(second.json().get("verified_before").asLong()).isEqualTo(2);
+
+    // someone able to rewrite the database cuts entry 3 and moves the head back consistently
+    rewriteDatabase("DELETE FROM audit WHERE seq = 3",
+        "UPDATE audit_head SET seq = 2, hash = (SELECT hash FROM audit WHERE seq = 2) WHERE id = 1");
+    Result cut = confide("cas", "audit", "--verify");
+    assertThat(cut.code()).isEqualTo(ExitCodes.INTEGRITY);
+    assertThat(cut.err()).startsWith("confide: the audit log was tampered with: the log ends at entry 2, but entry 3"
+        + " was verified before: entries at the end were removed and the head moved back (verified at ")
+        .contains("; if the CAS was reset on purpose, delete " + dirs.data().resolve("audit-heads"));
+
+    // the chain alone is intact: a user who never verified it before is not warned
+    ConfideDirs remembered = dirs;
+    dirs = new ConfideDirs(dirs.config(), tmp.resolve("another-users-data"));
+    assertThat(confide("cas", "audit", "--verify").code()).isZero();
+    dirs = remembered;
+    assertThat(confide("cas", "audit", "--verify").code()).as("still refused").isEqualTo(ExitCodes.INTEGRITY);
+  }
+
+  @Test
+  void aRememberedHeadOthersMayWriteOrThatIsMalformedIsRefused() throws Exception {
+    pin();
+    confide("session", "create", file("a.yaml", "name: a\n").toString());
+    assertThat(confide("cas", "audit", "--verify").code()).isZero();
+    Path head;
+    try (Stream<Path> files = Files.list(dirs.data().resolve("audit-heads"))) {
+      head = files.toList().getFirst(); // the only one: one CAS
+    }
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(head))).isEqualTo("rw-------");
+    assertThat(Files.readString(head)).matches("1 [0-9a-f]{64} \\S+\n");
+
+    Files.setPosixFilePermissions(head, PosixFilePermissions.fromString("rw-rw-r--"));
+    Result loose = confide("cas", "audit", "--verify");
+    assertThat(loose.code()).isEqualTo(ExitCodes.DENIED);
+    assertThat(loose.err()).contains(head.toString()).contains("could hide a cut audit log: chmod 600 " + head);
+
+    Files.setPosixFilePermissions(head, PosixFilePermissions.fromString("rw-------"));
+    Files.writeString(head, "not a head\n");
+    Result malformed = confide("cas", "audit", "--verify");
+    assertThat(malformed.code()).isEqualTo(ExitCodes.DATA);
+    assertThat(malformed.err()).isEqualTo("confide: " + head + " is not 'SEQ HASH TIME'; delete it to remember the next"
+        + " verified head instead\n");
   }
 
   @Test
