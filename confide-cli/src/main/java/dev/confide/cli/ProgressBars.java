@@ -1,6 +1,7 @@
 package dev.confide.cli;
 
 import dev.confide.volume.Progress;
+import java.io.PrintWriter;
 import picocli.CommandLine.Model.CommandSpec;
 
 /**
@@ -12,15 +13,28 @@ final class ProgressBars {
 
   /** Progress for {@code spec}'s command, which also stops it when its invocation is cancelled. */
   static Progress forTerminal(CommandSpec spec, CommonOptions common) {
-    return new CancellableProgress(shown(spec, common), Main.invocation(spec).cancellation(), spec.qualifiedName(" ")
-        .replaceFirst("^confide ", ""));
+    return forTerminal(Main.invocation(spec), spec.commandLine().getErr(), common.json,
+        spec.qualifiedName(" ").replaceFirst("^confide ", ""));
   }
 
-  private static Progress shown(CommandSpec spec, CommonOptions common) {
+  /** Progress on {@code err} for the work of {@code command}, which also stops it when {@code invocation} is cancelled. */
+  static Progress forTerminal(Invocation invocation, PrintWriter err, boolean json, String command) {
+    return new CancellableProgress(shown(invocation, err, json), invocation.cancellation(), command);
+  }
+
+  /**
+   * Progress for work that must finish once begun, which a cancel does not stop: unsealing the
+   * outputs of a run whose tag is already committed (stopping there would throw the results away).
+   */
+  static Progress uncancellable(Invocation invocation, PrintWriter err, boolean json) {
+    return shown(invocation, err, json);
+  }
+
+  private static Progress shown(Invocation invocation, PrintWriter err, boolean json) {
     // the user's terminal: a daemon's client says whether it has one
-    if (common.json || !Main.invocation(spec).terminal()) {
+    if (json || !invocation.terminal()) {
       return Progress.NONE;
     }
-    return new TerminalProgress(spec.commandLine().getErr());
+    return new TerminalProgress(err);
   }
 }

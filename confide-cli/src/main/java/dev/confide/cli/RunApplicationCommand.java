@@ -127,7 +127,8 @@ final class RunApplicationCommand implements Callable<Integer> {
       SymmetricKey inputKey = SymmetricKey.generate();
       SymmetricKey outputKey = SymmetricKey.generate();
       Path finalRunDir = runDir.dir();
-      SealResult in = clock.time("seal inputs", () -> new VolumeSealer().seal(inputs, inputVolume, inputKey, Progress.NONE));
+      SealResult in = clock.time("seal inputs", () -> new VolumeSealer().seal(inputs, inputVolume, inputKey,
+          ProgressBars.forTerminal(invocation, err, output.json(), "run")));
       SealResult out = clock.time("seal inputs", () -> sealEmpty(finalRunDir, outputVolume, outputKey));
       CasClient cas;
       if (starting != null) {
@@ -158,7 +159,8 @@ final class RunApplicationCommand implements Callable<Integer> {
             streamOutput, null), clock);
       }
       String committed = cas.volume(session, "outputs").tag();
-      clock.time("unseal", () -> VolumeReader.load(outputVolume, outputKey, Tag.parse(committed)).extractTo(outputs, Progress.NONE));
+      clock.time("unseal", () -> VolumeReader.load(outputVolume, outputKey, Tag.parse(committed)).extractTo(outputs,
+          ProgressBars.uncancellable(invocation, err, output.json())));
       RunReports.print(output, report,
           Output.fields("application", app.name(), "host", host, "cas", embedded != null ? "embedded (" + embedded.url() + ")"
               : casChoice.name == null ? "pinned" : casChoice.name, "outputs", outputs.toString()), clock.phases());

@@ -48,6 +48,26 @@ class RunApplicationTest {
   }
 
   @Test
+  void aRunCancelledWhileItSealsItsInputsStopsThereAndLeavesNothing() throws Exception {
+    Set<String> before = stagingAreas();
+    Cancellation cancelled = new Cancellation();
+    cancelled.cancel(); // Ctrl-C before the seal's first file: a deterministic point inside the seal
+    Invocation stopped = new Invocation(new ConfideDirs(tmp.resolve("config"), tmp.resolve("data")), null, 0L, false,
+        ThisRuntime::measurer, cancelled);
+    java.io.StringWriter out = new java.io.StringWriter();
+    java.io.StringWriter err = new java.io.StringWriter();
+    int code = Main.run(new String[] {"run", "--host", "local", "--application", "python", "--inputs",
+        EXAMPLES.resolve("python/stats").toString(), "--outputs", tmp.resolve("out").toString()},
+        new java.io.PrintWriter(out, true), new java.io.PrintWriter(err, true), stopped);
+    assertThat(code).as(err.toString()).isEqualTo(ExitCodes.CANCELLED);
+    // the seal stopped: the runtime never saw the run (which would say "cancelled before the program started")
+    assertThat(err.toString()).contains("confide: 'run' was cancelled before it finished; nothing half-written is left");
+    assertThat(tmp.resolve("out")).doesNotExist();
+    assertThat(stagingAreas()).isEqualTo(before);
+    assertThat(tmp.resolve("data/runs")).satisfiesAnyOf(p -> assertThat(p).doesNotExist(), p -> assertThat(p).isEmptyDirectory());
+  }
+
+  @Test
   void runsThePythonStatsExampleAndUnsealsItsReport() throws Exception {
     CliRun noneYet = confide("cas", "audit", "--embedded");
     assertThat(noneYet.code()).isEqualTo(ExitCodes.NO_INPUT);
