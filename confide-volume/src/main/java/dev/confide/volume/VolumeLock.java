@@ -5,7 +5,7 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.StandardOpenOption;
 
-/** An exclusive advisory lock on a volume, held while a new generation is written and collected. */
+/** An exclusive advisory lock on a volume, held while its first or a new generation is written (and collected). */
 final class VolumeLock implements AutoCloseable {
   private final FileChannel channel;
   private final FileLock lock;
@@ -28,8 +28,9 @@ final class VolumeLock implements AutoCloseable {
       }
       if (lock == null) {
         ch.close();
-        throw new VolumeException(Failure.BUSY, "volume " + layout.dir() + " is being updated by another process",
-            "wait for that update to finish, then retry");
+        throw new VolumeException(Failure.BUSY,
+            "volume " + layout.dir() + " is being written by another process (a seal or an update)",
+            "wait for it to finish, then retry");
       }
       return new VolumeLock(ch, lock);
     } catch (IOException e) {

@@ -69,11 +69,36 @@ public final class VolumeSealer {
   public SealResult seal(Path source, Path volumeDir, SymmetricKey key, Progress progress) {
     SourceScanner.checkRoot(source);
     boolean created = prepareEmptyVolumeDir(volumeDir);
+    VolumeLayout layout = new VolumeLayout(volumeDir);
+    // Two seals into one empty folder would each see it empty and write a volume over the other;
+    // the lock lets one through, and whoever gets it second finds the folder no longer empty.
+    // Until then nothing here is this seal's to remove.
+    try (VolumeLock lock = VolumeLock.acquire(layout)) {
+      refuseAnotherSealsWork(volumeDir);
+      return sealLocked(source, volumeDir, layout, created, key, progress);
+    }
+  }
+
+  private static void refuseAnotherSealsWork(Path volumeDir) {
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(volumeDir)) {
+      for (Path p : ds) {
+        if (!p.getFileName().toString().equals(VolumeLayout.LOCK)) {
+          throw new VolumeException(Failure.CANNOT_CREATE, "volume directory " + volumeDir
+              + " is not empty: another seal wrote into it meanwhile",
+              "name a new or empty directory; use 'volume update' to change an existing volume");
+        }
+      }
+    } catch (IOException e) {
+      throw Io.failure("cannot read volume directory " + volumeDir, e);
+    }
+  }
+
+  private SealResult sealLocked(Path source, Path volumeDir, VolumeLayout layout, boolean created, SymmetricKey key,
+      Progress progress) {
     boolean done = false;
     try {
       VolumeId id = VolumeId.random();
       VolumeKeys keys = VolumeKeys.derive(key, id);
-      VolumeLayout layout = new VolumeLayout(volumeDir);
       layout.createObjectsFolder();
       VolumeHeader.create(id, keys).write(volumeDir);
       SealResult result = writeGeneration(layout, keys, id, 1, new Sources.Walk(source), Map.of(), progress).result();

@@ -365,9 +365,42 @@ class VolumeAttackTest {
       assertThatThrownBy(() -> new VolumeSealer().update(vol, src, key, sealed.tag(), Progress.NONE))
           .isInstanceOfSatisfying(VolumeException.class, e -> {
             assertThat(e.failure()).isEqualTo(Failure.BUSY);
-            assertThat(e.getMessage()).isEqualTo("volume " + vol + " is being updated by another process");
+            assertThat(e.getMessage()).isEqualTo("volume " + vol + " is being written by another process (a seal or an update)");
           });
     }
+  }
+
+  @Test
+  void ofSeveralSealsStartedAtOnceIntoOneEmptyFolderOneWinsAndItsVolumeIsIntact() throws Exception {
+    Path shared = Files.createDirectory(tmp.resolve("shared"));
+    int seals = 6;
+    java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(seals);
+    List<SymmetricKey> keys = new ArrayList<>();
+    List<java.util.concurrent.Future<SealResult>> outcomes = new ArrayList<>();
+    try (var pool = java.util.concurrent.Executors.newFixedThreadPool(seals)) {
+      for (int i = 0; i < seals; i++) {
+        SymmetricKey k = SymmetricKey.generate();
+        keys.add(k);
+        outcomes.add(pool.submit(() -> {
+          start.await();
+          return new VolumeSealer().seal(src, shared, k, Progress.NONE);
+        }));
+      }
+    }
+    List<Integer> won = new ArrayList<>();
+    for (int i = 0; i < seals; i++) {
+      try {
+        outcomes.get(i).get();
+        won.add(i);
+      } catch (java.util.concurrent.ExecutionException e) {
+        // the others are refused: the folder is taken, or being written
+        assertThat(e.getCause()).isInstanceOfSatisfying(VolumeException.class,
+            v -> assertThat(v.failure()).isIn(Failure.BUSY, Failure.CANNOT_CREATE));
+      }
+    }
+    assertThat(won).as("exactly one seal reports success").hasSize(1);
+    SealResult winner = outcomes.get(won.getFirst()).get();
+    VolumeReader.load(shared, keys.get(won.getFirst()), winner.tag()).verify(Progress.NONE);
   }
 
   @Test
