@@ -3,7 +3,9 @@ package dev.confide.volume;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.WritableByteChannel;
+import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -116,20 +118,47 @@ final class Extractor {
         .setTimes(FileTime.from(mtime), null, null);
   }
 
+  /**
+   * Into a destination that did not exist: one rename. Into an empty one: entry by entry, never
+   * replacing a name that appeared there meanwhile (a rename would, silently); then the entries
+   * already moved go back, so that the destination keeps only what someone else put there.
+   */
   private static void moveIntoPlace(Path staging, Path target, boolean destExists) throws IOException {
     if (!destExists) {
-      Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
+      try {
+        Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
+      } catch (FileAlreadyExistsException | DirectoryNotEmptyException e) {
+        throw new VolumeException(Failure.CANNOT_CREATE, "destination " + target
+            + " appeared, not empty, while the volume was being opened; nothing of the volume was left in it",
+            "open into a new or empty directory that nothing else writes to");
+      }
       return;
     }
     var mode = Files.getAttribute(staging, "unix:mode", LinkOption.NOFOLLOW_LINKS);
     var mtime = Files.getLastModifiedTime(staging, LinkOption.NOFOLLOW_LINKS);
+    List<Path> moved = new ArrayList<>();
     try (DirectoryStream<Path> ds = Files.newDirectoryStream(staging)) {
       for (Path child : ds) {
-        Files.move(child, target.resolve(child.getFileName().toString()), StandardCopyOption.ATOMIC_MOVE);
+        Path into = target.resolve(child.getFileName().toString());
+        try {
+          Files.move(child, into); // no REPLACE_EXISTING: an existing name is refused
+        } catch (FileAlreadyExistsException e) {
+          for (Path back : moved.reversed()) {
+            Files.move(target.resolve(back.getFileName().toString()), back);
+          }
+          throw appeared(target, child.getFileName().toString());
+        }
+        moved.add(child);
       }
     }
     Files.setAttribute(target, "unix:mode", (Integer) mode & 07777, LinkOption.NOFOLLOW_LINKS);
     Files.setLastModifiedTime(target, mtime);
     Files.delete(staging);
+  }
+
+  private static VolumeException appeared(Path target, String name) {
+    return new VolumeException(Failure.CANNOT_CREATE, "destination " + target + " is no longer empty: " + name
+        + " appeared there while the volume was being opened; nothing of the volume was left in it",
+        "open into a new or empty directory that nothing else writes to");
   }
 }

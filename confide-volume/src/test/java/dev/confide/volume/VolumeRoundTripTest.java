@@ -15,12 +15,18 @@ import org.junit.jupiter.api.io.TempDir;
 
 class VolumeRoundTripTest {
   @TempDir Path tmp;
+  Path src;
+  final SymmetricKey key = SymmetricKey.generate();
+
+  /** The sample tree in {@code src}, sealed into {@code tmp/vol} under {@code key}. */
+  private SealResult sealSample() throws IOException {
+    src = Trees.sample(tmp.resolve("src"));
+    return new VolumeSealer().seal(src, tmp.resolve("vol"), key, Progress.NONE);
+  }
 
   @Test
   void sealedTreeOpensExactlyAsItWas() throws IOException {
-    Path src = Trees.sample(tmp.resolve("src"));
-    SymmetricKey key = SymmetricKey.generate();
-    SealResult r = new VolumeSealer().seal(src, tmp.resolve("vol"), key, Progress.NONE);
+    SealResult r = sealSample();
 
     VolumeReader.load(tmp.resolve("vol"), key, r.tag()).extractTo(tmp.resolve("out"), Progress.NONE);
 
@@ -33,14 +39,49 @@ class VolumeRoundTripTest {
 
   @Test
   void openIntoAnExistingEmptyDirectoryKeepsRootModeAndContent() throws IOException {
-    Path src = Trees.sample(tmp.resolve("src"));
-    SymmetricKey key = SymmetricKey.generate();
-    SealResult r = new VolumeSealer().seal(src, tmp.resolve("vol"), key, Progress.NONE);
+    SealResult r = sealSample();
     Path dest = Files.createDirectory(tmp.resolve("out"));
 
     VolumeReader.load(tmp.resolve("vol"), key, r.tag()).extractTo(dest, Progress.NONE);
 
     assertThat(Trees.describe(dest)).isEqualTo(Trees.describe(src));
+    assertThat(Trees.stagingLeftovers(tmp)).isEmpty();
+  }
+
+  @Test
+  void aNameThatAppearsInTheEmptyDestinationDuringTheOpenIsNeitherReplacedNorJoined() throws IOException {
+    SealResult r = sealSample();
+    Path dest = Files.createDirectory(tmp.resolve("out"));
+    // someone else writes into the destination while the volume is being decrypted
+    Progress intruding = new Progress() {
+      @Override
+      public void start(String task, long totalBytes) {}
+
+      @Override
+      public void advance(long bytes) {
+        try {
+          if (!Files.exists(dest.resolve("README"))) {
+            Files.writeString(dest.resolve("README"), "someone else's file\n");
+          }
+        } catch (IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      }
+
+      @Override
+      public void finish() {}
+    };
+
+    assertThatThrownBy(() -> VolumeReader.load(tmp.resolve("vol"), key, r.tag()).extractTo(dest, intruding))
+        .isInstanceOfSatisfying(VolumeException.class, e -> {
+          assertThat(e.failure()).isEqualTo(Failure.CANNOT_CREATE);
+          assertThat(e.getMessage()).isEqualTo("destination " + dest.toAbsolutePath() + " is no longer empty: README"
+              + " appeared there while the volume was being opened; nothing of the volume was left in it");
+        });
+    try (var left = Files.list(dest)) {
+      assertThat(left.map(p -> p.getFileName().toString())).containsExactly("README");
+    }
+    assertThat(dest.resolve("README")).hasContent("someone else's file");
     assertThat(Trees.stagingLeftovers(tmp)).isEmpty();
   }
 
