@@ -34,7 +34,13 @@ public final class PrivateFiles {
     if (parent != null) {
       directory(parent);
     }
-    Files.createDirectory(absolute, PosixFilePermissions.asFileAttribute(DIR));
+    try {
+      Files.createDirectory(absolute, PosixFilePermissions.asFileAttribute(DIR));
+    } catch (java.nio.file.FileAlreadyExistsException raced) {
+      if (!Files.isDirectory(absolute)) {
+        throw raced; // something else took the name meanwhile; another Confide making it is fine
+      }
+    }
   }
 
   /** Like {@link #directory}, and refuses an existing folder that group or others may access. */
