@@ -42,8 +42,8 @@ final class EmbeddedCas implements AutoCloseable {
 
   /** The user's identity, created on first use: the embedded CAS needs someone to own the sessions. */
   static TlsIdentity userIdentity(ConfideDirs dirs) throws IOException {
-    return TlsIdentity.existsIn(dirs.identity()) ? TlsIdentity.load(dirs.identity())
-        : TlsIdentity.create(dirs.identity(), System.getProperty("user.name", "confide-user"));
+    return UserKeysLock.holding(dirs, () -> TlsIdentity.existsIn(dirs.identity()) ? TlsIdentity.load(dirs.identity())
+        : TlsIdentity.create(dirs.identity(), System.getProperty("user.name", "confide-user")));
   }
 
   CasClient client() {

@@ -30,14 +30,16 @@ final class HostInitCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     Path file = keyFile(Main.dirs(spec));
-    if (Files.exists(file)) {
-      if (!force) {
-        throw new CliFailure(ExitCodes.CANT_CREATE, "host_key_exists", "this host already has a key (" + file + ")",
-            "keep it, or pass --force to replace it");
+    HostKey key = UserKeysLock.holding(Main.dirs(spec), () -> {
+      if (Files.exists(file)) {
+        if (!force) {
+          throw new CliFailure(ExitCodes.CANT_CREATE, "host_key_exists", "this host already has a key (" + file + ")",
+              "keep it, or pass --force to replace it");
+        }
+        Files.delete(file);
       }
-      Files.delete(file);
-    }
-    HostKey key = HostKey.create(file);
+      return HostKey.create(file);
+    });
     new Output(spec.commandLine().getOut(), common.json).report("Created this host's key.",
         Output.fields("key_hash", key.keyHash(), "file", file.toString(), "platform", "sim"));
     return ExitCodes.OK;

@@ -21,6 +21,6 @@ final class HostKeys {
   /** The key, created first when this host has none (for the user's own machine, the {@code local} host). */
   static HostKey loadOrCreate(ConfideDirs dirs) throws IOException {
     Path file = HostInitCommand.keyFile(dirs);
-    return Files.exists(file) ? HostKey.load(file) : HostKey.create(file);
+    return UserKeysLock.holding(dirs, () -> Files.exists(file) ? HostKey.load(file) : HostKey.create(file));
   }
 }

@@ -26,6 +26,14 @@ final class IdentityCreateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
+    TlsIdentity identity = UserKeysLock.holding(Main.dirs(spec), this::create);
+    new Output(spec.commandLine().getOut(), common.json).report("Created your identity.",
+        Output.fields("key_hash", identity.keyHash(), "fingerprint", identity.fingerprint(), "folder",
+            Main.dirs(spec).identity().toString()));
+    return ExitCodes.OK;
+  }
+
+  private TlsIdentity create() throws IOException {
     Path dir = Main.dirs(spec).identity();
     if (TlsIdentity.existsIn(dir)) {
       if (!force) {
@@ -36,9 +44,6 @@ final class IdentityCreateCommand implements Callable<Integer> {
       Files.deleteIfExists(dir.resolve("key.pem"));
       Files.deleteIfExists(dir.resolve("cert.pem"));
     }
-    TlsIdentity identity = TlsIdentity.create(dir, name != null ? name : System.getProperty("user.name", "confide-user"));
-    new Output(spec.commandLine().getOut(), common.json).report("Created your identity.",
-        Output.fields("key_hash", identity.keyHash(), "fingerprint", identity.fingerprint(), "folder", dir.toString()));
-    return ExitCodes.OK;
+    return TlsIdentity.create(dir, name != null ? name : System.getProperty("user.name", "confide-user"));
   }
 }
