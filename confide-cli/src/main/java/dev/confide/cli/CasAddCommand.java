@@ -56,8 +56,13 @@ final class CasAddCommand implements Callable<Integer> {
       client.health();
     }
     CasPins pins = new CasPins(Main.dirs(spec).config());
-    Optional<CasPins.Pin> before = pins.find(name);
-    pins.put(new CasPins.Pin(name, uri, pin));
+    // read, change, write: two 'cas add' at once would each drop the other's pin
+    CasPins.Pin pinned = new CasPins.Pin(name, uri, pin);
+    Optional<CasPins.Pin> before = UserKeysLock.holding(Main.dirs(spec), () -> {
+      Optional<CasPins.Pin> was = pins.find(pinned.name());
+      pins.put(pinned);
+      return was;
+    });
     new Output(spec.commandLine().getOut(), common.json).report(
         before.isPresent() && !before.get().fingerprint().equals(pin)
             ? "Replaced the pin of CAS " + name + " (was " + before.get().fingerprint() + ")." : "Pinned CAS " + name + ".",

@@ -7,10 +7,11 @@ import java.nio.channels.FileLock;
 import java.nio.file.StandardOpenOption;
 
 /**
- * Held while the user's own keys are looked for and, on first use, made: the identity and this
- * host's key. Two first runs at once (two terminals, or two requests to the daemon) would each
- * make an identity and write theirs over the other's, and one run's CAS would then admit a key
- * no file holds. A file lock ({@code CONFIG/keys.lock}) across processes, a monitor within one JVM.
+ * Held while the user's own keys are looked for and, on first use, made (the identity and this
+ * host's key), and while the pinned CASes are changed. Two first runs at once (two terminals, or
+ * two requests to the daemon) would each make an identity and write theirs over the other's, and
+ * one run's CAS would then admit a key no file holds. A file lock ({@code CONFIG/keys.lock})
+ * across processes, a monitor within one JVM.
  */
 final class UserKeysLock {
   private static final Object IN_THIS_JVM = new Object();
