@@ -68,6 +68,7 @@ public final class VolumeSealer {
    */
   public SealResult seal(Path source, Path volumeDir, SymmetricKey key, Progress progress) {
     SourceScanner.checkRoot(source);
+    refuseVolumeInsideSource(source, volumeDir);
     boolean created = prepareEmptyVolumeDir(volumeDir);
     VolumeLayout layout = new VolumeLayout(volumeDir);
     // Two seals into one empty folder would each see it empty and write a volume over the other;
@@ -77,6 +78,28 @@ public final class VolumeSealer {
       refuseAnotherSealsWork(volumeDir);
       return sealLocked(source, volumeDir, layout, created, key, progress);
     }
+  }
+
+  /** A volume inside its own source would take in its own header, lock and objects as they are written. */
+  private static void refuseVolumeInsideSource(Path source, Path volumeDir) {
+    Path src;
+    Path vol;
+    try {
+      src = source.toRealPath();
+      vol = realExistingPart(volumeDir.toAbsolutePath().normalize());
+    } catch (IOException e) {
+      throw Io.failure("cannot resolve " + volumeDir, e);
+    }
+    if (vol.startsWith(src)) {
+      throw new VolumeException(Failure.CANNOT_CREATE, "volume directory " + volumeDir + " lies inside the source "
+          + source + ": it would take in its own files as they are written", "put the volume outside the source");
+    }
+  }
+
+  /** {@code path} with its existing part resolved through links (the rest, not there yet, as given). */
+  private static Path realExistingPart(Path path) throws IOException {
+    return Files.exists(path) ? path.toRealPath()
+        : path.getParent() == null ? path : realExistingPart(path.getParent()).resolve(path.getFileName());
   }
 
   private static void refuseAnotherSealsWork(Path volumeDir) {
@@ -125,6 +148,8 @@ public final class VolumeSealer {
   public PreparedUpdate update(Path volumeDir, Path source, SymmetricKey key, Tag currentTag,
       Progress progress) {
     VolumeHeader.read(volumeDir);
+    SourceScanner.checkRoot(source);
+    refuseVolumeInsideSource(source, volumeDir);
     VolumeLayout layout = new VolumeLayout(volumeDir);
     VolumeLock lock = VolumeLock.acquire(layout);
     boolean handedOver = false;

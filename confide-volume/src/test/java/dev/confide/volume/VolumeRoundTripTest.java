@@ -86,6 +86,31 @@ class VolumeRoundTripTest {
   }
 
   @Test
+  void aVolumeInsideItsOwnSourceIsRefusedForSealAndUpdate() throws IOException {
+    Path source = Trees.sample(tmp.resolve("src"));
+    List<String> before = Trees.describe(source);
+    Path inside = source.resolve("data/vol");
+    assertThatThrownBy(() -> new VolumeSealer().seal(source, inside, key, Progress.NONE))
+        .isInstanceOfSatisfying(VolumeException.class, e -> {
+          assertThat(e.failure()).isEqualTo(Failure.CANNOT_CREATE);
+          assertThat(e.getMessage()).isEqualTo("volume directory " + inside + " lies inside the source " + source
+              + ": it would take in its own files as they are written");
+        });
+    assertThat(Trees.describe(source)).as("nothing written into the source").isEqualTo(before);
+    // also when the volume's path reaches into the source through a link
+    Path link = Files.createSymbolicLink(tmp.resolve("link"), source.resolve("data"));
+    assertThatThrownBy(() -> new VolumeSealer().seal(source, link.resolve("vol"), key, Progress.NONE))
+        .isInstanceOf(VolumeException.class).hasMessageContaining("lies inside the source");
+    assertThat(Trees.describe(source)).isEqualTo(before);
+
+    // a volume sealed from elsewhere into the tree cannot then be updated from that tree
+    SealResult r = new VolumeSealer().seal(Trees.sample(tmp.resolve("other")), inside, key, Progress.NONE);
+    assertThatThrownBy(() -> new VolumeSealer().update(inside, source, key, r.tag(), Progress.NONE))
+        .isInstanceOf(VolumeException.class).hasMessage("volume directory " + inside + " lies inside the source "
+            + source + ": it would take in its own files as they are written");
+  }
+
+  @Test
   void volumeShowsNoNamesAndHidesExactSizes() throws IOException {
     Path src = tmp.resolve("src");
     Trees.file(src, "payroll-2026-secret.xlsx", Trees.random(1000, 3));
