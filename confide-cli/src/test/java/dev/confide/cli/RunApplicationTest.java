@@ -68,6 +68,22 @@ class RunApplicationTest {
   }
 
   @Test
+  void inputsThatHoldConfidesOwnDataFolderAreRefusedBeforeAnythingIsSealed() throws Exception {
+    Path inputs = script("holds-data", "print('x')\n");
+    try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(inputs.resolve("large.bin").toFile(), "rw")) {
+      f.setLength(LocalRunDirectory.IN_MEMORY_INPUTS + 1); // sparse; too large to go to memory: runs/ in the data folder
+    }
+    Path data = inputs.resolve("confide-data");
+    CliRun r = CliRun.of(new ConfideDirs(tmp.resolve("config"), data), "run", "--host", "local", "--application", "python",
+        "--inputs", inputs.toString(), "--outputs", tmp.resolve("out").toString());
+    assertThat(r.code()).as(r.err()).isEqualTo(ExitCodes.CANT_CREATE);
+    assertThat(r.err()).contains("confide: the inputs " + inputs + " hold Confide's own data folder " + data
+        + ", where this run's sealed inputs would go: they would take in themselves; give inputs that do not contain " + data);
+    assertThat(data.resolve("runs")).doesNotExist();
+    assertThat(tmp.resolve("out")).doesNotExist();
+  }
+
+  @Test
   void runsThePythonStatsExampleAndUnsealsItsReport() throws Exception {
     CliRun noneYet = confide("cas", "audit", "--embedded");
     assertThat(noneYet.code()).isEqualTo(ExitCodes.NO_INPUT);
