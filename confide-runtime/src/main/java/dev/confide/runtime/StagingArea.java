@@ -10,7 +10,9 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 
@@ -57,7 +59,7 @@ public final class StagingArea implements AutoCloseable {
   }
 
   /**
-   * A new 0700 directory {@code confide-KIND-RANDOM} in {@code memory} (or any folder the caller
+   * A new 0700 directory {@code confide-KIND-PROCESS-RANDOM} in {@code memory} (or any folder the caller
    * keeps such directories in), locked by this process for
    * as long as it lives (a lock on the file {@value #OWNER} inside). Before creating it, directories
    * whose lock nobody holds any more are removed: a runtime killed with SIGKILL cannot wipe its
@@ -68,7 +70,7 @@ public final class StagingArea implements AutoCloseable {
     sweep(memory);
     Path dir = null;
     try {
-      dir = Files.createTempDirectory(memory, "confide-" + kind + "-",
+      dir = Files.createTempDirectory(memory, "confide-" + kind + "-" + THIS_PROCESS + "-",
           PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
       FileChannel owner = FileChannel.open(dir.resolve(OWNER), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
       return new PrivateDirectory(dir, owner, owner.lock());
@@ -87,6 +89,19 @@ public final class StagingArea implements AutoCloseable {
 
   /** The file whose lock says a private directory's owner still runs. */
   static final String OWNER = ".confide-owner";
+  /**
+   * In the names of this process's private directories, so that a sweep in this process never
+   * opens their owner files: closing any descriptor of a file drops every lock the process holds
+   * on it (POSIX), so the sweep of a second run in the daemon used to free the first run's
+   * directory for any other process's sweep to delete while it ran.
+   */
+  private static final String THIS_PROCESS = processToken();
+
+  private static String processToken() {
+    byte[] token = new byte[6];
+    new SecureRandom().nextBytes(token);
+    return HexFormat.of().formatHex(token);
+  }
 
   /** A directory this process owns while it holds the lock; {@link #close()} releases it (and deletes nothing). */
   public static final class PrivateDirectory implements AutoCloseable {
@@ -128,6 +143,9 @@ public final class StagingArea implements AutoCloseable {
   }
 
   private static void sweepOne(Path dir) {
+    if (dir.getFileName().toString().contains("-" + THIS_PROCESS + "-")) {
+      return; // this process's, and alive: see THIS_PROCESS
+    }
     try (FileChannel owner = FileChannel.open(dir.resolve(OWNER), StandardOpenOption.WRITE)) {
       FileLock lock = owner.tryLock();
       if (lock != null) {

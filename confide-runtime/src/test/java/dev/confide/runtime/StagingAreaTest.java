@@ -66,4 +66,25 @@ class StagingAreaTest {
       assertThat(next.dir()).as("a live area is never swept, even by its own process").exists();
     }
   }
+
+  @Test
+  void aSweepByTheOwnProcessLeavesALiveAreaLockedForEveryOtherProcess() throws Exception {
+    try (StagingArea live = StagingArea.create(memory)) {
+      // a second run starting in the same process (the daemon) sweeps the same folder
+      StagingArea.sweep(memory);
+      // another process's sweep must still find the live area's owner locked
+      Process probe = new ProcessBuilder("/usr/bin/python3", "-c", """
+          import fcntl, sys
+          f = open(sys.argv[1], "r+")
+          try:
+              fcntl.lockf(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+              print("free")
+          except OSError:
+              print("held")
+          """, live.dir().resolve(StagingArea.OWNER).toString()).redirectErrorStream(true).start();
+      String answer = new String(probe.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+      assertThat(probe.waitFor(30, TimeUnit.SECONDS)).isTrue();
+      assertThat(answer).as("the live area's lock, as another process sees it").isEqualTo("held");
+    }
+  }
 }
