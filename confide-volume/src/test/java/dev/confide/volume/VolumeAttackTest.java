@@ -404,6 +404,29 @@ class VolumeAttackTest {
   }
 
   @Test
+  void aSecondWriterInTheSameProcessLeavesTheFirstOnesLockHeldForOtherProcesses() throws Exception {
+    try (PreparedUpdate first = new VolumeSealer().update(vol, src, key, sealed.tag(), Progress.NONE)) {
+      // the daemon serving a second update of the same volume, here through a link to it
+      Path link = Files.createSymbolicLink(tmp.resolve("link-to-vol"), vol);
+      assertThatThrownBy(() -> new VolumeSealer().update(link, src, key, sealed.tag(), Progress.NONE))
+          .isInstanceOfSatisfying(VolumeException.class, e -> assertThat(e.failure()).isEqualTo(Failure.BUSY));
+      Process probe = new ProcessBuilder("/usr/bin/python3", "-c", """
+          import fcntl, sys
+          f = open(sys.argv[1], "r+")
+          try:
+              fcntl.lockf(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+              print("free")
+          except OSError:
+              print("held")
+          """, vol.resolve("LOCK").toString()).redirectErrorStream(true).start();
+      String answer = new String(probe.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip();
+      assertThat(probe.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+      assertThat(answer).as("the first update's lock, as another process sees it").isEqualTo("held");
+      assertThat(first.result().generation()).isEqualTo(2);
+    }
+  }
+
+  @Test
   void updateFromAStaleTagIsRefused() throws IOException {
     Files.writeString(src.resolve("a.txt"), "AAAAA");
     update();
