@@ -1,18 +1,13 @@
 package dev.confide.cas;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 
 /**
  * The CAS's data folder (0700): its TLS identity ({@code tls/key.pem} 0600, {@code tls/cert.pem}),
  * its master key ({@code master-key.json} 0600), its audit signing key ({@code audit-key} 0600) and, by default, its H2 database ({@code cas.mv.db}).
  */
 public record CasHome(Path dir, TlsIdentity identity, MasterKey masterKey, AuditKey auditKey, boolean created) {
-  /** Held, within this JVM, while a data folder's keys are read or made (the file lock covers other processes). */
-  private static final Object OPENING = new Object();
   /** The file whose lock is held while the keys are read or made. */
   static final String LOCK = "keys.lock";
 
@@ -24,15 +19,12 @@ public record CasHome(Path dir, TlsIdentity identity, MasterKey masterKey, Audit
    */
   public static CasHome open(Path dir, String... serverNames) throws IOException {
     PrivateFiles.ownerOnlyDirectory(dir);
-    synchronized (OPENING) {
-      try (FileChannel lockFile = FileChannel.open(dir.resolve(LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-           FileLock held = lockFile.lock()) {
-        Path tls = dir.resolve("tls");
-        boolean created = !TlsIdentity.existsIn(tls);
-        TlsIdentity identity = created ? TlsIdentity.create(tls, "confide-cas", serverNames) : TlsIdentity.load(tls);
-        return new CasHome(dir, identity, MasterKey.in(dir), AuditKey.in(dir), created);
-      }
-    }
+    return PrivateFiles.locked(dir.resolve(LOCK), () -> {
+      Path tls = dir.resolve("tls");
+      boolean created = !TlsIdentity.existsIn(tls);
+      TlsIdentity identity = created ? TlsIdentity.create(tls, "confide-cas", serverNames) : TlsIdentity.load(tls);
+      return new CasHome(dir, identity, MasterKey.in(dir), AuditKey.in(dir), created);
+    });
   }
 
   @Override

@@ -18,6 +18,12 @@ import java.util.Set;
 public final class PrivateFiles {
   private static final Set<PosixFilePermission> FILE = PosixFilePermissions.fromString("rw-------");
   private static final Set<PosixFilePermission> DIR = PosixFilePermissions.fromString("rwx------");
+  /**
+   * Held within this JVM around every {@link #locked} file lock: closing any descriptor of a file
+   * drops every lock the process holds on it (POSIX), so two channels on one lock file must never
+   * be open in one process at once.
+   */
+  private static final Object ONE_LOCK_CHANNEL = new Object();
   private static final Set<PosixFilePermission> LOOSE = EnumSet.of(
       PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_EXECUTE,
       PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_EXECUTE);
@@ -58,6 +64,26 @@ public final class PrivateFiles {
       Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } catch (AtomicMoveNotSupportedException e) {
       Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+    }
+  }
+
+  /** Work done while a lock is held. */
+  public interface LockedWork<T> {
+    T run() throws IOException;
+  }
+
+  /**
+   * Runs {@code work} holding an exclusive lock on {@code lockFile} (created if missing), against
+   * other processes and other threads of this one: for keys that are looked for and, the first
+   * time, made, which two makers at once would write over one another.
+   */
+  public static <T> T locked(Path lockFile, LockedWork<T> work) throws IOException {
+    synchronized (ONE_LOCK_CHANNEL) {
+      try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(lockFile,
+               StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+           java.nio.channels.FileLock held = channel.lock()) {
+        return work.run();
+      }
     }
   }
 

@@ -63,17 +63,22 @@ final class CasAuditCommand implements Callable<Integer> {
       }
     } while (page.entries().size() == PAGE);
     AuditLog log = page.withEntries(entries);
-    Optional<String> problem = verify ? AuditChain.verify(log, client.serverKey()) : Optional.empty();
-    // the head verified last time, kept outside the CAS's database: the log must still reach it
+    Optional<String> problem = Optional.empty();
     AuditHeads heads = AuditHeads.of(Main.dirs(spec));
     String casKey = KeyDigests.keyHash(client.serverKey());
-    Optional<AuditHeads.Head> before = verify ? heads.read(casKey) : Optional.empty();
-    if (problem.isEmpty() && before.isPresent()) {
-      problem = AuditChain.extendsHead(log, before.get().seq(), before.get().hash())
-          .map(p -> p + " (verified at " + before.get().verifiedAt() + ")");
-    }
-    if (verify && problem.isEmpty()) {
-      heads.remember(casKey, new AuditHeads.Head(log.headSeq(), log.headHash(), Instant.now().toString()));
+    Optional<AuditHeads.Head> before = Optional.empty();
+    if (verify) {
+      problem = AuditChain.verify(log, client.serverKey());
+      // the head verified last time, kept outside the CAS's database: the log must still reach it
+      before = heads.read(casKey);
+      if (problem.isEmpty() && before.isPresent()) {
+        AuditHeads.Head then = before.get();
+        problem = AuditChain.extendsHead(log, then.seq(), then.hash())
+            .map(p -> p + " (verified at " + then.verifiedAt() + ")");
+      }
+      if (problem.isEmpty()) {
+        heads.remember(casKey, new AuditHeads.Head(log.headSeq(), log.headHash(), Instant.now().toString()));
+      }
     }
     PrintWriter out = spec.commandLine().getOut();
     if (common.json) {

@@ -36,24 +36,13 @@ final class LocalRunDirectory implements AutoCloseable {
       }
     }
     Path runs = dirs.data().resolve("runs");
-    if (within(runs, inputs)) {
+    if (dev.confide.volume.FileTrees.within(runs, inputs)) {
       throw new CliFailure(ExitCodes.CANT_CREATE, "inputs_hold_data", "the inputs " + inputs + " hold Confide's own data"
           + " folder " + dirs.data() + ", where this run's sealed inputs would go: they would take in themselves",
           "give inputs that do not contain " + dirs.data() + ", or set CONFIDE_DATA_DIR to a folder outside them");
     }
     // locked like the in-memory ones, so that what a killed run left here is swept by the next
     return new LocalRunDirectory(StagingArea.privateDirectory(Files.createDirectories(runs), "ciphertext"));
-  }
-
-  /** Whether {@code path} (which may not exist yet) lies in {@code dir}, links resolved. */
-  private static boolean within(Path path, Path dir) throws IOException {
-    Path existing = path.toAbsolutePath().normalize();
-    Path rest = existing.getFileSystem().getPath("");
-    while (!Files.exists(existing)) {
-      rest = existing.getFileName().resolve(rest);
-      existing = existing.getParent();
-    }
-    return existing.toRealPath().resolve(rest).startsWith(dir.toRealPath());
   }
 
   Path dir() {

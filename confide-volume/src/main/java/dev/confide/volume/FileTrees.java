@@ -10,7 +10,8 @@ import java.nio.file.attribute.BasicFileAttributes;
 
 /**
  * Removing a directory tree, including directories left without permissions (a half-extracted
- * volume, a sandboxed program's work). Links are removed, never followed.
+ * volume, a sandboxed program's work). Links are removed, never followed. And whether a path
+ * lies inside a tree, however either is named.
  */
 public final class FileTrees {
   private FileTrees() {}
@@ -55,5 +56,19 @@ public final class FileTrees {
     } catch (IOException ignored) {
       // best effort: a leftover is reported by nothing, the original failure by its caller
     }
+  }
+
+  /**
+   * Whether {@code path} (which need not exist yet) lies inside {@code dir} (which must), both
+   * with links resolved: a folder that is about to be written must not be one that is being read.
+   */
+  public static boolean within(Path path, Path dir) throws IOException {
+    return realExistingPart(path.toAbsolutePath().normalize()).startsWith(dir.toRealPath());
+  }
+
+  /** {@code path} with its existing part resolved through links (the rest, not there yet, as given). */
+  private static Path realExistingPart(Path path) throws IOException {
+    return Files.exists(path) ? path.toRealPath()
+        : path.getParent() == null ? path : realExistingPart(path.getParent()).resolve(path.getFileName());
   }
 }

@@ -82,24 +82,16 @@ public final class VolumeSealer {
 
   /** A volume inside its own source would take in its own header, lock and objects as they are written. */
   private static void refuseVolumeInsideSource(Path source, Path volumeDir) {
-    Path src;
-    Path vol;
+    boolean inside;
     try {
-      src = source.toRealPath();
-      vol = realExistingPart(volumeDir.toAbsolutePath().normalize());
+      inside = FileTrees.within(volumeDir, source);
     } catch (IOException e) {
       throw Io.failure("cannot resolve " + volumeDir, e);
     }
-    if (vol.startsWith(src)) {
+    if (inside) {
       throw new VolumeException(Failure.CANNOT_CREATE, "volume directory " + volumeDir + " lies inside the source "
           + source + ": it would take in its own files as they are written", "put the volume outside the source");
     }
-  }
-
-  /** {@code path} with its existing part resolved through links (the rest, not there yet, as given). */
-  private static Path realExistingPart(Path path) throws IOException {
-    return Files.exists(path) ? path.toRealPath()
-        : path.getParent() == null ? path : realExistingPart(path.getParent()).resolve(path.getFileName());
   }
 
   private static void refuseAnotherSealsWork(Path volumeDir) {

@@ -18,10 +18,17 @@ class VolumeRoundTripTest {
   Path src;
   final SymmetricKey key = SymmetricKey.generate();
 
+  /** Every file in an object of its own, so that a test can count objects per file. */
+  final VolumeSealer unpacked = new VolumeSealer(VolumeSealer.DEFAULT_SEGMENT_SIZE, 2, VolumeSealer.Packing.NONE);
+
   /** The sample tree in {@code src}, sealed into {@code tmp/vol} under {@code key}. */
   private SealResult sealSample() throws IOException {
+    return sealSample(new VolumeSealer());
+  }
+
+  private SealResult sealSample(VolumeSealer sealer) throws IOException {
     src = Trees.sample(tmp.resolve("src"));
-    return new VolumeSealer().seal(src, tmp.resolve("vol"), key, Progress.NONE);
+    return sealer.seal(src, tmp.resolve("vol"), key, Progress.NONE);
   }
 
   @Test
@@ -233,11 +240,8 @@ class VolumeRoundTripTest {
 
   @Test
   void updateReencryptsOnlyChangedFilesAndKeepsTheRest() throws IOException {
-    Path src = Trees.sample(tmp.resolve("src"));
-    SymmetricKey key = SymmetricKey.generate();
+    SealResult first = sealSample(unpacked);
     Path vol = tmp.resolve("vol");
-    VolumeSealer unpacked = new VolumeSealer(VolumeSealer.DEFAULT_SEGMENT_SIZE, 2, VolumeSealer.Packing.NONE);
-    SealResult first = unpacked.seal(src, vol, key, Progress.NONE);
     List<Path> before = Trees.objects(vol);
 
     Files.writeString(src.resolve("README"), "changed\n");
@@ -299,11 +303,8 @@ class VolumeRoundTripTest {
 
   @Test
   void aVolumeWithAllObjectFoldersMadeUpFrontStillUpdatesAndOpens() throws IOException {
-    Path src = Trees.sample(tmp.resolve("src"));
-    SymmetricKey key = SymmetricKey.generate();
+    SealResult first = sealSample(unpacked);
     Path vol = tmp.resolve("vol");
-    VolumeSealer unpacked = new VolumeSealer(VolumeSealer.DEFAULT_SEGMENT_SIZE, 2, VolumeSealer.Packing.NONE);
-    SealResult first = unpacked.seal(src, vol, key, Progress.NONE);
     for (int i = 0; i < 256; i++) { // what earlier versions made at seal time
       Path prefix = vol.resolve("objects").resolve(String.format("%02x", i));
       if (!Files.exists(prefix)) {
