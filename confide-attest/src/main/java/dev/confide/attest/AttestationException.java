@@ -4,7 +4,7 @@ package dev.confide.attest;
 public final class AttestationException extends Exception {
   /** Why evidence or a measurement was refused. */
   public enum Reason {
-    SIMULATION_NOT_TOLERATED, BAD_SIGNATURE, MALFORMED, REPORT_DATA_MISMATCH, MEASUREMENT_NOT_ALLOWED,
+    SIMULATION_NOT_TOLERATED, UNTRUSTED_HOST, BAD_SIGNATURE, MALFORMED, REPORT_DATA_MISMATCH, MEASUREMENT_NOT_ALLOWED,
     COMMAND_NOT_FOUND, IO
   }
 

@@ -7,8 +7,18 @@ import org.bouncycastle.crypto.signers.Ed25519Signer;
 
 /** Checks evidence against what a session accepts; every refusal says which check failed. */
 public final class EvidenceVerifier {
-  /** What the verifier expects: the report data it computed, the accepted measurements, tolerations. */
-  public record Expectations(String reportData, Set<String> measurements, boolean toleratesSimulation) {}
+  /**
+   * What the verifier expects: the report data it computed, the accepted measurements, tolerations,
+   * and the key hashes of the hosts whose simulated evidence counts (any other host key is refused:
+   * anyone can make a key and sign claims with it).
+   */
+  public record Expectations(String reportData, Set<String> measurements, boolean toleratesSimulation,
+      Set<String> trustedSimHosts) {
+    public Expectations {
+      measurements = Set.copyOf(measurements);
+      trustedSimHosts = Set.copyOf(trustedSimHosts);
+    }
+  }
 
   /** What verified evidence establishes. */
   public record Verified(String platform, String measurement, String hostKeyHash) {}
@@ -36,6 +46,13 @@ public final class EvidenceVerifier {
       throw new AttestationException(Reason.BAD_SIGNATURE, "the sim evidence's signature does not verify: it was altered",
           "produce fresh evidence");
     }
+    String host = hostKeyHash(sim);
+    if (!expected.trustedSimHosts().contains(host)) {
+      throw new AttestationException(Reason.UNTRUSTED_HOST, "simulated evidence signed by host key " + host
+          + ", which this session does not trust: anyone can make a key and sign claims with it",
+          "if that is your host (confide host init prints its key hash), add it to the session's"
+              + " security.attestation.sim_hosts, or register it with 'confide host trust " + host + "'");
+    }
     String[] parsed = sim.parsedClaims();
     if (!parsed[1].equals(expected.reportData())) {
       throw new AttestationException(Reason.REPORT_DATA_MISMATCH,
@@ -47,6 +64,11 @@ public final class EvidenceVerifier {
           + " is not in the service's mrenclave list " + expected.measurements(),
           "if this program is the one you mean to run, add the value 'confide measure' prints to the service's attestation");
     }
-    return new Verified("sim", parsed[0], Hashes.hex(Hashes.sha256().digest(sim.hostKey())));
+    return new Verified("sim", parsed[0], host);
+  }
+
+  /** The SHA-256 (hex) of the host key that signed {@code sim}: how sessions and the CAS name hosts. */
+  public static String hostKeyHash(SimEvidence sim) {
+    return Hashes.hex(Hashes.sha256().digest(sim.hostKey()));
   }
 }

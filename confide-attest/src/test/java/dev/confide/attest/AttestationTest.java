@@ -91,23 +91,37 @@ class AttestationTest {
     String reportData = ReportData.of(nonce, runtimeKey);
     SimEvidence evidence = new SimEvidenceProvider(host).produce(m, reportData);
     EvidenceVerifier verifier = new EvidenceVerifier();
-    var ok = verifier.verify(SimEvidence.decode(evidence.encode()), new Expectations(reportData, Set.of(m.value()), true));
+    Set<String> trusted = Set.of(host.keyHash());
+    var ok = verifier.verify(SimEvidence.decode(evidence.encode()), new Expectations(reportData, Set.of(m.value()), true, trusted));
     assertThat(ok.measurement()).isEqualTo(m.value());
     assertThat(ok.hostKeyHash()).isEqualTo(host.keyHash());
 
-    refused(() -> verifier.verify(evidence, new Expectations(reportData, Set.of(m.value()), false)),
+    refused(() -> verifier.verify(evidence, new Expectations(reportData, Set.of(m.value()), false, trusted)),
         Reason.SIMULATION_NOT_TOLERATED, "does not tolerate simulation");
-    refused(() -> verifier.verify(evidence, new Expectations(ReportData.of("nonce-2".getBytes(), runtimeKey), Set.of(m.value()), true)),
+    refused(() -> verifier.verify(evidence, new Expectations(ReportData.of("nonce-2".getBytes(), runtimeKey), Set.of(m.value()), true, trusted)),
         Reason.REPORT_DATA_MISMATCH, "replayed");
-    refused(() -> verifier.verify(evidence, new Expectations(ReportData.of(nonce, "other-key".getBytes()), Set.of(m.value()), true)),
+    refused(() -> verifier.verify(evidence, new Expectations(ReportData.of(nonce, "other-key".getBytes()), Set.of(m.value()), true, trusted)),
         Reason.REPORT_DATA_MISMATCH, "another nonce or runtime key");
-    refused(() -> verifier.verify(evidence, new Expectations(reportData, Set.of("c".repeat(64)), true)),
+    refused(() -> verifier.verify(evidence, new Expectations(reportData, Set.of("c".repeat(64)), true, trusted)),
         Reason.MEASUREMENT_NOT_ALLOWED, "is not in the service's mrenclave list");
 
     byte[] forged = evidence.claims();
     forged[forged.length - 2] ^= 1;
     refused(() -> verifier.verify(new SimEvidence(forged, evidence.signature(), evidence.hostKey()),
-        new Expectations(reportData, Set.of(m.value()), true)), Reason.BAD_SIGNATURE, "altered");
+        new Expectations(reportData, Set.of(m.value()), true, trusted)), Reason.BAD_SIGNATURE, "altered");
     refused(() -> SimEvidence.decode("not-evidence"), Reason.MALFORMED, "not in sim wire form");
+  }
+
+  @Test
+  void simEvidenceSignedByAKeyNobodyTrustedIsRefused() throws Exception {
+    // the attack: a fresh key, the session's measurement (computable offline), evidence signed with it
+    HostKey forger = HostKey.create(tmp.resolve("forger/host-key"));
+    Measurement m = measurer.measure(List.of(program.toString()), null);
+    String reportData = ReportData.of("nonce".getBytes(), "key".getBytes());
+    SimEvidence forged = new SimEvidenceProvider(forger).produce(m, reportData);
+    refused(() -> new EvidenceVerifier().verify(forged, new Expectations(reportData, Set.of(m.value()), true, Set.of(host.keyHash()))),
+        Reason.UNTRUSTED_HOST, "simulated evidence signed by host key " + forger.keyHash() + ", which this session does not trust");
+    refused(() -> new EvidenceVerifier().verify(forged, new Expectations(reportData, Set.of(m.value()), true, Set.of())),
+        Reason.UNTRUSTED_HOST, "does not trust");
   }
 }

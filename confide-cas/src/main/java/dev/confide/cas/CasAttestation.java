@@ -8,7 +8,6 @@ import com.google.crypto.tink.RegistryConfiguration;
 import com.google.crypto.tink.TinkProtoKeysetFormat;
 import com.google.crypto.tink.hybrid.HybridConfig;
 import dev.confide.attest.AttestationException;
-import dev.confide.attest.Evidence;
 import dev.confide.attest.EvidenceVerifier;
 import dev.confide.attest.ReportData;
 import dev.confide.attest.SimEvidence;
@@ -88,7 +87,7 @@ public final class CasAttestation {
   }
 
   /** A session and one of its services, as attestation names them. */
-  private record Target(Session session, Service service) {}
+  private record Target(Session session, Service service, String creator) {}
 
   private Target target(Connection c, String sessionName, String serviceName) throws SQLException {
     StoredSession stored = service.store().session(c, sessionName, false)
@@ -96,7 +95,7 @@ public final class CasAttestation {
     Session session = service.documents().of(stored.hash(), stored.document());
     Service svc = session.service(serviceName).orElseThrow(() -> CasException.notFound(
         "session " + session.name() + " has no service " + serviceName, "check the service name"));
-    return new Target(session, svc);
+    return new Target(session, svc, stored.creator());
   }
 
   public AttestResponse attest(AttestRequest request) {
@@ -126,7 +125,7 @@ public final class CasAttestation {
       Target named = target(c, request.session(), request.service());
       Session session = named.session();
       Service svc = named.service();
-      EvidenceVerifier.Verified verified = verify(request, session, svc, nonce, runtimeKey);
+      EvidenceVerifier.Verified verified = verify(c, request, named, nonce, runtimeKey);
       String caller = "runtime:" + verified.hostKeyHash().substring(0, 16);
       Map<String, String> secrets = new LinkedHashMap<>();
       service.secretValues(c, session.name(), caller).forEach((k, v) -> secrets.put(k, Base64.getEncoder().encodeToString(v)));
@@ -167,13 +166,23 @@ public final class CasAttestation {
     });
   }
 
-  private EvidenceVerifier.Verified verify(AttestRequest request, Session session, Service svc, byte[] nonce, byte[] runtimeKey) {
+  private EvidenceVerifier.Verified verify(Connection c, AttestRequest request, Target target, byte[] nonce, byte[] runtimeKey)
+      throws SQLException {
+    Session session = target.session();
     Set<String> measurements = new LinkedHashSet<>();
-    svc.attestation().forEach(a -> measurements.addAll(a.mrenclave()));
-    boolean simulation = session.security().attestation().tolerates(Security.Attestation.SIMULATION);
+    target.service().attestation().forEach(a -> measurements.addAll(a.mrenclave()));
+    Security.Attestation policy = session.security().attestation();
+    boolean simulation = policy.tolerates(Security.Attestation.SIMULATION);
     try {
-      Evidence evidence = SimEvidence.decode(request.evidence());
-      return verifier.verify(evidence, new EvidenceVerifier.Expectations(ReportData.of(nonce, runtimeKey), measurements, simulation));
+      SimEvidence evidence = SimEvidence.decode(request.evidence());
+      // the hosts this session trusts: those it lists, and the one that signed, if the session's creator vouched for it
+      Set<String> trusted = new LinkedHashSet<>(policy.simHosts());
+      String signer = EvidenceVerifier.hostKeyHash(evidence);
+      if (service.store().simHostRegistered(c, target.creator(), signer)) {
+        trusted.add(signer);
+      }
+      return verifier.verify(evidence, new EvidenceVerifier.Expectations(ReportData.of(nonce, runtimeKey), measurements,
+          simulation, trusted));
     } catch (AttestationException e) {
       throw new CasException(403, "attestation_" + e.reason().name().toLowerCase(java.util.Locale.ROOT),
           e.getMessage(), e.hint());

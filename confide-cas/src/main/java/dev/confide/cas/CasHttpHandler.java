@@ -127,6 +127,15 @@ final class CasHttpHandler extends Handler.Abstract {
         AttestRequest attest = json(request, AttestRequest.class, "an attestation request", "send what the runtime produces");
         return Reply.json(200, attestation.attest(attest), "attest");
       }
+      case "/v1/hosts" -> {
+        if (method.equals("GET")) {
+          return Reply.json(200, java.util.Map.of("hosts", service.simHosts(principal(request))), "hosts.read");
+        }
+        requireMethod(method, "POST");
+        dev.confide.cas.api.SimHost host = json(request, dev.confide.cas.api.SimHost.class, "a host",
+            "send {\"key_hash\": 64 hex digits}");
+        return Reply.json(200, service.trustSimHost(principal(request), host.keyHash()), "hosts.trust");
+      }
       case "/v1/audit" -> {
         requireMethod(method, "GET");
         long after = number(query, "after", 0);

@@ -284,6 +284,30 @@ public final class CasService {
     return values;
   }
 
+  /**
+   * {@code principal} vouches for the host whose key hashes to {@code keyHash}: its simulated
+   * evidence then counts for the sessions {@code principal} created. Registering twice changes nothing.
+   */
+  public dev.confide.cas.api.SimHost trustSimHost(String principal, String keyHash) {
+    if (keyHash == null || !TAG.matcher(keyHash).matches()) {
+      throw CasException.badRequest("a host key hash is 64 lower-case hex digits",
+          "send {\"key_hash\": what 'confide host init' prints on the host}");
+    }
+    return store.transaction(c -> {
+      String now = Instant.now().toString();
+      if (store.insertSimHost(c, principal, keyHash, now)) {
+        audit.append(c, "host.trust", principal, "sim-host/" + keyHash, "simulated evidence of this host counts for "
+            + "the sessions this principal created");
+      }
+      return store.simHosts(c, principal).stream().filter(h -> h.keyHash().equals(keyHash)).findFirst().orElseThrow();
+    });
+  }
+
+  /** The hosts {@code principal} vouches for. */
+  public List<dev.confide.cas.api.SimHost> simHosts(String principal) {
+    return store.transaction(c -> store.simHosts(c, principal));
+  }
+
   public AuditLog audit(String principal, long after, int limit) {
     if (!auditors.contains(principal)) {
       throw CasException.forbidden("you may not read the audit log",

@@ -207,8 +207,14 @@ final class CasStore {
   boolean insertVolume(Connection c, StoredVolume v) throws SQLException {
     try (PreparedStatement q = c.prepareStatement(
         "INSERT INTO volumes (session, name, update_policy, sealed_key, tag, generation) VALUES (?,?,?,?,?,?)")) {
-      bind(q, v.session(), v.name(), v.updatePolicy(), v.sealedKey(), v.tag(), v.generation());
-      q.executeUpdate();
+      return insertedUnlessDuplicate(bind(q, v.session(), v.name(), v.updatePolicy(), v.sealedKey(), v.tag(), v.generation()));
+    }
+  }
+
+  /** Runs an INSERT; false when a row with its key exists (another transaction inserted it first). */
+  private static boolean insertedUnlessDuplicate(PreparedStatement insert) throws SQLException {
+    try {
+      insert.executeUpdate();
       return true;
     } catch (SQLException e) {
       if ("23505".equals(e.getSQLState())) {
@@ -236,6 +242,39 @@ final class CasStore {
       bind(q, policy, session, name);
       q.executeUpdate();
     }
+  }
+
+  /** Records that {@code principal} vouches for host key {@code keyHash}; false when it already did. */
+  boolean insertSimHost(Connection c, String principal, String keyHash, String at) throws SQLException {
+    if (simHostRegistered(c, principal, keyHash)) {
+      return false;
+    }
+    try (PreparedStatement q = c.prepareStatement("INSERT INTO sim_hosts (registered_by, key_hash, registered_at) VALUES (?,?,?)")) {
+      return insertedUnlessDuplicate(bind(q, principal, keyHash, at));
+    }
+  }
+
+  boolean simHostRegistered(Connection c, String principal, String keyHash) throws SQLException {
+    try (PreparedStatement q = c.prepareStatement("SELECT 1 FROM sim_hosts WHERE registered_by = ? AND key_hash = ?")) {
+      bind(q, principal, keyHash);
+      try (ResultSet r = q.executeQuery()) {
+        return r.next();
+      }
+    }
+  }
+
+  java.util.List<dev.confide.cas.api.SimHost> simHosts(Connection c, String principal) throws SQLException {
+    java.util.List<dev.confide.cas.api.SimHost> found = new java.util.ArrayList<>();
+    try (PreparedStatement q = c.prepareStatement(
+        "SELECT key_hash, registered_by, registered_at FROM sim_hosts WHERE registered_by = ? ORDER BY registered_at, key_hash")) {
+      bind(q, principal);
+      try (ResultSet r = q.executeQuery()) {
+        while (r.next()) {
+          found.add(new dev.confide.cas.api.SimHost(r.getString(1), r.getString(2), r.getString(3)));
+        }
+      }
+    }
+    return found;
   }
 
   /** Stores a fresh single-use nonce. */

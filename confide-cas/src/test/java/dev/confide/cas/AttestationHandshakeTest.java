@@ -58,6 +58,7 @@ class AttestationHandshakeTest {
     Path program = Files.writeString(tmp.resolve("python3"), "#!/bin/sh\n");
     Files.setPosixFilePermissions(program, PosixFilePermissions.fromString("rwx------"));
     measurement = new Measurer("d".repeat(64)).measure(List.of(program.toString()), null);
+    alice.trustSimHost(host.keyHash());
     alice.createSession(session("app", measurement.value(), true));
   }
 
@@ -150,5 +151,49 @@ class AttestationHandshakeTest {
           assertThat(e.getMessage()).contains("does not tolerate simulation");
           assertThat(e.hint()).contains("add 'simulation' to security.attestation.tolerate");
         });
+  }
+
+  @Test
+  void evidenceForgedWithAFreshKeyGetsNothing() throws Exception {
+    // the attacker: no certificate, no access to the host; a key of its own and the measurement computed offline
+    HostKey forger = HostKey.create(tmp.resolve("forger/host-key"));
+    RuntimeKey key = RuntimeKey.generate();
+    AttestNonce nonce = runtime.nonce();
+    String evidence = new SimEvidenceProvider(forger).produce(measurement,
+        ReportData.of(HexFormat.of().parseHex(nonce.nonce()), key.publicKeyset())).encode();
+    refused(() -> runtime.attest(new AttestRequest("app", "svc", nonce.nonce(), "sim", evidence,
+            Base64.getEncoder().encodeToString(key.publicKeyset()))),
+        403, "attestation_untrusted_host", "signed by host key " + forger.keyHash() + ", which this session does not trust");
+    // registering the key needs an identity, and vouches only for that identity's own sessions
+    refused(() -> runtime.trustSimHost(forger.keyHash()), 401, "no_identity", "client certificate");
+    try (CasClient mallory = cas.client(TlsIdentity.create(tmp.resolve("mallory"), "mallory"))) {
+      mallory.trustSimHost(forger.keyHash());
+    }
+    AttestNonce again = runtime.nonce();
+    String second = new SimEvidenceProvider(forger).produce(measurement,
+        ReportData.of(HexFormat.of().parseHex(again.nonce()), key.publicKeyset())).encode();
+    refused(() -> runtime.attest(new AttestRequest("app", "svc", again.nonce(), "sim", second,
+        Base64.getEncoder().encodeToString(key.publicKeyset()))), 403, "attestation_untrusted_host", "does not trust");
+    assertThat(alice.audit(0, 100).entries()).extracting(e -> e.kind()).doesNotContain("secrets.release");
+  }
+
+  @Test
+  void aSessionTrustsTheHostsItLists() throws Exception {
+    HostKey listed = HostKey.create(tmp.resolve("listed/host-key"));
+    alice.createSession(session("listing", measurement.value(), true)
+        .replace("tolerate: [simulation]", "tolerate: [simulation], sim_hosts: [" + listed.keyHash() + "]"));
+    RuntimeKey key = RuntimeKey.generate();
+    AttestNonce nonce = runtime.nonce();
+    String evidence = new SimEvidenceProvider(listed).produce(measurement,
+        ReportData.of(HexFormat.of().parseHex(nonce.nonce()), key.publicKeyset())).encode();
+    RunConfiguration config = key.open(runtime.attest(new AttestRequest("listing", "svc", nonce.nonce(), "sim", evidence,
+        Base64.getEncoder().encodeToString(key.publicKeyset()))));
+    assertThat(config.session()).isEqualTo("listing");
+    // the listed host is trusted by that session only, not by alice's others
+    AttestNonce other = runtime.nonce();
+    String elsewhere = new SimEvidenceProvider(listed).produce(measurement,
+        ReportData.of(HexFormat.of().parseHex(other.nonce()), key.publicKeyset())).encode();
+    refused(() -> runtime.attest(new AttestRequest("app", "svc", other.nonce(), "sim", elsewhere,
+        Base64.getEncoder().encodeToString(key.publicKeyset()))), 403, "attestation_untrusted_host", "does not trust");
   }
 }

@@ -33,7 +33,7 @@ final class Failures {
       int code = switch (a.reason()) {
         case COMMAND_NOT_FOUND, IO -> ExitCodes.NO_INPUT;
         case MALFORMED -> ExitCodes.DATA;
-        case SIMULATION_NOT_TOLERATED -> ExitCodes.DENIED;
+        case SIMULATION_NOT_TOLERATED, UNTRUSTED_HOST -> ExitCodes.DENIED;
         case BAD_SIGNATURE, REPORT_DATA_MISMATCH, MEASUREMENT_NOT_ALLOWED -> ExitCodes.INTEGRITY;
       };
       return new Report(code, a.reason().name().toLowerCase(Locale.ROOT), a.getMessage(), a.hint());
@@ -57,7 +57,8 @@ final class Failures {
 
   static int exitCode(CasException c) {
     if (c.error().equals("fingerprint_mismatch") || c.error().equals("integrity")
-        || (c.error().startsWith("attestation_") && !c.error().equals("attestation_simulation_not_tolerated"))) {
+        || (c.error().startsWith("attestation_") && !c.error().equals("attestation_simulation_not_tolerated")
+            && !c.error().equals("attestation_untrusted_host"))) {
       return ExitCodes.INTEGRITY;
     }
     if (c.error().equals("audit_key_mismatch")) {

@@ -15,7 +15,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "init", mixinStandardHelpOptions = true,
     description = {"Create this host's key (Ed25519, 0600) for simulated attestation evidence.",
         "Simulated evidence proves nothing about hardware: a CAS accepts it only for sessions that",
-        "list 'simulation' under security.attestation.tolerate."})
+        "list 'simulation' under security.attestation.tolerate, and only from a host the session lists",
+        "in security.attestation.sim_hosts or its creator registered ('confide host trust KEY_HASH')."})
 final class HostInitCommand implements Callable<Integer> {
   @Option(names = "--force", description = "Replace an existing host key.")
   boolean force;

@@ -16,7 +16,7 @@ final class RunReports {
       volumes.add(Output.fields("volume", v.volume(), "path", v.path(), "old_tag", v.oldTag(), "new_tag", v.newTag(),
           "committed", v.committed()));
     }
-    Map<String, Object> fields = Output.fields("session", r.session(), "service", r.service(),
+    Map<String, Object> fields = Output.fields("attestation", r.platform(), "protection", r.protection(), "session", r.session(), "service", r.service(),
         "measurement", r.measurement(), "executable", r.executable(), "exit_code", r.exitCode());
     if (out.json()) {
       fields.put("volumes", volumes);

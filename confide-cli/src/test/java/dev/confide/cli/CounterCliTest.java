@@ -30,10 +30,11 @@ class CounterCliTest {
   @Test
   void theCounterCountsAcrossRunsAndARollbackIsRefused() throws Exception {
     json("identity", "create", "--json");
-    json("host", "init", "--json");
+    String hostKey = json("host", "init", "--json").get("key_hash").asText();
     ConfideDirs casDirs = new ConfideDirs(tmp.resolve("cas-config"), tmp.resolve("cas-data"));
     try (EmbeddedCas cas = EmbeddedCas.start(casDirs, TlsIdentity.load(tmp.resolve("config/identity")))) {
       json("cas", "add", "main", cas.url(), "--fingerprint", cas.fingerprint(), "--json");
+      json("host", "trust", hostKey, "--json");
       Path example = RunApplicationTest.EXAMPLES.resolve("python/counter");
       JsonNode sealed = json("volume", "seal", example.toString(), tmp.resolve("code").toString(),
           "--key-out", tmp.resolve("code.key").toString(), "--json");

@@ -100,6 +100,8 @@ class RunApplicationTest {
     JsonNode json = r.json();
     assertThat(json.get("exit_code").asInt()).isZero();
     assertThat(json.get("measurement").asText()).hasSize(64);
+    assertThat(json.get("attestation").asText()).isEqualTo("sim");
+    assertThat(json.get("protection").asText()).isEqualTo("simulated attestation: the host's owner can read and change this run");
     assertThat(json.get("executable").asText()).startsWith("/usr/bin/python3");
     List<String> phases = new ArrayList<>();
     json.get("phases_ms").fieldNames().forEachRemaining(phases::add);
@@ -121,7 +123,8 @@ class RunApplicationTest {
     Path out = tmp.resolve("out");
     CliRun r = confide("run", "--application", "python", "--inputs", inputs.toString(), "--outputs", out.toString());
     assertThat(r.code()).isEqualTo(3);
-    assertThat(r.out()).contains("program exited with 3");
+    assertThat(r.out()).contains("program exited with 3")
+        .contains("simulated attestation: the host's owner can read and change this run");
     assertThat(r.err()).as("progress, phase by phase").contains("confide: sealing the inputs ...",
         "confide: attesting to the CAS ...", "confide: running the program in the sandbox", "confide: unsealing the outputs ...");
     assertThat(r.out() + r.err()).doesNotContain("private diagnostics");
@@ -215,7 +218,7 @@ class RunApplicationTest {
     Path out = tmp.resolve("demo-out");
     CliRun r = confide("demo", "--application", "python", "--outputs", out.toString());
     assertThat(r.code()).as(r.err()).isZero();
-    assertThat(r.out()).contains("demo complete: the outputs are in " + out);
+    assertThat(r.out()).contains("demo complete: the outputs are in " + out).contains("simulated attestation: the host's owner can read");
     assertThat(out.resolve("report.txt")).exists();
   }
 

@@ -87,8 +87,18 @@ class RuntimeRunBadInputTest {
   }
 
   @Test
+  void aHostNobodyTrustedIsRefusedNamingItsKey() throws Exception {
+    HostKey key = HostKey.create(HostInitCommand.keyFile(dirs));
+    CliRun refused = runtime(cas.url(), cas.fingerprint(), "app", "out=" + tmp.resolve("out"));
+    assertThat(refused.code()).as(refused.err()).isEqualTo(ExitCodes.DENIED);
+    assertThat(refused.err()).contains("simulated evidence signed by host key " + key.keyHash() + ", which this session does not trust")
+        .contains("confide host trust " + key.keyHash());
+    assertThat(tmp.resolve("out")).doesNotExist();
+  }
+
+  @Test
   void aMeasurementOutsideTheSessionIsRefused() throws Exception {
-    HostKey.create(HostInitCommand.keyFile(dirs));
+    cas.client().trustSimHost(HostKey.create(HostInitCommand.keyFile(dirs)).keyHash());
     CliRun refused = runtime(cas.url(), cas.fingerprint(), "app", "out=" + tmp.resolve("out"));
     assertThat(refused.code()).isEqualTo(ExitCodes.INTEGRITY);
     assertThat(refused.err()).contains("measurement");
@@ -96,7 +106,7 @@ class RuntimeRunBadInputTest {
 
   @Test
   void aMissingOrWrongVolumeDirectoryIsAUsageError() throws Exception {
-    HostKey.create(HostInitCommand.keyFile(dirs));
+    cas.client().trustSimHost(HostKey.create(HostInitCommand.keyFile(dirs)).keyHash());
     String measurement = ThisRuntime.measurer().measure(List.of("python3"), "/usr/bin:/bin").value();
     cas.client().updateSession("app", session(measurement, "predecessor: " + cas.client().session("app").hash() + "\n"));
     CliRun none = runtime(cas.url(), cas.fingerprint(), "app");

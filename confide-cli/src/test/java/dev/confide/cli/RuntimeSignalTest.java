@@ -42,7 +42,7 @@ class RuntimeSignalTest {
   @Timeout(120)
   void sigtermWhileTheProgramRunsWipesTheStagingArea() throws Exception {
     ConfideDirs dirs = new ConfideDirs(tmp.resolve("config"), tmp.resolve("data"));
-    HostKey.create(HostInitCommand.keyFile(dirs));
+    HostKey hostKey = HostKey.create(HostInitCommand.keyFile(dirs));
     String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
     String measurement = new Measurer(Measurer.runtimeDigest(classPath)).measure(List.of("python3"), "/usr/bin:/bin").value();
     Path code = Files.createDirectories(tmp.resolve("code"));
@@ -56,6 +56,7 @@ class RuntimeSignalTest {
     SealResult sealed = new VolumeSealer().seal(code, tmp.resolve("code-volume"), key, Progress.NONE);
     staging = Files.createTempDirectory(Path.of("/dev/shm"), "confide-signal-test-");
     try (EmbeddedCas cas = EmbeddedCas.start(dirs, TlsIdentity.create(dirs.identity(), "user"))) {
+      cas.client().trustSimHost(hostKey.keyHash());
       cas.client().createSession("""
           name: sleeper
           services:

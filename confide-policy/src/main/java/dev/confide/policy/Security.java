@@ -15,15 +15,17 @@ public record Security(Attestation attestation) {
   /**
    * {@code mode}: {@code hardware} (default) or {@code none}; {@code tolerate}: weaknesses the
    * session accepts, {@code simulation} among them; {@code ignore_advisories}: advisory ids or
-   * {@code *}.
+   * {@code *}; {@code sim_hosts}: key hashes of hosts whose simulated evidence this session accepts
+   * (besides the hosts its creator registered with the CAS).
    */
   public record Attestation(
       String mode,
       List<String> tolerate,
       @JsonProperty("ignore_advisories")
-      @JsonFormat(with = JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY) List<String> ignoreAdvisories) {
+      @JsonFormat(with = JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY) List<String> ignoreAdvisories,
+      @JsonProperty("sim_hosts") List<String> simHosts) {
     public static final String SIMULATION = "simulation";
-    static final Attestation DEFAULT = new Attestation(null, null, null);
+    static final Attestation DEFAULT = new Attestation(null, null, null, null);
     static final List<String> MODES = List.of("hardware", "none");
     static final List<String> TOLERATIONS = List.of(SIMULATION, "debug-mode", "outdated-tcb",
         "hyperthreading", "insecure-igpu", "software-hardening-needed", "insecure-configuration");
@@ -32,6 +34,7 @@ public record Security(Attestation attestation) {
       mode = mode == null ? "hardware" : mode;
       tolerate = tolerate == null ? List.of() : List.copyOf(tolerate);
       ignoreAdvisories = ignoreAdvisories == null ? List.of() : List.copyOf(ignoreAdvisories);
+      simHosts = simHosts == null ? List.of() : List.copyOf(simHosts);
     }
 
     public boolean tolerates(String weakness) {

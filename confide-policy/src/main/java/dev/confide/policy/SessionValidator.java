@@ -328,5 +328,12 @@ final class SessionValidator {
             "use any of " + Security.Attestation.TOLERATIONS);
       }
     }
+    for (int i = 0; i < a.simHosts().size(); i++) {
+      String host = a.simHosts().get(i);
+      if (host == null || !host.matches("[0-9a-f]{64}")) {
+        problem("/security/attestation/sim_hosts/" + i, "'" + host + "' is not a host key hash",
+            "write the 64 hex digits 'confide host init' prints on the host");
+      }
+    }
   }
 }

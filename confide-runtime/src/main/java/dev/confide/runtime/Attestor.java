@@ -33,7 +33,7 @@ final class Attestor {
   }
 
   /** The configuration, and the measurement it was released to. */
-  record Attested(RunConfiguration configuration, Measurement measurement) {}
+  record Attested(RunConfiguration configuration, Measurement measurement, String platform) {}
 
   Attested attest(String session, String service) throws dev.confide.attest.AttestationException {
     AttestNonce nonce = cas.nonce(session, service);
@@ -48,6 +48,6 @@ final class Attestor {
       throw new RuntimeFailure(RuntimeFailure.Kind.INTEGRITY, "the configuration the CAS released starts another program than the one measured",
           "the session changed during the handshake: run again");
     }
-    return new Attested(config, measurement);
+    return new Attested(config, measurement, "sim");
   }
 }

@@ -128,7 +128,7 @@ public final class ConfidentialRun {
         }
       });
       clock.time("wipe", staging::close);
-      return new RunReport(config.session(), config.service(), attested.measurement().value(),
+      return new RunReport(attested.platform(), config.session(), config.service(), attested.measurement().value(),
           attested.measurement().executable().toString(), exit, outcomes, clock.phases(), log);
     } finally {
       staging.close();

@@ -5,9 +5,11 @@ import java.util.Map;
 
 /**
  * What a run did: the measurement the CAS accepted, the program's exit code, each volume's tags,
- * and the time spent in each phase (milliseconds, in the order they ran).
+ * and the time spent in each phase (milliseconds, in the order they ran). {@code platform} is the
+ * evidence the CAS accepted ({@code sim}: simulated, which protects nothing against the host's root).
  */
 public record RunReport(
+    String platform,
     String session,
     String service,
     String measurement,
@@ -16,6 +18,14 @@ public record RunReport(
     List<VolumeOutcome> volumes,
     Map<String, Long> phaseMillis,
     String log) {
+
+  /** What a simulated run protects against the host's owner: nothing. Printed wherever a run is reported. */
+  public static final String SIMULATED = "simulated attestation: the host's owner can read and change this run";
+
+  /** One line on what protected this run from the host. */
+  public String protection() {
+    return "sim".equals(platform) ? SIMULATED : platform + " attestation";
+  }
 
   /** A volume's tag before and after the run; {@code committed} is false for read-only volumes. */
   public record VolumeOutcome(String volume, String path, String oldTag, String newTag, boolean committed) {}

@@ -21,6 +21,7 @@ final class RunFixture implements AutoCloseable {
   RunFixture(Path tmp) throws Exception {
     cas = new LocalCas(tmp);
     hostKey = HostKey.create(tmp.resolve("host/host-key"));
+    cas.user.trustSimHost(hostKey.keyHash());
     measurer = new Measurer(Measurer.runtimeDigest(System.getProperty("java.class.path")));
   }
 

@@ -157,6 +157,13 @@ public final class CasClient implements AutoCloseable {
         .POST(HttpRequest.BodyPublishers.ofString(json(request))), AttestResponse.class);
   }
 
+  /** Vouches for a host's simulated evidence (for the sessions this identity creates). */
+  public dev.confide.cas.api.SimHost trustSimHost(String keyHash) {
+    return send(HttpRequest.newBuilder(uri("/v1/hosts")).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(json(new dev.confide.cas.api.SimHost(keyHash, null, null)))),
+        dev.confide.cas.api.SimHost.class);
+  }
+
   public AuditLog audit(long after, int limit) {
     return send(HttpRequest.newBuilder(uri("/v1/audit?after=" + after + "&limit=" + limit)).GET(), AuditLog.class);
   }
