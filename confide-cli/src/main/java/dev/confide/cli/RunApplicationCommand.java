@@ -11,6 +11,7 @@ import dev.confide.runtime.ConfidentialRun;
 import dev.confide.runtime.PhaseClock;
 import dev.confide.runtime.RunReport;
 import dev.confide.runtime.RunRequest;
+import dev.confide.volume.Modes;
 import dev.confide.volume.Progress;
 import dev.confide.volume.SealResult;
 import dev.confide.volume.SymmetricKey;
@@ -164,7 +165,7 @@ final class RunApplicationCommand implements Callable<Integer> {
       }
       String committed = cas.volume(session, "outputs").tag();
       clock.time("unseal", () -> VolumeReader.load(outputVolume, outputKey, Tag.parse(committed)).extractTo(outputs,
-          ProgressBars.uncancellable(invocation, err, output.json())));
+          ProgressBars.uncancellable(invocation, err, output.json()), Modes.WITHOUT_SET_ID));
       RunReports.print(output, report,
           Output.fields("application", app.name(), "host", host, "cas", embedded != null ? "embedded (" + embedded.url() + ")"
               : casChoice.name == null ? "pinned" : casChoice.name, "outputs", outputs.toString()), clock.phases());

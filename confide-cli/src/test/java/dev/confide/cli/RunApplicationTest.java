@@ -10,6 +10,7 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -211,6 +212,26 @@ class RunApplicationTest {
     assertThat(remote.code()).isEqualTo(ExitCodes.USAGE);
     assertThat(tmp.resolve("o2")).doesNotExist();
     assertThat(tmp.resolve("data/runs")).doesNotExist();
+  }
+
+  @Test
+  void setuidAndSetgidBitsOfAProgramsOutputsAreClearedWhenUnsealed() throws Exception {
+    Path inputs = script("setuid", """
+        import os, shutil
+        shutil.copy("/bin/sh", "/encryptedOutputs/sh")
+        os.chmod("/encryptedOutputs/sh", 0o6755)
+        os.mkdir("/encryptedOutputs/shared")
+        os.chmod("/encryptedOutputs/shared", 0o3775)
+        print(oct(os.stat("/encryptedOutputs/sh").st_mode & 0o7777))
+        """);
+    Path out = tmp.resolve("out");
+    CliRun r = confide("run", "--application", "python", "--inputs", inputs.toString(), "--outputs", out.toString());
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(Files.readString(out.resolve("confide-run.log"))).as("the program did set the bits").contains("0o6755");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(out.resolve("sh")))).isEqualTo("rwxr-xr-x");
+    assertThat((Integer) Files.getAttribute(out.resolve("sh"), "unix:mode") & 07777).isEqualTo(0755);
+    assertThat((Integer) Files.getAttribute(out.resolve("shared"), "unix:mode") & 07777).as("sticky kept, setgid cleared")
+        .isEqualTo(01775);
   }
 
   @Test

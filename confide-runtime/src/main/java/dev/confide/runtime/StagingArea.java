@@ -4,7 +4,12 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
-import java.nio.file.DirectoryStream;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.file.SecureDirectoryStream;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.UserPrincipal;
+import java.util.Set;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -130,31 +135,63 @@ public final class StagingArea implements AutoCloseable {
     }
   }
 
+  /**
+   * Removes the private directories of this user that no process owns any more. Only a directory
+   * that is this user's own and 0700 is looked into (another user's, in a folder anyone may
+   * write, may be a trap: links swapped in during the removal, a FIFO where the owner file should
+   * be); it is opened without following links, its owner file only if it is a regular file of
+   * this user's, and it is removed relative to the open directory, never by path.
+   */
   static void sweep(Path memory) {
-    try (DirectoryStream<Path> entries = Files.newDirectoryStream(memory, "confide-{run,ciphertext}-*")) {
-      for (Path entry : entries) {
-        if (Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS)) {
-          sweepOne(entry);
+    UserPrincipal me;
+    try {
+      me = memory.getFileSystem().getUserPrincipalLookupService()
+          .lookupPrincipalByName(Long.toString(new com.sun.security.auth.module.UnixSystem().getUid()));
+    } catch (IOException e) {
+      return; // without knowing who we are, nothing is provably ours
+    }
+    try (SecureDirectoryStream<Path> parent = DirectoryWipe.open(memory)) {
+      List<Path> candidates = new ArrayList<>();
+      for (Path entry : parent) {
+        String name = entry.getFileName().toString();
+        if ((name.startsWith("confide-run-") || name.startsWith("confide-ciphertext-")) && !name.contains("-" + THIS_PROCESS + "-")) {
+          candidates.add(entry.getFileName()); // not this process's: those are alive (see THIS_PROCESS)
         }
       }
-    } catch (IOException e) {
+      for (Path name : candidates) {
+        sweepOne(parent, name, me);
+      }
+    } catch (IOException | java.nio.file.DirectoryIteratorException e) {
       // an unreadable directory holds nothing we can sweep
     }
   }
 
-  private static void sweepOne(Path dir) {
-    if (dir.getFileName().toString().contains("-" + THIS_PROCESS + "-")) {
-      return; // this process's, and alive: see THIS_PROCESS
-    }
-    try (FileChannel owner = FileChannel.open(dir.resolve(OWNER), StandardOpenOption.WRITE)) {
-      FileLock lock = owner.tryLock();
-      if (lock != null) {
-        dev.confide.volume.FileTrees.delete(dir, false);
+  private static void sweepOne(SecureDirectoryStream<Path> parent, Path name, UserPrincipal me) {
+    try (SecureDirectoryStream<Path> dir = parent.newDirectoryStream(name, LinkOption.NOFOLLOW_LINKS)) {
+      PosixFileAttributes attrs = dir.getFileAttributeView(PosixFileAttributeView.class).readAttributes();
+      if (!attrs.owner().equals(me) || !attrs.permissions().equals(PosixFilePermissions.fromString("rwx------"))) {
+        return; // not provably this user's own private directory
+      }
+      PosixFileAttributes owner = dir.getFileAttributeView(Path.of(OWNER), PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+          .readAttributes();
+      if (!owner.isRegularFile() || !owner.owner().equals(me)) {
+        return;
+      }
+      // a 0700 directory of ours: nobody but us (and root) can have swapped the owner file since
+      try (SeekableByteChannel channel = dir.newByteChannel(Path.of(OWNER),
+          Set.of(StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS))) {
+        if (channel instanceof FileChannel file) {
+          FileLock lock = file.tryLock();
+          if (lock != null) {
+            DirectoryWipe.removeBelow(dir);
+            parent.deleteDirectory(name);
+          }
+        }
       }
     } catch (OverlappingFileLockException ours) {
       // held by this very process: alive
     } catch (IOException e) {
-      // no owner file yet (being created), or not ours to remove
+      // not a directory, a link, no owner file yet (being created), or not ours to remove
     }
   }
 
@@ -193,7 +230,7 @@ public final class StagingArea implements AutoCloseable {
     }
     wiped = true;
     try (owned) {
-      dev.confide.volume.FileTrees.delete(dir, false);
+      DirectoryWipe.remove(dir);
     } catch (IOException e) {
       throw new RuntimeFailure(RuntimeFailure.Kind.IO, "could not wipe the staging area " + dir + ": " + e.getMessage(),
           "remove it by hand: it holds plaintext", e);

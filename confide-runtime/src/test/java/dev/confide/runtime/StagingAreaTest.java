@@ -15,6 +15,8 @@ import org.junit.jupiter.api.Test;
 
 /** Private memory-backed directories: 0700, wiped on close, and swept once their owner is gone. */
 class StagingAreaTest {
+  static final java.nio.file.attribute.FileAttribute<?> PRIVATE =
+      PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
   Path memory;
 
   @BeforeEach
@@ -40,7 +42,7 @@ class StagingAreaTest {
 
   @Test
   void aDirectoryIsSweptOnlyOnceNoProcessHoldsItsLock() throws Exception {
-    Path left = Files.createDirectory(memory.resolve("confide-run-left"));
+    Path left = Files.createDirectory(memory.resolve("confide-run-left"), PRIVATE);
     Files.writeString(left.resolve(StagingArea.OWNER), "");
     Files.writeString(left.resolve("plaintext.txt"), "left behind by a killed runtime");
     // another process holds the owner lock (fcntl, as the JDK's FileChannel.lock takes it)
@@ -73,18 +75,106 @@ class StagingAreaTest {
       // a second run starting in the same process (the daemon) sweeps the same folder
       StagingArea.sweep(memory);
       // another process's sweep must still find the live area's owner locked
-      Process probe = new ProcessBuilder("/usr/bin/python3", "-c", """
-          import fcntl, sys
-          f = open(sys.argv[1], "r+")
-          try:
-              fcntl.lockf(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
-              print("free")
-          except OSError:
-              print("held")
-          """, live.dir().resolve(StagingArea.OWNER).toString()).redirectErrorStream(true).start();
-      String answer = new String(probe.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-      assertThat(probe.waitFor(30, TimeUnit.SECONDS)).isTrue();
-      assertThat(answer).as("the live area's lock, as another process sees it").isEqualTo("held");
+      assertThat(lockAsSeenByAnotherProcess(live.dir().resolve(StagingArea.OWNER)))
+          .as("the live area's lock, as another process sees it").isEqualTo("held");
     }
+  }
+
+  /** A folder of another user's (or this user's, not 0700) is never looked into by a sweep. */
+  @Test
+  void aSweepLeavesFoldersThatAreNotThisUsersOwnPrivateOnes() throws Exception {
+    Path open = Files.createDirectory(memory.resolve("confide-run-open"));
+    Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rwxrwxrwx"));
+    Files.writeString(open.resolve(StagingArea.OWNER), "");
+    Files.writeString(open.resolve("file"), "kept");
+    StagingArea.sweep(memory);
+    assertThat(open.resolve("file")).as("0777: anyone could have planted or swapped what is in it").exists();
+    if (isRoot()) {
+      Path foreign = Files.createDirectory(memory.resolve("confide-run-foreign"), PRIVATE);
+      Files.writeString(foreign.resolve(StagingArea.OWNER), "");
+      Files.writeString(foreign.resolve("file"), "kept");
+      chown(foreign, "65534");
+      StagingArea.sweep(memory);
+      assertThat(foreign.resolve("file")).as("another user's folder").exists();
+    }
+  }
+
+  /** Links inside a dead run's folder are removed as links; what they point to is never touched. */
+  @Test
+  void aSweepRemovesLinksWithoutFollowingThem() throws Exception {
+    Path victim = Files.createDirectories(memory.resolve("victim"));
+    for (int i = 0; i < 50; i++) {
+      Files.writeString(victim.resolve("file-" + i), "root's own");
+    }
+    Path left = Files.createDirectory(memory.resolve("confide-run-links"), PRIVATE);
+    Files.writeString(left.resolve(StagingArea.OWNER), "");
+    Files.createDirectories(left.resolve("volumes/work"));
+    Files.createSymbolicLink(left.resolve("volumes/work/data"), victim);
+    Files.createSymbolicLink(left.resolve("volumes/linked-file"), victim.resolve("file-0"));
+    Path locked = Files.createDirectories(left.resolve("volumes/work/locked"));
+    Files.writeString(locked.resolve("inside"), "x");
+    Files.setPosixFilePermissions(locked, PosixFilePermissions.fromString("---------"));
+    StagingArea.sweep(memory);
+    assertThat(left).doesNotExist();
+    try (var files = Files.list(victim)) {
+      assertThat(files.count()).isEqualTo(50);
+    }
+    assertThat(Files.readString(victim.resolve("file-0"))).isEqualTo("root's own");
+  }
+
+  /** A FIFO, a link or a folder named like the owner file: the sweep neither hangs nor follows it. */
+  @Test
+  @org.junit.jupiter.api.Timeout(120)
+  void aFakeOwnerFileIsNeverOpened() throws Exception {
+    try (StagingArea live = StagingArea.create(memory)) {
+      Path linked = Files.createDirectory(memory.resolve("confide-run-linked"), PRIVATE);
+      Files.createSymbolicLink(linked.resolve(StagingArea.OWNER), live.dir().resolve(StagingArea.OWNER));
+      Path fifo = Files.createDirectory(memory.resolve("confide-run-fifo"), PRIVATE);
+      Process mkfifo = new ProcessBuilder("mkfifo", fifo.resolve(StagingArea.OWNER).toString()).start();
+      assertThat(mkfifo.waitFor()).isZero();
+      // in the live area's own process (the daemon): opening and closing the linked file would drop its lock
+      StagingArea.sweep(memory);
+      assertThat(lockAsSeenByAnotherProcess(live.dir().resolve(StagingArea.OWNER))).isEqualTo("held");
+      // a sweep in another process (a cold run beside the daemon): must return, and must not release the live lock
+      Process sweeper = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+          System.getProperty("java.class.path"), SweepOnce.class.getName(), memory.toString()).redirectErrorStream(true).start();
+      assertThat(sweeper.waitFor(60, TimeUnit.SECONDS)).as("a FIFO named like the owner file hung the sweep").isTrue();
+      assertThat(new String(sweeper.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).contains("swept");
+      assertThat(linked.resolve(StagingArea.OWNER)).as("not its own owner file: left alone").isSymbolicLink();
+      assertThat(fifo.resolve(StagingArea.OWNER)).exists();
+      assertThat(live.dir()).exists();
+      assertThat(lockAsSeenByAnotherProcess(live.dir().resolve(StagingArea.OWNER))).isEqualTo("held");
+    }
+  }
+
+  /** Sweeps {@code args[0]} once, in a JVM of its own. */
+  static final class SweepOnce {
+    public static void main(String[] args) {
+      StagingArea.sweep(Path.of(args[0]));
+      System.out.println("swept");
+    }
+  }
+
+  private static String lockAsSeenByAnotherProcess(Path owner) throws Exception {
+    Process probe = new ProcessBuilder("/usr/bin/python3", "-c", """
+        import fcntl, sys
+        f = open(sys.argv[1], "r+")
+        try:
+            fcntl.lockf(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            print("free")
+        except OSError:
+            print("held")
+        """, owner.toString()).redirectErrorStream(true).start();
+    String answer = new String(probe.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+    assertThat(probe.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    return answer;
+  }
+
+  private static boolean isRoot() {
+    return new com.sun.security.auth.module.UnixSystem().getUid() == 0;
+  }
+
+  private static void chown(Path p, String uid) throws Exception {
+    assertThat(new ProcessBuilder("chown", "-R", uid, p.toString()).start().waitFor()).isZero();
   }
 }

@@ -24,10 +24,12 @@ import java.util.List;
 final class Extractor {
   private final VolumeLayout layout;
   private final ObjectCodec codec;
+  private final Modes modes;
 
-  Extractor(VolumeLayout layout, ObjectCodec codec) {
+  Extractor(VolumeLayout layout, ObjectCodec codec, Modes modes) {
     this.layout = layout;
     this.codec = codec;
+    this.modes = modes;
   }
 
   void extract(Manifest manifest, Path dest, Progress progress) {
@@ -90,7 +92,7 @@ final class Extractor {
           public void close(Entry.File file, WritableByteChannel sink) throws IOException {
             sink.close();
             Path p = staging.resolve(file.path());
-            Files.setAttribute(p, "unix:mode", file.mode(), LinkOption.NOFOLLOW_LINKS);
+            Files.setAttribute(p, "unix:mode", modes.apply(file.mode()), LinkOption.NOFOLLOW_LINKS);
             setMtime(p, file.mtime());
           }
         });
@@ -103,11 +105,11 @@ final class Extractor {
   }
 
   /** Directories last and deepest first, so adding children does not disturb a parent's mtime. */
-  private static void applyDirectoryMetadata(List<Entry> entries, Path staging) throws IOException {
+  private void applyDirectoryMetadata(List<Entry> entries, Path staging) throws IOException {
     for (Entry e : entries.reversed()) {
       if (e instanceof Entry.Directory d) {
         Path p = d.path().isEmpty() ? staging : staging.resolve(d.path());
-        Files.setAttribute(p, "unix:mode", d.mode(), LinkOption.NOFOLLOW_LINKS);
+        Files.setAttribute(p, "unix:mode", modes.apply(d.mode()), LinkOption.NOFOLLOW_LINKS);
         setMtime(p, d.mtime());
       }
     }

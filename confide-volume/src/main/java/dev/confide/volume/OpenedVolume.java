@@ -66,6 +66,11 @@ public final class OpenedVolume {
    * unless every object authenticated.
    */
   public void extractTo(Path dest, Progress progress) {
-    new Extractor(layout, codec).extract(manifest, dest, progress);
+    extractTo(dest, progress, Modes.EXACT);
+  }
+
+  /** {@link #extractTo(Path, Progress)}, writing file modes as {@code modes} says. */
+  public void extractTo(Path dest, Progress progress, Modes modes) {
+    new Extractor(layout, codec, modes).extract(manifest, dest, progress);
   }
 }
