@@ -93,6 +93,38 @@ public final class Measurer {
     }
   }
 
+  /**
+   * Copies the executable {@code command} resolves to into {@code copy} (a new file, owner-only,
+   * its folder created) and measures the bytes copied: a runtime that then starts the copy runs
+   * exactly what it measured, whatever the host puts at the original's path afterwards. The
+   * measurement names the original's real path.
+   */
+  public Measurement measureCopy(List<String> command, String path, Path copy) throws AttestationException {
+    if (command.isEmpty() || command.getFirst().isBlank()) {
+      throw new AttestationException(Reason.COMMAND_NOT_FOUND, "no command to measure", "give the command after '--'");
+    }
+    Path executable = resolve(command.getFirst(), path);
+    try {
+      Path real = executable.toRealPath();
+      Files.createDirectories(copy.getParent());
+      MessageDigest md = Hashes.sha256();
+      try (var in = Files.newInputStream(real);
+           var out = Files.newOutputStream(copy, java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE,
+               java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        byte[] buffer = new byte[1 << 20];
+        for (int n; (n = in.read(buffer)) > 0; ) {
+          md.update(buffer, 0, n);
+          out.write(buffer, 0, n);
+        }
+      }
+      Files.setPosixFilePermissions(copy, java.nio.file.attribute.PosixFilePermissions.fromString("r-x------"));
+      return Measurement.of(runtimeDigest, real, Hashes.hex(md.digest()));
+    } catch (IOException e) {
+      throw new AttestationException(Reason.IO, "cannot copy " + executable + " to measure it: " + e.getMessage(),
+          "check its permissions and the staging area's free memory");
+    }
+  }
+
   private String digest(Path real) throws IOException {
     java.util.Map<String, Object> identity = Files.readAttributes(real, "unix:dev,ino,size,lastModifiedTime,ctime");
     Hashed known = hashed.get(real);

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class AttestationTest {
+  static final byte[] RUN_KEY = "run-signing-key".getBytes();
   @TempDir Path tmp;
   HostKey host;
   Measurer measurer;
@@ -88,7 +89,7 @@ class AttestationTest {
     Measurement m = measurer.measure(List.of(program.toString()), null);
     byte[] nonce = "nonce-1".getBytes();
     byte[] runtimeKey = "runtime-public-key".getBytes();
-    String reportData = ReportData.of(nonce, runtimeKey);
+    String reportData = ReportData.of(nonce, runtimeKey, RUN_KEY);
     SimEvidence evidence = new SimEvidenceProvider(host).produce(m, reportData);
     EvidenceVerifier verifier = new EvidenceVerifier();
     Set<String> trusted = Set.of(host.keyHash());
@@ -98,10 +99,12 @@ class AttestationTest {
 
     refused(() -> verifier.verify(evidence, new Expectations(reportData, Set.of(m.value()), false, trusted)),
         Reason.SIMULATION_NOT_TOLERATED, "does not tolerate simulation");
-    refused(() -> verifier.verify(evidence, new Expectations(ReportData.of("nonce-2".getBytes(), runtimeKey), Set.of(m.value()), true, trusted)),
+    refused(() -> verifier.verify(evidence, new Expectations(ReportData.of("nonce-2".getBytes(), runtimeKey, RUN_KEY), Set.of(m.value()), true, trusted)),
         Reason.REPORT_DATA_MISMATCH, "replayed");
-    refused(() -> verifier.verify(evidence, new Expectations(ReportData.of(nonce, "other-key".getBytes()), Set.of(m.value()), true, trusted)),
+    refused(() -> verifier.verify(evidence, new Expectations(ReportData.of(nonce, "other-key".getBytes(), RUN_KEY), Set.of(m.value()), true, trusted)),
         Reason.REPORT_DATA_MISMATCH, "another nonce or runtime key");
+    refused(() -> verifier.verify(evidence, new Expectations(ReportData.of(nonce, runtimeKey, "another run key".getBytes()),
+        Set.of(m.value()), true, trusted)), Reason.REPORT_DATA_MISMATCH, "another nonce or runtime key");
     refused(() -> verifier.verify(evidence, new Expectations(reportData, Set.of("c".repeat(64)), true, trusted)),
         Reason.MEASUREMENT_NOT_ALLOWED, "is not in the service's mrenclave list");
 
@@ -117,7 +120,7 @@ class AttestationTest {
     // the attack: a fresh key, the session's measurement (computable offline), evidence signed with it
     HostKey forger = HostKey.create(tmp.resolve("forger/host-key"));
     Measurement m = measurer.measure(List.of(program.toString()), null);
-    String reportData = ReportData.of("nonce".getBytes(), "key".getBytes());
+    String reportData = ReportData.of("nonce".getBytes(), "key".getBytes(), RUN_KEY);
     SimEvidence forged = new SimEvidenceProvider(forger).produce(m, reportData);
     refused(() -> new EvidenceVerifier().verify(forged, new Expectations(reportData, Set.of(m.value()), true, Set.of(host.keyHash()))),
         Reason.UNTRUSTED_HOST, "simulated evidence signed by host key " + forger.keyHash() + ", which this session does not trust");

@@ -13,11 +13,18 @@ public sealed interface Caller {
     }
   }
 
-  /** An attested runtime holding the run token the CAS gave it; the token itself is never logged. */
-  record RunToken(String token) implements Caller {
+  /**
+   * An attested runtime holding the run token the CAS gave it, and its signature over the request
+   * ({@link RunProof}; null when none was sent); the token itself is never logged.
+   */
+  record RunToken(String token, byte[] proof) implements Caller {
+    public String tokenHash() {
+      return RunProof.tokenHash(token);
+    }
+
     @Override
     public String auditName() {
-      return "run:" + KeyDigests.sha256Hex(token.getBytes(java.nio.charset.StandardCharsets.US_ASCII)).substring(0, 16);
+      return "run:" + tokenHash().substring(0, 16);
     }
 
     @Override

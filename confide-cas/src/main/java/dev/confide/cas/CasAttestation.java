@@ -47,7 +47,6 @@ public final class CasAttestation {
   /** Bound into every sealed configuration, so it cannot be taken for anything else. */
   public static final byte[] CONTEXT = "confide run configuration v1".getBytes(StandardCharsets.US_ASCII);
   static final long NONCE_MILLIS = 60_000;
-  static final long RUN_TOKEN_MILLIS = 24 * 3600_000L;
 
   private final CasService service;
   private final EvidenceVerifier verifier = new EvidenceVerifier();
@@ -100,20 +99,27 @@ public final class CasAttestation {
 
   public AttestResponse attest(AttestRequest request) {
     if (request == null || request.session() == null || request.service() == null || request.nonce() == null
-        || request.evidence() == null || request.runtimeKey() == null || !"sim".equals(request.platform())) {
-      throw CasException.badRequest("an attestation needs session, service, nonce, platform (sim), evidence and runtime_key",
+        || request.evidence() == null || request.runtimeKey() == null || request.runKey() == null
+        || !"sim".equals(request.platform())) {
+      throw CasException.badRequest("an attestation needs session, service, nonce, platform (sim), evidence, runtime_key and run_key",
           "send what the runtime produces");
     }
     byte[] runtimeKey;
+    byte[] runKey;
     byte[] nonce;
     HybridEncrypt sealTo;
     try {
       runtimeKey = Base64.getDecoder().decode(request.runtimeKey());
+      runKey = Base64.getDecoder().decode(request.runKey());
+      if (!RunProof.wellFormed(runKey)) {
+        throw new IllegalArgumentException("run_key");
+      }
       nonce = HexFormat.of().parseHex(request.nonce());
       sealTo = TinkProtoKeysetFormat.parseKeysetWithoutSecret(runtimeKey)
           .getPrimitive(RegistryConfiguration.get(), HybridEncrypt.class);
     } catch (IllegalArgumentException | GeneralSecurityException e) {
-      throw CasException.badRequest("the nonce or runtime key is malformed", "send a hex nonce and a base64 Tink HPKE public keyset");
+      throw CasException.badRequest("the nonce, runtime key or run key is malformed",
+          "send a hex nonce, a base64 Tink HPKE public keyset and a base64 X.509 Ed25519 public key");
     }
     CasStore store = service.store();
     // the nonce is spent by this attempt whatever its outcome
@@ -125,7 +131,7 @@ public final class CasAttestation {
       Target named = target(c, request.session(), request.service());
       Session session = named.session();
       Service svc = named.service();
-      EvidenceVerifier.Verified verified = verify(c, request, named, nonce, runtimeKey);
+      EvidenceVerifier.Verified verified = verify(c, request, named, ReportData.of(nonce, runtimeKey, runKey));
       String caller = "runtime:" + verified.hostKeyHash().substring(0, 16);
       Map<String, String> secrets = new LinkedHashMap<>();
       service.secretValues(c, session.name(), caller).forEach((k, v) -> secrets.put(k, Base64.getEncoder().encodeToString(v)));
@@ -141,11 +147,10 @@ public final class CasAttestation {
           java.util.Arrays.fill(key, (byte) 0);
         }
       }
-      byte[] tokenBytes = new byte[32];
-      random.nextBytes(tokenBytes);
-      String token = Base64.getUrlEncoder().withoutPadding().encodeToString(tokenBytes);
-      store.insertRunToken(c, KeyDigests.sha256Hex(token.getBytes(StandardCharsets.US_ASCII)), session.name(), svc.name(),
-          System.currentTimeMillis() + RUN_TOKEN_MILLIS);
+      String token = service.runTokens().issue(c, session.name(), svc.name(), request.runKey(), System.currentTimeMillis());
+      for (RunConfiguration.Mount m : mounts) {
+        service.runTokens().grant(c, token, m.volume(), m.tag(), !m.readOnly());
+      }
       service.auditChain().append(c, "attest", caller, session.name() + "/" + svc.name(),
           verified.platform() + " measurement=" + verified.measurement() + " volumes=" + mounts.size());
       List<RunConfiguration.InjectionFile> injections = svc.imageName() == null ? List.of()
@@ -166,7 +171,7 @@ public final class CasAttestation {
     });
   }
 
-  private EvidenceVerifier.Verified verify(Connection c, AttestRequest request, Target target, byte[] nonce, byte[] runtimeKey)
+  private EvidenceVerifier.Verified verify(Connection c, AttestRequest request, Target target, String reportData)
       throws SQLException {
     Session session = target.session();
     Set<String> measurements = new LinkedHashSet<>();
@@ -181,7 +186,7 @@ public final class CasAttestation {
       if (service.store().simHostRegistered(c, target.creator(), signer)) {
         trusted.add(signer);
       }
-      return verifier.verify(evidence, new EvidenceVerifier.Expectations(ReportData.of(nonce, runtimeKey), measurements,
+      return verifier.verify(evidence, new EvidenceVerifier.Expectations(reportData, measurements,
           simulation, trusted));
     } catch (AttestationException e) {
       throw new CasException(403, "attestation_" + e.reason().name().toLowerCase(java.util.Locale.ROOT),

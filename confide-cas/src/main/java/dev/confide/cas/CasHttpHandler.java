@@ -136,6 +136,16 @@ final class CasHttpHandler extends Handler.Abstract {
             "send {\"key_hash\": 64 hex digits}");
         return Reply.json(200, service.trustSimHost(principal(request), host.keyHash()), "hosts.trust");
       }
+      case "/v1/run/renew" -> {
+        requireMethod(method, "POST");
+        service.renewRun(requireRunToken(request));
+        return Reply.json(200, java.util.Map.of("renewed", true), "run.renew");
+      }
+      case "/v1/run/end" -> {
+        requireMethod(method, "POST");
+        service.endRun(requireRunToken(request));
+        return Reply.json(200, java.util.Map.of("ended", true), "run.end");
+      }
       case "/v1/audit" -> {
         requireMethod(method, "GET");
         long after = number(query, "after", 0);
@@ -172,13 +182,34 @@ final class CasHttpHandler extends Handler.Abstract {
     }
   }
 
-  /** A run token (Authorization: Bearer) if one is sent, else the client certificate's principal. */
+  /** A run token (Authorization: Bearer, with its proof) if one is sent, else the client certificate's principal. */
   static Caller caller(Request request) {
+    Caller.RunToken run = runToken(request);
+    return run != null ? run : new Caller.Principal(principal(request));
+  }
+
+  /** The run token and its proof ({@link RunProof#HEADER}), or null when no token was sent. */
+  static Caller.RunToken runToken(Request request) {
     String auth = request.getHeaders().get(HttpHeader.AUTHORIZATION);
-    if (auth != null && auth.startsWith("Bearer ")) {
-      return new Caller.RunToken(auth.substring("Bearer ".length()).strip());
+    if (auth == null || !auth.startsWith("Bearer ")) {
+      return null;
     }
-    return new Caller.Principal(principal(request));
+    String proof = request.getHeaders().get(RunProof.HEADER);
+    try {
+      return new Caller.RunToken(auth.substring("Bearer ".length()).strip(),
+          proof == null ? null : java.util.Base64.getDecoder().decode(proof.strip()));
+    } catch (IllegalArgumentException e) {
+      throw new CasException(401, "bad_run_proof", "the " + RunProof.HEADER + " header is not base64", "send the run's signature");
+    }
+  }
+
+  private static Caller.RunToken requireRunToken(Request request) {
+    Caller.RunToken run = runToken(request);
+    if (run == null) {
+      throw new CasException(401, "bad_run_token", "this request needs a run token (Authorization: Bearer)",
+          "only an attested run renews or ends its token");
+    }
+    return run;
   }
 
   static String principal(Request request) {

@@ -46,6 +46,7 @@ public final class CasService {
   private final SessionParser parser = new SessionParser();
   private final Set<String> auditors;
   private final CasMetrics metrics;
+  private final RunTokens runTokens;
   private final SecureRandom random = new SecureRandom();
 
   CasService(CasStore store, AuditChain audit, MasterKey masterKey, Set<String> auditors) {
@@ -55,6 +56,11 @@ public final class CasService {
     this.secretPlan = new SecretPlan(masterKey, new SecretGenerator());
     this.auditors = Set.copyOf(auditors);
     this.metrics = new CasMetrics(store::sessionCount);
+    this.runTokens = new RunTokens(store);
+  }
+
+  RunTokens runTokens() {
+    return runTokens;
   }
 
   SessionDocuments documents() {
@@ -194,40 +200,57 @@ public final class CasService {
     return swap(new Caller.Principal(principal), sessionName, volumeName, swap);
   }
 
-  /** A swap by a principal in the session's {@code update} list or by a run of this session. */
+  /**
+   * A swap by a principal in the session's {@code update} list or by a run of this session (once per
+   * writable volume, from the tag it was given). A rollback-protected volume never returns to a tag it
+   * held before: such a swap is refused as a rollback and audited as an attempt.
+   */
   public VolumeState swap(Caller caller, String sessionName, String volumeName, TagSwap swap) {
     if (swap == null || swap.newTag() == null || !TAG.matcher(swap.newTag()).matches()
         || swap.oldTag() != null && !TAG.matcher(swap.oldTag()).matches()) {
       throw CasException.badRequest("tags are 64 lower-case hex digits; new_tag is required",
           "send {\"old_tag\": null or the current tag, \"new_tag\": the new tag}");
     }
+    String principal = caller.auditName();
     try {
       VolumeState state = store.transaction(c -> {
         StoredSession stored = store.session(c, sessionName, false)
             .orElseThrow(() -> CasException.notFound("session " + sessionName + " does not exist", "check the name"));
         Session session = documents.of(stored.hash(), stored.document());
+        CasStore.RunGrant grant = null;
         switch (caller) {
           case Caller.Principal p when !AccessPolicy.admits(session.accessPolicy().update(), p.keyHash(), stored.creator()) ->
               throw CasException.forbidden("you may not move the tags of session " + sessionName,
                   "ask its owner to add your key hash to its access_policy.update");
-          case Caller.RunToken t -> store.requireRunToken(c, t.token(), sessionName);
+          case Caller.RunToken t -> grant = runTokens.authorize(c, t, sessionName,
+              RunProof.swap(t.tokenHash(), sessionName, volumeName, swap.oldTag(), swap.newTag()), System.currentTimeMillis());
           default -> { }
         }
-        String principal = caller.auditName();
         VolumeSpec spec = declared(session, volumeName);
         Target target = target(c, session, spec);
         StoredVolume row = firstUse(c, target);
+        if (grant != null) {
+          runTokens.useVolume(c, grant, volumeName, swap.oldTag());
+        }
         String policy = row.updatePolicy();
         if (policy.equals(VolumeSpec.EPHEMERAL)) {
           audit.append(c, "tag.swap", principal, target.subject(), "ephemeral: nothing kept");
           return new VolumeState(target.session(), target.volume(), policy, null, row.generation());
         }
         boolean protectedVolume = policy.equals(VolumeSpec.ROLLBACK_PROTECTED);
+        if (protectedVolume && (swap.newTag().equals(row.tag()) || store.tagSeen(c, target.session(), target.volume(), swap.newTag()))) {
+          throw new CasException(409, "rollback", "volume " + target.volume() + " of session " + target.session()
+              + " held tag " + swap.newTag() + " before: moving it back would roll the volume back",
+              "a volume never returns to an earlier state; commit a new generation instead");
+        }
         if (!store.swapTag(c, target.session(), target.volume(), swap.oldTag(), swap.newTag(), protectedVolume)) {
           StoredVolume now = store.volume(c, target.session(), target.volume()).orElseThrow();
           throw CasException.conflict("stale_tag", "volume " + target.volume() + " of session " + target.session()
               + " is at tag " + now.tag() + " (generation " + now.generation() + "), not at " + swap.oldTag(),
               "another commit came first: open the volume at its current tag and redo the change");
+        }
+        if (protectedVolume) {
+          store.recordTag(c, target.session(), target.volume(), swap.newTag());
         }
         audit.append(c, "tag.swap", principal, target.subject(),
             swap.oldTag() + " -> " + swap.newTag() + (protectedVolume ? "" : " (no rollback protection)"));
@@ -237,8 +260,36 @@ public final class CasService {
       return state;
     } catch (CasException e) {
       metrics.tagSwap(e.error());
+      if (e.error().equals("rollback")) {
+        // the refused swap's transaction rolled back; the attempt is recorded on its own
+        store.transaction(c -> {
+          audit.append(c, "tag.swap.refused", principal, sessionName + "/" + volumeName,
+              swap.oldTag() + " -> " + swap.newTag() + ": rollback to an earlier tag");
+          return null;
+        });
+      }
       throw e;
     }
+  }
+
+  /** Renews a run's token for another lifetime; only the run itself (its proof) may. */
+  public void renewRun(Caller.RunToken caller) {
+    store.transaction(c -> {
+      long now = System.currentTimeMillis();
+      runTokens.renew(c, runTokens.authorize(c, caller, null, RunProof.message("renew", caller.tokenHash()), now), now);
+      return null;
+    });
+  }
+
+  /** Ends a run's token (its run committed, failed or was cancelled); only the run itself may. */
+  public void endRun(Caller.RunToken caller) {
+    store.transaction(c -> {
+      CasStore.RunGrant grant = runTokens.authorize(c, caller, null, RunProof.message("end", caller.tokenHash()),
+          System.currentTimeMillis());
+      runTokens.end(c, grant);
+      audit.append(c, "run.end", caller.auditName(), grant.session() + "/" + grant.service(), "token ended by its run");
+      return null;
+    });
   }
 
   /**
@@ -421,6 +472,7 @@ public final class CasService {
           Base64.getEncoder().encodeToString(masterKey.seal(key, volumeBoundTo(target))), v.tag(), v.tag() == null ? 0 : 1);
       java.util.Arrays.fill(key, (byte) 0);
       if (store.insertVolume(c, given)) {
+        store.recordTag(c, target.session(), target.volume(), v.tag());
         audit.append(c, "volume.create", "cas", target.subject(), target.updatePolicy() + " key given"
             + (v.tag() == null ? "" : " tag=" + v.tag()));
       }

@@ -308,30 +308,125 @@ final class CasStore {
     }
   }
 
-  void insertRunToken(Connection c, String tokenHash, String session, String service, long expiresAtMillis) throws SQLException {
+  /** A run token's grant: whose run it is and the signing key that must prove each use. */
+  record RunGrant(String tokenHash, String session, String service, long expiresAt, String runKey) {}
+
+  /** One volume a run's service mounts: the tag it was given, whether it may write it, whether it moved it. */
+  record RunVolume(String givenTag, boolean writable, boolean used) {}
+
+  void insertRunToken(Connection c, String tokenHash, String session, String service, long expiresAtMillis, String runKey)
+      throws SQLException {
     try (PreparedStatement q = c.prepareStatement(
-        "INSERT INTO run_tokens (token_hash, session, service, expires_at) VALUES (?,?,?,?)")) {
-      bind(q, tokenHash, session, service, expiresAtMillis);
+        "INSERT INTO run_tokens (token_hash, session, service, expires_at, run_key) VALUES (?,?,?,?,?)")) {
+      bind(q, tokenHash, session, service, expiresAtMillis, runKey);
       q.executeUpdate();
     }
   }
 
-  /** Refuses unless {@code token} was issued to a run of {@code session} and has not expired. */
-  void requireRunToken(Connection c, String token, String session) throws SQLException {
-    String hash = KeyDigests.sha256Hex(token.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-    try (PreparedStatement q = c.prepareStatement("SELECT session, expires_at FROM run_tokens WHERE token_hash = ?")) {
-      bind(q, hash);
+  void insertRunVolume(Connection c, String tokenHash, String volume, String givenTag, boolean writable) throws SQLException {
+    try (PreparedStatement q = c.prepareStatement(
+        "INSERT INTO run_volumes (token_hash, volume, given_tag, writable, used) VALUES (?,?,?,?,0)")) {
+      bind(q, tokenHash, volume, givenTag, writable ? 1L : 0L);
+      q.executeUpdate();
+    }
+  }
+
+  Optional<RunGrant> runToken(Connection c, String tokenHash) throws SQLException {
+    try (PreparedStatement q = c.prepareStatement(
+        "SELECT token_hash, session, service, expires_at, run_key FROM run_tokens WHERE token_hash = ? FOR UPDATE")) {
+      bind(q, tokenHash);
       try (ResultSet r = q.executeQuery()) {
-        if (!r.next()) {
-          throw new CasException(401, "bad_run_token", "the run token is unknown", "attest again to get one");
-        }
-        if (!r.getString(1).equals(session)) {
-          throw CasException.forbidden("the run token belongs to another session", "swap only the volumes of the run's session");
-        }
-        if (r.getLong(2) <= System.currentTimeMillis()) {
-          throw new CasException(401, "bad_run_token", "the run token expired", "attest again to get one");
-        }
+        return r.next() ? Optional.of(new RunGrant(r.getString(1), r.getString(2), r.getString(3), r.getLong(4), r.getString(5)))
+            : Optional.empty();
       }
+    }
+  }
+
+  Optional<RunVolume> runVolume(Connection c, String tokenHash, String volume) throws SQLException {
+    try (PreparedStatement q = c.prepareStatement(
+        "SELECT given_tag, writable, used FROM run_volumes WHERE token_hash = ? AND volume = ?")) {
+      bind(q, tokenHash, volume);
+      try (ResultSet r = q.executeQuery()) {
+        return r.next() ? Optional.of(new RunVolume(r.getString(1), r.getInt(2) != 0, r.getInt(3) != 0)) : Optional.empty();
+      }
+    }
+  }
+
+  /** Marks the run's volume moved; true when no writable volume of the run is left to move. */
+  boolean useRunVolume(Connection c, String tokenHash, String volume) throws SQLException {
+    try (PreparedStatement q = c.prepareStatement("UPDATE run_volumes SET used = 1 WHERE token_hash = ? AND volume = ?")) {
+      bind(q, tokenHash, volume);
+      q.executeUpdate();
+    }
+    try (PreparedStatement q = c.prepareStatement(
+        "SELECT COUNT(*) FROM run_volumes WHERE token_hash = ? AND writable = 1 AND used = 0")) {
+      bind(q, tokenHash);
+      try (ResultSet r = q.executeQuery()) {
+        r.next();
+        return r.getLong(1) == 0;
+      }
+    }
+  }
+
+  void renewRunToken(Connection c, String tokenHash, long expiresAtMillis) throws SQLException {
+    try (PreparedStatement q = c.prepareStatement("UPDATE run_tokens SET expires_at = ? WHERE token_hash = ?")) {
+      bind(q, expiresAtMillis, tokenHash);
+      q.executeUpdate();
+    }
+  }
+
+  /** Forgets a run token and what it could move: it can never be used again. */
+  void endRunToken(Connection c, String tokenHash) throws SQLException {
+    for (String table : new String[] {"run_volumes", "run_tokens"}) {
+      try (PreparedStatement q = c.prepareStatement("DELETE FROM " + table + " WHERE token_hash = ?")) {
+        bind(q, tokenHash);
+        q.executeUpdate();
+      }
+    }
+  }
+
+  /** Removes expired nonces and run tokens (with their volumes); returns how many tokens went. */
+  int purgeExpired(Connection c, long nowMillis) throws SQLException {
+    try (PreparedStatement q = c.prepareStatement(
+        "DELETE FROM run_volumes WHERE token_hash IN (SELECT token_hash FROM run_tokens WHERE expires_at <= ?)")) {
+      bind(q, nowMillis);
+      q.executeUpdate();
+    }
+    int tokens;
+    try (PreparedStatement q = c.prepareStatement("DELETE FROM run_tokens WHERE expires_at <= ?")) {
+      bind(q, nowMillis);
+      tokens = q.executeUpdate();
+    }
+    try (PreparedStatement q = c.prepareStatement("DELETE FROM nonces WHERE expires_at <= ?")) {
+      bind(q, nowMillis);
+      q.executeUpdate();
+    }
+    return tokens;
+  }
+
+  long count(Connection c, String table) throws SQLException {
+    try (PreparedStatement q = c.prepareStatement("SELECT COUNT(*) FROM " + table); ResultSet r = q.executeQuery()) {
+      r.next();
+      return r.getLong(1);
+    }
+  }
+
+  /** Whether the volume ever held {@code tag}. */
+  boolean tagSeen(Connection c, String session, String volume, String tag) throws SQLException {
+    try (PreparedStatement q = c.prepareStatement("SELECT 1 FROM volume_tags WHERE session = ? AND volume = ? AND tag = ?")) {
+      bind(q, session, volume, tag);
+      try (ResultSet r = q.executeQuery()) {
+        return r.next();
+      }
+    }
+  }
+
+  void recordTag(Connection c, String session, String volume, String tag) throws SQLException {
+    if (tag == null || tagSeen(c, session, volume, tag)) {
+      return;
+    }
+    try (PreparedStatement q = c.prepareStatement("INSERT INTO volume_tags (session, volume, tag) VALUES (?,?,?)")) {
+      insertedUnlessDuplicate(bind(q, session, volume, tag));
     }
   }
 }

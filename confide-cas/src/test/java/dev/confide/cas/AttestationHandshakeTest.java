@@ -13,6 +13,7 @@ import dev.confide.cas.api.AttestRequest;
 import dev.confide.cas.api.RunConfiguration;
 import dev.confide.cas.api.TagSwap;
 import dev.confide.cas.client.CasClient;
+import dev.confide.cas.client.RunCredentials;
 import dev.confide.cas.client.RuntimeKey;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -70,10 +71,15 @@ class AttestationHandshakeTest {
   }
 
   private AttestRequest request(String session, AttestNonce nonce, RuntimeKey key, byte[] boundKey, Measurement m) {
-    String reportData = ReportData.of(HexFormat.of().parseHex(nonce.nonce()), boundKey);
-    String evidence = new SimEvidenceProvider(host).produce(m, reportData).encode();
+    return request(host, session, nonce, key, boundKey, m);
+  }
+
+  /** What a runtime sends: evidence signed by {@code signer}, bound to {@code boundKey} and the key's run key. */
+  static AttestRequest request(HostKey signer, String session, AttestNonce nonce, RuntimeKey key, byte[] boundKey, Measurement m) {
+    String reportData = ReportData.of(HexFormat.of().parseHex(nonce.nonce()), boundKey, key.signingKey());
+    String evidence = new SimEvidenceProvider(signer).produce(m, reportData).encode();
     return new AttestRequest(session, "svc", nonce.nonce(), "sim", evidence,
-        Base64.getEncoder().encodeToString(key.publicKeyset()));
+        Base64.getEncoder().encodeToString(key.publicKeyset()), Base64.getEncoder().encodeToString(key.signingKey()));
   }
 
   private static void refused(org.assertj.core.api.ThrowableAssert.ThrowingCallable call, int status, String error, String part) {
@@ -105,10 +111,11 @@ class AttestationHandshakeTest {
     assertThat(key.open(second).runToken()).isNotEqualTo(config.runToken());
 
     String t1 = "1".repeat(64);
-    assertThat(runtime.swap(config.runToken(), "app", "V1", new TagSwap(null, t1)).tag()).isEqualTo(t1);
-    refused(() -> runtime.swap("not-a-token", "app", "V1", new TagSwap(t1, "2".repeat(64))), 401, "bad_run_token", "unknown");
+    RunCredentials run = new RunCredentials(config.runToken(), key);
+    refused(() -> runtime.swap(new RunCredentials("not-a-token", key), "app", "V1", new TagSwap(null, t1)), 401, "bad_run_token", "unknown");
     alice.createSession(session("other", measurement.value(), true));
-    refused(() -> runtime.swap(config.runToken(), "other", "V1", new TagSwap(null, t1)), 403, "forbidden", "another session");
+    refused(() -> runtime.swap(run, "other", "V1", new TagSwap(null, t1)), 403, "forbidden", "another session");
+    assertThat(runtime.swap(run, "app", "V1", new TagSwap(null, t1)).tag()).isEqualTo(t1);
     assertThat(alice.audit(0, 100).entries()).extracting(e -> e.kind()).contains("attest", "secrets.release");
   }
 
@@ -118,7 +125,8 @@ class AttestationHandshakeTest {
     AttestRequest request = request("app", runtime.nonce(), key, key.publicKeyset(), measurement);
     runtime.attest(request);
     refused(() -> runtime.attest(request), 403, "nonce_reused", "evidence is replayed");
-    refused(() -> runtime.attest(new AttestRequest("app", "svc", "ab".repeat(32), "sim", request.evidence(), request.runtimeKey())),
+    refused(() -> runtime.attest(new AttestRequest("app", "svc", "ab".repeat(32), "sim", request.evidence(), request.runtimeKey(),
+            request.runKey())),
         403, "forbidden", "not issued by this CAS");
   }
 
@@ -158,22 +166,14 @@ class AttestationHandshakeTest {
     // the attacker: no certificate, no access to the host; a key of its own and the measurement computed offline
     HostKey forger = HostKey.create(tmp.resolve("forger/host-key"));
     RuntimeKey key = RuntimeKey.generate();
-    AttestNonce nonce = runtime.nonce();
-    String evidence = new SimEvidenceProvider(forger).produce(measurement,
-        ReportData.of(HexFormat.of().parseHex(nonce.nonce()), key.publicKeyset())).encode();
-    refused(() -> runtime.attest(new AttestRequest("app", "svc", nonce.nonce(), "sim", evidence,
-            Base64.getEncoder().encodeToString(key.publicKeyset()))),
+    refused(() -> runtime.attest(request(forger, "app", runtime.nonce(), key, key.publicKeyset(), measurement)),
         403, "attestation_untrusted_host", "signed by host key " + forger.keyHash() + ", which this session does not trust");
     // registering the key needs an identity, and vouches only for that identity's own sessions
     refused(() -> runtime.trustSimHost(forger.keyHash()), 401, "no_identity", "client certificate");
     try (CasClient mallory = cas.client(TlsIdentity.create(tmp.resolve("mallory"), "mallory"))) {
       mallory.trustSimHost(forger.keyHash());
     }
-    AttestNonce again = runtime.nonce();
-    String second = new SimEvidenceProvider(forger).produce(measurement,
-        ReportData.of(HexFormat.of().parseHex(again.nonce()), key.publicKeyset())).encode();
-    refused(() -> runtime.attest(new AttestRequest("app", "svc", again.nonce(), "sim", second,
-        Base64.getEncoder().encodeToString(key.publicKeyset()))), 403, "attestation_untrusted_host", "does not trust");
+    refused(() -> runtime.attest(request(forger, "app", runtime.nonce(), key, key.publicKeyset(), measurement)), 403, "attestation_untrusted_host", "does not trust");
     assertThat(alice.audit(0, 100).entries()).extracting(e -> e.kind()).doesNotContain("secrets.release");
   }
 
@@ -183,17 +183,9 @@ class AttestationHandshakeTest {
     alice.createSession(session("listing", measurement.value(), true)
         .replace("tolerate: [simulation]", "tolerate: [simulation], sim_hosts: [" + listed.keyHash() + "]"));
     RuntimeKey key = RuntimeKey.generate();
-    AttestNonce nonce = runtime.nonce();
-    String evidence = new SimEvidenceProvider(listed).produce(measurement,
-        ReportData.of(HexFormat.of().parseHex(nonce.nonce()), key.publicKeyset())).encode();
-    RunConfiguration config = key.open(runtime.attest(new AttestRequest("listing", "svc", nonce.nonce(), "sim", evidence,
-        Base64.getEncoder().encodeToString(key.publicKeyset()))));
+    RunConfiguration config = key.open(runtime.attest(request(listed, "listing", runtime.nonce(), key, key.publicKeyset(), measurement)));
     assertThat(config.session()).isEqualTo("listing");
     // the listed host is trusted by that session only, not by alice's others
-    AttestNonce other = runtime.nonce();
-    String elsewhere = new SimEvidenceProvider(listed).produce(measurement,
-        ReportData.of(HexFormat.of().parseHex(other.nonce()), key.publicKeyset())).encode();
-    refused(() -> runtime.attest(new AttestRequest("app", "svc", other.nonce(), "sim", elsewhere,
-        Base64.getEncoder().encodeToString(key.publicKeyset()))), 403, "attestation_untrusted_host", "does not trust");
+    refused(() -> runtime.attest(request(listed, "app", runtime.nonce(), key, key.publicKeyset(), measurement)), 403, "attestation_untrusted_host", "does not trust");
   }
 }

@@ -56,7 +56,7 @@ final class Failures {
   }
 
   static int exitCode(CasException c) {
-    if (c.error().equals("fingerprint_mismatch") || c.error().equals("integrity")
+    if (c.error().equals("fingerprint_mismatch") || c.error().equals("integrity") || c.error().equals("rollback")
         || (c.error().startsWith("attestation_") && !c.error().equals("attestation_simulation_not_tolerated")
             && !c.error().equals("attestation_untrusted_host"))) {
       return ExitCodes.INTEGRITY;

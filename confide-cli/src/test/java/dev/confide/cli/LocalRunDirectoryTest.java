@@ -20,7 +20,8 @@ class LocalRunDirectoryTest {
       sparse.setLength(LocalRunDirectory.IN_MEMORY_INPUTS + 1);
     }
     Path runs = Files.createDirectories(dirs.data().resolve("runs"));
-    Path left = Files.createDirectory(runs.resolve("confide-ciphertext-left"));
+    Path left = Files.createDirectory(runs.resolve("confide-ciphertext-left"),
+        java.nio.file.attribute.PosixFilePermissions.asFileAttribute(java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
     Files.writeString(left.resolve(".confide-owner"), "");
     Files.writeString(left.resolve("object"), "ciphertext of a killed run");
     Path dir;

@@ -9,8 +9,10 @@ import dev.confide.cas.api.AttestNonce;
 import dev.confide.cas.api.AttestRequest;
 import dev.confide.cas.api.RunConfiguration;
 import dev.confide.cas.client.CasClient;
+import dev.confide.cas.client.RunCredentials;
 import dev.confide.cas.client.RuntimeKey;
 import dev.confide.policy.RunCommand;
+import java.nio.file.Path;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
@@ -33,21 +35,25 @@ final class Attestor {
   }
 
   /** The configuration, and the measurement it was released to. */
-  record Attested(RunConfiguration configuration, Measurement measurement, String platform) {}
+  record Attested(RunConfiguration configuration, Measurement measurement, Path executableCopy, String platform,
+      RunCredentials run) {}
 
-  Attested attest(String session, String service) throws dev.confide.attest.AttestationException {
+  /** Attests; the executable is copied into {@code copies} and the copy measured (it is what the run starts). */
+  Attested attest(String session, String service, Path copies) throws dev.confide.attest.AttestationException {
     AttestNonce nonce = cas.nonce(session, service);
-    Measurement measurement = measurer.measure(List.of(nonce.executable()), nonce.path());
+    Path copy = copies.resolve("executable");
+    Measurement measurement = measurer.measureCopy(List.of(nonce.executable()), nonce.path(), copy);
     RuntimeKey key = RuntimeKey.generate();
-    String reportData = ReportData.of(HexFormat.of().parseHex(nonce.nonce()), key.publicKeyset());
+    String reportData = ReportData.of(HexFormat.of().parseHex(nonce.nonce()), key.publicKeyset(), key.signingKey());
     AttestRequest request = new AttestRequest(session, service, nonce.nonce(), "sim",
-        evidence.produce(measurement, reportData).encode(), Base64.getEncoder().encodeToString(key.publicKeyset()));
+        evidence.produce(measurement, reportData).encode(), Base64.getEncoder().encodeToString(key.publicKeyset()),
+        Base64.getEncoder().encodeToString(key.signingKey()));
     RunConfiguration config = key.open(cas.attest(request));
     String path = config.environment().getOrDefault("PATH", RunCommand.DEFAULT_PATH);
     if (!RunCommand.executable(config.command()).equals(nonce.executable()) || !path.equals(nonce.path())) {
       throw new RuntimeFailure(RuntimeFailure.Kind.INTEGRITY, "the configuration the CAS released starts another program than the one measured",
           "the session changed during the handshake: run again");
     }
-    return new Attested(config, measurement, "sim");
+    return new Attested(config, measurement, copy, "sim", new RunCredentials(config.runToken(), key));
   }
 }

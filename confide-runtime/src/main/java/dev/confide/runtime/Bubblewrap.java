@@ -11,15 +11,34 @@ import java.util.List;
 
 /**
  * Starts a program in a bubblewrap sandbox: a fresh root with the host's system directories
- * read-only, its own /proc, /dev and /tmp, only the given volumes bound in, no network unless
- * allowed, every namespace unshared, no capabilities, an empty environment but for the given one,
- * and killed when the runtime dies. bwrap's options — the environment among them — go through a
+ * read-only, of {@code /etc} only what programs need and nothing secret ({@link #ETC}: never
+ * {@code shadow}, {@code gshadow}, {@code sudoers}, ssh keys, {@code ssl/private} or
+ * {@code ld.so.preload}), {@code /etc/passwd} and {@code /etc/group} of the sandbox's own
+ * (the plan binds them), no home and no {@code /root}, its own /proc, /dev and /tmp, only the given
+ * volumes bound in, no network unless allowed, every namespace unshared, the program as the
+ * unprivileged uid {@value #UID} of a user namespace of its own whoever starts the runtime, no
+ * capabilities, an empty environment but for the given one, and killed when the runtime dies. bwrap's options — the environment among them — go through a
  * pipe ({@code --args 0}), not its command line, so secrets in the environment never show in the
  * host's process list. The program's own arguments are its command line, which the host can see.
  */
 public final class Bubblewrap implements Sandbox {
-  /** Host directories the sandbox sees read-only: the system, never users' data. */
+  /** Host directories the sandbox sees (read-only): the system, never users' data. No volume or injection file goes there. */
   static final List<String> SYSTEM = List.of("/usr", "/etc", "/opt", "/bin", "/sbin", "/lib", "/lib64", "/lib32", "/libx32");
+  /** The host trees bound read-only as they are (of {@code /etc} only {@link #ETC}). */
+  private static final List<String> TREES = List.of("/usr", "/opt", "/bin", "/sbin", "/lib", "/lib64", "/lib32", "/libx32");
+  /**
+   * What the sandbox sees of the host's {@code /etc}, where present: the loader's cache, name
+   * service and time zone files, MIME types, the alternatives links, fonts, CA certificates and the
+   * crypto libraries' settings (what Python and Blender open, measured with strace) — none of them
+   * secret. Everything else in {@code /etc} is absent.
+   */
+  static final List<String> ETC = List.of("ld.so.cache", "ld.so.conf", "ld.so.conf.d", "nsswitch.conf", "host.conf", "hosts",
+      "resolv.conf", "gai.conf", "services", "protocols", "networks", "localtime", "timezone", "mime.types", "magic", "alternatives",
+      "fonts", "ssl/certs", "ssl/openssl.cnf", "ca-certificates", "ca-certificates.conf", "gcrypt", "gnutls", "os-release",
+      "debian_version", "locale.alias", "glvnd", "OpenCL", "vulkan", "drirc", "ImageMagick-6", "python3", "python3.11",
+      "python3.12", "python3.13", "blender");
+  /** The program's uid and gid inside its user namespace: never 0. */
+  public static final int UID = 1000;
 
   private final String bwrap;
 
@@ -40,17 +59,16 @@ public final class Bubblewrap implements Sandbox {
       a.add("--share-net");
     }
     a.addAll(List.of("--cap-drop", "ALL", "--clearenv"));
-    for (String dir : SYSTEM) {
-      Path p = Path.of(dir);
-      if (Files.isSymbolicLink(p)) {
-        try {
-          a.addAll(List.of("--symlink", Files.readSymbolicLink(p).toString(), dir));
-        } catch (IOException e) {
-          throw new RuntimeFailure(RuntimeFailure.Kind.IO, "cannot read the link " + dir, "check the host's file system", e);
-        }
-      } else if (Files.isDirectory(p)) {
-        a.addAll(List.of("--ro-bind", dir, dir));
+    a.addAll(List.of("--unshare-user", "--uid", Integer.toString(UID), "--gid", Integer.toString(UID)));
+    for (String dir : TREES) {
+      bindAsOnHost(a, Path.of(dir), dir);
+    }
+    a.addAll(List.of("--dir", "/etc", "--symlink", "/proc/self/mounts", "/etc/mtab"));
+    for (String entry : ETC) {
+      if (entry.contains("/")) {
+        a.addAll(List.of("--dir", "/etc/" + entry.substring(0, entry.lastIndexOf('/'))));
       }
+      bindAsOnHost(a, Path.of("/etc", entry), "/etc/" + entry);
     }
     a.addAll(List.of("--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp", "--tmpfs", "/run", "--dir", "/var/tmp"));
     for (Bind b : plan.binds()) {
@@ -59,6 +77,19 @@ public final class Bubblewrap implements Sandbox {
     plan.environment().forEach((k, v) -> a.addAll(List.of("--setenv", k, v)));
     a.addAll(List.of("--chdir", plan.pwd()));
     return a;
+  }
+
+  /** A host path as it is: a link stays a link, a folder or file is bound read-only; absent, nothing. */
+  private static void bindAsOnHost(List<String> a, Path p, String dest) {
+    if (Files.isSymbolicLink(p)) {
+      try {
+        a.addAll(List.of("--symlink", Files.readSymbolicLink(p).toString(), dest));
+      } catch (IOException e) {
+        throw new RuntimeFailure(RuntimeFailure.Kind.IO, "cannot read the link " + p, "check the host's file system", e);
+      }
+    } else if (Files.exists(p)) {
+      a.addAll(List.of("--ro-bind", p.toString(), dest));
+    }
   }
 
   /** Starts the sandbox; its output goes where {@code output} says, its input is empty. */

@@ -72,12 +72,6 @@ public final class ConfidentialRun {
   }
 
   public RunReport run(RunRequest request, PhaseClock clock) throws AttestationException {
-    clock.starting("attest");
-    long started = System.nanoTime();
-    Attestor.Attested attested = new Attestor(cas, measurer, hostKey).attest(request.session(), request.service());
-    clock.record("attest", started);
-    RunConfiguration config = attested.configuration();
-    checkVolumes(config, request);
     StagingArea staging = StagingArea.create(request.stagingRoot());
     CountDownLatch ended = new CountDownLatch(1);
     // The JVM halts when this hook returns, wherever the run's own thread is: it must not be left
@@ -93,7 +87,16 @@ public final class ConfidentialRun {
       staging.close();
     }, "confide-wipe");
     hooks.add(wipeOnExit);
+    TokenRenewal renewal = null;
     try {
+      clock.starting("attest");
+      long started = System.nanoTime();
+      Attestor.Attested attested = new Attestor(cas, measurer, hostKey).attest(request.session(), request.service(),
+          staging.system());
+      renewal = new TokenRenewal(cas, attested.run(), notices);
+      clock.record("attest", started);
+      RunConfiguration config = attested.configuration();
+      checkVolumes(config, request);
       Map<String, Tag> opened = new HashMap<>();
       clock.time("open", () -> {
         for (Mount m : config.mounts()) {
@@ -103,7 +106,7 @@ public final class ConfidentialRun {
       SecretSubstitution secrets = new SecretSubstitution(decoded(config.secrets()));
       List<Sandbox.Bind> image = config.imageTree() == null ? List.of()
           : clock.time("verify image", () -> ImageTreeCheck.verify(config.imageTree(), secrets));
-      Sandbox.Plan plan = plan(config, staging, secrets, image);
+      Sandbox.Plan plan = plan(config, staging, secrets, image, attested);
       boolean stream = request.streamOutput() && config.streamOutput();
       if (request.streamOutput() && !stream) {
         notices.println("note: session " + config.session() + " does not allow streaming output; it goes to "
@@ -116,7 +119,7 @@ public final class ConfidentialRun {
       String log = keepLog(config, staging);
       List<RunReport.VolumeOutcome> outcomes = new ArrayList<>();
       clock.time("seal+swap", () -> {
-        VolumeCommit commit = new VolumeCommit(cas);
+        VolumeCommit commit = new VolumeCommit(cas, attested.run());
         for (Mount m : config.mounts()) {
           if (m.readOnly()) {
             outcomes.add(new RunReport.VolumeOutcome(m.volume(), m.path(), m.tag(), m.tag(), false));
@@ -131,6 +134,9 @@ public final class ConfidentialRun {
       return new RunReport(attested.platform(), config.session(), config.service(), attested.measurement().value(),
           attested.measurement().executable().toString(), exit, outcomes, clock.phases(), log);
     } finally {
+      if (renewal != null) {
+        renewal.close();
+      }
       staging.close();
       ended.countDown();
       hooks.remove(wipeOnExit);
@@ -182,16 +188,23 @@ public final class ConfidentialRun {
     return out;
   }
 
-  private Sandbox.Plan plan(RunConfiguration config, StagingArea staging, SecretSubstitution secrets, List<Sandbox.Bind> image) {
+  private Sandbox.Plan plan(RunConfiguration config, StagingArea staging, SecretSubstitution secrets, List<Sandbox.Bind> image,
+      Attestor.Attested attested) {
     List<String> command = new ArrayList<>();
     for (String word : RunCommand.words(config.command())) {
       command.add(secrets.apply(word, "the command"));
     }
+    // run the measured copy, at the executable's real path, by that path: no link or PATH entry
+    // the host changes after the measurement decides what starts
+    String executable = attested.measurement().executable().toString();
+    command.set(0, executable);
     Map<String, String> env = new LinkedHashMap<>();
     env.put("PATH", RunCommand.DEFAULT_PATH);
     env.put("HOME", "/tmp");
     config.environment().forEach((k, v) -> env.put(k, secrets.apply(v, "environment variable " + k)));
     List<Sandbox.Bind> binds = new ArrayList<>(image);
+    binds.addAll(SandboxAccounts.write(staging.system()));
+    binds.add(new Sandbox.Bind(attested.executableCopy(), executable, false));
     for (Mount m : config.mounts()) {
       binds.add(new Sandbox.Bind(staging.volume(m.volume()), m.path(), !m.readOnly()));
     }

@@ -217,6 +217,11 @@ public final class StagingArea implements AutoCloseable {
     return dir.resolve("injected");
   }
 
+  /** Where the sandbox's own system files (accounts, the measured executable's copy) are prepared. */
+  Path system() {
+    return dir.resolve("system");
+  }
+
   /** Where the program's output is collected before it is put into the output volume. */
   Path log() {
     return dir.resolve("program.log");

@@ -5,6 +5,7 @@ import dev.confide.cas.api.RunConfiguration;
 import dev.confide.cas.api.RunConfiguration.Mount;
 import dev.confide.cas.api.TagSwap;
 import dev.confide.cas.client.CasClient;
+import dev.confide.cas.client.RunCredentials;
 import dev.confide.volume.PreparedUpdate;
 import dev.confide.volume.Progress;
 import dev.confide.volume.SealResult;
@@ -21,10 +22,12 @@ import java.util.HexFormat;
  */
 final class VolumeCommit {
   private final CasClient cas;
+  private final RunCredentials run;
   private final VolumeSealer sealer = new VolumeSealer();
 
-  VolumeCommit(CasClient cas) {
+  VolumeCommit(CasClient cas, RunCredentials run) {
     this.cas = cas;
+    this.run = run;
   }
 
   /** The new tag; {@code opened} is the tag the volume was opened at (null: a new volume). */
@@ -54,7 +57,7 @@ final class VolumeCommit {
 
   private void swap(RunConfiguration config, Mount mount, String oldTag, Tag newTag) {
     try {
-      cas.swap(config.runToken(), config.session(), mount.volume(), new TagSwap(oldTag, newTag.hex()));
+      cas.swap(run, config.session(), mount.volume(), new TagSwap(oldTag, newTag.hex()));
     } catch (CasException e) {
       if ("stale_tag".equals(e.error())) {
         throw new RuntimeFailure(RuntimeFailure.Kind.CONFLICT, "volume " + mount.volume() + " was not committed: "

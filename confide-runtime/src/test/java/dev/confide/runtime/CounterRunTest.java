@@ -222,15 +222,15 @@ class CounterRunTest {
     assertThat(nonce.executable()).isEqualTo("python3");
     RuntimeKey key = RuntimeKey.generate();
     String evidence = new SimEvidenceProvider(host.hostKey).produce(host.measurer.measure(List.of("python3"), nonce.path()),
-        ReportData.of(HexFormat.of().parseHex(nonce.nonce()), key.publicKeyset())).encode();
+        ReportData.of(HexFormat.of().parseHex(nonce.nonce()), key.publicKeyset(), key.signingKey())).encode();
     AttestRequest request = new AttestRequest("counter", "counter", nonce.nonce(), "sim", evidence,
-        Base64.getEncoder().encodeToString(key.publicKeyset()));
+        Base64.getEncoder().encodeToString(key.publicKeyset()), Base64.getEncoder().encodeToString(key.signingKey()));
     assertThat(key.open(host.cas.runtime.attest(request)).runToken()).isNotBlank();
     assertThatThrownBy(() -> host.cas.runtime.attest(request))
         .isInstanceOfSatisfying(CasException.class, e -> assertThat(e.error()).isEqualTo("nonce_reused"));
     AttestNonce fresh = host.cas.runtime.nonce("counter", "counter");
     AttestRequest replayed = new AttestRequest("counter", "counter", fresh.nonce(), "sim", evidence,
-        Base64.getEncoder().encodeToString(key.publicKeyset()));
+        Base64.getEncoder().encodeToString(key.publicKeyset()), Base64.getEncoder().encodeToString(key.signingKey()));
     assertThatThrownBy(() -> host.cas.runtime.attest(replayed))
         .isInstanceOfSatisfying(CasException.class, e -> assertThat(e.error()).isEqualTo("attestation_report_data_mismatch"));
   }

@@ -4,8 +4,9 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 
 /**
  * A runtime's request for its configuration: which session and service, the nonce it was given,
- * its evidence (wire form of its platform) and its ephemeral public key (a Tink HPKE public
- * keyset, base64) to which the configuration is sealed.
+ * its evidence (wire form of its platform), its ephemeral public key (a Tink HPKE public keyset,
+ * base64) to which the configuration is sealed, and its run signing key (Ed25519, X.509
+ * SubjectPublicKeyInfo, base64) that must sign every use of the run token.
  */
 public record AttestRequest(
     String session,
@@ -13,4 +14,5 @@ public record AttestRequest(
     String nonce,
     String platform,
     String evidence,
-    @JsonProperty("runtime_key") String runtimeKey) {}
+    @JsonProperty("runtime_key") String runtimeKey,
+    @JsonProperty("run_key") String runKey) {}

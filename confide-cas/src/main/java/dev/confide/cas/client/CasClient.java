@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.confide.cas.CasException;
+import dev.confide.cas.RunProof;
 import dev.confide.cas.TlsIdentity;
 import dev.confide.cas.api.ApiError;
 import dev.confide.cas.api.AttestNonce;
@@ -135,11 +136,23 @@ public final class CasClient implements AutoCloseable {
         .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json(swap))), VolumeState.class);
   }
 
-  /** A swap by an attested run, authorised by its run token instead of a client certificate. */
-  public VolumeState swap(String runToken, String session, String volume, TagSwap swap) {
-    return send(HttpRequest.newBuilder(uri("/v1/volume/swap?session=" + q(session) + "&volume=" + q(volume)))
-        .header("Content-Type", "application/json").header("Authorization", "Bearer " + runToken)
-        .POST(HttpRequest.BodyPublishers.ofString(json(swap))), VolumeState.class);
+  /** A swap by an attested run, authorised by its run token and its signature instead of a client certificate. */
+  public VolumeState swap(RunCredentials run, String session, String volume, TagSwap swap) {
+    return send(run.authorize(HttpRequest.newBuilder(uri("/v1/volume/swap?session=" + q(session) + "&volume=" + q(volume))),
+            RunProof.swap(run.tokenHash(), session, volume, swap.oldTag(), swap.newTag()))
+        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json(swap))), VolumeState.class);
+  }
+
+  /** Keeps the run's token alive for another lifetime. */
+  public void renewRun(RunCredentials run) {
+    send(run.authorize(HttpRequest.newBuilder(uri("/v1/run/renew")), RunProof.message("renew", run.tokenHash()))
+        .POST(HttpRequest.BodyPublishers.noBody()), String.class);
+  }
+
+  /** Ends the run's token: nothing can be moved with it any more. */
+  public void endRun(RunCredentials run) {
+    send(run.authorize(HttpRequest.newBuilder(uri("/v1/run/end")), RunProof.message("end", run.tokenHash()))
+        .POST(HttpRequest.BodyPublishers.noBody()), String.class);
   }
 
   public AttestNonce nonce() {

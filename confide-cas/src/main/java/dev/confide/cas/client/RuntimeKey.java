@@ -19,26 +19,30 @@ import java.util.Arrays;
 import java.util.Base64;
 
 /**
- * A runtime's ephemeral HPKE key (X25519, HKDF-SHA256, AES-128-GCM; Tink): made for one run, its
- * public half is bound into the evidence and the CAS seals the configuration to it. The private
- * half never leaves this object.
+ * A runtime's ephemeral keys, made for one run: an HPKE key (X25519, HKDF-SHA256, AES-128-GCM;
+ * Tink) to which the CAS seals the configuration, and an Ed25519 key (the JDK's) with which the run
+ * proves, on every use of its run token, that it is the run the CAS attested. Both public halves are
+ * bound into the evidence; the private halves never leave this object.
  */
 public final class RuntimeKey {
   private static final ObjectMapper JSON = JsonMapper.builder()
       .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
   private final KeysetHandle keyset;
   private final byte[] publicKeyset;
+  private final java.security.KeyPair signing;
 
-  private RuntimeKey(KeysetHandle keyset, byte[] publicKeyset) {
+  private RuntimeKey(KeysetHandle keyset, byte[] publicKeyset, java.security.KeyPair signing) {
     this.keyset = keyset;
     this.publicKeyset = publicKeyset;
+    this.signing = signing;
   }
 
   public static RuntimeKey generate() {
     try {
       HybridConfig.register();
       KeysetHandle handle = KeysetHandle.generateNew(PredefinedHybridParameters.HPKE_X25519_HKDF_SHA256_AES_128_GCM);
-      return new RuntimeKey(handle, TinkProtoKeysetFormat.serializeKeysetWithoutSecret(handle.getPublicKeysetHandle()));
+      return new RuntimeKey(handle, TinkProtoKeysetFormat.serializeKeysetWithoutSecret(handle.getPublicKeysetHandle()),
+          java.security.KeyPairGenerator.getInstance("Ed25519").generateKeyPair());
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("cannot make an HPKE key", e);
     }
@@ -47,6 +51,23 @@ public final class RuntimeKey {
   /** The public keyset as sent to the CAS and bound into the report data. */
   public byte[] publicKeyset() {
     return publicKeyset.clone();
+  }
+
+  /** The run's signing key as X.509 SubjectPublicKeyInfo: sent to the CAS and bound into the report data. */
+  public byte[] signingKey() {
+    return signing.getPublic().getEncoded();
+  }
+
+  /** Signs {@code message} (Ed25519): the proof that a use of the run token comes from this run. */
+  public byte[] sign(byte[] message) {
+    try {
+      java.security.Signature s = java.security.Signature.getInstance("Ed25519");
+      s.initSign(signing.getPrivate());
+      s.update(message);
+      return s.sign();
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("Ed25519 signing is unavailable", e);
+    }
   }
 
   /** Opens the CAS's answer; refuses one not sealed to this key. */
