@@ -42,6 +42,10 @@ public final class HostKey {
   }
 
   public static HostKey load(Path file) throws IOException {
+    java.nio.file.attribute.UserPrincipal other = FileOwners.otherOwner(file);
+    if (other != null) {
+      throw new IOException(file + " belongs to " + other.getName() + ", not to you; run 'confide host init --force' to make your own");
+    }
     Set<PosixFilePermission> perms = Files.getPosixFilePermissions(file);
     if (perms.stream().anyMatch(LOOSE::contains)) {
       throw new IOException(file + " is accessible by group or others (" + PosixFilePermissions.toString(perms)

@@ -94,6 +94,12 @@ public final class PrivateFiles {
   }
 
   static void requireOwnerOnly(Path path) throws IOException {
+    java.nio.file.attribute.UserPrincipal other = dev.confide.attest.FileOwners.otherOwner(path);
+    if (other != null) {
+      throw new LoosePermissionsException(path + " belongs to " + other.getName() + ", not to you"
+          + (Files.isSymbolicLink(path) ? " (it is a link to " + path.toRealPath() + ")" : ""),
+          "use a file of your own: Confide takes nobody else's keys or pins for yours");
+    }
     Set<PosixFilePermission> perms = Files.getPosixFilePermissions(path);
     if (perms.stream().anyMatch(LOOSE::contains)) {
       throw new LoosePermissionsException(path, PosixFilePermissions.toString(perms));
@@ -102,19 +108,20 @@ public final class PrivateFiles {
 
   /** A private file or folder that group or others may access. */
   public static final class LoosePermissionsException extends IOException {
-    private final Path path;
+    private final String hint;
 
     LoosePermissionsException(Path path, String perms) {
-      super(path + " is accessible by group or others (" + perms + ")");
-      this.path = path;
+      this(path + " is accessible by group or others (" + perms + ")",
+          "run 'chmod go= " + path + "' if it was never exposed, otherwise replace the key");
     }
 
-    public Path path() {
-      return path;
+    LoosePermissionsException(String message, String hint) {
+      super(message);
+      this.hint = hint;
     }
 
     public String hint() {
-      return "run 'chmod go= " + path + "' if it was never exposed, otherwise replace the key";
+      return hint;
     }
   }
 }

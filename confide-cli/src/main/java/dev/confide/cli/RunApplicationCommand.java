@@ -228,6 +228,7 @@ final class RunApplicationCommand implements Callable<Integer> {
       if (!Files.isDirectory(outputs)) {
         throw new CliFailure(ExitCodes.CANT_CREATE, "outputs_exist", outputs + " exists and is not a directory", "give a new or empty directory");
       }
+      dev.confide.volume.HostFile.requireOwnFolder(outputs, "outputs directory");
       try (var entries = Files.list(outputs)) {
         if (entries.findAny().isPresent()) {
           throw new CliFailure(ExitCodes.CANT_CREATE, "outputs_not_empty", "outputs directory " + outputs + " is not empty",

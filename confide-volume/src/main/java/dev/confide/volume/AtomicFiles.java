@@ -16,8 +16,9 @@ final class AtomicFiles {
 
   static void write(Path target, byte[] content) throws IOException {
     Path temp = target.resolveSibling(target.getFileName() + TEMP_SUFFIX);
-    try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE,
-        StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+    Files.deleteIfExists(temp);
+    try (FileChannel ch = FileChannel.open(temp, java.util.Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+        java.nio.file.LinkOption.NOFOLLOW_LINKS), HostFile.OWNER_ONLY_FILE)) {
       ByteBuffer buf = ByteBuffer.wrap(content);
       while (buf.hasRemaining()) {
         ch.write(buf);

@@ -28,6 +28,7 @@ final class EmptyTarget {
       throw new VolumeException(Failure.CANNOT_CREATE, role + " " + target + " exists and is not a directory",
           "name a new or empty directory");
     }
+    HostFile.requireOwnFolder(target, role);
     try (DirectoryStream<Path> ds = Files.newDirectoryStream(target)) {
       if (ds.iterator().hasNext()) {
         throw new VolumeException(Failure.CANNOT_CREATE, role + " " + target + " is not empty", hint);

@@ -78,6 +78,15 @@ public final class KeyFile {
     } catch (IOException e) {
       throw Io.failure("cannot read key file " + file, e);
     }
+    try {
+      java.nio.file.attribute.UserPrincipal owner = Files.getOwner(file);
+      if (!owner.equals(HostFile.caller(file))) {
+        throw new VolumeException(Failure.DENIED, "key file " + file + " belongs to " + owner.getName() + ", not to you",
+            "use a key file of your own");
+      }
+    } catch (IOException e) {
+      throw Io.failure("cannot read key file " + file, e);
+    }
     if (perms.stream().anyMatch(p -> !OWNER_ONLY.contains(p) && p != PosixFilePermission.OWNER_EXECUTE)) {
       throw new VolumeException(Failure.DENIED,
           "key file " + file + " is accessible by others (mode "

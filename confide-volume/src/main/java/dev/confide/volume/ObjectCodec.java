@@ -72,7 +72,8 @@ final class ObjectCodec {
   ObjectRef seal(List<SourceEntry> files, ObjectId id, Path objectFile, Progress progress) throws IOException {
     long total = files.stream().mapToLong(SourceEntry::size).sum();
     try (Concatenation in = new Concatenation(files);
-         FileChannel out = FileChannel.open(objectFile, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+         FileChannel out = FileChannel.open(objectFile, java.util.Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+             HostFile.OWNER_ONLY_FILE);
          FileSystemSync.Writeback writeback = total >= ASYNC_THRESHOLD ? FileSystemSync.Writeback.of(objectFile) : null) {
       return seal(in, EntryPath.display(files.getFirst().path()), total, id, out, total >= ASYNC_THRESHOLD,
           writeback, progress);
@@ -159,6 +160,7 @@ final class ObjectCodec {
   void open(Path objectFile, ObjectMembers members, WritableByteChannel out, Progress progress) throws IOException {
     FileChannel in;
     try {
+      HostFile.requireRegular(objectFile);
       in = FileChannel.open(objectFile, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
     } catch (NoSuchFileException e) {
       throw new VolumeException(Failure.INTEGRITY,

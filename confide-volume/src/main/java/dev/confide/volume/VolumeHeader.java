@@ -37,10 +37,11 @@ public record VolumeHeader(int formatVersion, VolumeId id, String keyCheck) {
     }
     String text;
     try {
+      HostFile.requireRegular(file);
       if (Files.size(file) > 4096) {
         throw malformed(file, "it is too large");
       }
-      text = Files.readString(file, StandardCharsets.US_ASCII);
+      text = new String(HostFile.read(file, 4096), StandardCharsets.US_ASCII);
     } catch (NoSuchFileException e) {
       throw new VolumeException(Failure.BAD_DATA,
           volumeDir + " is not a Confide volume (it has no " + FILE_NAME + " file)",

@@ -16,7 +16,7 @@ public final class VolumeInspector {
     List<Generation> generations = new ArrayList<>();
     for (Map.Entry<Long, Path> m : new VolumeLayout(volumeDir).manifests().entrySet()) {
       try {
-        byte[] bytes = Files.readAllBytes(m.getValue());
+        byte[] bytes = HostFile.read(m.getValue(), HostFile.MAX_MANIFEST);
         generations.add(new Generation(m.getKey(), Tag.of(bytes), bytes.length));
       } catch (IOException e) {
         throw Io.failure("cannot read " + m.getValue(), e);

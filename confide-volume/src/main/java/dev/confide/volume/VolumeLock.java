@@ -40,7 +40,13 @@ final class VolumeLock implements AutoCloseable {
     }
     FileChannel ch = null;
     try {
-      ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      if (java.nio.file.Files.exists(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        HostFile.requireRegular(file);
+        HostFile.requireOwnedAndPrivate(file);
+      }
+      // owner-only: a lock file others may open lets any of them hold a lock that blocks every update
+      ch = FileChannel.open(file, java.util.Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+          java.nio.file.LinkOption.NOFOLLOW_LINKS), HostFile.OWNER_ONLY_FILE);
       FileLock lock = ch.tryLock();
       if (lock == null) {
         ch.close();

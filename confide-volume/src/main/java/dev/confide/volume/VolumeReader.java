@@ -69,7 +69,7 @@ public final class VolumeReader {
 
   private static byte[] readManifest(Path p) {
     try {
-      return Files.readAllBytes(p);
+      return HostFile.read(p, HostFile.MAX_MANIFEST);
     } catch (IOException e) {
       throw Io.failure("cannot read " + p, e);
     }

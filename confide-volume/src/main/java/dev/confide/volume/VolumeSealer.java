@@ -307,7 +307,7 @@ public final class VolumeSealer {
       return false;
     }
     try {
-      Files.createDirectory(volumeDir);
+      Files.createDirectory(volumeDir, HostFile.OWNER_ONLY_DIRECTORY);
     } catch (IOException e) {
       throw Io.failure("cannot create " + volumeDir, e);
     }

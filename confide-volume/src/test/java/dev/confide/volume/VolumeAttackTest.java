@@ -443,4 +443,48 @@ class VolumeAttackTest {
       return u.result().tag();
     }
   }
+
+  /** The reader trusts no volume file of the host's: huge, linked or FIFO manifests and objects are refused, never read. */
+  @Test
+  @org.junit.jupiter.api.Timeout(60)
+  void aHugeOrLinkedOrFifoManifestIsRefusedWithoutReadingIt() throws Exception {
+    Path huge = vol.resolve("manifest.999");
+    try (FileChannel f = FileChannel.open(huge, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+      f.truncate(0).position(3_000_000_000L).write(java.nio.ByteBuffer.wrap(new byte[] {1}));
+    }
+    String hugeRefusal = huge + " has 3000000001 bytes, more than such a file can have (" + HostFile.MAX_MANIFEST + ")";
+    assertThatThrownBy(() -> VolumeReader.load(vol, key, null)).isInstanceOfSatisfying(VolumeException.class, e -> {
+      assertThat(e.failure()).isEqualTo(Failure.INTEGRITY);
+      assertThat(e.getMessage()).isEqualTo(hugeRefusal);
+    });
+    assertThatThrownBy(() -> VolumeInspector.inspect(vol)).hasMessage(hugeRefusal);
+    Files.delete(huge);
+
+    Files.createSymbolicLink(vol.resolve("manifest.998"), Path.of("/dev/zero"));
+    assertThatThrownBy(() -> VolumeReader.load(vol, key, sealed.tag())).isInstanceOfSatisfying(VolumeException.class, e -> {
+      assertThat(e.failure()).isEqualTo(Failure.INTEGRITY);
+      assertThat(e.getMessage()).isEqualTo(vol.resolve("manifest.998") + " is a symbolic link: a volume holds only regular files there");
+    });
+    Files.delete(vol.resolve("manifest.998"));
+
+    Process mkfifo = new ProcessBuilder("mkfifo", vol.resolve("manifest.5").toString()).start();
+    assertThat(mkfifo.waitFor()).isZero();
+    assertThatThrownBy(() -> VolumeReader.load(vol, key, null)).isInstanceOfSatisfying(VolumeException.class, e -> {
+      assertThat(e.failure()).isEqualTo(Failure.INTEGRITY);
+      assertThat(e.getMessage()).contains("manifest.5 is not a regular file (a FIFO, socket or device)");
+    });
+  }
+
+  @Test
+  @org.junit.jupiter.api.Timeout(60)
+  void anObjectReplacedByAFifoOrALinkIsRefused() throws Exception {
+    Path object = objectOf("data/big.bin", sealed.tag());
+    Files.delete(object);
+    Process mkfifo = new ProcessBuilder("mkfifo", object.toString()).start();
+    assertThat(mkfifo.waitFor()).isZero();
+    assertRefused(sealed.tag(), Failure.INTEGRITY, object + " is not a regular file (a FIFO, socket or device): a volume holds only regular files there");
+    Files.delete(object);
+    Files.createSymbolicLink(object, Path.of("/dev/zero"));
+    assertRefused(sealed.tag(), Failure.INTEGRITY, object + " is a symbolic link: a volume holds only regular files there");
+  }
 }
