@@ -47,6 +47,8 @@ public final class CasAttestation {
   /** Bound into every sealed configuration, so it cannot be taken for anything else. */
   public static final byte[] CONTEXT = "confide run configuration v1".getBytes(StandardCharsets.US_ASCII);
   static final long NONCE_MILLIS = 60_000;
+  static final int NONCES_PER_CALLER = 200;
+  static final int NONCES_IN_TOTAL = 20_000;
 
   private final CasService service;
   private final EvidenceVerifier verifier = new EvidenceVerifier();
@@ -62,26 +64,39 @@ public final class CasAttestation {
     }
   }
 
-  public AttestNonce nonce() {
-    return service.store().transaction(this::issueNonce);
+  public AttestNonce nonce(String caller) {
+    return service.store().transaction(c -> issueNonce(c, caller));
   }
 
   /** A nonce, and what the runtime must measure for {@code serviceName} of {@code sessionName}. */
-  public AttestNonce nonce(String sessionName, String serviceName) {
+  public AttestNonce nonce(String caller, String sessionName, String serviceName) {
     return service.store().transaction(c -> {
       Service svc = target(c, sessionName, serviceName).service();
-      AttestNonce plain = issueNonce(c);
+      AttestNonce plain = issueNonce(c, caller);
       return new AttestNonce(plain.nonce(), plain.expiresAt(), RunCommand.executable(svc.command()),
           svc.environment().getOrDefault("PATH", RunCommand.DEFAULT_PATH));
     });
   }
 
-  private AttestNonce issueNonce(Connection c) throws SQLException {
+  /**
+   * Nonces anyone may ask for without a certificate, so each caller (client address) may hold at
+   * most {@value #NONCES_PER_CALLER} unused ones and the CAS {@value #NONCES_IN_TOTAL}; expired
+   * ones are deleted as new ones are issued.
+   */
+  private AttestNonce issueNonce(Connection c, String caller) throws SQLException {
+    long now = System.currentTimeMillis();
+    CasStore store = service.store();
+    store.purgeNonces(c, now);
+    if (store.outstandingNonces(c, caller, now) >= NONCES_PER_CALLER || store.outstandingNonces(c, null, now) >= NONCES_IN_TOTAL) {
+      throw new CasException(429, "too_many_nonces", "too many unused nonces are outstanding"
+          + (store.outstandingNonces(c, caller, now) >= NONCES_PER_CALLER ? " for " + caller : " at this CAS"),
+          "use the nonces you asked for; unused ones expire after " + NONCE_MILLIS / 1000 + " s");
+    }
     byte[] bytes = new byte[32];
     random.nextBytes(bytes);
     String nonce = HexFormat.of().formatHex(bytes);
-    long expires = System.currentTimeMillis() + NONCE_MILLIS;
-    service.store().insertNonce(c, nonce, expires);
+    long expires = now + NONCE_MILLIS;
+    store.insertNonce(c, nonce, expires, caller);
     return new AttestNonce(nonce, Instant.ofEpochMilli(expires).toString());
   }
 

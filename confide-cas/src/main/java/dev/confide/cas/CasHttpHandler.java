@@ -93,7 +93,7 @@ final class CasHttpHandler extends Handler.Abstract {
       }
       case "/metrics" -> {
         requireMethod(method, "GET");
-        return new Reply(200, null, service.metrics().scrape(), "metrics", true);
+        return new Reply(200, null, service.metricsFor(principal(request)), "metrics", true);
       }
       case "/v1/sessions" -> {
         requireMethod(method, "POST");
@@ -119,8 +119,9 @@ final class CasHttpHandler extends Handler.Abstract {
       case "/v1/attest/nonce" -> {
         requireMethod(method, "POST");
         String forSession = query.getValue("session");
-        return Reply.json(200, forSession == null ? attestation.nonce()
-            : attestation.nonce(forSession, param(query, "service")), "attest.nonce");
+        String caller = Request.getRemoteAddr(request);
+        return Reply.json(200, forSession == null ? attestation.nonce(caller)
+            : attestation.nonce(caller, forSession, param(query, "service")), "attest.nonce");
       }
       case "/v1/attest" -> {
         requireMethod(method, "POST");

@@ -51,6 +51,16 @@ public final class CasServer implements AutoCloseable {
 
   /** Opens the database, builds the service and starts listening on {@code listen} (port 0: any free port). */
   public static CasServer start(CasHome home, String jdbcUrl, InetSocketAddress listen, Set<String> auditors) throws Exception {
+    return start(home, jdbcUrl, listen, auditors, auditors);
+  }
+
+  /**
+   * {@link #start(CasHome, String, InetSocketAddress, Set)} where only {@code sessionCreators} may
+   * create top-level sessions (sessions inside a namespace follow that namespace's
+   * {@code create_sessions}); an empty set lets nobody.
+   */
+  public static CasServer start(CasHome home, String jdbcUrl, InetSocketAddress listen, Set<String> auditors,
+      Set<String> sessionCreators) throws Exception {
     bindLogging();
     // The database opens (pool, H2 or PostgreSQL, schema check) on another thread while this one
     // builds the TLS context and the connector, which need nothing from it: a third off the
@@ -84,6 +94,7 @@ public final class CasServer implements AutoCloseable {
       connector.setIdleTimeout(30_000);
       server.addConnector(connector);
       server.setStopTimeout(5_000);
+      server.setErrorHandler(new JsonErrors());
       database = opened(opening);
       CasStore store = new CasStore(database.dataSource());
       AuditChain audit = new AuditChain(home.auditKey(), home.identity().privateKey(), store);
@@ -91,7 +102,7 @@ public final class CasServer implements AutoCloseable {
         // only a shared database can hold another CAS's log
         audit.requireOwnSigner(database.description());
       }
-      CasService service = new CasService(store, audit, home.masterKey(), auditors);
+      CasService service = new CasService(store, audit, home.masterKey(), auditors, sessionCreators);
       server.setHandler(new CasHttpHandler(service, new CasAttestation(service)));
       server.start();
       return new CasServer(server, connector, database, service, home);

@@ -45,11 +45,14 @@ public final class CasService {
   private final SessionDocuments documents = new SessionDocuments();
   private final SessionParser parser = new SessionParser();
   private final Set<String> auditors;
+  /** Who may create top-level sessions; inside a namespace, its create_sessions rules. */
+  private final Set<String> sessionCreators;
   private final CasMetrics metrics;
   private final RunTokens runTokens;
   private final SecureRandom random = new SecureRandom();
 
-  CasService(CasStore store, AuditChain audit, MasterKey masterKey, Set<String> auditors) {
+  CasService(CasStore store, AuditChain audit, MasterKey masterKey, Set<String> auditors, Set<String> sessionCreators) {
+    this.sessionCreators = Set.copyOf(sessionCreators);
     this.store = store;
     this.audit = audit;
     this.masterKey = masterKey;
@@ -104,6 +107,11 @@ public final class CasService {
             "change it with 'confide session update FILE'");
       }
       Optional<String> namespace = session.namespace();
+      if (namespace.isEmpty() && !sessionCreators.contains(principal)) {
+        throw CasException.forbidden("you may not create top-level sessions at this CAS",
+            "ask its operator to start it with '--session-creator " + principal + "', or create the session inside a"
+                + " namespace whose create_sessions admits you");
+      }
       if (namespace.isPresent()) {
         StoredSession parent = store.session(c, namespace.get(), false).orElseThrow(() -> CasException.notFound(
             "namespace " + namespace.get() + " does not exist", "create session " + namespace.get() + " first"));
@@ -357,6 +365,15 @@ public final class CasService {
   /** The hosts {@code principal} vouches for. */
   public List<dev.confide.cas.api.SimHost> simHosts(String principal) {
     return store.transaction(c -> store.simHosts(c, principal));
+  }
+
+  /** The metrics, for the CAS's auditors only: they count sessions and calls, which is reconnaissance for anyone else. */
+  public String metricsFor(String principal) {
+    if (!auditors.contains(principal)) {
+      throw CasException.forbidden("you may not read the CAS's metrics",
+          "start the CAS with '--auditor " + principal + "' (or as the identity that runs it)");
+    }
+    return metrics.scrape();
   }
 
   public AuditLog audit(String principal, long after, int limit) {

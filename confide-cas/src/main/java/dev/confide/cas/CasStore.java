@@ -277,10 +277,34 @@ final class CasStore {
     return found;
   }
 
-  /** Stores a fresh single-use nonce. */
-  void insertNonce(Connection c, String nonce, long expiresAtMillis) throws SQLException {
-    try (PreparedStatement q = c.prepareStatement("INSERT INTO nonces (nonce, expires_at, used) VALUES (?,?,0)")) {
-      bind(q, nonce, expiresAtMillis);
+  /** Stores a fresh single-use nonce issued to {@code caller}. */
+  void insertNonce(Connection c, String nonce, long expiresAtMillis, String caller) throws SQLException {
+    try (PreparedStatement q = c.prepareStatement("INSERT INTO nonces (nonce, expires_at, used, caller) VALUES (?,?,0,?)")) {
+      bind(q, nonce, expiresAtMillis, caller);
+      q.executeUpdate();
+    }
+  }
+
+  /** Unused, unexpired nonces: of {@code caller}, or of everyone when it is null. */
+  long outstandingNonces(Connection c, String caller, long nowMillis) throws SQLException {
+    String sql = "SELECT COUNT(*) FROM nonces WHERE used = 0 AND expires_at > ?" + (caller == null ? "" : " AND caller = ?");
+    try (PreparedStatement q = c.prepareStatement(sql)) {
+      if (caller == null) {
+        bind(q, nowMillis);
+      } else {
+        bind(q, nowMillis, caller);
+      }
+      try (ResultSet r = q.executeQuery()) {
+        r.next();
+        return r.getLong(1);
+      }
+    }
+  }
+
+  /** Removes expired nonces. */
+  void purgeNonces(Connection c, long nowMillis) throws SQLException {
+    try (PreparedStatement q = c.prepareStatement("DELETE FROM nonces WHERE expires_at <= ?")) {
+      bind(q, nowMillis);
       q.executeUpdate();
     }
   }

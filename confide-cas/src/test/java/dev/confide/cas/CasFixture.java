@@ -19,7 +19,8 @@ final class CasFixture implements AutoCloseable {
     this.bob = TlsIdentity.create(dir.resolve("bob"), "bob");
     CasHome home = CasHome.open(dir.resolve("cas"), "127.0.0.1", "localhost");
     String url = jdbcUrl != null ? jdbcUrl : Database.h2Url(home.dir());
-    this.server = CasServer.start(home, url, new InetSocketAddress("127.0.0.1", 0), Set.of(alice.keyHash()));
+    this.server = CasServer.start(home, url, new InetSocketAddress("127.0.0.1", 0), Set.of(alice.keyHash()),
+        Set.of(alice.keyHash(), bob.keyHash()));
   }
 
   CasClient client(TlsIdentity who) {

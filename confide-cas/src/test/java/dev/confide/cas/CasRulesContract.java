@@ -173,6 +173,16 @@ abstract class CasRulesContract {
   }
 
   @Test
+  void onlyTheCasSessionCreatorsCreateTopLevelSessions() throws Exception {
+    // any self-made identity: not one of the CAS's session creators
+    try (dev.confide.cas.client.CasClient mallory = cas.client(TlsIdentity.create(tmp.resolve("mallory"), "mallory"))) {
+      refused(() -> mallory.createSession("name: grab\n"), 403, "forbidden", "you may not create top-level sessions at this CAS");
+      alice.createSession("name: open\naccess_policy: {create_sessions: [ANY]}\n");
+      assertThat(mallory.createSession("name: open/m\n").name()).isEqualTo("open/m");
+    }
+  }
+
+  @Test
   void secretsMigrateAsSconeDoes() throws Exception {
     String v1 = """
         name: keys

@@ -56,9 +56,14 @@ class HttpLimitsTest {
   }
 
   @Test
-  void healthAndMetricsNeedNoIdentityButTheApiDoes() throws Exception {
-    try (CasClient anonymous = cas.client(null)) {
+  void healthNeedsNoIdentityButTheApiAndTheMetricsDo() throws Exception {
+    try (CasClient anonymous = cas.client(null); CasClient bob = cas.client(cas.bob)) {
       assertThat(anonymous.health()).contains("\"ok\"");
+      assertThatThrownBy(anonymous::metrics).isInstanceOfSatisfying(CasException.class, e -> assertThat(e.error()).isEqualTo("no_identity"));
+      assertThatThrownBy(bob::metrics).isInstanceOfSatisfying(CasException.class, e -> {
+        assertThat(e.status()).isEqualTo(403);
+        assertThat(e.getMessage()).isEqualTo("you may not read the CAS's metrics");
+      });
       assertThatThrownBy(() -> anonymous.session("x")).isInstanceOfSatisfying(CasException.class, e -> {
         assertThat(e.status()).isEqualTo(401);
         assertThat(e.error()).isEqualTo("no_identity");
@@ -85,6 +90,12 @@ class HttpLimitsTest {
       HttpResponse<String> wrong = raw.send(HttpRequest.newBuilder(URI.create(cas.server.url() + "/health"))
           .DELETE().build(), HttpResponse.BodyHandlers.ofString());
       assertThat(wrong.statusCode()).isEqualTo(405);
+      HttpResponse<String> hugeHeaders = raw.send(HttpRequest.newBuilder(URI.create(cas.server.url() + "/health"))
+          .header("X-Filler", "x".repeat(20_000)).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(hugeHeaders.statusCode()).isEqualTo(431);
+      assertThat(hugeHeaders.headers().firstValue("content-type")).hasValue("application/json");
+      assertThat(hugeHeaders.body()).isEqualTo("{\"error\":\"too_large\",\"message\":\"the request's headers exceed 16 KiB\","
+          + "\"hint\":\"send smaller headers\"}");
     }
     try (CasClient alice = cas.client(cas.alice)) {
       String huge = "name: big\nversion: \"" + "x".repeat(CasHttpHandler.MAX_BODY) + "\"\n";
@@ -121,6 +132,31 @@ class HttpLimitsTest {
       assertThatThrownBy(() -> old.send(HttpRequest.newBuilder(URI.create(cas.server.url() + "/health")).build(),
           HttpResponse.BodyHandlers.ofString())).isInstanceOf(SSLHandshakeException.class);
     }
+  }
+
+  @Test
+  void nobodyFillsTheNonceTable() throws Exception {
+    try (CasClient anonymous = cas.client(null)) {
+      for (int i = 0; i < CasAttestation.NONCES_PER_CALLER; i++) {
+        anonymous.nonce();
+      }
+      assertThatThrownBy(anonymous::nonce).isInstanceOfSatisfying(CasException.class, e -> {
+        assertThat(e.status()).isEqualTo(429);
+        assertThat(e.error()).isEqualTo("too_many_nonces");
+        assertThat(e.getMessage()).isEqualTo("too many unused nonces are outstanding for 127.0.0.1");
+      });
+    }
+    // expired ones are deleted as new ones are asked for, and no longer count
+    cas.server.service().store().transaction(c -> {
+      try (var q = c.prepareStatement("UPDATE nonces SET expires_at = 0")) {
+        return q.executeUpdate();
+      }
+    });
+    try (CasClient anonymous = cas.client(null)) {
+      anonymous.nonce();
+    }
+    long left = cas.server.service().store().<Long>transaction(c -> cas.server.service().store().count(c, "nonces"));
+    assertThat(left).isEqualTo(1L);
   }
 
   private HttpClient rawClient() throws Exception {

@@ -38,6 +38,10 @@ final class CasStartCommand implements Callable<Integer> {
       description = "A principal allowed to read the audit log (repeatable; default: your own identity).")
   List<String> auditors = List.of();
 
+  @Option(names = "--session-creator", paramLabel = "KEY_HASH",
+      description = "A principal allowed to create top-level sessions (repeatable; default: your own identity and the auditors).")
+  List<String> sessionCreators = List.of();
+
   @Mixin CommonOptions common;
   @Spec CommandSpec spec;
 
@@ -54,7 +58,7 @@ final class CasStartCommand implements Callable<Integer> {
     String url = db != null ? db : Database.h2Url(dir);
     CasServer server;
     try {
-      server = CasServer.start(home, url, address, admitted);
+      server = CasServer.start(home, url, address, admitted, creators(dirs, admitted));
     } catch (java.io.IOException e) {
       if (e instanceof BindException || e.getCause() instanceof BindException) {
         throw new CliFailure(ExitCodes.UNAVAILABLE, "address_in_use", "cannot listen on " + listen + ": address already in use",
@@ -76,7 +80,7 @@ final class CasStartCommand implements Callable<Integer> {
     new Output(spec.commandLine().getOut(), common.json).report(
         "CAS listening on " + server.url() + (home.created() ? " (new: created " + dir + ")" : ""),
         Output.fields("url", server.url(), "fingerprint", server.fingerprint(), "storage", server.database().description(),
-            "data", dir.toString(), "auditors", List.copyOf(admitted),
+            "data", dir.toString(), "auditors", List.copyOf(admitted), "session_creators", List.copyOf(creators(dirs, admitted)),
             "pin_with", "confide cas add NAME " + server.url() + " --fingerprint " + server.fingerprint()));
     server.join();
     stopped.await();
@@ -98,5 +102,23 @@ final class CasStartCommand implements Callable<Integer> {
     } catch (NumberFormatException e) {
       throw new CliFailure(ExitCodes.USAGE, "bad_address", "'" + hostPort + "' is not HOST:PORT", "write e.g. 127.0.0.1:8081");
     }
+  }
+
+  /** The principals who may create top-level sessions: those named, else the auditors and the identity running the CAS. */
+  private Set<String> creators(ConfideDirs dirs, Set<String> auditors) throws java.io.IOException {
+    Set<String> creators = new LinkedHashSet<>(sessionCreators);
+    if (creators.isEmpty()) {
+      creators.addAll(auditors);
+      if (TlsIdentity.existsIn(dirs.identity())) {
+        creators.add(TlsIdentity.load(dirs.identity()).keyHash());
+      }
+    }
+    for (String c : creators) {
+      if (!c.matches("[0-9a-f]{64}")) {
+        throw new CliFailure(ExitCodes.USAGE, "bad_key_hash", "'" + c + "' is not a key hash",
+            "give the 64 hex digits 'confide identity show' prints");
+      }
+    }
+    return creators;
   }
 }

@@ -86,6 +86,8 @@ final class RunApplicationCommand implements Callable<Integer> {
 
   /** The run, for this command and for {@code confide demo}. */
   int run(Invocation invocation, Output output, java.io.PrintWriter err) throws Exception {
+    // before any key or session travels: an agent or a TLS debug log would see them
+    dev.confide.runtime.RuntimeEnvironment.checkThisJvm();
     ConfideDirs dirs = invocation.dirs();
     java.util.Set<String> told = new java.util.HashSet<>();
     PhaseClock clock = output.json() ? new PhaseClock() : new PhaseClock(phase -> {

@@ -85,8 +85,9 @@ class CasStartProcessTest {
   void twoCasProcessesOnOnePostgresqlServeTheSameSessions() throws Exception {
     try (EmbeddedPostgres postgres = EmbeddedPostgres.builder().start()) {
       String url = postgres.getJdbcUrl("postgres", "postgres");
+      TlsIdentity user = TlsIdentity.create(tmp.resolve("user"), "user");
       Path a = tmp.resolve("cas-a");
-      Started first = start(a, "--db", url);
+      Started first = start(a, "--db", url, "--session-creator", user.keyHash());
       Path b = tmp.resolve("cas-b");
       Files.createDirectories(b.resolve("tls"));
       for (String f : new String[] {"master-key.json", "audit-key", "tls/key.pem", "tls/cert.pem"}) {
@@ -94,10 +95,10 @@ class CasStartProcessTest {
       }
       Files.setPosixFilePermissions(b, PosixFilePermissions.fromString("rwx------"));
       Files.setPosixFilePermissions(b.resolve("tls"), PosixFilePermissions.fromString("rwx------"));
-      Started second = start(b, "--db", url);
+      Started second = start(b, "--db", url, "--session-creator", user.keyHash());
       String fingerprint = first.report().get("fingerprint").asText();
       assertThat(second.report().get("fingerprint").asText()).isEqualTo(fingerprint);
-      TlsIdentity user = TlsIdentity.create(tmp.resolve("user"), "user");
+      assertThat(first.report().get("session_creators").get(0).asText()).isEqualTo(user.keyHash());
       try (CasClient viaA = CasClient.connect("a", URI.create(first.report().get("url").asText()), fingerprint, user);
            CasClient viaB = CasClient.connect("b", URI.create(second.report().get("url").asText()), fingerprint, user)) {
         viaA.createSession("name: shared\nvolumes:\n  - {name: V1}\n");

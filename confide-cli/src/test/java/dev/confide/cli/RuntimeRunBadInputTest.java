@@ -139,4 +139,26 @@ class RuntimeRunBadInputTest {
     assertThat(tmp.resolve("out")).doesNotExist();
     assertThat(tmp.resolve("data/embedded-cas")).as("refused before anything was set up").doesNotExist();
   }
+
+  @Test
+  @org.junit.jupiter.api.Timeout(120)
+  void aJvmThatAnAgentOrTheLoaderCouldChangeIsRefusedBeforeItTalksToTheCas() throws Exception {
+    cas.client().trustSimHost(HostKey.create(HostInitCommand.keyFile(dirs)).keyHash());
+    for (String[] variable : new String[][] {{"JAVA_TOOL_OPTIONS", "-Djavax.net.debug=all"}, {"LD_PRELOAD", "/nonexistent.so"}}) {
+      ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+          "--sun-misc-unsafe-memory-access=allow", "-cp", System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")),
+          Main.class.getName(), "runtime", "run", "--cas", cas.url(), "--cas-fingerprint", cas.fingerprint(), "--session", "app",
+          "--service", "svc", "--volume", "out=" + tmp.resolve("out"));
+      pb.environment().put("CONFIDE_CONFIG_DIR", dirs.config().toString());
+      pb.environment().put("CONFIDE_DATA_DIR", dirs.data().toString());
+      pb.environment().put(variable[0], variable[1]);
+      pb.redirectErrorStream(true);
+      Process p = pb.start();
+      String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(p.waitFor(100, TimeUnit.SECONDS)).isTrue();
+      assertThat(p.exitValue()).as(output).isEqualTo(ExitCodes.INTEGRITY);
+      assertThat(output).contains("the runtime's environment sets " + variable[0]).doesNotContain("ClientHello");
+    }
+    assertThat(tmp.resolve("out")).doesNotExist();
+  }
 }

@@ -72,6 +72,7 @@ public final class ConfidentialRun {
   }
 
   public RunReport run(RunRequest request, PhaseClock clock) throws AttestationException {
+    RuntimeEnvironment.checkThisJvm();
     StagingArea staging = StagingArea.create(request.stagingRoot());
     CountDownLatch ended = new CountDownLatch(1);
     // The JVM halts when this hook returns, wherever the run's own thread is: it must not be left
