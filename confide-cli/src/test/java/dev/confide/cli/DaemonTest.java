@@ -134,11 +134,12 @@ class DaemonTest {
     return json.replaceAll("(?s).*\"measurement\" : \"([0-9a-f]+)\".*", "$1");
   }
 
-  /** Staging areas and a small run's ciphertext folders on this machine's memory file systems. */
+  /** Staging areas and a small run's ciphertext folders this JVM (the daemon under test) made in /dev/shm. */
   private static Set<String> stagingAreas() throws IOException {
     try (Stream<Path> s = Files.list(Path.of("/dev/shm"))) {
       return new TreeSet<>(s.map(p -> p.getFileName().toString())
-          .filter(n -> n.startsWith("confide-run-") || n.startsWith("confide-ciphertext-")).toList());
+          .filter(n -> n.startsWith("confide-run-") || n.startsWith("confide-ciphertext-"))
+          .filter(dev.confide.runtime.StagingArea::madeByThisProcess).toList());
     }
   }
 

@@ -40,11 +40,13 @@ class RunApplicationTest {
     return inputs;
   }
 
+  /** This JVM's staging areas: other processes on a shared machine use /dev/shm too. */
   private static Set<String> stagingAreas() throws IOException {
     try (Stream<Path> s = Files.list(Path.of("/dev/shm"))) {
       // confide-run-* (the staging area) and confide-ciphertext-* (a small run's volumes)
       return new TreeSet<>(s.map(p -> p.getFileName().toString())
-          .filter(n -> n.startsWith("confide-run-") || n.startsWith("confide-ciphertext-")).toList());
+          .filter(n -> n.startsWith("confide-run-") || n.startsWith("confide-ciphertext-"))
+          .filter(dev.confide.runtime.StagingArea::madeByThisProcess).toList());
     }
   }
 
@@ -175,7 +177,8 @@ class RunApplicationTest {
     pb.environment().put("CONFIDE_DATA_DIR", tmp.resolve("data").toString());
     pb.environment().put("PYTHONPATH", "/evil");
     pb.environment().put("PYTHONSTARTUP", "/evil/startup.py");
-    pb.environment().put("LD_LIBRARY_PATH", "/evil");
+    pb.environment().put("LANG", "evil");
+    // LD_LIBRARY_PATH and kin make the runtime refuse to run at all (RuntimeRunBadInputTest)
     pb.environment().put("EVIL", "1");
     Process p = pb.start();
     String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -237,14 +237,23 @@ final class SessionValidator {
         if (m.path() == null || !m.path().startsWith("/") || m.path().equals("/") || m.path().contains("/../")) {
           problem(mat + "/path", "mount path '" + m.path() + "' must be an absolute path below '/'",
               "use a path such as /encryptedInputs");
+        } else if (Image.hostSystemDirectoryOf(m.path()) != null) {
+          problem(mat + "/path", "volume " + m.name() + " would be mounted at " + m.path() + ", inside "
+              + Image.hostSystemDirectoryOf(m.path()) + ", which the sandbox takes read-only from the host",
+              "mount it elsewhere, such as /encryptedData");
         } else if (!paths.add(m.path())) {
           problem(mat + "/path", "two volumes are mounted at " + m.path(), "give each its own path");
         }
       }
       for (int j = 0; j < img.injectionFiles().size(); j++) {
         Image.InjectionFile f = img.injectionFiles().get(j);
-        if (f.path() == null || !f.path().startsWith("/")) {
-          problem(at + "/injection_files/" + j + "/path", "an injection file needs an absolute 'path'", "start it with '/'");
+        if (f.path() == null || !f.path().startsWith("/") || f.path().contains("/../") || f.path().endsWith("/..")) {
+          problem(at + "/injection_files/" + j + "/path", "an injection file needs an absolute 'path' without '..'",
+              "start it with '/'");
+        } else if (Image.hostSystemDirectoryOf(f.path()) != null) {
+          problem(at + "/injection_files/" + j + "/path", "injection file " + f.path() + " lies in "
+              + Image.hostSystemDirectoryOf(f.path()) + ", which the sandbox takes read-only from the host",
+              "inject it into a volume or another directory, such as /etc-app");
         }
         checkReferences(at + "/injection_files/" + j + "/content", f.content(), secretNames);
       }

@@ -85,6 +85,16 @@ class SessionParserTest {
   }
 
   @Test
+  void injectionFilesAndMountsInTheHostsSystemDirectoriesAreRefusedAtCreate() {
+    refused("name: a/b\nimages:\n  - name: i\n    injection_files:\n      - path: /etc/cron.d/job\n        content: x\n",
+        "s.yaml:5:15: injection file /etc/cron.d/job lies in /etc, which the sandbox takes read-only from the host");
+    refused("name: a/b\nimages:\n  - name: i\n    injection_files:\n      - path: /work/../etc/passwd\n        content: x\n",
+        "s.yaml:5:15: an injection file needs an absolute 'path' without '..'");
+    refused("name: a/b\nvolumes: [{name: V}]\nimages:\n  - name: i\n    volumes:\n      - name: V\n        path: /usr/local/V\n",
+        "s.yaml:7:15: volume V would be mounted at /usr/local/V, inside /usr, which the sandbox takes read-only from the host");
+  }
+
+  @Test
   void danglingSecretPlaceholderIsRefused() {
     refused("name: a/b\nservices:\n  - name: x\n    command: run $$CONFIDE::missing$$\n",
         "s.yaml:4:14: $$CONFIDE::missing$$ names a secret that 'secrets' does not define");

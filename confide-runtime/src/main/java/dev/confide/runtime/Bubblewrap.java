@@ -23,7 +23,7 @@ import java.util.List;
  */
 public final class Bubblewrap implements Sandbox {
   /** Host directories the sandbox sees (read-only): the system, never users' data. No volume or injection file goes there. */
-  static final List<String> SYSTEM = List.of("/usr", "/etc", "/opt", "/bin", "/sbin", "/lib", "/lib64", "/lib32", "/libx32");
+  static final List<String> SYSTEM = dev.confide.policy.Image.HOST_SYSTEM_PATHS;
   /** The host trees bound read-only as they are (of {@code /etc} only {@link #ETC}). */
   private static final List<String> TREES = List.of("/usr", "/opt", "/bin", "/sbin", "/lib", "/lib64", "/lib32", "/libx32");
   /**

@@ -29,11 +29,13 @@ import java.util.Optional;
 public final class StagingArea implements AutoCloseable {
   private final PrivateDirectory owned;
   private final Path dir;
+  private final StagingWatchdog watchdog;
   private volatile boolean wiped;
 
   private StagingArea(PrivateDirectory owned) {
     this.owned = owned;
     this.dir = owned.dir();
+    this.watchdog = StagingWatchdog.watch(dir);
   }
 
   /** The first memory-backed candidate of $XDG_RUNTIME_DIR and /dev/shm, unless {@code root} is given. */
@@ -101,6 +103,11 @@ public final class StagingArea implements AutoCloseable {
    * directory for any other process's sweep to delete while it ran.
    */
   private static final String THIS_PROCESS = processToken();
+
+  /** Whether the private directory named {@code name} was made by this process (tests look only at their own). */
+  public static boolean madeByThisProcess(String name) {
+    return name.contains("-" + THIS_PROCESS + "-");
+  }
 
   private static String processToken() {
     byte[] token = new byte[6];
@@ -234,7 +241,7 @@ public final class StagingArea implements AutoCloseable {
       return;
     }
     wiped = true;
-    try (owned) {
+    try (owned; StagingWatchdog ignored = watchdog) {
       DirectoryWipe.remove(dir);
     } catch (IOException e) {
       throw new RuntimeFailure(RuntimeFailure.Kind.IO, "could not wipe the staging area " + dir + ": " + e.getMessage(),

@@ -177,4 +177,33 @@ class StagingAreaTest {
   private static void chown(Path p, String uid) throws Exception {
     assertThat(new ProcessBuilder("chown", "-R", uid, p.toString()).start().waitFor()).isZero();
   }
+
+  /** A runtime killed with SIGKILL (no hook runs) leaves no plaintext behind for long: its watchdog removes it. */
+  @Test
+  @org.junit.jupiter.api.Timeout(120)
+  void aStagingAreaOfARuntimeKilledWithSigkillIsRemovedByItsWatchdog() throws Exception {
+    Process runtime = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+        System.getProperty("java.class.path"), HoldStaging.class.getName(), memory.toString()).redirectErrorStream(true).start();
+    String dir = new BufferedReader(new InputStreamReader(runtime.getInputStream(), StandardCharsets.UTF_8)).readLine();
+    assertThat(dir).startsWith(memory.resolve("confide-run-").toString());
+    assertThat(Path.of(dir, "plaintext.txt")).exists();
+    runtime.destroyForcibly(); // SIGKILL
+    assertThat(runtime.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (Files.exists(Path.of(dir)) && System.nanoTime() < deadline) {
+      Thread.sleep(10); // polling for the watchdog, which acts on its own once the runtime is gone
+    }
+    assertThat(Path.of(dir)).as("removed by the watchdog, before any other run's sweep").doesNotExist();
+  }
+
+  /** Makes a staging area in {@code args[0]}, writes plaintext into it, prints its path and waits to be killed. */
+  static final class HoldStaging {
+    public static void main(String[] args) throws Exception {
+      StagingArea area = StagingArea.create(Path.of(args[0]));
+      Files.writeString(area.dir().resolve("plaintext.txt"), "secret");
+      System.out.println(area.dir());
+      System.out.flush();
+      Thread.sleep(600_000);
+    }
+  }
 }
