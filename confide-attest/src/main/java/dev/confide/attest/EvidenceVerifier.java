@@ -10,12 +10,13 @@ public final class EvidenceVerifier {
   /**
    * What the verifier expects: the report data it computed, the accepted measurements, tolerations,
    * and the key hashes of the hosts whose simulated evidence counts (any other host key is refused:
-   * anyone can make a key and sign claims with it).
+   * anyone can make a key and sign claims with it). {@code measurements} null accepts any (the plan
+   * step, before the runtime knows what it will measure).
    */
   public record Expectations(String reportData, Set<String> measurements, boolean toleratesSimulation,
       Set<String> trustedSimHosts) {
     public Expectations {
-      measurements = Set.copyOf(measurements);
+      measurements = measurements == null ? null : Set.copyOf(measurements);
       trustedSimHosts = Set.copyOf(trustedSimHosts);
     }
   }
@@ -29,12 +30,11 @@ public final class EvidenceVerifier {
     };
   }
 
+  /**
+   * Signature and host first: whoever holds no trusted host key learns nothing of the session from
+   * the refusal (an unknown session trusts no host and is refused the same way).
+   */
   private Verified verifySim(SimEvidence sim, Expectations expected) throws AttestationException {
-    if (!expected.toleratesSimulation()) {
-      throw new AttestationException(Reason.SIMULATION_NOT_TOLERATED,
-          "simulated (sim) evidence is not accepted: the session does not tolerate simulation",
-          "add 'simulation' to security.attestation.tolerate in the session to allow it (never for real secrets)");
-    }
     if (sim.hostKey().length != Ed25519PublicKeyParameters.KEY_SIZE) {
       throw new AttestationException(Reason.MALFORMED, "the sim evidence's host key is malformed", "produce it with confide's runtime");
     }
@@ -53,13 +53,18 @@ public final class EvidenceVerifier {
           "if that is your host (confide host init prints its key hash), add it to the session's"
               + " security.attestation.sim_hosts, or register it with 'confide host trust " + host + "'");
     }
+    if (!expected.toleratesSimulation()) {
+      throw new AttestationException(Reason.SIMULATION_NOT_TOLERATED,
+          "simulated (sim) evidence is not accepted: the session does not tolerate simulation",
+          "add 'simulation' to security.attestation.tolerate in the session to allow it (never for real secrets)");
+    }
     String[] parsed = sim.parsedClaims();
     if (!parsed[1].equals(expected.reportData())) {
       throw new AttestationException(Reason.REPORT_DATA_MISMATCH,
           "the evidence is bound to another nonce or runtime key (report data differs): it is replayed or not this runtime's",
           "attest again with a fresh nonce");
     }
-    if (!expected.measurements().contains(parsed[0])) {
+    if (expected.measurements() != null && !expected.measurements().contains(parsed[0])) {
       throw new AttestationException(Reason.MEASUREMENT_NOT_ALLOWED, "measurement " + parsed[0]
           + " is not in the service's mrenclave list " + expected.measurements(),
           "if this program is the one you mean to run, add the value 'confide measure' prints to the service's attestation");

@@ -31,6 +31,11 @@ public final class Measurer {
     this.runtimeDigest = runtimeDigest;
   }
 
+  /** The digest of the runtime this measurer runs in (what a plan request claims before anything else is measured). */
+  public String runtimeDigest() {
+    return runtimeDigest;
+  }
+
   /**
    * The digest of the code on {@code classPath} (jars, with their manifest {@code Class-Path}, and
    * class folders): SHA-256 over "name NUL sha256 LF" lines of every file, sorted by name.

@@ -9,7 +9,12 @@ public final class SimEvidenceProvider {
   }
 
   public SimEvidence produce(Measurement measurement, String reportData) {
-    byte[] claims = SimEvidence.claims(measurement.value(), reportData);
+    return produce(measurement.value(), reportData);
+  }
+
+  /** Evidence claiming {@code measurement} (64 hex digits). */
+  public SimEvidence produce(String measurement, String reportData) {
+    byte[] claims = SimEvidence.claims(measurement, reportData);
     return new SimEvidence(claims, hostKey.sign(claims), hostKey.publicKey());
   }
 }

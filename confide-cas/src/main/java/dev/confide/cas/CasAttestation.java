@@ -17,6 +17,7 @@ import dev.confide.cas.api.AttestNonce;
 import dev.confide.cas.api.AttestRequest;
 import dev.confide.cas.api.AttestResponse;
 import dev.confide.cas.api.RunConfiguration;
+import dev.confide.cas.api.RunPlan;
 import dev.confide.policy.Image;
 import dev.confide.policy.RunCommand;
 import dev.confide.policy.Security;
@@ -46,6 +47,8 @@ import java.util.Set;
 public final class CasAttestation {
   /** Bound into every sealed configuration, so it cannot be taken for anything else. */
   public static final byte[] CONTEXT = "confide run configuration v1".getBytes(StandardCharsets.US_ASCII);
+  /** Bound into every sealed plan, so a plan and a configuration are never taken for one another. */
+  public static final byte[] PLAN_CONTEXT = "confide run plan v1".getBytes(StandardCharsets.US_ASCII);
   static final long NONCE_MILLIS = 60_000;
   static final int NONCES_PER_CALLER = 200;
   static final int NONCES_IN_TOTAL = 20_000;
@@ -68,15 +71,6 @@ public final class CasAttestation {
     return service.store().transaction(c -> issueNonce(c, caller));
   }
 
-  /** A nonce, and what the runtime must measure for {@code serviceName} of {@code sessionName}. */
-  public AttestNonce nonce(String caller, String sessionName, String serviceName) {
-    return service.store().transaction(c -> {
-      Service svc = target(c, sessionName, serviceName).service();
-      AttestNonce plain = issueNonce(c, caller);
-      return new AttestNonce(plain.nonce(), plain.expiresAt(), RunCommand.executable(svc.command()),
-          svc.environment().getOrDefault("PATH", RunCommand.DEFAULT_PATH));
-    });
-  }
 
   /**
    * Nonces anyone may ask for without a certificate, so each caller (client address) may hold at
@@ -100,53 +94,93 @@ public final class CasAttestation {
     return new AttestNonce(nonce, Instant.ofEpochMilli(expires).toString());
   }
 
-  /** A session and one of its services, as attestation names them. */
-  private record Target(Session session, Service service, String creator) {}
-
-  private Target target(Connection c, String sessionName, String serviceName) throws SQLException {
-    StoredSession stored = service.store().session(c, sessionName, false)
-        .orElseThrow(() -> CasException.notFound("session " + sessionName + " does not exist", "check the name"));
-    Session session = service.documents().of(stored.hash(), stored.document());
-    Service svc = session.service(serviceName).orElseThrow(() -> CasException.notFound(
-        "session " + session.name() + " has no service " + serviceName, "check the service name"));
-    return new Target(session, svc, stored.creator());
+  /**
+   * A session and one of its services, as attestation names them; either may be absent (null), and
+   * then evidence is refused exactly as for a session that trusts no host: who holds no trusted host
+   * key cannot tell a session that exists from one that does not.
+   */
+  private record Target(Session session, Service service, String creator) {
+    Target requireFound(String sessionName, String serviceName) {
+      if (session == null) {
+        throw CasException.notFound("session " + sessionName + " does not exist", "check the name");
+      }
+      if (service == null) {
+        throw CasException.notFound("session " + session.name() + " has no service " + serviceName, "check the service name");
+      }
+      return this;
+    }
   }
 
-  public AttestResponse attest(AttestRequest request) {
+  private Target lookup(Connection c, String sessionName, String serviceName) throws SQLException {
+    java.util.Optional<StoredSession> stored = service.store().session(c, sessionName, false);
+    if (stored.isEmpty()) {
+      return new Target(null, null, null);
+    }
+    Session session = service.documents().of(stored.get().hash(), stored.get().document());
+    return new Target(session, session.service(serviceName).orElse(null), stored.get().creator());
+  }
+
+  /** The request's keys and nonce, checked, with the nonce spent (whatever the outcome of the attempt). */
+  private record Admitted(String reportData, HybridEncrypt sealTo) {}
+
+  private Admitted admit(AttestRequest request) {
     if (request == null || request.session() == null || request.service() == null || request.nonce() == null
         || request.evidence() == null || request.runtimeKey() == null || request.runKey() == null
         || !"sim".equals(request.platform())) {
       throw CasException.badRequest("an attestation needs session, service, nonce, platform (sim), evidence, runtime_key and run_key",
           "send what the runtime produces");
     }
-    byte[] runtimeKey;
-    byte[] runKey;
-    byte[] nonce;
-    HybridEncrypt sealTo;
+    Admitted admitted;
     try {
-      runtimeKey = Base64.getDecoder().decode(request.runtimeKey());
-      runKey = Base64.getDecoder().decode(request.runKey());
+      byte[] runtimeKey = Base64.getDecoder().decode(request.runtimeKey());
+      byte[] runKey = Base64.getDecoder().decode(request.runKey());
       if (!RunProof.wellFormed(runKey)) {
         throw new IllegalArgumentException("run_key");
       }
-      nonce = HexFormat.of().parseHex(request.nonce());
-      sealTo = TinkProtoKeysetFormat.parseKeysetWithoutSecret(runtimeKey)
-          .getPrimitive(RegistryConfiguration.get(), HybridEncrypt.class);
+      byte[] nonce = HexFormat.of().parseHex(request.nonce());
+      admitted = new Admitted(ReportData.of(nonce, runtimeKey, runKey), TinkProtoKeysetFormat.parseKeysetWithoutSecret(runtimeKey)
+          .getPrimitive(RegistryConfiguration.get(), HybridEncrypt.class));
     } catch (IllegalArgumentException | GeneralSecurityException e) {
       throw CasException.badRequest("the nonce, runtime key or run key is malformed",
           "send a hex nonce, a base64 Tink HPKE public keyset and a base64 X.509 Ed25519 public key");
     }
-    CasStore store = service.store();
-    // the nonce is spent by this attempt whatever its outcome
-    store.transaction(c -> {
-      store.consumeNonce(c, request.nonce(), System.currentTimeMillis());
+    service.store().transaction(c -> {
+      service.store().consumeNonce(c, request.nonce(), System.currentTimeMillis());
       return null;
     });
+    return admitted;
+  }
+
+  /**
+   * The plan step: evidence from a trusted host (any measurement: the runtime does not know yet
+   * what it will run) gets what the service's command starts and its PATH, sealed to the runtime's
+   * key with context {@link #PLAN_CONTEXT}. Nobody else learns them, or whether the session exists.
+   */
+  public AttestResponse plan(AttestRequest request) {
+    Admitted admitted = admit(request);
+    return service.store().transaction(c -> {
+      Target named = lookup(c, request.session(), request.service());
+      verify(c, request, named, admitted.reportData(), false);
+      Service svc = named.requireFound(request.session(), request.service()).service();
+      RunPlan plan = new RunPlan(RunCommand.executable(svc.command()), svc.environment().getOrDefault("PATH", RunCommand.DEFAULT_PATH));
+      try {
+        return new AttestResponse(Base64.getEncoder().encodeToString(admitted.sealTo().encrypt(json.writeValueAsBytes(plan), PLAN_CONTEXT)));
+      } catch (JsonProcessingException | GeneralSecurityException e) {
+        throw new IllegalStateException("cannot seal the plan", e);
+      }
+    });
+  }
+
+  public AttestResponse attest(AttestRequest request) {
+    Admitted admitted = admit(request);
+    HybridEncrypt sealTo = admitted.sealTo();
+    CasStore store = service.store();
     return store.transaction(c -> {
-      Target named = target(c, request.session(), request.service());
+      Target named = lookup(c, request.session(), request.service());
+      EvidenceVerifier.Verified verified = verify(c, request, named, admitted.reportData(), true);
+      named.requireFound(request.session(), request.service());
       Session session = named.session();
       Service svc = named.service();
-      EvidenceVerifier.Verified verified = verify(c, request, named, ReportData.of(nonce, runtimeKey, runKey));
       String caller = "runtime:" + verified.hostKeyHash().substring(0, 16);
       Map<String, String> secrets = new LinkedHashMap<>();
       service.secretValues(c, session.name(), caller).forEach((k, v) -> secrets.put(k, Base64.getEncoder().encodeToString(v)));
@@ -186,22 +220,27 @@ public final class CasAttestation {
     });
   }
 
-  private EvidenceVerifier.Verified verify(Connection c, AttestRequest request, Target target, String reportData)
+  /** Checks the evidence against the target (an absent session trusts no host); {@code measured}: against the service's mrenclave too. */
+  private EvidenceVerifier.Verified verify(Connection c, AttestRequest request, Target target, String reportData, boolean measured)
       throws SQLException {
-    Session session = target.session();
     Set<String> measurements = new LinkedHashSet<>();
-    target.service().attestation().forEach(a -> measurements.addAll(a.mrenclave()));
-    Security.Attestation policy = session.security().attestation();
-    boolean simulation = policy.tolerates(Security.Attestation.SIMULATION);
+    if (target.service() != null) {
+      target.service().attestation().forEach(a -> measurements.addAll(a.mrenclave()));
+    }
+    Security.Attestation policy = target.session() == null ? null : target.session().security().attestation();
+    boolean simulation = policy != null && policy.tolerates(Security.Attestation.SIMULATION);
     try {
       SimEvidence evidence = SimEvidence.decode(request.evidence());
       // the hosts this session trusts: those it lists, and the one that signed, if the session's creator vouched for it
-      Set<String> trusted = new LinkedHashSet<>(policy.simHosts());
+      Set<String> trusted = new LinkedHashSet<>();
       String signer = EvidenceVerifier.hostKeyHash(evidence);
-      if (service.store().simHostRegistered(c, target.creator(), signer)) {
-        trusted.add(signer);
+      if (policy != null) {
+        trusted.addAll(policy.simHosts());
+        if (service.store().simHostRegistered(c, target.creator(), signer)) {
+          trusted.add(signer);
+        }
       }
-      return verifier.verify(evidence, new EvidenceVerifier.Expectations(reportData, measurements,
+      return verifier.verify(evidence, new EvidenceVerifier.Expectations(reportData, measured ? measurements : null,
           simulation, trusted));
     } catch (AttestationException e) {
       throw new CasException(403, "attestation_" + e.reason().name().toLowerCase(java.util.Locale.ROOT),

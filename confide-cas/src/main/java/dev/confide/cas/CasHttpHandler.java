@@ -118,10 +118,13 @@ final class CasHttpHandler extends Handler.Abstract {
       }
       case "/v1/attest/nonce" -> {
         requireMethod(method, "POST");
-        String forSession = query.getValue("session");
-        String caller = Request.getRemoteAddr(request);
-        return Reply.json(200, forSession == null ? attestation.nonce(caller)
-            : attestation.nonce(caller, forSession, param(query, "service")), "attest.nonce");
+        // the same answer whatever is asked: it names nothing of any session
+        return Reply.json(200, attestation.nonce(Request.getRemoteAddr(request)), "attest.nonce");
+      }
+      case "/v1/attest/plan" -> {
+        requireMethod(method, "POST");
+        AttestRequest plan = json(request, AttestRequest.class, "a plan request", "send what the runtime produces");
+        return Reply.json(200, attestation.plan(plan), "attest.plan");
       }
       case "/v1/attest" -> {
         requireMethod(method, "POST");

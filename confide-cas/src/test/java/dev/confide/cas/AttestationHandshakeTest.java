@@ -188,4 +188,36 @@ class AttestationHandshakeTest {
     // the listed host is trusted by that session only, not by alice's others
     refused(() -> runtime.attest(request(listed, "app", runtime.nonce(), key, key.publicKeyset(), measurement)), 403, "attestation_untrusted_host", "does not trust");
   }
+
+  @Test
+  void anOutsiderCannotTellASessionThatExistsFromOneThatDoesNotNorLearnWhatItRuns() throws Exception {
+    HostKey outsider = HostKey.create(tmp.resolve("outsider/host-key"));
+    RuntimeKey key = RuntimeKey.generate();
+    for (boolean plan : new boolean[] {true, false}) {
+      CasException[] answers = new CasException[2];
+      String[] sessions = {"app", "no-such-session"};
+      for (int i = 0; i < 2; i++) {
+        AttestRequest r = request(outsider, sessions[i], runtime.nonce(), key, key.publicKeyset(), measurement);
+        answers[i] = org.assertj.core.api.Assertions.catchThrowableOfType(CasException.class,
+            () -> { if (plan) { runtime.plan(r); } else { runtime.attest(r); } });
+      }
+      assertThat(answers[0].status()).isEqualTo(403).isEqualTo(answers[1].status());
+      assertThat(answers[0].error()).isEqualTo("attestation_untrusted_host").isEqualTo(answers[1].error());
+      assertThat(answers[0].getMessage()).isEqualTo(answers[1].getMessage());
+      assertThat(answers[0].hint()).isEqualTo(answers[1].hint());
+    }
+    // the nonce names nothing, whatever it is asked for
+    try (java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder()
+        .sslContext(CasClient.pinnedTls(cas.server.fingerprint(), null)).build()) {
+      String body = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(cas.server.url()
+              + "/v1/attest/nonce?session=app&service=svc")).POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build(),
+          java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+      assertThat(body).contains("\"nonce\"").doesNotContain("python3").doesNotContain("executable").doesNotContain("path");
+    }
+    // a trusted host learns what to measure, sealed to its key only
+    var sealed = runtime.plan(request("app", runtime.nonce(), key, key.publicKeyset(), measurement));
+    assertThat(key.openPlan(sealed)).isEqualTo(new dev.confide.cas.api.RunPlan("python3", "/usr/local/bin:/usr/bin:/bin"));
+    refused(() -> RuntimeKey.generate().openPlan(sealed), 0, "integrity", "does not open with this run's key");
+    refused(() -> key.open(sealed), 0, "integrity", "does not open");
+  }
 }

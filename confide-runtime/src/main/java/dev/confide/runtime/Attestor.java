@@ -8,6 +8,7 @@ import dev.confide.attest.SimEvidenceProvider;
 import dev.confide.cas.api.AttestNonce;
 import dev.confide.cas.api.AttestRequest;
 import dev.confide.cas.api.RunConfiguration;
+import dev.confide.cas.api.RunPlan;
 import dev.confide.cas.client.CasClient;
 import dev.confide.cas.client.RunCredentials;
 import dev.confide.cas.client.RuntimeKey;
@@ -18,10 +19,11 @@ import java.util.HexFormat;
 import java.util.List;
 
 /**
- * The runtime's half of the handshake: a nonce (which also names the executable to measure), the
- * measurement, evidence binding it to H(nonce ‖ ephemeral key), and the configuration the CAS seals
- * to that key. What arrives is checked against what was measured, so a CAS answer for another
- * program can never be run under this measurement.
+ * The runtime's half of the handshake: a plan (evidence claiming only the runtime, from a trusted
+ * host, gets what the service starts and its PATH, sealed to the run's key), the measurement of a
+ * copy of that executable, evidence binding it to H(nonce ‖ HPKE key ‖ run key), and the
+ * configuration the CAS seals to that key. What arrives is checked against what was measured, so
+ * a CAS answer for another program can never be run under this measurement.
  */
 final class Attestor {
   private final CasClient cas;
@@ -40,20 +42,25 @@ final class Attestor {
 
   /** Attests; the executable is copied into {@code copies} and the copy measured (it is what the run starts). */
   Attested attest(String session, String service, Path copies) throws dev.confide.attest.AttestationException {
-    AttestNonce nonce = cas.nonce(session, service);
-    Path copy = copies.resolve("executable");
-    Measurement measurement = measurer.measureCopy(List.of(nonce.executable()), nonce.path(), copy);
     RuntimeKey key = RuntimeKey.generate();
-    String reportData = ReportData.of(HexFormat.of().parseHex(nonce.nonce()), key.publicKeyset(), key.signingKey());
-    AttestRequest request = new AttestRequest(session, service, nonce.nonce(), "sim",
-        evidence.produce(measurement, reportData).encode(), Base64.getEncoder().encodeToString(key.publicKeyset()),
-        Base64.getEncoder().encodeToString(key.signingKey()));
+    // first what to measure: released only for evidence from a trusted host, claiming the runtime alone
+    RunPlan plan = key.openPlan(cas.plan(request(session, service, key, measurer.runtimeDigest(), cas.nonce())));
+    Path copy = copies.resolve("executable");
+    Measurement measurement = measurer.measureCopy(List.of(plan.executable()), plan.path(), copy);
+    AttestRequest request = request(session, service, key, measurement.value(), cas.nonce());
     RunConfiguration config = key.open(cas.attest(request));
     String path = config.environment().getOrDefault("PATH", RunCommand.DEFAULT_PATH);
-    if (!RunCommand.executable(config.command()).equals(nonce.executable()) || !path.equals(nonce.path())) {
+    if (!RunCommand.executable(config.command()).equals(plan.executable()) || !path.equals(plan.path())) {
       throw new RuntimeFailure(RuntimeFailure.Kind.INTEGRITY, "the configuration the CAS released starts another program than the one measured",
           "the session changed during the handshake: run again");
     }
     return new Attested(config, measurement, copy, "sim", new RunCredentials(config.runToken(), key));
+  }
+
+  /** Evidence claiming {@code measurement}, bound to {@code nonce} and both of the run's keys. */
+  private AttestRequest request(String session, String service, RuntimeKey key, String measurement, AttestNonce nonce) {
+    String reportData = ReportData.of(HexFormat.of().parseHex(nonce.nonce()), key.publicKeyset(), key.signingKey());
+    return new AttestRequest(session, service, nonce.nonce(), "sim", evidence.produce(measurement, reportData).encode(),
+        Base64.getEncoder().encodeToString(key.publicKeyset()), Base64.getEncoder().encodeToString(key.signingKey()));
   }
 }

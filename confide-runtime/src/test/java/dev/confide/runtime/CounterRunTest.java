@@ -217,17 +217,16 @@ class CounterRunTest {
 
   @Test
   void replayedEvidenceIsRefused() throws Exception {
-    AttestNonce nonce = host.cas.runtime.nonce("counter", "counter");
-    assertThat(nonce.executable()).isEqualTo("python3");
+    AttestNonce nonce = host.cas.runtime.nonce();
     RuntimeKey key = RuntimeKey.generate();
-    String evidence = new SimEvidenceProvider(host.hostKey).produce(host.measurer.measure(List.of("python3"), nonce.path()),
+    String evidence = new SimEvidenceProvider(host.hostKey).produce(host.measurer.measure(List.of("python3"), "/usr/bin:/bin"),
         ReportData.of(HexFormat.of().parseHex(nonce.nonce()), key.publicKeyset(), key.signingKey())).encode();
     AttestRequest request = new AttestRequest("counter", "counter", nonce.nonce(), "sim", evidence,
         Base64.getEncoder().encodeToString(key.publicKeyset()), Base64.getEncoder().encodeToString(key.signingKey()));
     assertThat(key.open(host.cas.runtime.attest(request)).runToken()).isNotBlank();
     assertThatThrownBy(() -> host.cas.runtime.attest(request))
         .isInstanceOfSatisfying(CasException.class, e -> assertThat(e.error()).isEqualTo("nonce_reused"));
-    AttestNonce fresh = host.cas.runtime.nonce("counter", "counter");
+    AttestNonce fresh = host.cas.runtime.nonce();
     AttestRequest replayed = new AttestRequest("counter", "counter", fresh.nonce(), "sim", evidence,
         Base64.getEncoder().encodeToString(key.publicKeyset()), Base64.getEncoder().encodeToString(key.signingKey()));
     assertThatThrownBy(() -> host.cas.runtime.attest(replayed))

@@ -159,10 +159,10 @@ public final class CasClient implements AutoCloseable {
     return send(HttpRequest.newBuilder(uri("/v1/attest/nonce")).POST(HttpRequest.BodyPublishers.noBody()), AttestNonce.class);
   }
 
-  /** A nonce, and what to measure for {@code service} of {@code session}. */
-  public AttestNonce nonce(String session, String service) {
-    return send(HttpRequest.newBuilder(uri("/v1/attest/nonce?session=" + q(session) + "&service=" + q(service)))
-        .POST(HttpRequest.BodyPublishers.noBody()), AttestNonce.class);
+  /** What to measure for the request's service, sealed to its runtime key ({@link RuntimeKey#openPlan}). */
+  public AttestResponse plan(AttestRequest request) {
+    return send(HttpRequest.newBuilder(uri("/v1/attest/plan")).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(json(request))), AttestResponse.class);
   }
 
   public AttestResponse attest(AttestRequest request) {

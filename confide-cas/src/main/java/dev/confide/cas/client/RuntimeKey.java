@@ -72,11 +72,20 @@ public final class RuntimeKey {
 
   /** Opens the CAS's answer; refuses one not sealed to this key. */
   public RunConfiguration open(AttestResponse response) {
+    return open(response, CasAttestation.CONTEXT, RunConfiguration.class);
+  }
+
+  /** Opens the CAS's plan (what to measure); refuses one not sealed to this key, or a configuration. */
+  public dev.confide.cas.api.RunPlan openPlan(AttestResponse response) {
+    return open(response, CasAttestation.PLAN_CONTEXT, dev.confide.cas.api.RunPlan.class);
+  }
+
+  private <T> T open(AttestResponse response, byte[] context, Class<T> type) {
     try {
       byte[] plaintext = keyset.getPrimitive(RegistryConfiguration.get(), HybridDecrypt.class)
-          .decrypt(Base64.getDecoder().decode(response.sealed()), CasAttestation.CONTEXT);
+          .decrypt(Base64.getDecoder().decode(response.sealed()), context);
       try {
-        return JSON.readValue(plaintext, RunConfiguration.class);
+        return JSON.readValue(plaintext, type);
       } finally {
         Arrays.fill(plaintext, (byte) 0);
       }
