@@ -37,6 +37,8 @@ import java.util.regex.Pattern;
  */
 public final class CasService {
   private static final Pattern TAG = Pattern.compile("[0-9a-f]{64}");
+  /** Registered hosts per principal: any self-made identity may register, so the table must not grow without bound. */
+  static final int MAX_SIM_HOSTS = 100;
 
   private final CasStore store;
   private final AuditChain audit;
@@ -354,6 +356,10 @@ public final class CasService {
     }
     return store.transaction(c -> {
       String now = Instant.now().toString();
+      if (!store.simHostRegistered(c, principal, keyHash) && store.simHosts(c, principal).size() >= MAX_SIM_HOSTS) {
+        throw CasException.conflict("too_many_hosts", "you have registered " + MAX_SIM_HOSTS + " hosts already",
+            "this CAS keeps at most " + MAX_SIM_HOSTS + " hosts per principal; list hosts in the session's sim_hosts instead");
+      }
       if (store.insertSimHost(c, principal, keyHash, now)) {
         audit.append(c, "host.trust", principal, "sim-host/" + keyHash, "simulated evidence of this host counts for "
             + "the sessions this principal created");

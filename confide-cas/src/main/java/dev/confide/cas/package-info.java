@@ -10,6 +10,9 @@
  *
  * <p>This package must never: return a secret value or a volume key through the session API (they
  * go only to attested runtimes); store a secret or key unencrypted; log or put into an error body a
- * secret, a key or a session's secret values; depend on the runtime or the CLI.
+ * secret, a key or a session's secret values; tell anyone without a trusted host key whether a
+ * session exists or what it runs; honour a run token without its run's signature, twice for one
+ * volume, for a read-only volume, or after its run ended; let a rollback-protected volume return to
+ * a tag it held; depend on the runtime or the CLI.
  */
 package dev.confide.cas;

@@ -220,4 +220,15 @@ class AttestationHandshakeTest {
     refused(() -> RuntimeKey.generate().openPlan(sealed), 0, "integrity", "does not open with this run's key");
     refused(() -> key.open(sealed), 0, "integrity", "does not open");
   }
+
+  @Test
+  void aPrincipalRegistersAtMostAHundredHosts() throws Exception {
+    try (CasClient mallory = cas.client(TlsIdentity.create(tmp.resolve("mallory"), "mallory"))) {
+      for (int i = 0; i < CasService.MAX_SIM_HOSTS; i++) {
+        mallory.trustSimHost(String.format("%064x", i));
+      }
+      mallory.trustSimHost(String.format("%064x", 0)); // again: changes nothing
+      refused(() -> mallory.trustSimHost("f".repeat(64)), 409, "too_many_hosts", "registered 100 hosts already");
+    }
+  }
 }

@@ -71,7 +71,7 @@ final class Failures {
     return switch (s) {
       case 401, 403 -> ExitCodes.DENIED;
       case 404 -> ExitCodes.NO_INPUT;
-      case 409 -> ExitCodes.TEMP_FAIL;
+      case 409, 429 -> ExitCodes.TEMP_FAIL;
       default -> ExitCodes.DATA;
     };
   }

@@ -81,9 +81,11 @@ class RuntimeRunBadInputTest {
     CliRun dead = runtime("https://127.0.0.1:" + closedPort, cas.fingerprint(), "app", "out=" + tmp.resolve("out"));
     assertThat(dead.code()).isEqualTo(ExitCodes.UNAVAILABLE);
     assertThat(dead.err().lines().count()).as(dead.err()).isEqualTo(1);
+    // a session that does not exist trusts no host: the host is told exactly what it would be told for one that does
     CliRun missing = runtime(cas.url(), cas.fingerprint(), "nosuch", "out=" + tmp.resolve("out"));
-    assertThat(missing.code()).isEqualTo(ExitCodes.NO_INPUT);
-    assertThat(missing.err()).contains("session nosuch does not exist");
+    CliRun existing = runtime(cas.url(), cas.fingerprint(), "app", "out=" + tmp.resolve("out"));
+    assertThat(missing.code()).isEqualTo(ExitCodes.DENIED).isEqualTo(existing.code());
+    assertThat(missing.err()).contains("which this session does not trust").isEqualTo(existing.err());
   }
 
   @Test

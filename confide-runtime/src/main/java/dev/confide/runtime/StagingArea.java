@@ -214,6 +214,11 @@ public final class StagingArea implements AutoCloseable {
     return dir;
   }
 
+  /** The watchdog that removes this area if the runtime dies (null when none could start). */
+  StagingWatchdog watchdog() {
+    return watchdog;
+  }
+
   /** Where volume {@code name} is opened. */
   Path volume(String name) {
     return dir.resolve("volumes").resolve(name);
@@ -241,9 +246,15 @@ public final class StagingArea implements AutoCloseable {
       return;
     }
     wiped = true;
-    try (owned; StagingWatchdog ignored = watchdog) {
+    try (owned) {
       DirectoryWipe.remove(dir);
+      if (watchdog != null) {
+        watchdog.done();
+      }
     } catch (IOException e) {
+      if (watchdog != null) {
+        watchdog.close(); // it removes what the wipe could not
+      }
       throw new RuntimeFailure(RuntimeFailure.Kind.IO, "could not wipe the staging area " + dir + ": " + e.getMessage(),
           "remove it by hand: it holds plaintext", e);
     }

@@ -9,13 +9,17 @@ import java.nio.file.Path;
  * it went (SIGKILL included, which no shutdown hook sees): it waits on a pipe whose only writer is
  * the runtime, which the kernel closes when the runtime dies, and then removes the folder
  * ({@code rm -rf} removes links as links, relative to open directories). Without it a killed run's
- * plaintext stayed on the tmpfs until the next run's sweep. A clean end closes the pipe after the
- * runtime wiped the folder itself; the watchdog then finds nothing to remove.
+ * plaintext stayed on the tmpfs until the next run's sweep. A clean end says {@code done} once the
+ * runtime wiped the folder itself, and the watchdog ends touching nothing: in a folder everyone may
+ * write (/dev/shm) another user could otherwise put a folder or link of theirs under the freed name.
+ * Otherwise it acts only on a directory (not a link) that is still this user's; while that exists,
+ * nobody else can rename or remove it (the sticky bit of /dev/shm; $XDG_RUNTIME_DIR is private).
  */
 final class StagingWatchdog implements AutoCloseable {
   /** Until the pipe closes; then up to five tries a second apart (a dying sandbox may still write for a moment). */
   private static final String SCRIPT = """
-      while read -r _; do :; done
+      while read -r line; do [ "$line" = done ] && exit 0; done
+      [ -d "$1" ] && [ ! -L "$1" ] && [ -O "$1" ] || exit 0
       i=0
       while [ -e "$1" ] && [ $i -lt 5 ]; do
         chmod -R u+rwX -- "$1" 2>/dev/null
@@ -51,7 +55,18 @@ final class StagingWatchdog implements AutoCloseable {
     return process;
   }
 
-  /** After the runtime wiped the folder: lets the watchdog end. */
+  /** The runtime wiped the folder itself: the watchdog ends without touching anything. */
+  void done() {
+    try {
+      pipe.write("done\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      pipe.flush();
+    } catch (IOException e) {
+      // a watchdog already gone has nothing left to do
+    }
+    close();
+  }
+
+  /** Lets the watchdog remove whatever is left of the folder. */
   @Override
   public void close() {
     try {

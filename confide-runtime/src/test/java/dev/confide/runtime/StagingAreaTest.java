@@ -196,6 +196,23 @@ class StagingAreaTest {
     assertThat(Path.of(dir)).as("removed by the watchdog, before any other run's sweep").doesNotExist();
   }
 
+  /**
+   * After a clean end the watchdog touches nothing: another user may have put a folder of theirs
+   * under the freed name in /dev/shm by then.
+   */
+  @Test
+  @org.junit.jupiter.api.Timeout(60)
+  void aWatchdogWhoseRuntimeEndedCleanlyLeavesTheNameAlone() throws Exception {
+    StagingArea area = StagingArea.create(memory);
+    StagingWatchdog watchdog = area.watchdog();
+    assertThat(watchdog).isNotNull();
+    area.close();
+    Path planted = Files.createDirectory(area.dir());
+    Files.writeString(planted.resolve("someone-elses.txt"), "theirs");
+    assertThat(watchdog.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(planted.resolve("someone-elses.txt")).exists();
+  }
+
   /** Makes a staging area in {@code args[0]}, writes plaintext into it, prints its path and waits to be killed. */
   static final class HoldStaging {
     public static void main(String[] args) throws Exception {
