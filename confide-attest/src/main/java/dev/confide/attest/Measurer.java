@@ -112,18 +112,9 @@ public final class Measurer {
     try {
       Path real = executable.toRealPath();
       Files.createDirectories(copy.getParent());
-      MessageDigest md = Hashes.sha256();
-      try (var in = Files.newInputStream(real);
-           var out = Files.newOutputStream(copy, java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE,
-               java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-        byte[] buffer = new byte[1 << 20];
-        for (int n; (n = in.read(buffer)) > 0; ) {
-          md.update(buffer, 0, n);
-          out.write(buffer, 0, n);
-        }
-      }
+      byte[] digest = CopyingHasher.copy(real, copy);
       Files.setPosixFilePermissions(copy, java.nio.file.attribute.PosixFilePermissions.fromString("r-x------"));
-      return Measurement.of(runtimeDigest, real, Hashes.hex(md.digest()));
+      return Measurement.of(runtimeDigest, real, Hashes.hex(digest));
     } catch (IOException e) {
       throw new AttestationException(Reason.IO, "cannot copy " + executable + " to measure it: " + e.getMessage(),
           "check its permissions and the staging area's free memory");
