@@ -56,9 +56,7 @@ class AttestationHandshakeTest {
     alice = cas.client(cas.alice);
     runtime = cas.client(null);
     host = HostKey.create(tmp.resolve("host/host-key"));
-    Path program = Files.writeString(tmp.resolve("python3"), "#!/bin/sh\n");
-    Files.setPosixFilePermissions(program, PosixFilePermissions.fromString("rwx------"));
-    measurement = new Measurer("d".repeat(64)).measure(List.of(program.toString()), null);
+    measurement = CasFixture.measuredProgram(tmp);
     alice.trustSimHost(host.keyHash());
     alice.createSession(session("app", measurement.value(), true));
   }

@@ -23,6 +23,13 @@ final class CasFixture implements AutoCloseable {
         Set.of(alice.keyHash(), bob.keyHash()));
   }
 
+  /** A stand-in "python3" in {@code dir} and its measurement under a made-up runtime digest. */
+  static dev.confide.attest.Measurement measuredProgram(Path dir) throws Exception {
+    Path program = java.nio.file.Files.writeString(dir.resolve("python3"), "#!/bin/sh\n");
+    java.nio.file.Files.setPosixFilePermissions(program, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+    return new dev.confide.attest.Measurer("d".repeat(64)).measure(java.util.List.of(program.toString()), null);
+  }
+
   CasClient client(TlsIdentity who) {
     return CasClient.connect("test", URI.create(server.url()), server.fingerprint(), who);
   }

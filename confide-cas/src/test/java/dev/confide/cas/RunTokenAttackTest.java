@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.confide.attest.HostKey;
 import dev.confide.attest.Measurement;
-import dev.confide.attest.Measurer;
 import dev.confide.cas.api.RunConfiguration;
 import dev.confide.cas.api.TagSwap;
 import dev.confide.cas.client.CasClient;
@@ -15,11 +14,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Base64;
-import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -45,9 +41,7 @@ class RunTokenAttackTest {
     alice = cas.client(cas.alice);
     runtime = cas.client(null);
     host = HostKey.create(tmp.resolve("host/host-key"));
-    Path program = Files.writeString(tmp.resolve("python3"), "#!/bin/sh\n");
-    Files.setPosixFilePermissions(program, PosixFilePermissions.fromString("rwx------"));
-    measurement = new Measurer("d".repeat(64)).measure(List.of(program.toString()), null);
+    measurement = CasFixture.measuredProgram(tmp);
     alice.trustSimHost(host.keyHash());
     alice.createSession("""
         name: app
