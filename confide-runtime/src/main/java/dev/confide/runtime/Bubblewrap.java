@@ -35,8 +35,14 @@ public final class Bubblewrap implements Sandbox {
   static final List<String> ETC = List.of("ld.so.cache", "ld.so.conf", "ld.so.conf.d", "nsswitch.conf", "host.conf", "hosts",
       "resolv.conf", "gai.conf", "services", "protocols", "networks", "localtime", "timezone", "mime.types", "magic", "alternatives",
       "fonts", "ssl/certs", "ssl/openssl.cnf", "ca-certificates", "ca-certificates.conf", "gcrypt", "gnutls", "os-release",
-      "debian_version", "locale.alias", "glvnd", "OpenCL", "vulkan", "drirc", "ImageMagick-6", "python3", "python3.11",
-      "python3.12", "python3.13", "blender");
+      "debian_version", "locale.alias", "glvnd", "OpenCL", "vulkan", "drirc", "blender", "perl", "gtk-2.0", "gtk-3.0", "R",
+      "texmf", "X11");
+  /**
+   * Entries of the host's {@code /etc} that language runtimes keep their configuration in, by name
+   * prefix ({@code python3.11}, {@code java-17-openjdk} — whose {@code conf} files under /usr are links
+   * into it, so Java does not start without it —, {@code ImageMagick-6}).
+   */
+  static final List<String> ETC_PREFIXES = List.of("python3", "java-", "ImageMagick-");
   /** The program's uid and gid inside its user namespace: never 0. */
   public static final int UID = 1000;
 
@@ -64,7 +70,7 @@ public final class Bubblewrap implements Sandbox {
       bindAsOnHost(a, Path.of(dir), dir);
     }
     a.addAll(List.of("--dir", "/etc", "--symlink", "/proc/self/mounts", "/etc/mtab"));
-    for (String entry : ETC) {
+    for (String entry : etcEntries()) {
       if (entry.contains("/")) {
         a.addAll(List.of("--dir", "/etc/" + entry.substring(0, entry.lastIndexOf('/'))));
       }
@@ -77,6 +83,18 @@ public final class Bubblewrap implements Sandbox {
     plan.environment().forEach((k, v) -> a.addAll(List.of("--setenv", k, v)));
     a.addAll(List.of("--chdir", plan.pwd()));
     return a;
+  }
+
+  /** {@link #ETC} and the host's entries that {@link #ETC_PREFIXES} name. */
+  static List<String> etcEntries() {
+    List<String> entries = new ArrayList<>(ETC);
+    try (var listed = Files.list(Path.of("/etc"))) {
+      listed.map(p -> p.getFileName().toString()).filter(n -> ETC_PREFIXES.stream().anyMatch(n::startsWith)).sorted()
+          .forEach(entries::add);
+    } catch (IOException e) {
+      // an unreadable /etc offers nothing more
+    }
+    return entries;
   }
 
   /** A host path as it is: a link stays a link, a folder or file is bound read-only; absent, nothing. */
