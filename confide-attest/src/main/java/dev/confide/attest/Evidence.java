@@ -4,4 +4,16 @@ package dev.confide.attest;
 public sealed interface Evidence permits SimEvidence {
   /** {@code sim} (later {@code sev-snp}, {@code tdx}). */
   String platform();
+
+  /** The wire form. */
+  String encode();
+
+  /** Evidence of {@code platform} from its wire form; a platform this version does not know is malformed evidence. */
+  static Evidence decode(String platform, String text) throws AttestationException {
+    if (SimEvidenceProvider.PLATFORM.equals(platform)) {
+      return SimEvidence.decode(text);
+    }
+    throw new AttestationException(AttestationException.Reason.MALFORMED, "evidence of platform '" + platform
+        + "' is not one this version verifies (" + SimEvidenceProvider.PLATFORM + ")", "attest with a supported platform");
+  }
 }

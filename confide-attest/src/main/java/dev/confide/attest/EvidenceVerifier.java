@@ -69,7 +69,7 @@ public final class EvidenceVerifier {
           + " is not in the service's mrenclave list " + expected.measurements(),
           "if this program is the one you mean to run, add the value 'confide measure' prints to the service's attestation");
     }
-    return new Verified("sim", parsed[0], host);
+    return new Verified(sim.platform(), parsed[0], host);
   }
 
   /** The SHA-256 (hex) of the host key that signed {@code sim}: how sessions and the CAS name hosts. */

@@ -29,7 +29,7 @@ public record SimEvidence(byte[] claims, byte[] signature, byte[] hostKey) imple
 
   @Override
   public String platform() {
-    return "sim";
+    return SimEvidenceProvider.PLATFORM;
   }
 
   /** The claimed measurement and report data; refuses anything not in the one accepted form. */
@@ -41,6 +41,7 @@ public record SimEvidence(byte[] claims, byte[] signature, byte[] hostKey) imple
     return new String[] {m.group(1), m.group(2)};
   }
 
+  @Override
   public String encode() {
     Base64.Encoder b = Base64.getUrlEncoder().withoutPadding();
     return b.encodeToString(claims) + "." + b.encodeToString(signature) + "." + b.encodeToString(hostKey);

@@ -8,6 +8,7 @@ import com.google.crypto.tink.RegistryConfiguration;
 import com.google.crypto.tink.TinkProtoKeysetFormat;
 import com.google.crypto.tink.hybrid.HybridConfig;
 import dev.confide.attest.AttestationException;
+import dev.confide.attest.Evidence;
 import dev.confide.attest.EvidenceVerifier;
 import dev.confide.attest.ReportData;
 import dev.confide.attest.SimEvidence;
@@ -126,8 +127,8 @@ public final class CasAttestation {
   private Admitted admit(AttestRequest request) {
     if (request == null || request.session() == null || request.service() == null || request.nonce() == null
         || request.evidence() == null || request.runtimeKey() == null || request.runKey() == null
-        || !"sim".equals(request.platform())) {
-      throw CasException.badRequest("an attestation needs session, service, nonce, platform (sim), evidence, runtime_key and run_key",
+        || request.platform() == null) {
+      throw CasException.badRequest("an attestation needs session, service, nonce, platform, evidence, runtime_key and run_key",
           "send what the runtime produces");
     }
     Admitted admitted;
@@ -230,14 +231,18 @@ public final class CasAttestation {
     Security.Attestation policy = target.session() == null ? null : target.session().security().attestation();
     boolean simulation = policy != null && policy.tolerates(Security.Attestation.SIMULATION);
     try {
-      SimEvidence evidence = SimEvidence.decode(request.evidence());
-      // the hosts this session trusts: those it lists, and the one that signed, if the session's creator vouched for it
+      Evidence evidence = Evidence.decode(request.platform(), request.evidence());
       Set<String> trusted = new LinkedHashSet<>();
-      String signer = EvidenceVerifier.hostKeyHash(evidence);
-      if (policy != null) {
-        trusted.addAll(policy.simHosts());
-        if (service.store().simHostRegistered(c, target.creator(), signer)) {
-          trusted.add(signer);
+      switch (evidence) {
+        case SimEvidence sim -> {
+          // the hosts this session trusts: those it lists, and the one that signed, if the session's creator vouched for it
+          String signer = EvidenceVerifier.hostKeyHash(sim);
+          if (policy != null) {
+            trusted.addAll(policy.simHosts());
+            if (service.store().simHostRegistered(c, target.creator(), signer)) {
+              trusted.add(signer);
+            }
+          }
         }
       }
       return verifier.verify(evidence, new EvidenceVerifier.Expectations(reportData, measured ? measurements : null,

@@ -229,4 +229,12 @@ class AttestationHandshakeTest {
       refused(() -> mallory.trustSimHost("f".repeat(64)), 409, "too_many_hosts", "registered 100 hosts already");
     }
   }
+
+  @Test
+  void evidenceOfAPlatformThisVersionDoesNotVerifyIsRefusedByName() {
+    RuntimeKey key = RuntimeKey.generate();
+    AttestRequest sim = request("app", runtime.nonce(), key, key.publicKeyset(), measurement);
+    refused(() -> runtime.attest(new AttestRequest(sim.session(), sim.service(), sim.nonce(), "tdx", sim.evidence(), sim.runtimeKey(),
+        sim.runKey())), 403, "attestation_malformed", "evidence of platform 'tdx' is not one this version verifies (sim)");
+  }
 }

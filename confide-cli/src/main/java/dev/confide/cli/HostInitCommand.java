@@ -42,7 +42,7 @@ final class HostInitCommand implements Callable<Integer> {
       return HostKey.create(file);
     });
     new Output(spec.commandLine().getOut(), common.json).report("Created this host's key.",
-        Output.fields("key_hash", key.keyHash(), "file", file.toString(), "platform", "sim"));
+        Output.fields("key_hash", key.keyHash(), "file", file.toString(), "platform", dev.confide.attest.SimEvidenceProvider.PLATFORM));
     return ExitCodes.OK;
   }
 }

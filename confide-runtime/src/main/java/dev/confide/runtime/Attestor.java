@@ -1,10 +1,9 @@
 package dev.confide.runtime;
 
-import dev.confide.attest.HostKey;
 import dev.confide.attest.Measurement;
 import dev.confide.attest.Measurer;
 import dev.confide.attest.ReportData;
-import dev.confide.attest.SimEvidenceProvider;
+import dev.confide.attest.EvidenceProvider;
 import dev.confide.cas.api.AttestNonce;
 import dev.confide.cas.api.AttestRequest;
 import dev.confide.cas.api.RunConfiguration;
@@ -28,16 +27,16 @@ import java.util.List;
 final class Attestor {
   private final CasClient cas;
   private final Measurer measurer;
-  private final SimEvidenceProvider evidence;
+  private final EvidenceProvider evidence;
 
-  Attestor(CasClient cas, Measurer measurer, HostKey hostKey) {
+  Attestor(CasClient cas, Measurer measurer, EvidenceProvider evidence) {
     this.cas = cas;
     this.measurer = measurer;
-    this.evidence = new SimEvidenceProvider(hostKey);
+    this.evidence = evidence;
   }
 
   /** The configuration, and the measurement it was released to. */
-  record Attested(RunConfiguration configuration, Measurement measurement, Path executableCopy, String platform,
+  record Attested(RunConfiguration configuration, Measurement measurement, Path executableCopy, EvidenceProvider evidence,
       RunCredentials run) {}
 
   /** Attests; the executable is copied into {@code copies} and the copy measured (it is what the run starts). */
@@ -54,13 +53,14 @@ final class Attestor {
       throw new RuntimeFailure(RuntimeFailure.Kind.INTEGRITY, "the configuration the CAS released starts another program than the one measured",
           "the session changed during the handshake: run again");
     }
-    return new Attested(config, measurement, copy, "sim", new RunCredentials(config.runToken(), key));
+    return new Attested(config, measurement, copy, evidence, new RunCredentials(config.runToken(), key));
   }
 
   /** Evidence claiming {@code measurement}, bound to {@code nonce} and both of the run's keys. */
-  private AttestRequest request(String session, String service, RuntimeKey key, String measurement, AttestNonce nonce) {
+  private AttestRequest request(String session, String service, RuntimeKey key, String measurement, AttestNonce nonce)
+      throws dev.confide.attest.AttestationException {
     String reportData = ReportData.of(HexFormat.of().parseHex(nonce.nonce()), key.publicKeyset(), key.signingKey());
-    return new AttestRequest(session, service, nonce.nonce(), "sim", evidence.produce(measurement, reportData).encode(),
+    return new AttestRequest(session, service, nonce.nonce(), evidence.platform(), evidence.produce(measurement, reportData).encode(),
         Base64.getEncoder().encodeToString(key.publicKeyset()), Base64.getEncoder().encodeToString(key.signingKey()));
   }
 }

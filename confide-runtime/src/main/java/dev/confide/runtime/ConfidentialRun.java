@@ -1,7 +1,9 @@
 package dev.confide.runtime;
 
 import dev.confide.attest.AttestationException;
+import dev.confide.attest.EvidenceProvider;
 import dev.confide.attest.HostKey;
+import dev.confide.attest.SimEvidenceProvider;
 import dev.confide.attest.Measurer;
 import dev.confide.cas.api.RunConfiguration;
 import dev.confide.cas.api.RunConfiguration.Mount;
@@ -44,7 +46,7 @@ public final class ConfidentialRun {
 
   private final CasClient cas;
   private final Measurer measurer;
-  private final HostKey hostKey;
+  private final EvidenceProvider evidence;
   private final Sandbox sandbox;
   private final PrintWriter notices;
   private final ShutdownHooks hooks;
@@ -61,11 +63,17 @@ public final class ConfidentialRun {
     this(cas, measurer, hostKey, sandbox, notices, ShutdownHooks.JVM);
   }
 
+  /** Simulated evidence signed with {@code hostKey}. */
   public ConfidentialRun(CasClient cas, Measurer measurer, HostKey hostKey, Sandbox sandbox, PrintWriter notices,
+      ShutdownHooks hooks) {
+    this(cas, measurer, new SimEvidenceProvider(hostKey), sandbox, notices, hooks);
+  }
+
+  public ConfidentialRun(CasClient cas, Measurer measurer, EvidenceProvider evidence, Sandbox sandbox, PrintWriter notices,
       ShutdownHooks hooks) {
     this.cas = cas;
     this.measurer = measurer;
-    this.hostKey = hostKey;
+    this.evidence = evidence;
     this.sandbox = sandbox;
     this.notices = notices;
     this.hooks = hooks;
@@ -92,7 +100,7 @@ public final class ConfidentialRun {
     try {
       clock.starting("attest");
       long started = System.nanoTime();
-      Attestor.Attested attested = new Attestor(cas, measurer, hostKey).attest(request.session(), request.service(),
+      Attestor.Attested attested = new Attestor(cas, measurer, evidence).attest(request.session(), request.service(),
           staging.system());
       renewal = new TokenRenewal(cas, attested.run(), notices);
       clock.record("attest", started);
@@ -132,7 +140,7 @@ public final class ConfidentialRun {
         }
       });
       clock.time("wipe", staging::close);
-      return new RunReport(attested.platform(), config.session(), config.service(), attested.measurement().value(),
+      return new RunReport(attested.evidence().platform(), attested.evidence().simulated(), config.session(), config.service(), attested.measurement().value(),
           attested.measurement().executable().toString(), exit, outcomes, clock.phases(), log);
     } finally {
       if (renewal != null) {

@@ -10,6 +10,7 @@ import java.util.Map;
  */
 public record RunReport(
     String platform,
+    boolean simulated,
     String session,
     String service,
     String measurement,
@@ -24,7 +25,7 @@ public record RunReport(
 
   /** One line on what protected this run from the host. */
   public String protection() {
-    return "sim".equals(platform) ? SIMULATED : platform + " attestation";
+    return simulated ? SIMULATED : platform + " attestation";
   }
 
   /** A volume's tag before and after the run; {@code committed} is false for read-only volumes. */
