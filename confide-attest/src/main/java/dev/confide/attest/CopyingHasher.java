@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.util.Set;
-import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -33,7 +33,8 @@ final class CopyingHasher {
              LinkOption.NOFOLLOW_LINKS));
          FileChannel back = FileChannel.open(copy, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
       long size = in.size();
-      BlockingQueue<Long> copied = new ArrayBlockingQueue<>((int) (size / RUN) + 2);
+      // unbounded: transferTo may copy less than asked, so there may be more runs than size / RUN
+      BlockingQueue<Long> copied = new LinkedBlockingQueue<>();
       AtomicReference<IOException> failed = new AtomicReference<>();
       Thread copier = Thread.ofPlatform().name("confide-executable-copy").start(() -> {
         try {

@@ -1,5 +1,8 @@
 /**
  * The wire types of the CAS API: JSON bodies shared by the server and its client. Plain records,
- * no behaviour; they never carry a secret value or a volume key.
+ * no behaviour. Only {@link dev.confide.cas.api.RunConfiguration} carries secret values, volume
+ * keys and the run token, and it never travels in clear: the CAS seals it to the attested
+ * runtime's key (as it seals {@link dev.confide.cas.api.RunPlan}), and it exists in clear only in
+ * the CAS and in that runtime's memory. No other record carries a secret.
  */
 package dev.confide.cas.api;
