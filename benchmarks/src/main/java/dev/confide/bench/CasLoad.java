@@ -1,7 +1,7 @@
 package dev.confide.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.confide.cas.TlsIdentity;
+import dev.confide.cas.common.TlsIdentity;
 import dev.confide.cas.client.CasClient;
 import java.io.IOException;
 import java.net.URI;

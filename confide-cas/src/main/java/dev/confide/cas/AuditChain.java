@@ -1,5 +1,7 @@
 package dev.confide.cas;
 
+import dev.confide.cas.common.CasException;
+import dev.confide.cas.common.KeyDigests;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;

@@ -1,5 +1,6 @@
 package dev.confide.cas;
 
+import dev.confide.cas.common.PrivateFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,5 +1,6 @@
 package dev.confide.cas;
 
+import dev.confide.cas.common.RunProof;
 /** Who asks the CAS to move a tag: a principal (client certificate) or an attested run (run token). */
 public sealed interface Caller {
   /** The name written into the audit log. */

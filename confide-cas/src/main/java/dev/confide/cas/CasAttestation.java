@@ -1,5 +1,7 @@
 package dev.confide.cas;
 
+import dev.confide.cas.common.CasException;
+import dev.confide.cas.common.RunProof;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.crypto.tink.HybridEncrypt;
@@ -47,9 +49,9 @@ import java.util.Set;
  */
 public final class CasAttestation {
   /** Bound into every sealed configuration, so it cannot be taken for anything else. */
-  public static final byte[] CONTEXT = "confide run configuration v1".getBytes(StandardCharsets.US_ASCII);
+  static final byte[] CONTEXT = dev.confide.cas.common.SealedContexts.bytes(dev.confide.cas.common.SealedContexts.CONFIGURATION);
   /** Bound into every sealed plan, so a plan and a configuration are never taken for one another. */
-  public static final byte[] PLAN_CONTEXT = "confide run plan v1".getBytes(StandardCharsets.US_ASCII);
+  static final byte[] PLAN_CONTEXT = dev.confide.cas.common.SealedContexts.bytes(dev.confide.cas.common.SealedContexts.PLAN);
   static final long NONCE_MILLIS = 60_000;
   static final int NONCES_PER_CALLER = 200;
   static final int NONCES_IN_TOTAL = 20_000;

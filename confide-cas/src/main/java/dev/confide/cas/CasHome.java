@@ -1,5 +1,7 @@
 package dev.confide.cas;
 
+import dev.confide.cas.common.TlsIdentity;
+import dev.confide.cas.common.PrivateFiles;
 import java.io.IOException;
 import java.nio.file.Path;
 

@@ -1,5 +1,6 @@
 package dev.confide.cas;
 
+import dev.confide.cas.common.TlsIdentity;
 import java.net.InetSocketAddress;
 import java.security.cert.X509Certificate;
 import java.util.Set;

@@ -1,5 +1,8 @@
 package dev.confide.cas;
 
+import dev.confide.cas.common.CasException;
+import dev.confide.cas.common.KeyDigests;
+import dev.confide.cas.common.RunProof;
 import dev.confide.cas.CasStore.StoredSecret;
 import dev.confide.cas.CasStore.StoredSession;
 import dev.confide.cas.CasStore.StoredVolume;

@@ -1,5 +1,6 @@
 package dev.confide.cas;
 
+import dev.confide.cas.common.CasException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

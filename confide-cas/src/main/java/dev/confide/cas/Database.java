@@ -1,5 +1,6 @@
 package dev.confide.cas;
 
+import dev.confide.cas.common.CasException;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.nio.file.Path;

@@ -1,5 +1,7 @@
 package dev.confide.cas;
 
+import dev.confide.cas.common.CasException;
+import dev.confide.cas.common.RunProof;
 import dev.confide.cas.CasStore.RunGrant;
 import dev.confide.cas.CasStore.RunVolume;
 import java.security.SecureRandom;

@@ -1,5 +1,7 @@
 package dev.confide.cas;
 
+import dev.confide.cas.common.CasException;
+import dev.confide.cas.common.Pem;
 import dev.confide.policy.SecretSpec;
 import java.io.IOException;
 import java.math.BigInteger;

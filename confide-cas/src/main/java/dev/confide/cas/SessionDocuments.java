@@ -1,5 +1,6 @@
 package dev.confide.cas;
 
+import dev.confide.cas.common.CasException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,5 +1,6 @@
 package dev.confide.cas;
 
+import dev.confide.cas.common.TlsIdentity;
 import dev.confide.cas.client.CasClient;
 import java.net.InetSocketAddress;
 import java.net.URI;

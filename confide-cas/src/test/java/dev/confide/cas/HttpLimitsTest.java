@@ -1,5 +1,8 @@
 package dev.confide.cas;
 
+import dev.confide.cas.common.CasException;
+import dev.confide.cas.common.TlsIdentity;
+import dev.confide.cas.common.PrivateFiles;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

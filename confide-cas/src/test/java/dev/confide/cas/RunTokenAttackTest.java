@@ -1,5 +1,7 @@
 package dev.confide.cas;
 
+import dev.confide.cas.common.CasException;
+import dev.confide.cas.common.RunProof;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

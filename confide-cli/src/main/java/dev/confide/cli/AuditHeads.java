@@ -1,6 +1,6 @@
 package dev.confide.cli;
 
-import dev.confide.cas.PrivateFiles;
+import dev.confide.cas.common.PrivateFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;

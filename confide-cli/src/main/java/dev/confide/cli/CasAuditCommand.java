@@ -1,7 +1,7 @@
 package dev.confide.cli;
 
 import dev.confide.cas.AuditChain;
-import dev.confide.cas.KeyDigests;
+import dev.confide.cas.common.KeyDigests;
 import dev.confide.cas.api.AuditEntry;
 import dev.confide.cas.api.AuditLog;
 import dev.confide.cas.client.CasClient;

@@ -1,6 +1,6 @@
 package dev.confide.cli;
 
-import dev.confide.cas.TlsIdentity;
+import dev.confide.cas.common.TlsIdentity;
 import dev.confide.cas.client.CasClient;
 import dev.confide.cas.client.CasPins;
 import java.io.IOException;

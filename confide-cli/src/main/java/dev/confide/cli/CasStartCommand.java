@@ -3,7 +3,7 @@ package dev.confide.cli;
 import dev.confide.cas.CasHome;
 import dev.confide.cas.CasServer;
 import dev.confide.cas.Database;
-import dev.confide.cas.TlsIdentity;
+import dev.confide.cas.common.TlsIdentity;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;

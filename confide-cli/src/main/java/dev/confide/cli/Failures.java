@@ -2,8 +2,8 @@ package dev.confide.cli;
 
 import dev.confide.runtime.RuntimeFailure;
 import dev.confide.attest.AttestationException;
-import dev.confide.cas.CasException;
-import dev.confide.cas.PrivateFiles;
+import dev.confide.cas.common.CasException;
+import dev.confide.cas.common.PrivateFiles;
 import dev.confide.policy.PolicyException;
 import dev.confide.volume.VolumeException;
 import java.util.Locale;

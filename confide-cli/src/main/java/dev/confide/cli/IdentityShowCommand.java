@@ -1,6 +1,6 @@
 package dev.confide.cli;
 
-import dev.confide.cas.TlsIdentity;
+import dev.confide.cas.common.TlsIdentity;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;

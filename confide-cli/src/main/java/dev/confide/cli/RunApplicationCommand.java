@@ -3,7 +3,7 @@ package dev.confide.cli;
 import dev.confide.attest.HostKey;
 import dev.confide.attest.Measurement;
 import dev.confide.attest.Measurer;
-import dev.confide.cas.TlsIdentity;
+import dev.confide.cas.common.TlsIdentity;
 import dev.confide.cas.client.CasClient;
 import dev.confide.policy.SessionTemplate;
 import dev.confide.runtime.Bubblewrap;

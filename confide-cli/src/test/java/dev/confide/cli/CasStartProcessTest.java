@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.confide.cas.CasException;
-import dev.confide.cas.TlsIdentity;
+import dev.confide.cas.common.CasException;
+import dev.confide.cas.common.TlsIdentity;
 import dev.confide.cas.api.TagSwap;
 import dev.confide.cas.client.CasClient;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;

@@ -2,7 +2,7 @@ package dev.confide.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.confide.cas.CasException;
+import dev.confide.cas.common.CasException;
 import org.junit.jupiter.api.Test;
 
 /** The CAS's refusals become the README's exit codes. */

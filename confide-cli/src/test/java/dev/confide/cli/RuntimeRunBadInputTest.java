@@ -3,7 +3,7 @@ package dev.confide.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.confide.attest.HostKey;
-import dev.confide.cas.TlsIdentity;
+import dev.confide.cas.common.TlsIdentity;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

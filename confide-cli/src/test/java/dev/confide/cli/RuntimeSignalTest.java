@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.confide.attest.HostKey;
 import dev.confide.attest.Measurer;
-import dev.confide.cas.TlsIdentity;
+import dev.confide.cas.common.TlsIdentity;
 import dev.confide.volume.Progress;
 import dev.confide.volume.SealResult;
 import dev.confide.volume.SymmetricKey;

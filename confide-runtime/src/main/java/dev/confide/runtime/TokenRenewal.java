@@ -1,6 +1,6 @@
 package dev.confide.runtime;
 
-import dev.confide.cas.CasException;
+import dev.confide.cas.common.CasException;
 import dev.confide.cas.client.CasClient;
 import dev.confide.cas.client.RunCredentials;
 import java.io.PrintWriter;

@@ -1,6 +1,6 @@
 package dev.confide.runtime;
 
-import dev.confide.cas.CasException;
+import dev.confide.cas.common.CasException;
 import dev.confide.cas.api.RunConfiguration;
 import dev.confide.cas.api.RunConfiguration.Mount;
 import dev.confide.cas.api.TagSwap;

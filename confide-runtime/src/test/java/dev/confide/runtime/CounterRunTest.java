@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.confide.attest.ReportData;
 import dev.confide.attest.SimEvidenceProvider;
-import dev.confide.cas.CasException;
+import dev.confide.cas.common.CasException;
 import dev.confide.cas.api.AttestNonce;
 import dev.confide.cas.api.AttestRequest;
 import dev.confide.cas.client.CasClient;

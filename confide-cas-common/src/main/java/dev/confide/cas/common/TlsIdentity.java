@@ -1,4 +1,4 @@
-package dev.confide.cas;
+package dev.confide.cas.common;
 
 import java.io.IOException;
 import java.math.BigInteger;

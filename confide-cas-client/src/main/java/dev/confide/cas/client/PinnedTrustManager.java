@@ -1,6 +1,6 @@
 package dev.confide.cas.client;
 
-import dev.confide.cas.KeyDigests;
+import dev.confide.cas.common.KeyDigests;
 import java.net.Socket;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;

@@ -2,7 +2,7 @@ package dev.confide.cas.client;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.dataformat.toml.TomlMapper;
-import dev.confide.cas.PrivateFiles;
+import dev.confide.cas.common.PrivateFiles;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package dev.confide.cas;
+package dev.confide.cas.common;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -43,7 +43,7 @@ public final class RunProof {
   }
 
   /** Whether {@code signature} is {@code runKey}'s (X.509 Ed25519) over {@code message}; false for anything malformed. */
-  static boolean verifies(byte[] runKey, byte[] message, byte[] signature) {
+  public static boolean verifies(byte[] runKey, byte[] message, byte[] signature) {
     try {
       PublicKey key = KeyFactory.getInstance("Ed25519").generatePublic(new X509EncodedKeySpec(runKey));
       Signature v = Signature.getInstance("Ed25519");
@@ -56,7 +56,7 @@ public final class RunProof {
   }
 
   /** Whether {@code runKey} is an Ed25519 public key in X.509 form. */
-  static boolean wellFormed(byte[] runKey) {
+  public static boolean wellFormed(byte[] runKey) {
     try {
       return "EdDSA".equals(KeyFactory.getInstance("Ed25519").generatePublic(new X509EncodedKeySpec(runKey)).getAlgorithm())
           && runKey.length == 44;

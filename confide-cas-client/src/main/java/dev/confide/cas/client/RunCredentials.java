@@ -1,6 +1,6 @@
 package dev.confide.cas.client;
 
-import dev.confide.cas.RunProof;
+import dev.confide.cas.common.RunProof;
 import java.net.http.HttpRequest;
 import java.util.Base64;
 

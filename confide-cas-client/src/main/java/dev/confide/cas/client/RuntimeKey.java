@@ -9,8 +9,8 @@ import com.google.crypto.tink.RegistryConfiguration;
 import com.google.crypto.tink.TinkProtoKeysetFormat;
 import com.google.crypto.tink.hybrid.HybridConfig;
 import com.google.crypto.tink.hybrid.PredefinedHybridParameters;
-import dev.confide.cas.CasAttestation;
-import dev.confide.cas.CasException;
+import dev.confide.cas.common.SealedContexts;
+import dev.confide.cas.common.CasException;
 import dev.confide.cas.api.AttestResponse;
 import dev.confide.cas.api.RunConfiguration;
 import java.io.IOException;
@@ -72,12 +72,12 @@ public final class RuntimeKey {
 
   /** Opens the CAS's answer; refuses one not sealed to this key. */
   public RunConfiguration open(AttestResponse response) {
-    return open(response, CasAttestation.CONTEXT, RunConfiguration.class);
+    return open(response, SealedContexts.bytes(SealedContexts.CONFIGURATION), RunConfiguration.class);
   }
 
   /** Opens the CAS's plan (what to measure); refuses one not sealed to this key, or a configuration. */
   public dev.confide.cas.api.RunPlan openPlan(AttestResponse response) {
-    return open(response, CasAttestation.PLAN_CONTEXT, dev.confide.cas.api.RunPlan.class);
+    return open(response, SealedContexts.bytes(SealedContexts.PLAN), dev.confide.cas.api.RunPlan.class);
   }
 
   private <T> T open(AttestResponse response, byte[] context, Class<T> type) {

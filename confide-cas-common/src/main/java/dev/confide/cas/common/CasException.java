@@ -1,4 +1,4 @@
-package dev.confide.cas;
+package dev.confide.cas.common;
 
 import dev.confide.cas.api.ApiError;
 
@@ -31,19 +31,19 @@ public final class CasException extends RuntimeException {
     return new ApiError(error, getMessage(), hint);
   }
 
-  static CasException badRequest(String message, String hint) {
+  public static CasException badRequest(String message, String hint) {
     return new CasException(400, "bad_request", message, hint);
   }
 
-  static CasException forbidden(String message, String hint) {
+  public static CasException forbidden(String message, String hint) {
     return new CasException(403, "forbidden", message, hint);
   }
 
-  static CasException notFound(String message, String hint) {
+  public static CasException notFound(String message, String hint) {
     return new CasException(404, "not_found", message, hint);
   }
 
-  static CasException conflict(String error, String message, String hint) {
+  public static CasException conflict(String error, String message, String hint) {
     return new CasException(409, error, message, hint);
   }
 }

@@ -1,4 +1,4 @@
-package dev.confide.cas;
+package dev.confide.cas.common;
 
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -93,7 +93,7 @@ public final class PrivateFiles {
     return Files.readAllBytes(file);
   }
 
-  static void requireOwnerOnly(Path path) throws IOException {
+  public static void requireOwnerOnly(Path path) throws IOException {
     java.nio.file.attribute.UserPrincipal other = dev.confide.attest.FileOwners.otherOwner(path);
     if (other != null) {
       throw new LoosePermissionsException(path + " belongs to " + other.getName() + ", not to you"
