@@ -19,7 +19,8 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
  * The CAS over HTTPS: TLS 1.3 only, client certificates asked for (their key hash is the
- * principal; anonymous clients reach only {@code /health} and {@code /metrics}).
+ * principal; anonymous clients reach only {@code /health}, the attestation endpoints and a run's
+ * own token requests).
  */
 public final class CasServer implements AutoCloseable {
   /** Held while the logging backend is bound: a second CAS starting meanwhile waits for it. */
