@@ -68,3 +68,14 @@ confide_ensure_run_packages() {
   echo "confide: a confidential run needs ${needed[*]}; install with 'sudo apt-get install ${needed[*]}'" >&2
   return 0
 }
+
+# Unsets what would make Java run other code than Confide's measured jars: the runtime refuses a JVM
+# with any of these set (RuntimeEnvironment.VARIABLES, which RuntimeEnvironmentTest keeps equal to
+# this list).
+CONFIDE_JVM_CHANGING_VARIABLES="JAVA_TOOL_OPTIONS _JAVA_OPTIONS JDK_JAVA_OPTIONS LD_PRELOAD LD_LIBRARY_PATH LD_AUDIT LD_PROFILE LD_DEBUG LD_DEBUG_OUTPUT LD_ORIGIN_PATH GCONV_PATH MALLOC_TRACE"
+confide_clean_java_environment() {
+  local v
+  for v in $CONFIDE_JVM_CHANGING_VARIABLES; do
+    unset "$v"
+  done
+}

@@ -84,9 +84,10 @@ public final class CasAttestation {
     long now = System.currentTimeMillis();
     CasStore store = service.store();
     store.purgeNonces(c, now);
-    if (store.outstandingNonces(c, caller, now) >= NONCES_PER_CALLER || store.outstandingNonces(c, null, now) >= NONCES_IN_TOTAL) {
+    boolean callerFull = store.outstandingNonces(c, caller, now) >= NONCES_PER_CALLER;
+    if (callerFull || store.outstandingNonces(c, null, now) >= NONCES_IN_TOTAL) {
       throw new CasException(429, "too_many_nonces", "too many unused nonces are outstanding"
-          + (store.outstandingNonces(c, caller, now) >= NONCES_PER_CALLER ? " for " + caller : " at this CAS"),
+          + (callerFull ? " for " + caller : " at this CAS"),
           "use the nonces you asked for; unused ones expire after " + NONCE_MILLIS / 1000 + " s");
     }
     byte[] bytes = new byte[32];

@@ -358,16 +358,21 @@ public final class CasService {
           "send {\"key_hash\": what 'confide host init' prints on the host}");
     }
     return store.transaction(c -> {
-      String now = Instant.now().toString();
-      if (!store.simHostRegistered(c, principal, keyHash) && store.simHosts(c, principal).size() >= MAX_SIM_HOSTS) {
+      List<dev.confide.cas.api.SimHost> registered = store.simHosts(c, principal);
+      Optional<dev.confide.cas.api.SimHost> known = registered.stream().filter(h -> h.keyHash().equals(keyHash)).findFirst();
+      if (known.isPresent()) {
+        return known.get();
+      }
+      if (registered.size() >= MAX_SIM_HOSTS) {
         throw CasException.conflict("too_many_hosts", "you have registered " + MAX_SIM_HOSTS + " hosts already",
             "this CAS keeps at most " + MAX_SIM_HOSTS + " hosts per principal; list hosts in the session's sim_hosts instead");
       }
-      if (store.insertSimHost(c, principal, keyHash, now)) {
+      dev.confide.cas.api.SimHost fresh = new dev.confide.cas.api.SimHost(keyHash, principal, Instant.now().toString());
+      if (store.insertSimHost(c, fresh)) { // false: a concurrent request of the same principal registered it (and audited)
         audit.append(c, "host.trust", principal, "sim-host/" + keyHash, "simulated evidence of this host counts for "
             + "the sessions this principal created");
       }
-      return store.simHosts(c, principal).stream().filter(h -> h.keyHash().equals(keyHash)).findFirst().orElseThrow();
+      return fresh;
     });
   }
 

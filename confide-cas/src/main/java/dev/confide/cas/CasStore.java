@@ -245,13 +245,10 @@ final class CasStore {
     }
   }
 
-  /** Records that {@code principal} vouches for host key {@code keyHash}; false when it already did. */
-  boolean insertSimHost(Connection c, String principal, String keyHash, String at) throws SQLException {
-    if (simHostRegistered(c, principal, keyHash)) {
-      return false;
-    }
+  /** Records that {@code host.registeredBy()} vouches for the host; false when a row for both exists already. */
+  boolean insertSimHost(Connection c, dev.confide.cas.api.SimHost host) throws SQLException {
     try (PreparedStatement q = c.prepareStatement("INSERT INTO sim_hosts (registered_by, key_hash, registered_at) VALUES (?,?,?)")) {
-      return insertedUnlessDuplicate(bind(q, principal, keyHash, at));
+      return insertedUnlessDuplicate(bind(q, host.registeredBy(), host.keyHash(), host.registeredAt()));
     }
   }
 
@@ -410,8 +407,8 @@ final class CasStore {
     }
   }
 
-  /** Removes expired nonces and run tokens (with their volumes); returns how many tokens went. */
-  int purgeExpired(Connection c, long nowMillis) throws SQLException {
+  /** Removes expired run tokens (with their volumes); returns how many went. Expired nonces go as new ones are issued. */
+  int purgeExpiredTokens(Connection c, long nowMillis) throws SQLException {
     try (PreparedStatement q = c.prepareStatement(
         "DELETE FROM run_volumes WHERE token_hash IN (SELECT token_hash FROM run_tokens WHERE expires_at <= ?)")) {
       bind(q, nowMillis);
@@ -422,18 +419,7 @@ final class CasStore {
       bind(q, nowMillis);
       tokens = q.executeUpdate();
     }
-    try (PreparedStatement q = c.prepareStatement("DELETE FROM nonces WHERE expires_at <= ?")) {
-      bind(q, nowMillis);
-      q.executeUpdate();
-    }
     return tokens;
-  }
-
-  long count(Connection c, String table) throws SQLException {
-    try (PreparedStatement q = c.prepareStatement("SELECT COUNT(*) FROM " + table); ResultSet r = q.executeQuery()) {
-      r.next();
-      return r.getLong(1);
-    }
   }
 
   /** Whether the volume ever held {@code tag}. */
@@ -446,8 +432,13 @@ final class CasStore {
     }
   }
 
+  /**
+   * Remembers that the volume holds {@code tag} now. Its callers know it never held it before (a
+   * swap checked {@link #tagSeen}, then won the compare-and-swap on the volume's row; a volume
+   * given with its key is new), so this is one insert, not a look-up first.
+   */
   void recordTag(Connection c, String session, String volume, String tag) throws SQLException {
-    if (tag == null || tagSeen(c, session, volume, tag)) {
+    if (tag == null) {
       return;
     }
     try (PreparedStatement q = c.prepareStatement("INSERT INTO volume_tags (session, volume, tag) VALUES (?,?,?)")) {

@@ -29,7 +29,7 @@ final class RunTokens {
 
   /** A new token for a run of {@code service} of {@code session}, proven by {@code runKey} (X.509 Ed25519, base64). */
   String issue(Connection c, String session, String service, String runKey, long now) throws SQLException {
-    store.purgeExpired(c, now);
+    store.purgeExpiredTokens(c, now);
     byte[] bytes = new byte[32];
     random.nextBytes(bytes);
     String token = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);

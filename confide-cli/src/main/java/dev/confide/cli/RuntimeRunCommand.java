@@ -52,7 +52,6 @@ final class RuntimeRunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    dev.confide.runtime.RuntimeEnvironment.checkThisJvm();
     ConfideDirs dirs = Main.dirs(spec);
     HostKey hostKey = HostKeys.load(dirs);
     Measurer measurer = Main.invocation(spec).measurer().get();

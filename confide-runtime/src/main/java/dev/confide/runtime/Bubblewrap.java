@@ -22,10 +22,13 @@ import java.util.List;
  * host's process list. The program's own arguments are its command line, which the host can see.
  */
 public final class Bubblewrap implements Sandbox {
-  /** Host directories the sandbox sees (read-only): the system, never users' data. No volume or injection file goes there. */
-  static final List<String> SYSTEM = dev.confide.policy.Image.HOST_SYSTEM_PATHS;
-  /** The host trees bound read-only as they are (of {@code /etc} only {@link #ETC}). */
-  private static final List<String> TREES = List.of("/usr", "/opt", "/bin", "/sbin", "/lib", "/lib64", "/lib32", "/libx32");
+  /**
+   * The host trees bound read-only as they are: the system directories no volume or injection file
+   * goes into ({@link dev.confide.policy.Image#HOST_SYSTEM_PATHS}), but {@code /etc}, of which only
+   * {@link #ETC} is bound.
+   */
+  private static final List<String> TREES = dev.confide.policy.Image.HOST_SYSTEM_PATHS.stream()
+      .filter(dir -> !dir.equals("/etc")).toList();
   /**
    * What the sandbox sees of the host's {@code /etc}, where present: the loader's cache, name
    * service and time zone files, MIME types, the alternatives links, fonts, CA certificates and the

@@ -3,8 +3,8 @@ package dev.confide.runtime;
 import dev.confide.attest.AttestationException;
 import dev.confide.attest.EvidenceProvider;
 import dev.confide.attest.HostKey;
-import dev.confide.attest.SimEvidenceProvider;
 import dev.confide.attest.Measurer;
+import dev.confide.attest.SimEvidenceProvider;
 import dev.confide.cas.api.RunConfiguration;
 import dev.confide.cas.api.RunConfiguration.Mount;
 import dev.confide.cas.client.CasClient;
@@ -140,8 +140,8 @@ public final class ConfidentialRun {
         }
       });
       clock.time("wipe", staging::close);
-      return new RunReport(attested.evidence().platform(), attested.evidence().simulated(), config.session(), config.service(), attested.measurement().value(),
-          attested.measurement().executable().toString(), exit, outcomes, clock.phases(), log);
+      return new RunReport(attested.evidence().platform(), attested.evidence().simulated(), config.session(), config.service(),
+          attested.measurement().value(), attested.measurement().executable().toString(), exit, outcomes, clock.phases(), log);
     } finally {
       if (renewal != null) {
         renewal.close();
@@ -171,12 +171,11 @@ public final class ConfidentialRun {
       }
     }
     for (Mount m : config.mounts()) {
-      for (String system : Bubblewrap.SYSTEM) {
-        if (m.path().equals(system) || m.path().startsWith(system + "/")) {
-          throw new RuntimeFailure(RuntimeFailure.Kind.USAGE, "volume " + m.volume() + " is to be mounted at " + m.path()
-              + ", inside " + system + ", which the sandbox takes read-only from the host",
-              "mount it elsewhere (the session's images[].volumes[].path)");
-        }
+      String system = dev.confide.policy.Image.hostSystemDirectoryOf(m.path());
+      if (system != null) {
+        throw new RuntimeFailure(RuntimeFailure.Kind.USAGE, "volume " + m.volume() + " is to be mounted at " + m.path()
+            + ", inside " + system + ", which the sandbox takes read-only from the host",
+            "mount it elsewhere (the session's images[].volumes[].path)");
       }
     }
     for (String needed : declared) {

@@ -39,10 +39,8 @@ final class ImageTreeCheck {
     } catch (VolumeException e) {
       throw new VolumeException(e.failure(), "the service's authenticated tree " + dir + ": " + e.getMessage(), e.hint(), e);
     }
-    for (String system : Bubblewrap.SYSTEM) {
-      if (dir.startsWith(system)) {
-        return List.of();
-      }
+    if (dev.confide.policy.Image.hostSystemDirectoryOf(dir.toString()) != null) {
+      return List.of(); // bound read-only with the system already
     }
     return List.of(new Sandbox.Bind(dir, dir.toString(), false));
   }

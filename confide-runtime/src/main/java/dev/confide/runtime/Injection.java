@@ -39,11 +39,10 @@ final class Injection {
           return List.of();
         }
       }
-      for (String system : Bubblewrap.SYSTEM) {
-        if (path.equals(system) || path.startsWith(system + "/")) {
-          throw new RuntimeFailure(RuntimeFailure.Kind.USAGE, "injection file " + path + " lies in " + system
-              + ", which the sandbox takes read-only from the host", "inject it into a volume or another directory");
-        }
+      String system = dev.confide.policy.Image.hostSystemDirectoryOf(path);
+      if (system != null) {
+        throw new RuntimeFailure(RuntimeFailure.Kind.USAGE, "injection file " + path + " lies in " + system
+            + ", which the sandbox takes read-only from the host", "inject it into a volume or another directory");
       }
       Files.createDirectories(staging.injections());
       Path file = staging.injections().resolve(Integer.toString(index));

@@ -30,4 +30,13 @@ class RuntimeEnvironmentTest {
           .hasMessageContaining("the runtime's JVM was started with " + option.split("[:=]")[0]);
     }
   }
+
+  /** The launcher and scripts/test unset exactly these before starting Java. */
+  @Test
+  void theLaunchersListIsTheRuntimesList() throws Exception {
+    String env = java.nio.file.Files.readString(java.nio.file.Path.of("../scripts/lib/env.sh"));
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("CONFIDE_JVM_CHANGING_VARIABLES=\"([^\"]*)\"").matcher(env);
+    org.assertj.core.api.Assertions.assertThat(m.find()).isTrue();
+    org.assertj.core.api.Assertions.assertThat(List.of(m.group(1).split(" "))).isEqualTo(RuntimeEnvironment.VARIABLES);
+  }
 }
