@@ -1,40 +1,25 @@
 package dev.confide.cli;
 
-import dev.confide.volume.Failure;
-
-/** The documented exit codes (README, "Exit codes"): sysexits where one fits, plus integrity. */
+/**
+ * The CLI's exit codes: those of the runtime ({@link dev.confide.runtime.ExitCodes}, README "Exit
+ * codes"), under the names the CLI's code uses. Compile-time constants, so that the daemon's client
+ * jar, which holds this class but not the runtime, needs nothing else.
+ */
 public final class ExitCodes {
-  public static final int OK = 0;
-  /** A comparison found a difference ({@code session verify}), as diff(1) does. */
-  public static final int DIFFERS = 1;
-  public static final int USAGE = 64;
-  public static final int DATA = 65;
-  public static final int NO_INPUT = 66;
-  /** A service (the CAS, a database) cannot be reached or failed. */
-  public static final int UNAVAILABLE = 69;
-  public static final int SOFTWARE = 70;
-  public static final int CANT_CREATE = 73;
-  public static final int IO = 74;
-  public static final int TEMP_FAIL = 75;
-  public static final int DENIED = 77;
-  /** Something must be set up first (an identity, a pinned CAS). */
-  public static final int CONFIG = 78;
-  /** Tampering, substitution, truncation, deletion or rollback was detected. */
-  public static final int INTEGRITY = 80;
-  /** The user stopped the command (Ctrl-C): 128 + SIGINT, as a shell reports it. */
-  public static final int CANCELLED = 130;
+  public static final int OK = dev.confide.runtime.ExitCodes.OK;
+  public static final int DIFFERS = dev.confide.runtime.ExitCodes.DIFFERS;
+  public static final int USAGE = dev.confide.runtime.ExitCodes.USAGE;
+  public static final int DATA = dev.confide.runtime.ExitCodes.DATA;
+  public static final int NO_INPUT = dev.confide.runtime.ExitCodes.NO_INPUT;
+  public static final int UNAVAILABLE = dev.confide.runtime.ExitCodes.UNAVAILABLE;
+  public static final int SOFTWARE = dev.confide.runtime.ExitCodes.SOFTWARE;
+  public static final int CANT_CREATE = dev.confide.runtime.ExitCodes.CANT_CREATE;
+  public static final int IO = dev.confide.runtime.ExitCodes.IO;
+  public static final int TEMP_FAIL = dev.confide.runtime.ExitCodes.TEMP_FAIL;
+  public static final int DENIED = dev.confide.runtime.ExitCodes.DENIED;
+  public static final int CONFIG = dev.confide.runtime.ExitCodes.CONFIG;
+  public static final int INTEGRITY = dev.confide.runtime.ExitCodes.INTEGRITY;
+  public static final int CANCELLED = dev.confide.runtime.ExitCodes.CANCELLED;
 
   private ExitCodes() {}
-
-  public static int of(Failure failure) {
-    return switch (failure) {
-      case BAD_DATA -> DATA;
-      case MISSING_INPUT -> NO_INPUT;
-      case CANNOT_CREATE -> CANT_CREATE;
-      case IO -> IO;
-      case DENIED -> DENIED;
-      case BUSY -> TEMP_FAIL;
-      case INTEGRITY -> INTEGRITY;
-    };
-  }
 }

@@ -1,29 +1,20 @@
 package dev.confide.cli;
 
 import dev.confide.attest.HostKey;
-import dev.confide.attest.Measurement;
-import dev.confide.attest.Measurer;
-import dev.confide.cas.common.TlsIdentity;
 import dev.confide.cas.client.CasClient;
-import dev.confide.policy.SessionTemplate;
+import dev.confide.cas.client.CasPins;
+import dev.confide.cas.common.TlsIdentity;
+import dev.confide.remote.Application;
+import dev.confide.remote.ApplicationRun;
+import dev.confide.remote.Applications;
+import dev.confide.remote.LocalHost;
 import dev.confide.runtime.Bubblewrap;
 import dev.confide.runtime.ConfidentialRun;
 import dev.confide.runtime.PhaseClock;
 import dev.confide.runtime.RunReport;
-import dev.confide.runtime.RunRequest;
-import dev.confide.volume.Modes;
-import dev.confide.volume.Progress;
-import dev.confide.volume.SealResult;
-import dev.confide.volume.SymmetricKey;
-import dev.confide.volume.Tag;
-import dev.confide.volume.VolumeReader;
-import dev.confide.volume.VolumeSealer;
-import java.io.IOException;
-import java.nio.file.Files;
+import java.net.URI;
 import java.nio.file.Path;
-import java.security.SecureRandom;
-import java.util.HexFormat;
-import java.util.LinkedHashMap;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -98,15 +89,18 @@ final class RunApplicationCommand implements Callable<Integer> {
       }
     });
     clock.record("jvm start", System.nanoTime() - (System.currentTimeMillis() - invocation.launchedAtMillis()) * 1_000_000);
-    if (!host.equals("local")) {
+    if (!host.equals(LocalHost.NAME)) {
       throw new CliFailure(ExitCodes.USAGE, "unknown_host", "host '" + host + "' is not supported by this version",
-          "use --host local");
+          "use --host " + LocalHost.NAME);
     }
-    Application app = Applications.of(dirs).find(application);
-    String scriptName = script != null ? script : app.defaultScript();
-    checkArguments(scriptName);
-    Bubblewrap sandbox = Bubblewrap.find();
+    Application app = applications(dirs).find(application);
+    ApplicationRun.Request request = new ApplicationRun.Request(app, script != null ? script : app.defaultScript(), inputs,
+        outputs, streamOutput);
+    ApplicationRun.check(request);
+    Bubblewrap.find(); // the sandbox is missing: say so before anything is sealed
     HostKey hostKey = HostKeys.loadOrCreate(dirs);
+    LocalHost local = new LocalHost(dirs.data(), ThisRuntime.distribution(), HostInitCommand.keyFile(dirs), hostKey.keyHash(),
+        invocation.measurer(), err);
     // The embedded CAS starts on a thread of its own while this one measures and seals: on two
     // cores that hides most of the CAS's start (it waits on the disk and on class initialisation).
     CompletableFuture<EmbeddedCas> starting = null;
@@ -119,75 +113,56 @@ final class RunApplicationCommand implements Callable<Integer> {
         return cas;
       }, task -> Thread.ofPlatform().name("confide-cas-start").start(task)); // not the common pool: see CasServer
     }
-    EmbeddedCas embedded = null;
-    LocalRunDirectory runDir = null;
+    EmbeddedCas[] embedded = {null};
+    CasClient[] pinned = {null};
+    CompletableFuture<EmbeddedCas> startingCas = starting;
+    CasPins.Pin pin = starting == null ? CasConnections.pin(dirs, casChoice.name) : null;
     try {
-      Measurer measurer = clock.time("measure", () -> invocation.measurer().get());
-      Measurement measurement = measurer.measure(List.of(app.executable()), app.path());
-      runDir = LocalRunDirectory.create(dirs, inputs);
-      Path inputVolume = runDir.dir().resolve("inputs");
-      Path outputVolume = runDir.dir().resolve("outputs");
-      SymmetricKey inputKey = SymmetricKey.generate();
-      SymmetricKey outputKey = SymmetricKey.generate();
-      Path finalRunDir = runDir.dir();
-      SealResult in = clock.time("seal inputs", () -> new VolumeSealer().seal(inputs, inputVolume, inputKey,
-          ProgressBars.forTerminal(invocation, err, output.json(), "run")));
-      SealResult out = clock.time("seal inputs", () -> sealEmpty(finalRunDir, outputVolume, outputKey));
-      CasClient cas;
-      if (starting != null) {
-        long waiting = System.nanoTime();
-        embedded = started(starting);
-        starting = null;
-        clock.record("cas start (wait)", waiting);
-        clock.add("cas start", casStartMillis);
-        cas = embedded.client();
-      } else {
-        cas = CasConnections.open(dirs, casChoice.name);
+      if (pin != null) {
+        pinned[0] = CasConnections.open(dirs, pin.name());
       }
-      String session = "run-" + app.name() + "-" + HexFormat.of().formatHex(randomBytes(6));
-      Map<String, String> values = new LinkedHashMap<>();
-      values.put("SESSION", session);
-      values.put("SCRIPT", scriptName);
-      values.put("MEASUREMENT", measurement.value());
-      values.put("INPUTS_KEY", HexFormat.of().formatHex(inputKey.copyBytes()));
-      values.put("INPUTS_TAG", in.tag().hex());
-      values.put("OUTPUTS_KEY", HexFormat.of().formatHex(outputKey.copyBytes()));
-      values.put("OUTPUTS_TAG", out.tag().hex());
-      String text = SessionTemplate.fill(app.file().toString(), app.session(), values);
-      clock.time("session", () -> {
-        // this machine is the run's host: its simulated evidence is to count for the user's own sessions
-        cas.trustSimHost(hostKey.keyHash());
-        return cas.createSession(text);
-      });
-      ConfidentialRun confidential = new ConfidentialRun(cas, measurer, hostKey, sandbox, err);
-      RunReport report;
-      try (Cancellation.Registration stop = invocation.cancellation().onCancel(confidential::cancel)) {
-        report = confidential.run(new RunRequest(session, "app", Map.of("inputs", inputVolume, "outputs", outputVolume),
-            streamOutput, null), clock);
+      ApplicationRun job = new ApplicationRun(local, () -> {
+        if (startingCas != null) {
+          long waiting = System.nanoTime();
+          embedded[0] = started(startingCas);
+          clock.record("cas start (wait)", waiting);
+          clock.add("cas start", casStartMillis);
+          return new ApplicationRun.Cas(embedded[0].client(), URI.create(embedded[0].url()), embedded[0].fingerprint());
+        }
+        return new ApplicationRun.Cas(pinned[0], pin.url(), pin.fingerprint());
+      }, ProgressBars.forTerminal(invocation, err, output.json(), "run"), ProgressBars.uncancellable(invocation, err, output.json()));
+      ApplicationRun.Result result;
+      try (Cancellation.Registration stop = invocation.cancellation().onCancel(job::cancel)) {
+        result = job.run(request, clock);
       }
-      String committed = cas.volume(session, "outputs").tag();
-      clock.time("unseal", () -> VolumeReader.load(outputVolume, outputKey, Tag.parse(committed)).extractTo(outputs,
-          ProgressBars.uncancellable(invocation, err, output.json()), Modes.WITHOUT_SET_ID));
+      RunReport report = result.report();
       RunReports.print(output, report,
-          Output.fields("application", app.name(), "host", host, "cas", embedded != null ? "embedded (" + embedded.url() + ")"
+          Output.fields("application", app.name(), "host", host, "cas", embedded[0] != null ? "embedded (" + embedded[0].url() + ")"
               : casChoice.name == null ? "pinned" : casChoice.name, "outputs", outputs.toString()), clock.phases());
       return report.exitCode();
     } finally {
-      if (runDir != null) {
-        runDir.close();
+      if (pinned[0] != null) {
+        pinned[0].close();
       }
       if (starting != null) {
-        // failed before the CAS was needed: it still has to stop
+        // whether or not the run got to it, a CAS that started has to stop
         try {
-          embedded = started(starting);
+          embedded[0] = started(starting);
         } catch (RuntimeException ignored) {
           // it did not start: nothing to stop
         }
       }
-      if (embedded != null) {
-        embedded.close();
+      if (embedded[0] != null) {
+        embedded[0].close();
       }
     }
+  }
+
+  static Applications applications(ConfideDirs dirs) {
+    List<Path> search = new ArrayList<>();
+    search.add(dirs.config().resolve("applications"));
+    Install.home().ifPresent(home -> search.add(home.resolve("examples").resolve("applications")));
+    return new Applications(search);
   }
 
   /** The started CAS, or the failure that stopped it, as thrown by {@link #startEmbedded}. */
@@ -211,49 +186,5 @@ final class RunApplicationCommand implements Callable<Integer> {
       throw new CliFailure(ExitCodes.UNAVAILABLE, "cas_unavailable", "cannot start the embedded CAS in "
           + EmbeddedCas.dataDir(dirs) + ": " + e.getMessage(), "check that directory, or start a CAS and pass --cas NAME");
     }
-  }
-
-  private void checkArguments(String scriptName) throws IOException {
-    if (!Files.isDirectory(inputs)) {
-      throw new CliFailure(ExitCodes.NO_INPUT, "no_inputs", "inputs directory " + inputs + " does not exist",
-          "give the directory with the files to process");
-    }
-    if (scriptName.isEmpty() || scriptName.contains("..") || scriptName.startsWith("/") || scriptName.matches(".*['\"\\s].*")) {
-      throw new CliFailure(ExitCodes.USAGE, "bad_script", "'" + scriptName + "' is not a script name inside the inputs",
-          "name a file relative to INPUTS, without quotes or spaces");
-    }
-    if (!Files.isRegularFile(inputs.resolve(scriptName))) {
-      throw new CliFailure(ExitCodes.NO_INPUT, "no_script", "the inputs hold no " + scriptName + " (" + inputs.resolve(scriptName) + ")",
-          "put the script into INPUTS, or pick another with --script NAME");
-    }
-    if (Files.exists(outputs)) {
-      if (!Files.isDirectory(outputs)) {
-        throw new CliFailure(ExitCodes.CANT_CREATE, "outputs_exist", outputs + " exists and is not a directory", "give a new or empty directory");
-      }
-      dev.confide.volume.HostFile.requireOwnFolder(outputs, "outputs directory");
-      try (var entries = Files.list(outputs)) {
-        if (entries.findAny().isPresent()) {
-          throw new CliFailure(ExitCodes.CANT_CREATE, "outputs_not_empty", "outputs directory " + outputs + " is not empty",
-              "give a new or empty directory, so no earlier result is mistaken for this run's");
-        }
-      }
-    }
-  }
-
-  private static SealResult sealEmpty(Path runDir, Path volume, SymmetricKey key) {
-    try {
-      Path empty = Files.createDirectory(runDir.resolve("empty"));
-      SealResult r = new VolumeSealer().seal(empty, volume, key, Progress.NONE);
-      Files.delete(empty);
-      return r;
-    } catch (IOException e) {
-      throw new CliFailure(ExitCodes.IO, "run_dir", "cannot prepare the output volume: " + e.getMessage(), "check " + runDir);
-    }
-  }
-
-  private static byte[] randomBytes(int n) {
-    byte[] b = new byte[n];
-    new SecureRandom().nextBytes(b);
-    return b;
   }
 }

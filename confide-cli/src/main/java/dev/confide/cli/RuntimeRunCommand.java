@@ -1,26 +1,25 @@
 package dev.confide.cli;
 
-import dev.confide.attest.HostKey;
-import dev.confide.attest.Measurer;
-import dev.confide.cas.client.CasClient;
+import dev.confide.remote.LocalHost;
+import dev.confide.remote.RuntimeLaunch;
+import dev.confide.remote.RuntimeProcess;
 import dev.confide.runtime.ConfidentialRun;
 import dev.confide.runtime.PhaseClock;
 import dev.confide.runtime.RunReport;
-import dev.confide.runtime.RunRequest;
-import java.net.URI;
-import java.nio.file.Path;
-import java.util.LinkedHashMap;
+import dev.confide.runtime.RunTargetOptions;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code confide runtime run}: what a host starts. The host names the session, the service and where
- * each volume's ciphertext lives; the command, its arguments and environment come from the CAS.
+ * {@code confide runtime run}: what a host starts, for a host that has the CLI. It starts the
+ * runtime's own distribution ({@code confide-runtime run}) as a process of its own, with this
+ * host's key, and reports what it did. The host names the session, the service and where each
+ * volume's ciphertext lives; the command, its arguments and environment come from the CAS.
  */
 @Command(name = "run", mixinStandardHelpOptions = true,
     description = {"Attest to the CAS, receive the service's configuration, open its volumes into private memory,",
@@ -28,39 +27,35 @@ import picocli.CommandLine.Spec;
         "Exits with the program's exit code. The program's output goes to " + ConfidentialRun.LOG_NAME
             + " in the first writable volume."})
 final class RuntimeRunCommand implements Callable<Integer> {
-  @Option(names = "--cas", required = true, paramLabel = "URL", description = "The CAS, e.g. https://127.0.0.1:8081.")
-  URI cas;
-
-  @Option(names = "--cas-fingerprint", required = true, paramLabel = "SHA256:...",
-      description = "The CAS key's fingerprint; any other key is refused.")
-  String fingerprint;
-
-  @Option(names = "--session", required = true, paramLabel = "NAME") String session;
-
-  @Option(names = "--service", required = true, paramLabel = "SVC") String service;
-
-  @Option(names = "--volume", paramLabel = "NAME=DIR",
-      description = "Where the ciphertext of volume NAME lives (repeat for each volume the service mounts).")
-  Map<String, Path> volumes = new LinkedHashMap<>();
-
-  @Option(names = "--stream-output",
-      description = "Show the program's output live, if the session allows it (service 'stream_output: true').")
-  boolean streamOutput;
+  @Mixin RunTargetOptions target;
 
   @Mixin CommonOptions common;
   @Spec CommandSpec spec;
 
   @Override
   public Integer call() throws Exception {
+    // the runtime gets an environment of its own, but a user whose JVM an agent could change is told so
+    dev.confide.runtime.RuntimeEnvironment.checkThisJvm();
     ConfideDirs dirs = Main.dirs(spec);
-    HostKey hostKey = HostKeys.load(dirs);
-    Measurer measurer = Main.invocation(spec).measurer().get();
+    HostKeys.load(dirs); // none yet: say how to make it before a runtime starts
+    RuntimeLaunch launch = new RuntimeLaunch(target.cas, target.fingerprint, target.session, target.service,
+        List.copyOf(target.volumes.keySet()), target.streamOutput);
+    RuntimeProcess runtime = RuntimeProcess.start(ThisRuntime.distribution(),
+        LocalHost.arguments(launch, target.volumes, HostInitCommand.keyFile(dirs)), spec.commandLine().getErr());
     PhaseClock clock = new PhaseClock();
-    try (CasClient client = CasClient.connect("cas", cas, fingerprint, null)) {
-      RunReport report = new ConfidentialRun(client, measurer, hostKey, spec.commandLine().getErr())
-          .run(new RunRequest(session, service, volumes, streamOutput, null), clock);
-      RunReports.print(new Output(spec.commandLine().getOut(), common.json), report, Map.of(), clock.phases());
-      return report.exitCode();
+    RunReport report;
+    try (Cancellation.Registration stop = Main.invocation(spec).cancellation().onCancel(runtime::cancel)) {
+      report = runtime.await(new PhaseClock.Listener() {
+        @Override
+        public void started(String phase) {}
+
+        @Override
+        public void ended(String phase, long millis) {
+          clock.add(phase, millis);
+        }
+      });
     }
+    RunReports.print(new Output(spec.commandLine().getOut(), common.json), report, Map.of(), clock.phases());
+    return report.exitCode();
   }
 }

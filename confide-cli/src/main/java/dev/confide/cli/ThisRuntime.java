@@ -1,16 +1,29 @@
 package dev.confide.cli;
 
 import dev.confide.attest.Measurer;
+import dev.confide.remote.RuntimeDistribution;
 import java.io.IOException;
+import java.nio.file.Path;
 
-/** This process as a runtime: its measurer, over the code it runs from. */
+/**
+ * The runtime this Confide starts: its distribution (system property {@code confide.runtime.dist},
+ * else {@code confide-runtime/target/dist} of the installation) and a measurer over it.
+ */
 final class ThisRuntime {
   private ThisRuntime() {}
 
-  /** A measurer whose runtime digest covers every jar on this JVM's class path. */
+  static RuntimeDistribution distribution() {
+    String given = System.getProperty("confide.runtime.dist");
+    Path home = given != null ? Path.of(given) : Install.home().map(h -> h.resolve("confide-runtime/target/dist"))
+        .orElseThrow(() -> new CliFailure(ExitCodes.CONFIG, "no_runtime", "cannot find Confide's runtime (system property"
+            + " confide.home is not set)", "run Confide through the ./confide launcher"));
+    return RuntimeDistribution.at(home);
+  }
+
+  /** A measurer whose runtime digest covers the runtime distribution's jars and its Java's modules. */
   static Measurer measurer() {
     try {
-      return new Measurer(Measurer.runtimeDigest(System.getProperty("java.class.path")));
+      return distribution().measurer();
     } catch (IOException e) {
       throw new CliFailure(ExitCodes.IO, "runtime_unreadable", "cannot measure the runtime: " + e.getMessage(),
           "check the Confide installation");

@@ -131,7 +131,7 @@ final class VolumeDemoCommand implements Callable<Integer> {
     try {
       attempt.run();
     } catch (VolumeException e) {
-      return "refused (exit " + ExitCodes.of(e.failure()) + "): " + e.getMessage();
+      return "refused (exit " + dev.confide.runtime.ExitCodes.of(e.failure()) + "): " + e.getMessage();
     }
     throw new IllegalStateException("the demo's attack was not refused");
   }

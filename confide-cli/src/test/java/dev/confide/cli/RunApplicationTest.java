@@ -74,7 +74,7 @@ class RunApplicationTest {
   void inputsThatHoldConfidesOwnDataFolderAreRefusedBeforeAnythingIsSealed() throws Exception {
     Path inputs = script("holds-data", "print('x')\n");
     try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(inputs.resolve("large.bin").toFile(), "rw")) {
-      f.setLength(LocalRunDirectory.IN_MEMORY_INPUTS + 1); // sparse; too large to go to memory: runs/ in the data folder
+      f.setLength(dev.confide.remote.LocalHost.IN_MEMORY_INPUTS + 1); // sparse; too large to go to memory: runs/ in the data folder
     }
     Path data = inputs.resolve("confide-data");
     CliRun r = CliRun.of(new ConfideDirs(tmp.resolve("config"), data), "run", "--host", "local", "--application", "python",
@@ -108,7 +108,7 @@ class RunApplicationTest {
     assertThat(json.get("executable").asText()).startsWith("/usr/bin/python3");
     List<String> phases = new ArrayList<>();
     json.get("phases_ms").fieldNames().forEachRemaining(phases::add);
-    assertThat(phases).containsSubsequence("measure", "seal inputs", "cas start", "session", "attest", "open", "program", "seal+swap", "wipe", "unseal");
+    assertThat(phases).containsSubsequence("measure", "seal inputs", "cas start", "session", "runtime start", "attest", "open", "program", "seal+swap", "wipe", "unseal");
     assertThat(json.get("volumes").get(1).get("committed").asBoolean()).isTrue();
     assertThat(stagingAreas()).as("the staging area and the small run's ciphertext (both on /dev/shm) are removed")
         .isEqualTo(before);

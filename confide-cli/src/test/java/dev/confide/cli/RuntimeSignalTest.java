@@ -3,7 +3,6 @@ package dev.confide.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.confide.attest.HostKey;
-import dev.confide.attest.Measurer;
 import dev.confide.cas.common.TlsIdentity;
 import dev.confide.volume.Progress;
 import dev.confide.volume.SealResult;
@@ -44,7 +43,7 @@ class RuntimeSignalTest {
     ConfideDirs dirs = new ConfideDirs(tmp.resolve("config"), tmp.resolve("data"));
     HostKey hostKey = HostKey.create(HostInitCommand.keyFile(dirs));
     String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-    String measurement = new Measurer(Measurer.runtimeDigest(classPath)).measure(List.of("python3"), "/usr/bin:/bin").value();
+    String measurement = ThisRuntime.measurer().measure(List.of("python3"), "/usr/bin:/bin").value();
     Path code = Files.createDirectories(tmp.resolve("code"));
     Files.writeString(code.resolve("main.py"), """
         import time
@@ -72,7 +71,8 @@ class RuntimeSignalTest {
           """.formatted(measurement, HexFormat.of().formatHex(key.copyBytes()), sealed.tag().hex()));
       Path work = tmp.resolve("work-volume");
       ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-          "--sun-misc-unsafe-memory-access=allow", "-cp", classPath, Main.class.getName(),
+          "--sun-misc-unsafe-memory-access=allow", "-Dconfide.home=" + System.getProperty("confide.home"), "-cp", classPath,
+          Main.class.getName(),
           "runtime", "run", "--cas", cas.url(), "--cas-fingerprint", cas.fingerprint(), "--session", "sleeper",
           "--service", "app", "--volume", "code=" + tmp.resolve("code-volume"), "--volume", "work=" + work, "--stream-output");
       pb.environment().put("CONFIDE_CONFIG_DIR", dirs.config().toString());

@@ -15,7 +15,9 @@ public final class RuntimeFailure extends RuntimeException {
     /** Reading or writing the host's files failed. */
     IO,
     /** The user stopped the run (Ctrl-C through a daemon's client); nothing was committed. */
-    CANCELLED
+    CANCELLED,
+    /** The runtime failed in a way it did not expect (a bug), or said something its client cannot read. */
+    INTERNAL
   }
 
   private final Kind kind;

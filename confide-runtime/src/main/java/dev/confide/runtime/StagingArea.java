@@ -102,17 +102,35 @@ public final class StagingArea implements AutoCloseable {
    * on it (POSIX), so the sweep of a second run in the daemon used to free the first run's
    * directory for any other process's sweep to delete while it ran.
    */
-  private static final String THIS_PROCESS = processToken();
+  private static final String THIS_PROCESS = newProcessToken();
 
-  /** Whether the private directory named {@code name} was made by this process (tests look only at their own). */
+  /** The system property through which a runtime's process takes the token of the client that started it. */
+  public static final String TOKEN_PROPERTY = "confide.process.token";
+
+  /**
+   * Whether the private directory named {@code name} was made by this process or by a runtime it
+   * started (tests look only at their own: other processes on a shared machine use /dev/shm too).
+   */
   public static boolean madeByThisProcess(String name) {
     return name.contains("-" + THIS_PROCESS + "-");
   }
 
-  private static String processToken() {
+  /** This process's token in the names of its private directories; a runtime it starts is given it. */
+  public static String processToken() {
+    return THIS_PROCESS;
+  }
+
+  /**
+   * Random, after the starting client's token when there is one: the client's {@link
+   * #madeByThisProcess} then knows its runtime's directories, while this process's sweep (which
+   * skips only its own) still clears what an earlier runtime of the same client left.
+   */
+  private static String newProcessToken() {
     byte[] token = new byte[6];
     new SecureRandom().nextBytes(token);
-    return HexFormat.of().formatHex(token);
+    String own = HexFormat.of().formatHex(token);
+    String inherited = System.getProperty(TOKEN_PROPERTY);
+    return inherited != null && inherited.matches("[0-9a-f]{12}") ? inherited + "-" + own : own;
   }
 
   /** A directory this process owns while it holds the lock; {@link #close()} releases it (and deletes nothing). */

@@ -115,7 +115,7 @@ public final class PrivateFiles {
           "run 'chmod go= " + path + "' if it was never exposed, otherwise replace the key");
     }
 
-    LoosePermissionsException(String message, String hint) {
+    public LoosePermissionsException(String message, String hint) {
       super(message);
       this.hint = hint;
     }

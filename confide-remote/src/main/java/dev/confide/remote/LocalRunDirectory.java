@@ -1,4 +1,4 @@
-package dev.confide.cli;
+package dev.confide.remote;
 
 import dev.confide.runtime.StagingArea;
 import java.io.IOException;
@@ -26,7 +26,7 @@ final class LocalRunDirectory implements AutoCloseable {
     this.owned = owned;
   }
 
-  static LocalRunDirectory create(ConfideDirs dirs, Path inputs) throws IOException {
+  static LocalRunDirectory create(Path dataDir, Path inputs) throws IOException {
     long size = treeSize(inputs, IN_MEMORY_INPUTS);
     if (size <= IN_MEMORY_INPUTS) {
       Optional<Path> memory = StagingArea.memoryRoot(null);
@@ -35,11 +35,11 @@ final class LocalRunDirectory implements AutoCloseable {
         return new LocalRunDirectory(StagingArea.privateDirectory(memory.get(), "ciphertext"));
       }
     }
-    Path runs = dirs.data().resolve("runs");
+    Path runs = dataDir.resolve("runs");
     if (dev.confide.volume.FileTrees.within(runs, inputs)) {
-      throw new CliFailure(ExitCodes.CANT_CREATE, "inputs_hold_data", "the inputs " + inputs + " hold Confide's own data"
-          + " folder " + dirs.data() + ", where this run's sealed inputs would go: they would take in themselves",
-          "give inputs that do not contain " + dirs.data() + ", or set CONFIDE_DATA_DIR to a folder outside them");
+      throw new JobException(dev.confide.runtime.ExitCodes.CANT_CREATE, "inputs_hold_data", "the inputs " + inputs
+          + " hold Confide's own data folder " + dataDir + ", where this run's sealed inputs would go: they would take in"
+          + " themselves", "give inputs that do not contain " + dataDir + ", or set CONFIDE_DATA_DIR to a folder outside them");
     }
     // locked like the in-memory ones, so that what a killed run left here is swept by the next
     return new LocalRunDirectory(StagingArea.privateDirectory(Files.createDirectories(runs), "ciphertext"));

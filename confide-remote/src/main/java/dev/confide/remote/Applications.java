@@ -1,4 +1,4 @@
-package dev.confide.cli;
+package dev.confide.remote;
 
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -12,23 +12,17 @@ import java.util.TreeSet;
  * Finds applications by name: the user's own ({@code CONFIG/applications/NAME.yaml}) first, then
  * the bundled ones ({@code examples/applications} of the Confide installation).
  */
-final class Applications {
+public final class Applications {
   private final List<Path> dirs;
 
-  Applications(List<Path> dirs) {
+  /** Looks in {@code dirs}, in that order. */
+  public Applications(List<Path> dirs) {
     this.dirs = List.copyOf(dirs);
   }
 
-  static Applications of(ConfideDirs dirs) {
-    List<Path> search = new ArrayList<>();
-    search.add(dirs.config().resolve("applications"));
-    Install.home().ifPresent(home -> search.add(home.resolve("examples").resolve("applications")));
-    return new Applications(search);
-  }
-
-  Application find(String name) {
+  public Application find(String name) {
     if (!name.matches("[A-Za-z0-9][A-Za-z0-9._-]*")) {
-      throw new CliFailure(ExitCodes.USAGE, "bad_application", "'" + name + "' is not an application name",
+      throw new JobException(dev.confide.runtime.ExitCodes.USAGE, "bad_application", "'" + name + "' is not an application name",
           "use letters, digits, '.', '_' and '-'");
     }
     for (Path dir : dirs) {
@@ -37,11 +31,11 @@ final class Applications {
         return Application.read(file);
       }
     }
-    throw new CliFailure(ExitCodes.NO_INPUT, "unknown_application", "no application '" + name + "' (known: "
+    throw new JobException(dev.confide.runtime.ExitCodes.NO_INPUT, "unknown_application", "no application '" + name + "' (known: "
         + String.join(", ", names()) + ")", "add " + dirs.getFirst().resolve(name + ".yaml") + ", or pick a known one");
   }
 
-  TreeSet<String> names() {
+  public TreeSet<String> names() {
     TreeSet<String> names = new TreeSet<>();
     for (Path dir : dirs) {
       if (!Files.isDirectory(dir)) {

@@ -1,4 +1,4 @@
-package dev.confide.cli;
+package dev.confide.remote;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -15,7 +15,7 @@ import java.nio.file.Path;
  * with $SESSION, $SCRIPT, $MEASUREMENT and each volume's $INPUTS_KEY, $INPUTS_TAG, $OUTPUTS_KEY,
  * $OUTPUTS_TAG.
  */
-record Application(
+public record Application(
     String name,
     String description,
     String executable,
@@ -26,17 +26,17 @@ record Application(
   private static final ObjectMapper YAML = YAMLMapper.builder()
       .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
 
-  static Application read(Path file) {
+  public static Application read(Path file) {
     try {
       Application a = YAML.readValue(file.toFile(), Application.class);
       if (a.name() == null || a.executable() == null || a.session() == null) {
-        throw new CliFailure(ExitCodes.DATA, "bad_application", "application file " + file
+        throw new JobException(dev.confide.runtime.ExitCodes.DATA, "bad_application", "application file " + file
             + " needs 'name', 'executable' and 'session'", "see examples/applications/python.yaml");
       }
       return new Application(a.name(), a.description(), a.executable(), a.path() == null ? RunCommand.DEFAULT_PATH : a.path(),
           a.defaultScript() == null ? "main.py" : a.defaultScript(), a.session(), file);
     } catch (IOException e) {
-      throw new CliFailure(ExitCodes.DATA, "bad_application", "cannot read application file " + file + ": "
+      throw new JobException(dev.confide.runtime.ExitCodes.DATA, "bad_application", "cannot read application file " + file + ": "
           + e.getMessage().lines().findFirst().orElse(""), "fix the file; see examples/applications/python.yaml");
     }
   }

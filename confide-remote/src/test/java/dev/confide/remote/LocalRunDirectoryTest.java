@@ -1,4 +1,4 @@
-package dev.confide.cli;
+package dev.confide.remote;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -14,18 +14,18 @@ class LocalRunDirectoryTest {
 
   @Test
   void largeInputsGoToTheDataDirectoryWhichSweepsWhatAKilledRunLeft() throws Exception {
-    ConfideDirs dirs = new ConfideDirs(tmp.resolve("config"), tmp.resolve("data"));
+    Path data = tmp.resolve("data");
     Path inputs = Files.createDirectories(tmp.resolve("inputs"));
     try (RandomAccessFile sparse = new RandomAccessFile(inputs.resolve("big.bin").toFile(), "rw")) {
       sparse.setLength(LocalRunDirectory.IN_MEMORY_INPUTS + 1);
     }
-    Path runs = Files.createDirectories(dirs.data().resolve("runs"));
+    Path runs = Files.createDirectories(data.resolve("runs"));
     Path left = Files.createDirectory(runs.resolve("confide-ciphertext-left"),
         java.nio.file.attribute.PosixFilePermissions.asFileAttribute(java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
     Files.writeString(left.resolve(".confide-owner"), "");
     Files.writeString(left.resolve("object"), "ciphertext of a killed run");
     Path dir;
-    try (LocalRunDirectory run = LocalRunDirectory.create(dirs, inputs)) {
+    try (LocalRunDirectory run = LocalRunDirectory.create(data, inputs)) {
       dir = run.dir();
       assertThat(dir.getParent()).isEqualTo(runs);
       assertThat(left).as("nobody holds its lock: swept").doesNotExist();
@@ -33,7 +33,7 @@ class LocalRunDirectoryTest {
     assertThat(dir).doesNotExist();
     Files.delete(inputs.resolve("big.bin"));
     Files.writeString(inputs.resolve("small.txt"), "small");
-    try (LocalRunDirectory run = LocalRunDirectory.create(dirs, inputs)) {
+    try (LocalRunDirectory run = LocalRunDirectory.create(data, inputs)) {
       assertThat(run.dir().getParent()).isNotEqualTo(runs);
       assertThat(Files.getFileStore(run.dir()).type()).isEqualTo("tmpfs");
     }

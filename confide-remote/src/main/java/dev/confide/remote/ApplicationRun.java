@@ -1,0 +1,216 @@
+package dev.confide.remote;
+
+import dev.confide.attest.Measurement;
+import dev.confide.attest.Measurer;
+import dev.confide.cas.client.CasClient;
+import dev.confide.policy.SessionTemplate;
+import dev.confide.runtime.ExitCodes;
+import dev.confide.runtime.PhaseClock;
+import dev.confide.runtime.RunReport;
+import dev.confide.volume.HostFile;
+import dev.confide.volume.Modes;
+import dev.confide.volume.Progress;
+import dev.confide.volume.SealResult;
+import dev.confide.volume.SymmetricKey;
+import dev.confide.volume.Tag;
+import dev.confide.volume.VolumeReader;
+import dev.confide.volume.VolumeSealer;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * The user's side of running an application on a host: check the request, measure the
+ * application, seal the inputs and an empty output volume into the host's run directory, create
+ * the run's session from the application's template (the volumes' keys and tags go to the CAS
+ * only), have the host start the runtime, then unseal the outputs at the tag the CAS committed —
+ * never at one the host reports.
+ */
+public final class ApplicationRun {
+  /** The service of an application's session that runs it. */
+  public static final String SERVICE = "app";
+
+  private final Host host;
+  private final Supplier<Cas> cas;
+  private final Progress sealing;
+  private final Progress unsealing;
+  private volatile HostRun current;
+  private volatile boolean cancelled;
+
+  /**
+   * The CAS a run uses: the user's authenticated client (creates the session, reads the committed
+   * tag), and where the host's runtime reaches it, pinned by its key's fingerprint.
+   */
+  public record Cas(CasClient client, URI url, String fingerprint) {}
+
+  /** What the user asked for. */
+  public record Request(Application application, String script, Path inputs, Path outputs, boolean streamOutput) {}
+
+  /** What the run did, with the session it ran as. */
+  public record Result(RunReport report, String session) {}
+
+  /**
+   * @param cas the CAS, asked for once the inputs are sealed (an embedded one starts meanwhile)
+   * @param sealing progress of sealing the inputs; {@code unsealing} of unsealing the outputs
+   */
+  public ApplicationRun(Host host, Supplier<Cas> cas, Progress sealing, Progress unsealing) {
+    this.host = host;
+    this.cas = cas;
+    this.sealing = sealing;
+    this.unsealing = unsealing;
+  }
+
+  /** Checks {@code request} before anything is sealed or sent: one line on what is wrong and how to fix it. */
+  public static void check(Request request) throws IOException {
+    Path inputs = request.inputs();
+    Path outputs = request.outputs();
+    String script = request.script();
+    if (!Files.isDirectory(inputs)) {
+      throw new JobException(ExitCodes.NO_INPUT, "no_inputs", "inputs directory " + inputs + " does not exist",
+          "give the directory with the files to process");
+    }
+    if (script.isEmpty() || script.contains("..") || script.startsWith("/") || script.matches(".*['\"\\s].*")) {
+      throw new JobException(ExitCodes.USAGE, "bad_script", "'" + script + "' is not a script name inside the inputs",
+          "name a file relative to INPUTS, without quotes or spaces");
+    }
+    if (!Files.isRegularFile(inputs.resolve(script))) {
+      throw new JobException(ExitCodes.NO_INPUT, "no_script", "the inputs hold no " + script + " (" + inputs.resolve(script)
+          + ")", "put the script into INPUTS, or pick another with --script NAME");
+    }
+    if (Files.exists(outputs)) {
+      if (!Files.isDirectory(outputs)) {
+        throw new JobException(ExitCodes.CANT_CREATE, "outputs_exist", outputs + " exists and is not a directory",
+            "give a new or empty directory");
+      }
+      HostFile.requireOwnFolder(outputs, "outputs directory");
+      try (var entries = Files.list(outputs)) {
+        if (entries.findAny().isPresent()) {
+          throw new JobException(ExitCodes.CANT_CREATE, "outputs_not_empty", "outputs directory " + outputs + " is not empty",
+              "give a new or empty directory, so no earlier result is mistaken for this run's");
+        }
+      }
+    }
+  }
+
+  /** Runs {@code request} on the host; {@code clock} gets every phase, the host's runtime's included. */
+  public Result run(Request request, PhaseClock clock) throws Exception {
+    check(request);
+    Application app = request.application();
+    Measurer measurer = clock.time("measure", () -> measurer());
+    Measurement measurement = measurer.measure(List.of(app.executable()), app.path());
+    try (HostRun run = host.prepare(request.inputs())) {
+      current = run;
+      SymmetricKey inputKey = SymmetricKey.generate();
+      SymmetricKey outputKey = SymmetricKey.generate();
+      SealResult[] in = new SealResult[1];
+      SealResult[] out = new SealResult[1];
+      clock.time("seal inputs", () -> {
+        put(run, "inputs", dir -> in[0] = new VolumeSealer().seal(request.inputs(), dir, inputKey, sealing));
+        put(run, "outputs", dir -> out[0] = sealEmpty(dir, outputKey));
+      });
+      Cas access = cas.get();
+      String session = "run-" + app.name() + "-" + HexFormat.of().formatHex(randomBytes(6));
+      Map<String, String> values = new LinkedHashMap<>();
+      values.put("SESSION", session);
+      values.put("SCRIPT", request.script());
+      values.put("MEASUREMENT", measurement.value());
+      values.put("INPUTS_KEY", HexFormat.of().formatHex(inputKey.copyBytes()));
+      values.put("INPUTS_TAG", in[0].tag().hex());
+      values.put("OUTPUTS_KEY", HexFormat.of().formatHex(outputKey.copyBytes()));
+      values.put("OUTPUTS_TAG", out[0].tag().hex());
+      String text = SessionTemplate.fill(app.file().toString(), app.session(), values);
+      clock.time("session", () -> {
+        // a host the user owns: its simulated evidence is to count for the user's own sessions
+        host.ownedSimKeyHash().ifPresent(access.client()::trustSimHost);
+        return access.client().createSession(text);
+      });
+      if (cancelled) {
+        run.cancel();
+      }
+      RunReport report = run.run(new RuntimeLaunch(access.url(), access.fingerprint(), session, SERVICE,
+          List.of("inputs", "outputs"), request.streamOutput()), forwardTo(clock));
+      // the tag the CAS committed, not the one the host reported
+      Tag committed = Tag.parse(access.client().volume(session, "outputs").tag());
+      clock.time("unseal", () -> get(run, "outputs", dir -> {
+        VolumeReader.load(dir, outputKey, committed).extractTo(request.outputs(), unsealing, Modes.WITHOUT_SET_ID);
+        return null;
+      }));
+      return new Result(report, session);
+    } finally {
+      current = null;
+    }
+  }
+
+  /** Stops a run under way from another thread: the host's runtime commits nothing and wipes its staging area. */
+  public void cancel() {
+    cancelled = true;
+    HostRun run = current;
+    if (run != null) {
+      run.cancel();
+    }
+  }
+
+  private Measurer measurer() {
+    try {
+      return host.measurer();
+    } catch (IOException e) {
+      throw new JobException(ExitCodes.IO, "runtime_unreadable", "cannot measure the runtime of host " + host.name() + ": "
+          + e.getMessage(), "check the Confide installation");
+    }
+  }
+
+  /** The runtime's phases into the user's clock, so that the report shows the whole run. */
+  private static PhaseClock.Listener forwardTo(PhaseClock clock) {
+    return new PhaseClock.Listener() {
+      @Override
+      public void started(String phase) {
+        clock.starting(phase);
+      }
+
+      @Override
+      public void ended(String phase, long millis) {
+        clock.add(phase, millis);
+      }
+    };
+  }
+
+  private static void put(HostRun run, String name, HostRun.VolumeWriter writer) {
+    try {
+      run.put(name, writer);
+    } catch (IOException e) {
+      throw new JobException(ExitCodes.IO, "run_dir", "cannot put volume " + name + " on the host: " + e.getMessage(),
+          "check the host's free space");
+    }
+  }
+
+  private static <T> T get(HostRun run, String name, HostRun.VolumeReading<T> reader) {
+    try {
+      return run.get(name, reader);
+    } catch (IOException e) {
+      throw new JobException(ExitCodes.IO, "run_dir", "cannot get volume " + name + " from the host: " + e.getMessage(),
+          "check the host and this machine's free space");
+    }
+  }
+
+  private static SealResult sealEmpty(Path volume, SymmetricKey key) throws IOException {
+    Path empty = Files.createTempDirectory("confide-empty-");
+    try {
+      return new VolumeSealer().seal(empty, volume, key, Progress.NONE);
+    } finally {
+      Files.delete(empty);
+    }
+  }
+
+  private static byte[] randomBytes(int n) {
+    byte[] b = new byte[n];
+    new SecureRandom().nextBytes(b);
+    return b;
+  }
+}

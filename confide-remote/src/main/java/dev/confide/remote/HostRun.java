@@ -1,0 +1,43 @@
+package dev.confide.remote;
+
+import dev.confide.runtime.PhaseClock;
+import dev.confide.runtime.RunReport;
+import java.io.IOException;
+import java.nio.file.Path;
+
+/**
+ * One run's place on a host: its private directory, the volumes put there and got back, and the
+ * runtime started on them. {@link #close()} removes the directory, whatever happened.
+ */
+public interface HostRun extends AutoCloseable {
+  /** Writes volume {@code name} into the run's directory: {@code writer} is given a local directory to write it to. */
+  void put(String name, VolumeWriter writer) throws IOException;
+
+  /** Hands the ciphertext of volume {@code name}, as the runtime left it, to {@code reader} as a local directory. */
+  <T> T get(String name, VolumeReading<T> reader) throws IOException;
+
+  /**
+   * Starts the runtime on the volumes put here, tells {@code listener} as its phases start and end,
+   * and returns its report once it ends; a failure of the run is thrown as the exception the
+   * runtime described (an {@code AttestationException}, a {@code CasException}, ...).
+   */
+  RunReport run(RuntimeLaunch launch, PhaseClock.Listener listener) throws Exception;
+
+  /** Stops a {@link #run} under way from another thread: nothing is committed, the host's staging area is wiped. */
+  void cancel();
+
+  @Override
+  void close();
+
+  /** Writes a volume into a directory. */
+  @FunctionalInterface
+  interface VolumeWriter {
+    void write(Path dir) throws IOException;
+  }
+
+  /** Reads a volume from a directory. */
+  @FunctionalInterface
+  interface VolumeReading<T> {
+    T read(Path dir) throws IOException;
+  }
+}

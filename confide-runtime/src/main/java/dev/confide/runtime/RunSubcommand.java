@@ -1,0 +1,183 @@
+package dev.confide.runtime;
+
+import dev.confide.attest.EvidenceProvider;
+import dev.confide.attest.HostKey;
+import dev.confide.attest.Measurer;
+import dev.confide.attest.SimEvidenceProvider;
+import dev.confide.cas.client.CasClient;
+import dev.confide.runtime.events.RunEvent;
+import dev.confide.runtime.events.RunEventCodec;
+import dev.confide.runtime.events.RunFailures;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code confide-runtime run}: one confidential run. The host names the session, the service and
+ * where each volume's ciphertext lives; the command, its arguments and environment come from the
+ * CAS. With {@code --events} standard output carries {@link RunEvent}s only, one per line.
+ */
+@Command(name = "run", mixinStandardHelpOptions = true,
+    description = {"Attest to the CAS, receive the service's configuration, open its volumes into private memory,",
+        "run its command in a bubblewrap sandbox, then seal the writable volumes and move their tags at the CAS.",
+        "Exits with the program's exit code. The program's output goes to " + ConfidentialRun.LOG_NAME
+            + " in the first writable volume."})
+final class RunSubcommand implements Callable<Integer> {
+  @Mixin RunTargetOptions target;
+
+  @Option(names = "--evidence", defaultValue = SimEvidenceProvider.PLATFORM, paramLabel = "KIND",
+      description = "Which attestation evidence this host produces (this version: ${DEFAULT-VALUE}, simulated).")
+  String evidence;
+
+  @Option(names = "--host-key", paramLabel = "FILE",
+      description = "The host's key that signs simulated evidence (0600, made by 'confide host init').")
+  Path hostKey;
+
+  @Option(names = "--staging-root", paramLabel = "DIR",
+      description = "Where the private staging area goes (default: $XDG_RUNTIME_DIR, else /dev/shm).")
+  Path stagingRoot;
+
+  @Option(names = "--events", description = "Write the run's progress and result as JSON events, one per line, to standard output.")
+  boolean events;
+
+  @Option(names = "--cancel-on-stdin-close",
+      description = "Cancel the run (nothing committed, staging wiped) when standard input closes: the client went away.")
+  boolean cancelOnStdinClose;
+
+  @Option(names = "--debug", description = "Print stack traces.") boolean debug;
+
+  @Spec CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    EventSink sink = events ? new EventSink(out) : null;
+    // the measurement of this runtime's own code runs beside the set-up
+    CompletableFuture<Measurer> measurer = CompletableFuture.supplyAsync(RunSubcommand::selfMeasurer,
+        task -> Thread.ofPlatform().daemon().name("confide-measure").start(task));
+    PhaseClock clock = new PhaseClock(sink == null ? phase -> { } : sink);
+    try {
+      RuntimeEnvironment.checkThisJvm();
+      EvidenceProvider provider = provider();
+      try (CasClient client = CasClient.connect("cas", target.cas, target.fingerprint, null)) {
+        ConfidentialRun run = new ConfidentialRun(client, join(measurer), provider, Bubblewrap.find(), err, ShutdownHooks.JVM);
+        if (cancelOnStdinClose) {
+          watchForClose(System.in, run);
+        }
+        RunReport report = run.run(target.request(stagingRoot), clock);
+        if (sink != null) {
+          sink.emit(new RunEvent.Finished(report));
+        } else {
+          printReport(out, report);
+        }
+        return report.exitCode();
+      }
+    } catch (Exception e) {
+      if (sink == null) {
+        throw e;
+      }
+      sink.emit(RunFailures.describe(e));
+      if (debug) {
+        e.printStackTrace(err);
+      }
+      RunFailures.Report report = RunFailures.report(e);
+      return report == null ? ExitCodes.SOFTWARE : report.exitCode();
+    }
+  }
+
+  private EvidenceProvider provider() throws IOException {
+    if (!evidence.equals(SimEvidenceProvider.PLATFORM)) {
+      throw new RuntimeFailure(RuntimeFailure.Kind.USAGE, "this runtime produces no '" + evidence + "' evidence",
+          "use --evidence " + SimEvidenceProvider.PLATFORM);
+    }
+    if (hostKey == null) {
+      throw new RuntimeFailure(RuntimeFailure.Kind.USAGE, "simulated evidence needs the host's key",
+          "pass --host-key FILE (made by 'confide host init')");
+    }
+    if (!Files.isRegularFile(hostKey)) {
+      throw new RuntimeFailure(RuntimeFailure.Kind.UNAVAILABLE, "this host has no key for attestation evidence (" + hostKey + ")",
+          "create it with 'confide host init'");
+    }
+    return new SimEvidenceProvider(HostKey.load(hostKey));
+  }
+
+  private static Measurer selfMeasurer() {
+    try {
+      return new Measurer(RuntimeDigest.ofThisJvm());
+    } catch (IOException e) {
+      throw new RuntimeFailure(RuntimeFailure.Kind.IO, "cannot measure the runtime: " + e.getMessage(),
+          "check the runtime's installation");
+    }
+  }
+
+  private static Measurer join(CompletableFuture<Measurer> measurer) {
+    try {
+      return measurer.join();
+    } catch (java.util.concurrent.CompletionException e) {
+      throw e.getCause() instanceof RuntimeException r ? r : e;
+    }
+  }
+
+  /** Cancels {@code run} when {@code in} ends: the client that started this runtime is gone. */
+  private static void watchForClose(InputStream in, ConfidentialRun run) {
+    Thread.ofPlatform().daemon().name("confide-client-watch").start(() -> {
+      try {
+        while (in.read() >= 0) {
+          // anything the client writes only says it is still there
+        }
+      } catch (IOException e) {
+        // a broken pipe is a closed one
+      }
+      run.cancel();
+    });
+  }
+
+  private static void printReport(PrintWriter out, RunReport r) {
+    out.println((r.exitCode() == 0 ? "ran " : "ran (program exited with " + r.exitCode() + ") ") + r.session() + "/"
+        + r.service() + " confidentially");
+    out.println("  protection: " + r.protection());
+    out.println("  measurement: " + r.measurement());
+    for (RunReport.VolumeOutcome v : r.volumes()) {
+      out.println("  volume " + v.volume() + ": " + (v.committed() ? v.oldTag() + " -> " + v.newTag() : "read-only " + v.oldTag()));
+    }
+    if (r.log() != null) {
+      out.println("  program log: " + r.log());
+    }
+    out.flush();
+  }
+
+  /** Events to standard output, one line each, whole lines even when threads emit together. */
+  static final class EventSink implements PhaseClock.Listener {
+    private final PrintWriter out;
+    private final RunEventCodec codec = new RunEventCodec();
+
+    EventSink(PrintWriter out) {
+      this.out = out;
+    }
+
+    synchronized void emit(RunEvent event) {
+      out.println(codec.encode(event));
+      out.flush();
+    }
+
+    @Override
+    public void started(String phase) {
+      emit(new RunEvent.PhaseStarted(phase));
+    }
+
+    @Override
+    public void ended(String phase, long millis) {
+      emit(new RunEvent.PhaseEnded(phase, millis));
+    }
+  }
+}

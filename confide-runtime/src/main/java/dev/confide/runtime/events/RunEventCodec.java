@@ -1,0 +1,63 @@
+package dev.confide.runtime.events;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.util.Optional;
+import java.util.Set;
+
+/** {@link RunEvent}s to and from their one-line JSON form. */
+public final class RunEventCodec {
+  private static final Set<String> KNOWN = Set.of("phase_started", "phase_ended", "progress", "finished", "failed");
+  /** Longer lines are refused unread: a report is a few KiB, and a host must not make the client buffer gigabytes. */
+  public static final int MAX_LINE = 1 << 20;
+
+  private final ObjectMapper json = JsonMapper.builder()
+      .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
+
+  /** One line, without its newline; never holds a line break. */
+  public String encode(RunEvent event) {
+    try {
+      return json.writerFor(RunEvent.class).writeValueAsString(event);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot encode " + event.getClass().getSimpleName(), e);
+    }
+  }
+
+  /**
+   * The event on {@code line}; empty for a well-formed event of a kind this version does not know.
+   *
+   * @throws MalformedEventException when the line is not a run event
+   */
+  public Optional<RunEvent> decode(String line) throws MalformedEventException {
+    if (line.length() > MAX_LINE) {
+      throw new MalformedEventException("an event line of " + line.length() + " characters (at most " + MAX_LINE + ")");
+    }
+    try {
+      JsonNode node = json.readTree(line);
+      if (node == null || !node.isObject() || !node.path("event").isTextual()) {
+        throw new MalformedEventException("a line that is not a JSON object with an \"event\": " + shortened(line));
+      }
+      if (!KNOWN.contains(node.get("event").asText())) {
+        return Optional.empty();
+      }
+      return Optional.of(json.treeToValue(node, RunEvent.class));
+    } catch (JsonProcessingException e) {
+      throw new MalformedEventException("a line that is not a run event (" + e.getOriginalMessage() + "): " + shortened(line));
+    }
+  }
+
+  private static String shortened(String line) {
+    String printable = line.replaceAll("[^\\x20-\\x7e]", "?");
+    return printable.length() <= 120 ? printable : printable.substring(0, 120) + "...";
+  }
+
+  /** A line from a runtime that is not a run event. */
+  public static final class MalformedEventException extends Exception {
+    public MalformedEventException(String message) {
+      super(message);
+    }
+  }
+}
