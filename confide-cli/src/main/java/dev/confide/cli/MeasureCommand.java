@@ -22,7 +22,7 @@ final class MeasureCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Measurement m = Main.invocation(spec).measurer().get().measure(command, System.getenv("PATH"));
+    Measurement m = ThisRuntime.measurer(Main.invocation(spec).runtime().get()).measure(command, System.getenv("PATH"));
     new Output(spec.commandLine().getOut(), common.json).report(m.value(), Output.fields(
         "measurement", m.value(), "executable", m.executable().toString(), "executable_sha256", m.executableDigest(),
         "runtime_digest", m.runtimeDigest()));

@@ -99,8 +99,7 @@ final class RunApplicationCommand implements Callable<Integer> {
     ApplicationRun.check(request);
     Bubblewrap.find(); // the sandbox is missing: say so before anything is sealed
     HostKey hostKey = HostKeys.loadOrCreate(dirs);
-    LocalHost local = new LocalHost(dirs.data(), ThisRuntime.distribution(), HostInitCommand.keyFile(dirs), hostKey.keyHash(),
-        invocation.measurer(), err);
+    LocalHost local = new LocalHost(dirs.data(), invocation.runtime().get(), HostInitCommand.keyFile(dirs), hostKey.keyHash(), err);
     // The embedded CAS starts on a thread of its own while this one measures and seals: on two
     // cores that hides most of the CAS's start (it waits on the disk and on class initialisation).
     CompletableFuture<EmbeddedCas> starting = null;

@@ -40,7 +40,7 @@ final class RuntimeRunCommand implements Callable<Integer> {
     HostKeys.load(dirs); // none yet: say how to make it before a runtime starts
     RuntimeLaunch launch = new RuntimeLaunch(target.cas, target.fingerprint, target.session, target.service,
         List.copyOf(target.volumes.keySet()), target.streamOutput);
-    RuntimeProcess runtime = RuntimeProcess.start(ThisRuntime.distribution(),
+    RuntimeProcess runtime = RuntimeProcess.start(Main.invocation(spec).runtime().get(),
         LocalHost.arguments(launch, target.volumes, HostInitCommand.keyFile(dirs)), spec.commandLine().getErr());
     PhaseClock clock = new PhaseClock();
     RunReport report;

@@ -20,10 +20,10 @@ final class ThisRuntime {
     return RuntimeDistribution.at(home);
   }
 
-  /** A measurer whose runtime digest covers the runtime distribution's jars and its Java's modules. */
-  static Measurer measurer() {
+  /** A measurer whose runtime digest covers the distribution's jars, its Java's modules and its AOT cache. */
+  static Measurer measurer(RuntimeDistribution runtime) {
     try {
-      return distribution().measurer();
+      return runtime.measurer();
     } catch (IOException e) {
       throw new CliFailure(ExitCodes.IO, "runtime_unreadable", "cannot measure the runtime: " + e.getMessage(),
           "check the Confide installation");

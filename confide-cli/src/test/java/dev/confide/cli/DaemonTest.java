@@ -44,7 +44,7 @@ class DaemonTest {
   @BeforeEach
   void start() throws IOException {
     place = new DaemonPlace(tmp.resolve("daemon"));
-    server = DaemonServer.bind(place, BUILD, Duration.ofMinutes(10), ThisRuntime::measurer);
+    server = DaemonServer.bind(place, BUILD, Duration.ofMinutes(10), ThisRuntime::distribution);
     serving = Thread.ofPlatform().start(server::serve);
   }
 
@@ -292,7 +292,7 @@ class DaemonTest {
 
   @Test
   void aSecondDaemonOfTheSameBuildStandsAside() throws Exception {
-    assertThat(DaemonServer.bind(place, BUILD, Duration.ofMinutes(1), ThisRuntime::measurer)).isNull();
+    assertThat(DaemonServer.bind(place, BUILD, Duration.ofMinutes(1), ThisRuntime::distribution)).isNull();
   }
 
   @Test
@@ -311,7 +311,7 @@ class DaemonTest {
   @Test
   void anIdleDaemonStopsByItself() throws Exception {
     DaemonPlace other = new DaemonPlace(tmp.resolve("idle"));
-    DaemonServer idle = DaemonServer.bind(other, BUILD, Duration.ofMillis(200), ThisRuntime::measurer);
+    DaemonServer idle = DaemonServer.bind(other, BUILD, Duration.ofMillis(200), ThisRuntime::distribution);
     Thread t = Thread.ofPlatform().start(idle::serve);
     t.join(30_000);
     assertThat(t.isAlive()).isFalse();
@@ -322,7 +322,7 @@ class DaemonTest {
   void aFolderOthersMayEnterIsRefused() throws Exception {
     Path open = Files.createDirectory(tmp.resolve("open"), PosixFilePermissions.asFileAttribute(
         PosixFilePermissions.fromString("rwxr-xr-x")));
-    assertThatThrownBy(() -> DaemonServer.bind(new DaemonPlace(open), BUILD, Duration.ofMinutes(1), ThisRuntime::measurer))
+    assertThatThrownBy(() -> DaemonServer.bind(new DaemonPlace(open), BUILD, Duration.ofMinutes(1), ThisRuntime::distribution))
         .isInstanceOf(IOException.class).hasMessage(open + " has mode rwxr-xr-x, not rwx------");
     assertThatThrownBy(() -> new DaemonClient(new DaemonPlace(open), BUILD, System.out, System.err).connectOrStart(null))
         .isInstanceOf(IOException.class).hasMessageContaining("not rwx------");

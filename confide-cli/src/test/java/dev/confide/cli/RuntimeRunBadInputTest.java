@@ -109,7 +109,7 @@ class RuntimeRunBadInputTest {
   @Test
   void aMissingOrWrongVolumeDirectoryIsAUsageError() throws Exception {
     cas.client().trustSimHost(HostKey.create(HostInitCommand.keyFile(dirs)).keyHash());
-    String measurement = ThisRuntime.measurer().measure(List.of("python3"), "/usr/bin:/bin").value();
+    String measurement = ThisRuntime.measurer(ThisRuntime.distribution()).measure(List.of("python3"), "/usr/bin:/bin").value();
     cas.client().updateSession("app", session(measurement, "predecessor: " + cas.client().session("app").hash() + "\n"));
     CliRun none = runtime(cas.url(), cas.fingerprint(), "app");
     assertThat(none.code()).isEqualTo(ExitCodes.USAGE);

@@ -43,7 +43,7 @@ class RuntimeSignalTest {
     ConfideDirs dirs = new ConfideDirs(tmp.resolve("config"), tmp.resolve("data"));
     HostKey hostKey = HostKey.create(HostInitCommand.keyFile(dirs));
     String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-    String measurement = ThisRuntime.measurer().measure(List.of("python3"), "/usr/bin:/bin").value();
+    String measurement = ThisRuntime.measurer(ThisRuntime.distribution()).measure(List.of("python3"), "/usr/bin:/bin").value();
     Path code = Files.createDirectories(tmp.resolve("code"));
     Files.writeString(code.resolve("main.py"), """
         import time

@@ -12,7 +12,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Supplier;
 
 /**
  * The {@code local} host: this machine, the user's own. Its runtime is a process of its own,
@@ -31,22 +30,19 @@ public final class LocalHost implements Host {
   private final RuntimeDistribution distribution;
   private final Path hostKey;
   private final String hostKeyHash;
-  private final Supplier<Measurer> measurer;
   private final PrintWriter notices;
 
   /**
    * @param dataDir the user's data directory (large runs' directories go to its {@code runs/})
    * @param hostKey the file of this host's key for simulated evidence; {@code hostKeyHash} its hash
-   * @param measurer a measurer of {@code distribution} (a daemon keeps one, with what it hashed)
    * @param notices where the runtime's notes and the program's streamed output go
    */
   public LocalHost(Path dataDir, RuntimeDistribution distribution, Path hostKey, String hostKeyHash,
-      Supplier<Measurer> measurer, PrintWriter notices) {
+      PrintWriter notices) {
     this.dataDir = dataDir;
     this.distribution = distribution;
     this.hostKey = hostKey;
     this.hostKeyHash = hostKeyHash;
-    this.measurer = measurer;
     this.notices = notices;
   }
 
@@ -56,8 +52,8 @@ public final class LocalHost implements Host {
   }
 
   @Override
-  public Measurer measurer() {
-    return measurer.get();
+  public Measurer measurer() throws IOException {
+    return distribution.measurer();
   }
 
   @Override
