@@ -1,6 +1,8 @@
 package dev.confide.cli;
 
 import dev.confide.remote.RuntimeDistribution;
+import dev.confide.remote.RuntimeStarter;
+import dev.confide.remote.WarmRuntimes;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
@@ -44,6 +46,7 @@ final class DaemonServer implements AutoCloseable {
   private final String build;
   private final Duration idle;
   private final Supplier<RuntimeDistribution> runtime;
+  private final RuntimeStarter runtimes;
   private final String owner;
   private final FileChannel lockFile;
   private final FileLock lock;
@@ -56,12 +59,13 @@ final class DaemonServer implements AutoCloseable {
   private final Instant started = Instant.now();
   private final ScheduledExecutorService idleCheck;
 
-  private DaemonServer(DaemonPlace place, String build, Duration idle, Supplier<RuntimeDistribution> runtime, String owner,
+  private DaemonServer(DaemonPlace place, String build, Duration idle, Supplier<RuntimeDistribution> runtime, RuntimeStarter runtimes, String owner,
                        FileChannel lockFile, FileLock lock, ServerSocketChannel server) {
     this.place = place;
     this.build = build;
     this.idle = idle;
     this.runtime = runtime;
+    this.runtimes = runtimes;
     this.owner = owner;
     this.lockFile = lockFile;
     this.lock = lock;
@@ -73,7 +77,8 @@ final class DaemonServer implements AutoCloseable {
    * Binds the socket of {@code build} in {@code place}, or returns null when another daemon of that
    * build holds its lock (it serves; this one is not needed).
    */
-  static DaemonServer bind(DaemonPlace place, String build, Duration idle, Supplier<RuntimeDistribution> runtime) throws IOException {
+  static DaemonServer bind(DaemonPlace place, String build, Duration idle, Supplier<RuntimeDistribution> runtime,
+      RuntimeStarter runtimes) throws IOException {
     place.ensurePrivate();
     FileChannel lockFile = FileChannel.open(place.lock(build), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
     FileLock lock;
@@ -93,7 +98,7 @@ final class DaemonServer implements AutoCloseable {
       ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
       server.bind(UnixDomainSocketAddress.of(socket));
       String owner = Files.getOwner(place.dir()).getName();
-      return new DaemonServer(place, build, idle, runtime, owner, lockFile, lock, server);
+      return new DaemonServer(place, build, idle, runtime, runtimes, owner, lockFile, lock, server);
     } catch (IOException | RuntimeException e) {
       lockFile.close();
       throw e;
@@ -183,7 +188,7 @@ final class DaemonServer implements AutoCloseable {
   private void command(DaemonWire.Request request, DataInputStream in, DaemonWire.Frames frames) throws IOException {
     Cancellation cancellation = new Cancellation();
     Invocation invocation = new Invocation(ConfideDirs.from(request.env()), Path.of(request.cwd()), request.launchedAtMillis(),
-        request.terminal(), runtime, cancellation);
+        request.terminal(), runtime, cancellation, runtimes);
     // The client sends CANCEL when the user presses Ctrl-C; a client that vanished cancels too.
     Thread.ofPlatform().daemon().name(Thread.currentThread().getName() + "-cancel").start(() -> {
       try {
@@ -247,13 +252,17 @@ final class DaemonServer implements AutoCloseable {
         return once[0];
       }
     };
-    DaemonServer server = bind(place, build, idle, runtime);
+    // a spare runtime, warmed up between runs, for the next run (WarmRuntimes)
+    WarmRuntimes spares = new WarmRuntimes();
+    DaemonServer server = bind(place, build, idle, runtime, spares);
     if (server == null) {
+      spares.close();
       return;
     }
     System.err.println("confide daemon: started, pid " + ProcessHandle.current().pid() + ", build " + build);
     server.serve();
     server.awaitRequests();
+    spares.close();
     System.err.println("confide daemon: stopped after " + Duration.between(server.started, Instant.now()).toSeconds() + " s");
     System.exit(0);
   }

@@ -99,7 +99,8 @@ final class RunApplicationCommand implements Callable<Integer> {
     ApplicationRun.check(request);
     Bubblewrap.find(); // the sandbox is missing: say so before anything is sealed
     HostKey hostKey = HostKeys.loadOrCreate(dirs);
-    LocalHost local = new LocalHost(dirs.data(), invocation.runtime().get(), HostInitCommand.keyFile(dirs), hostKey.keyHash(), err);
+    LocalHost local = new LocalHost(dirs.data(), invocation.runtime().get(), HostInitCommand.keyFile(dirs), hostKey.keyHash(), err,
+        invocation.runtimes());
     // The embedded CAS starts on a thread of its own while this one measures and seals: on two
     // cores that hides most of the CAS's start (it waits on the disk and on class initialisation).
     CompletableFuture<EmbeddedCas> starting = null;

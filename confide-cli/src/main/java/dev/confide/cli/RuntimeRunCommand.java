@@ -1,13 +1,11 @@
 package dev.confide.cli;
 
 import dev.confide.remote.LocalHost;
-import dev.confide.remote.RuntimeLaunch;
 import dev.confide.remote.RuntimeProcess;
 import dev.confide.runtime.ConfidentialRun;
 import dev.confide.runtime.PhaseClock;
 import dev.confide.runtime.RunReport;
 import dev.confide.runtime.RunTargetOptions;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -34,14 +32,14 @@ final class RuntimeRunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    target.require(spec.commandLine());
     // the runtime gets an environment of its own, but a user whose JVM an agent could change is told so
     dev.confide.runtime.RuntimeEnvironment.checkThisJvm();
     ConfideDirs dirs = Main.dirs(spec);
-    HostKeys.load(dirs); // none yet: say how to make it before a runtime starts
-    RuntimeLaunch launch = new RuntimeLaunch(target.cas, target.fingerprint, target.session, target.service,
-        List.copyOf(target.volumes.keySet()), target.streamOutput);
+    String keyHash = HostKeys.load(dirs).keyHash(); // none yet: say how to make it before a runtime starts
     RuntimeProcess runtime = RuntimeProcess.start(Main.invocation(spec).runtime().get(),
-        LocalHost.arguments(launch, target.volumes, HostInitCommand.keyFile(dirs)), spec.commandLine().getErr());
+        LocalHost.arguments(HostInitCommand.keyFile(dirs), keyHash), spec.commandLine().getErr());
+    runtime.launch(target.launch());
     PhaseClock clock = new PhaseClock();
     RunReport report;
     try (Cancellation.Registration stop = Main.invocation(spec).cancellation().onCancel(runtime::cancel)) {

@@ -40,11 +40,13 @@ class DaemonTest {
   private DaemonPlace place;
   private DaemonServer server;
   private Thread serving;
+  /** The daemon's spare runtimes, as the real daemon keeps them: later runs of a test take a warmed one. */
+  private final dev.confide.remote.WarmRuntimes spares = new dev.confide.remote.WarmRuntimes();
 
   @BeforeEach
   void start() throws IOException {
     place = new DaemonPlace(tmp.resolve("daemon"));
-    server = DaemonServer.bind(place, BUILD, Duration.ofMinutes(10), ThisRuntime::distribution);
+    server = DaemonServer.bind(place, BUILD, Duration.ofMinutes(10), ThisRuntime::distribution, spares);
     serving = Thread.ofPlatform().start(server::serve);
   }
 
@@ -59,6 +61,7 @@ class DaemonTest {
     server.close();
     serving.join(10_000);
     server.awaitRequests();
+    spares.close();
   }
 
   /** Output the client received, and a latch that opens when the error output contains {@code awaited}. */
@@ -292,7 +295,7 @@ class DaemonTest {
 
   @Test
   void aSecondDaemonOfTheSameBuildStandsAside() throws Exception {
-    assertThat(DaemonServer.bind(place, BUILD, Duration.ofMinutes(1), ThisRuntime::distribution)).isNull();
+    assertThat(DaemonServer.bind(place, BUILD, Duration.ofMinutes(1), ThisRuntime::distribution, spares)).isNull();
   }
 
   @Test
@@ -311,7 +314,7 @@ class DaemonTest {
   @Test
   void anIdleDaemonStopsByItself() throws Exception {
     DaemonPlace other = new DaemonPlace(tmp.resolve("idle"));
-    DaemonServer idle = DaemonServer.bind(other, BUILD, Duration.ofMillis(200), ThisRuntime::distribution);
+    DaemonServer idle = DaemonServer.bind(other, BUILD, Duration.ofMillis(200), ThisRuntime::distribution, spares);
     Thread t = Thread.ofPlatform().start(idle::serve);
     t.join(30_000);
     assertThat(t.isAlive()).isFalse();
@@ -322,7 +325,7 @@ class DaemonTest {
   void aFolderOthersMayEnterIsRefused() throws Exception {
     Path open = Files.createDirectory(tmp.resolve("open"), PosixFilePermissions.asFileAttribute(
         PosixFilePermissions.fromString("rwxr-xr-x")));
-    assertThatThrownBy(() -> DaemonServer.bind(new DaemonPlace(open), BUILD, Duration.ofMinutes(1), ThisRuntime::distribution))
+    assertThatThrownBy(() -> DaemonServer.bind(new DaemonPlace(open), BUILD, Duration.ofMinutes(1), ThisRuntime::distribution, spares))
         .isInstanceOf(IOException.class).hasMessage(open + " has mode rwxr-xr-x, not rwx------");
     assertThatThrownBy(() -> new DaemonClient(new DaemonPlace(open), BUILD, System.out, System.err).connectOrStart(null))
         .isInstanceOf(IOException.class).hasMessageContaining("not rwx------");

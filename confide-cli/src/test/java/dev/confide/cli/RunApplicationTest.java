@@ -56,7 +56,7 @@ class RunApplicationTest {
     Cancellation cancelled = new Cancellation();
     cancelled.cancel(); // Ctrl-C before the seal's first file: a deterministic point inside the seal
     Invocation stopped = new Invocation(new ConfideDirs(tmp.resolve("config"), tmp.resolve("data")), null, 0L, false,
-        ThisRuntime::distribution, cancelled);
+        ThisRuntime::distribution, cancelled, dev.confide.remote.RuntimeStarter.FRESH);
     java.io.StringWriter out = new java.io.StringWriter();
     java.io.StringWriter err = new java.io.StringWriter();
     int code = Main.run(new String[] {"run", "--host", "local", "--application", "python", "--inputs",

@@ -54,7 +54,7 @@ class TerminalProgressTest {
   @Test
   void aFailureAtATerminalPrintsItsLineFromTheStartOfAClearedLine(@TempDir Path tmp) {
     Invocation atATerminal = new Invocation(new ConfideDirs(tmp.resolve("config"), tmp.resolve("data")), null, 0L, true,
-        ThisRuntime::distribution, new Cancellation());
+        ThisRuntime::distribution, new Cancellation(), dev.confide.remote.RuntimeStarter.FRESH);
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     int code = Main.run(new String[] {"volume", "verify", tmp.resolve("none").toString(), "--key-file",

@@ -4,6 +4,7 @@ import dev.confide.attest.Measurer;
 import dev.confide.runtime.PhaseClock;
 import dev.confide.runtime.RunReport;
 import dev.confide.runtime.StagingArea;
+import dev.confide.runtime.events.RunLaunch;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -25,25 +26,30 @@ public final class LocalHost implements Host {
   public static final String NAME = "local";
   /** Inputs up to this size have their run directory in memory (a tmpfs), beside the staging area. */
   public static final long IN_MEMORY_INPUTS = LocalRunDirectory.IN_MEMORY_INPUTS;
+  /** How long a runtime told to stop may take to wipe its staging area before it is killed (its own grace is 60 s). */
+  static final long STOP_SECONDS = 70;
 
   private final Path dataDir;
   private final RuntimeDistribution distribution;
   private final Path hostKey;
   private final String hostKeyHash;
   private final PrintWriter notices;
+  private final RuntimeStarter runtimes;
 
   /**
    * @param dataDir the user's data directory (large runs' directories go to its {@code runs/})
    * @param hostKey the file of this host's key for simulated evidence; {@code hostKeyHash} its hash
    * @param notices where the runtime's notes and the program's streamed output go
+   * @param runtimes how a runtime process is got ({@link RuntimeStarter#FRESH}, or a daemon's {@link WarmRuntimes})
    */
   public LocalHost(Path dataDir, RuntimeDistribution distribution, Path hostKey, String hostKeyHash,
-      PrintWriter notices) {
+      PrintWriter notices, RuntimeStarter runtimes) {
     this.dataDir = dataDir;
     this.distribution = distribution;
     this.hostKey = hostKey;
     this.hostKeyHash = hostKeyHash;
     this.notices = notices;
+    this.runtimes = runtimes;
   }
 
   @Override
@@ -61,41 +67,42 @@ public final class LocalHost implements Host {
     return Optional.of(hostKeyHash);
   }
 
+  /** The run's directory, and its runtime started at once: it warms up while the client seals and makes the session. */
   @Override
   public HostRun prepare(Path inputs) throws IOException {
-    return new LocalRun(LocalRunDirectory.create(dataDir, inputs));
+    LocalRunDirectory dir = LocalRunDirectory.create(dataDir, inputs);
+    try {
+      return new LocalRun(dir, runtimes.start(distribution, arguments(hostKey, hostKeyHash), notices));
+    } catch (IOException | RuntimeException e) {
+      dir.close();
+      throw e;
+    }
   }
 
   /**
-   * The arguments of {@code confide-runtime run} that start {@code launch} on this machine, with
-   * each volume's ciphertext in {@code volumes} and simulated evidence signed by {@code hostKey}.
+   * The arguments of {@code confide-runtime run} on this machine: simulated evidence signed by
+   * {@code hostKey}, which must still be the key whose hash is {@code hostKeyHash} when the run is
+   * launched (a runtime started ahead of it must not sign with a key replaced meanwhile).
    */
-  public static List<String> arguments(RuntimeLaunch launch, Map<String, Path> volumes, Path hostKey) {
-    List<String> args = new ArrayList<>(List.of("--cas", launch.cas().toString(), "--cas-fingerprint", launch.casFingerprint(),
-        "--session", launch.session(), "--service", launch.service(), "--host-key", hostKey.toAbsolutePath().toString()));
-    for (String volume : launch.volumes()) {
-      args.add("--volume");
-      args.add(volume + "=" + volumes.get(volume).toAbsolutePath());
-    }
+  public static List<String> arguments(Path hostKey, String hostKeyHash) {
+    List<String> args = new ArrayList<>(List.of("--host-key", hostKey.toAbsolutePath().toString(),
+        "--host-key-hash", hostKeyHash));
     // the staging area where this process would put it: the user's XDG_RUNTIME_DIR reaches the
     // runtime by its path, not by the environment it does not get
     StagingArea.memoryRoot(null).ifPresent(root -> {
       args.add("--staging-root");
       args.add(root.toString());
     });
-    if (launch.streamOutput()) {
-      args.add("--stream-output");
-    }
     return args;
   }
 
   private final class LocalRun implements HostRun {
     private final LocalRunDirectory dir;
-    private volatile RuntimeProcess running;
-    private volatile boolean cancelled;
+    private final RuntimeProcess runtime;
 
-    LocalRun(LocalRunDirectory dir) {
+    LocalRun(LocalRunDirectory dir, RuntimeProcess runtime) {
       this.dir = dir;
+      this.runtime = runtime;
     }
 
     @Override
@@ -112,30 +119,25 @@ public final class LocalHost implements Host {
     public RunReport run(RuntimeLaunch launch, PhaseClock.Listener listener) throws Exception {
       Map<String, Path> volumes = new LinkedHashMap<>();
       launch.volumes().forEach(v -> volumes.put(v, dir.dir().resolve(v)));
-      RuntimeProcess process = RuntimeProcess.start(distribution, arguments(launch, volumes, hostKey), notices);
-      running = process;
-      if (cancelled) {
-        process.cancel();
-      }
-      try {
-        return process.await(listener);
-      } finally {
-        running = null;
-      }
+      runtime.launch(new RunLaunch(launch.cas(), launch.casFingerprint(), launch.session(), launch.service(), volumes,
+          launch.streamOutput()));
+      return runtime.await(listener);
     }
 
     @Override
     public void cancel() {
-      cancelled = true;
-      RuntimeProcess p = running;
-      if (p != null) {
-        p.cancel();
-      }
+      runtime.cancel();
     }
 
+    /** A runtime never launched (the run failed before) ends at once; one that ran has ended already. */
     @Override
     public void close() {
-      dir.close();
+      try {
+        runtime.stop(STOP_SECONDS);
+      } finally {
+        dir.close();
+        runtimes.ended(distribution, arguments(hostKey, hostKeyHash));
+      }
     }
   }
 }

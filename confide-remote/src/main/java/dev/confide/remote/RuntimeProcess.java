@@ -7,9 +7,11 @@ import dev.confide.runtime.StagingArea;
 import dev.confide.runtime.events.RunEvent;
 import dev.confide.runtime.events.RunEventCodec;
 import dev.confide.runtime.events.RunFailures;
+import dev.confide.runtime.events.RunLaunch;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -19,25 +21,30 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * A runtime started as a process of its own ({@code confide-runtime run --events}): its standard
- * output is read as {@link RunEvent}s, its standard error (the program's streamed output, the
- * runtime's notes) is passed to the user, and its standard input stays open for as long as this
- * client wants the run: when it closes (a cancel, or this process dying, even by SIGKILL) the
- * runtime cancels the run, wipes its staging area and commits nothing.
+ * A runtime started as a process of its own ({@code confide-runtime run --events
+ * --launch-on-stdin}): started early, it warms up while the client seals and makes the session,
+ * then is {@linkplain #launch launched} with one line on its standard input. Its standard output
+ * is read as {@link RunEvent}s, its standard error (the program's streamed output, the runtime's
+ * notes) is passed to the user, and its standard input stays open for as long as this client
+ * wants the run: when it closes (a cancel, or this process dying, even by SIGKILL) the runtime
+ * cancels the run, wipes its staging area and commits nothing.
  */
 public final class RuntimeProcess {
-  /** The phase from starting the runtime's process to its first event (its JVM's start, its set-up). */
+  /** The phase from launching the runtime to its first event: what of its start the warm-up did not hide. */
   public static final String START_PHASE = "runtime start";
 
-  private final Process process;
-  private final Thread notes;
-  private final long startedNanos;
-  private volatile boolean cancelled;
+  /** What a runtime says before anyone listens is kept up to this many characters. */
+  static final int EARLY_NOTES = 64 << 10;
 
-  private RuntimeProcess(Process process, Thread notes, long startedNanos) {
+  private final Process process;
+  private final Notes notes = new Notes();
+  private Thread notesCopy;
+  private volatile long launchedNanos;
+  private volatile boolean cancelled;
+  private volatile boolean finished;
+
+  private RuntimeProcess(Process process) {
     this.process = process;
-    this.notes = notes;
-    this.startedNanos = startedNanos;
   }
 
   /**
@@ -47,11 +54,19 @@ public final class RuntimeProcess {
    */
   public static RuntimeProcess start(RuntimeDistribution dist, List<String> runArguments, PrintWriter notices)
       throws IOException {
+    RuntimeProcess started = start(dist, runArguments);
+    started.attach(notices);
+    return started;
+  }
+
+  /** A runtime that nobody listens to yet (a spare, {@link WarmRuntimes}): its notes wait for {@link #attach}. */
+  static RuntimeProcess start(RuntimeDistribution dist, List<String> runArguments) throws IOException {
     List<String> args = new ArrayList<>();
     args.add("run");
     args.addAll(runArguments);
     args.add("--events");
     args.add("--cancel-on-stdin-close");
+    args.add("--launch-on-stdin");
     // its private directories carry this process's token: a later sweep, and the tests, know them as ours
     ProcessBuilder pb = new ProcessBuilder(dist.command(
         List.of("-D" + StagingArea.TOKEN_PROPERTY + "=" + StagingArea.processToken()), args));
@@ -60,16 +75,35 @@ public final class RuntimeProcess {
     env.put("PATH", "/usr/bin:/bin");
     // the JVM decodes file names with the locale's charset: UTF-8, whatever the user's locale
     env.put("LANG", "C.UTF-8");
-    long started = System.nanoTime();
-    Process process = pb.start();
-    Thread notes = Thread.ofPlatform().daemon().name("confide-runtime-notes")
-        .start(() -> copy(process.getErrorStream(), notices));
-    return new RuntimeProcess(process, notes, started);
+    RuntimeProcess started = new RuntimeProcess(pb.start());
+    started.notesCopy = Thread.ofPlatform().daemon().name("confide-runtime-notes")
+        .start(() -> copy(started.process.getErrorStream(), started.notes));
+    return started;
+  }
+
+  /** From now on the runtime's notes (and the program's streamed output) go to {@code notices}. */
+  void attach(PrintWriter notices) {
+    notes.attach(notices);
+  }
+
+  boolean alive() {
+    return process.isAlive();
+  }
+
+  /** Starts the run: the runtime has waited for this since it warmed up. */
+  public void launch(RunLaunch launch) throws IOException {
+    launchedNanos = System.nanoTime();
+    OutputStream in = process.getOutputStream();
+    in.write((new RunEventCodec().encode(launch) + "\n").getBytes(StandardCharsets.UTF_8));
+    in.flush();
   }
 
   /**
    * Waits for the run to end, telling {@code listener} its phases; returns the report, or throws
-   * what the runtime said stopped it.
+   * what the runtime said stopped it. A finished run returns as soon as the runtime has said so
+   * and closed its standard error (its staging area is wiped before): its JVM's exit, a third of
+   * a second here, is not waited for. A failed one returns once the runtime has exited, its
+   * staging area wiped.
    */
   public RunReport await(PhaseClock.Listener listener) throws Exception {
     RunEventCodec codec = new RunEventCodec();
@@ -88,12 +122,16 @@ public final class RuntimeProcess {
         if (first) {
           first = false;
           listener.started(START_PHASE);
-          listener.ended(START_PHASE, (System.nanoTime() - startedNanos) / 1_000_000);
+          listener.ended(START_PHASE, (System.nanoTime() - launchedNanos) / 1_000_000);
         }
         switch (event.orElse(null)) {
           case RunEvent.PhaseStarted s -> listener.started(s.phase());
           case RunEvent.PhaseEnded e -> listener.ended(e.phase(), e.millis());
-          case RunEvent.Finished f -> last = f;
+          case RunEvent.Finished f -> {
+            notesCopy.join(); // the runtime closed its standard error before it said this
+            finished = true;
+            return f.report();
+          }
           case RunEvent.Failed f -> last = f;
           case null, default -> { }
         }
@@ -101,20 +139,19 @@ public final class RuntimeProcess {
     } catch (IOException e) {
       throw new RuntimeFailure(RuntimeFailure.Kind.IO, "lost the runtime's output: " + e.getMessage(), "run it again");
     } finally {
-      int exit = waitFor();
-      notes.join();
-      if (last == null) {
-        if (cancelled) {
-          throw new RuntimeFailure(RuntimeFailure.Kind.CANCELLED, "the run was cancelled; nothing was committed", "run it again");
-        }
-        throw new RuntimeFailure(RuntimeFailure.Kind.INTERNAL, "the runtime ended (exit " + exit + ") without a result",
-            "its output above says why");
+      if (!finished) {
+        waitFor();
+        notesCopy.join();
       }
     }
     if (last instanceof RunEvent.Failed f) {
       throw RunFailures.rebuild(f);
     }
-    return ((RunEvent.Finished) last).report();
+    if (cancelled) {
+      throw new RuntimeFailure(RuntimeFailure.Kind.CANCELLED, "the run was cancelled; nothing was committed", "run it again");
+    }
+    throw new RuntimeFailure(RuntimeFailure.Kind.INTERNAL, "the runtime ended (exit " + process.exitValue()
+        + ") without a result", "its output above says why");
   }
 
   /** Asks the runtime to stop (closes its standard input); {@link #await} then throws the cancellation. */
@@ -124,6 +161,25 @@ public final class RuntimeProcess {
       process.getOutputStream().close();
     } catch (IOException e) {
       // already closed: the runtime has been told
+    }
+  }
+
+  /**
+   * Ends a runtime whatever it was doing: cancels it, waits for it to wipe what it had begun, and
+   * kills it if it has not ended within {@code seconds}. One that finished its run is only told.
+   */
+  public void stop(long seconds) {
+    cancel();
+    if (finished) {
+      return;
+    }
+    try {
+      if (!process.waitFor(seconds, java.util.concurrent.TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+      }
+    } catch (InterruptedException e) {
+      process.destroyForcibly();
+      Thread.currentThread().interrupt();
     }
   }
 
@@ -151,15 +207,36 @@ public final class RuntimeProcess {
     return line.isEmpty() ? null : line.toString();
   }
 
-  private static void copy(InputStream in, PrintWriter to) {
+  private static void copy(InputStream in, Notes to) {
     try (Reader r = new InputStreamReader(in, StandardCharsets.UTF_8)) {
       char[] buf = new char[4096];
       for (int n; (n = r.read(buf)) >= 0; ) {
-        to.write(buf, 0, n);
-        to.flush();
+        to.write(buf, n);
       }
     } catch (IOException e) {
       // the runtime is gone; what it said is what there is
+    }
+  }
+
+  /** Where the runtime's notes go: kept (up to {@link #EARLY_NOTES}) until someone listens. */
+  private static final class Notes {
+    private final StringBuilder early = new StringBuilder();
+    private PrintWriter to;
+
+    synchronized void write(char[] buf, int n) {
+      if (to != null) {
+        to.write(buf, 0, n);
+        to.flush();
+      } else if (early.length() < EARLY_NOTES) {
+        early.append(buf, 0, Math.min(n, EARLY_NOTES - early.length()));
+      }
+    }
+
+    synchronized void attach(PrintWriter notices) {
+      to = notices;
+      to.write(early.toString());
+      to.flush();
+      early.setLength(0);
     }
   }
 }

@@ -8,6 +8,7 @@ import dev.confide.cas.client.CasClient;
 import dev.confide.runtime.events.RunEvent;
 import dev.confide.runtime.events.RunEventCodec;
 import dev.confide.runtime.events.RunFailures;
+import dev.confide.runtime.events.RunLaunch;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -42,6 +43,10 @@ final class RunSubcommand implements Callable<Integer> {
       description = "The host's key that signs simulated evidence (0600, made by 'confide host init').")
   Path hostKey;
 
+  @Option(names = "--host-key-hash", paramLabel = "HASH",
+      description = "Refuse to run unless the host key is still the one with this hash (it may change while a runtime waits).")
+  String hostKeyHash;
+
   @Option(names = "--staging-root", paramLabel = "DIR",
       description = "Where the private staging area goes (default: $XDG_RUNTIME_DIR, else /dev/shm).")
   Path stagingRoot;
@@ -53,12 +58,27 @@ final class RunSubcommand implements Callable<Integer> {
       description = "Cancel the run (nothing committed, staging wiped) when standard input closes: the client went away.")
   boolean cancelOnStdinClose;
 
+  @Option(names = "--launch-on-stdin",
+      description = {"Start, warm up, then read the run's launch (CAS, session, service, volumes) as one JSON line from",
+          "standard input, instead of --cas, --cas-fingerprint, --session, --service and --volume (docs/runtime.md)."})
+  boolean launchOnStdin;
+
   @Option(names = "--debug", description = "Print stack traces.") boolean debug;
 
   @Spec CommandSpec spec;
 
+  /** The longest launch line read (a few hundred bytes in practice). */
+  static final int MAX_LAUNCH = 64 << 10;
+
   @Override
   public Integer call() throws Exception {
+    if (launchOnStdin && target.anyGiven()) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+          "--launch-on-stdin takes the run's options from standard input; give them there only");
+    }
+    if (!launchOnStdin) {
+      target.require(spec.commandLine());
+    }
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     EventSink sink = events ? new EventSink(out) : null;
@@ -69,13 +89,27 @@ final class RunSubcommand implements Callable<Integer> {
     try {
       RuntimeEnvironment.checkThisJvm();
       EvidenceProvider provider = provider();
-      try (CasClient client = CasClient.connect("cas", target.cas, target.fingerprint, null)) {
-        ConfidentialRun run = new ConfidentialRun(client, join(measurer), provider, Bubblewrap.find(), err, ShutdownHooks.JVM);
+      Sandbox sandbox = Bubblewrap.find();
+      RunLaunch launch;
+      if (launchOnStdin) {
+        // what every run needs, done while the client still seals and makes the session
+        WarmUp.run();
+        launch = readLaunch(System.in);
+      } else {
+        launch = target.launch();
+      }
+      try (CasClient client = CasClient.connect("cas", launch.cas(), launch.casFingerprint(), null)) {
+        ConfidentialRun run = new ConfidentialRun(client, join(measurer), provider, sandbox, err, ShutdownHooks.JVM);
         if (cancelOnStdinClose) {
           watchForClose(System.in, run);
         }
-        RunReport report = run.run(target.request(stagingRoot), clock);
+        RunReport report = run.run(new RunRequest(launch.session(), launch.service(), launch.volumes(), launch.streamOutput(),
+            stagingRoot), clock);
         if (sink != null) {
+          // the program's streamed output and every note came before: closing standard error says
+          // so, and the client need not wait for this JVM's exit to know it has all of them
+          err.flush();
+          System.err.close();
           sink.emit(new RunEvent.Finished(report));
         } else {
           printReport(out, report);
@@ -95,6 +129,31 @@ final class RunSubcommand implements Callable<Integer> {
     }
   }
 
+  /**
+   * The launch line, read byte by byte so that nothing after it is buffered away from the watch on
+   * standard input; the end of input before it is the client cancelling.
+   */
+  static RunLaunch readLaunch(InputStream in) throws IOException {
+    java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
+    for (int b; (b = in.read()) != '\n'; ) {
+      if (b < 0) {
+        throw new RuntimeFailure(RuntimeFailure.Kind.CANCELLED, "the client went away before it launched the run; nothing ran",
+            "run it again");
+      }
+      if (line.size() >= MAX_LAUNCH) {
+        throw new RuntimeFailure(RuntimeFailure.Kind.USAGE, "the launch line is longer than " + MAX_LAUNCH + " bytes",
+            "send one JSON object on one line (docs/runtime.md)");
+      }
+      line.write(b);
+    }
+    try {
+      return new RunEventCodec().decodeLaunch(line.toString(java.nio.charset.StandardCharsets.UTF_8));
+    } catch (RunEventCodec.MalformedEventException e) {
+      throw new RuntimeFailure(RuntimeFailure.Kind.USAGE, "the client sent " + e.getMessage(),
+          "send one JSON object on one line (docs/runtime.md)");
+    }
+  }
+
   private EvidenceProvider provider() throws IOException {
     if (!evidence.equals(SimEvidenceProvider.PLATFORM)) {
       throw new RuntimeFailure(RuntimeFailure.Kind.USAGE, "this runtime produces no '" + evidence + "' evidence",
@@ -108,7 +167,12 @@ final class RunSubcommand implements Callable<Integer> {
       throw new RuntimeFailure(RuntimeFailure.Kind.UNAVAILABLE, "this host has no key for attestation evidence (" + hostKey + ")",
           "create it with 'confide host init'");
     }
-    return new SimEvidenceProvider(HostKey.load(hostKey));
+    HostKey key = HostKey.load(hostKey);
+    if (hostKeyHash != null && !hostKeyHash.equals(key.keyHash())) {
+      throw new RuntimeFailure(RuntimeFailure.Kind.UNAVAILABLE, "the host key " + hostKey + " is not the one expected ("
+          + key.keyHash() + ", not " + hostKeyHash + "): it was replaced", "run again");
+    }
+    return new SimEvidenceProvider(key);
   }
 
   private static Measurer selfMeasurer() {

@@ -10,18 +10,20 @@ import picocli.CommandLine.Option;
  * What a host says when it starts a run (a picocli mixin of {@code confide-runtime run} and
  * {@code confide runtime run}): the CAS and its key's fingerprint, the session and service, and
  * where each volume's ciphertext lives. Nothing about what runs: that comes from the CAS.
+ * {@code --cas}, {@code --cas-fingerprint}, {@code --session} and {@code --service} are required
+ * ({@link #require}) unless the run's launch comes on standard input.
  */
 public final class RunTargetOptions {
-  @Option(names = "--cas", required = true, paramLabel = "URL", description = "The CAS, e.g. https://127.0.0.1:8081.")
+  @Option(names = "--cas", paramLabel = "URL", description = "The CAS, e.g. https://127.0.0.1:8081.")
   public URI cas;
 
-  @Option(names = "--cas-fingerprint", required = true, paramLabel = "SHA256:...",
+  @Option(names = "--cas-fingerprint", paramLabel = "SHA256:...",
       description = "The CAS key's fingerprint; any other key is refused.")
   public String fingerprint;
 
-  @Option(names = "--session", required = true, paramLabel = "NAME") public String session;
+  @Option(names = "--session", paramLabel = "NAME") public String session;
 
-  @Option(names = "--service", required = true, paramLabel = "SVC") public String service;
+  @Option(names = "--service", paramLabel = "SVC") public String service;
 
   @Option(names = "--volume", paramLabel = "NAME=DIR",
       description = "Where the ciphertext of volume NAME lives (repeat for each volume the service mounts).")
@@ -31,8 +33,34 @@ public final class RunTargetOptions {
       description = "Show the program's output live on standard error, if the session allows it (service 'stream_output: true').")
   public boolean streamOutput;
 
-  /** The run these options name, with its staging area under {@code stagingRoot} (null: the default). */
-  public RunRequest request(Path stagingRoot) {
-    return new RunRequest(session, service, volumes, streamOutput, stagingRoot);
+  /** Refuses a command line without the options a run needs, as picocli refuses a missing required option. */
+  public void require(picocli.CommandLine commandLine) {
+    java.util.List<String> missing = new java.util.ArrayList<>();
+    if (cas == null) {
+      missing.add("'--cas=URL'");
+    }
+    if (fingerprint == null) {
+      missing.add("'--cas-fingerprint=SHA256:...'");
+    }
+    if (session == null) {
+      missing.add("'--session=NAME'");
+    }
+    if (service == null) {
+      missing.add("'--service=SVC'");
+    }
+    if (!missing.isEmpty()) {
+      throw new picocli.CommandLine.ParameterException(commandLine, "Missing required option"
+          + (missing.size() > 1 ? "s" : "") + ": " + String.join(", ", missing));
+    }
+  }
+
+  /** Whether any of the run's options were given. */
+  public boolean anyGiven() {
+    return cas != null || fingerprint != null || session != null || service != null || !volumes.isEmpty() || streamOutput;
+  }
+
+  /** The launch these options name. */
+  public dev.confide.runtime.events.RunLaunch launch() {
+    return new dev.confide.runtime.events.RunLaunch(cas, fingerprint, session, service, volumes, streamOutput);
   }
 }

@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.util.Optional;
 import java.util.Set;
 
-/** {@link RunEvent}s to and from their one-line JSON form. */
+/** {@link RunEvent}s and the {@link RunLaunch} to and from their one-line JSON form. */
 public final class RunEventCodec {
   private static final Set<String> KNOWN = Set.of("phase_started", "phase_ended", "progress", "finished", "failed");
   /** Longer lines are refused unread: a report is a few KiB, and a host must not make the client buffer gigabytes. */
@@ -46,6 +46,33 @@ public final class RunEventCodec {
       return Optional.of(json.treeToValue(node, RunEvent.class));
     } catch (JsonProcessingException e) {
       throw new MalformedEventException("a line that is not a run event (" + e.getOriginalMessage() + "): " + shortened(line));
+    }
+  }
+
+  /** The launch line, without its newline. */
+  public String encode(RunLaunch launch) {
+    try {
+      return json.writeValueAsString(launch);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot encode the launch", e);
+    }
+  }
+
+  /**
+   * The launch on {@code line}.
+   *
+   * @throws MalformedEventException when the line is not a launch naming a CAS, its fingerprint, a session and a service
+   */
+  public RunLaunch decodeLaunch(String line) throws MalformedEventException {
+    try {
+      RunLaunch launch = json.readValue(line, RunLaunch.class);
+      if (launch == null || launch.cas() == null || launch.casFingerprint() == null || launch.session() == null
+          || launch.service() == null) {
+        throw new MalformedEventException("a launch line without its CAS, fingerprint, session and service");
+      }
+      return launch;
+    } catch (JsonProcessingException e) {
+      throw new MalformedEventException("a launch line that is not JSON (" + e.getOriginalMessage() + "): " + shortened(line));
     }
   }
 

@@ -1,0 +1,29 @@
+package dev.confide.runtime.events;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * The one line a client writes to a runtime started with {@code --launch-on-stdin}, once the run's
+ * session exists: which CAS (pinned by its key's fingerprint), session and service, and where each
+ * volume's ciphertext lives on the host. The runtime starts before the session is made (its JVM,
+ * TLS and crypto warm up meanwhile) and waits for this line; nothing in it is secret.
+ *
+ * <pre>
+ * {"cas":"https://127.0.0.1:8081","cas_fingerprint":"SHA256:...","session":"run-x","service":"app",
+ *  "volumes":{"inputs":"/dev/shm/confide-ciphertext-.../inputs"},"stream_output":false}
+ * </pre>
+ */
+public record RunLaunch(
+    URI cas,
+    @JsonProperty("cas_fingerprint") String casFingerprint,
+    String session,
+    String service,
+    Map<String, Path> volumes,
+    @JsonProperty("stream_output") boolean streamOutput) {
+  public RunLaunch {
+    volumes = volumes == null ? Map.of() : Map.copyOf(volumes);
+  }
+}
