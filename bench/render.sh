@@ -7,14 +7,17 @@
 #    beside a JVM hello-world start measured in the same loop; and the median of each phase that
 #    `confide run --json` reports.
 #
-#    `./confide run` hands runs to the user's daemon (started by the warm-up run). With --cold, each
+#    `./confide run` hands runs to the user's daemon (started by the warm-up run), which keeps a
+#    spare runtime process warming up after each run for the next. Back to back (the default) the
+#    next run comes before that spare is warm; --pause S waits S seconds (not counted) before each
+#    `confide run`, as a user between runs does. With --cold, each
 #    loop also measures a first run after 'confide daemon stop' (the client starts the daemon,
 #    which runs it cold; this stops the user's daemons) and a run with CONFIDE_DAEMON=off.
 #
-# Usage: bench/render.sh [--runs N] [--width W] [--height H] [--samples S] [--skip-render] [--cold]
+# Usage: bench/render.sh [--runs N] [--width W] [--height H] [--samples S] [--skip-render] [--cold] [--pause S]
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-runs=3; width=640; height=480; samples=32; render=1; cold=0
+runs=3; width=640; height=480; samples=32; render=1; cold=0; pause=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --runs) runs=$2; shift 2 ;;
@@ -23,7 +26,8 @@ while [ $# -gt 0 ]; do
     --samples) samples=$2; shift 2 ;;
     --skip-render) render=0; shift ;;
     --cold) cold=1; shift ;;
-    *) echo "usage: bench/render.sh [--runs N] [--width W] [--height H] [--samples S] [--skip-render] [--cold]" >&2; exit 64 ;;
+    --pause) pause=$2; shift 2 ;;
+    *) echo "usage: bench/render.sh [--runs N] [--width W] [--height H] [--samples S] [--skip-render] [--cold] [--pause S]" >&2; exit 64 ;;
   esac
 done
 # shellcheck source=../scripts/lib/env.sh
@@ -60,6 +64,7 @@ for i in $(seq 1 "$runs"); do
   printf 'jvm_hello\t%s\n' "$(elapsed "$t0" "$t1")" >> "$results"
   t0=$(now); "$py" "$work/empty/main.py"; t1=$(now)
   printf 'python_native\t%s\n' "$(elapsed "$t0" "$t1")" >> "$results"
+  sleep "$pause"
   t0=$(now); "$confide" run --application python --inputs "$work/empty" --outputs "$work/empty-out-$i" --json > "$work/empty-$i.json" 2>>"$work/stderr.log"; t1=$(now)
   printf 'python_confide\t%s\n' "$(elapsed "$t0" "$t1")" >> "$results"
   if [ "$cold" = 1 ]; then
@@ -98,7 +103,7 @@ PY
   done
 fi
 
-"$py" - "$results" "$work" "$runs" "$render" "$width" "$height" "$samples" <<'PY'
+"$py" - "$results" "$work" "$runs" "$render" "$width" "$height" "$samples" "$pause" <<'PY'
 import json, statistics, sys, glob, os
 results, work, runs, render = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4] == "1"
 times = {}
@@ -107,7 +112,7 @@ for line in open(results):
     times.setdefault(k, []).append(float(v))
 med = {k: statistics.median(v) for k, v in times.items()}
 cpu = open("/proc/cpuinfo").read().split("model name")[1].split("\n")[0].strip(": ")
-print(f"machine: {os.cpu_count()} cores, {cpu}; {runs} alternating runs each, medians")
+print(f"machine: {os.cpu_count()} cores, {cpu}; {runs} alternating runs each, medians" + (f"; {sys.argv[8]} s pause before each confide run" if sys.argv[8] != "0" else ", back to back"))
 print()
 print("| measure | median s | runs |")
 print("|---|---|---|")

@@ -51,6 +51,15 @@ public final class TlsIdentity {
 
   /** A new identity with {@code commonName} and, for servers, DNS/IP names; written to {@code dir} (0700). */
   public static TlsIdentity create(Path dir, String commonName, String... subjectAltNames) throws IOException {
+    TlsIdentity made = ephemeral(commonName, subjectAltNames);
+    PrivateFiles.directory(dir);
+    PrivateFiles.write(dir.resolve(KEY_FILE), Pem.privateKey(made.privateKey));
+    PrivateFiles.write(dir.resolve(CERT_FILE), Pem.certificate(made.certificate));
+    return made;
+  }
+
+  /** A new identity kept in memory only (a runtime's warm-up handshake with itself). */
+  public static TlsIdentity ephemeral(String commonName, String... subjectAltNames) {
     try {
       KeyPairGenerator gen = KeyPairGenerator.getInstance("EC");
       gen.initialize(new ECGenParameterSpec("secp256r1"), new SecureRandom());
@@ -71,11 +80,8 @@ public final class TlsIdentity {
       }
       X509CertificateHolder holder = builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(pair.getPrivate()));
       X509Certificate cert = new JcaX509CertificateConverter().getCertificate(holder);
-      PrivateFiles.directory(dir);
-      PrivateFiles.write(dir.resolve(KEY_FILE), Pem.privateKey(pair.getPrivate()));
-      PrivateFiles.write(dir.resolve(CERT_FILE), Pem.certificate(cert));
       return new TlsIdentity(pair.getPrivate(), cert);
-    } catch (GeneralSecurityException | OperatorCreationException e) {
+    } catch (GeneralSecurityException | OperatorCreationException | org.bouncycastle.cert.CertIOException e) {
       throw new IllegalStateException("cannot create a P-256 certificate", e);
     }
   }
