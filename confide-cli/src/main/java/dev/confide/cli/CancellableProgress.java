@@ -8,7 +8,7 @@ import dev.confide.volume.Progress;
  * the way out, as it does after any failure. Reports come every segment or file (and checkpoints
  * every file a seal's walk finds), so a cancel takes effect within milliseconds.
  */
-final class CancellableProgress implements Progress {
+public final class CancellableProgress implements Progress {
   private final Progress shown;
   private final Cancellation cancellation;
   private final String command;

@@ -8,12 +8,12 @@ import java.util.List;
  * (Ctrl-C) or went away, and a JVM started for one command cancels it when asked to stop
  * ({@link StopOnSignal}). What registers here runs once, when that happens.
  */
-final class Cancellation {
+public final class Cancellation {
   private final List<Runnable> actions = new ArrayList<>();
   private boolean cancelled;
 
   /** Runs {@code action} on cancel (at once if already cancelled) until the returned registration is closed. */
-  Registration onCancel(Runnable action) {
+  public Registration onCancel(Runnable action) {
     synchronized (this) {
       if (!cancelled) {
         actions.add(action);
@@ -28,7 +28,7 @@ final class Cancellation {
     return () -> {};
   }
 
-  void cancel() {
+  public void cancel() {
     List<Runnable> now;
     synchronized (this) {
       if (cancelled) {
@@ -46,7 +46,7 @@ final class Cancellation {
   }
 
   /** Ends a registration; never throws. */
-  interface Registration extends AutoCloseable {
+  public interface Registration extends AutoCloseable {
     @Override
     void close();
   }

@@ -1,12 +1,12 @@
 package dev.confide.cli;
 
 /** A refusal decided by the CLI itself: one line, a hint, a documented exit code. */
-final class CliFailure extends RuntimeException {
+public final class CliFailure extends RuntimeException {
   private final String error;
   private final String hint;
   private final int exitCode;
 
-  CliFailure(int exitCode, String error, String message, String hint) {
+  public CliFailure(int exitCode, String error, String message, String hint) {
     super(message);
     this.exitCode = exitCode;
     this.error = error;

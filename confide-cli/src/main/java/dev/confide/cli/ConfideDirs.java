@@ -7,8 +7,8 @@ import java.util.Map;
  * Where Confide keeps the user's things (XDG): configuration (identity, pinned CASes) and data (the
  * embedded CAS). {@code CONFIDE_CONFIG_DIR} / {@code CONFIDE_DATA_DIR} override both for scripts and tests.
  */
-record ConfideDirs(Path config, Path data) {
-  static ConfideDirs from(Map<String, String> env) {
+public record ConfideDirs(Path config, Path data) {
+  public static ConfideDirs from(Map<String, String> env) {
     Path home = Path.of(env.getOrDefault("HOME", System.getProperty("user.home")));
     return new ConfideDirs(
         pick(env, "CONFIDE_CONFIG_DIR", "XDG_CONFIG_HOME", home.resolve(".config")),
@@ -24,11 +24,11 @@ record ConfideDirs(Path config, Path data) {
     return (base != null && !base.isEmpty() ? Path.of(base) : fallback).resolve("confide");
   }
 
-  Path identity() {
+  public Path identity() {
     return config.resolve("identity");
   }
 
-  Path casData() {
+  public Path casData() {
     return data.resolve("cas");
   }
 }

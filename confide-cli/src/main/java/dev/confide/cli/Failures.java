@@ -8,7 +8,7 @@ import dev.confide.runtime.events.RunFailures;
  * CLI's own failures here, those of the runtime and the libraries it shares with the CLI in
  * {@link RunFailures}, so that a run ends the same whichever process it failed in.
  */
-final class Failures {
+public final class Failures {
   private Failures() {}
 
   /** What the user is told. */

@@ -5,10 +5,10 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 /** Where Confide is installed (the repository the {@code ./confide} launcher runs from): its examples live there. */
-final class Install {
+public final class Install {
   private Install() {}
 
-  static Optional<Path> home() {
+  public static Optional<Path> home() {
     String home = System.getProperty("confide.home");
     if (home != null && Files.isDirectory(Path.of(home))) {
       return Optional.of(Path.of(home));
@@ -16,7 +16,7 @@ final class Install {
     return Optional.empty();
   }
 
-  static Path examples() {
+  public static Path examples() {
     return home().map(h -> h.resolve("examples")).filter(Files::isDirectory).orElseThrow(() -> new CliFailure(
         ExitCodes.CONFIG, "no_examples", "cannot find Confide's examples (system property confide.home is not set)",
         "run Confide through the ./confide launcher"));

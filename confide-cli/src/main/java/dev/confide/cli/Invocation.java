@@ -1,5 +1,6 @@
 package dev.confide.cli;
 
+import dev.confide.cli.run.ThisRuntime;
 import dev.confide.remote.RuntimeDistribution;
 import dev.confide.remote.RuntimeStarter;
 import java.nio.file.Path;
@@ -12,11 +13,11 @@ import java.util.function.Supplier;
  * stopped, and how runtime processes are got (fresh, or a daemon's warm spare). A JVM started for one command has one; the daemon makes one per
  * request, from what its client sends.
  */
-record Invocation(ConfideDirs dirs, Path cwd, long launchedAtMillis, boolean terminal, Supplier<RuntimeDistribution> runtime,
+public record Invocation(ConfideDirs dirs, Path cwd, long launchedAtMillis, boolean terminal, Supplier<RuntimeDistribution> runtime,
     Cancellation cancellation, RuntimeStarter runtimes) {
 
   /** This JVM, started for one command: folders from {@code env}, paths from its own directory. */
-  static Invocation ofThisProcess(ConfideDirs dirs) {
+  public static Invocation ofThisProcess(ConfideDirs dirs) {
     return new Invocation(dirs, null, LaunchFacts.launcherStartMillis(), LaunchFacts.stderrIsTerminal(),
         ThisRuntime::distribution, new Cancellation(), RuntimeStarter.FRESH);
   }

@@ -5,11 +5,11 @@ package dev.confide.cli;
  * standard error is a terminal. Shared by the daemon's client, which must load nothing beyond the
  * client jar, and by {@link Invocation}.
  */
-final class LaunchFacts {
+public final class LaunchFacts {
   private LaunchFacts() {}
 
   /** When the launcher started (it says so, to the millisecond), else when this JVM started. */
-  static long launcherStartMillis() {
+  public static long launcherStartMillis() {
     String launched = System.getProperty("confide.launched.ms");
     if (launched != null && launched.matches("\\d{10,}")) {
       return Long.parseLong(launched);
@@ -21,7 +21,7 @@ final class LaunchFacts {
    * Whether this process runs at a terminal, which decides progress bars (drawn on standard error):
    * {@link java.io.Console#isTerminal()}, true when standard input and output are a terminal.
    */
-  static boolean stderrIsTerminal() {
+  public static boolean stderrIsTerminal() {
     // Since JDK 22 System.console() exists even when output is redirected; ask whether it is a terminal.
     java.io.Console console = System.console();
     return console != null && console.isTerminal();

@@ -1,10 +1,21 @@
 package dev.confide.cli;
 
+import dev.confide.cli.cas.CasCommand;
+import dev.confide.cli.cas.IdentityCommand;
+import dev.confide.cli.daemon.DaemonCommand;
+import dev.confide.cli.run.DemoCommand;
+import dev.confide.cli.run.HostCommand;
+import dev.confide.cli.run.MeasureCommand;
+import dev.confide.cli.run.RunApplicationCommand;
+import dev.confide.cli.run.RuntimeCommand;
+import dev.confide.cli.session.SessionCommand;
+import dev.confide.cli.volume.TreeCommand;
+import dev.confide.cli.volume.VolumeCommand;
 import java.io.PrintWriter;
 import java.util.Arrays;
 import java.util.List;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /** The {@code confide} command. */
 @Command(name = "confide", mixinStandardHelpOptions = true, versionProvider = Version.class,
@@ -15,23 +26,23 @@ public final class Main {
    * subcommand it is given, by reflection, which took about 0.2 s of every start; a command line
    * that names one of them gets only that one (help, and a name picocli does not know, get all).
    */
-  static final List<Class<?>> COMMANDS = List.of(VolumeCommand.class, TreeCommand.class, IdentityCommand.class,
+  public static final List<Class<?>> COMMANDS = List.of(VolumeCommand.class, TreeCommand.class, IdentityCommand.class,
       CasCommand.class, SessionCommand.class, HostCommand.class, MeasureCommand.class, RuntimeCommand.class,
       RunApplicationCommand.class, DemoCommand.class, DaemonCommand.class, CommandLine.HelpCommand.class);
 
-  private final Invocation invocation;
+  public final Invocation invocation;
 
-  Main(Invocation invocation) {
+  public Main(Invocation invocation) {
     this.invocation = invocation;
   }
 
   /** What this command line runs with; commands reach it through their root command. */
-  static Invocation invocation(picocli.CommandLine.Model.CommandSpec spec) {
+  public static Invocation invocation(picocli.CommandLine.Model.CommandSpec spec) {
     return ((Main) spec.root().userObject()).invocation;
   }
 
   /** The user's configuration and data folders. */
-  static ConfideDirs dirs(picocli.CommandLine.Model.CommandSpec spec) {
+  public static ConfideDirs dirs(picocli.CommandLine.Model.CommandSpec spec) {
     return invocation(spec).dirs();
   }
 
@@ -54,11 +65,11 @@ public final class Main {
     return run(args, out, err, ConfideDirs.from(System.getenv()));
   }
 
-  static int run(String[] args, PrintWriter out, PrintWriter err, ConfideDirs dirs) {
+  public static int run(String[] args, PrintWriter out, PrintWriter err, ConfideDirs dirs) {
     return run(args, out, err, Invocation.ofThisProcess(dirs));
   }
 
-  static int run(String[] args, PrintWriter out, PrintWriter err, Invocation invocation) {
+  public static int run(String[] args, PrintWriter out, PrintWriter err, Invocation invocation) {
     boolean debug = Arrays.asList(args).contains("--debug");
     boolean json = Arrays.asList(args).contains("--json");
     CommandLine cmd = new CommandLine(new Main(invocation));

@@ -8,23 +8,23 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** Prints a command's report either as aligned human lines or as one JSON object. */
-final class Output {
+public final class Output {
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   private final PrintWriter out;
   private final boolean json;
 
-  Output(PrintWriter out, boolean json) {
+  public Output(PrintWriter out, boolean json) {
     this.out = out;
     this.json = json;
   }
 
-  boolean json() {
+  public boolean json() {
     return json;
   }
 
   /** A report: a headline for people, fields for both. */
-  void report(String headline, Map<String, ?> fields) {
+  public void report(String headline, Map<String, ?> fields) {
     if (json) {
       try {
         out.println(JSON.writeValueAsString(fields));
@@ -39,7 +39,7 @@ final class Output {
     out.flush();
   }
 
-  static Map<String, Object> fields(Object... keyValues) {
+  public static Map<String, Object> fields(Object... keyValues) {
     Map<String, Object> m = new LinkedHashMap<>();
     for (int i = 0; i < keyValues.length; i += 2) {
       m.put((String) keyValues[i], keyValues[i + 1]);
@@ -47,7 +47,7 @@ final class Output {
     return m;
   }
 
-  static String json(Object value) {
+  public static String json(Object value) {
     try {
       return new ObjectMapper().writeValueAsString(value);
     } catch (JsonProcessingException e) {

@@ -8,17 +8,17 @@ import picocli.CommandLine.Model.CommandSpec;
  * Progress on stderr for long work, only when stderr is a terminal and output is not JSON; always
  * able to stop the work when its command is cancelled.
  */
-final class ProgressBars {
+public final class ProgressBars {
   private ProgressBars() {}
 
   /** Progress for {@code spec}'s command, which also stops it when its invocation is cancelled. */
-  static Progress forTerminal(CommandSpec spec, CommonOptions common) {
+  public static Progress forTerminal(CommandSpec spec, CommonOptions common) {
     return forTerminal(Main.invocation(spec), spec.commandLine().getErr(), common.json,
         spec.qualifiedName(" ").replaceFirst("^confide ", ""));
   }
 
   /** Progress on {@code err} for the work of {@code command}, which also stops it when {@code invocation} is cancelled. */
-  static Progress forTerminal(Invocation invocation, PrintWriter err, boolean json, String command) {
+  public static Progress forTerminal(Invocation invocation, PrintWriter err, boolean json, String command) {
     return new CancellableProgress(shown(invocation, err, json), invocation.cancellation(), command);
   }
 
@@ -26,7 +26,7 @@ final class ProgressBars {
    * Progress for work that must finish once begun, which a cancel does not stop: unsealing the
    * outputs of a run whose tag is already committed (stopping there would throw the results away).
    */
-  static Progress uncancellable(Invocation invocation, PrintWriter err, boolean json) {
+  public static Progress uncancellable(Invocation invocation, PrintWriter err, boolean json) {
     return shown(invocation, err, json);
   }
 

@@ -10,7 +10,7 @@ import java.util.concurrent.TimeUnit;
  * remove what it had begun, as the daemon does for its clients. Without this the JVM halts
  * wherever the command is, and a seal leaves half a volume and its key behind.
  */
-final class StopOnSignal {
+public final class StopOnSignal {
   /** As long as a daemon's client waits for its cancelled request. */
   static final Duration PATIENCE = Duration.ofSeconds(30);
   /** A cancel usually lands within milliseconds; past this the user is told what the wait is for. */

@@ -8,7 +8,7 @@ import java.util.function.LongSupplier;
  * A one-line progress display, redrawn at most every 200 ms and only after the first 500 ms, erased
  * when done. Before the work knows its total (a seal walking its source), the line says so.
  */
-final class TerminalProgress implements Progress {
+public final class TerminalProgress implements Progress {
   /** Back to the start of the line and clear it: where a bar was drawn, the next line starts clean. */
   static final String ERASE_LINE = "\r\033[K";
   private static final long FIRST_DRAW = 500_000_000L;

@@ -10,12 +10,12 @@ import java.io.IOException;
  * one run's CAS would then admit a key no file holds ({@code CONFIG/keys.lock}, see {@link
  * PrivateFiles#locked}).
  */
-final class UserKeysLock {
+public final class UserKeysLock {
   static final String FILE = "keys.lock";
 
   private UserKeysLock() {}
 
-  static <T> T holding(ConfideDirs dirs, PrivateFiles.LockedWork<T> work) throws IOException {
+  public static <T> T holding(ConfideDirs dirs, PrivateFiles.LockedWork<T> work) throws IOException {
     PrivateFiles.directory(dirs.config());
     return PrivateFiles.locked(dirs.config().resolve(FILE), work);
   }

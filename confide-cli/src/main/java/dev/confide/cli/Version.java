@@ -3,7 +3,7 @@ package dev.confide.cli;
 import picocli.CommandLine.IVersionProvider;
 
 /** The version printed by {@code confide --version}. */
-final class Version implements IVersionProvider {
+public final class Version implements IVersionProvider {
   @Override
   public String[] getVersion() {
     String v = Main.class.getPackage().getImplementationVersion();

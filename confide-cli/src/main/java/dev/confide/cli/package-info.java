@@ -1,8 +1,11 @@
 /**
- * The {@code confide} command: one picocli class per verb, translating arguments into calls on
- * the library modules and their results into human lines or {@code --json}; and the user's daemon
- * ({@link dev.confide.cli.DaemonServer}), which runs {@code confide run} and the file shield's
- * command lines ({@link dev.confide.cli.DaemonCommands}) handed to it by a small client, warm.
+ * The {@code confide} command: one picocli class per verb, grouped in packages by what they serve
+ * — {@code volume} (the file shield: volumes and authenticated trees), {@code cas} (CAS servers,
+ * pins, audit, the user's identity), {@code session} (session documents), {@code run} (runs, the
+ * runtime and hosts), {@code daemon} (the user's warm Confide) — translating arguments into calls
+ * on the library modules and their results into human lines or {@code --json}. This package holds
+ * what they share: the entry point, exit codes, failures, output, progress, cancellation, the
+ * user's folders.
  *
  * <p>This module must never: hold cryptographic or format logic of its own (that belongs in the
  * libraries); print a stack trace unless {@code --debug} is given; print, log or pass on the

@@ -7,8 +7,8 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 
 /** One {@code confide} command line run in this JVM against the given folders: its exit code and what it printed. */
-record CliRun(int code, String out, String err) {
-  static CliRun of(ConfideDirs dirs, String... args) {
+public record CliRun(int code, String out, String err) {
+  public static CliRun of(ConfideDirs dirs, String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     int code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true), dirs);
@@ -16,7 +16,7 @@ record CliRun(int code, String out, String err) {
   }
 
   /** Standard output as JSON (for {@code --json}). */
-  JsonNode json() throws IOException {
+  public JsonNode json() throws IOException {
     return new ObjectMapper().readTree(out);
   }
 }

@@ -8,10 +8,10 @@ import java.util.Comparator;
 import java.util.stream.Stream;
 
 /** What a host operator does to a volume's directory: copy it away, put an old copy back. */
-final class CopyTrees {
+public final class CopyTrees {
   private CopyTrees() {}
 
-  static Path copy(Path from, Path to) throws IOException {
+  public static Path copy(Path from, Path to) throws IOException {
     try (Stream<Path> walk = Files.walk(from)) {
       for (Path p : walk.toList()) {
         Path target = to.resolve(from.relativize(p).toString());
@@ -25,7 +25,7 @@ final class CopyTrees {
     return to;
   }
 
-  static void replace(Path dir, Path with) throws IOException {
+  public static void replace(Path dir, Path with) throws IOException {
     try (Stream<Path> walk = Files.walk(dir)) {
       walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     }

@@ -2,6 +2,7 @@ package dev.confide.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.confide.cli.run.ThisRuntime;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.confide.attest.HostKey;
 import dev.confide.cas.common.TlsIdentity;
+import dev.confide.cli.cas.EmbeddedCas;
+import dev.confide.cli.run.HostInitCommand;
+import dev.confide.cli.run.HostKeys;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HexFormat;

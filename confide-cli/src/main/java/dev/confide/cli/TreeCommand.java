@@ -1,9 +1,0 @@
-package dev.confide.cli;
-
-import picocli.CommandLine.Command;
-
-/** {@code confide tree}: authenticated (plaintext, integrity-checked) trees. */
-@Command(name = "tree", mixinStandardHelpOptions = true,
-    description = "Authenticate a plaintext tree (an application's /usr) and verify it later.",
-    subcommands = {TreeAuthenticateCommand.class, TreeVerifyCommand.class})
-final class TreeCommand {}

@@ -1,0 +1,170 @@
+package dev.confide.cli.run;
+
+import dev.confide.attest.HostKey;
+import dev.confide.cas.client.CasClient;
+import dev.confide.cas.client.CasPins;
+import dev.confide.cas.common.TlsIdentity;
+import dev.confide.cli.Cancellation;
+import dev.confide.cli.CliFailure;
+import dev.confide.cli.ConfideDirs;
+import dev.confide.cli.ExitCodes;
+import dev.confide.cli.Install;
+import dev.confide.cli.Invocation;
+import dev.confide.cli.Output;
+import dev.confide.cli.ProgressBars;
+import dev.confide.cli.cas.CasConnections;
+import dev.confide.cli.cas.EmbeddedCas;
+import dev.confide.remote.Application;
+import dev.confide.remote.ApplicationRun;
+import dev.confide.remote.Applications;
+import dev.confide.remote.LocalHost;
+import dev.confide.runtime.Bubblewrap;
+import dev.confide.runtime.ConfidentialRun;
+import dev.confide.runtime.PhaseClock;
+import dev.confide.runtime.RunReport;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A run on the local host as the CLI does it, for {@code confide run} and {@code confide demo}:
+ * the CAS (pinned, or embedded and started beside the sealing), the {@link LocalHost}, progress
+ * lines and the report; the run itself is {@link ApplicationRun}'s.
+ */
+final class LocalRunner {
+  /** What the user asked for; {@code casName} null: the pinned CAS, or an embedded one when none is. */
+  record Options(String host, String application, Path inputs, Path outputs, String script, boolean streamOutput,
+      String casName) {}
+
+  /** What the user is told as each phase starts (the others are too short to mention). */
+  private static final Map<String, String> PROGRESS = Map.of(
+      "seal inputs", "sealing the inputs",
+      "attest", "attesting to the CAS",
+      "program", "running the program in the sandbox (its output goes to " + ConfidentialRun.LOG_NAME + ")",
+      "seal+swap", "sealing the outputs and committing their tag",
+      "unseal", "unsealing the outputs");
+
+  /** How long the embedded CAS took to start, on its own thread. */
+  private volatile long casStartMillis;
+  /** Runs {@code o} on the local host; the program's exit code, or a failure for the CLI to report. */
+  int run(Invocation invocation, Output output, java.io.PrintWriter err, Options o) throws Exception {
+    String host = o.host();
+    String application = o.application();
+    Path inputs = o.inputs();
+    Path outputs = o.outputs();
+    String script = o.script();
+    boolean streamOutput = o.streamOutput();
+    // before any key or session travels: an agent or a TLS debug log would see them
+    dev.confide.runtime.RuntimeEnvironment.checkThisJvm();
+    ConfideDirs dirs = invocation.dirs();
+    java.util.Set<String> told = new java.util.HashSet<>();
+    PhaseClock clock = output.json() ? new PhaseClock() : new PhaseClock(phase -> {
+      String what = PROGRESS.get(phase);
+      if (what != null && told.add(phase)) {
+        err.println("confide: " + what + " ...");
+        err.flush();
+      }
+    });
+    clock.record("jvm start", System.nanoTime() - (System.currentTimeMillis() - invocation.launchedAtMillis()) * 1_000_000);
+    if (!host.equals(LocalHost.NAME)) {
+      throw new CliFailure(ExitCodes.USAGE, "unknown_host", "host '" + host + "' is not supported by this version",
+          "use --host " + LocalHost.NAME);
+    }
+    Application app = applications(dirs).find(application);
+    ApplicationRun.Request request = new ApplicationRun.Request(app, script != null ? script : app.defaultScript(), inputs,
+        outputs, streamOutput);
+    ApplicationRun.check(request);
+    Bubblewrap.find(); // the sandbox is missing: say so before anything is sealed
+    HostKey hostKey = HostKeys.loadOrCreate(dirs);
+    LocalHost local = new LocalHost(dirs.data(), invocation.runtime().get(), HostInitCommand.keyFile(dirs), hostKey.keyHash(), err,
+        invocation.runtimes());
+    // The embedded CAS starts on a thread of its own while this one measures and seals: on two
+    // cores that hides most of the CAS's start (it waits on the disk and on class initialisation).
+    CompletableFuture<EmbeddedCas> starting = null;
+    if (o.casName() == null && new dev.confide.cas.client.CasPins(dirs.config()).all().isEmpty()) {
+      TlsIdentity user = EmbeddedCas.userIdentity(dirs);
+      starting = CompletableFuture.supplyAsync(() -> {
+        long started = System.nanoTime();
+        EmbeddedCas cas = startEmbedded(dirs, user);
+        casStartMillis = (System.nanoTime() - started) / 1_000_000;
+        return cas;
+      }, task -> Thread.ofPlatform().name("confide-cas-start").start(task)); // not the common pool: see CasServer
+    }
+    EmbeddedCas[] embedded = {null};
+    CasClient[] pinned = {null};
+    CompletableFuture<EmbeddedCas> startingCas = starting;
+    CasPins.Pin pin = starting == null ? CasConnections.pin(dirs, o.casName()) : null;
+    try {
+      if (pin != null) {
+        pinned[0] = CasConnections.open(dirs, pin.name());
+      }
+      ApplicationRun job = new ApplicationRun(local, () -> {
+        if (startingCas != null) {
+          long waiting = System.nanoTime();
+          embedded[0] = started(startingCas);
+          clock.record("cas start (wait)", waiting);
+          clock.add("cas start", casStartMillis);
+          return new ApplicationRun.Cas(embedded[0].client(), URI.create(embedded[0].url()), embedded[0].fingerprint());
+        }
+        return new ApplicationRun.Cas(pinned[0], pin.url(), pin.fingerprint());
+      }, ProgressBars.forTerminal(invocation, err, output.json(), "run"), ProgressBars.uncancellable(invocation, err, output.json()));
+      ApplicationRun.Result result;
+      try (Cancellation.Registration stop = invocation.cancellation().onCancel(job::cancel)) {
+        result = job.run(request, clock);
+      }
+      RunReport report = result.report();
+      RunReports.print(output, report,
+          Output.fields("application", app.name(), "host", host, "cas", embedded[0] != null ? "embedded (" + embedded[0].url() + ")"
+              : o.casName() == null ? "pinned" : o.casName(), "outputs", outputs.toString()), clock.phases());
+      return report.exitCode();
+    } finally {
+      if (pinned[0] != null) {
+        pinned[0].close();
+      }
+      if (starting != null) {
+        // whether or not the run got to it, a CAS that started has to stop
+        try {
+          embedded[0] = started(starting);
+        } catch (RuntimeException ignored) {
+          // it did not start: nothing to stop
+        }
+      }
+      if (embedded[0] != null) {
+        embedded[0].close();
+      }
+    }
+  }
+
+  static Applications applications(ConfideDirs dirs) {
+    List<Path> search = new ArrayList<>();
+    search.add(dirs.config().resolve("applications"));
+    Install.home().ifPresent(home -> search.add(home.resolve("examples").resolve("applications")));
+    return new Applications(search);
+  }
+
+  /** The started CAS, or the failure that stopped it, as thrown by {@link #startEmbedded}. */
+  private static EmbeddedCas started(CompletableFuture<EmbeddedCas> starting) {
+    try {
+      return starting.join();
+    } catch (java.util.concurrent.CompletionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      throw e;
+    }
+  }
+
+  private static EmbeddedCas startEmbedded(ConfideDirs dirs, TlsIdentity user) {
+    try {
+      return EmbeddedCas.start(dirs, user);
+    } catch (RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new CliFailure(ExitCodes.UNAVAILABLE, "cas_unavailable", "cannot start the embedded CAS in "
+          + EmbeddedCas.dataDir(dirs) + ": " + e.getMessage(), "check that directory, or start a CAS and pass --cas NAME");
+    }
+  }
+}

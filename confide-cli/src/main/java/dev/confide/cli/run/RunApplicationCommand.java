@@ -1,0 +1,57 @@
+package dev.confide.cli.run;
+
+import dev.confide.cli.CommonOptions;
+import dev.confide.cli.Main;
+import dev.confide.cli.Output;
+import dev.confide.cli.cas.CasChoice;
+import dev.confide.runtime.ConfidentialRun;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code confide run}: the user's command. Seals INPUTS, creates an empty output volume and the
+ * run's session from the application's template, runs the runtime on the host, checks the outputs'
+ * tag with the CAS and unseals them into OUTPUTS.
+ */
+@Command(name = "run", mixinStandardHelpOptions = true,
+    description = {"Run an application confidentially on encrypted inputs and unseal its outputs.",
+        "Without --cas (and with no CAS pinned) a CAS starts inside this process, keeping its data in",
+        "the user's data directory. The program's own output is in OUTPUTS/" + ConfidentialRun.LOG_NAME + "."})
+public final class RunApplicationCommand implements Callable<Integer> {
+  @Option(names = "--host", defaultValue = "local", paramLabel = "HOST",
+      description = "Where to run; this version runs on 'local' (this machine, default).")
+  String host;
+
+  @Option(names = "--application", required = true, paramLabel = "APP",
+      description = "Which application: python, blender, or one of yours in CONFIG/applications/APP.yaml.")
+  String application;
+
+  @Option(names = "--inputs", required = true, paramLabel = "DIR", description = "The plaintext inputs (sealed before they leave).")
+  Path inputs;
+
+  @Option(names = "--outputs", required = true, paramLabel = "DIR", description = "Where the outputs go (new or empty).")
+  Path outputs;
+
+  @Option(names = "--script", paramLabel = "NAME", description = "The script in INPUTS to run (default: the application's, main.py).")
+  String script;
+
+  @Option(names = "--stream-output", description = "Show the program's output live (only if the application's session allows it).")
+  boolean streamOutput;
+
+  @Mixin CasChoice casChoice = new CasChoice();
+
+  @Mixin CommonOptions common = new CommonOptions();
+  @Spec CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    return new LocalRunner().run(Main.invocation(spec), new Output(spec.commandLine().getOut(), common.json),
+        spec.commandLine().getErr(), new LocalRunner.Options(host, application, inputs, outputs, script, streamOutput,
+            casChoice.name));
+  }
+}

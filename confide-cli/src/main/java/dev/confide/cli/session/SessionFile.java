@@ -1,0 +1,58 @@
+package dev.confide.cli.session;
+
+import dev.confide.cli.CliFailure;
+import dev.confide.cli.ExitCodes;
+import dev.confide.policy.PolicyException;
+import dev.confide.policy.Session;
+import dev.confide.policy.SessionParser;
+import dev.confide.policy.SessionTemplate;
+import java.io.IOException;
+import java.nio.charset.MalformedInputException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import picocli.CommandLine.Option;
+
+/** A session file on the command line, with {@code -e VAR=VALUE} filling its template variables. */
+public final class SessionFile {
+  @Option(names = {"-e", "--env"}, paramLabel = "VAR=VALUE", description = "Fill $VAR / ${VAR} in the file (repeatable).")
+  Map<String, String> values = new LinkedHashMap<>();
+
+  /** The file's text with every variable filled. */
+  String text(Path file) throws PolicyException {
+    String raw;
+    try {
+      raw = Files.readString(file, StandardCharsets.UTF_8);
+    } catch (NoSuchFileException e) {
+      throw new CliFailure(ExitCodes.NO_INPUT, "missing_file", file + " does not exist", "check the path");
+    } catch (MalformedInputException e) {
+      throw new CliFailure(ExitCodes.DATA, "not_text", file + " is not UTF-8 text", "save the session as UTF-8");
+    } catch (IOException e) {
+      throw new CliFailure(ExitCodes.NO_INPUT, "unreadable", "cannot read " + file + ": " + e.getMessage(), "check its permissions");
+    }
+    return SessionTemplate.fill(file.toString(), raw, values);
+  }
+
+  static Session parse(Path file, String text) throws PolicyException {
+    return new SessionParser().parse(file.toString(), text);
+  }
+
+  /** {@code text} with {@code predecessor: hash} added as its first top-level field. */
+  static String withPredecessor(String text, String hash) {
+    String[] lines = text.split("\n", -1);
+    StringBuilder out = new StringBuilder(text.length() + 80);
+    boolean inserted = false;
+    for (String line : lines) {
+      String t = line.strip();
+      if (!inserted && !t.isEmpty() && !t.startsWith("#") && !t.startsWith("---") && !t.startsWith("%")) {
+        out.append("predecessor: ").append(hash).append('\n');
+        inserted = true;
+      }
+      out.append(line).append('\n');
+    }
+    return out.substring(0, out.length() - 1);
+  }
+}
