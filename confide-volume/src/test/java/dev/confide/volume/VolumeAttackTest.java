@@ -3,6 +3,7 @@ package dev.confide.volume;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.confide.testing.TreeCopies;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -190,11 +191,10 @@ class VolumeAttackTest {
   @Test
   void rollbackToAnOlderStateIsRefusedWhenTheNewTagIsExpected() throws IOException {
     Path snapshot = tmp.resolve("snapshot");
-    Trees.copyTree(vol, snapshot);
+    TreeCopies.copy(vol, snapshot);
     Files.writeString(src.resolve("data/num"), "2");
     Tag newTag = update();
-    FileTrees.deleteQuietly(vol);
-    Trees.copyTree(snapshot, vol);
+    TreeCopies.replace(vol, snapshot);
     assertRefused(newTag, Failure.INTEGRITY, "no manifest of volume " + vol + " has tag " + newTag
         + " (generation 1 has tag " + sealed.tag().hex().substring(0, 12) + "…): the volume was rolled back or its "
         + "manifest replaced, or the tag is wrong");
@@ -203,12 +203,11 @@ class VolumeAttackTest {
   @Test
   void olderManifestRenamedAsTheNewerGenerationIsRefused() throws IOException {
     Path snapshot = tmp.resolve("snapshot");
-    Trees.copyTree(vol, snapshot);
+    TreeCopies.copy(vol, snapshot);
     Files.writeString(src.resolve("a.txt"), "AAAAA");
     Tag newTag = update();
     // Put the old state back, its manifest renamed to claim generation 2.
-    FileTrees.deleteQuietly(vol);
-    Trees.copyTree(snapshot, vol);
+    TreeCopies.replace(vol, snapshot);
     Files.move(vol.resolve("manifest.1"), vol.resolve("manifest.2"));
     // Presented with its own old tag, the rename is caught by the generation binding...
     assertRefused(sealed.tag(), Failure.INTEGRITY, "manifest.2 claims generation 1 (renamed manifest)");

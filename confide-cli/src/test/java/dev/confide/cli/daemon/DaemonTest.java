@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.confide.cli.ExitCodes;
 import dev.confide.cli.Output;
 import dev.confide.cli.run.ThisRuntime;
+import dev.confide.testing.PrivateDirectories;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -19,7 +20,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -142,12 +142,9 @@ class DaemonTest {
 
   /** Staging areas and a small run's ciphertext folders this JVM (the daemon under test) made in /dev/shm. */
   private static Set<String> stagingAreas() throws IOException {
-    try (Stream<Path> s = Files.list(Path.of("/dev/shm"))) {
-      return new TreeSet<>(s.map(p -> p.getFileName().toString())
-          .filter(n -> n.startsWith("confide-run-") || n.startsWith("confide-ciphertext-"))
-          .filter(dev.confide.runtime.StagingArea::madeByThisProcess).toList());
-    }
+    return PrivateDirectories.in(Path.of("/dev/shm"), dev.confide.runtime.StagingArea::madeByThisProcess);
   }
+
 
   /** Whether a process whose command line contains {@code marker} runs on this machine. */
   private static boolean running(String marker) throws IOException {

@@ -6,9 +6,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.confide.cas.common.TlsIdentity;
 import dev.confide.cli.CliRun;
 import dev.confide.cli.ConfideDirs;
-import dev.confide.cli.CopyTrees;
 import dev.confide.cli.ExitCodes;
 import dev.confide.cli.cas.EmbeddedCas;
+import dev.confide.testing.TreeCopies;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -55,10 +55,10 @@ class CounterCliTest {
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.err()).contains("The number of executions is " + i);
         if (i == 0) {
-          CopyTrees.copy(tmp.resolve("v1"), tmp.resolve("v1-after-first"));
+          TreeCopies.copy(tmp.resolve("v1"), tmp.resolve("v1-after-first"));
         }
       }
-      CopyTrees.replace(tmp.resolve("v1"), tmp.resolve("v1-after-first"));
+      TreeCopies.replace(tmp.resolve("v1"), tmp.resolve("v1-after-first"));
       CliRun rolledBack = confide(run);
       assertThat(rolledBack.code()).isEqualTo(ExitCodes.INTEGRITY);
       assertThat(rolledBack.err()).contains("volume V1").contains("rolled back");

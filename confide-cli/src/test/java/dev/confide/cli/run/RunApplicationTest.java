@@ -12,6 +12,7 @@ import dev.confide.cli.ExitCodes;
 import dev.confide.cli.Invocation;
 import dev.confide.cli.Main;
 import dev.confide.cli.cas.EmbeddedCas;
+import dev.confide.testing.PrivateDirectories;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -21,9 +22,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -49,13 +48,9 @@ class RunApplicationTest {
 
   /** This JVM's staging areas: other processes on a shared machine use /dev/shm too. */
   private static Set<String> stagingAreas() throws IOException {
-    try (Stream<Path> s = Files.list(Path.of("/dev/shm"))) {
-      // confide-run-* (the staging area) and confide-ciphertext-* (a small run's volumes)
-      return new TreeSet<>(s.map(p -> p.getFileName().toString())
-          .filter(n -> n.startsWith("confide-run-") || n.startsWith("confide-ciphertext-"))
-          .filter(dev.confide.runtime.StagingArea::madeByThisProcess).toList());
-    }
+    return PrivateDirectories.in(Path.of("/dev/shm"), dev.confide.runtime.StagingArea::madeByThisProcess);
   }
+
 
   @Test
   void aRunCancelledWhileItSealsItsInputsStopsThereAndLeavesNothing() throws Exception {

@@ -9,6 +9,7 @@ import dev.confide.cli.ConfideDirs;
 import dev.confide.cli.Main;
 import dev.confide.cli.cas.EmbeddedCas;
 import dev.confide.runtime.StagingArea;
+import dev.confide.testing.TreeCopies;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.URI;
@@ -36,9 +37,7 @@ class RunKillTest {
   @AfterEach
   void removeMemory() throws Exception {
     if (memory != null) {
-      try (Stream<Path> left = Files.walk(memory)) {
-        left.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-      }
+      TreeCopies.remove(memory);
     }
   }
 
