@@ -179,6 +179,11 @@ public final class ApplicationRun {
       public void ended(String phase, long millis) {
         clock.add(phase, millis);
       }
+
+      @Override
+      public void progress(String phase, long bytes, long total) {
+        clock.progressed(phase, bytes, total);
+      }
     };
   }
 

@@ -127,6 +127,7 @@ public final class RuntimeProcess {
         switch (event.orElse(null)) {
           case RunEvent.PhaseStarted s -> listener.started(s.phase());
           case RunEvent.PhaseEnded e -> listener.ended(e.phase(), e.millis());
+          case RunEvent.Progress p -> listener.progress(p.phase(), p.bytes(), p.total());
           case RunEvent.Finished f -> {
             notesCopy.join(); // the runtime closed its standard error before it said this
             finished = true;

@@ -108,8 +108,9 @@ public final class ConfidentialRun {
       checkVolumes(config, request);
       Map<String, Tag> opened = new HashMap<>();
       clock.time("open", () -> {
+        dev.confide.volume.Progress progress = clock.progress("open");
         for (Mount m : config.mounts()) {
-          opened.put(m.volume(), VolumeStage.open(m, request.volumes().get(m.volume()), staging.volume(m.volume())));
+          opened.put(m.volume(), VolumeStage.open(m, request.volumes().get(m.volume()), staging.volume(m.volume()), progress));
         }
       });
       SecretSubstitution secrets = new SecretSubstitution(decoded(config.secrets()));
@@ -134,7 +135,7 @@ public final class ConfidentialRun {
             outcomes.add(new RunReport.VolumeOutcome(m.volume(), m.path(), m.tag(), m.tag(), false));
           } else {
             String tag = commit.commit(config, m, opened.get(m.volume()), staging.volume(m.volume()),
-                request.volumes().get(m.volume()));
+                request.volumes().get(m.volume()), clock.progress("seal+swap"));
             outcomes.add(new RunReport.VolumeOutcome(m.volume(), m.path(), m.tag(), tag, true));
           }
         }

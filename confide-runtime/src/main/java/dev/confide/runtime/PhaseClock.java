@@ -16,7 +16,13 @@ public final class PhaseClock {
 
     /** {@code millis}: what this stretch of the phase took (a phase may run in several stretches). */
     default void ended(String phase, long millis) {}
+
+    /** {@code bytes} of {@code total} (0: unknown) done so far by the task of {@code phase} under way. */
+    default void progress(String phase, long bytes, long total) {}
   }
+
+  /** How often a phase's progress is told at most (and once more when its task finishes). */
+  static final long PROGRESS_EVERY_NANOS = 200_000_000L;
 
   private final Map<String, Long> millis = new LinkedHashMap<>();
   private final Listener listener;
@@ -62,6 +68,45 @@ public final class PhaseClock {
       work.run();
       return null;
     });
+  }
+
+  /** Tells the listener that {@code phase} has done {@code bytes} of {@code total} (a client relaying a runtime's events). */
+  public void progressed(String phase, long bytes, long total) {
+    listener.progress(phase, bytes, total);
+  }
+
+  /**
+   * The volume progress of {@code phase}'s tasks (opening, sealing), told to the listener at most
+   * every 200 ms, and when a task finishes.
+   */
+  public dev.confide.volume.Progress progress(String phase) {
+    return new dev.confide.volume.Progress() {
+      private long total;
+      private long done;
+      private long toldAt;
+
+      @Override
+      public void start(String task, long totalBytes) {
+        total = totalBytes;
+        done = 0;
+        toldAt = System.nanoTime();
+      }
+
+      @Override
+      public void advance(long bytes) {
+        done += bytes;
+        long now = System.nanoTime();
+        if (now - toldAt >= PROGRESS_EVERY_NANOS) {
+          toldAt = now;
+          listener.progress(phase, done, total);
+        }
+      }
+
+      @Override
+      public void finish() {
+        listener.progress(phase, done, total);
+      }
+    };
   }
 
   public Map<String, Long> phases() {

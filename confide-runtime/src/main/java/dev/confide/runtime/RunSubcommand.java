@@ -243,5 +243,10 @@ final class RunSubcommand implements Callable<Integer> {
     public void ended(String phase, long millis) {
       emit(new RunEvent.PhaseEnded(phase, millis));
     }
+
+    @Override
+    public void progress(String phase, long bytes, long total) {
+      emit(new RunEvent.Progress(phase, bytes, total));
+    }
   }
 }

@@ -31,10 +31,10 @@ final class VolumeCommit {
   }
 
   /** The new tag; {@code opened} is the tag the volume was opened at (null: a new volume). */
-  String commit(RunConfiguration config, Mount mount, Tag opened, Path staged, Path hostDir) {
+  String commit(RunConfiguration config, Mount mount, Tag opened, Path staged, Path hostDir, Progress progress) {
     SymmetricKey key = SymmetricKey.of(HexFormat.of().parseHex(mount.key()));
     if (opened == null) {
-      SealResult sealed = sealer.seal(staged, hostDir, key, Progress.NONE);
+      SealResult sealed = sealer.seal(staged, hostDir, key, progress);
       try {
         swap(config, mount, null, sealed.tag());
       } catch (RuntimeException e) {
@@ -48,7 +48,7 @@ final class VolumeCommit {
       }
       return sealed.tag().hex();
     }
-    try (PreparedUpdate update = sealer.update(hostDir, staged, key, opened, Progress.NONE)) {
+    try (PreparedUpdate update = sealer.update(hostDir, staged, key, opened, progress)) {
       swap(config, mount, mount.tag(), update.result().tag());
       update.commit();
       return update.result().tag().hex();

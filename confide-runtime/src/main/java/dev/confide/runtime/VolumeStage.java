@@ -23,7 +23,7 @@ final class VolumeStage {
   private VolumeStage() {}
 
   /** Opens the volume into {@code staged}; returns the tag it was at, or null for a new volume. */
-  static Tag open(Mount mount, Path hostDir, Path staged) {
+  static Tag open(Mount mount, Path hostDir, Path staged, Progress progress) {
     try {
       Files.createDirectories(staged);
     } catch (IOException e) {
@@ -49,7 +49,7 @@ final class VolumeStage {
     SymmetricKey key = SymmetricKey.of(HexFormat.of().parseHex(mount.key()));
     try {
       OpenedVolume opened = VolumeReader.load(hostDir, key, protectedVolume ? Tag.parse(mount.tag()) : null);
-      opened.extractTo(staged, Progress.NONE);
+      opened.extractTo(staged, progress);
       return opened.tag();
     } catch (VolumeException e) {
       throw new VolumeException(e.failure(), "volume " + mount.volume() + " (" + hostDir + "): " + e.getMessage(), e.hint(), e);

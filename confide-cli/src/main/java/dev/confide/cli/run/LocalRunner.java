@@ -19,14 +19,12 @@ import dev.confide.remote.ApplicationRun;
 import dev.confide.remote.Applications;
 import dev.confide.remote.LocalHost;
 import dev.confide.runtime.Bubblewrap;
-import dev.confide.runtime.ConfidentialRun;
 import dev.confide.runtime.PhaseClock;
 import dev.confide.runtime.RunReport;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -38,14 +36,6 @@ final class LocalRunner {
   /** What the user asked for; {@code casName} null: the pinned CAS, or an embedded one when none is. */
   record Options(String host, String application, Path inputs, Path outputs, String script, boolean streamOutput,
       String casName) {}
-
-  /** What the user is told as each phase starts (the others are too short to mention). */
-  private static final Map<String, String> PROGRESS = Map.of(
-      "seal inputs", "sealing the inputs",
-      "attest", "attesting to the CAS",
-      "program", "running the program in the sandbox (its output goes to " + ConfidentialRun.LOG_NAME + ")",
-      "seal+swap", "sealing the outputs and committing their tag",
-      "unseal", "unsealing the outputs");
 
   /** How long the embedded CAS took to start, on its own thread. */
   private volatile long casStartMillis;
@@ -60,14 +50,8 @@ final class LocalRunner {
     // before any key or session travels: an agent or a TLS debug log would see them
     dev.confide.runtime.RuntimeEnvironment.checkThisJvm();
     ConfideDirs dirs = invocation.dirs();
-    java.util.Set<String> told = new java.util.HashSet<>();
-    PhaseClock clock = output.json() ? new PhaseClock() : new PhaseClock(phase -> {
-      String what = PROGRESS.get(phase);
-      if (what != null && told.add(phase)) {
-        err.println("confide: " + what + " ...");
-        err.flush();
-      }
-    });
+    PhaseClock clock = new PhaseClock(new RunProgress(err, output.json(), ProgressBars.uncancellable(invocation, err,
+        output.json())));
     clock.record("jvm start", System.nanoTime() - (System.currentTimeMillis() - invocation.launchedAtMillis()) * 1_000_000);
     if (!host.equals(LocalHost.NAME)) {
       throw new CliFailure(ExitCodes.USAGE, "unknown_host", "host '" + host + "' is not supported by this version",

@@ -112,6 +112,24 @@ class RunApplicationTest {
     json.get("phases_ms").fieldNames().forEachRemaining(phases::add);
     assertThat(phases).containsSubsequence("measure", "seal inputs", "cas start", "session", "runtime start", "attest", "open", "program", "seal+swap", "wipe", "unseal");
     assertThat(json.get("volumes").get(1).get("committed").asBoolean()).isTrue();
+    // --json passes the run's events on, one JSON line each on stderr: the runtime's (from its own
+    // process) between the user's side's, with the bytes its volumes took
+    List<JsonNode> events = new ArrayList<>();
+    for (String line : r.err().lines().filter(l -> l.startsWith("{")).toList()) {
+      events.add(new ObjectMapper().readTree(line));
+    }
+    assertThat(events).extracting(e -> e.get("event").asText() + " " + e.get("phase").asText())
+        .containsSubsequence("phase_started seal inputs", "phase_started session", "phase_ended runtime start",
+            "phase_started attest", "phase_ended attest", "phase_started open", "progress open", "phase_ended open",
+            "phase_started seal+swap", "progress seal+swap", "phase_ended seal+swap", "phase_started unseal");
+    JsonNode opened = events.stream().filter(e -> e.get("event").asText().equals("progress")
+        && e.get("phase").asText().equals("open")).findFirst().orElseThrow();
+    long inputBytes;
+    try (var files = Files.walk(EXAMPLES.resolve("python/stats"))) {
+      inputBytes = files.filter(Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
+    }
+    assertThat(opened.get("bytes").asLong()).as("the inputs' bytes, opened by the runtime").isEqualTo(inputBytes)
+        .isEqualTo(opened.get("total").asLong());
     assertThat(stagingAreas()).as("the staging area and the small run's ciphertext (both on /dev/shm) are removed")
         .isEqualTo(before);
     assertThat(tmp.resolve("data/runs")).as("a small run's ciphertext never touches the disk").doesNotExist();
