@@ -1,12 +1,12 @@
 package dev.confide.cas;
 
-import dev.confide.cas.common.CasException;
-import dev.confide.cas.common.KeyDigests;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.confide.cas.api.AuditEntry;
 import dev.confide.cas.api.AuditLog;
+import dev.confide.cas.common.CasException;
+import dev.confide.cas.common.KeyDigests;
 import java.nio.charset.StandardCharsets;
 import java.security.PrivateKey;
 import java.security.PublicKey;

@@ -1,11 +1,9 @@
 package dev.confide.cas;
 
-import dev.confide.cas.common.CasException;
-import dev.confide.cas.common.RunProof;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.google.crypto.tink.HybridEncrypt;
-import com.google.crypto.tink.KeysetHandle;
 import com.google.crypto.tink.RegistryConfiguration;
 import com.google.crypto.tink.TinkProtoKeysetFormat;
 import com.google.crypto.tink.hybrid.HybridConfig;
@@ -21,16 +19,19 @@ import dev.confide.cas.api.AttestRequest;
 import dev.confide.cas.api.AttestResponse;
 import dev.confide.cas.api.RunConfiguration;
 import dev.confide.cas.api.RunPlan;
+import dev.confide.cas.common.CasException;
+import dev.confide.cas.common.RunProof;
 import dev.confide.policy.Image;
 import dev.confide.policy.RunCommand;
 import dev.confide.policy.Security;
 import dev.confide.policy.Service;
 import dev.confide.policy.Session;
-import java.nio.charset.StandardCharsets;
+import dev.confide.volume.SymmetricKey;
+import dev.confide.volume.Tag;
 import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -59,7 +60,7 @@ public final class CasAttestation {
   private final CasService service;
   private final EvidenceVerifier verifier = new EvidenceVerifier();
   private final SecureRandom random = new SecureRandom();
-  private final ObjectMapper json = new ObjectMapper();
+  private final ObjectMapper json = JsonMapper.builder().addModule(dev.confide.cas.api.WireTypes.module()).build();
 
   CasAttestation(CasService service) {
     this.service = service;
@@ -195,14 +196,14 @@ public final class CasAttestation {
           CasService.Target target = service.target(c, session, session.volume(m.name()).orElseThrow());
           StoredVolume row = service.firstUse(c, target);
           byte[] key = service.masterKey().open(Base64.getDecoder().decode(row.sealedKey()), CasService.volumeBoundTo(target));
-          mounts.add(new RunConfiguration.Mount(m.name(), m.path(), HexFormat.of().formatHex(key), row.tag(),
-              row.updatePolicy(), !m.writable()));
+          mounts.add(new RunConfiguration.Mount(m.name(), m.path(), SymmetricKey.of(key),
+              row.tag() == null ? null : new Tag(row.tag()), row.updatePolicy(), !m.writable()));
           java.util.Arrays.fill(key, (byte) 0);
         }
       }
       String token = service.runTokens().issue(c, session.name(), svc.name(), request.runKey(), System.currentTimeMillis());
       for (RunConfiguration.Mount m : mounts) {
-        service.runTokens().grant(c, token, m.volume(), m.tag(), !m.readOnly());
+        service.runTokens().grant(c, token, m.volume(), m.tag() == null ? null : m.tag().hex(), !m.readOnly());
       }
       service.auditChain().append(c, "attest", caller, session.name() + "/" + svc.name(),
           verified.platform() + " measurement=" + verified.measurement() + " volumes=" + mounts.size());

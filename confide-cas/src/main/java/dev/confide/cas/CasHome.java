@@ -1,7 +1,7 @@
 package dev.confide.cas;
 
-import dev.confide.cas.common.TlsIdentity;
 import dev.confide.cas.common.PrivateFiles;
+import dev.confide.cas.common.TlsIdentity;
 import java.io.IOException;
 import java.nio.file.Path;
 

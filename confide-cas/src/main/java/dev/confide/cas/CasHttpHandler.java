@@ -1,8 +1,5 @@
 package dev.confide.cas;
 
-import dev.confide.cas.common.CasException;
-import dev.confide.cas.common.KeyDigests;
-import dev.confide.cas.common.RunProof;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -10,6 +7,9 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.confide.cas.api.ApiError;
 import dev.confide.cas.api.AttestRequest;
 import dev.confide.cas.api.TagSwap;
+import dev.confide.cas.common.CasException;
+import dev.confide.cas.common.KeyDigests;
+import dev.confide.cas.common.RunProof;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -31,7 +31,7 @@ final class CasHttpHandler extends Handler.Abstract {
   static final int MAX_BODY = 1 << 20;
   private static final Logger LOG = LoggerFactory.getLogger(CasHttpHandler.class);
   private static final ObjectMapper JSON = JsonMapper.builder()
-      .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
+      .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).addModule(dev.confide.cas.api.WireTypes.module()).build();
 
   private final CasService service;
   private final CasAttestation attestation;

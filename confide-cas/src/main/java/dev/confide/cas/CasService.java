@@ -1,8 +1,5 @@
 package dev.confide.cas;
 
-import dev.confide.cas.common.CasException;
-import dev.confide.cas.common.KeyDigests;
-import dev.confide.cas.common.RunProof;
 import dev.confide.cas.CasStore.StoredSecret;
 import dev.confide.cas.CasStore.StoredSession;
 import dev.confide.cas.CasStore.StoredVolume;
@@ -11,6 +8,9 @@ import dev.confide.cas.api.SessionReceipt;
 import dev.confide.cas.api.SessionView;
 import dev.confide.cas.api.TagSwap;
 import dev.confide.cas.api.VolumeState;
+import dev.confide.cas.common.CasException;
+import dev.confide.cas.common.KeyDigests;
+import dev.confide.cas.common.RunProof;
 import dev.confide.policy.AccessPolicy;
 import dev.confide.policy.Export;
 import dev.confide.policy.PolicyException;
@@ -19,6 +19,7 @@ import dev.confide.policy.Session;
 import dev.confide.policy.SessionHash;
 import dev.confide.policy.SessionParser;
 import dev.confide.policy.VolumeSpec;
+import dev.confide.volume.Tag;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.sql.Connection;
@@ -219,11 +220,13 @@ public final class CasService {
    * held before: such a swap is refused as a rollback and audited as an attempt.
    */
   public VolumeState swap(Caller caller, String sessionName, String volumeName, TagSwap swap) {
-    if (swap == null || swap.newTag() == null || !TAG.matcher(swap.newTag()).matches()
-        || swap.oldTag() != null && !TAG.matcher(swap.oldTag()).matches()) {
+    if (swap == null || swap.newTag() == null) {
       throw CasException.badRequest("tags are 64 lower-case hex digits; new_tag is required",
           "send {\"old_tag\": null or the current tag, \"new_tag\": the new tag}");
     }
+    // the database keeps tags as their hex: the edge where a tag becomes text
+    String oldTag = swap.oldTag() == null ? null : swap.oldTag().hex();
+    String newTag = swap.newTag().hex();
     String principal = caller.auditName();
     try {
       VolumeState state = store.transaction(c -> {
@@ -243,7 +246,7 @@ public final class CasService {
         Target target = target(c, session, spec);
         StoredVolume row = firstUse(c, target);
         if (grant != null) {
-          runTokens.useVolume(c, grant, volumeName, swap.oldTag());
+          runTokens.useVolume(c, grant, volumeName, oldTag);
         }
         String policy = row.updatePolicy();
         if (policy.equals(VolumeSpec.EPHEMERAL)) {
@@ -251,22 +254,22 @@ public final class CasService {
           return new VolumeState(target.session(), target.volume(), policy, null, row.generation());
         }
         boolean protectedVolume = policy.equals(VolumeSpec.ROLLBACK_PROTECTED);
-        if (protectedVolume && (swap.newTag().equals(row.tag()) || store.tagSeen(c, target.session(), target.volume(), swap.newTag()))) {
+        if (protectedVolume && (newTag.equals(row.tag()) || store.tagSeen(c, target.session(), target.volume(), newTag))) {
           throw new CasException(409, "rollback", "volume " + target.volume() + " of session " + target.session()
-              + " held tag " + swap.newTag() + " before: moving it back would roll the volume back",
+              + " held tag " + newTag + " before: moving it back would roll the volume back",
               "a volume never returns to an earlier state; commit a new generation instead");
         }
-        if (!store.swapTag(c, target.session(), target.volume(), swap.oldTag(), swap.newTag(), protectedVolume)) {
+        if (!store.swapTag(c, target.session(), target.volume(), oldTag, newTag, protectedVolume)) {
           StoredVolume now = store.volume(c, target.session(), target.volume()).orElseThrow();
           throw CasException.conflict("stale_tag", "volume " + target.volume() + " of session " + target.session()
-              + " is at tag " + now.tag() + " (generation " + now.generation() + "), not at " + swap.oldTag(),
+              + " is at tag " + now.tag() + " (generation " + now.generation() + "), not at " + oldTag,
               "another commit came first: open the volume at its current tag and redo the change");
         }
         if (protectedVolume) {
-          store.recordTag(c, target.session(), target.volume(), swap.newTag());
+          store.recordTag(c, target.session(), target.volume(), newTag);
         }
         audit.append(c, "tag.swap", principal, target.subject(),
-            swap.oldTag() + " -> " + swap.newTag() + (protectedVolume ? "" : " (no rollback protection)"));
+            oldTag + " -> " + newTag + (protectedVolume ? "" : " (no rollback protection)"));
         return new VolumeState(target.session(), target.volume(), policy, swap.newTag(), row.generation() + 1);
       });
       metrics.tagSwap("committed");
@@ -418,7 +421,7 @@ public final class CasService {
     Target t = target(c, session, v);
     Optional<StoredVolume> row = store.volume(c, t.session(), t.volume());
     String policy = row.map(StoredVolume::updatePolicy).orElse(v.updatePolicy());
-    return new VolumeState(t.session(), t.volume(), policy, row.map(StoredVolume::tag).orElse(null),
+    return new VolumeState(t.session(), t.volume(), policy, row.map(StoredVolume::tag).map(Tag::new).orElse(null),
         row.map(StoredVolume::generation).orElse(0L));
   }
 

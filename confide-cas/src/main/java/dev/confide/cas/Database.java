@@ -1,8 +1,8 @@
 package dev.confide.cas;
 
-import dev.confide.cas.common.CasException;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.confide.cas.common.CasException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;

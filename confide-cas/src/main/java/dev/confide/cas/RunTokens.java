@@ -1,9 +1,9 @@
 package dev.confide.cas;
 
-import dev.confide.cas.common.CasException;
-import dev.confide.cas.common.RunProof;
 import dev.confide.cas.CasStore.RunGrant;
 import dev.confide.cas.CasStore.RunVolume;
+import dev.confide.cas.common.CasException;
+import dev.confide.cas.common.RunProof;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.SQLException;

@@ -1,14 +1,14 @@
 package dev.confide.cas;
 
-import dev.confide.cas.common.CasException;
-import dev.confide.cas.common.KeyDigests;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.confide.cas.CasStore.StoredSecret;
-import dev.confide.policy.Session;
+import dev.confide.cas.common.CasException;
+import dev.confide.cas.common.KeyDigests;
 import dev.confide.policy.SecretSpec;
+import dev.confide.policy.Session;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;

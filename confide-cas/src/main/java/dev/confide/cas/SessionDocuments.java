@@ -1,10 +1,10 @@
 package dev.confide.cas;
 
-import dev.confide.cas.common.CasException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.confide.cas.common.CasException;
 import dev.confide.policy.Session;
 import java.util.concurrent.ConcurrentHashMap;
 

@@ -1,7 +1,5 @@
 package dev.confide.cas;
 
-import dev.confide.cas.common.CasException;
-import dev.confide.cas.common.TlsIdentity;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -17,6 +15,9 @@ import dev.confide.cas.api.TagSwap;
 import dev.confide.cas.client.CasClient;
 import dev.confide.cas.client.RunCredentials;
 import dev.confide.cas.client.RuntimeKey;
+import dev.confide.cas.common.CasException;
+import dev.confide.cas.common.TlsIdentity;
+import dev.confide.volume.Tag;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -103,14 +104,14 @@ class AttestationHandshakeTest {
     assertThat(config.mounts()).singleElement().satisfies(m -> {
       assertThat(m.path()).isEqualTo("/V1");
       assertThat(m.tag()).isNull();
-      assertThat(HexFormat.of().parseHex(m.key())).isEqualTo(cas.server.service().volumeKey("app", "V1", "test"));
+      assertThat(m.key().copyBytes()).isEqualTo(cas.server.service().volumeKey("app", "V1", "test"));
     });
     // sealed to this run's key: another key cannot open it
     var second = runtime.attest(request("app", runtime.nonce(), key, key.publicKeyset(), measurement));
     refused(() -> RuntimeKey.generate().open(second), 0, "integrity", "does not open with this run's key");
     assertThat(key.open(second).runToken()).isNotEqualTo(config.runToken());
 
-    String t1 = "1".repeat(64);
+    Tag t1 = new Tag("1".repeat(64));
     RunCredentials run = new RunCredentials(config.runToken(), key);
     refused(() -> runtime.swap(new RunCredentials("not-a-token", key), "app", "V1", new TagSwap(null, t1)), 401, "bad_run_token", "unknown");
     alice.createSession(session("other", measurement.value(), true));

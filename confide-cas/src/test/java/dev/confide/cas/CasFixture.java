@@ -1,7 +1,7 @@
 package dev.confide.cas;
 
-import dev.confide.cas.common.TlsIdentity;
 import dev.confide.cas.client.CasClient;
+import dev.confide.cas.common.TlsIdentity;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Path;

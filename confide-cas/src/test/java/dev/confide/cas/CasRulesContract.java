@@ -1,8 +1,5 @@
 package dev.confide.cas;
 
-import dev.confide.cas.common.CasException;
-import dev.confide.cas.common.TlsIdentity;
-import dev.confide.cas.common.Pem;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -12,8 +9,12 @@ import dev.confide.cas.api.SessionView;
 import dev.confide.cas.api.TagSwap;
 import dev.confide.cas.api.VolumeState;
 import dev.confide.cas.client.CasClient;
+import dev.confide.cas.common.CasException;
+import dev.confide.cas.common.Pem;
+import dev.confide.cas.common.TlsIdentity;
 import dev.confide.policy.SessionHash;
 import dev.confide.policy.SessionParser;
+import dev.confide.volume.Tag;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -58,8 +59,8 @@ abstract class CasRulesContract {
     cas.close();
   }
 
-  static String tag(int n) {
-    return String.format("%064x", n);
+  static Tag tag(int n) {
+    return new Tag(String.format("%064x", n));
   }
 
   static void refused(ThrowingCallable call, int status, String error, String messagePart) {
@@ -244,7 +245,24 @@ abstract class CasRulesContract {
     assertThat(alice.volume("team/counter", "V1").tag()).isEqualTo(tag(2));
     refused(() -> bob.swap("team/counter", "V1", new TagSwap(tag(2), tag(3))), 403, "forbidden", "may not move the tags");
     refused(() -> alice.swap("team/counter", "V9", new TagSwap(tag(2), tag(3))), 404, "not_found", "has no volume V9");
-    refused(() -> alice.swap("team/counter", "V1", new TagSwap(tag(2), "short")), 400, "bad_request", "64 lower-case hex");
+    // a typed client cannot send a malformed tag; a hand-made body is refused while it is read
+    for (String body : List.of("{\"old_tag\":\"" + tag(2) + "\",\"new_tag\":\"short\"}",
+        "{\"old_tag\":\"" + tag(2).hex().toUpperCase(java.util.Locale.ROOT) + "\",\"new_tag\":\"" + tag(3) + "\"}",
+        "{\"old_tag\":\"" + tag(2) + "\"}")) {
+      java.net.http.HttpResponse<String> bad = rawSwapAsAlice(body);
+      assertThat(bad.statusCode()).as(body).isEqualTo(400);
+      assertThat(bad.body()).as(body).contains("\"error\":\"bad_request\"").contains("64 lower-case hex");
+    }
+    assertThat(alice.volume("team/counter", "V1").tag()).isEqualTo(tag(2));
+  }
+
+  private java.net.http.HttpResponse<String> rawSwapAsAlice(String body) throws Exception {
+    try (java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder()
+        .sslContext(CasClient.pinnedTls(cas.server.fingerprint(), cas.alice)).build()) {
+      return http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(cas.server.url()
+              + "/v1/volume/swap?session=team/counter&volume=V1")).header("Content-Type", "application/json")
+          .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+    }
   }
 
   @Test

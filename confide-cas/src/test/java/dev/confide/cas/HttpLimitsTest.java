@@ -1,13 +1,13 @@
 package dev.confide.cas;
 
-import dev.confide.cas.common.CasException;
-import dev.confide.cas.common.TlsIdentity;
-import dev.confide.cas.common.PrivateFiles;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.confide.cas.api.TagSwap;
 import dev.confide.cas.client.CasClient;
+import dev.confide.cas.common.CasException;
+import dev.confide.cas.common.PrivateFiles;
+import dev.confide.cas.common.TlsIdentity;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

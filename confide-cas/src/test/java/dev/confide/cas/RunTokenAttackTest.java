@@ -1,7 +1,5 @@
 package dev.confide.cas;
 
-import dev.confide.cas.common.CasException;
-import dev.confide.cas.common.RunProof;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -12,6 +10,9 @@ import dev.confide.cas.api.TagSwap;
 import dev.confide.cas.client.CasClient;
 import dev.confide.cas.client.RunCredentials;
 import dev.confide.cas.client.RuntimeKey;
+import dev.confide.cas.common.CasException;
+import dev.confide.cas.common.RunProof;
+import dev.confide.volume.Tag;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -29,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  * has committed, ends or expires; and no volume ever returns to a tag it held before.
  */
 class RunTokenAttackTest {
-  static final String T0 = CasRulesContract.tag(10);
+  static final Tag T0 = CasRulesContract.tag(10);
   @TempDir Path tmp;
   CasFixture cas;
   CasClient alice;
@@ -82,7 +83,7 @@ class RunTokenAttackTest {
   }
 
   /** A swap sent by hand, as a thief of the token would: {@code proof} null sends no proof header. */
-  private HttpResponse<String> rawSwap(String token, String proof, String newTag) throws Exception {
+  private HttpResponse<String> rawSwap(String token, String proof, Tag newTag) throws Exception {
     try (HttpClient http = HttpClient.newBuilder().sslContext(CasClient.pinnedTls(cas.server.fingerprint(), null)).build()) {
       HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(cas.server.url() + "/v1/volume/swap?session=app&volume=out"))
           .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
@@ -97,7 +98,7 @@ class RunTokenAttackTest {
   @Test
   void aStolenTokenWithoutTheRunsKeyMovesNothing() throws Exception {
     RunCredentials run = attest();
-    String t1 = CasRulesContract.tag(11);
+    Tag t1 = CasRulesContract.tag(11);
     HttpResponse<String> bare = rawSwap(run.token(), null, t1);
     assertThat(bare.statusCode()).isEqualTo(401);
     assertThat(bare.body()).contains("\"error\":\"run_proof_missing\"").contains("the token alone proves nothing");
@@ -154,8 +155,8 @@ class RunTokenAttackTest {
 
   @Test
   void aVolumeNeverReturnsToATagItHeldAndTheAttemptIsAudited() throws Exception {
-    String t1 = CasRulesContract.tag(1);
-    String t2 = CasRulesContract.tag(2);
+    Tag t1 = CasRulesContract.tag(1);
+    Tag t2 = CasRulesContract.tag(2);
     alice.swap("app", "out", new TagSwap(T0, t1));
     alice.swap("app", "out", new TagSwap(t1, t2));
     // by a principal allowed to swap

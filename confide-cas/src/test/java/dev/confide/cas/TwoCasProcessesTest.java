@@ -1,12 +1,12 @@
 package dev.confide.cas;
 
-import dev.confide.cas.common.CasException;
-import dev.confide.cas.common.TlsIdentity;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.confide.cas.api.TagSwap;
 import dev.confide.cas.client.CasClient;
+import dev.confide.cas.common.CasException;
+import dev.confide.cas.common.TlsIdentity;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Files;

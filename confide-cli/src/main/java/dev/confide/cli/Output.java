@@ -9,7 +9,9 @@ import java.util.Map;
 
 /** Prints a command's report either as aligned human lines or as one JSON object. */
 public final class Output {
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  // keys and tags in the records it prints are hex, as on the wire
+  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+      .registerModule(dev.confide.cas.api.WireTypes.module());
 
   private final PrintWriter out;
   private final boolean json;
@@ -49,7 +51,7 @@ public final class Output {
 
   public static String json(Object value) {
     try {
-      return new ObjectMapper().writeValueAsString(value);
+      return new ObjectMapper().registerModule(dev.confide.cas.api.WireTypes.module()).writeValueAsString(value);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot render JSON", e);
     }

@@ -138,7 +138,11 @@ public final class ApplicationRun {
       RunReport report = run.run(new RuntimeLaunch(access.url(), access.fingerprint(), session, SERVICE,
           List.of("inputs", "outputs"), request.streamOutput()), forwardTo(clock));
       // the tag the CAS committed, not the one the host reported
-      Tag committed = Tag.parse(access.client().volume(session, "outputs").tag());
+      Tag committed = access.client().volume(session, "outputs").tag();
+      if (committed == null) {
+        throw new JobException(ExitCodes.INTEGRITY, "no_committed_outputs", "the CAS holds no committed state of run "
+            + session + "'s outputs, though the host reported a finished run", "run it again; if it recurs, the host is not to be trusted");
+      }
       clock.time("unseal", () -> get(run, "outputs", dir -> {
         VolumeReader.load(dir, outputKey, committed).extractTo(request.outputs(), unsealing, Modes.WITHOUT_SET_ID);
         return null;

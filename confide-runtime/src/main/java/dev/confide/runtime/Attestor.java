@@ -1,9 +1,9 @@
 package dev.confide.runtime;
 
+import dev.confide.attest.EvidenceProvider;
 import dev.confide.attest.Measurement;
 import dev.confide.attest.Measurer;
 import dev.confide.attest.ReportData;
-import dev.confide.attest.EvidenceProvider;
 import dev.confide.cas.api.AttestNonce;
 import dev.confide.cas.api.AttestRequest;
 import dev.confide.cas.api.RunConfiguration;

@@ -5,8 +5,8 @@ import dev.confide.attest.EvidenceProvider;
 import dev.confide.attest.HostKey;
 import dev.confide.attest.Measurer;
 import dev.confide.attest.SimEvidenceProvider;
-import dev.confide.cas.api.RunConfiguration;
 import dev.confide.cas.api.RunConfiguration.Mount;
+import dev.confide.cas.api.RunConfiguration;
 import dev.confide.cas.client.CasClient;
 import dev.confide.policy.RunCommand;
 import dev.confide.volume.Tag;
@@ -134,7 +134,7 @@ public final class ConfidentialRun {
           if (m.readOnly()) {
             outcomes.add(new RunReport.VolumeOutcome(m.volume(), m.path(), m.tag(), m.tag(), false));
           } else {
-            String tag = commit.commit(config, m, opened.get(m.volume()), staging.volume(m.volume()),
+            Tag tag = commit.commit(config, m, opened.get(m.volume()), staging.volume(m.volume()),
                 request.volumes().get(m.volume()), clock.progress("seal+swap"));
             outcomes.add(new RunReport.VolumeOutcome(m.volume(), m.path(), m.tag(), tag, true));
           }

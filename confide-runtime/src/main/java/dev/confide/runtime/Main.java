@@ -2,8 +2,8 @@ package dev.confide.runtime;
 
 import java.io.PrintWriter;
 import java.util.Arrays;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /**
  * {@code confide-runtime}: the runtime's own entry point, what a host starts (the {@code local}

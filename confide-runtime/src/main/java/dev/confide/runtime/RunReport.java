@@ -1,5 +1,6 @@
 package dev.confide.runtime;
 
+import dev.confide.volume.Tag;
 import java.util.List;
 import java.util.Map;
 
@@ -29,5 +30,5 @@ public record RunReport(
   }
 
   /** A volume's tag before and after the run; {@code committed} is false for read-only volumes. */
-  public record VolumeOutcome(String volume, String path, String oldTag, String newTag, boolean committed) {}
+  public record VolumeOutcome(String volume, String path, Tag oldTag, Tag newTag, boolean committed) {}
 }

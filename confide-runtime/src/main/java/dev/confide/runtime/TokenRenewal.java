@@ -1,8 +1,8 @@
 package dev.confide.runtime;
 
-import dev.confide.cas.common.CasException;
 import dev.confide.cas.client.CasClient;
 import dev.confide.cas.client.RunCredentials;
+import dev.confide.cas.common.CasException;
 import java.io.PrintWriter;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;

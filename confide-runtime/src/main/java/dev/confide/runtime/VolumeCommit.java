@@ -1,11 +1,11 @@
 package dev.confide.runtime;
 
-import dev.confide.cas.common.CasException;
-import dev.confide.cas.api.RunConfiguration;
 import dev.confide.cas.api.RunConfiguration.Mount;
+import dev.confide.cas.api.RunConfiguration;
 import dev.confide.cas.api.TagSwap;
 import dev.confide.cas.client.CasClient;
 import dev.confide.cas.client.RunCredentials;
+import dev.confide.cas.common.CasException;
 import dev.confide.volume.PreparedUpdate;
 import dev.confide.volume.Progress;
 import dev.confide.volume.SealResult;
@@ -13,7 +13,6 @@ import dev.confide.volume.SymmetricKey;
 import dev.confide.volume.Tag;
 import dev.confide.volume.VolumeSealer;
 import java.nio.file.Path;
-import java.util.HexFormat;
 
 /**
  * Seals a writable volume's staged tree as its next generation and moves its tag at the CAS with
@@ -31,8 +30,8 @@ final class VolumeCommit {
   }
 
   /** The new tag; {@code opened} is the tag the volume was opened at (null: a new volume). */
-  String commit(RunConfiguration config, Mount mount, Tag opened, Path staged, Path hostDir, Progress progress) {
-    SymmetricKey key = SymmetricKey.of(HexFormat.of().parseHex(mount.key()));
+  Tag commit(RunConfiguration config, Mount mount, Tag opened, Path staged, Path hostDir, Progress progress) {
+    SymmetricKey key = mount.key();
     if (opened == null) {
       SealResult sealed = sealer.seal(staged, hostDir, key, progress);
       try {
@@ -46,18 +45,18 @@ final class VolumeCommit {
         }
         throw e;
       }
-      return sealed.tag().hex();
+      return sealed.tag();
     }
     try (PreparedUpdate update = sealer.update(hostDir, staged, key, opened, progress)) {
       swap(config, mount, mount.tag(), update.result().tag());
       update.commit();
-      return update.result().tag().hex();
+      return update.result().tag();
     }
   }
 
-  private void swap(RunConfiguration config, Mount mount, String oldTag, Tag newTag) {
+  private void swap(RunConfiguration config, Mount mount, Tag oldTag, Tag newTag) {
     try {
-      cas.swap(run, config.session(), mount.volume(), new TagSwap(oldTag, newTag.hex()));
+      cas.swap(run, config.session(), mount.volume(), new TagSwap(oldTag, newTag));
     } catch (CasException e) {
       if ("stale_tag".equals(e.error())) {
         throw new RuntimeFailure(RuntimeFailure.Kind.CONFLICT, "volume " + mount.volume() + " was not committed: "

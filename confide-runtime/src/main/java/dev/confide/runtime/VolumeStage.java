@@ -12,7 +12,6 @@ import dev.confide.volume.VolumeReader;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HexFormat;
 
 /**
  * Opens a volume into the staging area. A rollback-protected volume must be exactly at the tag the
@@ -46,9 +45,9 @@ final class VolumeStage {
       }
       return null;
     }
-    SymmetricKey key = SymmetricKey.of(HexFormat.of().parseHex(mount.key()));
+    SymmetricKey key = mount.key();
     try {
-      OpenedVolume opened = VolumeReader.load(hostDir, key, protectedVolume ? Tag.parse(mount.tag()) : null);
+      OpenedVolume opened = VolumeReader.load(hostDir, key, protectedVolume ? mount.tag() : null);
       opened.extractTo(staged, progress);
       return opened.tag();
     } catch (VolumeException e) {

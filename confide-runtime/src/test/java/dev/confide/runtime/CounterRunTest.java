@@ -5,11 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.confide.attest.ReportData;
 import dev.confide.attest.SimEvidenceProvider;
-import dev.confide.cas.common.CasException;
 import dev.confide.cas.api.AttestNonce;
 import dev.confide.cas.api.AttestRequest;
 import dev.confide.cas.client.CasClient;
 import dev.confide.cas.client.RuntimeKey;
+import dev.confide.cas.common.CasException;
 import dev.confide.policy.SessionTemplate;
 import dev.confide.volume.Failure;
 import dev.confide.volume.Progress;
@@ -95,7 +95,7 @@ class CounterRunTest {
 
   @Test
   void countsZeroOneTwoAcrossRunsAndMovesTheTag() throws Exception {
-    String tag = null;
+    dev.confide.volume.Tag tag = null;
     for (int i = 0; i < 3; i++) {
       RunFixture.Outcome o = run();
       assertThat(o.report().exitCode()).as(o.output()).isZero();

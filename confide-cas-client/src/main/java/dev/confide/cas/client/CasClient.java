@@ -37,7 +37,7 @@ import javax.net.ssl.TrustManager;
  */
 public final class CasClient implements AutoCloseable {
   private static final ObjectMapper JSON = JsonMapper.builder()
-      .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
+      .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).addModule(dev.confide.cas.api.WireTypes.module()).build();
   private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
   private final URI base;

@@ -26,7 +26,7 @@ import java.util.Base64;
  */
 public final class RuntimeKey {
   private static final ObjectMapper JSON = JsonMapper.builder()
-      .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
+      .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).addModule(dev.confide.cas.api.WireTypes.module()).build();
   private final KeysetHandle keyset;
   private final byte[] publicKeyset;
   private final java.security.KeyPair signing;

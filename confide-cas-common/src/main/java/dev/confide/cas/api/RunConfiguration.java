@@ -1,6 +1,8 @@
 package dev.confide.cas.api;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.confide.volume.SymmetricKey;
+import dev.confide.volume.Tag;
 import java.util.List;
 import java.util.Map;
 
@@ -51,14 +53,14 @@ public record RunConfiguration(
   }
 
   /**
-   * A volume to open at {@code path}: key (hex), expected tag (null: new volume), policy, and
+   * A volume to open at {@code path}: its key, expected tag (null: new volume), policy, and
    * whether the program may change it (a read-only volume is not sealed again after the run).
    */
   public record Mount(
       String volume,
       String path,
-      String key,
-      String tag,
+      SymmetricKey key,
+      Tag tag,
       @JsonProperty("update_policy") String updatePolicy,
       @JsonProperty("read_only") boolean readOnly) {
     @Override

@@ -1,6 +1,7 @@
 package dev.confide.cas.api;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.confide.volume.Tag;
 
 /**
  * A volume's public facts: its update policy, current tag ({@code null} before its first commit or
@@ -10,5 +11,5 @@ public record VolumeState(
     String session,
     String volume,
     @JsonProperty("update_policy") String updatePolicy,
-    String tag,
+    Tag tag,
     long generation) {}

@@ -3,6 +3,8 @@
  * no behaviour. Only {@link dev.confide.cas.api.RunConfiguration} carries secret values, volume
  * keys and the run token, and it never travels in clear: the CAS seals it to the attested
  * runtime's key (as it seals {@link dev.confide.cas.api.RunPlan}), and it exists in clear only in
- * the CAS and in that runtime's memory. No other record carries a secret.
+ * the CAS and in that runtime's memory. No other record carries a secret. Keys and tags are typed
+ * ({@code SymmetricKey}, {@code Tag}); they become hex only in the serialiser
+ * ({@link dev.confide.cas.api.WireTypes}), which every mapper of these records registers.
  */
 package dev.confide.cas.api;

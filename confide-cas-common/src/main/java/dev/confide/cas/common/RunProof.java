@@ -33,8 +33,9 @@ public final class RunProof {
   }
 
   /** The message of a tag swap. */
-  public static byte[] swap(String tokenHash, String session, String volume, String oldTag, String newTag) {
-    return message("swap", tokenHash, session, volume, oldTag == null ? "" : oldTag, newTag);
+  public static byte[] swap(String tokenHash, String session, String volume, dev.confide.volume.Tag oldTag,
+      dev.confide.volume.Tag newTag) {
+    return message("swap", tokenHash, session, volume, oldTag == null ? "" : oldTag.hex(), newTag.hex());
   }
 
   /** The SHA-256 hex of a run token: how the CAS stores it and what proofs name. */

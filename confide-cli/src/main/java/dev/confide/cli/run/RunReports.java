@@ -2,6 +2,7 @@ package dev.confide.cli.run;
 
 import dev.confide.cli.Output;
 import dev.confide.runtime.RunReport;
+import dev.confide.volume.Tag;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -14,7 +15,7 @@ public final class RunReports {
   static void print(Output out, RunReport r, Map<String, Object> extra, Map<String, Long> phases) {
     List<Map<String, Object>> volumes = new ArrayList<>();
     for (RunReport.VolumeOutcome v : r.volumes()) {
-      volumes.add(Output.fields("volume", v.volume(), "path", v.path(), "old_tag", v.oldTag(), "new_tag", v.newTag(),
+      volumes.add(Output.fields("volume", v.volume(), "path", v.path(), "old_tag", hex(v.oldTag()), "new_tag", hex(v.newTag()),
           "committed", v.committed()));
     }
     Map<String, Object> fields = Output.fields("attestation", r.platform(), "protection", r.protection(), "session", r.session(), "service", r.service(),
@@ -39,7 +40,12 @@ public final class RunReports {
         + r.session() + "/" + r.service() + " confidentially", fields);
   }
 
-  private static String short12(String tag) {
-    return tag == null ? "(new)" : tag.substring(0, 12) + "…";
+  private static String short12(Tag tag) {
+    return tag == null ? "(new)" : tag.hex().substring(0, 12) + "…";
+  }
+
+  /** A tag as the report's JSON spells it: its hex, or null. */
+  private static String hex(Tag tag) {
+    return tag == null ? null : tag.hex();
   }
 }

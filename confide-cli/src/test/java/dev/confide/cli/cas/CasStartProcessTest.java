@@ -10,6 +10,7 @@ import dev.confide.cas.client.CasClient;
 import dev.confide.cas.common.CasException;
 import dev.confide.cas.common.TlsIdentity;
 import dev.confide.cli.Main;
+import dev.confide.volume.Tag;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -103,13 +104,13 @@ class CasStartProcessTest {
       try (CasClient viaA = CasClient.connect("a", URI.create(first.report().get("url").asText()), fingerprint, user);
            CasClient viaB = CasClient.connect("b", URI.create(second.report().get("url").asText()), fingerprint, user)) {
         viaA.createSession("name: shared\nvolumes:\n  - {name: V1}\n");
-        String t1 = "1".repeat(64);
+        Tag t1 = new Tag("1".repeat(64));
         viaA.swap("shared", "V1", new TagSwap(null, t1));
         assertThat(viaB.volume("shared", "V1").tag()).isEqualTo(t1);
-        assertThatThrownBy(() -> viaB.swap("shared", "V1", new TagSwap(null, "2".repeat(64))))
+        assertThatThrownBy(() -> viaB.swap("shared", "V1", new TagSwap(null, new Tag("2".repeat(64)))))
             .isInstanceOfSatisfying(CasException.class, e -> assertThat(e.error()).isEqualTo("stale_tag"));
-        viaB.swap("shared", "V1", new TagSwap(t1, "3".repeat(64)));
-        assertThat(viaA.session("shared").volumes().getFirst().tag()).isEqualTo("3".repeat(64));
+        viaB.swap("shared", "V1", new TagSwap(t1, new Tag("3".repeat(64))));
+        assertThat(viaA.session("shared").volumes().getFirst().tag()).isEqualTo(new Tag("3".repeat(64)));
       } finally {
         for (Started s : List.of(first, second)) {
           s.process().destroy();

@@ -15,7 +15,7 @@ public final class RunEventCodec {
   public static final int MAX_LINE = 1 << 20;
 
   private final ObjectMapper json = JsonMapper.builder()
-      .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
+      .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).addModule(dev.confide.cas.api.WireTypes.module()).build();
 
   /** One line, without its newline; never holds a line break. */
   public String encode(RunEvent event) {

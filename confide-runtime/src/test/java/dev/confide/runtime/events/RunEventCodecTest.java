@@ -20,7 +20,7 @@ class RunEventCodecTest {
   @Test
   void everyEventSurvivesItsLineAndALineIsOneLine() throws Exception {
     RunReport report = new RunReport("sim", true, "s", "app", "ab".repeat(32), "/usr/bin/python3.11", 3,
-        List.of(new RunReport.VolumeOutcome("out", "/out", "a".repeat(64), "b".repeat(64), true)),
+        List.of(new RunReport.VolumeOutcome("out", "/out", new dev.confide.volume.Tag("a".repeat(64)), new dev.confide.volume.Tag("b".repeat(64)), true)),
         Map.of("attest", 12L), "/out/confide-run.log");
     List<RunEvent> events = List.of(new RunEvent.PhaseStarted("attest"), new RunEvent.PhaseEnded("attest", 212),
         new RunEvent.Progress("open", 1 << 20, 50 << 20), new RunEvent.Finished(report),
