@@ -7,9 +7,11 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.confide.cas.api.ApiError;
 import dev.confide.cas.api.AttestRequest;
 import dev.confide.cas.api.TagSwap;
+import dev.confide.cas.api.VolumeKey;
 import dev.confide.cas.common.CasException;
 import dev.confide.cas.common.KeyDigests;
 import dev.confide.cas.common.RunProof;
+import dev.confide.volume.SymmetricKey;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -113,6 +115,17 @@ final class CasHttpHandler extends Handler.Abstract {
       case "/v1/volume" -> {
         requireMethod(method, "GET");
         return Reply.json(200, service.volume(principal(request), param(query, "session"), param(query, "volume")), "volume.read");
+      }
+      case "/v1/volume/key" -> {
+        requireMethod(method, "GET");
+        String session = param(query, "session");
+        String volume = param(query, "volume");
+        byte[] key = service.exportVolumeKey(principal(request), session, volume);
+        try {
+          return Reply.json(200, new VolumeKey(session, volume, SymmetricKey.of(key)), "volume.key");
+        } finally {
+          java.util.Arrays.fill(key, (byte) 0);
+        }
       }
       case "/v1/volume/swap" -> {
         requireMethod(method, "POST");

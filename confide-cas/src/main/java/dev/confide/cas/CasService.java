@@ -207,6 +207,33 @@ public final class CasService {
   }
 
   /**
+   * The key of one of {@code sessionName}'s own volumes, for a principal its access policy lets
+   * update it: such a principal could as well add a service of its own to read the volume, so the
+   * key gives it nothing more. A volume the session imports belongs to its exporter and is never
+   * released; nor is anything to anyone else. The key is made now if no run has used the volume yet.
+   */
+  public byte[] exportVolumeKey(String principal, String sessionName, String volumeName) {
+    return store.transaction(c -> {
+      StoredSession stored = store.session(c, sessionName, false)
+          .orElseThrow(() -> CasException.notFound("session " + sessionName + " does not exist", "check the name"));
+      Session session = documents.of(stored.hash(), stored.document());
+      if (!AccessPolicy.admits(session.accessPolicy().update(), principal, stored.creator())) {
+        throw CasException.forbidden("you may not read the volume keys of session " + sessionName,
+            "only its owner and those its access_policy.update lists may");
+      }
+      VolumeSpec spec = declared(session, volumeName);
+      if (spec.importFrom() != null) {
+        throw CasException.forbidden("volume " + volumeName + " of session " + sessionName + " is imported from session "
+            + spec.importFrom().session() + ": its key is that session's to give", "ask the owner of " + spec.importFrom().session());
+      }
+      Target target = target(c, session, spec);
+      StoredVolume row = firstUse(c, target);
+      audit.append(c, "volume.key.export", principal, target.subject(), "released to a principal who may update the session");
+      return masterKey.open(Base64.getDecoder().decode(row.sealedKey()), volumeBoundTo(target));
+    });
+  }
+
+  /**
    * Moves a volume's tag from {@code oldTag} to {@code newTag}. Until runtimes carry run tokens (the
    * runtime issue), principals in the session's {@code update} list may swap.
    */

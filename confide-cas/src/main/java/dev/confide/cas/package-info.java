@@ -8,8 +8,9 @@
  * dev.confide.cas.CasStore} on H2 (default) or PostgreSQL. The API is specified in {@code
  * docs/cas-api.md}.
  *
- * <p>This package must never: return a secret value or a volume key through the session API (they
- * go only to attested runtimes); store a secret or key unencrypted; log or put into an error body a
+ * <p>This package must never: return a secret value to anyone but an attested runtime of its
+ * session; return a volume key to anyone but such a runtime or a principal that may update the
+ * session owning the volume (never to an importer); store a secret or key unencrypted; log or put into an error body a
  * secret, a key or a session's secret values; tell anyone without a trusted host key whether a
  * session exists or what it runs; honour a run token without its run's signature, twice for one
  * volume, for a read-only volume, or after its run ended; let a rollback-protected volume return to

@@ -233,6 +233,33 @@ abstract class CasRulesContract {
   }
 
   @Test
+  void aVolumeKeyGoesOnlyToWhoMayUpdateItsSessionAndNeverForAnImportedVolume() throws Exception {
+    alice.createSession(COUNTER);
+    alice.createSession(counter("access_policy: {read: [ANY]}\n"));
+    // the owner gets the key an attested runtime of the session gets (made now: no run used it yet)
+    byte[] forRuntimes = cas.server.service().volumeKey("team/counter", "V1", "test");
+    assertThat(alice.volumeKey("team/counter", "V1").copyBytes()).isEqualTo(forRuntimes);
+    // bob may read the session, not update it: no key
+    assertThat(bob.session("team/counter").name()).isEqualTo("team/counter");
+    refused(() -> bob.volumeKey("team/counter", "V1"), 403, "forbidden", "may not read the volume keys");
+    refused(() -> alice.volumeKey("team/counter", "V9"), 404, "not_found", "has no volume V9");
+    refused(() -> alice.volumeKey("team/nothing", "V1"), 404, "not_found", "does not exist");
+    try (CasClient anonymous = cas.client(null)) {
+      refused(() -> anonymous.volumeKey("team/counter", "V1"), 401, "no_identity", "client certificate");
+    }
+    // a session that imports a volume (exported to it) does not make the importer its owner
+    bob.createSession("name: owner\nvolumes:\n  - name: data\n    export: [{session: borrower}]\n");
+    alice.createSession("name: borrower\nvolumes:\n  - name: data\n    import: {session: owner, volume: data}\n");
+    refused(() -> alice.volumeKey("borrower", "data"), 403, "forbidden", "imported from session owner");
+    assertThat(bob.volumeKey("owner", "data").copyBytes())
+        .isEqualTo(cas.server.service().volumeKey("borrower", "data", "test"));
+    AuditLog log = alice.audit(0, 1000);
+    assertThat(log.entries()).filteredOn(e -> e.kind().equals("volume.key.export"))
+        .extracting(e -> e.subject() + " " + e.principal())
+        .containsExactly("team/counter/V1 " + cas.alice.keyHash(), "owner/data " + cas.bob.keyHash());
+  }
+
+  @Test
   void tagSwapsAreCompareAndSwap() throws Exception {
     alice.createSession(COUNTER);
     alice.createSession(counter(""));

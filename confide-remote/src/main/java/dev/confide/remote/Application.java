@@ -12,8 +12,9 @@ import java.nio.file.Path;
  * An application the user can run by name ({@code examples/applications/*.yaml}, or the user's own
  * in the config dir's {@code applications/}): the executable a run measures, the PATH it is found
  * in, the script run by default, and the template of each run's session. The template is filled
- * with $SESSION, $SCRIPT, $MEASUREMENT and each volume's $INPUTS_KEY, $INPUTS_TAG, $OUTPUTS_KEY,
- * $OUTPUTS_TAG.
+ * with $SESSION, $SCRIPT, $MEASUREMENT, $INPUTS_KEY and $INPUTS_TAG (and $OUTPUTS_KEY,
+ * $OUTPUTS_TAG for a template that names them: the output volume's key is then made by the client
+ * instead of by the CAS).
  */
 public record Application(
     String name,

@@ -28,9 +28,10 @@ import java.util.function.Supplier;
 
 /**
  * The user's side of running an application on a host: check the request, measure the
- * application, seal the inputs and an empty output volume into the host's run directory, create
- * the run's session from the application's template (the volumes' keys and tags go to the CAS
- * only), have the host start the runtime, then unseal the outputs at the tag the CAS committed —
+ * application, seal the inputs into the host's run directory, create the run's session from the
+ * application's template (the inputs' key and tag go to the CAS only), have the host start the
+ * runtime, which creates the output volume under a key the CAS makes, then get that key from the
+ * CAS (released to the session's owner only) and unseal the outputs at the tag the CAS committed —
  * never at one the host reports.
  */
 public final class ApplicationRun {
@@ -109,12 +110,17 @@ public final class ApplicationRun {
       Measurer measurer = clock.time("measure", () -> measurer());
       Measurement measurement = measurer.measure(List.of(app.executable()), app.path());
       SymmetricKey inputKey = SymmetricKey.generate();
-      SymmetricKey outputKey = SymmetricKey.generate();
+      // the output volume is made on the host, so its key is made by the CAS and released to this
+      // user after the run; a template that names $OUTPUTS_KEY still gets one made here
+      boolean ownOutputsKey = app.session().contains("$OUTPUTS_KEY");
+      SymmetricKey outputKey = ownOutputsKey ? SymmetricKey.generate() : null;
       SealResult[] in = new SealResult[1];
       SealResult[] out = new SealResult[1];
       clock.time("seal inputs", () -> {
         put(run, "inputs", dir -> in[0] = new VolumeSealer().seal(request.inputs(), dir, inputKey, sealing));
-        put(run, "outputs", dir -> out[0] = sealEmpty(dir, outputKey));
+        if (ownOutputsKey) {
+          put(run, "outputs", dir -> out[0] = sealEmpty(dir, outputKey));
+        }
       });
       Cas access = cas.get();
       String session = "run-" + app.name() + "-" + HexFormat.of().formatHex(randomBytes(6));
@@ -124,8 +130,10 @@ public final class ApplicationRun {
       values.put("MEASUREMENT", measurement.value());
       values.put("INPUTS_KEY", HexFormat.of().formatHex(inputKey.copyBytes()));
       values.put("INPUTS_TAG", in[0].tag().hex());
-      values.put("OUTPUTS_KEY", HexFormat.of().formatHex(outputKey.copyBytes()));
-      values.put("OUTPUTS_TAG", out[0].tag().hex());
+      if (ownOutputsKey) {
+        values.put("OUTPUTS_KEY", HexFormat.of().formatHex(outputKey.copyBytes()));
+        values.put("OUTPUTS_TAG", out[0].tag().hex());
+      }
       String text = SessionTemplate.fill(app.file().toString(), app.session(), values);
       clock.time("session", () -> {
         // a host the user owns: its simulated evidence is to count for the user's own sessions
@@ -143,8 +151,10 @@ public final class ApplicationRun {
         throw new JobException(ExitCodes.INTEGRITY, "no_committed_outputs", "the CAS holds no committed state of run "
             + session + "'s outputs, though the host reported a finished run", "run it again; if it recurs, the host is not to be trusted");
       }
+      SymmetricKey readKey = ownOutputsKey ? outputKey : clock.time("outputs key",
+          () -> access.client().volumeKey(session, "outputs"));
       clock.time("unseal", () -> get(run, "outputs", dir -> {
-        VolumeReader.load(dir, outputKey, committed).extractTo(request.outputs(), unsealing, Modes.WITHOUT_SET_ID);
+        VolumeReader.load(dir, readKey, committed).extractTo(request.outputs(), unsealing, Modes.WITHOUT_SET_ID);
         return null;
       }));
       return new Result(report, session);

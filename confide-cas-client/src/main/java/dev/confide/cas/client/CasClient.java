@@ -4,9 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import dev.confide.cas.common.CasException;
-import dev.confide.cas.common.RunProof;
-import dev.confide.cas.common.TlsIdentity;
 import dev.confide.cas.api.ApiError;
 import dev.confide.cas.api.AttestNonce;
 import dev.confide.cas.api.AttestRequest;
@@ -15,7 +12,12 @@ import dev.confide.cas.api.AuditLog;
 import dev.confide.cas.api.SessionReceipt;
 import dev.confide.cas.api.SessionView;
 import dev.confide.cas.api.TagSwap;
+import dev.confide.cas.api.VolumeKey;
 import dev.confide.cas.api.VolumeState;
+import dev.confide.cas.common.CasException;
+import dev.confide.cas.common.RunProof;
+import dev.confide.cas.common.TlsIdentity;
+import dev.confide.volume.SymmetricKey;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
@@ -129,6 +131,12 @@ public final class CasClient implements AutoCloseable {
 
   public VolumeState volume(String session, String volume) {
     return send(HttpRequest.newBuilder(uri("/v1/volume?session=" + q(session) + "&volume=" + q(volume))).GET(), VolumeState.class);
+  }
+
+  /** The key of one of {@code session}'s own volumes, if this client's principal may update the session. */
+  public SymmetricKey volumeKey(String session, String volume) {
+    return send(HttpRequest.newBuilder(uri("/v1/volume/key?session=" + q(session) + "&volume=" + q(volume))).GET(),
+        VolumeKey.class).key();
   }
 
   public VolumeState swap(String session, String volume, TagSwap swap) {

@@ -138,6 +138,24 @@ class RunApplicationTest {
     assertThat(audit.code()).as(audit.err()).isZero();
     assertThat(audit.out()).contains("session.create").contains("attest").contains("secrets.release")
         .contains("tag.swap").contains(session + "/outputs").contains("audit log intact");
+    // the outputs' key was made by the CAS and released to this user after the run, not made here
+    assertThat(audit.out()).contains("volume.key.export");
+  }
+
+  @Test
+  void anApplicationWhoseTemplateNamesTheOutputsKeyStillRunsWithAKeyMadeHere() throws Exception {
+    String python = Files.readString(EXAMPLES.resolve("applications/python.yaml"));
+    String legacy = python.replace("name: python\n", "name: python-own-key\n").replace(
+        "    - name: outputs\n", "    - name: outputs\n      key: $OUTPUTS_KEY\n      tag: $OUTPUTS_TAG\n");
+    assertThat(legacy).contains("$OUTPUTS_KEY").contains("$OUTPUTS_TAG");
+    Files.writeString(Files.createDirectories(tmp.resolve("config/applications")).resolve("python-own-key.yaml"), legacy);
+    Path inputs = script("own-key", "open('/encryptedOutputs/done.txt', 'w').write('done')\n");
+    CliRun r = confide("run", "--application", "python-own-key", "--inputs", inputs.toString(), "--outputs",
+        tmp.resolve("out").toString());
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(Files.readString(tmp.resolve("out/done.txt"))).isEqualTo("done");
+    CliRun audit = confide("cas", "audit", "--embedded");
+    assertThat(audit.out()).contains("tag.swap").doesNotContain("volume.key.export");
   }
 
   @Test
