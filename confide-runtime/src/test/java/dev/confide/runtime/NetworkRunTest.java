@@ -2,6 +2,7 @@ package dev.confide.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.confide.testing.SimSession;
 import dev.confide.volume.Progress;
 import dev.confide.volume.SealResult;
 import dev.confide.volume.SymmetricKey;
@@ -37,20 +38,8 @@ class NetworkRunTest {
       SealResult sealed = new VolumeSealer().seal(code, tmp.resolve("code-volume"), key, Progress.NONE);
       String measurement = host.python("/usr/bin:/bin");
       for (boolean network : List.of(true, false)) {
-        host.cas.user.createSession("""
-            name: net-%s
-            services:
-              - name: app
-                image_name: img
-                command: python3 /code/main.py
-                environment: {PATH: /usr/bin:/bin}
-                network: %s
-                stream_output: true
-                attestation: [{mrenclave: [%s]}]
-            volumes: [{name: code, key: %s, tag: %s}]
-            images: [{name: img, volumes: [{name: code, path: /code, read_only: true}]}]
-            security: {attestation: {tolerate: [simulation]}}
-            """.formatted(network, network, measurement, HexFormat.of().formatHex(key.copyBytes()), sealed.tag().hex()));
+        host.cas.user.createSession(SimSession.named("net-" + network).measurement(measurement).network(network)
+            .sealedVolume("code", HexFormat.of().formatHex(key.copyBytes()), sealed.tag().hex(), "/code", true).yaml());
         RunFixture.Outcome o = host.run(RunFixture.request("net-" + network, "app", Map.of("code", tmp.resolve("code-volume"))));
         assertThat(o.report().exitCode()).as(o.output()).isZero();
         assertThat(o.output()).contains(network ? "network: reached" : "network: none");

@@ -3,6 +3,7 @@ package dev.confide.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import dev.confide.testing.SimSession;
 import dev.confide.volume.Progress;
 import dev.confide.volume.SealResult;
 import dev.confide.volume.SymmetricKey;
@@ -44,19 +45,9 @@ class StopRequestTest {
           """);
       SymmetricKey key = SymmetricKey.generate();
       SealResult sealed = new VolumeSealer().seal(code, tmp.resolve("code-volume"), key, Progress.NONE);
-      host.cas.user.createSession("""
-          name: sleeper
-          services:
-            - name: app
-              image_name: img
-              command: python3 /code/main.py
-              environment: {PATH: /usr/bin:/bin}
-              stream_output: true
-              attestation: [{mrenclave: [%s]}]
-          volumes: [{name: code, key: %s, tag: %s}, {name: work}]
-          images: [{name: img, volumes: [{name: code, path: /code, read_only: true}, {name: work, path: /work}]}]
-          security: {attestation: {tolerate: [simulation]}}
-          """.formatted(host.python("/usr/bin:/bin"), HexFormat.of().formatHex(key.copyBytes()), sealed.tag().hex()));
+      host.cas.user.createSession(SimSession.named("sleeper").measurement(host.python("/usr/bin:/bin"))
+          .sealedVolume("code", HexFormat.of().formatHex(key.copyBytes()), sealed.tag().hex(), "/code", true)
+          .newVolume("work", "/work").yaml());
       Path work = tmp.resolve("work-volume");
       Path memory = Files.createTempDirectory(Path.of("/dev/shm"), "confide-stop-test-");
       List<Thread> hooks = new CopyOnWriteArrayList<>();

@@ -1,6 +1,7 @@
 /**
  * What the tests of several modules share: copying and removing trees as a host operator would
- * (links kept as links), and listing a test's own private directories in a memory file system.
+ * (links kept as links), listing a test's own private directories in a memory file system, and
+ * the YAML of the one-service session most run tests create ({@link dev.confide.testing.SimSession}).
  * Depends on the JDK only, so that every module's tests may use it; used in test scope only, it
  * must never be a dependency of a main class path.
  */

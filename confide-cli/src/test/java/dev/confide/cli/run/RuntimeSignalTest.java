@@ -7,6 +7,7 @@ import dev.confide.cas.common.TlsIdentity;
 import dev.confide.cli.ConfideDirs;
 import dev.confide.cli.Main;
 import dev.confide.cli.cas.EmbeddedCas;
+import dev.confide.testing.SimSession;
 import dev.confide.volume.Progress;
 import dev.confide.volume.SealResult;
 import dev.confide.volume.SymmetricKey;
@@ -59,19 +60,9 @@ class RuntimeSignalTest {
     staging = Files.createTempDirectory(Path.of("/dev/shm"), "confide-signal-test-");
     try (EmbeddedCas cas = EmbeddedCas.start(dirs, TlsIdentity.create(dirs.identity(), "user"))) {
       cas.client().trustSimHost(hostKey.keyHash());
-      cas.client().createSession("""
-          name: sleeper
-          services:
-            - name: app
-              image_name: img
-              command: python3 /code/main.py
-              environment: {PATH: /usr/bin:/bin}
-              stream_output: true
-              attestation: [{mrenclave: [%s]}]
-          volumes: [{name: code, key: %s, tag: %s}, {name: work}]
-          images: [{name: img, volumes: [{name: code, path: /code, read_only: true}, {name: work, path: /work}]}]
-          security: {attestation: {tolerate: [simulation]}}
-          """.formatted(measurement, HexFormat.of().formatHex(key.copyBytes()), sealed.tag().hex()));
+      cas.client().createSession(SimSession.named("sleeper").measurement(measurement)
+          .sealedVolume("code", HexFormat.of().formatHex(key.copyBytes()), sealed.tag().hex(), "/code", true)
+          .newVolume("work", "/work").yaml());
       Path work = tmp.resolve("work-volume");
       ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
           "--sun-misc-unsafe-memory-access=allow", "-Dconfide.home=" + System.getProperty("confide.home"), "-cp", classPath,
