@@ -2,8 +2,9 @@ package dev.confide.cli.run;
 
 import picocli.CommandLine.Command;
 
-/** {@code confide host}: this machine as a place where runtimes run. */
+/** {@code confide host}: this machine as a place where runtimes run, and the remote hosts a user adds. */
 @Command(name = "host", mixinStandardHelpOptions = true,
-    description = "Prepare this machine to run Confide runtimes.",
-    subcommands = {HostInitCommand.class, HostTrustCommand.class})
+    description = "This machine as a place where runtimes run, and the remote hosts you run on.",
+    subcommands = {HostInitCommand.class, HostTrustCommand.class, HostAddCommand.class, HostListCommand.class,
+        HostRemoveCommand.class})
 public final class HostCommand {}

@@ -1,0 +1,63 @@
+package dev.confide.cli.run;
+
+import dev.confide.cli.CliFailure;
+import dev.confide.cli.CommonOptions;
+import dev.confide.cli.ExitCodes;
+import dev.confide.cli.Main;
+import dev.confide.cli.Output;
+import dev.confide.remote.ssh.HostProfile;
+import dev.confide.remote.ssh.HostProfiles;
+import dev.confide.remote.ssh.SshAddress;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code confide host add NAME --ssh [USER@]HOST[:PORT]}: a remote host the user will run on. */
+@Command(name = "add", mixinStandardHelpOptions = true,
+    description = {"Add a remote host, reached over SSH, to run on with 'confide run --host NAME' (remote runs are",
+        "being built: see docs/hosts.md). Kept in CONFIG/hosts.toml (0600): key paths, never keys."})
+public final class HostAddCommand implements Callable<Integer> {
+  @Parameters(paramLabel = "NAME", description = "What you will call the host ('local' is this machine).")
+  String name;
+
+  @Option(names = "--ssh", required = true, paramLabel = "[USER@]HOST[:PORT]", description = "Where the host is reached.")
+  String ssh;
+
+  @Option(names = "--identity", paramLabel = "FILE", description = "The private key to log in with (owner-only, as ssh requires).")
+  Path identity;
+
+  @Option(names = "--remote-dir", paramLabel = "DIR", defaultValue = HostProfile.DEFAULT_REMOTE_DIR,
+      description = "Where Confide keeps its runtime and run folders on the host (default: ${DEFAULT-VALUE} in the login's home).")
+  String remoteDir;
+
+  @Option(names = "--force", description = "Replace a host of that name.") boolean force;
+
+  @Mixin CommonOptions common;
+  @Spec CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    SshAddress address;
+    try {
+      address = SshAddress.parse(ssh);
+    } catch (IllegalArgumentException e) {
+      throw new CliFailure(ExitCodes.USAGE, "bad_ssh_address", e.getMessage(), "give --ssh [USER@]HOST[:PORT], e.g. render@faye:2222");
+    }
+    if (remoteDir.isBlank() || remoteDir.contains("\n") || remoteDir.contains("..")) {
+      throw new CliFailure(ExitCodes.USAGE, "bad_remote_dir", "'" + remoteDir + "' is not a folder Confide can keep its things in",
+          "give a path without '..', relative to the login's home or absolute");
+    }
+    HostProfile host = new HostProfile(name, address, identity == null ? null : identity.toAbsolutePath(), remoteDir);
+    HostProfiles profiles = new HostProfiles(Main.dirs(spec).config());
+    profiles.add(host, force);
+    new Output(spec.commandLine().getOut(), common.json).report("Added host " + name + ".",
+        Output.fields("name", name, "ssh", address.toString(), "identity", host.identity() == null ? "(ssh-agent or defaults)"
+            : host.identity().toString(), "remote_dir", remoteDir, "file", profiles.file().toString()));
+    return ExitCodes.OK;
+  }
+}

@@ -1,0 +1,122 @@
+package dev.confide.remote.ssh;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.dataformat.toml.TomlMapper;
+import dev.confide.cas.common.PrivateFiles;
+import dev.confide.remote.JobException;
+import dev.confide.runtime.ExitCodes;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+
+/**
+ * The remote hosts a user added, in {@code hosts.toml} (0600) in the configuration folder, one
+ * {@code [host.NAME]} table each: {@code ssh = "user@host:port"}, {@code identity = "/path/to/key"},
+ * {@code remote_dir = ".confide"}. It holds key paths, never keys, and is refused (with the
+ * {@code chmod} to run) when group or others may read it.
+ */
+public final class HostProfiles {
+  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
+  private final Path file;
+  private final TomlMapper toml = new TomlMapper();
+
+  public HostProfiles(Path configDir) {
+    this.file = configDir.resolve("hosts.toml");
+  }
+
+  public Path file() {
+    return file;
+  }
+
+  /** Every added host, by name. */
+  public Map<String, HostProfile> all() throws IOException {
+    Map<String, HostProfile> hosts = new TreeMap<>();
+    if (!Files.exists(file)) {
+      return hosts;
+    }
+    Map<String, Map<String, Map<String, String>>> doc;
+    try {
+      doc = toml.readValue(PrivateFiles.read(file), new TypeReference<>() {});
+    } catch (com.fasterxml.jackson.core.JacksonException e) {
+      throw new JobException(ExitCodes.DATA, "bad_hosts_file", file + " is not a hosts file: "
+          + e.getOriginalMessage(), "fix it, or remove it and add the hosts again");
+    }
+    for (var e : doc.getOrDefault("host", Map.of()).entrySet()) {
+      Map<String, String> t = e.getValue();
+      try {
+        hosts.put(e.getKey(), new HostProfile(e.getKey(), SshAddress.parse(t.get("ssh")),
+            t.get("identity") == null ? null : Path.of(t.get("identity")),
+            t.getOrDefault("remote_dir", HostProfile.DEFAULT_REMOTE_DIR)));
+      } catch (IllegalArgumentException bad) {
+        throw new JobException(ExitCodes.DATA, "bad_hosts_file", "host " + e.getKey() + " in " + file + ": "
+            + bad.getMessage(), "fix it with 'confide host add " + e.getKey() + " --ssh ... --force'");
+      }
+    }
+    return hosts;
+  }
+
+  public Optional<HostProfile> find(String name) throws IOException {
+    return Optional.ofNullable(all().get(name));
+  }
+
+  /**
+   * Adds {@code host}, or replaces the one of that name when {@code replace}. The name must be one
+   * a command line can carry and not {@code local}; an identity file must be the user's own,
+   * owner-only (as OpenSSH refuses an unprotected private key).
+   */
+  public void add(HostProfile host, boolean replace) throws IOException {
+    if (!NAME.matcher(host.name()).matches()) {
+      throw new JobException(ExitCodes.USAGE, "bad_host_name", "'" + host.name() + "' is not a host name",
+          "use letters, digits, '.', '_' and '-', starting with a letter or digit");
+    }
+    if (host.name().equals("local")) {
+      throw new JobException(ExitCodes.USAGE, "reserved_host_name", "'local' is this machine's name",
+          "give the remote host another name");
+    }
+    if (host.identity() != null) {
+      Path key = host.identity();
+      if (!Files.isRegularFile(key)) {
+        throw new JobException(ExitCodes.NO_INPUT, "no_identity_file", "the identity file " + key + " does not exist",
+            "give the private key you log in to " + host.address() + " with");
+      }
+      PrivateFiles.requireOwnerOnly(key);
+    }
+    Map<String, HostProfile> hosts = all();
+    if (hosts.containsKey(host.name()) && !replace) {
+      throw new JobException(ExitCodes.CANT_CREATE, "host_exists", "a host named " + host.name() + " exists ("
+          + hosts.get(host.name()).address() + ")", "remove it first, or pass --force to replace it");
+    }
+    hosts.put(host.name(), host);
+    write(hosts);
+  }
+
+  /** Removes the host named {@code name}; false when there was none. */
+  public boolean remove(String name) throws IOException {
+    Map<String, HostProfile> hosts = all();
+    if (hosts.remove(name) == null) {
+      return false;
+    }
+    write(hosts);
+    return true;
+  }
+
+  private void write(Map<String, HostProfile> hosts) throws IOException {
+    Map<String, Map<String, String>> tables = new TreeMap<>();
+    for (HostProfile h : hosts.values()) {
+      Map<String, String> t = new LinkedHashMap<>();
+      t.put("ssh", h.address().toString());
+      if (h.identity() != null) {
+        t.put("identity", h.identity().toAbsolutePath().toString());
+      }
+      t.put("remote_dir", h.remoteDir());
+      tables.put(h.name(), t);
+    }
+    PrivateFiles.directory(file.getParent());
+    PrivateFiles.write(file, toml.writeValueAsBytes(Map.of("host", tables)));
+  }
+}
