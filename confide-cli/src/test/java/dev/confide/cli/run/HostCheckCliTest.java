@@ -1,0 +1,135 @@
+package dev.confide.cli.run;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.confide.cli.CliRun;
+import dev.confide.cli.ConfideDirs;
+import dev.confide.cli.ExitCodes;
+import java.io.OutputStream;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.spec.ECGenParameterSpec;
+import java.util.Arrays;
+import org.apache.sshd.common.config.keys.KeyUtils;
+import org.apache.sshd.common.config.keys.PublicKeyEntry;
+import org.apache.sshd.common.config.keys.writer.openssh.OpenSSHKeyPairResourceWriter;
+import org.apache.sshd.common.keyprovider.KeyPairProvider;
+import org.apache.sshd.server.SshServer;
+import org.apache.sshd.server.shell.ProcessShellCommandFactory;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code confide host check NAME} against MINA SSHD's server on loopback (running the check's
+ * commands with this machine's shell): the host key confirmed once and then known, the login by
+ * key only, and each failure with its line and exit code.
+ */
+class HostCheckCliTest {
+  @TempDir Path tmp;
+  private SshServer server;
+  private KeyPair hostKey;
+  private KeyPair userKey;
+
+  private static KeyPair ecKey() throws Exception {
+    KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
+    g.initialize(new ECGenParameterSpec("secp256r1"));
+    return g.generateKeyPair();
+  }
+
+  private CliRun confide(String... args) {
+    return CliRun.of(new ConfideDirs(tmp.resolve("config"), tmp.resolve("data")), args);
+  }
+
+  private Path keyFile(String name, KeyPair pair) throws Exception {
+    Path file = tmp.resolve(name);
+    try (OutputStream out = Files.newOutputStream(file)) {
+      OpenSSHKeyPairResourceWriter.INSTANCE.writePrivateKey(pair, "test", null, out);
+    }
+    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+    return file;
+  }
+
+  @BeforeEach
+  void start() throws Exception {
+    hostKey = ecKey();
+    userKey = ecKey();
+    server = SshServer.setUpDefaultServer();
+    server.setHost("127.0.0.1");
+    server.setPort(0);
+    server.setKeyPairProvider(KeyPairProvider.wrap(hostKey));
+    server.setPublickeyAuthenticator((user, key, session) -> Arrays.equals(key.getEncoded(), userKey.getPublic().getEncoded()));
+    server.setCommandFactory(new ProcessShellCommandFactory());
+    server.start();
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    server.stop(true);
+  }
+
+  private void add(String name, KeyPair key, int port) throws Exception {
+    CliRun added = confide("host", "add", name, "--ssh", "tester@127.0.0.1:" + port, "--identity", keyFile(name + "-key", key).toString());
+    assertThat(added.code()).as(added.err()).isZero();
+  }
+
+  @Test
+  void anUnknownHostKeyIsRefusedUntilConfirmedThenTheHostIsKnownAndAnswers() throws Exception {
+    add("faye", userKey, server.getPort());
+    String fingerprint = KeyUtils.getFingerPrint(hostKey.getPublic());
+    CliRun unknown = confide("host", "check", "faye");
+    assertThat(unknown.code()).as(unknown.err()).isEqualTo(ExitCodes.DENIED);
+    assertThat(unknown.err()).contains("the authenticity of [127.0.0.1]:" + server.getPort() + " cannot be established")
+        .contains(fingerprint).contains("--host-key " + fingerprint).doesNotContain("Exception");
+    assertThat(tmp.resolve("config/known_hosts")).doesNotExist();
+
+    CliRun confirmed = confide("host", "check", "faye", "--host-key", fingerprint, "--json");
+    assertThat(confirmed.code()).as(confirmed.err()).isZero();
+    JsonNode report = confirmed.json();
+    assertThat(report.get("system").asText()).startsWith("Linux ");
+    assertThat(report.get("bubblewrap").asText()).endsWith("/bwrap");
+    assertThat(report.get("runtime").asText()).isEqualTo("not installed");
+    assertThat(report.get("evidence").asText()).startsWith("sim");
+    assertThat(Files.readString(tmp.resolve("config/known_hosts"))).startsWith("|1|");
+
+    CliRun known = confide("host", "check", "faye");
+    assertThat(known.code()).as(known.err()).isZero();
+  }
+
+  @Test
+  void aChangedHostKeyALoginRefusedAndAHostThatIsNotThereEachSayWhat() throws Exception {
+    add("faye", userKey, server.getPort());
+    KeyPair old = ecKey();
+    Files.createDirectories(tmp.resolve("config"));
+    Files.writeString(tmp.resolve("config/known_hosts"), PublicKeyEntry.appendPublicKeyEntry(
+        new StringBuilder("[127.0.0.1]:" + server.getPort() + " "), old.getPublic()).append('\n').toString());
+    CliRun changed = confide("host", "check", "faye", "--host-key", KeyUtils.getFingerPrint(hostKey.getPublic()));
+    assertThat(changed.code()).as(changed.err()).isEqualTo(ExitCodes.INTEGRITY);
+    assertThat(changed.err()).contains("REMOTE HOST IDENTIFICATION HAS CHANGED").contains("ssh-keygen -R");
+
+    Files.delete(tmp.resolve("config/known_hosts")); // the stale entry out of the way: next, a login the host refuses
+    add("stranger", ecKey(), server.getPort());
+    CliRun refused = confide("host", "check", "stranger", "--host-key", KeyUtils.getFingerPrint(hostKey.getPublic()));
+    assertThat(refused.code()).as(refused.err()).isEqualTo(ExitCodes.DENIED);
+    assertThat(refused.err()).contains("stranger refused the login as tester with the key " + tmp.resolve("stranger-key"));
+
+    int closed;
+    try (ServerSocket s = new ServerSocket(0)) {
+      closed = s.getLocalPort();
+    }
+    add("gone", userKey, closed);
+    CliRun unreachable = confide("host", "check", "gone");
+    assertThat(unreachable.code()).as(unreachable.err()).isEqualTo(ExitCodes.UNAVAILABLE);
+    assertThat(unreachable.err()).contains("cannot connect to gone (tester@127.0.0.1:" + closed + "): connection refused");
+
+    CliRun none = confide("host", "check", "nobody");
+    assertThat(none.code()).isEqualTo(ExitCodes.NO_INPUT);
+    assertThat(none.err()).contains("no host named nobody was added");
+  }
+}

@@ -1,0 +1,58 @@
+package dev.confide.remote.ssh;
+
+import dev.confide.attest.SimEvidenceProvider;
+import dev.confide.remote.JobException;
+import dev.confide.runtime.ExitCodes;
+import java.io.IOException;
+import java.util.List;
+
+/**
+ * What a remote host offers a run, asked over its SSH connection in one shell command: its
+ * system, bubblewrap, room on the memory file system where staging areas go, the Confide runtime
+ * installed under its remote folder, and the evidence it can produce (simulated only, today).
+ */
+public final class HostCheck {
+  /** What {@link #of} found; {@code bwrap} and {@code runtimeVersion} are null when absent. */
+  public record Report(String system, String bwrap, long stagingFreeKiB, String stagingRoot, String runtimeVersion,
+      List<String> evidence) {}
+
+  private HostCheck() {}
+
+  public static Report of(SshConnection ssh) {
+    String dir = shellQuoted(ssh.host().remoteDir());
+    // one line each; a missing piece prints "-" so that the count of lines never varies
+    String script = "uname -sr; command -v bwrap || echo -; root=\"${XDG_RUNTIME_DIR:-/dev/shm}\"; echo \"$root\";"
+        + " df -Pk \"$root\" 2>/dev/null | awk 'NR==2 {print $4}' | grep . || echo 0;"
+        + " cd \"$HOME\" 2>/dev/null; cat " + dir + "/runtime/VERSION 2>/dev/null || echo -";
+    String out;
+    try {
+      out = ssh.run(script);
+    } catch (IOException e) {
+      throw new JobException(ExitCodes.UNAVAILABLE, "host_check_failed", "cannot look at " + ssh.host().name() + ": "
+          + e.getMessage(), "check that the login there has a POSIX shell", e);
+    }
+    List<String> lines = out.lines().toList();
+    if (lines.size() < 5) {
+      throw new JobException(ExitCodes.DATA, "host_check_failed", ssh.host().name() + " answered the check with "
+          + lines.size() + " lines, not 5", "check the login's shell start-up files: they must print nothing");
+    }
+    long free;
+    try {
+      free = Long.parseLong(lines.get(3).strip());
+    } catch (NumberFormatException e) {
+      free = 0;
+    }
+    return new Report(lines.get(0).strip(), absent(lines.get(1)), free, lines.get(2).strip(), absent(lines.get(4)),
+        List.of(SimEvidenceProvider.PLATFORM));
+  }
+
+  private static String absent(String line) {
+    String s = line.strip();
+    return s.equals("-") || s.isEmpty() ? null : s;
+  }
+
+  /** {@code text} as one single-quoted shell word. */
+  static String shellQuoted(String text) {
+    return "'" + text.replace("'", "'\\''") + "'";
+  }
+}

@@ -1,0 +1,121 @@
+package dev.confide.remote.ssh;
+
+import dev.confide.remote.JobException;
+import dev.confide.runtime.ExitCodes;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.apache.sshd.client.SshClient;
+import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.common.keyprovider.FileKeyPairProvider;
+
+/**
+ * A logged-in SSH connection to a remote host, as its profile says: the host's key checked by
+ * {@link KnownHostsPolicy} (never MINA's accept-all default), public-key login only, with the
+ * profile's identity file. Every way it can fail ends in one line and an exit code: an unreachable
+ * host 69, an unconfirmed host key or a refused login 77, a changed or revoked host key 80.
+ */
+public final class SshConnection implements AutoCloseable {
+  /** How long connecting, the handshake and the login may take each. */
+  static final Duration TIMEOUT = Duration.ofSeconds(20);
+
+  private final SshClient client;
+  private final ClientSession session;
+  private final HostProfile host;
+
+  private SshConnection(SshClient client, ClientSession session, HostProfile host) {
+    this.client = client;
+    this.session = session;
+    this.host = host;
+  }
+
+  /**
+   * Connects to {@code host} and logs in; {@code knownHosts} are read for its key (the last one is
+   * where a confirmed new key is written), {@code unknown} decides a key none of them names.
+   */
+  public static SshConnection open(HostProfile host, List<Path> knownHosts, UnknownHostKeys unknown) {
+    SshAddress a = host.address();
+    String user = a.user() != null ? a.user() : System.getProperty("user.name");
+    KnownHostsPolicy policy = new KnownHostsPolicy(a.host(), a.port(), knownHosts, knownHosts.getLast(), unknown);
+    SshClient client = SshClient.setUpDefaultClient();
+    client.setServerKeyVerifier(policy);
+    if (host.identity() != null) {
+      client.setKeyIdentityProvider(new FileKeyPairProvider(host.identity()));
+    }
+    client.start();
+    ClientSession session = null;
+    try {
+      session = client.connect(user, a.host(), a.port()).verify(TIMEOUT).getSession();
+      session.auth().verify(TIMEOUT);
+      return new SshConnection(client, session, host);
+    } catch (IOException | RuntimeException e) {
+      closeQuietly(session);
+      client.stop();
+      throw failure(host, user, policy.refusal(), e);
+    }
+  }
+
+  private static JobException failure(HostProfile host, String user, HostKeyRefusal refusal, Exception e) {
+    String where = host.name() + " (" + host.address() + ")";
+    if (refusal != null) {
+      int code = refusal.kind() == HostKeyRefusal.Kind.UNKNOWN ? ExitCodes.DENIED : ExitCodes.INTEGRITY;
+      String error = switch (refusal.kind()) {
+        case UNKNOWN -> "unknown_host_key";
+        case CHANGED -> "host_key_changed";
+        case REVOKED -> "host_key_revoked";
+      };
+      return new JobException(code, error, refusal.message(), refusal.hint(), e);
+    }
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof ConnectException) {
+        return new JobException(ExitCodes.UNAVAILABLE, "host_unreachable", "cannot connect to " + where + ": connection refused",
+            "check that the host is up and its sshd listens on port " + host.address().port(), e);
+      }
+      if (t instanceof UnknownHostException) {
+        return new JobException(ExitCodes.UNAVAILABLE, "unknown_host_name", "cannot resolve the host name "
+            + host.address().host() + " of " + host.name(), "check the name, or give its address with 'confide host add "
+            + host.name() + " --ssh ... --force'", e);
+      }
+    }
+    String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    if (message.contains("No more authentication methods") || message.contains("authentication")) {
+      return new JobException(ExitCodes.DENIED, "login_refused", host.name() + " refused the login as " + user + " with "
+          + (host.identity() == null ? "no identity file" : "the key " + host.identity()) + " (public key only)",
+          "install the key's public half in " + user + "'s ~/.ssh/authorized_keys there, or give another with --identity", e);
+    }
+    if (message.toLowerCase(java.util.Locale.ROOT).contains("timeout") || message.contains("timed out")) {
+      return new JobException(ExitCodes.UNAVAILABLE, "host_timeout", "no answer from " + where + " within "
+          + TIMEOUT.toSeconds() + " s", "check the host and the network between", e);
+    }
+    return new JobException(ExitCodes.UNAVAILABLE, "ssh_failed", "cannot connect to " + where + ": " + message.lines()
+        .findFirst().orElse(""), "check the host's sshd", e);
+  }
+
+  /** Runs {@code command} on the host and returns its standard output; a non-zero exit is an IOException. */
+  public String run(String command) throws IOException {
+    return session.executeRemoteCommand(command, TIMEOUT);
+  }
+
+  public HostProfile host() {
+    return host;
+  }
+
+  private static void closeQuietly(ClientSession session) {
+    if (session != null) {
+      try {
+        session.close();
+      } catch (IOException ignored) {
+        // closing a failed session says nothing more
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    closeQuietly(session);
+    client.stop();
+  }
+}
