@@ -8,7 +8,9 @@ import dev.confide.cli.Output;
 import dev.confide.remote.ssh.HostProfile;
 import dev.confide.remote.ssh.HostProfiles;
 import dev.confide.remote.ssh.SshAddress;
+import dev.confide.remote.ssh.SshConfigFile;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -17,7 +19,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code confide host add NAME --ssh [USER@]HOST[:PORT]}: a remote host the user will run on. */
+/** {@code confide host add NAME [--ssh [USER@]HOST[:PORT]]}: a remote host the user will run on, given or from ~/.ssh/config. */
 @Command(name = "add", mixinStandardHelpOptions = true,
     description = {"Add a remote host, reached over SSH, to run on with 'confide run --host NAME' (remote runs are",
         "being built: see docs/hosts.md). Kept in CONFIG/hosts.toml (0600): key paths, never keys."})
@@ -25,8 +27,12 @@ public final class HostAddCommand implements Callable<Integer> {
   @Parameters(paramLabel = "NAME", description = "What you will call the host ('local' is this machine).")
   String name;
 
-  @Option(names = "--ssh", required = true, paramLabel = "[USER@]HOST[:PORT]", description = "Where the host is reached.")
+  @Option(names = "--ssh", paramLabel = "[USER@]HOST[:PORT]",
+      description = "Where the host is reached (default: the 'Host NAME' block of ~/.ssh/config).")
   String ssh;
+
+  @Option(names = "--ssh-config", paramLabel = "FILE", description = "The OpenSSH client configuration to read without --ssh (default: ~/.ssh/config).")
+  Path sshConfig;
 
   @Option(names = "--identity", paramLabel = "FILE", description = "The private key to log in with (owner-only, as ssh requires).")
   Path identity;
@@ -42,22 +48,34 @@ public final class HostAddCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    SshAddress address;
-    try {
-      address = SshAddress.parse(ssh);
-    } catch (IllegalArgumentException e) {
-      throw new CliFailure(ExitCodes.USAGE, "bad_ssh_address", e.getMessage(), "give --ssh [USER@]HOST[:PORT], e.g. render@faye:2222");
-    }
     if (remoteDir.isBlank() || remoteDir.contains("\n") || remoteDir.contains("..")) {
       throw new CliFailure(ExitCodes.USAGE, "bad_remote_dir", "'" + remoteDir + "' is not a folder Confide can keep its things in",
           "give a path without '..', relative to the login's home or absolute");
     }
-    HostProfile host = new HostProfile(name, address, identity == null ? null : identity.toAbsolutePath(), remoteDir);
+    List<String> ignored = List.of();
+    HostProfile host;
+    if (ssh == null) {
+      Path config = sshConfig != null ? sshConfig : Path.of(System.getProperty("user.home"), ".ssh", "config");
+      SshConfigFile.Found found = SshConfigFile.profile(config, name, remoteDir);
+      ignored = found.ignored();
+      HostProfile fromConfig = found.profile();
+      host = identity == null ? fromConfig : new HostProfile(name, fromConfig.address(), identity.toAbsolutePath(), remoteDir);
+    } else {
+      SshAddress address;
+      try {
+        address = SshAddress.parse(ssh);
+      } catch (IllegalArgumentException e) {
+        throw new CliFailure(ExitCodes.USAGE, "bad_ssh_address", e.getMessage(), "give --ssh [USER@]HOST[:PORT], e.g. render@faye:2222");
+      }
+      host = new HostProfile(name, address, identity == null ? null : identity.toAbsolutePath(), remoteDir);
+    }
+    SshAddress address = host.address();
     HostProfiles profiles = new HostProfiles(Main.dirs(spec).config());
     profiles.add(host, force);
     new Output(spec.commandLine().getOut(), common.json).report("Added host " + name + ".",
         Output.fields("name", name, "ssh", address.toString(), "identity", host.identity() == null ? "(ssh-agent or defaults)"
-            : host.identity().toString(), "remote_dir", remoteDir, "file", profiles.file().toString()));
+            : host.identity().toString(), "remote_dir", remoteDir, "file", profiles.file().toString(),
+            "ignored", ignored.isEmpty() ? "nothing" : String.join(", ", ignored) + " (not followed yet)"));
     return ExitCodes.OK;
   }
 }

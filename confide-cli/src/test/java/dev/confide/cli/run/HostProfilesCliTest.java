@@ -98,4 +98,47 @@ class HostProfilesCliTest {
     assertThat(bad.code()).isEqualTo(ExitCodes.DATA);
     assertThat(bad.err()).contains("host faye in " + file).contains("is not [USER@]HOST[:PORT]");
   }
+
+  @Test
+  void aHostIsTakenFromAnSshConfigByNameAndUnsafeOrUnfollowedDirectivesAreSaid() throws Exception {
+    Path key = key("id_faye", "rw-------");
+    Path config = tmp.resolve("ssh_config");
+    Files.writeString(config, """
+        Host faye
+          HostName faye.example
+          Port 2222
+          User render
+          IdentityFile %s
+          HostKeyAlias faye-render
+
+        Host jumpy
+          HostName inner.example
+          ProxyJump bastion
+
+        Host careless
+          HostName careless.example
+          StrictHostKeyChecking no
+
+        Host *
+          ServerAliveInterval 30
+        """.formatted(key));
+    CliRun added = confide("host", "add", "faye", "--ssh-config", config.toString(), "--json");
+    assertThat(added.code()).as(added.err()).isZero();
+    assertThat(added.json().get("ssh").asText()).isEqualTo("render@faye.example:2222");
+    assertThat(added.json().get("identity").asText()).isEqualTo(key.toString());
+    assertThat(added.json().get("ignored").asText()).contains("HostKeyAlias").contains("not followed yet");
+
+    CliRun jump = confide("host", "add", "jumpy", "--ssh-config", config.toString());
+    assertThat(jump.code()).isEqualTo(ExitCodes.USAGE);
+    assertThat(jump.err()).contains("says ProxyJump bastion, which Confide does not follow yet");
+    CliRun careless = confide("host", "add", "careless", "--ssh-config", config.toString());
+    assertThat(careless.code()).isEqualTo(ExitCodes.USAGE);
+    assertThat(careless.err()).contains("StrictHostKeyChecking no: Confide never accepts an unknown host key silently");
+    CliRun unnamed = confide("host", "add", "elsewhere", "--ssh-config", config.toString());
+    assertThat(unnamed.code()).as("only the wildcard block matches: not a host the user named").isEqualTo(ExitCodes.NO_INPUT);
+    assertThat(unnamed.err()).contains("has no 'Host elsewhere' block");
+    CliRun noFile = confide("host", "add", "faye2", "--ssh-config", tmp.resolve("none").toString());
+    assertThat(noFile.code()).isEqualTo(ExitCodes.NO_INPUT);
+    assertThat(confide("host", "list", "--json").json().get("remote")).hasSize(1);
+  }
 }

@@ -1,0 +1,78 @@
+package dev.confide.remote.ssh;
+
+import dev.confide.remote.JobException;
+import dev.confide.runtime.ExitCodes;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import org.apache.sshd.client.config.hosts.HostConfigEntry;
+
+/**
+ * A host taken from an OpenSSH client configuration ({@code ~/.ssh/config}) by its {@code Host}
+ * name, read with MINA SSHD's parser: {@code HostName}, {@code Port}, {@code User} and the first
+ * {@code IdentityFile}. Directives with a bearing on security that Confide does not honour yet are
+ * refused, not ignored: {@code ProxyJump}, {@code ProxyCommand} (the host could not be reached as
+ * the user meant), {@code StrictHostKeyChecking no} (Confide never accepts an unknown key
+ * silently); others are returned as ignored so that the user is told.
+ */
+public final class SshConfigFile {
+  private static final List<String> REFUSED = List.of("proxyjump", "proxycommand");
+  private static final List<String> NOTED = List.of("userknownhostsfile", "hostkeyalias", "certificatefile",
+      "identitiesonly", "preferredauthentications", "identityagent");
+
+  /** A profile and the directives of its block that were ignored. */
+  public record Found(HostProfile profile, List<String> ignored) {}
+
+  private SshConfigFile() {}
+
+  public static Found profile(Path config, String name, String remoteDir) throws IOException {
+    if (!Files.isRegularFile(config)) {
+      throw new JobException(ExitCodes.NO_INPUT, "no_ssh_config", "there is no " + config + " to take host " + name + " from",
+          "give the host with --ssh [USER@]HOST[:PORT]");
+    }
+    List<HostConfigEntry> entries = HostConfigEntry.readHostConfigEntries(config);
+    boolean named = entries.stream().anyMatch(e -> e.getHost() != null
+        && Arrays.asList(e.getHost().split("[\\s,]+")).contains(name));
+    if (!named) {
+      throw new JobException(ExitCodes.NO_INPUT, "no_ssh_config_host", config + " has no 'Host " + name + "' block",
+          "add one, or give the host with --ssh [USER@]HOST[:PORT]");
+    }
+    HostConfigEntry e = HostConfigEntry.toHostConfigEntryResolver(entries).resolveEffectiveHost(name, 0, null, null, null, null);
+    List<String> ignored = new ArrayList<>();
+    for (var p : e.getProperties().entrySet()) {
+      String key = p.getKey().toLowerCase(Locale.ROOT);
+      if (REFUSED.contains(key)) {
+        throw new JobException(ExitCodes.USAGE, "unsupported_ssh_config", "host " + name + " in " + config + " says "
+            + p.getKey() + " " + p.getValue() + ", which Confide does not follow yet", "give a host Confide reaches directly with --ssh");
+      }
+      if (key.equals("stricthostkeychecking") && p.getValue().strip().equalsIgnoreCase("no")) {
+        throw new JobException(ExitCodes.USAGE, "unsafe_ssh_config", "host " + name + " in " + config
+            + " says StrictHostKeyChecking no: Confide never accepts an unknown host key silently",
+            "remove that line for this host; confirm its key once with 'confide host check " + name + " --host-key SHA256:...'");
+      }
+      if (NOTED.contains(key)) {
+        ignored.add(p.getKey());
+      }
+    }
+    String hostName = e.getHostName() == null || e.getHostName().isBlank() ? name : e.getHostName();
+    int port = e.getPort() > 0 ? e.getPort() : 22;
+    Path identity = e.getIdentities() == null || e.getIdentities().isEmpty() ? null
+        : Path.of(expandHome(e.getIdentities().iterator().next()));
+    SshAddress address;
+    try {
+      address = new SshAddress(e.getUsername() == null || e.getUsername().isBlank() ? null : e.getUsername(), hostName, port);
+    } catch (IllegalArgumentException bad) {
+      throw new JobException(ExitCodes.DATA, "bad_ssh_config", "host " + name + " in " + config + ": " + bad.getMessage(),
+          "fix that block");
+    }
+    return new Found(new HostProfile(name, address, identity, remoteDir), List.copyOf(ignored));
+  }
+
+  private static String expandHome(String path) {
+    return path.startsWith("~/") ? System.getProperty("user.home") + path.substring(1) : path;
+  }
+}
