@@ -6,5 +6,5 @@ import picocli.CommandLine.Command;
 @Command(name = "host", mixinStandardHelpOptions = true,
     description = "This machine as a place where runtimes run, and the remote hosts you run on.",
     subcommands = {HostInitCommand.class, HostTrustCommand.class, HostAddCommand.class, HostListCommand.class,
-        HostRemoveCommand.class, HostCheckCommand.class})
+        HostRemoveCommand.class, HostCheckCommand.class, HostInstallCommand.class})
 public final class HostCommand {}

@@ -132,4 +132,44 @@ class HostCheckCliTest {
     assertThat(none.code()).isEqualTo(ExitCodes.NO_INPUT);
     assertThat(none.err()).contains("no host named nobody was added");
   }
+
+  @Test
+  void theRuntimeIsInstalledOnceCheckedThereAndInstalledAgainWhenDamaged() throws Exception {
+    server.setSubsystemFactories(java.util.List.of(new org.apache.sshd.sftp.server.SftpSubsystemFactory()));
+    Path remote = tmp.resolve("remote-home/.confide");
+    CliRun added = confide("host", "add", "faye", "--ssh", "tester@127.0.0.1:" + server.getPort(), "--identity",
+        keyFile("faye-key", userKey).toString(), "--remote-dir", remote.toString());
+    assertThat(added.code()).as(added.err()).isZero();
+    String fingerprint = KeyUtils.getFingerPrint(hostKey.getPublic());
+
+    CliRun first = confide("host", "install", "faye", "--host-key", fingerprint, "--json");
+    assertThat(first.code()).as(first.err()).isZero();
+    JsonNode r = first.json();
+    String id = r.get("id").asText();
+    assertThat(id).hasSize(16);
+    assertThat(r.get("uploaded_bytes").asLong()).isPositive();
+    Path installed = remote.resolve("runtime").resolve(id);
+    assertThat(installed.resolve("lib/confide-runtime.jar")).isRegularFile();
+    assertThat(installed.resolve("bin/confide-runtime")).isExecutable();
+    assertThat(Files.readString(remote.resolve("runtime/VERSION")).strip()).isEqualTo(id + " " + r.get("version").asText());
+    try (var partials = Files.list(remote.resolve("runtime"))) {
+      assertThat(partials.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith(".partial-"));
+    }
+    Process version = new ProcessBuilder(installed.resolve("bin/confide-runtime").toString(), "--version")
+        .redirectErrorStream(true).start();
+    assertThat(new String(version.getInputStream().readAllBytes())).contains("confide-runtime");
+    assertThat(version.waitFor()).isZero();
+    assertThat(confide("host", "check", "faye", "--json").json().get("runtime").asText()).startsWith(id + " ");
+
+    CliRun again = confide("host", "install", "faye", "--json");
+    assertThat(again.code()).as(again.err()).isZero();
+    assertThat(again.json().get("uploaded_bytes").asLong()).isZero();
+    assertThat(confide("host", "install", "faye").out()).contains("installed on faye already, intact");
+
+    Files.writeString(installed.resolve("jvm.args"), "-XX:+SomethingTheHostAdded\n", java.nio.file.StandardOpenOption.APPEND);
+    CliRun repaired = confide("host", "install", "faye", "--json");
+    assertThat(repaired.code()).as(repaired.err()).isZero();
+    assertThat(repaired.json().get("uploaded_bytes").asLong()).as("a damaged runtime is installed again").isPositive();
+    assertThat(Files.readString(installed.resolve("jvm.args"))).doesNotContain("SomethingTheHostAdded");
+  }
 }

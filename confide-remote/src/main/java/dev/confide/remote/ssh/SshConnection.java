@@ -103,6 +103,11 @@ public final class SshConnection implements AutoCloseable {
     return host;
   }
 
+  /** The logged-in session, for channels of other kinds (SFTP). */
+  org.apache.sshd.client.session.ClientSession session() {
+    return session;
+  }
+
   private static void closeQuietly(ClientSession session) {
     if (session != null) {
       try {

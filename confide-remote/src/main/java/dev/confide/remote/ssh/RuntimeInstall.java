@@ -1,0 +1,183 @@
+package dev.confide.remote.ssh;
+
+import dev.confide.remote.JobException;
+import dev.confide.remote.RuntimeDistribution;
+import dev.confide.runtime.ExitCodes;
+import dev.confide.volume.Progress;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.TreeSet;
+import java.util.jar.JarFile;
+import java.util.stream.Stream;
+import org.apache.sshd.sftp.client.SftpClient;
+import org.apache.sshd.sftp.client.SftpClientFactory;
+
+/**
+ * Puts the runtime's distribution on a remote host ({@code confide host install}): into
+ * {@code REMOTE_DIR/runtime/ID}, where ID names the exact set of files (the first 16 hex digits of
+ * the SHA-256 of their {@code MANIFEST}, {@code sha256sum} lines), uploaded by SFTP into a fresh
+ * partial folder, checked there with {@code sha256sum -c} and only then moved into place; its
+ * {@code VERSION} file names what is installed. Installing what is there already, intact, sends
+ * nothing; a changed file makes it install again. The AOT cache is not sent: it holds the paths
+ * of the machine it was recorded on.
+ */
+public final class RuntimeInstall {
+  /** What was installed where; {@code uploadedBytes} is 0 when it was there already. */
+  public record Result(String id, String path, String version, boolean alreadyThere, long uploadedBytes) {}
+
+  private record Entry(String relative, Path local, long size, String sha256, boolean executable) {}
+
+  private RuntimeInstall() {}
+
+  public static Result install(SshConnection ssh, RuntimeDistribution dist, Progress progress) {
+    String name = ssh.host().name();
+    try {
+      List<Entry> entries = entries(dist.home());
+      StringBuilder manifest = new StringBuilder();
+      for (Entry e : entries) {
+        manifest.append(e.sha256()).append("  ").append(e.relative()).append('\n');
+      }
+      byte[] manifestBytes = manifest.toString().getBytes(StandardCharsets.UTF_8);
+      String id = HexFormat.of().formatHex(sha256(manifestBytes)).substring(0, 16);
+      String version = version(dist.jar());
+      String base = ssh.run("cd && mkdir -p -m 700 " + HostCheck.shellQuoted(ssh.host().remoteDir()) + "/runtime && cd "
+          + HostCheck.shellQuoted(ssh.host().remoteDir()) + " && pwd").strip();
+      if (!base.startsWith("/")) {
+        throw new JobException(ExitCodes.DATA, "host_install_failed", name + " named its folder '" + base + "'",
+            "check the login's shell start-up files: they must print nothing");
+      }
+      String target = base + "/runtime/" + id;
+      String q = HostCheck.shellQuoted(target);
+      String versionFile = HostCheck.shellQuoted(base + "/runtime/VERSION");
+      String record = "printf '%s\\n' " + HostCheck.shellQuoted(id + " " + version) + " > " + versionFile;
+      if (ssh.run("if [ -f " + q + "/MANIFEST ] && (cd " + q + " && sha256sum -c --quiet MANIFEST >/dev/null 2>&1); then echo intact; else echo -; fi")
+          .strip().equals("intact")) {
+        ssh.run(record);
+        return new Result(id, target, version, true, 0);
+      }
+      byte[] r = new byte[6];
+      new SecureRandom().nextBytes(r);
+      String partial = base + "/runtime/.partial-" + id + "-" + HexFormat.of().formatHex(r);
+      String p = HostCheck.shellQuoted(partial);
+      TreeSet<String> dirs = new TreeSet<>();
+      for (Entry e : entries) {
+        int slash = e.relative().lastIndexOf('/');
+        if (slash > 0) {
+          dirs.add(partial + "/" + e.relative().substring(0, slash));
+        }
+      }
+      StringBuilder mkdir = new StringBuilder("mkdir -p -m 700 " + p);
+      for (String d : dirs) {
+        mkdir.append(' ').append(HostCheck.shellQuoted(d));
+      }
+      ssh.run(mkdir.toString());
+      long total = entries.stream().mapToLong(Entry::size).sum();
+      long sent = 0;
+      progress.start("uploading the runtime to " + name, total);
+      try (SftpClient sftp = SftpClientFactory.instance().createSftpClient(ssh.session())) {
+        for (Entry e : entries) {
+          try (InputStream in = Files.newInputStream(e.local()); OutputStream out = sftp.write(partial + "/" + e.relative())) {
+            byte[] buf = new byte[1 << 16];
+            for (int n; (n = in.read(buf)) > 0; ) {
+              out.write(buf, 0, n);
+              progress.advance(n);
+              sent += n;
+            }
+          }
+        }
+        try (OutputStream out = sftp.write(partial + "/MANIFEST")) {
+          out.write(manifestBytes);
+        }
+      } catch (IOException | RuntimeException e) {
+        removeQuietly(ssh, p);
+        throw e;
+      } finally {
+        progress.finish();
+      }
+      StringBuilder chmod = new StringBuilder("cd " + p + " && chmod -R go-w . && chmod 755");
+      boolean any = false;
+      for (Entry e : entries) {
+        if (e.executable()) {
+          chmod.append(' ').append(HostCheck.shellQuoted(e.relative()));
+          any = true;
+        }
+      }
+      String verify = (any ? chmod + " && " : "cd " + p + " && ") + "sha256sum -c --quiet MANIFEST >/dev/null 2>&1 && echo intact || echo damaged";
+      if (!ssh.run(verify).strip().equals("intact")) {
+        removeQuietly(ssh, p);
+        throw new JobException(ExitCodes.IO, "host_install_failed", "the runtime uploaded to " + name
+            + " does not match what was sent (sha256sum -c)", "check the host's disk and run 'confide host install " + name + "' again");
+      }
+      ssh.run("rm -rf " + q + " && mv " + p + " " + q + " && " + record);
+      return new Result(id, target, version, false, sent);
+    } catch (IOException e) {
+      throw new JobException(ExitCodes.IO, "host_install_failed", "cannot install the runtime on " + name + ": "
+          + e.getMessage(), "check the host's free space and the login's rights in its remote folder", e);
+    }
+  }
+
+  private static void removeQuietly(SshConnection ssh, String quotedPath) {
+    try {
+      ssh.run("rm -rf " + quotedPath);
+    } catch (IOException ignored) {
+      // the next install starts a new partial folder; a leftover holds only the public runtime
+    }
+  }
+
+  private static List<Entry> entries(Path home) throws IOException {
+    List<Entry> entries = new ArrayList<>();
+    try (Stream<Path> walk = Files.walk(home)) {
+      for (Path f : walk.filter(Files::isRegularFile).sorted().toList()) {
+        String rel = home.relativize(f).toString();
+        if (rel.equals(RuntimeDistribution.AOT_CACHE) || rel.endsWith(".tmp") || rel.startsWith(".")) {
+          continue;
+        }
+        // a build copies bin/ without its mode (scripts/runtime-jre sets it): the layout says what runs
+        boolean executable = Files.isExecutable(f) || rel.startsWith("bin/") || rel.startsWith("jre/bin/")
+            || rel.endsWith("/jspawnhelper");
+        entries.add(new Entry(rel, f, Files.size(f), HexFormat.of().formatHex(sha256(f)), executable));
+      }
+    }
+    return entries;
+  }
+
+  private static String version(Path jar) throws IOException {
+    try (JarFile j = new JarFile(jar.toFile())) {
+      String v = j.getManifest() == null ? null : j.getManifest().getMainAttributes().getValue("Implementation-Version");
+      return v == null ? "development build" : v;
+    }
+  }
+
+  private static byte[] sha256(byte[] data) {
+    return digest().digest(data);
+  }
+
+  private static byte[] sha256(Path file) throws IOException {
+    MessageDigest md = digest();
+    try (InputStream in = Files.newInputStream(file)) {
+      byte[] buf = new byte[1 << 16];
+      for (int n; (n = in.read(buf)) > 0; ) {
+        md.update(buf, 0, n);
+      }
+    }
+    return md.digest();
+  }
+
+  private static MessageDigest digest() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("the JDK lacks SHA-256", e);
+    }
+  }
+}
