@@ -1,0 +1,49 @@
+package dev.confide.cli.run;
+
+import dev.confide.cli.CliFailure;
+import dev.confide.cli.ConfideDirs;
+import dev.confide.cli.ExitCodes;
+import dev.confide.remote.ssh.HostProfile;
+import dev.confide.remote.ssh.HostProfiles;
+import dev.confide.remote.ssh.SshConnection;
+import dev.confide.remote.ssh.UnknownHostKeys;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * A command about one remote host (a picocli mixin): the host's name, the {@code --host-key} that
+ * confirms an unknown key, and the logged-in connection they give.
+ */
+public final class RemoteHostOptions {
+  @Parameters(paramLabel = "NAME", description = "A host added with 'confide host add'.")
+  String name;
+
+  @Option(names = "--host-key", paramLabel = "SHA256:...",
+      description = "Trust this host key fingerprint if no known_hosts entry names the host (check it with the host's operator).")
+  String hostKey;
+
+  /** The known_hosts files read: the user's OpenSSH one, then Confide's own, where confirmed keys are written. */
+  static List<Path> knownHosts(ConfideDirs dirs) {
+    return List.of(Path.of(System.getProperty("user.home"), ".ssh", "known_hosts"), dirs.config().resolve("known_hosts"));
+  }
+
+  HostProfile profile(ConfideDirs dirs) throws IOException {
+    return new HostProfiles(dirs.config()).find(name).orElseThrow(() -> new CliFailure(ExitCodes.NO_INPUT,
+        "unknown_host", "no host named " + name + " was added", "add it with 'confide host add " + name + " --ssh USER@HOST'"));
+  }
+
+  /** Logs in to the host, its key checked against the known hosts or {@code --host-key}. */
+  SshConnection connect(ConfideDirs dirs) throws IOException {
+    HostProfile host = profile(dirs);
+    UnknownHostKeys unknown;
+    try {
+      unknown = hostKey == null ? UnknownHostKeys.REFUSE : UnknownHostKeys.expecting(hostKey);
+    } catch (IllegalArgumentException e) {
+      throw new CliFailure(ExitCodes.USAGE, "bad_host_key", "'" + hostKey + "': " + e.getMessage(), "give --host-key SHA256:...");
+    }
+    return SshConnection.open(host, knownHosts(dirs), unknown);
+  }
+}
