@@ -128,6 +128,11 @@ class HostCheckCliTest {
     assertThat(unreachable.code()).as(unreachable.err()).isEqualTo(ExitCodes.UNAVAILABLE);
     assertThat(unreachable.err()).contains("cannot connect to gone (tester@127.0.0.1:" + closed + "): connection refused");
 
+    assertThat(confide("host", "add", "nowhere", "--ssh", "tester@nosuchhost.invalid").code()).isZero();
+    CliRun unresolved = confide("host", "check", "nowhere");
+    assertThat(unresolved.code()).as(unresolved.err()).isEqualTo(ExitCodes.UNAVAILABLE);
+    assertThat(unresolved.err()).contains("cannot resolve the host name nosuchhost.invalid of nowhere").doesNotContain("Exception");
+
     CliRun none = confide("host", "check", "nobody");
     assertThat(none.code()).isEqualTo(ExitCodes.NO_INPUT);
     assertThat(none.err()).contains("no host named nobody was added");

@@ -74,7 +74,7 @@ public final class SshConnection implements AutoCloseable {
         return new JobException(ExitCodes.UNAVAILABLE, "host_unreachable", "cannot connect to " + where + ": connection refused",
             "check that the host is up and its sshd listens on port " + host.address().port(), e);
       }
-      if (t instanceof UnknownHostException) {
+      if (t instanceof UnknownHostException || t instanceof java.nio.channels.UnresolvedAddressException) {
         return new JobException(ExitCodes.UNAVAILABLE, "unknown_host_name", "cannot resolve the host name "
             + host.address().host() + " of " + host.name(), "check the name, or give its address with 'confide host add "
             + host.name() + " --ssh ... --force'", e);
