@@ -15,7 +15,8 @@ import org.apache.sshd.common.keyprovider.FileKeyPairProvider;
 /**
  * A logged-in SSH connection to a remote host, as its profile says: the host's key checked by
  * {@link KnownHostsPolicy} (never MINA's accept-all default), public-key login only, with the
- * profile's identity file. Every way it can fail ends in one line and an exit code: an unreachable
+ * keys of the user's ssh-agent ({@code SSH_AUTH_SOCK}, {@link UnixSocketAgent}) and the profile's
+ * identity file. Every way it can fail ends in one line and an exit code: an unreachable
  * host 69, an unconfirmed host key or a refused login 77, a changed or revoked host key 80.
  */
 public final class SshConnection implements AutoCloseable {
@@ -37,6 +38,12 @@ public final class SshConnection implements AutoCloseable {
    * where a confirmed new key is written), {@code unknown} decides a key none of them names.
    */
   public static SshConnection open(HostProfile host, List<Path> knownHosts, UnknownHostKeys unknown) {
+    String sock = System.getenv("SSH_AUTH_SOCK");
+    return open(host, knownHosts, unknown, sock == null || sock.isBlank() ? null : Path.of(sock));
+  }
+
+  /** As {@link #open(HostProfile, List, UnknownHostKeys)}, with the ssh-agent at {@code agentSocket} (null: none). */
+  public static SshConnection open(HostProfile host, List<Path> knownHosts, UnknownHostKeys unknown, Path agentSocket) {
     SshAddress a = host.address();
     String user = a.user() != null ? a.user() : System.getProperty("user.name");
     KnownHostsPolicy policy = new KnownHostsPolicy(a.host(), a.port(), knownHosts, knownHosts.getLast(), unknown);
@@ -44,6 +51,9 @@ public final class SshConnection implements AutoCloseable {
     client.setServerKeyVerifier(policy);
     if (host.identity() != null) {
       client.setKeyIdentityProvider(new FileKeyPairProvider(host.identity()));
+    }
+    if (agentSocket != null) {
+      client.setAgentFactory(UnixSocketAgent.factory(agentSocket));
     }
     client.start();
     ClientSession session = null;
