@@ -6,21 +6,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.confide.cli.CliRun;
 import dev.confide.cli.ConfideDirs;
 import dev.confide.cli.ExitCodes;
-import java.io.OutputStream;
+import dev.confide.testing.TestSshHost;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.security.spec.ECGenParameterSpec;
-import java.util.Arrays;
 import org.apache.sshd.common.config.keys.KeyUtils;
-import org.apache.sshd.common.config.keys.PublicKeyEntry;
-import org.apache.sshd.common.config.keys.writer.openssh.OpenSSHKeyPairResourceWriter;
-import org.apache.sshd.common.keyprovider.KeyPairProvider;
-import org.apache.sshd.server.SshServer;
-import org.apache.sshd.server.shell.ProcessShellCommandFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -33,14 +24,12 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class HostCheckCliTest {
   @TempDir Path tmp;
-  private SshServer server;
+  private TestSshHost server;
   private KeyPair hostKey;
   private KeyPair userKey;
 
   private static KeyPair ecKey() throws Exception {
-    KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
-    g.initialize(new ECGenParameterSpec("secp256r1"));
-    return g.generateKeyPair();
+    return TestSshHost.ecKey();
   }
 
   private CliRun confide(String... args) {
@@ -48,30 +37,19 @@ class HostCheckCliTest {
   }
 
   private Path keyFile(String name, KeyPair pair) throws Exception {
-    Path file = tmp.resolve(name);
-    try (OutputStream out = Files.newOutputStream(file)) {
-      OpenSSHKeyPairResourceWriter.INSTANCE.writePrivateKey(pair, "test", null, out);
-    }
-    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-    return file;
+    return TestSshHost.writeKey(tmp.resolve(name), pair);
   }
 
   @BeforeEach
   void start() throws Exception {
-    hostKey = ecKey();
     userKey = ecKey();
-    server = SshServer.setUpDefaultServer();
-    server.setHost("127.0.0.1");
-    server.setPort(0);
-    server.setKeyPairProvider(KeyPairProvider.wrap(hostKey));
-    server.setPublickeyAuthenticator((user, key, session) -> Arrays.equals(key.getEncoded(), userKey.getPublic().getEncoded()));
-    server.setCommandFactory(new ProcessShellCommandFactory());
-    server.start();
+    server = TestSshHost.start(userKey);
+    hostKey = server.hostKey();
   }
 
   @AfterEach
   void stop() throws Exception {
-    server.stop(true);
+    server.close();
   }
 
   private void add(String name, KeyPair key, int port) throws Exception {
@@ -81,11 +59,11 @@ class HostCheckCliTest {
 
   @Test
   void anUnknownHostKeyIsRefusedUntilConfirmedThenTheHostIsKnownAndAnswers() throws Exception {
-    add("faye", userKey, server.getPort());
+    add("faye", userKey, server.port());
     String fingerprint = KeyUtils.getFingerPrint(hostKey.getPublic());
     CliRun unknown = confide("host", "check", "faye");
     assertThat(unknown.code()).as(unknown.err()).isEqualTo(ExitCodes.DENIED);
-    assertThat(unknown.err()).contains("the authenticity of [127.0.0.1]:" + server.getPort() + " cannot be established")
+    assertThat(unknown.err()).contains("the authenticity of [127.0.0.1]:" + server.port() + " cannot be established")
         .contains(fingerprint).contains("--host-key " + fingerprint).doesNotContain("Exception");
     assertThat(tmp.resolve("config/known_hosts")).doesNotExist();
 
@@ -104,17 +82,16 @@ class HostCheckCliTest {
 
   @Test
   void aChangedHostKeyALoginRefusedAndAHostThatIsNotThereEachSayWhat() throws Exception {
-    add("faye", userKey, server.getPort());
+    add("faye", userKey, server.port());
     KeyPair old = ecKey();
     Files.createDirectories(tmp.resolve("config"));
-    Files.writeString(tmp.resolve("config/known_hosts"), PublicKeyEntry.appendPublicKeyEntry(
-        new StringBuilder("[127.0.0.1]:" + server.getPort() + " "), old.getPublic()).append('\n').toString());
+    Files.writeString(tmp.resolve("config/known_hosts"), server.knownHostsLine(null, old.getPublic()));
     CliRun changed = confide("host", "check", "faye", "--host-key", KeyUtils.getFingerPrint(hostKey.getPublic()));
     assertThat(changed.code()).as(changed.err()).isEqualTo(ExitCodes.INTEGRITY);
     assertThat(changed.err()).contains("REMOTE HOST IDENTIFICATION HAS CHANGED").contains("ssh-keygen -R");
 
     Files.delete(tmp.resolve("config/known_hosts")); // the stale entry out of the way: next, a login the host refuses
-    add("stranger", ecKey(), server.getPort());
+    add("stranger", ecKey(), server.port());
     CliRun refused = confide("host", "check", "stranger", "--host-key", KeyUtils.getFingerPrint(hostKey.getPublic()));
     assertThat(refused.code()).as(refused.err()).isEqualTo(ExitCodes.DENIED);
     assertThat(refused.err()).contains("stranger refused the login as tester with the key " + tmp.resolve("stranger-key"));
@@ -140,9 +117,8 @@ class HostCheckCliTest {
 
   @Test
   void theRuntimeIsInstalledOnceCheckedThereAndInstalledAgainWhenDamaged() throws Exception {
-    server.setSubsystemFactories(java.util.List.of(new org.apache.sshd.sftp.server.SftpSubsystemFactory()));
     Path remote = tmp.resolve("remote-home/.confide");
-    CliRun added = confide("host", "add", "faye", "--ssh", "tester@127.0.0.1:" + server.getPort(), "--identity",
+    CliRun added = confide("host", "add", "faye", "--ssh", "tester@127.0.0.1:" + server.port(), "--identity",
         keyFile("faye-key", userKey).toString(), "--remote-dir", remote.toString());
     assertThat(added.code()).as(added.err()).isZero();
     String fingerprint = KeyUtils.getFingerPrint(hostKey.getPublic());

@@ -3,20 +3,16 @@ package dev.confide.remote.ssh;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.confide.testing.TestSshHost;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.util.List;
 import org.apache.sshd.client.SshClient;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.config.keys.KeyUtils;
-import org.apache.sshd.common.config.keys.PublicKeyEntry;
-import org.apache.sshd.common.keyprovider.KeyPairProvider;
-import org.apache.sshd.server.SshServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -31,27 +27,22 @@ class KnownHostsPolicyTest {
   private static final Duration WAIT = Duration.ofSeconds(20);
 
   @TempDir Path tmp;
-  private SshServer server;
+  private TestSshHost server;
   private SshClient client;
   private KeyPair hostKey;
+  private KeyPair userKey;
   private int port;
 
   private static KeyPair ecKey() throws Exception {
-    KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
-    g.initialize(new ECGenParameterSpec("secp256r1"));
-    return g.generateKeyPair();
+    return TestSshHost.ecKey();
   }
 
   @BeforeEach
   void start() throws Exception {
-    hostKey = ecKey();
-    server = SshServer.setUpDefaultServer();
-    server.setHost("127.0.0.1");
-    server.setPort(0);
-    server.setKeyPairProvider(KeyPairProvider.wrap(hostKey));
-    server.setPasswordAuthenticator((user, password, session) -> "pw".equals(password));
-    server.start();
-    port = server.getPort();
+    userKey = ecKey();
+    server = TestSshHost.start(userKey);
+    hostKey = server.hostKey();
+    port = server.port();
     client = SshClient.setUpDefaultClient();
     client.start();
   }
@@ -59,14 +50,14 @@ class KnownHostsPolicyTest {
   @AfterEach
   void stop() throws Exception {
     client.stop();
-    server.stop(true);
+    server.close();
   }
 
   /** Connects and authenticates through {@code policy}; throws when the host key is refused. */
   private void connect(KnownHostsPolicy policy) throws Exception {
     client.setServerKeyVerifier(policy);
     try (ClientSession s = client.connect("user", "127.0.0.1", port).verify(WAIT).getSession()) {
-      s.addPasswordIdentity("pw");
+      s.addPublicKeyIdentity(userKey);
       s.auth().verify(WAIT);
     }
   }
@@ -76,8 +67,7 @@ class KnownHostsPolicyTest {
   }
 
   private String entry(String marker, java.security.PublicKey key) throws Exception {
-    StringBuilder line = new StringBuilder(marker == null ? "" : "@" + marker + " ").append("[127.0.0.1]:").append(port).append(' ');
-    return PublicKeyEntry.appendPublicKeyEntry(line, key).append('\n').toString();
+    return server.knownHostsLine(marker, key);
   }
 
   @Test

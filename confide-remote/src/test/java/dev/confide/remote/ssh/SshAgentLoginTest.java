@@ -4,24 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.confide.remote.JobException;
-import java.io.OutputStream;
+import dev.confide.testing.TestSshHost;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.security.spec.ECGenParameterSpec;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.sshd.common.config.keys.KeyUtils;
-import org.apache.sshd.common.config.keys.writer.openssh.OpenSSHKeyPairResourceWriter;
-import org.apache.sshd.common.keyprovider.KeyPairProvider;
-import org.apache.sshd.server.SshServer;
-import org.apache.sshd.server.shell.ProcessShellCommandFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -33,17 +25,10 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SshAgentLoginTest {
   @TempDir Path tmp;
-  private SshServer server;
-  private KeyPair hostKey;
+  private TestSshHost server;
   private KeyPair userKey;
   private Path socket;
   private String agentPid;
-
-  private static KeyPair ecKey() throws Exception {
-    KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
-    g.initialize(new ECGenParameterSpec("secp256r1"));
-    return g.generateKeyPair();
-  }
 
   private static String run(List<String> command, Path agent) throws Exception {
     ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
@@ -59,15 +44,8 @@ class SshAgentLoginTest {
 
   @BeforeEach
   void start() throws Exception {
-    hostKey = ecKey();
-    userKey = ecKey();
-    server = SshServer.setUpDefaultServer();
-    server.setHost("127.0.0.1");
-    server.setPort(0);
-    server.setKeyPairProvider(KeyPairProvider.wrap(hostKey));
-    server.setPublickeyAuthenticator((user, key, session) -> Arrays.equals(key.getEncoded(), userKey.getPublic().getEncoded()));
-    server.setCommandFactory(new ProcessShellCommandFactory());
-    server.start();
+    userKey = TestSshHost.ecKey();
+    server = TestSshHost.start(userKey);
     socket = tmp.resolve("agent.sock");
     // the parent returns once the socket is bound; it prints the agent's pid
     Matcher pid = Pattern.compile("SSH_AGENT_PID=(\\d+)").matcher(run(List.of("ssh-agent", "-s", "-a", socket.toString()), null));
@@ -77,20 +55,19 @@ class SshAgentLoginTest {
 
   @AfterEach
   void stop() throws Exception {
-    server.stop(true);
+    server.close();
     if (agentPid != null) {
       new ProcessBuilder("kill", agentPid).start().waitFor(10, TimeUnit.SECONDS);
     }
   }
 
   private HostProfile profile() {
-    return new HostProfile("faye", new SshAddress("tester", "127.0.0.1", server.getPort()), null, ".confide");
+    return new HostProfile("faye", new SshAddress("tester", "127.0.0.1", server.port()), null, ".confide");
   }
 
   private List<Path> knownHosts() throws Exception {
     Path known = tmp.resolve("known_hosts");
-    Files.writeString(known, org.apache.sshd.common.config.keys.PublicKeyEntry.appendPublicKeyEntry(
-        new StringBuilder("[127.0.0.1]:" + server.getPort() + " "), hostKey.getPublic()).append('\n').toString());
+    Files.writeString(known, server.knownHostsLine(null, server.hostKey().getPublic()));
     return List.of(known);
   }
 
@@ -99,11 +76,7 @@ class SshAgentLoginTest {
     assertThatThrownBy(() -> SshConnection.open(profile(), knownHosts(), UnknownHostKeys.REFUSE, socket).close())
         .isInstanceOfSatisfying(JobException.class, e -> assertThat(e.error()).isEqualTo("login_refused"));
 
-    Path keyFile = tmp.resolve("id_ecdsa");
-    try (OutputStream out = Files.newOutputStream(keyFile)) {
-      OpenSSHKeyPairResourceWriter.INSTANCE.writePrivateKey(userKey, "agent-test", null, out);
-    }
-    Files.setPosixFilePermissions(keyFile, PosixFilePermissions.fromString("rw-------"));
+    Path keyFile = TestSshHost.writeKey(tmp.resolve("id_ecdsa"), userKey);
     run(List.of("ssh-add", keyFile.toString()), socket);
     assertThat(run(List.of("ssh-add", "-l"), socket)).contains(KeyUtils.getFingerPrint(userKey.getPublic()));
     Files.delete(keyFile); // only the agent holds the key now

@@ -1,0 +1,83 @@
+package dev.confide.testing;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.spec.ECGenParameterSpec;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.sshd.common.config.keys.PublicKeyEntry;
+import org.apache.sshd.common.config.keys.writer.openssh.OpenSSHKeyPairResourceWriter;
+import org.apache.sshd.common.keyprovider.KeyPairProvider;
+import org.apache.sshd.server.SshServer;
+import org.apache.sshd.server.shell.ProcessShellCommandFactory;
+import org.apache.sshd.sftp.server.SftpSubsystemFactory;
+
+/**
+ * An SSH host on loopback for tests: MINA SSHD's server with a fresh P-256 host key, letting in
+ * the one user key it was given, running commands with this machine's shell and serving SFTP.
+ */
+public final class TestSshHost implements AutoCloseable {
+  private final SshServer server;
+  private final KeyPair hostKey;
+
+  private TestSshHost(SshServer server, KeyPair hostKey) {
+    this.server = server;
+    this.hostKey = hostKey;
+  }
+
+  /** A new P-256 key pair (host or user). */
+  public static KeyPair ecKey() throws GeneralSecurityException {
+    KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
+    g.initialize(new ECGenParameterSpec("secp256r1"));
+    return g.generateKeyPair();
+  }
+
+  /** A host that lets in {@code userKey} only. */
+  public static TestSshHost start(KeyPair userKey) throws IOException, GeneralSecurityException {
+    KeyPair hostKey = ecKey();
+    SshServer server = SshServer.setUpDefaultServer();
+    server.setHost("127.0.0.1");
+    server.setPort(0);
+    server.setKeyPairProvider(KeyPairProvider.wrap(hostKey));
+    server.setPublickeyAuthenticator((user, key, session) -> Arrays.equals(key.getEncoded(), userKey.getPublic().getEncoded()));
+    server.setPasswordAuthenticator((user, password, session) -> false);
+    server.setCommandFactory(new ProcessShellCommandFactory());
+    server.setSubsystemFactories(List.of(new SftpSubsystemFactory()));
+    server.start();
+    return new TestSshHost(server, hostKey);
+  }
+
+  public int port() {
+    return server.getPort();
+  }
+
+  public KeyPair hostKey() {
+    return hostKey;
+  }
+
+  /** A known_hosts line naming this host with {@code key} ({@code marker}: null, or "revoked"). */
+  public String knownHostsLine(String marker, java.security.PublicKey key) throws IOException {
+    StringBuilder line = new StringBuilder(marker == null ? "" : "@" + marker + " ").append("[127.0.0.1]:").append(port()).append(' ');
+    return PublicKeyEntry.appendPublicKeyEntry(line, key).append('\n').toString();
+  }
+
+  /** Writes {@code pair} as an OpenSSH private key file, owner-only. */
+  public static Path writeKey(Path file, KeyPair pair) throws IOException, GeneralSecurityException {
+    try (OutputStream out = Files.newOutputStream(file)) {
+      OpenSSHKeyPairResourceWriter.INSTANCE.writePrivateKey(pair, "test", null, out);
+    }
+    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+    return file;
+  }
+
+  @Override
+  public void close() throws IOException {
+    server.stop(true);
+  }
+}
