@@ -40,7 +40,12 @@ public final class RemoteHostOptions {
     HostProfile host = profile(dirs);
     UnknownHostKeys unknown;
     try {
-      unknown = hostKey == null ? UnknownHostKeys.REFUSE : UnknownHostKeys.expecting(hostKey);
+      java.io.Console console = System.console();
+      // at a terminal the user is asked, as ssh asks; elsewhere only --host-key confirms a key
+      unknown = hostKey != null ? UnknownHostKeys.expecting(hostKey)
+          : console != null && console.isTerminal()
+              ? UnknownHostKeys.asking(new java.io.BufferedReader(console.reader()), console.writer())
+          : UnknownHostKeys.REFUSE;
     } catch (IllegalArgumentException e) {
       throw new CliFailure(ExitCodes.USAGE, "bad_host_key", "'" + hostKey + "': " + e.getMessage(), "give --host-key SHA256:...");
     }

@@ -14,6 +14,26 @@ public interface UnknownHostKeys {
   UnknownHostKeys REFUSE = (host, port, type, fingerprint) -> false;
 
   /**
+   * Asks the user, as OpenSSH does: the fingerprint, then "yes" (the key is trusted), or anything
+   * else, or the end of input (it is not). For a terminal: the CLI passes its console.
+   */
+  static UnknownHostKeys asking(java.io.BufferedReader in, java.io.PrintWriter out) {
+    return (host, port, type, fingerprint) -> {
+      String where = port == 22 ? host : "[" + host + "]:" + port;
+      out.println("The authenticity of host '" + where + "' can't be established.");
+      out.println(type + " key fingerprint is " + fingerprint + ".");
+      out.print("Are you sure you want to continue connecting (yes/no)? ");
+      out.flush();
+      try {
+        String answer = in.readLine();
+        return answer != null && answer.strip().equals("yes");
+      } catch (java.io.IOException e) {
+        return false;
+      }
+    };
+  }
+
+  /**
    * Trusts exactly the key whose fingerprint the user gave ({@code --host-key SHA256:...}, as
    * {@code ssh-keygen -lf} or the host's operator prints it).
    */
