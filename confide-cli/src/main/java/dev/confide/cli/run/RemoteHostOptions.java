@@ -5,6 +5,7 @@ import dev.confide.cli.ConfideDirs;
 import dev.confide.cli.ExitCodes;
 import dev.confide.remote.ssh.HostProfile;
 import dev.confide.remote.ssh.HostProfiles;
+import dev.confide.remote.ssh.KeyPassphrases;
 import dev.confide.remote.ssh.SshConnection;
 import dev.confide.remote.ssh.UnknownHostKeys;
 import java.io.IOException;
@@ -49,6 +50,9 @@ public final class RemoteHostOptions {
     } catch (IllegalArgumentException e) {
       throw new CliFailure(ExitCodes.USAGE, "bad_host_key", "'" + hostKey + "': " + e.getMessage(), "give --host-key SHA256:...");
     }
-    return SshConnection.open(host, knownHosts(dirs), unknown);
+    java.io.Console terminal = System.console() != null && System.console().isTerminal() ? System.console() : null;
+    String agent = System.getenv("SSH_AUTH_SOCK");
+    return SshConnection.open(host, knownHosts(dirs), unknown, agent == null || agent.isBlank() ? null : Path.of(agent),
+        terminal == null ? KeyPassphrases.NONE : KeyPassphrases.askingAt(terminal));
   }
 }

@@ -39,11 +39,16 @@ public final class SshConnection implements AutoCloseable {
    */
   public static SshConnection open(HostProfile host, List<Path> knownHosts, UnknownHostKeys unknown) {
     String sock = System.getenv("SSH_AUTH_SOCK");
-    return open(host, knownHosts, unknown, sock == null || sock.isBlank() ? null : Path.of(sock));
+    return open(host, knownHosts, unknown, sock == null || sock.isBlank() ? null : Path.of(sock), KeyPassphrases.NONE);
   }
 
-  /** As {@link #open(HostProfile, List, UnknownHostKeys)}, with the ssh-agent at {@code agentSocket} (null: none). */
-  public static SshConnection open(HostProfile host, List<Path> knownHosts, UnknownHostKeys unknown, Path agentSocket) {
+  /**
+   * As {@link #open(HostProfile, List, UnknownHostKeys)}, with the ssh-agent at {@code agentSocket}
+   * (null: none) and {@code passphrases} for a protected identity file.
+   */
+  public static SshConnection open(HostProfile host, List<Path> knownHosts, UnknownHostKeys unknown, Path agentSocket,
+      KeyPassphrases passphrases) {
+    boolean[] locked = new boolean[1];
     SshAddress a = host.address();
     String user = a.user() != null ? a.user() : System.getProperty("user.name");
     KnownHostsPolicy policy = new KnownHostsPolicy(a.host(), a.port(), knownHosts, knownHosts.getLast(), unknown);
@@ -51,6 +56,13 @@ public final class SshConnection implements AutoCloseable {
     client.setServerKeyVerifier(policy);
     if (host.identity() != null) {
       client.setKeyIdentityProvider(new FileKeyPairProvider(host.identity()));
+      client.setFilePasswordProvider((session, resource, attempt) -> {
+        String given = passphrases.passphrase(host.identity(), attempt);
+        if (given == null) {
+          locked[0] = true;
+        }
+        return given;
+      });
     }
     if (agentSocket != null) {
       client.setAgentFactory(UnixSocketAgent.factory(agentSocket));
@@ -64,6 +76,11 @@ public final class SshConnection implements AutoCloseable {
     } catch (IOException | RuntimeException e) {
       closeQuietly(session);
       client.stop();
+      if (locked[0]) {
+        throw new JobException(ExitCodes.DENIED, "key_passphrase", "the identity file " + host.identity()
+            + " is protected by a passphrase, and none was given", "run the command at a terminal to type it, or add the key"
+            + " to your ssh-agent ('ssh-add " + host.identity() + "')", e);
+      }
       throw failure(host, user, policy.refusal(), e);
     }
   }

@@ -73,7 +73,7 @@ class SshAgentLoginTest {
 
   @Test
   void aKeyInTheAgentLogsInAndAnEmptyAgentDoesNot() throws Exception {
-    assertThatThrownBy(() -> SshConnection.open(profile(), knownHosts(), UnknownHostKeys.REFUSE, socket).close())
+    assertThatThrownBy(() -> SshConnection.open(profile(), knownHosts(), UnknownHostKeys.REFUSE, socket, KeyPassphrases.NONE).close())
         .isInstanceOfSatisfying(JobException.class, e -> assertThat(e.error()).isEqualTo("login_refused"));
 
     Path keyFile = TestSshHost.writeKey(tmp.resolve("id_ecdsa"), userKey);
@@ -81,7 +81,7 @@ class SshAgentLoginTest {
     assertThat(run(List.of("ssh-add", "-l"), socket)).contains(KeyUtils.getFingerPrint(userKey.getPublic()));
     Files.delete(keyFile); // only the agent holds the key now
 
-    try (SshConnection ssh = SshConnection.open(profile(), knownHosts(), UnknownHostKeys.REFUSE, socket)) {
+    try (SshConnection ssh = SshConnection.open(profile(), knownHosts(), UnknownHostKeys.REFUSE, socket, KeyPassphrases.NONE)) {
       assertThat(ssh.run("echo logged-in-by-agent").strip()).isEqualTo("logged-in-by-agent");
     }
   }
