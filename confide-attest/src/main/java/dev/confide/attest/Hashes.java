@@ -8,8 +8,8 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
-/** SHA-256 of bytes and files, as lower-case hex. */
-final class Hashes {
+/** SHA-256 of bytes and files, as lower-case hex: the one file hasher of measurements and of what is shipped to hosts. */
+public final class Hashes {
   private Hashes() {}
 
   static MessageDigest sha256() {
@@ -24,7 +24,8 @@ final class Hashes {
     return HexFormat.of().formatHex(bytes);
   }
 
-  static String file(Path file) throws IOException {
+  /** The SHA-256 of {@code file}'s content, as 64 lower-case hex digits. */
+  public static String file(Path file) throws IOException {
     MessageDigest md = sha256();
     byte[] buf = new byte[1 << 16];
     try (InputStream in = Files.newInputStream(file)) {

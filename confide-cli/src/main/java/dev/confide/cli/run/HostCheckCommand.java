@@ -28,9 +28,10 @@ public final class HostCheckCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     ConfideDirs dirs = Main.dirs(spec);
-    HostProfile profile = host.profile(dirs);
+    HostProfile profile;
     HostCheck.Report r;
     try (SshConnection ssh = host.connect(dirs)) {
+      profile = ssh.host();
       r = HostCheck.of(ssh);
     }
     new Output(spec.commandLine().getOut(), common.json).report("Host " + profile.name() + " (" + profile.address() + ") answered.",

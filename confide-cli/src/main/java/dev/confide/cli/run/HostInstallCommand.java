@@ -28,9 +28,10 @@ public final class HostInstallCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     ConfideDirs dirs = Main.dirs(spec);
-    String name = host.profile(dirs).name();
     RuntimeInstall.Result r;
+    String name;
     try (SshConnection ssh = host.connect(dirs)) {
+      name = ssh.host().name();
       r = RuntimeInstall.install(ssh, Main.invocation(spec).runtime().get(), ProgressBars.forTerminal(spec, common));
     }
     new Output(spec.commandLine().getOut(), common.json).report(r.alreadyThere()

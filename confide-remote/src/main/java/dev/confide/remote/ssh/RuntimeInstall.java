@@ -1,5 +1,7 @@
 package dev.confide.remote.ssh;
 
+import dev.confide.attest.Hashes;
+import dev.confide.cas.common.KeyDigests;
 import dev.confide.remote.JobException;
 import dev.confide.remote.RuntimeDistribution;
 import dev.confide.runtime.ExitCodes;
@@ -10,8 +12,6 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -48,7 +48,7 @@ public final class RuntimeInstall {
         manifest.append(e.sha256()).append("  ").append(e.relative()).append('\n');
       }
       byte[] manifestBytes = manifest.toString().getBytes(StandardCharsets.UTF_8);
-      String id = HexFormat.of().formatHex(sha256(manifestBytes)).substring(0, 16);
+      String id = HexFormat.of().formatHex(KeyDigests.sha256(manifestBytes)).substring(0, 16);
       String version = version(dist.jar());
       String base = ssh.run("cd && mkdir -p -m 700 " + HostCheck.shellQuoted(ssh.host().remoteDir()) + "/runtime && cd "
           + HostCheck.shellQuoted(ssh.host().remoteDir()) + " && pwd").strip();
@@ -145,7 +145,7 @@ public final class RuntimeInstall {
         // a build copies bin/ without its mode (scripts/runtime-jre sets it): the layout says what runs
         boolean executable = Files.isExecutable(f) || rel.startsWith("bin/") || rel.startsWith("jre/bin/")
             || rel.endsWith("/jspawnhelper");
-        entries.add(new Entry(rel, f, Files.size(f), HexFormat.of().formatHex(sha256(f)), executable));
+        entries.add(new Entry(rel, f, Files.size(f), Hashes.file(f), executable));
       }
     }
     return entries;
@@ -155,29 +155,6 @@ public final class RuntimeInstall {
     try (JarFile j = new JarFile(jar.toFile())) {
       String v = j.getManifest() == null ? null : j.getManifest().getMainAttributes().getValue("Implementation-Version");
       return v == null ? "development build" : v;
-    }
-  }
-
-  private static byte[] sha256(byte[] data) {
-    return digest().digest(data);
-  }
-
-  private static byte[] sha256(Path file) throws IOException {
-    MessageDigest md = digest();
-    try (InputStream in = Files.newInputStream(file)) {
-      byte[] buf = new byte[1 << 16];
-      for (int n; (n = in.read(buf)) > 0; ) {
-        md.update(buf, 0, n);
-      }
-    }
-    return md.digest();
-  }
-
-  private static MessageDigest digest() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("the JDK lacks SHA-256", e);
     }
   }
 }
