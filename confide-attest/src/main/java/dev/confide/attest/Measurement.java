@@ -21,7 +21,7 @@ public record Measurement(String value, String runtimeDigest, Path executable, S
     }
   }
 
-  static Measurement of(String runtimeDigest, Path executable, String executableDigest) {
+  public static Measurement of(String runtimeDigest, Path executable, String executableDigest) {
     MessageDigest md = Hashes.sha256();
     md.update("confide measurement v1\0".getBytes(StandardCharsets.US_ASCII));
     md.update(runtimeDigest.getBytes(StandardCharsets.US_ASCII));

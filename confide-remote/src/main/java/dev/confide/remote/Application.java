@@ -14,7 +14,9 @@ import java.nio.file.Path;
  * in, the script run by default, and the template of each run's session. The template is filled
  * with $SESSION, $SCRIPT, $MEASUREMENT, $INPUTS_KEY and $INPUTS_TAG (and $OUTPUTS_KEY,
  * $OUTPUTS_TAG for a template that names them: the output volume's key is then made by the client
- * instead of by the CAS).
+ * instead of by the CAS). {@code measurements}, when given, pins the measurements a run may have
+ * (as {@code confide measure} prints them): a host whose runtime and program measure otherwise is
+ * refused; without them a remote host's measurement is confirmed by the user once, like a host key.
  */
 public record Application(
     String name,
@@ -23,7 +25,12 @@ public record Application(
     String path,
     @JsonProperty("default_script") String defaultScript,
     String session,
+    java.util.List<String> measurements,
     Path file) {
+  public Application {
+    measurements = measurements == null ? java.util.List.of() : java.util.List.copyOf(measurements);
+  }
+
   private static final ObjectMapper YAML = YAMLMapper.builder()
       .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
 
@@ -35,7 +42,7 @@ public record Application(
             + " needs 'name', 'executable' and 'session'", "see examples/applications/python.yaml");
       }
       return new Application(a.name(), a.description(), a.executable(), a.path() == null ? RunCommand.DEFAULT_PATH : a.path(),
-          a.defaultScript() == null ? "main.py" : a.defaultScript(), a.session(), file);
+          a.defaultScript() == null ? "main.py" : a.defaultScript(), a.session(), a.measurements(), file);
     } catch (IOException e) {
       throw new JobException(dev.confide.runtime.ExitCodes.DATA, "bad_application", "cannot read application file " + file + ": "
           + e.getMessage().lines().findFirst().orElse(""), "fix the file; see examples/applications/python.yaml");

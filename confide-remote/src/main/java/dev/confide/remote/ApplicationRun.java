@@ -1,7 +1,6 @@
 package dev.confide.remote;
 
 import dev.confide.attest.Measurement;
-import dev.confide.attest.Measurer;
 import dev.confide.cas.client.CasClient;
 import dev.confide.policy.SessionTemplate;
 import dev.confide.runtime.ExitCodes;
@@ -107,8 +106,10 @@ public final class ApplicationRun {
     // the host's runtime starts first: it warms up while this side measures, seals and makes the session
     try (HostRun run = host.prepare(request.inputs())) {
       current = run;
-      Measurer measurer = clock.time("measure", () -> measurer());
-      Measurement measurement = measurer.measure(List.of(app.executable()), app.path());
+      long measuring = System.nanoTime();
+      clock.starting("measure");
+      Measurement measurement = measure(app);
+      clock.record("measure", measuring);
       SymmetricKey inputKey = SymmetricKey.generate();
       // the output volume is made on the host, so its key is made by the CAS and released to this
       // user after the run; a template that names $OUTPUTS_KEY still gets one made here
@@ -172,12 +173,12 @@ public final class ApplicationRun {
     }
   }
 
-  private Measurer measurer() {
+  private Measurement measure(Application app) throws dev.confide.attest.AttestationException {
     try {
-      return host.measurer();
+      return host.measure(app);
     } catch (IOException e) {
-      throw new JobException(ExitCodes.IO, "runtime_unreadable", "cannot measure the runtime of host " + host.name() + ": "
-          + e.getMessage(), "check the Confide installation");
+      throw new JobException(ExitCodes.IO, "runtime_unreadable", "cannot measure " + app.executable() + " on host "
+          + host.name() + ": " + e.getMessage(), "check the Confide installation there");
     }
   }
 

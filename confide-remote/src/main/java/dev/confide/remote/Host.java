@@ -1,6 +1,7 @@
 package dev.confide.remote;
 
-import dev.confide.attest.Measurer;
+import dev.confide.attest.AttestationException;
+import dev.confide.attest.Measurement;
 import java.io.IOException;
 import java.util.Optional;
 
@@ -9,15 +10,16 @@ import java.util.Optional;
  * checked against the CAS. One-method-per-job, like MINA SSHD's session: the run's directory and
  * its runtime are a {@link HostRun}.
  */
-public interface Host {
+public interface Host extends AutoCloseable {
   /** How the user names this host ({@code local}, an SSH alias). */
   String name();
 
   /**
-   * A measurer of the runtime this host starts (its distribution's jars and Java) and of the
-   * programs it runs: what a session names as the allowed measurement.
+   * The measurement of {@code app}'s executable as this host's runtime runs it (the runtime's
+   * digest and the program's), what the run's session names as the one allowed. A remote host is
+   * asked, never stood for by this machine's own copy of the program. Called after {@link #prepare}.
    */
-  Measurer measurer() throws IOException;
+  Measurement measure(Application app) throws IOException, AttestationException;
 
   /**
    * The key hash of this host's simulated evidence when the user owns it (the {@code local} host):
@@ -35,4 +37,8 @@ public interface Host {
    * @param inputs the plaintext inputs, on this machine (a host may keep the ciphertext of small ones in memory)
    */
   HostRun prepare(java.nio.file.Path inputs) throws IOException;
+
+  /** Lets go of what reaches the host (a remote one's SSH connection); the local host holds nothing. */
+  @Override
+  default void close() {}
 }

@@ -1,6 +1,7 @@
 package dev.confide.remote;
 
-import dev.confide.attest.Measurer;
+import dev.confide.attest.AttestationException;
+import dev.confide.attest.Measurement;
 import dev.confide.runtime.PhaseClock;
 import dev.confide.runtime.RunReport;
 import dev.confide.runtime.StagingArea;
@@ -58,8 +59,8 @@ public final class LocalHost implements Host {
   }
 
   @Override
-  public Measurer measurer() throws IOException {
-    return distribution.measurer();
+  public Measurement measure(Application app) throws IOException, AttestationException {
+    return distribution.measurer().measure(List.of(app.executable()), app.path());
   }
 
   @Override

@@ -16,7 +16,7 @@ import java.util.Optional;
  * writing it durably to disk (fsync) took a third of a second of every small run. Larger inputs go
  * to the data directory's {@code runs/}, locked and swept the same way.
  */
-final class LocalRunDirectory implements AutoCloseable {
+public final class LocalRunDirectory implements AutoCloseable {
   /** Inputs up to this size have their run directory in memory, beside the staging area. */
   static final long IN_MEMORY_INPUTS = 256L << 20;
 
@@ -26,7 +26,7 @@ final class LocalRunDirectory implements AutoCloseable {
     this.owned = owned;
   }
 
-  static LocalRunDirectory create(Path dataDir, Path inputs) throws IOException {
+  public static LocalRunDirectory create(Path dataDir, Path inputs) throws IOException {
     long size = treeSize(inputs, IN_MEMORY_INPUTS);
     if (size <= IN_MEMORY_INPUTS) {
       Optional<Path> memory = StagingArea.memoryRoot(null);
@@ -45,7 +45,7 @@ final class LocalRunDirectory implements AutoCloseable {
     return new LocalRunDirectory(StagingArea.privateDirectory(Files.createDirectories(runs), "ciphertext"));
   }
 
-  Path dir() {
+  public Path dir() {
     return owned.dir();
   }
 

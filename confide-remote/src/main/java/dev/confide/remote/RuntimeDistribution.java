@@ -75,6 +75,17 @@ public final class RuntimeDistribution {
     return RuntimeDigest.of(jar(), javaHome, aotCache);
   }
 
+  /**
+   * The digest this distribution has on another host, when that is known here: with a {@code jre/}
+   * of its own, which travels with it (the AOT cache does not). Empty without one: the host's own
+   * Java runs it there, and only the host can measure that.
+   */
+  public java.util.Optional<String> shippedDigest() throws IOException {
+    Path own = home.resolve("jre");
+    return Files.isExecutable(own.resolve("bin").resolve("java"))
+        ? java.util.Optional.of(RuntimeDigest.of(jar(), own, null)) : java.util.Optional.empty();
+  }
+
   /** A measurer whose runtime digest is this distribution's, made once (it remembers the executables it hashed). */
   public synchronized Measurer measurer() throws IOException {
     if (measurer == null) {

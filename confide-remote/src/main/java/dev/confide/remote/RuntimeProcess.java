@@ -36,15 +36,31 @@ public final class RuntimeProcess {
   /** What a runtime says before anyone listens is kept up to this many characters. */
   static final int EARLY_NOTES = 64 << 10;
 
-  private final Process process;
+  private final RuntimeChannel process;
   private final Notes notes = new Notes();
-  private Thread notesCopy;
+  private final Thread notesCopy;
   private volatile long launchedNanos;
   private volatile boolean cancelled;
   private volatile boolean finished;
 
-  private RuntimeProcess(Process process) {
+  private RuntimeProcess(RuntimeChannel process) {
     this.process = process;
+    notesCopy = Thread.ofPlatform().daemon().name("confide-runtime-notes").start(() -> copy(process.stderr(), notes));
+  }
+
+  /**
+   * A runtime started elsewhere (a remote host's, over an SSH exec channel) with the same
+   * arguments as {@link #start}'s, its notes going to {@code notices}.
+   */
+  public static RuntimeProcess over(RuntimeChannel channel, PrintWriter notices) {
+    RuntimeProcess started = new RuntimeProcess(channel);
+    started.attach(notices);
+    return started;
+  }
+
+  /** What follows {@code confide-runtime} on a runtime's command line, before the host's own arguments. */
+  public static List<String> runArguments() {
+    return List.of("run", "--events", "--cancel-on-stdin-close", "--launch-on-stdin");
   }
 
   /**
@@ -61,12 +77,8 @@ public final class RuntimeProcess {
 
   /** A runtime that nobody listens to yet (a spare, {@link WarmRuntimes}): its notes wait for {@link #attach}. */
   static RuntimeProcess start(RuntimeDistribution dist, List<String> runArguments) throws IOException {
-    List<String> args = new ArrayList<>();
-    args.add("run");
+    List<String> args = new ArrayList<>(runArguments());
     args.addAll(runArguments);
-    args.add("--events");
-    args.add("--cancel-on-stdin-close");
-    args.add("--launch-on-stdin");
     // its private directories carry this process's token: a later sweep, and the tests, know them as ours
     ProcessBuilder pb = new ProcessBuilder(dist.command(
         List.of("-D" + StagingArea.TOKEN_PROPERTY + "=" + StagingArea.processToken()), args));
@@ -75,10 +87,7 @@ public final class RuntimeProcess {
     env.put("PATH", "/usr/bin:/bin");
     // the JVM decodes file names with the locale's charset: UTF-8, whatever the user's locale
     env.put("LANG", "C.UTF-8");
-    RuntimeProcess started = new RuntimeProcess(pb.start());
-    started.notesCopy = Thread.ofPlatform().daemon().name("confide-runtime-notes")
-        .start(() -> copy(started.process.getErrorStream(), started.notes));
-    return started;
+    return new RuntimeProcess(new RuntimeChannel.ProcessChannel(pb.start()));
   }
 
   /** From now on the runtime's notes (and the program's streamed output) go to {@code notices}. */
@@ -87,13 +96,13 @@ public final class RuntimeProcess {
   }
 
   boolean alive() {
-    return process.isAlive();
+    return process.alive();
   }
 
   /** Starts the run: the runtime has waited for this since it warmed up. */
   public void launch(RunLaunch launch) throws IOException {
     launchedNanos = System.nanoTime();
-    OutputStream in = process.getOutputStream();
+    OutputStream in = process.stdin();
     in.write((new RunEventCodec().encode(launch) + "\n").getBytes(StandardCharsets.UTF_8));
     in.flush();
   }
@@ -109,7 +118,7 @@ public final class RuntimeProcess {
     RunEventCodec codec = new RunEventCodec();
     RunEvent last = null;
     boolean first = true;
-    try (Reader out = new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8)) {
+    try (Reader out = new InputStreamReader(process.stdout(), StandardCharsets.UTF_8)) {
       for (String line; (line = readLine(out)) != null; ) {
         Optional<RunEvent> event;
         try {
@@ -159,7 +168,7 @@ public final class RuntimeProcess {
   public void cancel() {
     cancelled = true;
     try {
-      process.getOutputStream().close();
+      process.stdin().close();
     } catch (IOException e) {
       // already closed: the runtime has been told
     }
@@ -175,18 +184,18 @@ public final class RuntimeProcess {
       return;
     }
     try {
-      if (!process.waitFor(seconds, java.util.concurrent.TimeUnit.SECONDS)) {
-        process.destroyForcibly();
+      if (!process.waitFor(seconds)) {
+        process.kill();
       }
     } catch (InterruptedException e) {
-      process.destroyForcibly();
+      process.kill();
       Thread.currentThread().interrupt();
     }
   }
 
-  private int waitFor() throws InterruptedException {
+  private void waitFor() throws InterruptedException {
     try {
-      return process.waitFor();
+      process.waitFor();
     } catch (InterruptedException e) {
       cancel();
       throw e;

@@ -12,7 +12,7 @@ import picocli.CommandLine;
  * reaches the CAS as an anonymous TLS client that pins the CAS's key.
  */
 @Command(name = "confide-runtime", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-    subcommands = {RunSubcommand.class},
+    subcommands = {RunSubcommand.class, MeasureSubcommand.class, HostKeySubcommand.class},
     description = "Confide's runtime: attest to the CAS and run one service of a session confidentially.")
 public final class Main {
   private Main() {}

@@ -20,7 +20,8 @@ import org.apache.sshd.sftp.server.SftpSubsystemFactory;
 
 /**
  * An SSH host on loopback for tests: MINA SSHD's server with a fresh P-256 host key, letting in
- * the one user key it was given, running commands with this machine's shell and serving SFTP.
+ * the one user key it was given, running commands with this machine's shell, serving SFTP and
+ * forwarding ports as OpenSSH does by default.
  */
 public final class TestSshHost implements AutoCloseable {
   private final SshServer server;
@@ -49,6 +50,8 @@ public final class TestSshHost implements AutoCloseable {
     server.setPasswordAuthenticator((user, password, session) -> false);
     server.setCommandFactory(new ProcessShellCommandFactory());
     server.setSubsystemFactories(List.of(new SftpSubsystemFactory()));
+    // as OpenSSH's default (AllowTcpForwarding yes): a run's CAS is forwarded to the host's loopback
+    server.setForwardingFilter(org.apache.sshd.server.forward.AcceptAllForwardingFilter.INSTANCE);
     server.start();
     return new TestSshHost(server, hostKey);
   }

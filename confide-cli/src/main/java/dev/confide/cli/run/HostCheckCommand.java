@@ -1,44 +1,125 @@
 package dev.confide.cli.run;
 
+import dev.confide.attest.Measurement;
 import dev.confide.cli.CommonOptions;
 import dev.confide.cli.ConfideDirs;
 import dev.confide.cli.ExitCodes;
+import dev.confide.cli.Invocation;
 import dev.confide.cli.Main;
 import dev.confide.cli.Output;
+import dev.confide.cli.ProgressBars;
+import dev.confide.remote.Application;
+import dev.confide.remote.JobException;
+import dev.confide.remote.RuntimeDistribution;
+import dev.confide.remote.ssh.ConfirmedPrograms;
 import dev.confide.remote.ssh.HostCheck;
+import dev.confide.remote.ssh.HostMeasurements;
 import dev.confide.remote.ssh.HostProfile;
+import dev.confide.remote.ssh.ProgramApproval;
+import dev.confide.remote.ssh.RuntimeInstall;
 import dev.confide.remote.ssh.SshConnection;
+import dev.confide.remote.ssh.SshHost;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code confide host check NAME}: connect to a remote host and report what it offers a run. */
+/**
+ * {@code confide host check NAME}: connect to a remote host and report what it offers a run, with
+ * the program each application runs there as the host's runtime measures it; {@code --confirm APP}
+ * records that program as the one the user means (as a host key is trusted).
+ */
 @Command(name = "check", mixinStandardHelpOptions = true,
     description = {"Connect to a remote host over SSH and report its system, bubblewrap, room for staging areas,",
-        "the Confide runtime installed there and the evidence it can produce. Its host key must be in",
-        "~/.ssh/known_hosts or Confide's own, or confirmed with --host-key (then remembered, hashed)."})
+        "the Confide runtime installed there, the evidence it can produce, and the program each application",
+        "runs there (measured by the host's runtime). Its host key must be in ~/.ssh/known_hosts or",
+        "Confide's own, or confirmed with --host-key (then remembered, hashed)."})
 public final class HostCheckCommand implements Callable<Integer> {
   @Mixin RemoteHostOptions host;
+
+  @Option(names = "--confirm", paramLabel = "APP",
+      description = {"Record the program APP runs on this host, as measured now, as the one you mean (after comparing",
+          "it with the host's operator); runs of APP there are refused until one is. Installs the runtime if needed."})
+  List<String> confirm = new ArrayList<>();
 
   @Mixin CommonOptions common;
   @Spec CommandSpec spec;
 
   @Override
   public Integer call() throws Exception {
-    ConfideDirs dirs = Main.dirs(spec);
+    Invocation invocation = Main.invocation(spec);
+    ConfideDirs dirs = invocation.dirs();
     HostProfile profile;
     HostCheck.Report r;
+    Map<String, Object> fields;
     try (SshConnection ssh = host.connect(dirs)) {
       profile = ssh.host();
       r = HostCheck.of(ssh);
+      RuntimeDistribution dist = invocation.runtime().get();
+      String ours = RuntimeInstall.versionLine(dist);
+      fields = Output.fields("system", r.system(),
+          "bubblewrap", r.bwrap() == null ? "missing (install the Debian package bubblewrap)" : r.bwrap(),
+          "staging", r.stagingRoot() + ", " + r.stagingFreeKiB() / 1024 + " MiB free",
+          "runtime", r.runtimeVersion() == null ? "not installed"
+              : r.runtimeVersion().equals(ours) ? r.runtimeVersion()
+              : r.runtimeVersion() + " (not this Confide's " + ours + ": 'confide host install " + profile.name() + "')",
+          "evidence", String.join(", ", r.evidence()) + " (simulated: protects nothing against the host's root)");
+      if (!confirm.isEmpty() || ours.equals(r.runtimeVersion())) {
+        RuntimeInstall.Result installed = RuntimeInstall.ensure(ssh, dist, ProgressBars.forTerminal(spec, common));
+        programs(ssh, installed, dist, dirs, fields);
+      }
     }
     new Output(spec.commandLine().getOut(), common.json).report("Host " + profile.name() + " (" + profile.address() + ") answered.",
-        Output.fields("system", r.system(), "bubblewrap", r.bwrap() == null ? "missing (install the Debian package bubblewrap)" : r.bwrap(),
-            "staging", r.stagingRoot() + ", " + r.stagingFreeKiB() / 1024 + " MiB free",
-            "runtime", r.runtimeVersion() == null ? "not installed" : r.runtimeVersion(),
-            "evidence", String.join(", ", r.evidence()) + " (simulated: protects nothing against the host's root)"));
+        fields);
     return ExitCodes.OK;
+  }
+
+  /** Each application's program on the host, confirmed where asked; a program to confirm that is not there fails the check. */
+  private void programs(SshConnection ssh, RuntimeInstall.Result installed, RuntimeDistribution dist, ConfideDirs dirs,
+      Map<String, Object> fields) throws Exception {
+    var applications = LocalRunner.applications(dirs);
+    for (String wanted : confirm) {
+      applications.find(wanted); // an unknown name: its own line, before anything is recorded
+    }
+    ConfirmedPrograms programs = new ConfirmedPrograms(new HostMeasurements(dirs.config()), ProgramApproval.REFUSE);
+    String name = ssh.host().name();
+    Map<String, Map<String, String>> found = new LinkedHashMap<>();
+    for (String appName : applications.names()) {
+      Application app = applications.find(appName);
+      Map<String, String> p = new LinkedHashMap<>();
+      try {
+        Measurement m = SshHost.measureOn(ssh, installed, dist, app);
+        if (confirm.contains(appName)) {
+          programs.confirm(name, appName, m);
+        }
+        p.put("executable", m.executable().toString());
+        p.put("sha256", m.executableDigest());
+        p.put("measurement", m.value());
+        var recorded = programs.confirmed(name, appName);
+        p.put("status", !app.measurements().isEmpty()
+            ? (app.measurements().contains(m.value()) ? "pinned by the application" : "NOT one the application pins")
+            : recorded.isEmpty() ? "not confirmed ('confide host check " + name + " --confirm " + appName + "')"
+            : recorded.get().sha256().equals(m.executableDigest()) && recorded.get().executable().equals(m.executable().toString())
+                ? "confirmed" : "CHANGED since confirmed (" + recorded.get().sha256() + ")");
+      } catch (JobException e) {
+        if (confirm.contains(appName)) {
+          throw e;
+        }
+        p.put("status", "not runnable here: " + e.getMessage());
+      }
+      found.put(appName, p);
+    }
+    if (common.json) {
+      fields.put("programs", found);
+    } else {
+      found.forEach((app, p) -> fields.put("program " + app, p.containsKey("sha256")
+          ? p.get("executable") + " sha256 " + p.get("sha256") + ", " + p.get("status") : p.get("status")));
+    }
   }
 }

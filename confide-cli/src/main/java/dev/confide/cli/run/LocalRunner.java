@@ -17,7 +17,12 @@ import dev.confide.cli.cas.EmbeddedCas;
 import dev.confide.remote.Application;
 import dev.confide.remote.ApplicationRun;
 import dev.confide.remote.Applications;
+import dev.confide.remote.Host;
 import dev.confide.remote.LocalHost;
+import dev.confide.remote.ssh.ConfirmedPrograms;
+import dev.confide.remote.ssh.HostMeasurements;
+import dev.confide.remote.ssh.SshConnection;
+import dev.confide.remote.ssh.SshHost;
 import dev.confide.runtime.Bubblewrap;
 import dev.confide.runtime.PhaseClock;
 import dev.confide.runtime.RunReport;
@@ -35,13 +40,12 @@ import java.util.concurrent.CompletableFuture;
 final class LocalRunner {
   /** What the user asked for; {@code casName} null: the pinned CAS, or an embedded one when none is. */
   record Options(String host, String application, Path inputs, Path outputs, String script, boolean streamOutput,
-      String casName) {}
+      String casName, String hostKey) {}
 
   /** How long the embedded CAS took to start, on its own thread. */
   private volatile long casStartMillis;
   /** Runs {@code o} on the local host; the program's exit code, or a failure for the CLI to report. */
   int run(Invocation invocation, Output output, java.io.PrintWriter err, Options o) throws Exception {
-    String host = o.host();
     String application = o.application();
     Path inputs = o.inputs();
     Path outputs = o.outputs();
@@ -53,18 +57,40 @@ final class LocalRunner {
     PhaseClock clock = new PhaseClock(new RunProgress(err, output.json(), ProgressBars.uncancellable(invocation, err,
         output.json())));
     clock.record("jvm start", System.nanoTime() - (System.currentTimeMillis() - invocation.launchedAtMillis()) * 1_000_000);
-    if (!host.equals(LocalHost.NAME)) {
-      throw new CliFailure(ExitCodes.USAGE, "unknown_host", "host '" + host + "' is not supported by this version",
-          "use --host " + LocalHost.NAME);
-    }
     Application app = applications(dirs).find(application);
     ApplicationRun.Request request = new ApplicationRun.Request(app, script != null ? script : app.defaultScript(), inputs,
         outputs, streamOutput);
     ApplicationRun.check(request);
+    try (Host chosen = host(invocation, dirs, output, err, o)) {
+      return run(invocation, output, err, o, app, request, clock, chosen);
+    }
+  }
+
+  /** The host the run goes to: a remote one logged in to (the SSH connection closes with it), or this machine. */
+  private static Host host(Invocation invocation, ConfideDirs dirs, Output output, java.io.PrintWriter err,
+      Options o) throws Exception {
+    if (!o.host().equals(LocalHost.NAME)) {
+      SshConnection ssh = RemoteHostOptions.connect(dirs, o.host(), o.hostKey());
+      SshHost remote = new SshHost(ssh, invocation.runtime().get(), dirs.data(), err, new SshHost.Progresses(
+          ProgressBars.forTerminal(invocation, err, output.json(), "run"), ProgressBars.forTerminal(invocation, err, output.json(),
+          "run"), ProgressBars.forTerminal(invocation, err, output.json(), "run")),
+          new ConfirmedPrograms(new HostMeasurements(dirs.config()), RemoteHostOptions.programApproval()));
+      return remote;
+    }
+    if (o.hostKey() != null) {
+      throw new CliFailure(ExitCodes.USAGE, "host_key_local", "--host-key is for remote hosts", "leave it out for --host local");
+    }
     Bubblewrap.find(); // the sandbox is missing: say so before anything is sealed
     HostKey hostKey = HostKeys.loadOrCreate(dirs);
-    LocalHost local = new LocalHost(dirs.data(), invocation.runtime().get(), HostInitCommand.keyFile(dirs), hostKey.keyHash(), err,
+    return new LocalHost(dirs.data(), invocation.runtime().get(), HostInitCommand.keyFile(dirs), hostKey.keyHash(), err,
         invocation.runtimes());
+  }
+
+  private int run(Invocation invocation, Output output, java.io.PrintWriter err, Options o, Application app,
+      ApplicationRun.Request request, PhaseClock clock, Host local) throws Exception {
+    ConfideDirs dirs = invocation.dirs();
+    String host = o.host();
+    Path outputs = o.outputs();
     // The embedded CAS starts on a thread of its own while this one measures and seals: on two
     // cores that hides most of the CAS's start (it waits on the disk and on class initialisation).
     CompletableFuture<EmbeddedCas> starting = null;

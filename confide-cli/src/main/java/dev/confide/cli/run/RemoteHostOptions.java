@@ -26,19 +26,32 @@ public final class RemoteHostOptions {
       description = "Trust this host key fingerprint if no known_hosts entry names the host (check it with the host's operator).")
   String hostKey;
 
+  /** Asks at a terminal whether a program a host measured is the one meant; elsewhere nobody can say yes. */
+  static dev.confide.remote.ssh.ProgramApproval programApproval() {
+    java.io.Console console = System.console();
+    return console != null && console.isTerminal()
+        ? dev.confide.remote.ssh.ProgramApproval.asking(new java.io.BufferedReader(console.reader()), console.writer())
+        : dev.confide.remote.ssh.ProgramApproval.REFUSE;
+  }
+
   /** The known_hosts files read: the user's OpenSSH one, then Confide's own, where confirmed keys are written. */
   static List<Path> knownHosts(ConfideDirs dirs) {
     return List.of(Path.of(System.getProperty("user.home"), ".ssh", "known_hosts"), dirs.config().resolve("known_hosts"));
   }
 
-  HostProfile profile(ConfideDirs dirs) throws IOException {
+  static HostProfile profile(ConfideDirs dirs, String name) throws IOException {
     return new HostProfiles(dirs.config()).find(name).orElseThrow(() -> new CliFailure(ExitCodes.NO_INPUT,
         "unknown_host", "no host named " + name + " was added", "add it with 'confide host add " + name + " --ssh USER@HOST'"));
   }
 
   /** Logs in to the host, its key checked against the known hosts or {@code --host-key}. */
   SshConnection connect(ConfideDirs dirs) throws IOException {
-    HostProfile host = profile(dirs);
+    return connect(dirs, name, hostKey);
+  }
+
+  /** Logs in to host {@code name}, its key checked against the known hosts or {@code hostKey} (null: none given). */
+  static SshConnection connect(ConfideDirs dirs, String name, String hostKey) throws IOException {
+    HostProfile host = profile(dirs, name);
     UnknownHostKeys unknown;
     try {
       java.io.Console console = System.console();

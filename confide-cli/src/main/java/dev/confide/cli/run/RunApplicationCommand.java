@@ -24,8 +24,12 @@ import picocli.CommandLine.Spec;
         "the user's data directory. The program's own output is in OUTPUTS/" + ConfidentialRun.LOG_NAME + "."})
 public final class RunApplicationCommand implements Callable<Integer> {
   @Option(names = "--host", defaultValue = "local", paramLabel = "HOST",
-      description = "Where to run; this version runs on 'local' (this machine, default).")
+      description = "Where to run: 'local' (this machine, default) or a host added with 'confide host add'.")
   String host;
+
+  @Option(names = "--host-key", paramLabel = "SHA256:...",
+      description = "A remote host's key fingerprint, trusted if no known_hosts entry names the host (check it with its operator).")
+  String hostKey;
 
   @Option(names = "--application", required = true, paramLabel = "APP",
       description = "Which application: python, blender, or one of yours in CONFIG/applications/APP.yaml.")
@@ -52,6 +56,6 @@ public final class RunApplicationCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     return new LocalRunner().run(Main.invocation(spec), new Output(spec.commandLine().getOut(), common.json),
         spec.commandLine().getErr(), new LocalRunner.Options(host, application, inputs, outputs, script, streamOutput,
-            casChoice.name));
+            casChoice.name, hostKey));
   }
 }

@@ -39,91 +39,137 @@ public final class RuntimeInstall {
 
   private RuntimeInstall() {}
 
-  public static Result install(SshConnection ssh, RuntimeDistribution dist, Progress progress) {
-    String name = ssh.host().name();
-    try {
-      List<Entry> entries = entries(dist.home());
+  /** The distribution's files, their manifest, and the folder name and version they make. */
+  private record Manifest(List<Entry> entries, byte[] bytes, String id, String version) {
+    static Manifest of(RuntimeDistribution dist) throws IOException {
+      List<Entry> entries = RuntimeInstall.entries(dist.home());
       StringBuilder manifest = new StringBuilder();
       for (Entry e : entries) {
         manifest.append(e.sha256()).append("  ").append(e.relative()).append('\n');
       }
-      byte[] manifestBytes = manifest.toString().getBytes(StandardCharsets.UTF_8);
-      String id = HexFormat.of().formatHex(KeyDigests.sha256(manifestBytes)).substring(0, 16);
-      String version = version(dist.jar());
-      String base = ssh.run("cd && mkdir -p -m 700 " + HostCheck.shellQuoted(ssh.host().remoteDir()) + "/runtime && cd "
-          + HostCheck.shellQuoted(ssh.host().remoteDir()) + " && pwd").strip();
-      if (!base.startsWith("/")) {
-        throw new JobException(ExitCodes.DATA, "host_install_failed", name + " named its folder '" + base + "'",
-            "check the login's shell start-up files: they must print nothing");
+      byte[] bytes = manifest.toString().getBytes(StandardCharsets.UTF_8);
+      return new Manifest(entries, bytes, HexFormat.of().formatHex(KeyDigests.sha256(bytes)).substring(0, 16),
+          RuntimeInstall.version(dist.jar()));
+    }
+  }
+
+  /** The folder name ({@code ID}) and version {@code dist} has when installed: what {@code VERSION} then says. */
+  public static String versionLine(RuntimeDistribution dist) throws IOException {
+    Manifest m = Manifest.of(dist);
+    return m.id() + " " + m.version();
+  }
+
+  /**
+   * What a run does before it starts the runtime: nothing when the host's {@code VERSION} names
+   * this distribution's folder and that folder is there (the runtime measures itself at every run,
+   * so a changed file shows there), else a whole {@link #install}.
+   */
+  public static Result ensure(SshConnection ssh, RuntimeDistribution dist, Progress progress) {
+    try {
+      Manifest m = Manifest.of(dist);
+      String dir = HostCheck.shellQuoted(ssh.host().remoteDir());
+      List<String> lines = ssh.run("cd && mkdir -p -m 700 " + dir + "/runtime && cd " + dir + " && pwd && (cat runtime/VERSION"
+          + " 2>/dev/null || echo -) && if [ -f runtime/" + m.id() + "/MANIFEST ]; then echo present; else echo -; fi").lines()
+          .toList();
+      if (lines.size() == 3 && lines.get(0).startsWith("/") && lines.get(1).strip().equals(m.id() + " " + m.version())
+          && lines.get(2).strip().equals("present")) {
+        return new Result(m.id(), lines.get(0).strip() + "/runtime/" + m.id(), m.version(), true, 0);
       }
-      String target = base + "/runtime/" + id;
-      String q = HostCheck.shellQuoted(target);
-      String versionFile = HostCheck.shellQuoted(base + "/runtime/VERSION");
-      String record = "printf '%s\\n' " + HostCheck.shellQuoted(id + " " + version) + " > " + versionFile;
-      if (ssh.run("if [ -f " + q + "/MANIFEST ] && (cd " + q + " && sha256sum -c --quiet MANIFEST >/dev/null 2>&1); then echo intact; else echo -; fi")
-          .strip().equals("intact")) {
-        ssh.run(record);
-        return new Result(id, target, version, true, 0);
+      return install(ssh, m, progress);
+    } catch (IOException e) {
+      throw failed(ssh, e);
+    }
+  }
+
+  public static Result install(SshConnection ssh, RuntimeDistribution dist, Progress progress) {
+    try {
+      return install(ssh, Manifest.of(dist), progress);
+    } catch (IOException e) {
+      throw failed(ssh, e);
+    }
+  }
+
+  private static JobException failed(SshConnection ssh, IOException e) {
+    return new JobException(ExitCodes.IO, "host_install_failed", "cannot install the runtime on " + ssh.host().name() + ": "
+        + e.getMessage(), "check the host's free space and the login's rights in its remote folder", e);
+  }
+
+  private static Result install(SshConnection ssh, Manifest m, Progress progress) throws IOException {
+    String name = ssh.host().name();
+    List<Entry> entries = m.entries();
+    byte[] manifestBytes = m.bytes();
+    String id = m.id();
+    String version = m.version();
+    String base = ssh.run("cd && mkdir -p -m 700 " + HostCheck.shellQuoted(ssh.host().remoteDir()) + "/runtime && cd "
+        + HostCheck.shellQuoted(ssh.host().remoteDir()) + " && pwd").strip();
+    if (!base.startsWith("/")) {
+      throw new JobException(ExitCodes.DATA, "host_install_failed", name + " named its folder '" + base + "'",
+          "check the login's shell start-up files: they must print nothing");
+    }
+    String target = base + "/runtime/" + id;
+    String q = HostCheck.shellQuoted(target);
+    String versionFile = HostCheck.shellQuoted(base + "/runtime/VERSION");
+    String record = "printf '%s\\n' " + HostCheck.shellQuoted(id + " " + version) + " > " + versionFile;
+    if (ssh.run("if [ -f " + q + "/MANIFEST ] && (cd " + q + " && sha256sum -c --quiet MANIFEST >/dev/null 2>&1); then echo intact; else echo -; fi")
+        .strip().equals("intact")) {
+      ssh.run(record);
+      return new Result(id, target, version, true, 0);
+    }
+    byte[] r = new byte[6];
+    new SecureRandom().nextBytes(r);
+    String partial = base + "/runtime/.partial-" + id + "-" + HexFormat.of().formatHex(r);
+    String p = HostCheck.shellQuoted(partial);
+    TreeSet<String> dirs = new TreeSet<>();
+    for (Entry e : entries) {
+      int slash = e.relative().lastIndexOf('/');
+      if (slash > 0) {
+        dirs.add(partial + "/" + e.relative().substring(0, slash));
       }
-      byte[] r = new byte[6];
-      new SecureRandom().nextBytes(r);
-      String partial = base + "/runtime/.partial-" + id + "-" + HexFormat.of().formatHex(r);
-      String p = HostCheck.shellQuoted(partial);
-      TreeSet<String> dirs = new TreeSet<>();
+    }
+    StringBuilder mkdir = new StringBuilder("mkdir -p -m 700 " + p);
+    for (String d : dirs) {
+      mkdir.append(' ').append(HostCheck.shellQuoted(d));
+    }
+    ssh.run(mkdir.toString());
+    long total = entries.stream().mapToLong(Entry::size).sum();
+    long sent = 0;
+    progress.start("uploading the runtime to " + name, total);
+    try (SftpClient sftp = SftpClientFactory.instance().createSftpClient(ssh.session())) {
       for (Entry e : entries) {
-        int slash = e.relative().lastIndexOf('/');
-        if (slash > 0) {
-          dirs.add(partial + "/" + e.relative().substring(0, slash));
-        }
-      }
-      StringBuilder mkdir = new StringBuilder("mkdir -p -m 700 " + p);
-      for (String d : dirs) {
-        mkdir.append(' ').append(HostCheck.shellQuoted(d));
-      }
-      ssh.run(mkdir.toString());
-      long total = entries.stream().mapToLong(Entry::size).sum();
-      long sent = 0;
-      progress.start("uploading the runtime to " + name, total);
-      try (SftpClient sftp = SftpClientFactory.instance().createSftpClient(ssh.session())) {
-        for (Entry e : entries) {
-          try (InputStream in = Files.newInputStream(e.local()); OutputStream out = sftp.write(partial + "/" + e.relative())) {
-            byte[] buf = new byte[1 << 16];
-            for (int n; (n = in.read(buf)) > 0; ) {
-              out.write(buf, 0, n);
-              progress.advance(n);
-              sent += n;
-            }
+        try (InputStream in = Files.newInputStream(e.local()); OutputStream out = sftp.write(partial + "/" + e.relative())) {
+          byte[] buf = new byte[1 << 16];
+          for (int n; (n = in.read(buf)) > 0; ) {
+            out.write(buf, 0, n);
+            progress.advance(n);
+            sent += n;
           }
         }
-        try (OutputStream out = sftp.write(partial + "/MANIFEST")) {
-          out.write(manifestBytes);
-        }
-      } catch (IOException | RuntimeException e) {
-        removeQuietly(ssh, p);
-        throw e;
-      } finally {
-        progress.finish();
       }
-      StringBuilder chmod = new StringBuilder("cd " + p + " && chmod -R go-w . && chmod 755");
-      boolean any = false;
-      for (Entry e : entries) {
-        if (e.executable()) {
-          chmod.append(' ').append(HostCheck.shellQuoted(e.relative()));
-          any = true;
-        }
+      try (OutputStream out = sftp.write(partial + "/MANIFEST")) {
+        out.write(manifestBytes);
       }
-      String verify = (any ? chmod + " && " : "cd " + p + " && ") + "sha256sum -c --quiet MANIFEST >/dev/null 2>&1 && echo intact || echo damaged";
-      if (!ssh.run(verify).strip().equals("intact")) {
-        removeQuietly(ssh, p);
-        throw new JobException(ExitCodes.IO, "host_install_failed", "the runtime uploaded to " + name
-            + " does not match what was sent (sha256sum -c)", "check the host's disk and run 'confide host install " + name + "' again");
-      }
-      ssh.run("rm -rf " + q + " && mv " + p + " " + q + " && " + record);
-      return new Result(id, target, version, false, sent);
-    } catch (IOException e) {
-      throw new JobException(ExitCodes.IO, "host_install_failed", "cannot install the runtime on " + name + ": "
-          + e.getMessage(), "check the host's free space and the login's rights in its remote folder", e);
+    } catch (IOException | RuntimeException e) {
+      removeQuietly(ssh, p);
+      throw e;
+    } finally {
+      progress.finish();
     }
+    StringBuilder chmod = new StringBuilder("cd " + p + " && chmod -R go-w . && chmod 755");
+    boolean any = false;
+    for (Entry e : entries) {
+      if (e.executable()) {
+        chmod.append(' ').append(HostCheck.shellQuoted(e.relative()));
+        any = true;
+      }
+    }
+    String verify = (any ? chmod + " && " : "cd " + p + " && ") + "sha256sum -c --quiet MANIFEST >/dev/null 2>&1 && echo intact || echo damaged";
+    if (!ssh.run(verify).strip().equals("intact")) {
+      removeQuietly(ssh, p);
+      throw new JobException(ExitCodes.IO, "host_install_failed", "the runtime uploaded to " + name
+          + " does not match what was sent (sha256sum -c)", "check the host's disk and run 'confide host install " + name + "' again");
+    }
+    ssh.run("rm -rf " + q + " && mv " + p + " " + q + " && " + record);
+    return new Result(id, target, version, false, sent);
   }
 
   private static void removeQuietly(SshConnection ssh, String quotedPath) {

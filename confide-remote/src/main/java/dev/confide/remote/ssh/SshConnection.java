@@ -11,6 +11,10 @@ import java.util.List;
 import org.apache.sshd.client.SshClient;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.keyprovider.FileKeyPairProvider;
+import org.apache.sshd.server.forward.AgentForwardingFilter;
+import org.apache.sshd.server.forward.ForwardingFilter;
+import org.apache.sshd.server.forward.TcpForwardingFilter;
+import org.apache.sshd.server.forward.X11ForwardingFilter;
 
 /**
  * A logged-in SSH connection to a remote host, as its profile says: the host's key checked by
@@ -54,6 +58,22 @@ public final class SshConnection implements AutoCloseable {
     KnownHostsPolicy policy = new KnownHostsPolicy(a.host(), a.port(), knownHosts, knownHosts.getLast(), unknown);
     SshClient client = SshClient.setUpDefaultClient();
     client.setServerKeyVerifier(policy);
+    // the host may open channels back only for the forwards this client asked for (a run's CAS):
+    // MINA checks that a forwarded channel names one of them; no agent, no X11, nothing else
+    client.setForwardingFilter(ForwardingFilter.asForwardingFilter(AgentForwardingFilter.of(false),
+        X11ForwardingFilter.of(false), new TcpForwardingFilter() {
+          @Override
+          public boolean canListen(org.apache.sshd.common.util.net.SshdSocketAddress address,
+              org.apache.sshd.common.session.Session session) {
+            return false;
+          }
+
+          @Override
+          public boolean canConnect(Type type, org.apache.sshd.common.util.net.SshdSocketAddress address,
+              org.apache.sshd.common.session.Session session) {
+            return type == Type.Forwarded;
+          }
+        }));
     if (host.identity() != null) {
       client.setKeyIdentityProvider(new FileKeyPairProvider(host.identity()));
       client.setFilePasswordProvider((session, resource, attempt) -> {

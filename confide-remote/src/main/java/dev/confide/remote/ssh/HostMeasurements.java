@@ -1,0 +1,82 @@
+package dev.confide.remote.ssh;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.dataformat.toml.TomlMapper;
+import dev.confide.cas.common.PrivateFiles;
+import dev.confide.remote.JobException;
+import dev.confide.runtime.ExitCodes;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * The programs the user confirmed on each remote host, in {@code host-measurements.toml} (0600)
+ * in the configuration folder: {@code [HOST.APP]} with the {@code executable}'s path there and its
+ * {@code sha256}, as the host's runtime measured it when the user said yes (like a host key in
+ * {@code known_hosts}). What is recorded is the program, not the whole measurement: installing a
+ * new runtime must not ask again for every application, and the runtime is the one Confide sent.
+ */
+public final class HostMeasurements {
+  /** What was confirmed for one application on one host. */
+  public record Confirmed(String executable, String sha256) {}
+
+  private final Path file;
+  private final TomlMapper toml = new TomlMapper();
+
+  public HostMeasurements(Path configDir) {
+    this.file = configDir.resolve("host-measurements.toml");
+  }
+
+  public Path file() {
+    return file;
+  }
+
+  public Optional<Confirmed> find(String host, String application) throws IOException {
+    Map<String, String> t = read().getOrDefault(host, Map.of()).get(application);
+    return t == null ? Optional.empty() : Optional.of(new Confirmed(t.get("executable"), t.get("sha256")));
+  }
+
+  public void record(String host, String application, Confirmed confirmed) throws IOException {
+    PrivateFiles.directory(file.getParent());
+    PrivateFiles.locked(file.resolveSibling(file.getFileName() + ".lock"), () -> {
+      Map<String, Map<String, Map<String, String>>> doc = read();
+      Map<String, String> t = new LinkedHashMap<>();
+      t.put("executable", confirmed.executable());
+      t.put("sha256", confirmed.sha256());
+      doc.computeIfAbsent(host, h -> new TreeMap<>()).put(application, t);
+      PrivateFiles.write(file, toml.writeValueAsBytes(doc));
+      return null;
+    });
+  }
+
+  /** Forgets every application confirmed on {@code host} (the host was removed). */
+  public void forget(String host) throws IOException {
+    if (!Files.exists(file)) {
+      return;
+    }
+    PrivateFiles.locked(file.resolveSibling(file.getFileName() + ".lock"), () -> {
+      Map<String, Map<String, Map<String, String>>> doc = read();
+      if (doc.remove(host) != null) {
+        PrivateFiles.write(file, toml.writeValueAsBytes(doc));
+      }
+      return null;
+    });
+  }
+
+  private Map<String, Map<String, Map<String, String>>> read() throws IOException {
+    if (!Files.exists(file)) {
+      return new TreeMap<>();
+    }
+    try {
+      Map<String, Map<String, Map<String, String>>> doc = toml.readValue(PrivateFiles.read(file), new TypeReference<>() {});
+      return doc == null ? new TreeMap<>() : new TreeMap<>(doc);
+    } catch (com.fasterxml.jackson.core.JacksonException e) {
+      throw new JobException(ExitCodes.DATA, "bad_measurements_file", file + " is not a measurements file: "
+          + e.getOriginalMessage(), "fix it, or remove it and confirm the hosts' programs again with 'confide host check NAME'");
+    }
+  }
+}

@@ -1,0 +1,198 @@
+package dev.confide.remote.ssh;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.confide.attest.Measurement;
+import dev.confide.remote.Application;
+import dev.confide.remote.Host;
+import dev.confide.remote.HostRun;
+import dev.confide.remote.JobException;
+import dev.confide.remote.LocalRunDirectory;
+import dev.confide.remote.RuntimeDistribution;
+import dev.confide.remote.RuntimeProcess;
+import dev.confide.runtime.ExitCodes;
+import dev.confide.volume.Progress;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A remote host reached over SSH: the user's runs go to a fresh owner-only directory under its
+ * remote folder ({@code REMOTE_DIR/runs/run-ID}), their ciphertext travels by SFTP, and the
+ * runtime (installed under {@code REMOTE_DIR/runtime/ID} when missing) is started over an exec
+ * channel, so that no port opens on the host. The CAS, when it runs on this machine, is reached
+ * through the same connection. The host measures the application's program itself; the user
+ * confirms it once per host ({@link ConfirmedPrograms}), unless the application pins its measurements.
+ */
+public final class SshHost implements Host, AutoCloseable {
+  /** How long a runtime told to stop may take to wipe its staging area before its channel is closed. */
+  static final long STOP_SECONDS = 70;
+
+  /** What a run reports as it goes: installing the runtime, uploading, downloading. */
+  public record Progresses(Progress install, Progress upload, Progress download) {}
+
+  private final SshConnection ssh;
+  private final RuntimeDistribution distribution;
+  private final Path dataDir;
+  private final PrintWriter notices;
+  private final Progresses progress;
+  private final ConfirmedPrograms programs;
+  private RuntimeInstall.Result installed;
+  private String hostKeyHash;
+
+  /**
+   * @param ssh the logged-in connection (this host closes it)
+   * @param dataDir the user's data directory, where ciphertext waits between sealing and upload
+   * @param notices where the runtime's notes and the program's streamed output go
+   */
+  public SshHost(SshConnection ssh, RuntimeDistribution distribution, Path dataDir, PrintWriter notices, Progresses progress,
+      ConfirmedPrograms programs) {
+    this.ssh = ssh;
+    this.distribution = distribution;
+    this.dataDir = dataDir;
+    this.notices = notices;
+    this.progress = progress;
+    this.programs = programs;
+  }
+
+  @Override
+  public String name() {
+    return ssh.host().name();
+  }
+
+  /**
+   * The host's key for simulated evidence, made there when the runtime was first started: the
+   * user added this host and confirmed its SSH key, so its simulated evidence counts for the
+   * user's own sessions, as the local host's does. Simulated evidence protects nothing against
+   * the host's root either way.
+   */
+  @Override
+  public Optional<String> ownedSimKeyHash() {
+    return Optional.ofNullable(hostKeyHash);
+  }
+
+  /** The host's runtime measures the program there; the user's confirmation (or the application's pins) decide. */
+  @Override
+  public Measurement measure(Application app) throws IOException {
+    Measurement m = measureOn(ssh, installed, distribution, app);
+    if (app.measurements().isEmpty()) {
+      programs.check(name(), app.name(), m);
+    }
+    return m;
+  }
+
+  /**
+   * What the runtime {@code installed} on the host measures {@code app}'s program as, its own
+   * digest checked against {@code distribution}'s where this machine knows it (it sent its Java).
+   */
+  public static Measurement measureOn(SshConnection ssh, RuntimeInstall.Result installed, RuntimeDistribution distribution,
+      Application app) throws IOException {
+    String name = ssh.host().name();
+    String out;
+    try {
+      out = ssh.run(runtimeCommand(installed) + " measure --path " + HostCheck.shellQuoted(app.path()) + " -- "
+          + HostCheck.shellQuoted(app.executable()));
+    } catch (IOException e) {
+      throw new JobException(ExitCodes.UNAVAILABLE, "no_program", name + " cannot run " + app.name() + ": "
+          + firstLine(e), "install " + app.executable() + " there (on " + app.path() + "), or ask the host's operator", e);
+    }
+    Measurement m = parse(name, out);
+    Optional<String> expected = distribution.shippedDigest();
+    if (expected.isPresent() && !expected.get().equals(m.runtimeDigest())) {
+      throw new JobException(ExitCodes.INTEGRITY, "runtime_changed", "the runtime on " + name + " measures "
+          + m.runtimeDigest() + ", not " + expected.get() + " as the one sent there", "reinstall it: 'confide host install "
+          + name + "'");
+    }
+    return m;
+  }
+
+  private static Measurement parse(String host, String out) {
+    try {
+      JsonNode n = new ObjectMapper().readTree(out.strip());
+      Measurement m = Measurement.of(n.get("runtime_digest").asText(), Path.of(n.get("executable").asText()),
+          n.get("executable_sha256").asText());
+      if (!m.value().equals(n.get("measurement").asText())) {
+        throw new IllegalArgumentException("its measurement is not its parts'");
+      }
+      return m;
+    } catch (IOException | RuntimeException e) {
+      throw new JobException(ExitCodes.DATA, "bad_measurement", host + " answered the measurement with '"
+          + out.strip().lines().findFirst().orElse("") + "'", "reinstall the runtime there: 'confide host install " + host + "'");
+    }
+  }
+
+  /** Installs the runtime when missing, sweeps dead runs, makes this run's directory and starts the runtime there. */
+  @Override
+  public HostRun prepare(Path inputs) throws IOException {
+    installed = RuntimeInstall.ensure(ssh, distribution, progress.install());
+    String base = installed.path().substring(0, installed.path().length() - ("/runtime/" + installed.id()).length());
+    byte[] r = new byte[8];
+    new SecureRandom().nextBytes(r);
+    String run = base + "/runs/run-" + HexFormat.of().formatHex(r);
+    String b = HostCheck.shellQuoted(base);
+    // a run's directory is locked (flock) by its runtime for as long as it lives: one nobody holds
+    // and older than a minute belongs to a run whose client and runtime are gone
+    String script = "set -e; cd " + b + "; mkdir -p -m 700 runs;"
+        + " for d in runs/run-*; do [ -d \"$d\" ] || continue;"
+        + " if [ -n \"$(find \"$d\" -maxdepth 0 -mmin +1)\" ]; then flock -n \"$d/.lock\" rm -rf \"$d\" || true; fi; done;"
+        + " mkdir -m 700 " + HostCheck.shellQuoted(run) + ";"
+        + " if [ ! -s host.key.hash ]; then " + runtimeCommand() + " host-key \"$PWD/host.key\" > host.key.hash.tmp"
+        + " && mv host.key.hash.tmp host.key.hash; fi; cat host.key.hash";
+    try {
+      hostKeyHash = ssh.run(script).strip();
+    } catch (IOException e) {
+      throw new JobException(ExitCodes.IO, "run_dir", "cannot make a run directory on " + name() + ": " + firstLine(e),
+          "check the host's free space and the rights on " + base, e);
+    }
+    if (!hostKeyHash.matches("[0-9a-f]{64}")) {
+      throw new JobException(ExitCodes.DATA, "bad_host_key", name() + " gave '" + hostKeyHash + "' as its evidence key's hash",
+          "remove " + base + "/host.key.hash there and run again");
+    }
+    List<String> command = new ArrayList<>(RuntimeProcess.runArguments());
+    command.addAll(List.of("--host-key", base + "/host.key", "--host-key-hash", hostKeyHash));
+    StringBuilder exec = new StringBuilder("cd " + HostCheck.shellQuoted(run) + " && exec flock .lock " + runtimeCommand());
+    for (String c : command) {
+      exec.append(' ').append(HostCheck.shellQuoted(c));
+    }
+    LocalRunDirectory local = LocalRunDirectory.create(dataDir, inputs);
+    try {
+      RuntimeProcess runtime = RuntimeProcess.over(ExecChannel.open(ssh.session(), exec.toString()), notices);
+      return new SshRun(ssh, run, runtime, local, progress);
+    } catch (IOException | RuntimeException e) {
+      local.close();
+      removeQuietly(run);
+      throw e;
+    }
+  }
+
+  private String runtimeCommand() {
+    return runtimeCommand(installed);
+  }
+
+  private static String runtimeCommand(RuntimeInstall.Result installed) {
+    return HostCheck.shellQuoted(installed.path() + "/bin/confide-runtime");
+  }
+
+  void removeQuietly(String dir) {
+    try {
+      ssh.run("rm -rf " + HostCheck.shellQuoted(dir));
+    } catch (IOException ignored) {
+      // the next run's sweep removes it
+    }
+  }
+
+  static String firstLine(Exception e) {
+    String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    return m.lines().filter(l -> !l.isBlank()).findFirst().orElse(m);
+  }
+
+  @Override
+  public void close() {
+    ssh.close();
+  }
+}

@@ -1,0 +1,124 @@
+package dev.confide.remote.ssh;
+
+import dev.confide.remote.HostRun;
+import dev.confide.remote.LocalRunDirectory;
+import dev.confide.remote.RuntimeLaunch;
+import dev.confide.remote.RuntimeProcess;
+import dev.confide.runtime.PhaseClock;
+import dev.confide.runtime.RunReport;
+import dev.confide.runtime.events.RunLaunch;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.sshd.client.session.forward.ExplicitPortForwardingTracker;
+import org.apache.sshd.common.util.net.SshdSocketAddress;
+
+/**
+ * One run on a remote host: its directory there, the ciphertext sent and fetched by SFTP (sealed
+ * first into a private directory here, {@link LocalRunDirectory}), and the runtime on its exec
+ * channel. A CAS on this machine's loopback is forwarded to the host's loopback through the SSH
+ * connection for the run's length only; the runtime still checks the CAS's key.
+ */
+final class SshRun implements HostRun {
+  private final SshConnection ssh;
+  private final String dir;
+  private final RuntimeProcess runtime;
+  private final LocalRunDirectory local;
+  private final SshHost.Progresses progress;
+  private ExplicitPortForwardingTracker forward;
+
+  SshRun(SshConnection ssh, String dir, RuntimeProcess runtime, LocalRunDirectory local, SshHost.Progresses progress) {
+    this.ssh = ssh;
+    this.dir = dir;
+    this.runtime = runtime;
+    this.local = local;
+    this.progress = progress;
+  }
+
+  @Override
+  public void put(String name, VolumeWriter writer) throws IOException {
+    Path sealed = local.dir().resolve(name);
+    writer.write(sealed);
+    try {
+      SftpTransfer.upload(ssh.session(), sealed, dir + "/" + name, progress.upload(), "uploading " + name + " to "
+          + ssh.host().name());
+    } finally {
+      delete(sealed);
+    }
+  }
+
+  @Override
+  public <T> T get(String name, VolumeReading<T> reader) throws IOException {
+    Path fetched = local.dir().resolve(name);
+    try {
+      SftpTransfer.download(ssh.session(), dir + "/" + name, fetched, progress.download(), "downloading " + name + " from "
+          + ssh.host().name());
+      return reader.read(fetched);
+    } finally {
+      delete(fetched);
+    }
+  }
+
+  @Override
+  public RunReport run(RuntimeLaunch launch, PhaseClock.Listener listener) throws Exception {
+    Map<String, Path> volumes = new LinkedHashMap<>();
+    launch.volumes().forEach(v -> volumes.put(v, Path.of(dir, v)));
+    runtime.launch(new RunLaunch(reachable(launch.cas()), launch.casFingerprint(), launch.session(), launch.service(), volumes,
+        launch.streamOutput()));
+    return runtime.await(listener);
+  }
+
+  /** A CAS on this machine's loopback, as the host reaches it: a forward from the host's loopback, over this connection. */
+  private URI reachable(URI cas) throws IOException {
+    InetAddress address = InetAddress.getByName(cas.getHost());
+    if (!address.isLoopbackAddress()) {
+      return cas;
+    }
+    forward = ssh.session().createRemotePortForwardingTracker(new SshdSocketAddress("127.0.0.1", 0),
+        new SshdSocketAddress(cas.getHost(), cas.getPort()));
+    int port = forward.getBoundAddress().getPort();
+    return URI.create(cas.getScheme() + "://127.0.0.1:" + port + (cas.getRawPath() == null ? "" : cas.getRawPath()));
+  }
+
+  @Override
+  public void cancel() {
+    runtime.cancel();
+  }
+
+  @Override
+  public void close() {
+    try {
+      runtime.stop(SshHost.STOP_SECONDS);
+    } finally {
+      try {
+        if (forward != null) {
+          forward.close();
+        }
+      } catch (IOException ignored) {
+        // the connection closes next anyway
+      }
+      try {
+        ssh.run("rm -rf " + HostCheck.shellQuoted(dir));
+      } catch (IOException ignored) {
+        // the next run's sweep removes it: it holds ciphertext only
+      }
+      local.close();
+    }
+  }
+
+  private static void delete(Path tree) throws IOException {
+    if (!Files.exists(tree)) {
+      return;
+    }
+    try (var walk = Files.walk(tree)) {
+      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
+  }
+}
