@@ -26,10 +26,19 @@ import org.apache.sshd.sftp.server.SftpSubsystemFactory;
 public final class TestSshHost implements AutoCloseable {
   private final SshServer server;
   private final KeyPair hostKey;
+  private volatile java.util.function.Consumer<Path> uploaded = file -> { };
 
   private TestSshHost(SshServer server, KeyPair hostKey) {
     this.server = server;
     this.hostKey = hostKey;
+  }
+
+  /**
+   * Calls {@code hook} with each file an SFTP client has written, once the client closed it: a
+   * host operator's chance to change what was uploaded before the runtime reads it.
+   */
+  public void onUploaded(java.util.function.Consumer<Path> hook) {
+    uploaded = hook;
   }
 
   /** A new P-256 key pair (host or user). */
@@ -49,11 +58,23 @@ public final class TestSshHost implements AutoCloseable {
     server.setPublickeyAuthenticator((user, key, session) -> Arrays.equals(key.getEncoded(), userKey.getPublic().getEncoded()));
     server.setPasswordAuthenticator((user, password, session) -> false);
     server.setCommandFactory(new ProcessShellCommandFactory());
-    server.setSubsystemFactories(List.of(new SftpSubsystemFactory()));
+    SftpSubsystemFactory sftp = new SftpSubsystemFactory();
+    server.setSubsystemFactories(List.of(sftp));
     // as OpenSSH's default (AllowTcpForwarding yes): a run's CAS is forwarded to the host's loopback
     server.setForwardingFilter(org.apache.sshd.server.forward.AcceptAllForwardingFilter.INSTANCE);
+    TestSshHost host = new TestSshHost(server, hostKey);
+    sftp.addSftpEventListener(new org.apache.sshd.sftp.server.SftpEventListener() {
+      @Override
+      public void closed(org.apache.sshd.server.session.ServerSession session, String remoteHandle,
+          org.apache.sshd.sftp.server.Handle localHandle, Throwable thrown) {
+        if (thrown == null && localHandle instanceof org.apache.sshd.sftp.server.FileHandle f
+            && f.getOpenOptions().contains(java.nio.file.StandardOpenOption.WRITE)) {
+          host.uploaded.accept(f.getFile());
+        }
+      }
+    });
     server.start();
-    return new TestSshHost(server, hostKey);
+    return host;
   }
 
   public int port() {

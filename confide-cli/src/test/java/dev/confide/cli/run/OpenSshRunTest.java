@@ -75,56 +75,23 @@ class OpenSshRunTest {
     assertThat(confirmed.out()).contains("program python", "/usr/bin/python3", "confirmed");
     assertThat(Files.getOwner(remote().resolve("runtime")).getName()).isEqualTo(OpenSshHost.ACCOUNT);
 
-    // the python application, its output streamed: the program says when it runs
-    Path apps = Files.createDirectories(tmp.resolve("config/applications"));
-    Files.writeString(apps.resolve("streamer.yaml"), Files.readString(RunApplicationTest.EXAMPLES.resolve(
-        "applications/python.yaml")).replace("name: python", "name: streamer").replace("      pwd: /encryptedOutputs",
-        "      pwd: /encryptedOutputs\n      stream_output: true"));
+    StreamedRun.addStreamer(tmp.resolve("config"));
     assertThat(confide("host", "check", "faye", "--confirm", "streamer").code()).isZero();
     Path inputs = Files.createDirectories(tmp.resolve("inputs"));
-    // it ends when its standard input does: never, unless the run is stopped; so it also ends after a while
-    Files.writeString(inputs.resolve("main.py"), """
-        import os, time
-        print("running as", os.getuid(), flush=True)
-        time.sleep(3)
-        """);
+    // it runs for a while after it said so: the listeners are read meanwhile
+    Files.writeString(inputs.resolve("main.py"), "import os, time\nprint('running as', os.getuid(), flush=True)\ntime.sleep(3)\n");
     Set<String> before = nonLoopbackListeners();
     Path out = tmp.resolve("out");
-    java.util.concurrent.CountDownLatch running = new java.util.concurrent.CountDownLatch(1);
-    StringBuilder said = new StringBuilder();
-    java.io.Writer err = new java.io.Writer() {
-      @Override
-      public synchronized void write(char[] b, int off, int len) {
-        said.append(b, off, len);
-        if (said.indexOf("running as") >= 0) {
-          running.countDown();
-        }
-      }
-
-      @Override
-      public void flush() {}
-
-      @Override
-      public void close() {}
-    };
-    int[] code = {-1};
-    Thread run = Thread.ofPlatform().start(() -> code[0] = dev.confide.cli.Main.run(new String[] {"run", "--host", "faye",
-        "--application", "streamer", "--stream-output", "--inputs", inputs.toString(), "--outputs", out.toString()},
-        new java.io.PrintWriter(java.io.Writer.nullWriter()), new java.io.PrintWriter(err, true),
-        new ConfideDirs(tmp.resolve("config"), tmp.resolve("data"))));
-    boolean started = running.await(120, java.util.concurrent.TimeUnit.SECONDS);
+    StreamedRun run = new StreamedRun(new ConfideDirs(tmp.resolve("config"), tmp.resolve("data")), "running as", "run",
+        "--host", "faye", "--application", "streamer", "--stream-output", "--inputs", inputs.toString(), "--outputs",
+        out.toString());
+    assertThat(run.awaitOutput()).as(run.said()).isTrue();
     Set<String> during = nonLoopbackListeners();
-    boolean stillRunning = run.isAlive();
-    run.join();
-    assertThat(started).as(said.toString()).isTrue();
+    boolean stillRunning = run.running();
+    assertThat(run.await()).as(run.said()).isZero();
     assertThat(stillRunning).as("the listeners were read while the program ran").isTrue();
-    assertThat(code[0]).as(said.toString()).isZero();
     assertThat(during).as("listeners on non-loopback addresses during the run").isEqualTo(before);
-    int hostUid = Integer.parseInt(new String(new ProcessBuilder("id", "-u", OpenSshHost.ACCOUNT).start().getInputStream()
-        .readAllBytes()).strip());
-    assertThat(said.toString()).as("the program ran under the host's account, mapped in its sandbox")
-        .containsPattern("running as \\d+");
-    assertThat(hostUid).isNotZero();
+    assertThat(Files.readString(out.resolve("confide-run.log"))).startsWith("running as ");
     assertThat(remote().resolve("runs")).isEmptyDirectory();
   }
 

@@ -71,5 +71,60 @@ class RemoteRunTest {
     assertThat(json.get("host").asText()).isEqualTo("faye");
     assertThat(json.get("protection").asText()).isEqualTo("simulated attestation: the host's owner can read and change this run");
     assertThat(remote.resolve("runs")).as("the run's directory is removed").isEmptyDirectory();
+
+    // a runtime of another version there is replaced before the next run
+    String ours = Files.readString(remote.resolve("runtime/VERSION"));
+    Files.writeString(remote.resolve("runtime/VERSION"), "0123456789abcdef 0.0.1\n");
+    CliRun again = confide("run", "--host", "faye", "--application", "python", "--inputs",
+        EXAMPLES.resolve("python/stats").toString(), "--outputs", tmp.resolve("out2").toString());
+    assertThat(again.code()).as(again.err()).isZero();
+    assertThat(Files.readString(remote.resolve("runtime/VERSION"))).isEqualTo(ours);
+  }
+
+  @Test
+  void aRunStoppedWhileItsProgramRunsOnTheHostCommitsNothingAndLeavesNoRunDirectory() throws Exception {
+    StreamedRun.addStreamer(tmp.resolve("config"));
+    assertThat(confide("host", "check", "faye", "--host-key", fingerprint, "--confirm", "streamer").code()).isZero();
+    Path inputs = Files.createDirectories(tmp.resolve("inputs"));
+    Files.writeString(inputs.resolve("main.py"), "import time\nprint('started', flush=True)\ntime.sleep(600)\n");
+    Path out = tmp.resolve("out");
+    StreamedRun run = new StreamedRun(new ConfideDirs(tmp.resolve("config"), tmp.resolve("data")), "started", "run", "--host",
+        "faye", "--application", "streamer", "--stream-output", "--inputs", inputs.toString(), "--outputs", out.toString());
+    assertThat(run.awaitOutput()).as(run.said()).isTrue();
+    run.cancel();
+    assertThat(run.await()).as(run.said()).isEqualTo(ExitCodes.CANCELLED);
+    assertThat(run.said()).contains("cancelled");
+    assertThat(out).satisfiesAnyOf(p -> assertThat(p).doesNotExist(), p -> assertThat(p).isEmptyDirectory());
+    assertThat(remote.resolve("runs")).as("the run's directory is removed").isEmptyDirectory();
+  }
+
+  @Test
+  void aVolumeChangedOnTheHostBetweenUploadAndStartIsRefusedByTheRuntime() throws Exception {
+    assertThat(confide("host", "check", "faye", "--host-key", fingerprint, "--confirm", "python").code()).isZero();
+    java.util.concurrent.atomic.AtomicBoolean changed = new java.util.concurrent.atomic.AtomicBoolean();
+    server.onUploaded(file -> {
+      // the host's operator flips one byte of the first sealed object of the inputs that arrives
+      if (file.toString().contains("/inputs/") && !changed.get() && file.toFile().length() > 64) {
+        try (java.nio.channels.FileChannel c = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.READ,
+            java.nio.file.StandardOpenOption.WRITE)) {
+          java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(1);
+          c.read(b, 40);
+          b.put(0, (byte) (b.get(0) ^ 1)).rewind();
+          c.write(b, 40);
+          changed.set(true);
+        } catch (java.io.IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      }
+    });
+    Path out = tmp.resolve("out");
+    CliRun r = confide("run", "--host", "faye", "--application", "python", "--inputs",
+        EXAMPLES.resolve("python/stats").toString(), "--outputs", out.toString());
+    assertThat(changed).isTrue();
+    assertThat(r.code()).as(r.err()).isEqualTo(ExitCodes.INTEGRITY);
+    assertThat(r.err()).containsPattern("volume inputs \\(\\S+/runs/run-[0-9a-f]+/inputs\\) was altered on the host: the key the CAS"
+        + " holds for it no longer opens its VOLUME file; run it again; if it recurs, the host is not to be trusted");
+    assertThat(out).satisfiesAnyOf(p -> assertThat(p).doesNotExist(), p -> assertThat(p).isEmptyDirectory());
+    assertThat(remote.resolve("runs")).isEmptyDirectory();
   }
 }

@@ -250,7 +250,8 @@ class RunApplicationTest {
     assertThat(unknown.err()).contains("no application 'cobol'").contains("blender").contains("python");
     CliRun remote = confide("run", "--host", "faye", "--application", "python", "--inputs", inputs.toString(),
         "--outputs", tmp.resolve("o3").toString());
-    assertThat(remote.code()).isEqualTo(ExitCodes.USAGE);
+    assertThat(remote.code()).isEqualTo(ExitCodes.NO_INPUT);
+    assertThat(remote.err()).contains("no host named faye was added; add it with 'confide host add faye --ssh USER@HOST'");
     assertThat(tmp.resolve("o2")).doesNotExist();
     assertThat(tmp.resolve("data/runs")).doesNotExist();
   }
