@@ -117,12 +117,10 @@ public final class ApplicationRun {
       SymmetricKey outputKey = ownOutputsKey ? SymmetricKey.generate() : null;
       SealResult[] in = new SealResult[1];
       SealResult[] out = new SealResult[1];
-      clock.time("seal inputs", () -> {
-        put(run, "inputs", dir -> in[0] = new VolumeSealer().seal(request.inputs(), dir, inputKey, sealing));
-        if (ownOutputsKey) {
-          put(run, "outputs", dir -> out[0] = sealEmpty(dir, outputKey));
-        }
-      });
+      put(run, "inputs", clock, dir -> in[0] = new VolumeSealer().seal(request.inputs(), dir, inputKey, sealing));
+      if (ownOutputsKey) {
+        put(run, "outputs", clock, dir -> out[0] = sealEmpty(dir, outputKey));
+      }
       Cas access = cas.get();
       String session = "run-" + app.name() + "-" + HexFormat.of().formatHex(randomBytes(6));
       Map<String, String> values = new LinkedHashMap<>();
@@ -154,10 +152,10 @@ public final class ApplicationRun {
       }
       SymmetricKey readKey = ownOutputsKey ? outputKey : clock.time("outputs key",
           () -> access.client().volumeKey(session, "outputs"));
-      clock.time("unseal", () -> get(run, "outputs", dir -> {
+      get(run, "outputs", clock, dir -> {
         VolumeReader.load(dir, readKey, committed).extractTo(request.outputs(), unsealing, Modes.WITHOUT_SET_ID);
         return null;
-      }));
+      });
       return new Result(report, session);
     } finally {
       current = null;
@@ -202,18 +200,18 @@ public final class ApplicationRun {
     };
   }
 
-  private static void put(HostRun run, String name, HostRun.VolumeWriter writer) {
+  private static void put(HostRun run, String name, PhaseClock clock, HostRun.VolumeWriter writer) {
     try {
-      run.put(name, writer);
+      run.put(name, clock, writer);
     } catch (IOException e) {
       throw new JobException(ExitCodes.IO, "run_dir", "cannot put volume " + name + " on the host: " + e.getMessage(),
           "check the host's free space");
     }
   }
 
-  private static <T> T get(HostRun run, String name, HostRun.VolumeReading<T> reader) {
+  private static <T> T get(HostRun run, String name, PhaseClock clock, HostRun.VolumeReading<T> reader) {
     try {
-      return run.get(name, reader);
+      return run.get(name, clock, reader);
     } catch (IOException e) {
       throw new JobException(ExitCodes.IO, "run_dir", "cannot get volume " + name + " from the host: " + e.getMessage(),
           "check the host and this machine's free space");

@@ -10,11 +10,17 @@ import java.nio.file.Path;
  * runtime started on them. {@link #close()} removes the directory, whatever happened.
  */
 public interface HostRun extends AutoCloseable {
-  /** Writes volume {@code name} into the run's directory: {@code writer} is given a local directory to write it to. */
-  void put(String name, VolumeWriter writer) throws IOException;
+  /**
+   * Writes volume {@code name} into the run's directory: {@code writer} is given a local directory
+   * to write it to (phase "seal NAME" of {@code clock}; a remote host's sending it is "upload NAME").
+   */
+  void put(String name, PhaseClock clock, VolumeWriter writer) throws IOException;
 
-  /** Hands the ciphertext of volume {@code name}, as the runtime left it, to {@code reader} as a local directory. */
-  <T> T get(String name, VolumeReading<T> reader) throws IOException;
+  /**
+   * Hands the ciphertext of volume {@code name}, as the runtime left it, to {@code reader} as a
+   * local directory (phase "unseal"; a remote host's fetching it first is "download NAME").
+   */
+  <T> T get(String name, PhaseClock clock, VolumeReading<T> reader) throws IOException;
 
   /**
    * Starts the runtime on the volumes put here, tells {@code listener} as its phases start and end,

@@ -107,13 +107,16 @@ public final class LocalHost implements Host {
     }
 
     @Override
-    public void put(String name, VolumeWriter writer) throws IOException {
-      writer.write(dir.dir().resolve(name));
+    public void put(String name, PhaseClock clock, VolumeWriter writer) throws IOException {
+      clock.timed("seal " + name, () -> {
+        writer.write(dir.dir().resolve(name));
+        return null;
+      });
     }
 
     @Override
-    public <T> T get(String name, VolumeReading<T> reader) throws IOException {
-      return reader.read(dir.dir().resolve(name));
+    public <T> T get(String name, PhaseClock clock, VolumeReading<T> reader) throws IOException {
+      return clock.timed("unseal", () -> reader.read(dir.dir().resolve(name)));
     }
 
     @Override

@@ -47,6 +47,23 @@ public final class PhaseClock {
     }
   }
 
+  /** Work that may throw {@code E}, timed as a phase. */
+  @FunctionalInterface
+  public interface Work<T, E extends Exception> {
+    T run() throws E;
+  }
+
+  /** As {@link #time(String, Supplier)}, for work that throws a checked exception. */
+  public <T, E extends Exception> T timed(String phase, Work<T, E> work) throws E {
+    listener.started(phase);
+    long start = System.nanoTime();
+    try {
+      return work.run();
+    } finally {
+      record(phase, start);
+    }
+  }
+
   /** Says that {@code phase} starts now, for phases timed with {@link #record}. */
   public void starting(String phase) {
     listener.started(phase);

@@ -20,6 +20,8 @@ final class RunProgress implements PhaseClock.Listener {
   /** What the user is told as each phase starts (the others are too short to mention). */
   private static final Map<String, String> TOLD = Map.of(
       "seal inputs", "sealing the inputs",
+      "upload inputs", "uploading the sealed inputs",
+      "download outputs", "downloading the sealed outputs",
       "attest", "attesting to the CAS",
       "program", "running the program in the sandbox (its output goes to " + ConfidentialRun.LOG_NAME + ")",
       "seal+swap", "sealing the outputs and committing their tag",

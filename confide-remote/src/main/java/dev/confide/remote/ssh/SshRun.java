@@ -41,24 +41,27 @@ final class SshRun implements HostRun {
   }
 
   @Override
-  public void put(String name, VolumeWriter writer) throws IOException {
+  public void put(String name, PhaseClock clock, VolumeWriter writer) throws IOException {
     Path sealed = local.dir().resolve(name);
-    writer.write(sealed);
     try {
-      SftpTransfer.upload(ssh.session(), sealed, dir + "/" + name, progress.upload(), "uploading " + name + " to "
-          + ssh.host().name());
+      clock.timed("seal " + name, () -> {
+        writer.write(sealed);
+        return null;
+      });
+      clock.timed("upload " + name, () -> SftpTransfer.upload(ssh.session(), sealed, dir + "/" + name, progress.upload(),
+          "uploading " + name + " to " + ssh.host().name()));
     } finally {
       delete(sealed);
     }
   }
 
   @Override
-  public <T> T get(String name, VolumeReading<T> reader) throws IOException {
+  public <T> T get(String name, PhaseClock clock, VolumeReading<T> reader) throws IOException {
     Path fetched = local.dir().resolve(name);
     try {
-      SftpTransfer.download(ssh.session(), dir + "/" + name, fetched, progress.download(), "downloading " + name + " from "
-          + ssh.host().name());
-      return reader.read(fetched);
+      clock.timed("download " + name, () -> SftpTransfer.download(ssh.session(), dir + "/" + name, fetched,
+          progress.download(), "downloading " + name + " from " + ssh.host().name()));
+      return clock.timed("unseal", () -> reader.read(fetched));
     } finally {
       delete(fetched);
     }
