@@ -38,13 +38,7 @@ public final class PhaseClock {
   }
 
   public <T> T time(String phase, Supplier<T> work) {
-    listener.started(phase);
-    long start = System.nanoTime();
-    try {
-      return work.get();
-    } finally {
-      record(phase, start);
-    }
+    return this.<T, RuntimeException>timed(phase, work::get);
   }
 
   /** Work that may throw {@code E}, timed as a phase. */
