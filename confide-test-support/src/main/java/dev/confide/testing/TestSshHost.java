@@ -27,10 +27,17 @@ public final class TestSshHost implements AutoCloseable {
   private final SshServer server;
   private final KeyPair hostKey;
   private volatile java.util.function.Consumer<Path> uploaded = file -> { };
+  private final List<String> forwardedTo;
 
-  private TestSshHost(SshServer server, KeyPair hostKey) {
+  private TestSshHost(SshServer server, KeyPair hostKey, List<String> forwardedTo) {
     this.server = server;
     this.hostKey = hostKey;
+    this.forwardedTo = forwardedTo;
+  }
+
+  /** Where clients asked this host to connect them ({@code HOST:PORT}): a jump host's forwards. */
+  public List<String> forwardedTo() {
+    return List.copyOf(forwardedTo);
   }
 
   /**
@@ -61,8 +68,16 @@ public final class TestSshHost implements AutoCloseable {
     SftpSubsystemFactory sftp = new SftpSubsystemFactory();
     server.setSubsystemFactories(List.of(sftp));
     // as OpenSSH's default (AllowTcpForwarding yes): a run's CAS is forwarded to the host's loopback
-    server.setForwardingFilter(org.apache.sshd.server.forward.AcceptAllForwardingFilter.INSTANCE);
-    TestSshHost host = new TestSshHost(server, hostKey);
+    List<String> forwards = new java.util.concurrent.CopyOnWriteArrayList<>();
+    server.setForwardingFilter(new org.apache.sshd.server.forward.AcceptAllForwardingFilter() {
+      @Override
+      public boolean canConnect(Type type, org.apache.sshd.common.util.net.SshdSocketAddress address,
+          org.apache.sshd.common.session.Session session) {
+        forwards.add(address.getHostName() + ":" + address.getPort());
+        return true;
+      }
+    });
+    TestSshHost host = new TestSshHost(server, hostKey, forwards);
     sftp.addSftpEventListener(new org.apache.sshd.sftp.server.SftpEventListener() {
       @Override
       public void closed(org.apache.sshd.server.session.ServerSession session, String remoteHandle,

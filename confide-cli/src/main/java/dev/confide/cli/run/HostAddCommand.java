@@ -21,8 +21,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code confide host add NAME [--ssh [USER@]HOST[:PORT]]}: a remote host the user will run on, given or from ~/.ssh/config. */
 @Command(name = "add", mixinStandardHelpOptions = true,
-    description = {"Add a remote host, reached over SSH, to run on with 'confide run --host NAME' (remote runs are",
-        "being built: see docs/hosts.md). Kept in CONFIG/hosts.toml (0600): key paths, never keys."})
+    description = {"Add a remote host, reached over SSH, to run on with 'confide run --host NAME' (see",
+        "docs/hosts.md). Kept in CONFIG/hosts.toml (0600): key paths, never keys."})
 public final class HostAddCommand implements Callable<Integer> {
   @Parameters(paramLabel = "NAME", description = "What you will call the host ('local' is this machine).")
   String name;
@@ -40,6 +40,11 @@ public final class HostAddCommand implements Callable<Integer> {
   @Option(names = "--remote-dir", paramLabel = "DIR", defaultValue = HostProfile.DEFAULT_REMOTE_DIR,
       description = "Where Confide keeps its runtime and run folders on the host (default: ${DEFAULT-VALUE} in the login's home).")
   String remoteDir;
+
+  @Option(names = "--jump", paramLabel = "[USER@]HOST[:PORT][,...]",
+      description = {"Reach the host through these jump hosts, in order (as ssh -J); the same key logs in to each,",
+          "and each one's host key is checked as the host's is. Default: the ProxyJump of ~/.ssh/config's block."})
+  String jump;
 
   @Option(names = "--force", description = "Replace a host of that name.") boolean force;
 
@@ -59,7 +64,8 @@ public final class HostAddCommand implements Callable<Integer> {
       SshConfigFile.Found found = SshConfigFile.profile(config, name, remoteDir);
       ignored = found.ignored();
       HostProfile fromConfig = found.profile();
-      host = identity == null ? fromConfig : new HostProfile(name, fromConfig.address(), identity.toAbsolutePath(), remoteDir);
+      host = identity == null ? fromConfig : new HostProfile(name, fromConfig.address(), identity.toAbsolutePath(), remoteDir,
+          fromConfig.jumps());
     } else {
       SshAddress address;
       try {
@@ -69,12 +75,19 @@ public final class HostAddCommand implements Callable<Integer> {
       }
       host = new HostProfile(name, address, identity == null ? null : identity.toAbsolutePath(), remoteDir);
     }
+    if (jump != null) {
+      try {
+        host = new HostProfile(host.name(), host.address(), host.identity(), host.remoteDir(), HostProfile.parseJumps(jump));
+      } catch (IllegalArgumentException e) {
+        throw new CliFailure(ExitCodes.USAGE, "bad_jump", "--jump " + e.getMessage(), "give --jump [USER@]HOST[:PORT][,...]");
+      }
+    }
     SshAddress address = host.address();
     HostProfiles profiles = new HostProfiles(Main.dirs(spec).config());
     profiles.add(host, force);
     new Output(spec.commandLine().getOut(), common.json).report("Added host " + name + ".",
         Output.fields("name", name, "ssh", address.toString(), "identity", host.identity() == null ? "(ssh-agent or defaults)"
-            : host.identity().toString(), "remote_dir", remoteDir, "file", profiles.file().toString(),
+            : host.identity().toString(), "jump", host.jumps().isEmpty() ? "none" : host.jumpSpec(), "remote_dir", remoteDir, "file", profiles.file().toString(),
             "ignored", ignored.isEmpty() ? "nothing" : String.join(", ", ignored) + " (not followed yet)"));
     return ExitCodes.OK;
   }

@@ -29,9 +29,11 @@ public final class HostListCommand implements Callable<Integer> {
     List<Map<String, Object>> remote = new ArrayList<>();
     for (HostProfile h : hosts.values()) {
       String identity = h.identity() == null ? "(ssh-agent or defaults)" : h.identity().toString();
-      remote.add(Output.fields("name", h.name(), "ssh", h.address().toString(), "identity", identity, "remote_dir", h.remoteDir()));
+      remote.add(Output.fields("name", h.name(), "ssh", h.address().toString(), "identity", identity, "remote_dir", h.remoteDir(),
+          "jump", h.jumpSpec()));
       if (!common.json) {
-        fields.put(h.name(), h.address() + ", key " + identity + ", in " + h.remoteDir());
+        fields.put(h.name(), h.address() + (h.jumps().isEmpty() ? "" : " via " + h.jumpSpec()) + ", key " + identity + ", in "
+            + h.remoteDir());
       }
     }
     if (common.json) {

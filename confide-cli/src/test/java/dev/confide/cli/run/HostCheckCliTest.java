@@ -94,7 +94,8 @@ class HostCheckCliTest {
     add("stranger", ecKey(), server.port());
     CliRun refused = confide("host", "check", "stranger", "--host-key", KeyUtils.getFingerPrint(hostKey.getPublic()));
     assertThat(refused.code()).as(refused.err()).isEqualTo(ExitCodes.DENIED);
-    assertThat(refused.err()).contains("stranger refused the login as tester with the key " + tmp.resolve("stranger-key"));
+    assertThat(refused.err()).contains("stranger (tester@127.0.0.1:" + server.port()
+        + ") refused the login as tester with the key " + tmp.resolve("stranger-key"));
 
     int closed;
     try (ServerSocket s = new ServerSocket(0)) {
@@ -152,5 +153,47 @@ class HostCheckCliTest {
     assertThat(repaired.code()).as(repaired.err()).isZero();
     assertThat(repaired.json().get("uploaded_bytes").asLong()).as("a damaged runtime is installed again").isPositive();
     assertThat(Files.readString(installed.resolve("jvm.args"))).doesNotContain("SomethingTheHostAdded");
+  }
+
+  @Test
+  void aHostBehindAJumpHostIsReachedThroughItEachHostKeyCheckedAndAJumpHostThatIsNotThereSaysSo() throws Exception {
+    try (TestSshHost jump = TestSshHost.start(userKey)) {
+      Path key = keyFile("faye-key", userKey);
+      CliRun added = confide("host", "add", "faye", "--ssh", "tester@127.0.0.1:" + server.port(), "--identity", key.toString(),
+          "--jump", "tester@127.0.0.1:" + jump.port(), "--json");
+      assertThat(added.code()).as(added.err()).isZero();
+      assertThat(added.json().get("jump").asText()).isEqualTo("tester@127.0.0.1:" + jump.port());
+
+      // the jump host's key is checked first, as the host's is
+      CliRun unknown = confide("host", "check", "faye");
+      assertThat(unknown.code()).as(unknown.err()).isEqualTo(ExitCodes.DENIED);
+      assertThat(unknown.err()).contains("the authenticity of [127.0.0.1]:" + jump.port() + " cannot be established")
+          .contains(KeyUtils.getFingerPrint(jump.hostKey().getPublic()));
+      assertThat(jump.forwardedTo()).isEmpty();
+
+      Files.createDirectories(tmp.resolve("config"));
+      Files.writeString(tmp.resolve("config/known_hosts"), jump.knownHostsLine(null, jump.hostKey().getPublic())
+          + server.knownHostsLine(null, hostKey.getPublic()));
+      CliRun checked = confide("host", "check", "faye", "--json");
+      assertThat(checked.code()).as(checked.err()).isZero();
+      assertThat(checked.json().get("system").asText()).startsWith("Linux ");
+      assertThat(jump.forwardedTo()).as("the host was reached through the jump host").contains("127.0.0.1:" + server.port());
+
+      // the host's own key is checked against its own name, not the jump host's forward
+      Files.writeString(tmp.resolve("config/known_hosts"), jump.knownHostsLine(null, jump.hostKey().getPublic())
+          + server.knownHostsLine(null, ecKey().getPublic()));
+      CliRun changed = confide("host", "check", "faye");
+      assertThat(changed.code()).as(changed.err()).isEqualTo(ExitCodes.INTEGRITY);
+      assertThat(changed.err()).contains("REMOTE HOST IDENTIFICATION HAS CHANGED: [127.0.0.1]:" + server.port());
+    }
+    int closed;
+    try (ServerSocket s = new ServerSocket(0)) {
+      closed = s.getLocalPort();
+    }
+    assertThat(confide("host", "add", "faye", "--ssh", "tester@127.0.0.1:" + server.port(), "--jump", "hop@127.0.0.1:" + closed,
+        "--force").code()).isZero();
+    CliRun gone = confide("host", "check", "faye");
+    assertThat(gone.code()).as(gone.err()).isEqualTo(ExitCodes.UNAVAILABLE);
+    assertThat(gone.err()).contains("cannot connect to jump host hop@127.0.0.1:" + closed + ": connection refused");
   }
 }

@@ -113,7 +113,16 @@ class HostProfilesCliTest {
 
         Host jumpy
           HostName inner.example
-          ProxyJump bastion
+          ProxyJump bastion,ops@gate.example:2200
+
+        Host bastion
+          HostName bastion.example
+          User hop
+          Port 2022
+
+        Host piped
+          HostName piped.example
+          ProxyCommand nc %%h %%p
 
         Host careless
           HostName careless.example
@@ -128,9 +137,16 @@ class HostProfilesCliTest {
     assertThat(added.json().get("identity").asText()).isEqualTo(key.toString());
     assertThat(added.json().get("ignored").asText()).contains("HostKeyAlias").contains("not followed yet");
 
-    CliRun jump = confide("host", "add", "jumpy", "--ssh-config", config.toString());
-    assertThat(jump.code()).isEqualTo(ExitCodes.USAGE);
-    assertThat(jump.err()).contains("says ProxyJump bastion, which Confide does not follow yet");
+    // a jump that names another block takes its HostName, User and Port, as ssh does
+    CliRun jump = confide("host", "add", "jumpy", "--ssh-config", config.toString(), "--json");
+    assertThat(jump.code()).as(jump.err()).isZero();
+    assertThat(jump.json().get("jump").asText()).isEqualTo("hop@bastion.example:2022,ops@gate.example:2200");
+    CliRun piped = confide("host", "add", "piped", "--ssh-config", config.toString());
+    assertThat(piped.code()).isEqualTo(ExitCodes.USAGE);
+    assertThat(piped.err()).contains("host piped in " + config + " says ProxyCommand").contains("which Confide does not follow yet");
+    CliRun badJump = confide("host", "add", "direct", "--ssh", "a@b", "--jump", "x@@y");
+    assertThat(badJump.code()).isEqualTo(ExitCodes.USAGE);
+    assertThat(badJump.err()).contains("--jump 'x@@y' is not [USER@]HOST[:PORT]");
     CliRun careless = confide("host", "add", "careless", "--ssh-config", config.toString());
     assertThat(careless.code()).isEqualTo(ExitCodes.USAGE);
     assertThat(careless.err()).contains("StrictHostKeyChecking no: Confide never accepts an unknown host key silently");
@@ -139,6 +155,6 @@ class HostProfilesCliTest {
     assertThat(unnamed.err()).contains("has no 'Host elsewhere' block");
     CliRun noFile = confide("host", "add", "faye2", "--ssh-config", tmp.resolve("none").toString());
     assertThat(noFile.code()).isEqualTo(ExitCodes.NO_INPUT);
-    assertThat(confide("host", "list", "--json").json().get("remote")).hasSize(1);
+    assertThat(confide("host", "list", "--json").json().get("remote")).hasSize(2);
   }
 }

@@ -36,10 +36,12 @@ class OpenSshRunTest {
     return CliRun.of(new ConfideDirs(tmp.resolve("config"), tmp.resolve("data")), args);
   }
 
+  private KeyPair userKey;
+
   @BeforeEach
   void start() throws Exception {
     assumeTrue(OpenSshHost.unavailable().isEmpty(), () -> OpenSshHost.unavailable().orElse(""));
-    KeyPair userKey = TestSshHost.ecKey();
+    userKey = TestSshHost.ecKey();
     sshd = OpenSshHost.start(List.of(userKey.getPublic()));
     remoteDir = ".confide-test-" + UUID.randomUUID().toString().substring(0, 8);
     CliRun added = confide("host", "add", "faye", "--ssh", OpenSshHost.ACCOUNT + "@127.0.0.1:" + sshd.port(), "--identity",
@@ -93,6 +95,27 @@ class OpenSshRunTest {
     assertThat(during).as("listeners on non-loopback addresses during the run").isEqualTo(before);
     assertThat(Files.readString(out.resolve("confide-run.log"))).startsWith("running as ");
     assertThat(remote().resolve("runs")).isEmptyDirectory();
+  }
+
+  @Test
+  void aHostBehindAnOpenSshJumpHostRunsThePythonExample() throws Exception {
+    try (OpenSshHost jump = OpenSshHost.start(List.of(userKey.getPublic()))) {
+      CliRun added = confide("host", "add", "faye", "--ssh", OpenSshHost.ACCOUNT + "@127.0.0.1:" + sshd.port(), "--identity",
+          tmp.resolve("faye-key").toString(), "--remote-dir", remoteDir, "--jump", OpenSshHost.ACCOUNT + "@127.0.0.1:" + jump.port(),
+          "--force");
+      assertThat(added.code()).as(added.err()).isZero();
+      Files.writeString(tmp.resolve("config/known_hosts"), "[127.0.0.1]:" + jump.port() + " "
+          + org.apache.sshd.common.config.keys.PublicKeyEntry.toString(jump.hostKey()) + "\n[127.0.0.1]:" + sshd.port() + " "
+          + org.apache.sshd.common.config.keys.PublicKeyEntry.toString(sshd.hostKey()) + "\n");
+      CliRun confirmed = confide("host", "check", "faye", "--confirm", "python");
+      assertThat(confirmed.code()).as(confirmed.err() + jump.log()).isZero();
+      assertThat(jump.log()).as("the jump host's sshd logged the login").contains("Accepted publickey for " + OpenSshHost.ACCOUNT);
+      Path out = tmp.resolve("out");
+      CliRun r = confide("run", "--host", "faye", "--application", "python", "--inputs",
+          RunApplicationTest.EXAMPLES.resolve("python/stats").toString(), "--outputs", out.toString());
+      assertThat(r.code()).as(r.err()).isZero();
+      assertThat(Files.readString(out.resolve("report.txt"))).startsWith("120 measurements from 4 sites");
+    }
   }
 
   /** Local addresses of TCP listeners other than loopback ones, as ss reports them. */

@@ -1,13 +1,39 @@
 package dev.confide.remote.ssh;
 
 import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Collectors;
 
 /**
  * A remote host the user added: its name on the command line ({@code --host NAME}), where it is
- * reached, the private key file to log in with (a path, never the key; null: ssh-agent or the
- * defaults), and the folder on the host under which Confide keeps its runtime and run directories.
+ * reached, the jump hosts it is reached through, in order ({@code ProxyJump}; empty: directly),
+ * the private key file to log in with (a path, never the key; null: ssh-agent or the defaults;
+ * used for the jump hosts too), and the folder on the host under which Confide keeps its runtime
+ * and run directories.
  */
-public record HostProfile(String name, SshAddress address, Path identity, String remoteDir) {
+public record HostProfile(String name, SshAddress address, Path identity, String remoteDir, List<SshAddress> jumps) {
   /** Where Confide keeps its things on a host unless told otherwise (relative to the login's home). */
   public static final String DEFAULT_REMOTE_DIR = ".confide";
+
+  public HostProfile {
+    jumps = jumps == null ? List.of() : List.copyOf(jumps);
+  }
+
+  /** A host reached directly. */
+  public HostProfile(String name, SshAddress address, Path identity, String remoteDir) {
+    this(name, address, identity, remoteDir, List.of());
+  }
+
+  /** Parses a {@code ProxyJump}-style list, {@code [USER@]HOST[:PORT]} separated by commas; "none" or empty: no jump. */
+  public static List<SshAddress> parseJumps(String spec) {
+    if (spec == null || spec.isBlank() || spec.strip().equalsIgnoreCase("none")) {
+      return List.of();
+    }
+    return java.util.Arrays.stream(spec.split(",")).map(String::strip).map(SshAddress::parse).toList();
+  }
+
+  /** The jumps as {@code ProxyJump} writes them; empty when there are none. */
+  public String jumpSpec() {
+    return jumps.stream().map(SshAddress::toString).collect(Collectors.joining(","));
+  }
 }

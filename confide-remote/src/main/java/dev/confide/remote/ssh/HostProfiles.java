@@ -17,7 +17,8 @@ import java.util.regex.Pattern;
 /**
  * The remote hosts a user added, in {@code hosts.toml} (0600) in the configuration folder, one
  * {@code [host.NAME]} table each: {@code ssh = "user@host:port"}, {@code identity = "/path/to/key"},
- * {@code remote_dir = ".confide"}. It holds key paths, never keys, and is refused (with the
+ * {@code remote_dir = ".confide"}, {@code jump = "user@bastion:22"} (jump hosts, as {@code ProxyJump}
+ * writes them). It holds key paths, never keys, and is refused (with the
  * {@code chmod} to run) when group or others may read it.
  */
 public final class HostProfiles {
@@ -51,7 +52,7 @@ public final class HostProfiles {
       try {
         hosts.put(e.getKey(), new HostProfile(e.getKey(), SshAddress.parse(t.get("ssh")),
             t.get("identity") == null ? null : Path.of(t.get("identity")),
-            t.getOrDefault("remote_dir", HostProfile.DEFAULT_REMOTE_DIR)));
+            t.getOrDefault("remote_dir", HostProfile.DEFAULT_REMOTE_DIR), HostProfile.parseJumps(t.get("jump"))));
       } catch (IllegalArgumentException bad) {
         throw new JobException(ExitCodes.DATA, "bad_hosts_file", "host " + e.getKey() + " in " + file + ": "
             + bad.getMessage(), "fix it with 'confide host add " + e.getKey() + " --ssh ... --force'");
@@ -114,6 +115,9 @@ public final class HostProfiles {
         t.put("identity", h.identity().toAbsolutePath().toString());
       }
       t.put("remote_dir", h.remoteDir());
+      if (!h.jumps().isEmpty()) {
+        t.put("jump", h.jumpSpec());
+      }
       tables.put(h.name(), t);
     }
     PrivateFiles.directory(file.getParent());

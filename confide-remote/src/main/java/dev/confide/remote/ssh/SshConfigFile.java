@@ -13,14 +13,15 @@ import org.apache.sshd.client.config.hosts.HostConfigEntry;
 
 /**
  * A host taken from an OpenSSH client configuration ({@code ~/.ssh/config}) by its {@code Host}
- * name, read with MINA SSHD's parser: {@code HostName}, {@code Port}, {@code User} and the first
- * {@code IdentityFile}. Directives with a bearing on security that Confide does not honour yet are
- * refused, not ignored: {@code ProxyJump}, {@code ProxyCommand} (the host could not be reached as
- * the user meant), {@code StrictHostKeyChecking no} (Confide never accepts an unknown key
+ * name, read with MINA SSHD's parser: {@code HostName}, {@code Port}, {@code User}, the first
+ * {@code IdentityFile} and {@code ProxyJump} (each jump that names another {@code Host} block of
+ * the file takes its {@code HostName}, {@code Port} and {@code User}). Directives with a bearing on
+ * security that Confide does not honour yet are refused, not ignored: {@code ProxyCommand} (the
+ * host could not be reached as the user meant), {@code StrictHostKeyChecking no} (Confide never accepts an unknown key
  * silently); others are returned as ignored so that the user is told.
  */
 public final class SshConfigFile {
-  private static final List<String> REFUSED = List.of("proxyjump", "proxycommand");
+  private static final List<String> REFUSED = List.of("proxycommand");
   private static final List<String> NOTED = List.of("userknownhostsfile", "hostkeyalias", "certificatefile",
       "identitiesonly", "preferredauthentications", "identityagent");
 
@@ -41,7 +42,8 @@ public final class SshConfigFile {
       throw new JobException(ExitCodes.NO_INPUT, "no_ssh_config_host", config + " has no 'Host " + name + "' block",
           "add one, or give the host with --ssh [USER@]HOST[:PORT]");
     }
-    HostConfigEntry e = HostConfigEntry.toHostConfigEntryResolver(entries).resolveEffectiveHost(name, 0, null, null, null, null);
+    var resolver = HostConfigEntry.toHostConfigEntryResolver(entries);
+    HostConfigEntry e = resolver.resolveEffectiveHost(name, 0, null, null, null, null);
     List<String> ignored = new ArrayList<>();
     for (var p : e.getProperties().entrySet()) {
       String key = p.getKey().toLowerCase(Locale.ROOT);
@@ -69,7 +71,22 @@ public final class SshConfigFile {
       throw new JobException(ExitCodes.DATA, "bad_ssh_config", "host " + name + " in " + config + ": " + bad.getMessage(),
           "fix that block");
     }
-    return new Found(new HostProfile(name, address, identity, remoteDir), List.copyOf(ignored));
+    List<SshAddress> jumps = new ArrayList<>();
+    try {
+      for (SshAddress jump : HostProfile.parseJumps(e.getProperty("ProxyJump"))) {
+        // a jump may name another block of the file, as ssh allows
+        HostConfigEntry j = resolver.resolveEffectiveHost(jump.host(), 0, null, null, null, null);
+        String jumpHost = j == null || j.getHostName() == null || j.getHostName().isBlank() ? jump.host() : j.getHostName();
+        int jumpPort = jump.port() != 22 ? jump.port() : j != null && j.getPort() > 0 ? j.getPort() : 22;
+        String jumpUser = jump.user() != null ? jump.user() : j == null || j.getUsername() == null || j.getUsername().isBlank()
+            ? null : j.getUsername();
+        jumps.add(new SshAddress(jumpUser, jumpHost, jumpPort));
+      }
+    } catch (IllegalArgumentException bad) {
+      throw new JobException(ExitCodes.DATA, "bad_ssh_config", "host " + name + " in " + config + ": ProxyJump "
+          + bad.getMessage(), "write ProxyJump as [USER@]HOST[:PORT][,...]");
+    }
+    return new Found(new HostProfile(name, address, identity, remoteDir, jumps), List.copyOf(ignored));
   }
 
   private static String expandHome(String path) {

@@ -7,8 +7,12 @@ import java.net.ConnectException;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.sshd.client.SshClient;
+import org.apache.sshd.client.config.hosts.HostConfigEntryResolver;
+import org.apache.sshd.client.session.forward.ExplicitPortForwardingTracker;
+import org.apache.sshd.common.util.net.SshdSocketAddress;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.cipher.BuiltinCiphers;
 import org.apache.sshd.common.keyprovider.FileKeyPairProvider;
@@ -28,13 +32,28 @@ public final class SshConnection implements AutoCloseable {
   /** How long connecting, the handshake and the login may take each. */
   static final Duration TIMEOUT = Duration.ofSeconds(20);
 
-  private final SshClient client;
+  /** One logged-in SSH session of a route: a jump host, or the host itself (the last). */
+  private record Hop(SshClient client, ClientSession session, ExplicitPortForwardingTracker[] forward) {
+    void close() {
+      try {
+        if (forward[0] != null) {
+          forward[0].close();
+        }
+      } catch (IOException ignored) {
+        // the session closes next
+      }
+      closeQuietly(session);
+      client.stop();
+    }
+  }
+
+  private final List<Hop> route;
   private final ClientSession session;
   private final HostProfile host;
 
-  private SshConnection(SshClient client, ClientSession session, HostProfile host) {
-    this.client = client;
-    this.session = session;
+  private SshConnection(List<Hop> route, HostProfile host) {
+    this.route = List.copyOf(route);
+    this.session = route.getLast().session();
     this.host = host;
   }
 
@@ -49,15 +68,57 @@ public final class SshConnection implements AutoCloseable {
 
   /**
    * As {@link #open(HostProfile, List, UnknownHostKeys)}, with the ssh-agent at {@code agentSocket}
-   * (null: none) and {@code passphrases} for a protected identity file.
+   * (null: none) and {@code passphrases} for a protected identity file. A host reached through jump
+   * hosts is reached as {@code ssh -J} does: each jump host is logged in to (its host key checked
+   * as the host's is, with the same keys), and the next is reached through a forward of the one
+   * before (bound to this machine's loopback); the host's own key is checked against its own name.
    */
   public static SshConnection open(HostProfile host, List<Path> knownHosts, UnknownHostKeys unknown, Path agentSocket,
       KeyPassphrases passphrases) {
+    List<SshAddress> addresses = new ArrayList<>(host.jumps());
+    addresses.add(host.address());
+    List<Hop> opened = new ArrayList<>();
+    try {
+      SshdSocketAddress via = null;
+      for (int i = 0; i < addresses.size(); i++) {
+        SshAddress a = addresses.get(i);
+        boolean last = i == addresses.size() - 1;
+        String label = last ? host.name() + " (" + a + ")" : "jump host " + a;
+        if (!host.jumps().isEmpty() && last) {
+          label += " through " + host.jumpSpec();
+        }
+        Hop hop = login(host, a, label, via, knownHosts, unknown, agentSocket, passphrases);
+        opened.add(hop);
+        if (!last) {
+          SshAddress next = addresses.get(i + 1);
+          try {
+            hop.forward()[0] = hop.session().createLocalPortForwardingTracker(new SshdSocketAddress("127.0.0.1", 0),
+                new SshdSocketAddress(next.host(), next.port()));
+          } catch (IOException e) {
+            throw new JobException(ExitCodes.UNAVAILABLE, "jump_failed", "jump host " + a + " would not forward to " + next + ": "
+                + e.getMessage(), "check that its sshd allows forwarding (AllowTcpForwarding)", e);
+          }
+          via = hop.forward()[0].getBoundAddress();
+        }
+      }
+      return new SshConnection(opened, host);
+    } catch (RuntimeException e) {
+      for (Hop h : opened.reversed()) {
+        h.close();
+      }
+      throw e;
+    }
+  }
+
+  /** Logs in to {@code a} (directly, or through the forward {@code via} of the hop before), as {@code label}. */
+  private static Hop login(HostProfile host, SshAddress a, String label, SshdSocketAddress via, List<Path> knownHosts,
+      UnknownHostKeys unknown, Path agentSocket, KeyPassphrases passphrases) {
     boolean[] locked = new boolean[1];
-    SshAddress a = host.address();
     String user = a.user() != null ? a.user() : System.getProperty("user.name");
     KnownHostsPolicy policy = new KnownHostsPolicy(a.host(), a.port(), knownHosts, knownHosts.getLast(), unknown);
     SshClient client = SshClient.setUpDefaultClient();
+    // the profile says where and how: MINA must not read ~/.ssh/config behind it
+    client.setHostConfigEntryResolver(HostConfigEntryResolver.EMPTY);
     client.setServerKeyVerifier(policy);
     // AES-GCM first: the JDK's is hardware-accelerated, MINA's ChaCha20-Poly1305 (its default first
     // choice) is plain Java and held transfers to a third of OpenSSH's (docs/benchmarks.md)
@@ -98,9 +159,11 @@ public final class SshConnection implements AutoCloseable {
     client.start();
     ClientSession session = null;
     try {
-      session = client.connect(user, a.host(), a.port()).verify(TIMEOUT).getSession();
+      String connectHost = via == null ? a.host() : via.getHostName();
+      int connectPort = via == null ? a.port() : via.getPort();
+      session = client.connect(user, connectHost, connectPort).verify(TIMEOUT).getSession();
       session.auth().verify(TIMEOUT);
-      return new SshConnection(client, session, host);
+      return new Hop(client, session, new ExplicitPortForwardingTracker[1]);
     } catch (IOException | RuntimeException e) {
       closeQuietly(session);
       client.stop();
@@ -109,12 +172,12 @@ public final class SshConnection implements AutoCloseable {
             + " is protected by a passphrase, and none was given", "run the command at a terminal to type it, or add the key"
             + " to your ssh-agent ('ssh-add " + host.identity() + "')", e);
       }
-      throw failure(host, user, policy.refusal(), e);
+      throw failure(host, label, a, user, policy.refusal(), e);
     }
   }
 
-  private static JobException failure(HostProfile host, String user, HostKeyRefusal refusal, Exception e) {
-    String where = host.name() + " (" + host.address() + ")";
+  private static JobException failure(HostProfile host, String where, SshAddress a, String user, HostKeyRefusal refusal,
+      Exception e) {
     if (refusal != null) {
       int code = refusal.kind() == HostKeyRefusal.Kind.UNKNOWN ? ExitCodes.DENIED : ExitCodes.INTEGRITY;
       String error = switch (refusal.kind()) {
@@ -127,17 +190,17 @@ public final class SshConnection implements AutoCloseable {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof ConnectException) {
         return new JobException(ExitCodes.UNAVAILABLE, "host_unreachable", "cannot connect to " + where + ": connection refused",
-            "check that the host is up and its sshd listens on port " + host.address().port(), e);
+            "check that the host is up and its sshd listens on port " + a.port(), e);
       }
       if (t instanceof UnknownHostException || t instanceof java.nio.channels.UnresolvedAddressException) {
         return new JobException(ExitCodes.UNAVAILABLE, "unknown_host_name", "cannot resolve the host name "
-            + host.address().host() + " of " + host.name(), "check the name, or give its address with 'confide host add "
+            + a.host() + " of " + where, "check the name, or give its address with 'confide host add "
             + host.name() + " --ssh ... --force'", e);
       }
     }
     String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     if (message.contains("No more authentication methods") || message.contains("authentication")) {
-      return new JobException(ExitCodes.DENIED, "login_refused", host.name() + " refused the login as " + user + " with "
+      return new JobException(ExitCodes.DENIED, "login_refused", where + " refused the login as " + user + " with "
           + (host.identity() == null ? "no identity file" : "the key " + host.identity()) + " (public key only)",
           "install the key's public half in " + user + "'s ~/.ssh/authorized_keys there, or give another with --identity", e);
     }
@@ -159,7 +222,7 @@ public final class SshConnection implements AutoCloseable {
   }
 
   /** The logged-in session, for channels of other kinds (SFTP). */
-  org.apache.sshd.client.session.ClientSession session() {
+  ClientSession session() {
     return session;
   }
 
@@ -175,7 +238,8 @@ public final class SshConnection implements AutoCloseable {
 
   @Override
   public void close() {
-    closeQuietly(session);
-    client.stop();
+    for (Hop h : route.reversed()) {
+      h.close();
+    }
   }
 }
