@@ -1,6 +1,7 @@
 /**
  * The client side of a run: a {@link dev.confide.remote.Host} is where a runtime runs (this
- * machine, {@link dev.confide.remote.LocalHost}; a remote one over SSH next), and
+ * machine, {@link dev.confide.remote.LocalHost}; a remote one over SSH,
+ * {@link dev.confide.remote.ssh.SshHost}), and
  * {@link dev.confide.remote.ApplicationRun} runs an application on one: seal the inputs on the
  * user's machine, create the run's session, have the host start the runtime and stream its
  * events, check the committed tag with the CAS, unseal the outputs.
