@@ -53,6 +53,19 @@ public final class OpenSshHost implements AutoCloseable {
 
   /** Starts sshd letting {@code userKeys} in as {@link #ACCOUNT}; the account is made when missing. */
   public static OpenSshHost start(List<PublicKey> userKeys) throws IOException, InterruptedException, GeneralSecurityException {
+    return start(userKeys, dir -> List.of());
+  }
+
+  /** More of sshd's configuration, made once its folder (readable by the account) and host key exist. */
+  @FunctionalInterface
+  public interface ExtraConfig {
+    /** Lines for sshd_config; {@code dir} holds {@code host_ed25519} and {@code host_ed25519.pub}. */
+    List<String> lines(Path dir) throws IOException, InterruptedException;
+  }
+
+  /** As {@link #start(List)}, with {@code extra} lines in sshd's configuration (certificates, trusted CAs). */
+  public static OpenSshHost start(List<PublicKey> userKeys, ExtraConfig extra)
+      throws IOException, InterruptedException, GeneralSecurityException {
     if (run("id", "-u", ACCOUNT) != 0 && run("useradd", "--create-home", "--shell", "/bin/sh", ACCOUNT) != 0) {
       throw new IOException("cannot make the account " + ACCOUNT);
     }
@@ -84,7 +97,8 @@ public final class OpenSshHost implements AutoCloseable {
       port = s.getLocalPort();
     }
     Path config = dir.resolve("sshd_config");
-    Files.writeString(config, String.join("\n",
+    List<String> more = extra.lines(dir);
+    Files.writeString(config, String.join("\n", more) + "\n" + String.join("\n",
         "Port " + port,
         "ListenAddress 127.0.0.1",
         "HostKey " + key,
@@ -149,6 +163,15 @@ public final class OpenSshHost implements AutoCloseable {
   /** The host key's fingerprint as OpenSSH prints it (SHA256:...). */
   public String fingerprint() {
     return KeyUtils.getFingerPrint(hostKey);
+  }
+
+  /** Runs {@code command} here (ssh-keygen, in tests), failing with its output unless it exits 0. */
+  public static void exec(String... command) throws IOException, InterruptedException {
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (p.waitFor() != 0) {
+      throw new IOException(String.join(" ", command) + " failed: " + out);
+    }
   }
 
   /** The account's home directory. */

@@ -46,6 +46,10 @@ public final class HostAddCommand implements Callable<Integer> {
           "and each one's host key is checked as the host's is. Default: the ProxyJump of ~/.ssh/config's block."})
   String jump;
 
+  @Option(names = "--certificate", paramLabel = "FILE",
+      description = "An OpenSSH user certificate of the identity (default: IDENTITY-cert.pub when it exists, as ssh does).")
+  Path certificate;
+
   @Option(names = "--force", description = "Replace a host of that name.") boolean force;
 
   @Mixin CommonOptions common;
@@ -65,7 +69,7 @@ public final class HostAddCommand implements Callable<Integer> {
       ignored = found.ignored();
       HostProfile fromConfig = found.profile();
       host = identity == null ? fromConfig : new HostProfile(name, fromConfig.address(), identity.toAbsolutePath(), remoteDir,
-          fromConfig.jumps());
+          fromConfig.jumps(), fromConfig.certificate());
     } else {
       SshAddress address;
       try {
@@ -75,9 +79,16 @@ public final class HostAddCommand implements Callable<Integer> {
       }
       host = new HostProfile(name, address, identity == null ? null : identity.toAbsolutePath(), remoteDir);
     }
+    if (certificate != null) {
+      if (!java.nio.file.Files.isRegularFile(certificate)) {
+        throw new CliFailure(ExitCodes.NO_INPUT, "no_certificate", "the certificate " + certificate + " does not exist",
+            "give the -cert.pub file 'ssh-keygen -s' wrote for your key");
+      }
+      host = host.with(host.jumps(), certificate.toAbsolutePath());
+    }
     if (jump != null) {
       try {
-        host = new HostProfile(host.name(), host.address(), host.identity(), host.remoteDir(), HostProfile.parseJumps(jump));
+        host = host.with(HostProfile.parseJumps(jump), host.certificate());
       } catch (IllegalArgumentException e) {
         throw new CliFailure(ExitCodes.USAGE, "bad_jump", "--jump " + e.getMessage(), "give --jump [USER@]HOST[:PORT][,...]");
       }

@@ -8,10 +8,12 @@ import java.util.stream.Collectors;
  * A remote host the user added: its name on the command line ({@code --host NAME}), where it is
  * reached, the jump hosts it is reached through, in order ({@code ProxyJump}; empty: directly),
  * the private key file to log in with (a path, never the key; null: ssh-agent or the defaults;
- * used for the jump hosts too), and the folder on the host under which Confide keeps its runtime
- * and run directories.
+ * used for the jump hosts too), the folder on the host under which Confide keeps its runtime and
+ * run directories, and the OpenSSH user certificate of the identity (null: {@code IDENTITY-cert.pub}
+ * when it exists, as ssh looks for it).
  */
-public record HostProfile(String name, SshAddress address, Path identity, String remoteDir, List<SshAddress> jumps) {
+public record HostProfile(String name, SshAddress address, Path identity, String remoteDir, List<SshAddress> jumps,
+    Path certificate) {
   /** Where Confide keeps its things on a host unless told otherwise (relative to the login's home). */
   public static final String DEFAULT_REMOTE_DIR = ".confide";
 
@@ -21,7 +23,21 @@ public record HostProfile(String name, SshAddress address, Path identity, String
 
   /** A host reached directly. */
   public HostProfile(String name, SshAddress address, Path identity, String remoteDir) {
-    this(name, address, identity, remoteDir, List.of());
+    this(name, address, identity, remoteDir, List.of(), null);
+  }
+
+  /** The certificate presented with the identity: the one given, else {@code IDENTITY-cert.pub} when it exists. */
+  public Path certificateFile() {
+    if (certificate != null || identity == null) {
+      return certificate;
+    }
+    Path beside = identity.resolveSibling(identity.getFileName() + "-cert.pub");
+    return java.nio.file.Files.isRegularFile(beside) ? beside : null;
+  }
+
+  /** This profile with {@code others} instead of its jump hosts and certificate. */
+  public HostProfile with(List<SshAddress> otherJumps, Path otherCertificate) {
+    return new HostProfile(name, address, identity, remoteDir, otherJumps, otherCertificate);
   }
 
   /** Parses a {@code ProxyJump}-style list, {@code [USER@]HOST[:PORT]} separated by commas; "none" or empty: no jump. */

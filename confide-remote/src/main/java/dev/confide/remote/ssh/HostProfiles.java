@@ -52,7 +52,8 @@ public final class HostProfiles {
       try {
         hosts.put(e.getKey(), new HostProfile(e.getKey(), SshAddress.parse(t.get("ssh")),
             t.get("identity") == null ? null : Path.of(t.get("identity")),
-            t.getOrDefault("remote_dir", HostProfile.DEFAULT_REMOTE_DIR), HostProfile.parseJumps(t.get("jump"))));
+            t.getOrDefault("remote_dir", HostProfile.DEFAULT_REMOTE_DIR), HostProfile.parseJumps(t.get("jump")),
+            t.get("certificate") == null ? null : Path.of(t.get("certificate"))));
       } catch (IllegalArgumentException bad) {
         throw new JobException(ExitCodes.DATA, "bad_hosts_file", "host " + e.getKey() + " in " + file + ": "
             + bad.getMessage(), "fix it with 'confide host add " + e.getKey() + " --ssh ... --force'");
@@ -117,6 +118,9 @@ public final class HostProfiles {
       t.put("remote_dir", h.remoteDir());
       if (!h.jumps().isEmpty()) {
         t.put("jump", h.jumpSpec());
+      }
+      if (h.certificate() != null) {
+        t.put("certificate", h.certificate().toAbsolutePath().toString());
       }
       tables.put(h.name(), t);
     }

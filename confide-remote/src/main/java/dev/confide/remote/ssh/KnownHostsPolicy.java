@@ -18,6 +18,7 @@ import org.apache.sshd.client.config.hosts.KnownHostHashValue;
 import org.apache.sshd.client.keyverifier.ServerKeyVerifier;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.config.keys.KeyUtils;
+import org.apache.sshd.common.config.keys.OpenSshCertificate;
 import org.apache.sshd.common.config.keys.PublicKeyEntry;
 import org.apache.sshd.common.config.keys.PublicKeyEntryResolver;
 
@@ -29,8 +30,12 @@ import org.apache.sshd.common.config.keys.PublicKeyEntryResolver;
  * strategy for unknown keys says; any other key is unknown and goes to {@link UnknownHostKeys},
  * and a key it trusts is appended to {@code writeTo} as a hashed entry. Plain and hashed
  * ({@code |1|salt|hash}) entries, {@code [host]:port} patterns and wildcards are read (MINA SSHD's
- * parser). {@code @cert-authority} lines are not honoured yet: a host certificate is refused as
- * unknown, never accepted.
+ * parser). A host certificate (OpenSSH's {@code -cert-v01}) is trusted when a
+ * {@code @cert-authority} line that matches the host names its CA key, neither the CA key nor the
+ * host's key is {@code @revoked}, and the certificate names the host (as the user gave it) among
+ * its principals; MINA SSHD has checked before that it is a host certificate, within its validity
+ * window and signed by that CA key. A certificate is never put to the unknown-key strategy: it is
+ * trusted through its CA or refused.
  */
 public final class KnownHostsPolicy implements ServerKeyVerifier {
   private final String host;
@@ -69,6 +74,9 @@ public final class KnownHostsPolicy implements ServerKeyVerifier {
     } catch (IOException e) {
       return refuse(HostKeyRefusal.Kind.UNKNOWN, "cannot read the known hosts (" + e.getMessage() + ")",
           "fix the file's permissions or content");
+    }
+    if (key instanceof OpenSshCertificate cert) {
+      return verifyCertificate(cert, entries);
     }
     List<String> sameTypeOthers = new ArrayList<>();
     boolean known = false;
@@ -113,6 +121,37 @@ public final class KnownHostsPolicy implements ServerKeyVerifier {
     return refuse(HostKeyRefusal.Kind.UNKNOWN, "the authenticity of " + display() + " cannot be established: its " + type
         + " key is " + fingerprint + " and no known hosts entry names it",
         "check the fingerprint with the host's operator, then pass --host-key " + fingerprint);
+  }
+
+  private boolean verifyCertificate(OpenSshCertificate cert, List<KnownHostEntry> entries) {
+    PublicKey ca = cert.getCaPubKey();
+    PublicKey hostKey = cert.getCertPubKey();
+    String caPrint = KeyUtils.getFingerPrint(ca);
+    boolean authority = false;
+    for (KnownHostEntry e : entries) {
+      PublicKey listed = publicKey(e);
+      if (listed == null) {
+        continue;
+      }
+      if ("revoked".equals(e.getMarker()) && (KeyUtils.compareKeys(listed, ca) || KeyUtils.compareKeys(listed, hostKey))) {
+        return refuse(HostKeyRefusal.Kind.REVOKED, "the certificate of " + display() + " (" + cert.getId() + ") is signed by"
+            + " or certifies a key marked @revoked in the known hosts", "the host must get a new key and certificate; ask its operator");
+      }
+      if ("cert-authority".equals(e.getMarker()) && KeyUtils.compareKeys(listed, ca)) {
+        authority = true;
+      }
+    }
+    if (!authority) {
+      return refuse(HostKeyRefusal.Kind.UNKNOWN, display() + " presented a host certificate (" + cert.getId() + ") signed by the"
+          + " CA key " + caPrint + ", which no @cert-authority line for it names", "if you trust that CA for this host, add"
+          + " '@cert-authority " + host + " " + PublicKeyEntry.toString(ca) + "' to " + writeTo);
+    }
+    if (!cert.getPrincipals().contains(host)) {
+      return refuse(HostKeyRefusal.Kind.UNKNOWN, "the host certificate of " + display() + " (" + cert.getId() + ") is for "
+          + (cert.getPrincipals().isEmpty() ? "no host name" : String.join(", ", cert.getPrincipals())) + ", not " + host,
+          "reach the host by a name its certificate lists, or have its operator certify this one");
+    }
+    return true;
   }
 
   private boolean refuse(HostKeyRefusal.Kind kind, String message, String hint) {

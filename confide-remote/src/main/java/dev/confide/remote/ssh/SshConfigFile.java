@@ -14,7 +14,7 @@ import org.apache.sshd.client.config.hosts.HostConfigEntry;
 /**
  * A host taken from an OpenSSH client configuration ({@code ~/.ssh/config}) by its {@code Host}
  * name, read with MINA SSHD's parser: {@code HostName}, {@code Port}, {@code User}, the first
- * {@code IdentityFile} and {@code ProxyJump} (each jump that names another {@code Host} block of
+ * {@code IdentityFile}, {@code CertificateFile} and {@code ProxyJump} (each jump that names another {@code Host} block of
  * the file takes its {@code HostName}, {@code Port} and {@code User}). Directives with a bearing on
  * security that Confide does not honour yet are refused, not ignored: {@code ProxyCommand} (the
  * host could not be reached as the user meant), {@code StrictHostKeyChecking no} (Confide never accepts an unknown key
@@ -22,7 +22,7 @@ import org.apache.sshd.client.config.hosts.HostConfigEntry;
  */
 public final class SshConfigFile {
   private static final List<String> REFUSED = List.of("proxycommand");
-  private static final List<String> NOTED = List.of("userknownhostsfile", "hostkeyalias", "certificatefile",
+  private static final List<String> NOTED = List.of("userknownhostsfile", "hostkeyalias",
       "identitiesonly", "preferredauthentications", "identityagent");
 
   /** A profile and the directives of its block that were ignored. */
@@ -86,7 +86,9 @@ public final class SshConfigFile {
       throw new JobException(ExitCodes.DATA, "bad_ssh_config", "host " + name + " in " + config + ": ProxyJump "
           + bad.getMessage(), "write ProxyJump as [USER@]HOST[:PORT][,...]");
     }
-    return new Found(new HostProfile(name, address, identity, remoteDir, jumps), List.copyOf(ignored));
+    String certificate = e.getProperty("CertificateFile");
+    return new Found(new HostProfile(name, address, identity, remoteDir, jumps,
+        certificate == null || certificate.isBlank() ? null : Path.of(expandHome(certificate.strip()))), List.copyOf(ignored));
   }
 
   private static String expandHome(String path) {

@@ -16,6 +16,7 @@ import org.apache.sshd.common.util.net.SshdSocketAddress;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.cipher.BuiltinCiphers;
 import org.apache.sshd.common.keyprovider.FileKeyPairProvider;
+import org.apache.sshd.common.keyprovider.KeyIdentityProvider;
 import org.apache.sshd.server.forward.AgentForwardingFilter;
 import org.apache.sshd.server.forward.ForwardingFilter;
 import org.apache.sshd.server.forward.TcpForwardingFilter;
@@ -142,7 +143,9 @@ public final class SshConnection implements AutoCloseable {
           }
         }));
     if (host.identity() != null) {
-      client.setKeyIdentityProvider(new FileKeyPairProvider(host.identity()));
+      KeyIdentityProvider keys = new FileKeyPairProvider(host.identity());
+      Path certificate = host.certificateFile();
+      client.setKeyIdentityProvider(certificate == null ? keys : UserCertificate.presenting(certificate, keys));
       client.setFilePasswordProvider((session, resource, attempt) -> {
         String given = passphrases.passphrase(host.identity(), attempt);
         if (given == null) {
@@ -199,6 +202,12 @@ public final class SshConnection implements AutoCloseable {
       }
     }
     String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    if (message.contains("KeyExchange signature verification failed")) {
+      // MINA refused the host's certificate itself (a name it does not list, expired, not a host certificate)
+      return new JobException(ExitCodes.DENIED, "host_certificate_refused", "the host certificate of " + where
+          + " does not hold: " + message.replace("KeyExchange signature verification failed, ", "").lines().findFirst().orElse(""),
+          "reach the host by a name its certificate lists, or have its operator certify this one", e);
+    }
     if (message.contains("No more authentication methods") || message.contains("authentication")) {
       return new JobException(ExitCodes.DENIED, "login_refused", where + " refused the login as " + user + " with "
           + (host.identity() == null ? "no identity file" : "the key " + host.identity()) + " (public key only)",
