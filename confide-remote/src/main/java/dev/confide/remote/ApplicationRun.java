@@ -41,6 +41,7 @@ public final class ApplicationRun {
   private final Supplier<Cas> cas;
   private final Progress sealing;
   private final Progress unsealing;
+  private final LeftOutputs left;
   private volatile HostRun current;
   private volatile boolean cancelled;
 
@@ -53,6 +54,17 @@ public final class ApplicationRun {
   /** What the user asked for. */
   public record Request(Application application, String script, Path inputs, Path outputs, boolean streamOutput) {}
 
+  /**
+   * Told about a run whose outputs the CAS committed but that could not be brought home (the
+   * connection to its host was lost): its directory there is kept, for {@code confide runs fetch}.
+   */
+  @FunctionalInterface
+  public interface LeftOutputs {
+    void left(String session, String host, String location, Path outputs) throws IOException;
+
+    LeftOutputs NONE = (session, host, location, outputs) -> { };
+  }
+
   /** What the run did, with the session it ran as. */
   public record Result(RunReport report, String session) {}
 
@@ -61,10 +73,16 @@ public final class ApplicationRun {
    * @param sealing progress of sealing the inputs; {@code unsealing} of unsealing the outputs
    */
   public ApplicationRun(Host host, Supplier<Cas> cas, Progress sealing, Progress unsealing) {
+    this(host, cas, sealing, unsealing, LeftOutputs.NONE);
+  }
+
+  /** @param left told about committed outputs left on a host */
+  public ApplicationRun(Host host, Supplier<Cas> cas, Progress sealing, Progress unsealing, LeftOutputs left) {
     this.host = host;
     this.cas = cas;
     this.sealing = sealing;
     this.unsealing = unsealing;
+    this.left = left;
   }
 
   /** Checks {@code request} before anything is sealed or sent: one line on what is wrong and how to fix it. */
@@ -142,8 +160,13 @@ public final class ApplicationRun {
       if (cancelled) {
         run.cancel();
       }
-      RunReport report = run.run(new RuntimeLaunch(access.url(), access.fingerprint(), session, SERVICE,
-          List.of("inputs", "outputs"), request.streamOutput()), forwardTo(clock));
+      RunReport report;
+      try {
+        report = run.run(new RuntimeLaunch(access.url(), access.fingerprint(), session, SERVICE,
+            List.of("inputs", "outputs"), request.streamOutput()), forwardTo(clock));
+      } catch (Exception e) {
+        throw leftBehind(run, access, session, request, e);
+      }
       // the tag the CAS committed, not the one the host reported
       Tag committed = access.client().volume(session, "outputs").tag();
       if (committed == null) {
@@ -152,14 +175,48 @@ public final class ApplicationRun {
       }
       SymmetricKey readKey = ownOutputsKey ? outputKey : clock.time("outputs key",
           () -> access.client().volumeKey(session, "outputs"));
-      get(run, "outputs", clock, dir -> {
-        VolumeReader.load(dir, readKey, committed).extractTo(request.outputs(), unsealing, Modes.WITHOUT_SET_ID);
-        return null;
-      });
+      try {
+        get(run, "outputs", clock, dir -> {
+          VolumeReader.load(dir, readKey, committed).extractTo(request.outputs(), unsealing, Modes.WITHOUT_SET_ID);
+          return null;
+        });
+      } catch (JobException e) {
+        // the outputs are committed: whatever kept them from coming home, they can be fetched later
+        throw leftBehind(run, access, session, request, e);
+      }
       return new Result(report, session);
     } finally {
       current = null;
     }
+  }
+
+  /**
+   * What a run that failed after its launch becomes: when its host keeps run directories and the
+   * CAS committed its outputs, the directory is kept and the user told how to fetch them;
+   * otherwise the failure as it was.
+   */
+  private Exception leftBehind(HostRun run, Cas access, String session, Request request, Exception e) {
+    if (run.location().isEmpty()) {
+      return e;
+    }
+    Tag committed;
+    try {
+      committed = access.client().volume(session, "outputs").tag();
+    } catch (RuntimeException unknown) {
+      return e;
+    }
+    if (committed == null) {
+      return e;
+    }
+    run.keep();
+    try {
+      left.left(session, host.name(), run.location().get(), request.outputs());
+    } catch (IOException notRecorded) {
+      e.addSuppressed(notRecorded);
+    }
+    return new JobException(ExitCodes.UNAVAILABLE, "outputs_not_fetched", "run " + session + " committed its outputs on "
+        + host.name() + ", but they were not brought home (" + e.getMessage() + ")", "fetch them with 'confide runs fetch "
+        + session + "'; they stay on the host for a week", e);
   }
 
   /** Stops a run under way from another thread: the host's runtime commits nothing and wipes its staging area. */

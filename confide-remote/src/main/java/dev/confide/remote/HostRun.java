@@ -29,6 +29,17 @@ public interface HostRun extends AutoCloseable {
    */
   RunReport run(RuntimeLaunch launch, PhaseClock.Listener listener) throws Exception;
 
+  /**
+   * Where this run's directory is, for a user who comes back for its outputs ({@code host:path});
+   * empty for a host whose run directories do not outlive the run (the local one).
+   */
+  default java.util.Optional<String> location() {
+    return java.util.Optional.empty();
+  }
+
+  /** Leaves the run's directory in place when closed: its committed outputs are still to be fetched. */
+  default void keep() {}
+
   /** Stops a {@link #run} under way from another thread: nothing is committed, the host's staging area is wiped. */
   void cancel();
 

@@ -45,6 +45,11 @@ public final class LocalRunDirectory implements AutoCloseable {
     return new LocalRunDirectory(StagingArea.privateDirectory(Files.createDirectories(runs), "ciphertext"));
   }
 
+  /** A run directory under the data directory's {@code runs/}, whatever the size: for outputs fetched later. */
+  public static LocalRunDirectory onDisk(Path dataDir) throws IOException {
+    return new LocalRunDirectory(StagingArea.privateDirectory(Files.createDirectories(dataDir.resolve("runs")), "ciphertext"));
+  }
+
   public Path dir() {
     return owned.dir();
   }

@@ -27,12 +27,21 @@ public final class TestSshHost implements AutoCloseable {
   private final SshServer server;
   private final KeyPair hostKey;
   private volatile java.util.function.Consumer<Path> uploaded = file -> { };
+  private volatile java.util.function.Predicate<Path> dropOn = file -> false;
   private final List<String> forwardedTo;
 
   private TestSshHost(SshServer server, KeyPair hostKey, List<String> forwardedTo) {
     this.server = server;
     this.hostKey = hostKey;
     this.forwardedTo = forwardedTo;
+  }
+
+  /**
+   * Drops the connection (closes the SSH session at once) when an SFTP client opens a file or
+   * folder {@code when} accepts: the network failing at a chosen point of a transfer.
+   */
+  public void dropWhenOpened(java.util.function.Predicate<Path> when) {
+    dropOn = when;
   }
 
   /** Where clients asked this host to connect them ({@code HOST:PORT}): a jump host's forwards. */
@@ -79,6 +88,14 @@ public final class TestSshHost implements AutoCloseable {
     });
     TestSshHost host = new TestSshHost(server, hostKey, forwards);
     sftp.addSftpEventListener(new org.apache.sshd.sftp.server.SftpEventListener() {
+      @Override
+      public void open(org.apache.sshd.server.session.ServerSession session, String remoteHandle,
+          org.apache.sshd.sftp.server.Handle localHandle) {
+        if (host.dropOn.test(localHandle.getFile())) {
+          session.close(true);
+        }
+      }
+
       @Override
       public void closed(org.apache.sshd.server.session.ServerSession session, String remoteHandle,
           org.apache.sshd.sftp.server.Handle localHandle, Throwable thrown) {

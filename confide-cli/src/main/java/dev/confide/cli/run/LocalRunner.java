@@ -21,6 +21,7 @@ import dev.confide.remote.Host;
 import dev.confide.remote.LocalHost;
 import dev.confide.remote.ssh.ConfirmedPrograms;
 import dev.confide.remote.ssh.HostMeasurements;
+import dev.confide.remote.ssh.PendingRuns;
 import dev.confide.remote.ssh.SshConnection;
 import dev.confide.remote.ssh.SshHost;
 import dev.confide.runtime.Bubblewrap;
@@ -120,7 +121,9 @@ final class LocalRunner {
           return new ApplicationRun.Cas(embedded[0].client(), URI.create(embedded[0].url()), embedded[0].fingerprint());
         }
         return new ApplicationRun.Cas(pinned[0], pin.url(), pin.fingerprint());
-      }, ProgressBars.forTerminal(invocation, err, output.json(), "run"), ProgressBars.uncancellable(invocation, err, output.json()));
+      }, ProgressBars.forTerminal(invocation, err, output.json(), "run"), ProgressBars.uncancellable(invocation, err, output.json()),
+          (session, hostName, location, leftFor) -> new PendingRuns(dirs.data()).add(new PendingRuns.Pending(session, hostName,
+              location, leftFor, pin == null ? null : pin.name(), app.name())));
       ApplicationRun.Result result;
       try (Cancellation.Registration stop = invocation.cancellation().onCancel(job::cancel)) {
         result = job.run(request, clock);

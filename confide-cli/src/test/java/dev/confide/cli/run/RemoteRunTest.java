@@ -103,8 +103,9 @@ class RemoteRunTest {
     assertThat(confide("host", "check", "faye", "--host-key", fingerprint, "--confirm", "python").code()).isZero();
     java.util.concurrent.atomic.AtomicBoolean changed = new java.util.concurrent.atomic.AtomicBoolean();
     server.onUploaded(file -> {
-      // the host's operator flips one byte of the first sealed object of the inputs that arrives
-      if (file.toString().contains("/inputs/") && !changed.get() && file.toFile().length() > 64) {
+      // the host's operator flips one byte of the inputs' VOLUME header once it arrived
+      // (each file is created empty first, then written: the written one)
+      if (file.toString().endsWith("/inputs/VOLUME") && file.toFile().length() > 64 && !changed.get()) {
         try (java.nio.channels.FileChannel c = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.READ,
             java.nio.file.StandardOpenOption.WRITE)) {
           java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(1);
@@ -126,5 +127,48 @@ class RemoteRunTest {
         + " holds for it no longer opens its VOLUME file; run it again; if it recurs, the host is not to be trusted");
     assertThat(out).satisfiesAnyOf(p -> assertThat(p).doesNotExist(), p -> assertThat(p).isEmptyDirectory());
     assertThat(remote.resolve("runs")).isEmptyDirectory();
+  }
+
+  @Test
+  void aConnectionLostAfterTheCommitLeavesTheOutputsOnTheHostUntilRunsFetchBringsThemHome() throws Exception {
+    assertThat(confide("host", "check", "faye", "--host-key", fingerprint, "--confirm", "python").code()).isZero();
+    server.dropWhenOpened(p -> p.toString().contains("/outputs"));
+    Path out = tmp.resolve("out");
+    CliRun r = confide("run", "--host", "faye", "--application", "python", "--inputs",
+        EXAMPLES.resolve("python/stats").toString(), "--outputs", out.toString());
+    assertThat(r.code()).as(r.err()).isEqualTo(ExitCodes.UNAVAILABLE);
+    assertThat(r.err()).containsPattern("run (run-python-[0-9a-f]+) committed its outputs on faye, but they were not brought home")
+        .contains("lost the connection to faye while downloading outputs").contains("fetch them with 'confide runs fetch run-python-");
+    assertThat(out).satisfiesAnyOf(p -> assertThat(p).doesNotExist(), p -> assertThat(p).isEmptyDirectory());
+    try (var runs = Files.list(remote.resolve("runs"))) {
+      assertThat(runs.toList()).as("the run's directory is kept on the host").hasSize(1);
+    }
+    JsonNode listed = confide("runs", "list", "--json").json().get("runs");
+    assertThat(listed).hasSize(1);
+    String session = listed.get(0).get("run").asText();
+    assertThat(r.err()).contains("confide runs fetch " + session);
+
+    server.dropWhenOpened(p -> false);
+    CliRun fetched = confide("runs", "fetch", session, "--json");
+    assertThat(fetched.code()).as(fetched.err()).isZero();
+    assertThat(Files.readString(out.resolve("report.txt"))).startsWith("120 measurements from 4 sites");
+    assertThat(remote.resolve("runs")).isEmptyDirectory();
+    assertThat(confide("runs", "list", "--json").json().get("runs")).isEmpty();
+    CliRun again = confide("runs", "fetch", session);
+    assertThat(again.code()).isEqualTo(ExitCodes.NO_INPUT);
+    assertThat(again.err()).contains("no run named " + session + " waits to be fetched");
+  }
+
+  @Test
+  void aConnectionLostDuringTheUploadSaysSoAndLeavesNothingToFetch() throws Exception {
+    assertThat(confide("host", "check", "faye", "--host-key", fingerprint, "--confirm", "python").code()).isZero();
+    server.dropWhenOpened(p -> p.toString().contains("/inputs"));
+    Path out = tmp.resolve("out");
+    CliRun r = confide("run", "--host", "faye", "--application", "python", "--inputs",
+        EXAMPLES.resolve("python/stats").toString(), "--outputs", out.toString());
+    assertThat(r.code()).as(r.err()).isEqualTo(ExitCodes.UNAVAILABLE);
+    assertThat(r.err()).contains("lost the connection to faye while uploading inputs; run it again");
+    assertThat(out).satisfiesAnyOf(p -> assertThat(p).doesNotExist(), p -> assertThat(p).isEmptyDirectory());
+    assertThat(confide("runs", "list", "--json").json().get("runs")).isEmpty();
   }
 }

@@ -238,7 +238,11 @@ final class SftpTransfer {
 
   private static void walk(SftpClient sftp, String remote, Path local, List<Piece> pieces, long[] total) throws IOException {
     List<SftpClient.DirEntry> entries = new ArrayList<>();
-    sftp.readDir(remote).forEach(entries::add);
+    try {
+      sftp.readDir(remote).forEach(entries::add);
+    } catch (java.io.UncheckedIOException e) {
+      throw e.getCause(); // MINA's directory listing fails while it is iterated
+    }
     for (SftpClient.DirEntry e : entries) {
       String name = e.getFilename();
       if (name.equals(".") || name.equals("..")) {

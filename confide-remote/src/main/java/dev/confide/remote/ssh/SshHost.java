@@ -136,10 +136,12 @@ public final class SshHost implements Host, AutoCloseable {
     String run = base + "/runs/run-" + HexFormat.of().formatHex(r);
     String b = HostCheck.shellQuoted(base);
     // a run's directory is locked (flock) by its runtime for as long as it lives: one nobody holds
-    // and older than a minute belongs to a run whose client and runtime are gone
+    // and older than a minute belongs to a run whose client and runtime are gone; one that holds
+    // sealed outputs may hold a committed result not yet fetched ('confide runs fetch'): a week
     String script = "set -e; cd " + b + "; mkdir -p -m 700 runs;"
         + " for d in runs/run-*; do [ -d \"$d\" ] || continue;"
-        + " if [ -n \"$(find \"$d\" -maxdepth 0 -mmin +1)\" ]; then flock -n \"$d/.lock\" rm -rf \"$d\" || true; fi; done;"
+        + " age=1; [ -f \"$d/outputs/VOLUME\" ] && age=10080;"
+        + " if [ -n \"$(find \"$d\" -maxdepth 0 -mmin +$age)\" ]; then flock -n \"$d/.lock\" rm -rf \"$d\" || true; fi; done;"
         + " mkdir -m 700 " + HostCheck.shellQuoted(run) + ";"
         + " if [ ! -s host.key.hash ]; then " + runtimeCommand() + " host-key \"$PWD/host.key\" > host.key.hash.tmp"
         + " && mv host.key.hash.tmp host.key.hash; fi; cat host.key.hash";

@@ -31,6 +31,7 @@ final class SshRun implements HostRun {
   private final LocalRunDirectory local;
   private final SshHost.Progresses progress;
   private ExplicitPortForwardingTracker forward;
+  private volatile boolean keep;
 
   SshRun(SshConnection ssh, String dir, RuntimeProcess runtime, LocalRunDirectory local, SshHost.Progresses progress) {
     this.ssh = ssh;
@@ -48,8 +49,14 @@ final class SshRun implements HostRun {
         writer.write(sealed);
         return null;
       });
-      clock.timed("upload " + name, () -> SftpTransfer.upload(ssh.session(), sealed, dir + "/" + name, progress.upload(),
-          "uploading " + name + " to " + ssh.host().name()));
+      clock.timed("upload " + name, () -> {
+        try {
+          return SftpTransfer.upload(ssh.session(), sealed, dir + "/" + name, progress.upload(), "uploading " + name + " to "
+              + ssh.host().name());
+        } catch (IOException e) {
+          throw lost(e, "uploading " + name);
+        }
+      });
     } finally {
       delete(sealed);
     }
@@ -59,8 +66,14 @@ final class SshRun implements HostRun {
   public <T> T get(String name, PhaseClock clock, VolumeReading<T> reader) throws IOException {
     Path fetched = local.dir().resolve(name);
     try {
-      clock.timed("download " + name, () -> SftpTransfer.download(ssh.session(), dir + "/" + name, fetched,
-          progress.download(), "downloading " + name + " from " + ssh.host().name()));
+      clock.timed("download " + name, () -> {
+        try {
+          return SftpTransfer.download(ssh.session(), dir + "/" + name, fetched, progress.download(), "downloading " + name
+              + " from " + ssh.host().name());
+        } catch (IOException e) {
+          throw lost(e, "downloading " + name);
+        }
+      });
       return clock.timed("unseal", () -> reader.read(fetched));
     } finally {
       delete(fetched);
@@ -73,7 +86,25 @@ final class SshRun implements HostRun {
     launch.volumes().forEach(v -> volumes.put(v, Path.of(dir, v)));
     runtime.launch(new RunLaunch(reachable(launch.cas()), launch.casFingerprint(), launch.session(), launch.service(), volumes,
         launch.streamOutput()));
-    return runtime.await(listener);
+    try {
+      return runtime.await(listener);
+    } catch (dev.confide.runtime.RuntimeFailure e) {
+      if (ssh.session().isOpen() || e.kind() == dev.confide.runtime.RuntimeFailure.Kind.CANCELLED) {
+        throw e;
+      }
+      throw new dev.confide.remote.JobException(dev.confide.runtime.ExitCodes.UNAVAILABLE, "connection_lost",
+          "lost the connection to " + ssh.host().name() + " during the run", "its runtime stops when its channel closes and"
+          + " commits nothing unless it had finished; run it again", e);
+    }
+  }
+
+  /** A transfer's failure as the user should read it: a lost connection said as such, anything else as it was. */
+  private IOException lost(IOException e, String doing) {
+    if (ssh.session().isOpen()) {
+      return e;
+    }
+    throw new dev.confide.remote.JobException(dev.confide.runtime.ExitCodes.UNAVAILABLE, "connection_lost",
+        "lost the connection to " + ssh.host().name() + " while " + doing, "run it again", e);
   }
 
   /** A CAS on this machine's loopback, as the host reaches it: a forward from the host's loopback, over this connection. */
@@ -94,6 +125,16 @@ final class SshRun implements HostRun {
   }
 
   @Override
+  public java.util.Optional<String> location() {
+    return java.util.Optional.of(dir);
+  }
+
+  @Override
+  public void keep() {
+    keep = true;
+  }
+
+  @Override
   public void close() {
     try {
       runtime.stop(SshHost.STOP_SECONDS);
@@ -106,7 +147,9 @@ final class SshRun implements HostRun {
         // the connection closes next anyway
       }
       try {
-        ssh.run("rm -rf " + HostCheck.shellQuoted(dir));
+        if (!keep) {
+          ssh.run("rm -rf " + HostCheck.shellQuoted(dir));
+        }
       } catch (IOException ignored) {
         // the next run's sweep removes it: it holds ciphertext only
       }
