@@ -95,6 +95,7 @@ public final class HostCheckCommand implements Callable<Integer> {
       Map<String, String> p = new LinkedHashMap<>();
       try {
         Measurement m = SshHost.measureOn(ssh, installed, dist, app);
+        programs.store().recordRuntime(name, installed.id(), m.runtimeDigest());
         if (confirm.contains(appName)) {
           programs.confirm(name, appName, m);
         }

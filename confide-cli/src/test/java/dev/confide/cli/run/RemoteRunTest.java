@@ -171,4 +171,21 @@ class RemoteRunTest {
     assertThat(out).satisfiesAnyOf(p -> assertThat(p).doesNotExist(), p -> assertThat(p).isEmptyDirectory());
     assertThat(confide("runs", "list", "--json").json().get("runs")).isEmpty();
   }
+
+  @Test
+  void aProgramChangedOnTheHostSinceItWasConfirmedIsRefusedWhenItsRuntimeAttests() throws Exception {
+    assertThat(confide("host", "check", "faye", "--host-key", fingerprint, "--confirm", "python").code()).isZero();
+    // as if the host's python3 had been replaced after the user confirmed it: the confirmed one is
+    // what the run's session names, and the host's runtime measures the one it finds
+    Path record = tmp.resolve("config/host-measurements.toml");
+    String confirmed = Files.readString(record);
+    java.util.regex.Matcher sha = java.util.regex.Pattern.compile("sha256 = ['\"]([0-9a-f]{64})").matcher(confirmed);
+    assertThat(sha.find()).isTrue();
+    Files.writeString(record, confirmed.replace(sha.group(1), "0".repeat(64)));
+    CliRun r = confide("run", "--host", "faye", "--application", "python", "--inputs",
+        EXAMPLES.resolve("python/stats").toString(), "--outputs", tmp.resolve("out").toString());
+    assertThat(r.code()).as(r.err()).isEqualTo(ExitCodes.INTEGRITY);
+    assertThat(r.err()).contains("the program or runtime on faye is not the one you confirmed there: 'confide host check faye'");
+    assertThat(tmp.resolve("out")).satisfiesAnyOf(p -> assertThat(p).doesNotExist(), p -> assertThat(p).isEmptyDirectory());
+  }
 }

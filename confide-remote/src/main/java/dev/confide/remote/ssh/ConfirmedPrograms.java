@@ -24,6 +24,11 @@ public final class ConfirmedPrograms {
     store.record(host, application, new HostMeasurements.Confirmed(reported.executable().toString(), reported.executableDigest()));
   }
 
+  /** The store of what was confirmed. */
+  public HostMeasurements store() {
+    return store;
+  }
+
   /** What was confirmed, if anything. */
   public java.util.Optional<HostMeasurements.Confirmed> confirmed(String host, String application) throws IOException {
     return store.find(host, application);

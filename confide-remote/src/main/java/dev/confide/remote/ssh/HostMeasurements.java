@@ -19,6 +19,8 @@ import java.util.TreeMap;
  * {@code sha256}, as the host's runtime measured it when the user said yes (like a host key in
  * {@code known_hosts}). What is recorded is the program, not the whole measurement: installing a
  * new runtime must not ask again for every application, and the runtime is the one Confide sent.
+ * Under {@code [HOST."@runtime"]} it keeps the digest the host's runtime last gave itself, by the
+ * folder it was installed in, so that a run need not ask the host again.
  */
 public final class HostMeasurements {
   /** What was confirmed for one application on one host. */
@@ -40,14 +42,29 @@ public final class HostMeasurements {
     return t == null ? Optional.empty() : Optional.of(new Confirmed(t.get("executable"), t.get("sha256")));
   }
 
+  /** The key under a host's table that holds its runtime's digest, apart from the applications' names. */
+  private static final String RUNTIME = "@runtime";
+
+  /** The digest the runtime installed on {@code host} as {@code installId} measured itself with, when it was seen. */
+  public Optional<String> runtimeDigest(String host, String installId) throws IOException {
+    Map<String, String> t = read().getOrDefault(host, Map.of()).get(RUNTIME);
+    return t != null && installId.equals(t.get("id")) ? Optional.ofNullable(t.get("digest")) : Optional.empty();
+  }
+
+  /** Records the digest the runtime installed on {@code host} as {@code installId} gave itself. */
+  public void recordRuntime(String host, String installId, String digest) throws IOException {
+    record(host, RUNTIME, Map.of("id", installId, "digest", digest));
+  }
+
   public void record(String host, String application, Confirmed confirmed) throws IOException {
+    record(host, application, Map.of("executable", confirmed.executable(), "sha256", confirmed.sha256()));
+  }
+
+  private void record(String host, String key, Map<String, String> values) throws IOException {
     PrivateFiles.directory(file.getParent());
     PrivateFiles.locked(file.resolveSibling(file.getFileName() + ".lock"), () -> {
       Map<String, Map<String, Map<String, String>>> doc = read();
-      Map<String, String> t = new LinkedHashMap<>();
-      t.put("executable", confirmed.executable());
-      t.put("sha256", confirmed.sha256());
-      doc.computeIfAbsent(host, h -> new TreeMap<>()).put(application, t);
+      doc.computeIfAbsent(host, h -> new TreeMap<>()).put(key, new LinkedHashMap<>(new TreeMap<>(values)));
       PrivateFiles.write(file, toml.writeValueAsBytes(doc));
       return null;
     });

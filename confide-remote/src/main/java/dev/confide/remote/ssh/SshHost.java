@@ -79,7 +79,21 @@ public final class SshHost implements Host, AutoCloseable {
   /** The host's runtime measures the program there; the user's confirmation (or the application's pins) decide. */
   @Override
   public Measurement measure(Application app) throws IOException {
+    if (app.measurements().isEmpty()) {
+      // what the user confirmed, with the digest this runtime gave itself: no question to the
+      // host (a JVM start and a hash of its Java there). A host whose program changed since is
+      // refused when its runtime attests, and told how to look (SshRun).
+      Optional<HostMeasurements.Confirmed> confirmed = programs.confirmed(name(), app.name());
+      Optional<String> runtime = distribution.shippedDigest();
+      if (runtime.isEmpty()) {
+        runtime = programs.store().runtimeDigest(name(), installed.id());
+      }
+      if (confirmed.isPresent() && runtime.isPresent()) {
+        return Measurement.of(runtime.get(), Path.of(confirmed.get().executable()), confirmed.get().sha256());
+      }
+    }
     Measurement m = measureOn(ssh, installed, distribution, app);
+    programs.store().recordRuntime(name(), installed.id(), m.runtimeDigest());
     if (app.measurements().isEmpty()) {
       programs.check(name(), app.name(), m);
     }

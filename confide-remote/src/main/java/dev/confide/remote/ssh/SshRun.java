@@ -88,6 +88,15 @@ final class SshRun implements HostRun {
         launch.streamOutput()));
     try {
       return runtime.await(listener);
+    } catch (dev.confide.cas.common.CasException e) {
+      if (!"attestation_measurement_not_allowed".equals(e.error())) {
+        throw e;
+      }
+      // the session named the program the user confirmed there; the host's runtime measured another
+      throw new dev.confide.remote.JobException(dev.confide.runtime.ExitCodes.INTEGRITY, "measurement_refused", e.getMessage(),
+          "the program or runtime on " + ssh.host().name() + " is not the one you confirmed there: 'confide host check "
+          + ssh.host().name() + "' shows what it runs now (confirm it with --confirm APP only if its operator changed it on"
+          + " purpose)", e);
     } catch (dev.confide.runtime.RuntimeFailure e) {
       if (ssh.session().isOpen() || e.kind() == dev.confide.runtime.RuntimeFailure.Kind.CANCELLED) {
         throw e;
