@@ -50,6 +50,14 @@ public final class HostAddCommand implements Callable<Integer> {
       description = "An OpenSSH user certificate of the identity (default: IDENTITY-cert.pub when it exists, as ssh does).")
   Path certificate;
 
+  @Option(names = "--connect-timeout", paramLabel = "SECONDS",
+      description = "How long connecting and logging in may take (default: ConnectTimeout of ~/.ssh/config, else 20).")
+  Integer connectTimeout;
+
+  @Option(names = "--server-alive-interval", paramLabel = "SECONDS",
+      description = "Probe a silent connection this often; three unanswered probes end it (default: ServerAliveInterval, else 15).")
+  Integer aliveInterval;
+
   @Option(names = "--force", description = "Replace a host of that name.") boolean force;
 
   @Mixin CommonOptions common;
@@ -78,6 +86,17 @@ public final class HostAddCommand implements Callable<Integer> {
         throw new CliFailure(ExitCodes.USAGE, "bad_ssh_address", e.getMessage(), "give --ssh [USER@]HOST[:PORT], e.g. render@faye:2222");
       }
       host = new HostProfile(name, address, identity == null ? null : identity.toAbsolutePath(), remoteDir);
+    }
+    if (connectTimeout != null || aliveInterval != null) {
+      try {
+        host = host.with(new HostProfile.Timing(connectTimeout != null ? connectTimeout : host.timing().connectSeconds(),
+            aliveInterval != null ? aliveInterval : host.timing().aliveSeconds()));
+      } catch (IllegalArgumentException e) {
+        throw new CliFailure(ExitCodes.USAGE, "bad_timeout", e.getMessage(), "give whole seconds, 1 to 3600");
+      }
+      if (connectTimeout != null && connectTimeout == 0 || aliveInterval != null && aliveInterval == 0) {
+        throw new CliFailure(ExitCodes.USAGE, "bad_timeout", "a timeout or interval is 1 to 3600 seconds", "give whole seconds, 1 to 3600");
+      }
     }
     if (certificate != null) {
       if (!java.nio.file.Files.isRegularFile(certificate)) {

@@ -196,4 +196,20 @@ class HostCheckCliTest {
     assertThat(gone.code()).as(gone.err()).isEqualTo(ExitCodes.UNAVAILABLE);
     assertThat(gone.err()).contains("cannot connect to jump host hop@127.0.0.1:" + closed + ": connection refused");
   }
+
+  @Test
+  void aHostThatAcceptsTheConnectionAndNeverAnswersIsGivenUpAfterItsConnectTimeout() throws Exception {
+    try (ServerSocket silent = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+      // it accepts (the kernel's backlog) and says nothing: no SSH version line ever comes
+      CliRun added = confide("host", "add", "mute", "--ssh", "tester@127.0.0.1:" + silent.getLocalPort(), "--connect-timeout",
+          "2", "--json");
+      assertThat(added.code()).as(added.err()).isZero();
+      CliRun r = confide("host", "check", "mute");
+      assertThat(r.code()).as(r.err()).isEqualTo(ExitCodes.UNAVAILABLE);
+      assertThat(r.err()).contains("no answer from mute (tester@127.0.0.1:" + silent.getLocalPort() + ") within 2 s");
+    }
+    CliRun bad = confide("host", "add", "x", "--ssh", "a@b", "--connect-timeout", "0");
+    assertThat(bad.code()).isEqualTo(ExitCodes.USAGE);
+    assertThat(bad.err()).contains("a timeout or interval is 1 to 3600 seconds");
+  }
 }

@@ -13,12 +13,41 @@ import java.util.stream.Collectors;
  * when it exists, as ssh looks for it).
  */
 public record HostProfile(String name, SshAddress address, Path identity, String remoteDir, List<SshAddress> jumps,
-    Path certificate) {
+    Path certificate, Timing timing) {
   /** Where Confide keeps its things on a host unless told otherwise (relative to the login's home). */
   public static final String DEFAULT_REMOTE_DIR = ".confide";
 
+  /**
+   * How long connecting and logging in may take ({@code ConnectTimeout}), and how often a silent
+   * connection is probed ({@code ServerAliveInterval}; after three unanswered probes it is given
+   * up, as ssh's {@code ServerAliveCountMax} 3), in seconds; 0: the defaults, 20 and 15.
+   */
+  public record Timing(int connectSeconds, int aliveSeconds) {
+    public static final Timing DEFAULT = new Timing(0, 0);
+
+    public Timing {
+      if (connectSeconds < 0 || aliveSeconds < 0 || connectSeconds > 3600 || aliveSeconds > 3600) {
+        throw new IllegalArgumentException("a timeout or interval is 1 to 3600 seconds");
+      }
+    }
+
+    public java.time.Duration connect() {
+      return java.time.Duration.ofSeconds(connectSeconds == 0 ? 20 : connectSeconds);
+    }
+
+    public java.time.Duration alive() {
+      return java.time.Duration.ofSeconds(aliveSeconds == 0 ? 15 : aliveSeconds);
+    }
+  }
+
   public HostProfile {
     jumps = jumps == null ? List.of() : List.copyOf(jumps);
+    timing = timing == null ? Timing.DEFAULT : timing;
+  }
+
+  public HostProfile(String name, SshAddress address, Path identity, String remoteDir, List<SshAddress> jumps,
+      Path certificate) {
+    this(name, address, identity, remoteDir, jumps, certificate, Timing.DEFAULT);
   }
 
   /** A host reached directly. */
@@ -35,9 +64,14 @@ public record HostProfile(String name, SshAddress address, Path identity, String
     return java.nio.file.Files.isRegularFile(beside) ? beside : null;
   }
 
+  /** This profile with {@code other} timing. */
+  public HostProfile with(Timing other) {
+    return new HostProfile(name, address, identity, remoteDir, jumps, certificate, other);
+  }
+
   /** This profile with {@code others} instead of its jump hosts and certificate. */
   public HostProfile with(List<SshAddress> otherJumps, Path otherCertificate) {
-    return new HostProfile(name, address, identity, remoteDir, otherJumps, otherCertificate);
+    return new HostProfile(name, address, identity, remoteDir, otherJumps, otherCertificate, timing);
   }
 
   /** Parses a {@code ProxyJump}-style list, {@code [USER@]HOST[:PORT]} separated by commas; "none" or empty: no jump. */

@@ -53,13 +53,25 @@ public final class HostProfiles {
         hosts.put(e.getKey(), new HostProfile(e.getKey(), SshAddress.parse(t.get("ssh")),
             t.get("identity") == null ? null : Path.of(t.get("identity")),
             t.getOrDefault("remote_dir", HostProfile.DEFAULT_REMOTE_DIR), HostProfile.parseJumps(t.get("jump")),
-            t.get("certificate") == null ? null : Path.of(t.get("certificate"))));
+            t.get("certificate") == null ? null : Path.of(t.get("certificate")),
+            new HostProfile.Timing(seconds(t.get("connect_timeout")), seconds(t.get("server_alive_interval")))));
       } catch (IllegalArgumentException bad) {
         throw new JobException(ExitCodes.DATA, "bad_hosts_file", "host " + e.getKey() + " in " + file + ": "
             + bad.getMessage(), "fix it with 'confide host add " + e.getKey() + " --ssh ... --force'");
       }
     }
     return hosts;
+  }
+
+  private static int seconds(String value) {
+    if (value == null) {
+      return 0;
+    }
+    try {
+      return Integer.parseInt(value.strip());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("'" + value + "' is not a number of seconds");
+    }
   }
 
   public Optional<HostProfile> find(String name) throws IOException {
@@ -118,6 +130,12 @@ public final class HostProfiles {
       t.put("remote_dir", h.remoteDir());
       if (!h.jumps().isEmpty()) {
         t.put("jump", h.jumpSpec());
+      }
+      if (h.timing().connectSeconds() != 0) {
+        t.put("connect_timeout", Integer.toString(h.timing().connectSeconds()));
+      }
+      if (h.timing().aliveSeconds() != 0) {
+        t.put("server_alive_interval", Integer.toString(h.timing().aliveSeconds()));
       }
       if (h.certificate() != null) {
         t.put("certificate", h.certificate().toAbsolutePath().toString());

@@ -14,7 +14,8 @@ import org.apache.sshd.client.config.hosts.HostConfigEntry;
 /**
  * A host taken from an OpenSSH client configuration ({@code ~/.ssh/config}) by its {@code Host}
  * name, read with MINA SSHD's parser: {@code HostName}, {@code Port}, {@code User}, the first
- * {@code IdentityFile}, {@code CertificateFile} and {@code ProxyJump} (each jump that names another {@code Host} block of
+ * {@code IdentityFile}, {@code CertificateFile}, {@code ConnectTimeout}, {@code ServerAliveInterval} and
+ * {@code ProxyJump} (each jump that names another {@code Host} block of
  * the file takes its {@code HostName}, {@code Port} and {@code User}). Directives with a bearing on
  * security that Confide does not honour yet are refused, not ignored: {@code ProxyCommand} (the
  * host could not be reached as the user meant), {@code StrictHostKeyChecking no} (Confide never accepts an unknown key
@@ -87,8 +88,27 @@ public final class SshConfigFile {
           + bad.getMessage(), "write ProxyJump as [USER@]HOST[:PORT][,...]");
     }
     String certificate = e.getProperty("CertificateFile");
+    HostProfile.Timing timing;
+    try {
+      timing = new HostProfile.Timing(seconds(e.getProperty("ConnectTimeout")), seconds(e.getProperty("ServerAliveInterval")));
+    } catch (IllegalArgumentException bad) {
+      throw new JobException(ExitCodes.DATA, "bad_ssh_config", "host " + name + " in " + config + ": " + bad.getMessage(),
+          "fix that block");
+    }
     return new Found(new HostProfile(name, address, identity, remoteDir, jumps,
-        certificate == null || certificate.isBlank() ? null : Path.of(expandHome(certificate.strip()))), List.copyOf(ignored));
+        certificate == null || certificate.isBlank() ? null : Path.of(expandHome(certificate.strip())), timing),
+        List.copyOf(ignored));
+  }
+
+  private static int seconds(String value) {
+    if (value == null || value.isBlank()) {
+      return 0;
+    }
+    try {
+      return Integer.parseInt(value.strip());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("'" + value + "' is not a number of seconds");
+    }
   }
 
   private static String expandHome(String path) {

@@ -30,8 +30,10 @@ import org.apache.sshd.server.forward.X11ForwardingFilter;
  * host 69, an unconfirmed host key or a refused login 77, a changed or revoked host key 80.
  */
 public final class SshConnection implements AutoCloseable {
-  /** How long connecting, the handshake and the login may take each. */
+  /** How long opening a channel may take. */
   static final Duration TIMEOUT = Duration.ofSeconds(20);
+  /** How long a command run on the host may take (checking a runtime's files with sha256sum among them). */
+  static final Duration COMMAND_TIMEOUT = Duration.ofMinutes(10);
 
   /** One logged-in SSH session of a route: a jump host, or the host itself (the last). */
   private record Hop(SshClient client, ClientSession session, ExplicitPortForwardingTracker[] forward) {
@@ -159,13 +161,18 @@ public final class SshConnection implements AutoCloseable {
     }
     // larger windows and packets than MINA's defaults: fewer round trips and per-packet cipher set-ups
     org.apache.sshd.core.CoreModuleProperties.WINDOW_SIZE.set(client, 16L << 20);
+    // a connection that went silent (a host gone, a network cut) is given up after three unanswered
+    // probes, as ssh's ServerAliveInterval with ServerAliveCountMax 3: a run then ends, commits nothing
+    org.apache.sshd.core.CoreModuleProperties.HEARTBEAT_INTERVAL.set(client, host.timing().alive());
+    org.apache.sshd.core.CoreModuleProperties.HEARTBEAT_REPLY_WAIT.set(client, host.timing().alive());
+    org.apache.sshd.core.CoreModuleProperties.HEARTBEAT_NO_REPLY_MAX.set(client, 3);
     client.start();
     ClientSession session = null;
     try {
       String connectHost = via == null ? a.host() : via.getHostName();
       int connectPort = via == null ? a.port() : via.getPort();
-      session = client.connect(user, connectHost, connectPort).verify(TIMEOUT).getSession();
-      session.auth().verify(TIMEOUT);
+      session = client.connect(user, connectHost, connectPort).verify(host.timing().connect()).getSession();
+      session.auth().verify(host.timing().connect());
       return new Hop(client, session, new ExplicitPortForwardingTracker[1]);
     } catch (IOException | RuntimeException e) {
       closeQuietly(session);
@@ -215,7 +222,7 @@ public final class SshConnection implements AutoCloseable {
     }
     if (message.toLowerCase(java.util.Locale.ROOT).contains("timeout") || message.contains("timed out")) {
       return new JobException(ExitCodes.UNAVAILABLE, "host_timeout", "no answer from " + where + " within "
-          + TIMEOUT.toSeconds() + " s", "check the host and the network between", e);
+          + host.timing().connect().toSeconds() + " s", "check the host and the network between", e);
     }
     return new JobException(ExitCodes.UNAVAILABLE, "ssh_failed", "cannot connect to " + where + ": " + message.lines()
         .findFirst().orElse(""), "check the host's sshd", e);
@@ -223,7 +230,7 @@ public final class SshConnection implements AutoCloseable {
 
   /** Runs {@code command} on the host and returns its standard output; a non-zero exit is an IOException. */
   public String run(String command) throws IOException {
-    return session.executeRemoteCommand(command, TIMEOUT);
+    return session.executeRemoteCommand(command, COMMAND_TIMEOUT);
   }
 
   public HostProfile host() {
