@@ -58,6 +58,10 @@ public final class HostAddCommand implements Callable<Integer> {
       description = "Probe a silent connection this often; three unanswered probes end it (default: ServerAliveInterval, else 15).")
   Integer aliveInterval;
 
+  @Option(names = "--identities-only",
+      description = "Offer the host only the identity's key, not every key of your ssh-agent (IdentitiesOnly).")
+  boolean identitiesOnly;
+
   @Option(names = "--force", description = "Replace a host of that name.") boolean force;
 
   @Mixin CommonOptions common;
@@ -87,10 +91,10 @@ public final class HostAddCommand implements Callable<Integer> {
       }
       host = new HostProfile(name, address, identity == null ? null : identity.toAbsolutePath(), remoteDir);
     }
-    if (connectTimeout != null || aliveInterval != null) {
+    if (connectTimeout != null || aliveInterval != null || identitiesOnly) {
       try {
         host = host.with(new HostProfile.Timing(connectTimeout != null ? connectTimeout : host.timing().connectSeconds(),
-            aliveInterval != null ? aliveInterval : host.timing().aliveSeconds()));
+            aliveInterval != null ? aliveInterval : host.timing().aliveSeconds(), identitiesOnly || host.timing().identitiesOnly()));
       } catch (IllegalArgumentException e) {
         throw new CliFailure(ExitCodes.USAGE, "bad_timeout", e.getMessage(), "give whole seconds, 1 to 3600");
       }

@@ -18,12 +18,19 @@ public record HostProfile(String name, SshAddress address, Path identity, String
   public static final String DEFAULT_REMOTE_DIR = ".confide";
 
   /**
-   * How long connecting and logging in may take ({@code ConnectTimeout}), and how often a silent
-   * connection is probed ({@code ServerAliveInterval}; after three unanswered probes it is given
-   * up, as ssh's {@code ServerAliveCountMax} 3), in seconds; 0: the defaults, 20 and 15.
+   * How the connection is made: how long connecting and logging in may take ({@code
+   * ConnectTimeout}), how often a silent connection is probed ({@code ServerAliveInterval}; after
+   * three unanswered probes it is given up, as ssh's {@code ServerAliveCountMax} 3), in seconds
+   * (0: the defaults, 20 and 15); and whether only the identity file's key is offered, not every
+   * key of the ssh-agent ({@code IdentitiesOnly}: an agent holding more keys than the host's
+   * {@code MaxAuthTries} would otherwise use up the tries before the right one).
    */
-  public record Timing(int connectSeconds, int aliveSeconds) {
-    public static final Timing DEFAULT = new Timing(0, 0);
+  public record Timing(int connectSeconds, int aliveSeconds, boolean identitiesOnly) {
+    public static final Timing DEFAULT = new Timing(0, 0, false);
+
+    public Timing(int connectSeconds, int aliveSeconds) {
+      this(connectSeconds, aliveSeconds, false);
+    }
 
     public Timing {
       if (connectSeconds < 0 || aliveSeconds < 0 || connectSeconds > 3600 || aliveSeconds > 3600) {

@@ -54,7 +54,8 @@ public final class HostProfiles {
             t.get("identity") == null ? null : Path.of(t.get("identity")),
             t.getOrDefault("remote_dir", HostProfile.DEFAULT_REMOTE_DIR), HostProfile.parseJumps(t.get("jump")),
             t.get("certificate") == null ? null : Path.of(t.get("certificate")),
-            new HostProfile.Timing(seconds(t.get("connect_timeout")), seconds(t.get("server_alive_interval")))));
+            new HostProfile.Timing(seconds(t.get("connect_timeout")), seconds(t.get("server_alive_interval")),
+                "yes".equals(t.get("identities_only")))));
       } catch (IllegalArgumentException bad) {
         throw new JobException(ExitCodes.DATA, "bad_hosts_file", "host " + e.getKey() + " in " + file + ": "
             + bad.getMessage(), "fix it with 'confide host add " + e.getKey() + " --ssh ... --force'");
@@ -136,6 +137,9 @@ public final class HostProfiles {
       }
       if (h.timing().aliveSeconds() != 0) {
         t.put("server_alive_interval", Integer.toString(h.timing().aliveSeconds()));
+      }
+      if (h.timing().identitiesOnly()) {
+        t.put("identities_only", "yes");
       }
       if (h.certificate() != null) {
         t.put("certificate", h.certificate().toAbsolutePath().toString());

@@ -14,7 +14,7 @@ import org.apache.sshd.client.config.hosts.HostConfigEntry;
 /**
  * A host taken from an OpenSSH client configuration ({@code ~/.ssh/config}) by its {@code Host}
  * name, read with MINA SSHD's parser: {@code HostName}, {@code Port}, {@code User}, the first
- * {@code IdentityFile}, {@code CertificateFile}, {@code ConnectTimeout}, {@code ServerAliveInterval} and
+ * {@code IdentityFile}, {@code CertificateFile}, {@code IdentitiesOnly}, {@code ConnectTimeout}, {@code ServerAliveInterval} and
  * {@code ProxyJump} (each jump that names another {@code Host} block of
  * the file takes its {@code HostName}, {@code Port} and {@code User}). Directives with a bearing on
  * security that Confide does not honour yet are refused, not ignored: {@code ProxyCommand} (the
@@ -24,7 +24,7 @@ import org.apache.sshd.client.config.hosts.HostConfigEntry;
 public final class SshConfigFile {
   private static final List<String> REFUSED = List.of("proxycommand");
   private static final List<String> NOTED = List.of("userknownhostsfile", "hostkeyalias",
-      "identitiesonly", "preferredauthentications", "identityagent");
+      "preferredauthentications", "identityagent");
 
   /** A profile and the directives of its block that were ignored. */
   public record Found(HostProfile profile, List<String> ignored) {}
@@ -90,7 +90,8 @@ public final class SshConfigFile {
     String certificate = e.getProperty("CertificateFile");
     HostProfile.Timing timing;
     try {
-      timing = new HostProfile.Timing(seconds(e.getProperty("ConnectTimeout")), seconds(e.getProperty("ServerAliveInterval")));
+      timing = new HostProfile.Timing(seconds(e.getProperty("ConnectTimeout")), seconds(e.getProperty("ServerAliveInterval")),
+          "yes".equalsIgnoreCase(String.valueOf(e.getProperty("IdentitiesOnly")).strip()));
     } catch (IllegalArgumentException bad) {
       throw new JobException(ExitCodes.DATA, "bad_ssh_config", "host " + name + " in " + config + ": " + bad.getMessage(),
           "fix that block");

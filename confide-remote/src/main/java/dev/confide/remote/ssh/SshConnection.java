@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.net.ConnectException;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
+import java.security.PublicKey;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,6 +16,7 @@ import org.apache.sshd.client.session.forward.ExplicitPortForwardingTracker;
 import org.apache.sshd.common.util.net.SshdSocketAddress;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.cipher.BuiltinCiphers;
+import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.keyprovider.FileKeyPairProvider;
 import org.apache.sshd.common.keyprovider.KeyIdentityProvider;
 import org.apache.sshd.server.forward.AgentForwardingFilter;
@@ -157,7 +159,13 @@ public final class SshConnection implements AutoCloseable {
       });
     }
     if (agentSocket != null) {
-      client.setAgentFactory(UnixSocketAgent.factory(agentSocket));
+      if (host.timing().identitiesOnly() && host.identity() != null) {
+        // only the identity's own key, when the agent holds it (a protected key loaded there)
+        PublicKey own = publicHalf(host.identity());
+        client.setAgentFactory(UnixSocketAgent.factory(agentSocket, key -> own != null && KeyUtils.compareKeys(own, key)));
+      } else {
+        client.setAgentFactory(UnixSocketAgent.factory(agentSocket));
+      }
     }
     // larger windows and packets than MINA's defaults: fewer round trips and per-packet cipher set-ups
     org.apache.sshd.core.CoreModuleProperties.WINDOW_SIZE.set(client, 16L << 20);
@@ -183,6 +191,18 @@ public final class SshConnection implements AutoCloseable {
             + " to your ssh-agent ('ssh-add " + host.identity() + "')", e);
       }
       throw failure(host, label, a, user, policy.refusal(), e);
+    }
+  }
+
+  /** The public half of an identity, from its {@code .pub} beside it; null when there is none. */
+  private static PublicKey publicHalf(Path identity) {
+    Path pub = identity.resolveSibling(identity.getFileName() + ".pub");
+    try {
+      return java.nio.file.Files.isRegularFile(pub) ? org.apache.sshd.common.config.keys.PublicKeyEntry.parsePublicKeyEntry(
+          java.nio.file.Files.readString(pub).strip()).resolvePublicKey(null, null,
+          org.apache.sshd.common.config.keys.PublicKeyEntryResolver.IGNORING) : null;
+    } catch (IOException | java.security.GeneralSecurityException | IllegalArgumentException e) {
+      return null;
     }
   }
 
@@ -218,7 +238,10 @@ public final class SshConnection implements AutoCloseable {
     if (message.contains("No more authentication methods") || message.contains("authentication")) {
       return new JobException(ExitCodes.DENIED, "login_refused", where + " refused the login as " + user + " with "
           + (host.identity() == null ? "no identity file" : "the key " + host.identity()) + " (public key only)",
-          "install the key's public half in " + user + "'s ~/.ssh/authorized_keys there, or give another with --identity", e);
+          "install the key's public half in " + user + "'s ~/.ssh/authorized_keys there, or give another with --identity"
+              + (host.identity() != null && !host.timing().identitiesOnly() && System.getenv("SSH_AUTH_SOCK") != null
+                  ? "; if your ssh-agent holds many keys, the host's MaxAuthTries may be used up before this one: add the host"
+                      + " with --identities-only" : ""), e);
     }
     if (message.toLowerCase(java.util.Locale.ROOT).contains("timeout") || message.contains("timed out")) {
       return new JobException(ExitCodes.UNAVAILABLE, "host_timeout", "no answer from " + where + " within "

@@ -30,14 +30,33 @@ final class UnixSocketAgent extends AbstractAgentProxy {
   private static final int MAX_ANSWER = 256 << 10;
 
   private final Path socket;
+  private final java.util.function.Predicate<java.security.PublicKey> offered;
 
-  UnixSocketAgent(Path socket) {
+  UnixSocketAgent(Path socket, java.util.function.Predicate<java.security.PublicKey> offered) {
     super(null);
     this.socket = socket;
+    this.offered = offered;
+  }
+
+  /** The agent's keys this client may offer a host (with IdentitiesOnly: only the profile's). */
+  @Override
+  public Iterable<? extends java.util.Map.Entry<java.security.PublicKey, String>> getIdentities() throws IOException {
+    List<java.util.Map.Entry<java.security.PublicKey, String>> kept = new java.util.ArrayList<>();
+    for (var e : super.getIdentities()) {
+      if (offered.test(e.getKey())) {
+        kept.add(e);
+      }
+    }
+    return kept;
   }
 
   /** A factory for MINA's client: this agent for every session, never a forwarding of it. */
   static SshAgentFactory factory(Path socket) {
+    return factory(socket, key -> true);
+  }
+
+  /** As {@link #factory(Path)}, offering only the agent's keys {@code offered} accepts. */
+  static SshAgentFactory factory(Path socket, java.util.function.Predicate<java.security.PublicKey> offered) {
     return new SshAgentFactory() {
       @Override
       public List<ChannelFactory> getChannelForwardingFactories(FactoryManager manager) {
@@ -46,7 +65,7 @@ final class UnixSocketAgent extends AbstractAgentProxy {
 
       @Override
       public SshAgent createClient(Session session, FactoryManager manager) {
-        return new UnixSocketAgent(socket);
+        return new UnixSocketAgent(socket, offered);
       }
 
       @Override

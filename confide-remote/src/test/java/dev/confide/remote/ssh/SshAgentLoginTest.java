@@ -85,4 +85,37 @@ class SshAgentLoginTest {
       assertThat(ssh.run("echo logged-in-by-agent").strip()).isEqualTo("logged-in-by-agent");
     }
   }
+
+  /**
+   * Debian's sshd with MaxAuthTries 3, an agent holding five other keys, the right key in the
+   * identity file only: offering the agent's keys first uses up the tries, IdentitiesOnly offers
+   * the identity's key alone and gets in.
+   */
+  @Test
+  void identitiesOnlyOffersOnlyTheIdentityWhereTheAgentHoldsMoreKeysThanTheHostAllowsTries() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(dev.confide.testing.OpenSshHost.unavailable().isEmpty());
+    for (int i = 0; i < 5; i++) {
+      Path other = tmp.resolve("other" + i);
+      run(List.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", other.toString()), null);
+      run(List.of("ssh-add", other.toString()), socket);
+    }
+    Path identity = tmp.resolve("id_host");
+    run(List.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", identity.toString()), null);
+    java.security.PublicKey own = org.apache.sshd.common.config.keys.PublicKeyEntry.parsePublicKeyEntry(
+        Files.readString(tmp.resolve("id_host.pub")).strip()).resolvePublicKey(null, null, null);
+    try (dev.confide.testing.OpenSshHost sshd = dev.confide.testing.OpenSshHost.start(List.of(own),
+        dir -> List.of("MaxAuthTries 3"))) {
+      Path known = tmp.resolve("known_real");
+      Files.writeString(known, "[127.0.0.1]:" + sshd.port() + " "
+          + org.apache.sshd.common.config.keys.PublicKeyEntry.toString(sshd.hostKey()) + "\n");
+      SshAddress address = new SshAddress(dev.confide.testing.OpenSshHost.ACCOUNT, "127.0.0.1", sshd.port());
+      HostProfile all = new HostProfile("faye", address, identity, ".confide", List.of(), null);
+      assertThatThrownBy(() -> SshConnection.open(all, List.of(known), UnknownHostKeys.REFUSE, socket, KeyPassphrases.NONE)
+          .close()).isInstanceOf(JobException.class).hasMessageContaining("refused the login");
+      HostProfile only = all.with(new HostProfile.Timing(0, 0, true));
+      try (SshConnection ssh = SshConnection.open(only, List.of(known), UnknownHostKeys.REFUSE, socket, KeyPassphrases.NONE)) {
+        assertThat(ssh.run("id -un").strip()).isEqualTo(dev.confide.testing.OpenSshHost.ACCOUNT);
+      }
+    }
+  }
 }
