@@ -122,7 +122,7 @@ public final class ApplicationRun {
     check(request);
     Application app = request.application();
     // the host's runtime starts first: it warms up while this side measures, seals and makes the session
-    try (HostRun run = host.prepare(request.inputs())) {
+    try (HostRun run = clock.timed("prepare host", () -> host.prepare(request.inputs()))) {
       current = run;
       long measuring = System.nanoTime();
       clock.starting("measure");

@@ -83,7 +83,8 @@ public final class RuntimeDistribution {
   public java.util.Optional<String> shippedDigest() throws IOException {
     Path own = home.resolve("jre");
     return Files.isExecutable(own.resolve("bin").resolve("java"))
-        ? java.util.Optional.of(RuntimeDigest.of(jar(), own, null)) : java.util.Optional.empty();
+        ? java.util.Optional.of(DistributionCache.get(home, "shipped-digest", () -> RuntimeDigest.of(jar(), own, null)))
+        : java.util.Optional.empty();
   }
 
   /** A measurer whose runtime digest is this distribution's, made once (it remembers the executables it hashed). */

@@ -62,7 +62,7 @@ final class LocalRunner {
     ApplicationRun.Request request = new ApplicationRun.Request(app, script != null ? script : app.defaultScript(), inputs,
         outputs, streamOutput);
     ApplicationRun.check(request);
-    try (Host chosen = host(invocation, dirs, output, err, o)) {
+    try (Host chosen = clock.timed("connect", () -> host(invocation, dirs, output, err, o))) {
       return run(invocation, output, err, o, app, request, clock, chosen);
     }
   }

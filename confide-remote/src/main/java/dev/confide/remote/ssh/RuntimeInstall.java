@@ -47,7 +47,23 @@ public final class RuntimeInstall {
       for (Entry e : entries) {
         manifest.append(e.sha256()).append("  ").append(e.relative()).append('\n');
       }
-      byte[] bytes = manifest.toString().getBytes(StandardCharsets.UTF_8);
+      return of(dist, entries, manifest.toString());
+    }
+
+    /** The manifest as the cache beside the distribution keeps it; its entries are hashed only to install. */
+    static Manifest cached(RuntimeDistribution dist) throws IOException {
+      String text = dev.confide.remote.DistributionCache.get(dist.home(), "manifest", () -> {
+        StringBuilder manifest = new StringBuilder();
+        for (Entry e : RuntimeInstall.entries(dist.home())) {
+          manifest.append(e.sha256()).append("  ").append(e.relative()).append('\n');
+        }
+        return manifest.toString();
+      });
+      return of(dist, null, text);
+    }
+
+    private static Manifest of(RuntimeDistribution dist, List<Entry> entries, String manifest) throws IOException {
+      byte[] bytes = manifest.getBytes(StandardCharsets.UTF_8);
       return new Manifest(entries, bytes, HexFormat.of().formatHex(KeyDigests.sha256(bytes)).substring(0, 16),
           RuntimeInstall.version(dist.jar()));
     }
@@ -55,7 +71,7 @@ public final class RuntimeInstall {
 
   /** The folder name ({@code ID}) and version {@code dist} has when installed: what {@code VERSION} then says. */
   public static String versionLine(RuntimeDistribution dist) throws IOException {
-    Manifest m = Manifest.of(dist);
+    Manifest m = Manifest.cached(dist);
     return m.id() + " " + m.version();
   }
 
@@ -66,7 +82,7 @@ public final class RuntimeInstall {
    */
   public static Result ensure(SshConnection ssh, RuntimeDistribution dist, Progress progress) {
     try {
-      Manifest m = Manifest.of(dist);
+      Manifest m = Manifest.cached(dist);
       String dir = HostCheck.shellQuoted(ssh.host().remoteDir());
       List<String> lines = ssh.run("cd && mkdir -p -m 700 " + dir + "/runtime && cd " + dir + " && pwd && (cat runtime/VERSION"
           + " 2>/dev/null || echo -) && if [ -f runtime/" + m.id() + "/MANIFEST ]; then echo present; else echo -; fi").lines()
@@ -75,7 +91,7 @@ public final class RuntimeInstall {
           && lines.get(2).strip().equals("present")) {
         return new Result(m.id(), lines.get(0).strip() + "/runtime/" + m.id(), m.version(), true, 0);
       }
-      return install(ssh, m, progress);
+      return install(ssh, Manifest.of(dist), progress);
     } catch (IOException e) {
       throw failed(ssh, e);
     }
