@@ -62,8 +62,33 @@ final class LocalRunner {
     ApplicationRun.Request request = new ApplicationRun.Request(app, script != null ? script : app.defaultScript(), inputs,
         outputs, streamOutput);
     ApplicationRun.check(request);
+    // The embedded CAS starts on a thread of its own while this one connects, measures and seals:
+    // on two cores that hides most of the CAS's start (it waits on the disk and on class initialisation).
+    CompletableFuture<EmbeddedCas> starting = null;
+    if (o.casName() == null && new dev.confide.cas.client.CasPins(dirs.config()).all().isEmpty()) {
+      TlsIdentity user = EmbeddedCas.userIdentity(dirs);
+      starting = CompletableFuture.supplyAsync(() -> {
+        long started = System.nanoTime();
+        EmbeddedCas cas = startEmbedded(dirs, user);
+        casStartMillis = (System.nanoTime() - started) / 1_000_000;
+        return cas;
+      }, task -> Thread.ofPlatform().name("confide-cas-start").start(task)); // not the common pool: see CasServer
+    }
     try (Host chosen = clock.timed("connect", () -> host(invocation, dirs, output, err, o))) {
-      return run(invocation, output, err, o, app, request, clock, chosen);
+      return run(invocation, output, err, o, app, request, clock, chosen, starting);
+    } finally {
+      if (starting != null) {
+        // whether or not the run got to it, a CAS that started has to stop
+        EmbeddedCas started = null;
+        try {
+          started = started(starting);
+        } catch (RuntimeException ignored) {
+          // it did not start: nothing to stop
+        }
+        if (started != null) {
+          started.close();
+        }
+      }
     }
   }
 
@@ -88,22 +113,10 @@ final class LocalRunner {
   }
 
   private int run(Invocation invocation, Output output, java.io.PrintWriter err, Options o, Application app,
-      ApplicationRun.Request request, PhaseClock clock, Host local) throws Exception {
+      ApplicationRun.Request request, PhaseClock clock, Host local, CompletableFuture<EmbeddedCas> starting) throws Exception {
     ConfideDirs dirs = invocation.dirs();
     String host = o.host();
     Path outputs = o.outputs();
-    // The embedded CAS starts on a thread of its own while this one measures and seals: on two
-    // cores that hides most of the CAS's start (it waits on the disk and on class initialisation).
-    CompletableFuture<EmbeddedCas> starting = null;
-    if (o.casName() == null && new dev.confide.cas.client.CasPins(dirs.config()).all().isEmpty()) {
-      TlsIdentity user = EmbeddedCas.userIdentity(dirs);
-      starting = CompletableFuture.supplyAsync(() -> {
-        long started = System.nanoTime();
-        EmbeddedCas cas = startEmbedded(dirs, user);
-        casStartMillis = (System.nanoTime() - started) / 1_000_000;
-        return cas;
-      }, task -> Thread.ofPlatform().name("confide-cas-start").start(task)); // not the common pool: see CasServer
-    }
     EmbeddedCas[] embedded = {null};
     CasClient[] pinned = {null};
     CompletableFuture<EmbeddedCas> startingCas = starting;
@@ -136,17 +149,6 @@ final class LocalRunner {
     } finally {
       if (pinned[0] != null) {
         pinned[0].close();
-      }
-      if (starting != null) {
-        // whether or not the run got to it, a CAS that started has to stop
-        try {
-          embedded[0] = started(starting);
-        } catch (RuntimeException ignored) {
-          // it did not start: nothing to stop
-        }
-      }
-      if (embedded[0] != null) {
-        embedded[0].close();
       }
     }
   }
