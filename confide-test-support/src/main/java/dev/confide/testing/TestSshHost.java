@@ -30,10 +30,21 @@ public final class TestSshHost implements AutoCloseable {
   private volatile java.util.function.Predicate<Path> dropOn = file -> false;
   private final List<String> forwardedTo;
 
-  private TestSshHost(SshServer server, KeyPair hostKey, List<String> forwardedTo) {
+  private final String[] path;
+
+  private TestSshHost(SshServer server, KeyPair hostKey, List<String> forwardedTo, String[] path) {
     this.server = server;
     this.hostKey = hostKey;
     this.forwardedTo = forwardedTo;
+    this.path = path;
+  }
+
+  /**
+   * Runs the commands of later sessions with {@code dir} as their only PATH: a host that lacks a
+   * program (the test links every other one of /usr/bin there).
+   */
+  public void commandPath(Path dir) {
+    path[0] = dir.toString();
   }
 
   /**
@@ -73,7 +84,9 @@ public final class TestSshHost implements AutoCloseable {
     server.setKeyPairProvider(KeyPairProvider.wrap(hostKey));
     server.setPublickeyAuthenticator((user, key, session) -> Arrays.equals(key.getEncoded(), userKey.getPublic().getEncoded()));
     server.setPasswordAuthenticator((user, password, session) -> false);
-    server.setCommandFactory(new ProcessShellCommandFactory());
+    String[] path = {null};
+    server.setCommandFactory((channel, command) -> new ProcessShellCommandFactory().createCommand(channel,
+        path[0] == null ? command : "PATH=" + path[0] + "; export PATH; " + command));
     SftpSubsystemFactory sftp = new SftpSubsystemFactory();
     server.setSubsystemFactories(List.of(sftp));
     // as OpenSSH's default (AllowTcpForwarding yes): a run's CAS is forwarded to the host's loopback
@@ -86,7 +99,7 @@ public final class TestSshHost implements AutoCloseable {
         return true;
       }
     });
-    TestSshHost host = new TestSshHost(server, hostKey, forwards);
+    TestSshHost host = new TestSshHost(server, hostKey, forwards, path);
     sftp.addSftpEventListener(new org.apache.sshd.sftp.server.SftpEventListener() {
       @Override
       public void open(org.apache.sshd.server.session.ServerSession session, String remoteHandle,

@@ -188,4 +188,49 @@ class RemoteRunTest {
     assertThat(r.err()).contains("the program or runtime on faye is not the one you confirmed there: 'confide host check faye'");
     assertThat(tmp.resolve("out")).satisfiesAnyOf(p -> assertThat(p).doesNotExist(), p -> assertThat(p).isEmptyDirectory());
   }
+
+  @Test
+  void aHostWithoutBubblewrapIsRefusedBeforeAnythingIsSentNamingThePackage() throws Exception {
+    assertThat(confide("host", "check", "faye", "--host-key", fingerprint, "--confirm", "python").code()).isZero();
+    // the host's PATH: every program of /usr/bin but bwrap
+    Path bin = Files.createDirectories(tmp.resolve("host-bin"));
+    try (var programs = Files.list(Path.of("/usr/bin"))) {
+      for (Path p : programs.toList()) {
+        if (!p.getFileName().toString().equals("bwrap")) {
+          Files.createSymbolicLink(bin.resolve(p.getFileName()), p);
+        }
+      }
+    }
+    server.commandPath(bin);
+    CliRun r = confide("run", "--host", "faye", "--application", "python", "--inputs",
+        EXAMPLES.resolve("python/stats").toString(), "--outputs", tmp.resolve("out").toString());
+    assertThat(r.code()).as(r.err()).isEqualTo(ExitCodes.UNAVAILABLE);
+    assertThat(r.err()).contains("faye has no bubblewrap (bwrap): the runtime runs programs only inside it;"
+        + " have it installed there: apt-get install bubblewrap (the Debian package bubblewrap)");
+    assertThat(r.err()).doesNotContain("sealing the inputs");
+    assertThat(remote.resolve("runs")).satisfiesAnyOf(p -> assertThat(p).doesNotExist(), p -> assertThat(p).isEmptyDirectory());
+  }
+
+  @Test
+  void aHostWhoseDiskFillsDuringTheUploadKeepsNothingOfTheRun() throws Exception {
+    assertThat(confide("host", "check", "faye", "--host-key", fingerprint, "--confirm", "python").code()).isZero();
+    Path runs = Files.createDirectories(remote.resolve("runs"));
+    Process mount = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=1m,mode=0700", "tmpfs", runs.toString())
+        .redirectErrorStream(true).start();
+    org.junit.jupiter.api.Assumptions.assumeTrue(mount.waitFor() == 0, "a 1 MiB file system for the host's runs needs mount (root)");
+    try {
+      Path inputs = Files.createDirectories(tmp.resolve("big"));
+      Files.writeString(inputs.resolve("main.py"), "print('never runs')\n");
+      byte[] noise = new byte[3 << 20];
+      new java.security.SecureRandom().nextBytes(noise);
+      Files.write(inputs.resolve("data.bin"), noise);
+      CliRun r = confide("run", "--host", "faye", "--application", "python", "--inputs", inputs.toString(), "--outputs",
+          tmp.resolve("out").toString());
+      assertThat(r.code()).as(r.err()).isEqualTo(ExitCodes.IO);
+      assertThat(r.err()).contains("cannot put volume inputs on the host").contains("check the host's free space");
+      assertThat(runs).as("the partial upload and the run's directory are gone").isEmptyDirectory();
+    } finally {
+      new ProcessBuilder("umount", runs.toString()).start().waitFor();
+    }
+  }
 }

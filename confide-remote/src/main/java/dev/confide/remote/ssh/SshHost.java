@@ -152,7 +152,9 @@ public final class SshHost implements Host, AutoCloseable {
     // a run's directory is locked (flock) by its runtime for as long as it lives: one nobody holds
     // and older than a minute belongs to a run whose client and runtime are gone; one that holds
     // sealed outputs may hold a committed result not yet fetched ('confide runs fetch'): a week
-    String script = "set -e; cd " + b + "; mkdir -p -m 700 runs;"
+    // without bubblewrap nothing is sent: the runtime runs programs only inside it
+    String script = "set -e; if ! command -v bwrap >/dev/null 2>&1; then echo no-bwrap; exit 0; fi; cd " + b
+        + "; mkdir -p -m 700 runs;"
         + " for d in runs/run-*; do [ -d \"$d\" ] || continue;"
         + " age=1; [ -f \"$d/outputs/VOLUME\" ] && age=10080;"
         + " if [ -n \"$(find \"$d\" -maxdepth 0 -mmin +$age)\" ]; then flock -n \"$d/.lock\" rm -rf \"$d\" || true; fi; done;"
@@ -164,6 +166,10 @@ public final class SshHost implements Host, AutoCloseable {
     } catch (IOException e) {
       throw new JobException(ExitCodes.IO, "run_dir", "cannot make a run directory on " + name() + ": " + firstLine(e),
           "check the host's free space and the rights on " + base, e);
+    }
+    if (hostKeyHash.equals("no-bwrap")) {
+      throw new JobException(ExitCodes.UNAVAILABLE, "no_bubblewrap", name() + " has no bubblewrap (bwrap): the runtime runs"
+          + " programs only inside it", "have it installed there: apt-get install bubblewrap (the Debian package bubblewrap)");
     }
     if (!hostKeyHash.matches("[0-9a-f]{64}")) {
       throw new JobException(ExitCodes.DATA, "bad_host_key", name() + " gave '" + hostKeyHash + "' as its evidence key's hash",
