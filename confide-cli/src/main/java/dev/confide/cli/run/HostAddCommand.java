@@ -81,7 +81,7 @@ public final class HostAddCommand implements Callable<Integer> {
       ignored = found.ignored();
       HostProfile fromConfig = found.profile();
       host = identity == null ? fromConfig : new HostProfile(name, fromConfig.address(), identity.toAbsolutePath(), remoteDir,
-          fromConfig.jumps(), fromConfig.certificate());
+          fromConfig.jumps(), fromConfig.certificate(), fromConfig.timing(), fromConfig.hostKeys());
     } else {
       SshAddress address;
       try {

@@ -55,9 +55,12 @@ public final class RemoteHostOptions {
     UnknownHostKeys unknown;
     try {
       java.io.Console console = System.console();
-      // at a terminal the user is asked, as ssh asks; elsewhere only --host-key confirms a key
+      // at a terminal the user is asked, as ssh asks; elsewhere only --host-key confirms a key;
+      // StrictHostKeyChecking yes never asks, accept-new takes a new key (the user's own choice)
+      var strictness = host.hostKeys().strictness();
       unknown = hostKey != null ? UnknownHostKeys.expecting(hostKey)
-          : console != null && console.isTerminal()
+          : strictness == HostProfile.HostKeyChecking.Strictness.ACCEPT_NEW ? UnknownHostKeys.ACCEPT_NEW
+          : strictness == HostProfile.HostKeyChecking.Strictness.ASK && console != null && console.isTerminal()
               ? UnknownHostKeys.asking(new java.io.BufferedReader(console.reader()), console.writer())
           : UnknownHostKeys.REFUSE;
     } catch (IllegalArgumentException e) {

@@ -212,4 +212,59 @@ class HostCheckCliTest {
     assertThat(bad.code()).isEqualTo(ExitCodes.USAGE);
     assertThat(bad.err()).contains("a timeout or interval is 1 to 3600 seconds");
   }
+
+  @Test
+  void theSshConfigsKnownHostsFileAliasAndAcceptNewAreFollowedAndAChangedKeyIsStillRefused() throws Exception {
+    Path key = keyFile("faye-key", userKey);
+    Path userKnown = tmp.resolve("user_known");
+    Path config = tmp.resolve("ssh_config");
+    Files.writeString(config, """
+        Host faye
+          HostName 127.0.0.1
+          Port %d
+          User tester
+          IdentityFile %s
+          HostKeyAlias faye-render
+          UserKnownHostsFile %s
+          StrictHostKeyChecking accept-new
+
+        Host strict
+          HostName 127.0.0.1
+          Port %d
+          User tester
+          IdentityFile %s
+          HostKeyAlias strict-render
+          UserKnownHostsFile %s
+          StrictHostKeyChecking yes
+        """.formatted(server.port(), key, userKnown, server.port(), key, userKnown));
+    assertThat(confide("host", "add", "faye", "--ssh-config", config.toString()).code()).isZero();
+    assertThat(confide("host", "add", "strict", "--ssh-config", config.toString()).code()).isZero();
+
+    // accept-new: the unknown key is taken and recorded, hashed, under the alias
+    CliRun first = confide("host", "check", "faye");
+    assertThat(first.code()).as(first.err()).isZero();
+    boolean filedUnderAlias = false;
+    for (var e : org.apache.sshd.client.config.hosts.KnownHostEntry.readKnownHostEntries(tmp.resolve("config/known_hosts"))) {
+      filedUnderAlias |= e.isHostMatch("faye-render", 22);
+      assertThat(e.isHostMatch("127.0.0.1", server.port())).as("filed under the alias, not the address").isFalse();
+    }
+    assertThat(filedUnderAlias).isTrue();
+    assertThat(confide("host", "check", "faye").code()).isZero();
+
+    // yes: an unknown key is refused, with no question; the user's known-hosts file names it under its alias
+    CliRun unknown = confide("host", "check", "strict");
+    assertThat(unknown.code()).as(unknown.err()).isEqualTo(ExitCodes.DENIED);
+    assertThat(unknown.err()).contains("the authenticity of strict-render cannot be established");
+    Files.writeString(userKnown, "strict-render " + org.apache.sshd.common.config.keys.PublicKeyEntry.toString(hostKey.getPublic())
+        + "\n");
+    assertThat(confide("host", "check", "strict").code()).isZero();
+
+    // a changed key is refused whatever accept-new says
+    Files.writeString(userKnown, "faye-render " + org.apache.sshd.common.config.keys.PublicKeyEntry.toString(ecKey().getPublic())
+        + "\n");
+    Files.delete(tmp.resolve("config/known_hosts"));
+    CliRun changed = confide("host", "check", "faye");
+    assertThat(changed.code()).as(changed.err()).isEqualTo(ExitCodes.INTEGRITY);
+    assertThat(changed.err()).contains("REMOTE HOST IDENTIFICATION HAS CHANGED: faye-render");
+  }
 }

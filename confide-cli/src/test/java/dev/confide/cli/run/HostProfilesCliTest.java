@@ -110,6 +110,7 @@ class HostProfilesCliTest {
           User render
           IdentityFile %s
           HostKeyAlias faye-render
+          PreferredAuthentications publickey
 
         Host jumpy
           HostName inner.example
@@ -135,7 +136,8 @@ class HostProfilesCliTest {
     assertThat(added.code()).as(added.err()).isZero();
     assertThat(added.json().get("ssh").asText()).isEqualTo("render@faye.example:2222");
     assertThat(added.json().get("identity").asText()).isEqualTo(key.toString());
-    assertThat(added.json().get("ignored").asText()).contains("HostKeyAlias").contains("not followed yet");
+    assertThat(added.json().get("ignored").asText()).contains("PreferredAuthentications").doesNotContain("HostKeyAlias")
+        .contains("not followed yet");
 
     // a jump that names another block takes its HostName, User and Port, as ssh does
     CliRun jump = confide("host", "add", "jumpy", "--ssh-config", config.toString(), "--json");

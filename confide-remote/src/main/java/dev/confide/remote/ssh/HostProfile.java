@@ -13,7 +13,7 @@ import java.util.stream.Collectors;
  * when it exists, as ssh looks for it).
  */
 public record HostProfile(String name, SshAddress address, Path identity, String remoteDir, List<SshAddress> jumps,
-    Path certificate, Timing timing) {
+    Path certificate, Timing timing, HostKeyChecking hostKeys) {
   /** Where Confide keeps its things on a host unless told otherwise (relative to the login's home). */
   public static final String DEFAULT_REMOTE_DIR = ".confide";
 
@@ -47,14 +47,56 @@ public record HostProfile(String name, SshAddress address, Path identity, String
     }
   }
 
+  /**
+   * How the host's key is checked, as {@code ~/.ssh/config} says: the known_hosts files read
+   * ({@code UserKnownHostsFile}; empty: the user's and Confide's own), the name its key is filed
+   * under ({@code HostKeyAlias}; null: the host's own name and port), and what an unknown key
+   * gets ({@code StrictHostKeyChecking}: {@code ask} the default, {@code yes} refuses it unless
+   * {@code --host-key} names it, {@code accept-new} takes it and records it; {@code no} is refused
+   * when the host is added). A changed or revoked key is refused whatever they say.
+   */
+  public record HostKeyChecking(List<Path> knownHostsFiles, String alias, Strictness strictness) {
+    public static final HostKeyChecking DEFAULT = new HostKeyChecking(List.of(), null, Strictness.ASK);
+
+    public HostKeyChecking {
+      knownHostsFiles = knownHostsFiles == null ? List.of() : List.copyOf(knownHostsFiles);
+      strictness = strictness == null ? Strictness.ASK : strictness;
+    }
+
+    /** {@code StrictHostKeyChecking}'s values Confide follows. */
+    public enum Strictness {
+      ASK, YES, ACCEPT_NEW;
+
+      /** As ssh_config writes it; "no"/"off" are refused (null), as is anything unknown. */
+      public static Strictness parse(String value) {
+        return switch (value == null ? "ask" : value.strip().toLowerCase(java.util.Locale.ROOT)) {
+          case "ask" -> ASK;
+          case "yes" -> YES;
+          case "accept-new" -> ACCEPT_NEW;
+          default -> null;
+        };
+      }
+
+      public String spec() {
+        return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+      }
+    }
+  }
+
   public HostProfile {
     jumps = jumps == null ? List.of() : List.copyOf(jumps);
     timing = timing == null ? Timing.DEFAULT : timing;
+    hostKeys = hostKeys == null ? HostKeyChecking.DEFAULT : hostKeys;
   }
 
   public HostProfile(String name, SshAddress address, Path identity, String remoteDir, List<SshAddress> jumps,
       Path certificate) {
-    this(name, address, identity, remoteDir, jumps, certificate, Timing.DEFAULT);
+    this(name, address, identity, remoteDir, jumps, certificate, Timing.DEFAULT, HostKeyChecking.DEFAULT);
+  }
+
+  public HostProfile(String name, SshAddress address, Path identity, String remoteDir, List<SshAddress> jumps,
+      Path certificate, Timing timing) {
+    this(name, address, identity, remoteDir, jumps, certificate, timing, HostKeyChecking.DEFAULT);
   }
 
   /** A host reached directly. */
@@ -73,12 +115,12 @@ public record HostProfile(String name, SshAddress address, Path identity, String
 
   /** This profile with {@code other} timing. */
   public HostProfile with(Timing other) {
-    return new HostProfile(name, address, identity, remoteDir, jumps, certificate, other);
+    return new HostProfile(name, address, identity, remoteDir, jumps, certificate, other, hostKeys);
   }
 
   /** This profile with {@code others} instead of its jump hosts and certificate. */
   public HostProfile with(List<SshAddress> otherJumps, Path otherCertificate) {
-    return new HostProfile(name, address, identity, remoteDir, otherJumps, otherCertificate, timing);
+    return new HostProfile(name, address, identity, remoteDir, otherJumps, otherCertificate, timing, hostKeys);
   }
 
   /** Parses a {@code ProxyJump}-style list, {@code [USER@]HOST[:PORT]} separated by commas; "none" or empty: no jump. */

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -55,13 +56,24 @@ public final class HostProfiles {
             t.getOrDefault("remote_dir", HostProfile.DEFAULT_REMOTE_DIR), HostProfile.parseJumps(t.get("jump")),
             t.get("certificate") == null ? null : Path.of(t.get("certificate")),
             new HostProfile.Timing(seconds(t.get("connect_timeout")), seconds(t.get("server_alive_interval")),
-                "yes".equals(t.get("identities_only")))));
+                "yes".equals(t.get("identities_only"))), hostKeys(t)));
       } catch (IllegalArgumentException bad) {
         throw new JobException(ExitCodes.DATA, "bad_hosts_file", "host " + e.getKey() + " in " + file + ": "
             + bad.getMessage(), "fix it with 'confide host add " + e.getKey() + " --ssh ... --force'");
       }
     }
     return hosts;
+  }
+
+  private static HostProfile.HostKeyChecking hostKeys(Map<String, String> t) {
+    String files = t.get("known_hosts");
+    HostProfile.HostKeyChecking.Strictness strict = HostProfile.HostKeyChecking.Strictness.parse(t.get("strict_host_key_checking"));
+    if (strict == null) {
+      throw new IllegalArgumentException("strict_host_key_checking is ask, yes or accept-new, not '"
+          + t.get("strict_host_key_checking") + "'");
+    }
+    return new HostProfile.HostKeyChecking(files == null || files.isBlank() ? List.of()
+        : java.util.Arrays.stream(files.split(",")).map(String::strip).map(Path::of).toList(), t.get("host_key_alias"), strict);
   }
 
   private static int seconds(String value) {
@@ -137,6 +149,15 @@ public final class HostProfiles {
       }
       if (h.timing().aliveSeconds() != 0) {
         t.put("server_alive_interval", Integer.toString(h.timing().aliveSeconds()));
+      }
+      if (!h.hostKeys().knownHostsFiles().isEmpty()) {
+        t.put("known_hosts", String.join(",", h.hostKeys().knownHostsFiles().stream().map(Path::toString).toList()));
+      }
+      if (h.hostKeys().alias() != null) {
+        t.put("host_key_alias", h.hostKeys().alias());
+      }
+      if (h.hostKeys().strictness() != HostProfile.HostKeyChecking.Strictness.ASK) {
+        t.put("strict_host_key_checking", h.hostKeys().strictness().spec());
       }
       if (h.timing().identitiesOnly()) {
         t.put("identities_only", "yes");

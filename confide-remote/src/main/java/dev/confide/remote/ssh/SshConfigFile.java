@@ -14,7 +14,8 @@ import org.apache.sshd.client.config.hosts.HostConfigEntry;
 /**
  * A host taken from an OpenSSH client configuration ({@code ~/.ssh/config}) by its {@code Host}
  * name, read with MINA SSHD's parser: {@code HostName}, {@code Port}, {@code User}, the first
- * {@code IdentityFile}, {@code CertificateFile}, {@code IdentitiesOnly}, {@code ConnectTimeout}, {@code ServerAliveInterval} and
+ * {@code IdentityFile}, {@code CertificateFile}, {@code IdentitiesOnly}, {@code UserKnownHostsFile},
+ * {@code HostKeyAlias}, {@code StrictHostKeyChecking} ({@code yes}, {@code ask}, {@code accept-new}), {@code ConnectTimeout}, {@code ServerAliveInterval} and
  * {@code ProxyJump} (each jump that names another {@code Host} block of
  * the file takes its {@code HostName}, {@code Port} and {@code User}). Directives with a bearing on
  * security that Confide does not honour yet are refused, not ignored: {@code ProxyCommand} (the
@@ -23,8 +24,7 @@ import org.apache.sshd.client.config.hosts.HostConfigEntry;
  */
 public final class SshConfigFile {
   private static final List<String> REFUSED = List.of("proxycommand");
-  private static final List<String> NOTED = List.of("userknownhostsfile", "hostkeyalias",
-      "preferredauthentications", "identityagent");
+  private static final List<String> NOTED = List.of("preferredauthentications", "identityagent");
 
   /** A profile and the directives of its block that were ignored. */
   public record Found(HostProfile profile, List<String> ignored) {}
@@ -52,9 +52,9 @@ public final class SshConfigFile {
         throw new JobException(ExitCodes.USAGE, "unsupported_ssh_config", "host " + name + " in " + config + " says "
             + p.getKey() + " " + p.getValue() + ", which Confide does not follow yet", "give a host Confide reaches directly with --ssh");
       }
-      if (key.equals("stricthostkeychecking") && p.getValue().strip().equalsIgnoreCase("no")) {
+      if (key.equals("stricthostkeychecking") && HostProfile.HostKeyChecking.Strictness.parse(p.getValue()) == null) {
         throw new JobException(ExitCodes.USAGE, "unsafe_ssh_config", "host " + name + " in " + config
-            + " says StrictHostKeyChecking no: Confide never accepts an unknown host key silently",
+            + " says StrictHostKeyChecking " + p.getValue().strip() + ": Confide never accepts an unknown host key silently",
             "remove that line for this host; confirm its key once with 'confide host check " + name + " --host-key SHA256:...'");
       }
       if (NOTED.contains(key)) {
@@ -96,8 +96,14 @@ public final class SshConfigFile {
       throw new JobException(ExitCodes.DATA, "bad_ssh_config", "host " + name + " in " + config + ": " + bad.getMessage(),
           "fix that block");
     }
+    String knownFiles = e.getProperty("UserKnownHostsFile");
+    String alias = e.getProperty("HostKeyAlias");
+    HostProfile.HostKeyChecking hostKeys = new HostProfile.HostKeyChecking(knownFiles == null || knownFiles.isBlank() ? List.of()
+        : Arrays.stream(knownFiles.split("[\\s,]+")).filter(f -> !f.isBlank()).map(f -> Path.of(expandHome(f))).toList(),
+        alias == null || alias.isBlank() ? null : alias.strip(),
+        HostProfile.HostKeyChecking.Strictness.parse(e.getProperty("StrictHostKeyChecking")));
     return new Found(new HostProfile(name, address, identity, remoteDir, jumps,
-        certificate == null || certificate.isBlank() ? null : Path.of(expandHome(certificate.strip())), timing),
+        certificate == null || certificate.isBlank() ? null : Path.of(expandHome(certificate.strip())), timing, hostKeys),
         List.copyOf(ignored));
   }
 

@@ -92,7 +92,15 @@ public final class SshConnection implements AutoCloseable {
         if (!host.jumps().isEmpty() && last) {
           label += " through " + host.jumpSpec();
         }
-        Hop hop = login(host, a, label, via, knownHosts, unknown, agentSocket, passphrases);
+        // the host's own key as ~/.ssh/config files it (UserKnownHostsFile, HostKeyAlias); Confide's
+        // own known_hosts stays where a confirmed key is written
+        List<Path> files = knownHosts;
+        if (!host.hostKeys().knownHostsFiles().isEmpty()) {
+          files = new ArrayList<>(host.hostKeys().knownHostsFiles());
+          files.add(knownHosts.getLast());
+        }
+        SshAddress keyedAs = last && host.hostKeys().alias() != null ? new SshAddress(a.user(), host.hostKeys().alias(), 22) : a;
+        Hop hop = login(host, a, keyedAs, label, via, files, unknown, agentSocket, passphrases);
         opened.add(hop);
         if (!last) {
           SshAddress next = addresses.get(i + 1);
@@ -116,11 +124,12 @@ public final class SshConnection implements AutoCloseable {
   }
 
   /** Logs in to {@code a} (directly, or through the forward {@code via} of the hop before), as {@code label}. */
-  private static Hop login(HostProfile host, SshAddress a, String label, SshdSocketAddress via, List<Path> knownHosts,
+  private static Hop login(HostProfile host, SshAddress a, SshAddress keyedAs, String label, SshdSocketAddress via,
+      List<Path> knownHosts,
       UnknownHostKeys unknown, Path agentSocket, KeyPassphrases passphrases) {
     boolean[] locked = new boolean[1];
     String user = a.user() != null ? a.user() : System.getProperty("user.name");
-    KnownHostsPolicy policy = new KnownHostsPolicy(a.host(), a.port(), knownHosts, knownHosts.getLast(), unknown);
+    KnownHostsPolicy policy = new KnownHostsPolicy(keyedAs.host(), keyedAs.port(), knownHosts, knownHosts.getLast(), unknown);
     SshClient client = SshClient.setUpDefaultClient();
     // the profile says where and how: MINA must not read ~/.ssh/config behind it
     client.setHostConfigEntryResolver(HostConfigEntryResolver.EMPTY);

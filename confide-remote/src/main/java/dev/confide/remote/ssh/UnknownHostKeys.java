@@ -14,6 +14,13 @@ public interface UnknownHostKeys {
   UnknownHostKeys REFUSE = (host, port, type, fingerprint) -> false;
 
   /**
+   * Takes a key no entry names, to be recorded: only where the user's {@code ~/.ssh/config} says
+   * {@code StrictHostKeyChecking accept-new} for the host (trust on first use, chosen). A changed
+   * key never reaches a strategy.
+   */
+  UnknownHostKeys ACCEPT_NEW = (host, port, type, fingerprint) -> true;
+
+  /**
    * Asks the user, as OpenSSH does: the fingerprint, then "yes" (the key is trusted), or anything
    * else, or the end of input (it is not). For a terminal: the CLI passes its console.
    */
