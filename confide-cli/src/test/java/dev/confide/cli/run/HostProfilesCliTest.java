@@ -159,4 +159,33 @@ class HostProfilesCliTest {
     assertThat(noFile.code()).isEqualTo(ExitCodes.NO_INPUT);
     assertThat(confide("host", "list", "--json").json().get("remote")).hasSize(2);
   }
+
+  @Test
+  void includedFilesAndMatchHostSectionsAreReadAndOtherMatchSectionsAreSaidNotFollowed() throws Exception {
+    Path key = key("id_faye", "rw-------");
+    Path parts = Files.createDirectories(tmp.resolve("config.d"));
+    Files.writeString(parts.resolve("10-faye.conf"), """
+        Host faye
+          HostName faye.example
+          IdentityFile %s
+        """.formatted(key));
+    Files.writeString(parts.resolve("20-other.conf"), "Host other\n  Port 2200\n");
+    Path config = tmp.resolve("ssh_config");
+    Files.writeString(config, """
+        Include %s/*.conf
+
+        Match host faye,render
+          User matched
+          Port 2222
+
+        Match exec "test -f /etc/vpn"
+          ProxyJump bastion
+        """.formatted(parts));
+    CliRun added = confide("host", "add", "faye", "--ssh-config", config.toString(), "--json");
+    assertThat(added.code()).as(added.err()).isZero();
+    assertThat(added.json().get("ssh").asText()).isEqualTo("matched@faye.example:2222");
+    assertThat(added.json().get("identity").asText()).isEqualTo(key.toString());
+    assertThat(added.json().get("jump").asText()).as("the Match exec section is not followed").isEqualTo("none");
+    assertThat(added.json().get("ignored").asText()).contains("Match exec \"test -f /etc/vpn\" (" + config + " line 7)");
+  }
 }

@@ -36,7 +36,8 @@ public final class SshConfigFile {
       throw new JobException(ExitCodes.NO_INPUT, "no_ssh_config", "there is no " + config + " to take host " + name + " from",
           "give the host with --ssh [USER@]HOST[:PORT]");
     }
-    List<HostConfigEntry> entries = HostConfigEntry.readHostConfigEntries(config);
+    SshConfigText.Read read = SshConfigText.read(config);
+    List<HostConfigEntry> entries = HostConfigEntry.readHostConfigEntries(new java.io.StringReader(read.text()), true);
     boolean named = entries.stream().anyMatch(e -> e.getHost() != null
         && Arrays.asList(e.getHost().split("[\\s,]+")).contains(name));
     if (!named) {
@@ -45,7 +46,7 @@ public final class SshConfigFile {
     }
     var resolver = HostConfigEntry.toHostConfigEntryResolver(entries);
     HostConfigEntry e = resolver.resolveEffectiveHost(name, 0, null, null, null, null);
-    List<String> ignored = new ArrayList<>();
+    List<String> ignored = new ArrayList<>(read.ignored());
     for (var p : e.getProperties().entrySet()) {
       String key = p.getKey().toLowerCase(Locale.ROOT);
       if (REFUSED.contains(key)) {
