@@ -51,10 +51,12 @@ final class VolumeStage {
       opened.extractTo(staged, progress);
       return opened.tag();
     } catch (VolumeException e) {
-      if (e.failure() == dev.confide.volume.Failure.DENIED) {
-        // the key came from the CAS, the one the volume was sealed under: what no longer fits is the volume
+      if (e.failure() == dev.confide.volume.Failure.DENIED || e.failure() == dev.confide.volume.Failure.BAD_DATA) {
+        // the key came from the CAS, the one the volume was sealed under, and the volume from the
+        // host: a header that no longer fits it, or no longer parses, was changed there
         throw new VolumeException(dev.confide.volume.Failure.INTEGRITY, "volume " + mount.volume() + " (" + hostDir
-            + ") was altered on the host: the key the CAS holds for it no longer opens its VOLUME file",
+            + ") was altered on the host: " + (e.failure() == dev.confide.volume.Failure.DENIED
+                ? "the key the CAS holds for it no longer opens its VOLUME file" : "its VOLUME file no longer parses"),
             "run it again; if it recurs, the host is not to be trusted", e);
       }
       throw new VolumeException(e.failure(), "volume " + mount.volume() + " (" + hostDir + "): " + e.getMessage(), e.hint(), e);

@@ -62,6 +62,9 @@ final class LocalRunner {
     ApplicationRun.Request request = new ApplicationRun.Request(app, script != null ? script : app.defaultScript(), inputs,
         outputs, streamOutput);
     ApplicationRun.check(request);
+    if (o.host().equals(LocalHost.NAME)) {
+      Bubblewrap.find(); // the sandbox is missing: say so before anything is set up
+    }
     // The embedded CAS starts on a thread of its own while this one connects, measures and seals:
     // on two cores that hides most of the CAS's start (it waits on the disk and on class initialisation).
     CompletableFuture<EmbeddedCas> starting = null;
@@ -106,7 +109,6 @@ final class LocalRunner {
     if (o.hostKey() != null) {
       throw new CliFailure(ExitCodes.USAGE, "host_key_local", "--host-key is for remote hosts", "leave it out for --host local");
     }
-    Bubblewrap.find(); // the sandbox is missing: say so before anything is sealed
     HostKey hostKey = HostKeys.loadOrCreate(dirs);
     return new LocalHost(dirs.data(), invocation.runtime().get(), HostInitCommand.keyFile(dirs), hostKey.keyHash(), err,
         invocation.runtimes());

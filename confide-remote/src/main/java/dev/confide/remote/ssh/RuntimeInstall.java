@@ -184,7 +184,10 @@ public final class RuntimeInstall {
       throw new JobException(ExitCodes.IO, "host_install_failed", "the runtime uploaded to " + name
           + " does not match what was sent (sha256sum -c)", "check the host's disk and run 'confide host install " + name + "' again");
     }
-    ssh.run("rm -rf " + q + " && mv " + p + " " + q + " && " + record);
+    // another install of the same files may have finished meanwhile (two users' first runs at
+    // once): its folder, intact, stays (a runtime may be starting from it); a damaged one is replaced
+    ssh.run("if [ -f " + q + "/MANIFEST ] && (cd " + q + " && sha256sum -c --quiet MANIFEST >/dev/null 2>&1); then rm -rf " + p
+        + "; else rm -rf " + q + " && mv " + p + " " + q + "; fi && " + record);
     return new Result(id, target, version, false, sent);
   }
 

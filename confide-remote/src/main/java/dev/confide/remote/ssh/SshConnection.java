@@ -262,7 +262,17 @@ public final class SshConnection implements AutoCloseable {
 
   /** Runs {@code command} on the host and returns its standard output; a non-zero exit is an IOException. */
   public String run(String command) throws IOException {
-    return session.executeRemoteCommand(command, COMMAND_TIMEOUT);
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+    try {
+      session.executeRemoteCommand(command, out, err, java.nio.charset.StandardCharsets.UTF_8, COMMAND_TIMEOUT);
+    } catch (java.rmi.RemoteException e) {
+      // MINA's message repeats the whole command; what the host said on standard error is the news
+      String said = err.toString(java.nio.charset.StandardCharsets.UTF_8).strip();
+      throw new IOException(said.isEmpty() ? "a command on " + host.name() + " failed (" + e.getMessage().replaceAll(
+          ".*(exit status=\\d+).*", "$1") + ")" : said.lines().reduce((a, b) -> b).orElse(said), e);
+    }
+    return out.toString(java.nio.charset.StandardCharsets.UTF_8);
   }
 
   public HostProfile host() {

@@ -159,8 +159,10 @@ public final class SshHost implements Host, AutoCloseable {
         + " age=1; [ -f \"$d/outputs/VOLUME\" ] && age=10080;"
         + " if [ -n \"$(find \"$d\" -maxdepth 0 -mmin +$age)\" ]; then flock -n \"$d/.lock\" rm -rf \"$d\" || true; fi; done;"
         + " mkdir -m 700 " + HostCheck.shellQuoted(run) + ";"
-        + " if [ ! -s host.key.hash ]; then " + runtimeCommand() + " host-key \"$PWD/host.key\" > host.key.hash.tmp"
-        + " && mv host.key.hash.tmp host.key.hash; fi; cat host.key.hash";
+        // the key is made once, under a lock: two users' first runs at once must not both make one
+        + " if [ ! -s host.key.hash ]; then exec 9>host.key.lock; flock 9; if [ ! -s host.key.hash ]; then "
+        + runtimeCommand() + " host-key \"$PWD/host.key\" > host.key.hash.$$ && mv host.key.hash.$$ host.key.hash; fi;"
+        + " exec 9>&-; fi; cat host.key.hash";
     try {
       hostKeyHash = ssh.run(script).strip();
     } catch (IOException e) {
