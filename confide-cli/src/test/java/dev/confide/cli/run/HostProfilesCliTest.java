@@ -110,7 +110,8 @@ class HostProfilesCliTest {
           User render
           IdentityFile %s
           HostKeyAlias faye-render
-          PreferredAuthentications publickey
+          PreferredAuthentications publickey,password
+          IdentityAgent /run/user/1000/other-agent.sock
 
         Host jumpy
           HostName inner.example
@@ -129,6 +130,10 @@ class HostProfilesCliTest {
           HostName careless.example
           StrictHostKeyChecking no
 
+        Host typed
+          HostName typed.example
+          PreferredAuthentications keyboard-interactive,password
+
         Host *
           ServerAliveInterval 30
         """.formatted(key));
@@ -136,8 +141,8 @@ class HostProfilesCliTest {
     assertThat(added.code()).as(added.err()).isZero();
     assertThat(added.json().get("ssh").asText()).isEqualTo("render@faye.example:2222");
     assertThat(added.json().get("identity").asText()).isEqualTo(key.toString());
-    assertThat(added.json().get("ignored").asText()).contains("PreferredAuthentications").doesNotContain("HostKeyAlias")
-        .contains("not followed yet");
+    assertThat(added.json().get("ignored").asText()).contains("IdentityAgent").doesNotContain("HostKeyAlias")
+        .doesNotContain("PreferredAuthentications").contains("not followed yet");
 
     // a jump that names another block takes its HostName, User and Port, as ssh does
     CliRun jump = confide("host", "add", "jumpy", "--ssh-config", config.toString(), "--json");
@@ -152,6 +157,9 @@ class HostProfilesCliTest {
     CliRun careless = confide("host", "add", "careless", "--ssh-config", config.toString());
     assertThat(careless.code()).isEqualTo(ExitCodes.USAGE);
     assertThat(careless.err()).contains("StrictHostKeyChecking no: Confide never accepts an unknown host key silently");
+    CliRun typed = confide("host", "add", "typed", "--ssh-config", config.toString());
+    assertThat(typed.code()).isEqualTo(ExitCodes.USAGE);
+    assertThat(typed.err()).contains("says PreferredAuthentications keyboard-interactive,password: Confide logs in by public key only");
     CliRun unnamed = confide("host", "add", "elsewhere", "--ssh-config", config.toString());
     assertThat(unnamed.code()).as("only the wildcard block matches: not a host the user named").isEqualTo(ExitCodes.NO_INPUT);
     assertThat(unnamed.err()).contains("has no 'Host elsewhere' block");

@@ -24,7 +24,7 @@ import org.apache.sshd.client.config.hosts.HostConfigEntry;
  */
 public final class SshConfigFile {
   private static final List<String> REFUSED = List.of("proxycommand");
-  private static final List<String> NOTED = List.of("preferredauthentications", "identityagent");
+  private static final List<String> NOTED = List.of("identityagent");
 
   /** A profile and the directives of its block that were ignored. */
   public record Found(HostProfile profile, List<String> ignored) {}
@@ -57,6 +57,12 @@ public final class SshConfigFile {
         throw new JobException(ExitCodes.USAGE, "unsafe_ssh_config", "host " + name + " in " + config
             + " says StrictHostKeyChecking " + p.getValue().strip() + ": Confide never accepts an unknown host key silently",
             "remove that line for this host; confirm its key once with 'confide host check " + name + " --host-key SHA256:...'");
+      }
+      if (key.equals("preferredauthentications") && !Arrays.asList(p.getValue().toLowerCase(Locale.ROOT).split("[\\s,]+"))
+          .contains("publickey")) {
+        throw new JobException(ExitCodes.USAGE, "unsupported_ssh_config", "host " + name + " in " + config
+            + " says PreferredAuthentications " + p.getValue() + ": Confide logs in by public key only",
+            "add publickey to that list for this host, or give the host with --ssh");
       }
       if (NOTED.contains(key)) {
         ignored.add(p.getKey());
