@@ -81,7 +81,7 @@ public final class HostAddCommand implements Callable<Integer> {
       ignored = found.ignored();
       HostProfile fromConfig = found.profile();
       host = identity == null ? fromConfig : new HostProfile(name, fromConfig.address(), identity.toAbsolutePath(), remoteDir,
-          fromConfig.jumps(), fromConfig.certificate(), fromConfig.timing(), fromConfig.hostKeys());
+          fromConfig.jumps(), fromConfig.certificate(), fromConfig.timing(), fromConfig.hostKeys(), fromConfig.proxyCommand());
     } else {
       SshAddress address;
       try {
@@ -109,6 +109,10 @@ public final class HostAddCommand implements Callable<Integer> {
       }
       host = host.with(host.jumps(), certificate.toAbsolutePath());
     }
+    if (jump != null && host.proxyCommand() != null) {
+      throw new CliFailure(ExitCodes.USAGE, "jump_and_proxy", "host " + name + " has a ProxyCommand in the ssh config",
+          "give --jump or the ProxyCommand, not both");
+    }
     if (jump != null) {
       try {
         host = host.with(HostProfile.parseJumps(jump), host.certificate());
@@ -121,7 +125,8 @@ public final class HostAddCommand implements Callable<Integer> {
     profiles.add(host, force);
     new Output(spec.commandLine().getOut(), common.json).report("Added host " + name + ".",
         Output.fields("name", name, "ssh", address.toString(), "identity", host.identity() == null ? "(ssh-agent or defaults)"
-            : host.identity().toString(), "jump", host.jumps().isEmpty() ? "none" : host.jumpSpec(), "remote_dir", remoteDir, "file", profiles.file().toString(),
+            : host.identity().toString(), "jump", host.jumps().isEmpty() ? "none" : host.jumpSpec(),
+            "proxy_command", host.proxyCommand() == null ? "none" : host.proxyCommand(), "remote_dir", remoteDir, "file", profiles.file().toString(),
             "ignored", ignored.isEmpty() ? "nothing" : String.join(", ", ignored) + " (not followed yet)"));
     return ExitCodes.OK;
   }

@@ -267,4 +267,30 @@ class HostCheckCliTest {
     assertThat(changed.code()).as(changed.err()).isEqualTo(ExitCodes.INTEGRITY);
     assertThat(changed.err()).contains("REMOTE HOST IDENTIFICATION HAS CHANGED: faye-render");
   }
+
+  @Test
+  void aProxyCommandCarriesTheConnectionAsSshRunsIt() throws Exception {
+    try (TestSshHost jump = TestSshHost.start(userKey)) {
+      Path key = keyFile("faye-key", userKey);
+      Path jumpKnown = tmp.resolve("jump_known");
+      Files.writeString(jumpKnown, jump.knownHostsLine(null, jump.hostKey().getPublic()));
+      Path config = tmp.resolve("ssh_config");
+      // Debian's own ssh client, as ProxyCommand: it opens the stream through the jump host (-W)
+      Files.writeString(config, """
+          Host faye
+            HostName 127.0.0.1
+            Port %d
+            User tester
+            IdentityFile %s
+            ProxyCommand ssh -q -W %%h:%%p -i %s -p %d -o BatchMode=yes -o UserKnownHostsFile=%s tester@127.0.0.1
+          """.formatted(server.port(), key, key, jump.port(), jumpKnown));
+      CliRun added = confide("host", "add", "faye", "--ssh-config", config.toString(), "--json");
+      assertThat(added.code()).as(added.err()).isZero();
+      assertThat(added.json().get("proxy_command").asText()).startsWith("ssh -q -W %h:%p");
+      Files.writeString(tmp.resolve("config/known_hosts"), server.knownHostsLine(null, hostKey.getPublic()));
+      CliRun checked = confide("host", "check", "faye", "--json");
+      assertThat(checked.code()).as(checked.err()).isZero();
+      assertThat(jump.forwardedTo()).as("the connection went through the ProxyCommand's jump").contains("127.0.0.1:" + server.port());
+    }
+  }
 }

@@ -148,9 +148,9 @@ class HostProfilesCliTest {
     CliRun jump = confide("host", "add", "jumpy", "--ssh-config", config.toString(), "--json");
     assertThat(jump.code()).as(jump.err()).isZero();
     assertThat(jump.json().get("jump").asText()).isEqualTo("hop@bastion.example:2022,ops@gate.example:2200");
-    CliRun piped = confide("host", "add", "piped", "--ssh-config", config.toString());
-    assertThat(piped.code()).isEqualTo(ExitCodes.USAGE);
-    assertThat(piped.err()).contains("host piped in " + config + " says ProxyCommand").contains("which Confide does not follow yet");
+    CliRun piped = confide("host", "add", "piped", "--ssh-config", config.toString(), "--json");
+    assertThat(piped.code()).as(piped.err()).isZero();
+    assertThat(piped.json().get("proxy_command").asText()).isEqualTo("nc %h %p");
     CliRun badJump = confide("host", "add", "direct", "--ssh", "a@b", "--jump", "x@@y");
     assertThat(badJump.code()).isEqualTo(ExitCodes.USAGE);
     assertThat(badJump.err()).contains("--jump 'x@@y' is not [USER@]HOST[:PORT]");
@@ -165,7 +165,7 @@ class HostProfilesCliTest {
     assertThat(unnamed.err()).contains("has no 'Host elsewhere' block");
     CliRun noFile = confide("host", "add", "faye2", "--ssh-config", tmp.resolve("none").toString());
     assertThat(noFile.code()).isEqualTo(ExitCodes.NO_INPUT);
-    assertThat(confide("host", "list", "--json").json().get("remote")).hasSize(2);
+    assertThat(confide("host", "list", "--json").json().get("remote")).hasSize(3);
   }
 
   @Test

@@ -9,11 +9,12 @@ import java.util.stream.Collectors;
  * reached, the jump hosts it is reached through, in order ({@code ProxyJump}; empty: directly),
  * the private key file to log in with (a path, never the key; null: ssh-agent or the defaults;
  * used for the jump hosts too), the folder on the host under which Confide keeps its runtime and
- * run directories, and the OpenSSH user certificate of the identity (null: {@code IDENTITY-cert.pub}
- * when it exists, as ssh looks for it).
+ * run directories, the OpenSSH user certificate of the identity (null: {@code IDENTITY-cert.pub}
+ * when it exists, as ssh looks for it), and the {@code ProxyCommand} that carries the connection
+ * (null: none; never together with jump hosts).
  */
 public record HostProfile(String name, SshAddress address, Path identity, String remoteDir, List<SshAddress> jumps,
-    Path certificate, Timing timing, HostKeyChecking hostKeys) {
+    Path certificate, Timing timing, HostKeyChecking hostKeys, String proxyCommand) {
   /** Where Confide keeps its things on a host unless told otherwise (relative to the login's home). */
   public static final String DEFAULT_REMOTE_DIR = ".confide";
 
@@ -87,6 +88,13 @@ public record HostProfile(String name, SshAddress address, Path identity, String
     jumps = jumps == null ? List.of() : List.copyOf(jumps);
     timing = timing == null ? Timing.DEFAULT : timing;
     hostKeys = hostKeys == null ? HostKeyChecking.DEFAULT : hostKeys;
+    proxyCommand = proxyCommand == null || proxyCommand.isBlank() || proxyCommand.strip().equalsIgnoreCase("none") ? null
+        : proxyCommand.strip();
+  }
+
+  public HostProfile(String name, SshAddress address, Path identity, String remoteDir, List<SshAddress> jumps,
+      Path certificate, Timing timing, HostKeyChecking hostKeys) {
+    this(name, address, identity, remoteDir, jumps, certificate, timing, hostKeys, null);
   }
 
   public HostProfile(String name, SshAddress address, Path identity, String remoteDir, List<SshAddress> jumps,
@@ -115,12 +123,12 @@ public record HostProfile(String name, SshAddress address, Path identity, String
 
   /** This profile with {@code other} timing. */
   public HostProfile with(Timing other) {
-    return new HostProfile(name, address, identity, remoteDir, jumps, certificate, other, hostKeys);
+    return new HostProfile(name, address, identity, remoteDir, jumps, certificate, other, hostKeys, proxyCommand);
   }
 
   /** This profile with {@code others} instead of its jump hosts and certificate. */
   public HostProfile with(List<SshAddress> otherJumps, Path otherCertificate) {
-    return new HostProfile(name, address, identity, remoteDir, otherJumps, otherCertificate, timing, hostKeys);
+    return new HostProfile(name, address, identity, remoteDir, otherJumps, otherCertificate, timing, hostKeys, proxyCommand);
   }
 
   /** Parses a {@code ProxyJump}-style list, {@code [USER@]HOST[:PORT]} separated by commas; "none" or empty: no jump. */

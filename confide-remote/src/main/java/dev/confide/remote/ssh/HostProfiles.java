@@ -56,7 +56,7 @@ public final class HostProfiles {
             t.getOrDefault("remote_dir", HostProfile.DEFAULT_REMOTE_DIR), HostProfile.parseJumps(t.get("jump")),
             t.get("certificate") == null ? null : Path.of(t.get("certificate")),
             new HostProfile.Timing(seconds(t.get("connect_timeout")), seconds(t.get("server_alive_interval")),
-                "yes".equals(t.get("identities_only"))), hostKeys(t)));
+                "yes".equals(t.get("identities_only"))), hostKeys(t), t.get("proxy_command")));
       } catch (IllegalArgumentException bad) {
         throw new JobException(ExitCodes.DATA, "bad_hosts_file", "host " + e.getKey() + " in " + file + ": "
             + bad.getMessage(), "fix it with 'confide host add " + e.getKey() + " --ssh ... --force'");
@@ -158,6 +158,9 @@ public final class HostProfiles {
       }
       if (h.hostKeys().strictness() != HostProfile.HostKeyChecking.Strictness.ASK) {
         t.put("strict_host_key_checking", h.hostKeys().strictness().spec());
+      }
+      if (h.proxyCommand() != null) {
+        t.put("proxy_command", h.proxyCommand());
       }
       if (h.timing().identitiesOnly()) {
         t.put("identities_only", "yes");

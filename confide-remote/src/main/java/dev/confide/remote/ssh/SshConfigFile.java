@@ -18,12 +18,11 @@ import org.apache.sshd.client.config.hosts.HostConfigEntry;
  * {@code HostKeyAlias}, {@code StrictHostKeyChecking} ({@code yes}, {@code ask}, {@code accept-new}), {@code ConnectTimeout}, {@code ServerAliveInterval} and
  * {@code ProxyJump} (each jump that names another {@code Host} block of
  * the file takes its {@code HostName}, {@code Port} and {@code User}). Directives with a bearing on
- * security that Confide does not honour yet are refused, not ignored: {@code ProxyCommand} (the
- * host could not be reached as the user meant), {@code StrictHostKeyChecking no} (Confide never accepts an unknown key
+ * security that Confide does not honour are refused, not ignored: {@code StrictHostKeyChecking no} (Confide never accepts an unknown key
  * silently); others are returned as ignored so that the user is told.
  */
 public final class SshConfigFile {
-  private static final List<String> REFUSED = List.of("proxycommand");
+  private static final List<String> REFUSED = List.of();
   private static final List<String> NOTED = List.of("identityagent");
 
   /** A profile and the directives of its block that were ignored. */
@@ -109,9 +108,14 @@ public final class SshConfigFile {
         : Arrays.stream(knownFiles.split("[\\s,]+")).filter(f -> !f.isBlank()).map(f -> Path.of(expandHome(f))).toList(),
         alias == null || alias.isBlank() ? null : alias.strip(),
         HostProfile.HostKeyChecking.Strictness.parse(e.getProperty("StrictHostKeyChecking")));
+    String proxyCommand = read.proxyCommand(e.getProperty("ProxyCommand"));
+    if (proxyCommand != null && !proxyCommand.isBlank() && !proxyCommand.strip().equalsIgnoreCase("none") && !jumps.isEmpty()) {
+      throw new JobException(ExitCodes.USAGE, "unsupported_ssh_config", "host " + name + " in " + config
+          + " has both ProxyJump and ProxyCommand", "keep one of them for this host");
+    }
     return new Found(new HostProfile(name, address, identity, remoteDir, jumps,
-        certificate == null || certificate.isBlank() ? null : Path.of(expandHome(certificate.strip())), timing, hostKeys),
-        List.copyOf(ignored));
+        certificate == null || certificate.isBlank() ? null : Path.of(expandHome(certificate.strip())), timing, hostKeys,
+        proxyCommand), List.copyOf(ignored));
   }
 
   private static int seconds(String value) {

@@ -21,8 +21,20 @@ import java.util.stream.Stream;
  * section is left out and said, never followed silently.
  */
 final class SshConfigText {
-  /** The text, and what of it was left out. */
-  record Read(String text, List<String> ignored) {}
+  /**
+   * The text, what of it was left out, and the {@code ProxyCommand}s as written: MINA's parser
+   * splits a line at {@code =} and {@code ,}, which a command holds, so each stands in the text as
+   * {@code @proxy-N}, its index here.
+   */
+  record Read(String text, List<String> ignored, List<String> proxyCommands) {
+    /** The command a value of the parsed text stands for. */
+    String proxyCommand(String value) {
+      if (value == null || !value.strip().startsWith("@proxy-")) {
+        return value;
+      }
+      return proxyCommands.get(Integer.parseInt(value.strip().substring("@proxy-".length())));
+    }
+  }
 
   private static final int MAX_DEPTH = 16;
 
@@ -31,11 +43,13 @@ final class SshConfigText {
   static Read read(Path config) throws IOException {
     StringBuilder text = new StringBuilder();
     List<String> ignored = new ArrayList<>();
-    append(config, text, ignored, 0);
-    return new Read(text.toString(), List.copyOf(ignored));
+    List<String> proxies = new ArrayList<>();
+    append(config, text, ignored, proxies, 0);
+    return new Read(text.toString(), List.copyOf(ignored), List.copyOf(proxies));
   }
 
-  private static void append(Path file, StringBuilder text, List<String> ignored, int depth) throws IOException {
+  private static void append(Path file, StringBuilder text, List<String> ignored, List<String> proxies, int depth)
+      throws IOException {
     if (depth > MAX_DEPTH) {
       throw new JobException(ExitCodes.DATA, "bad_ssh_config", file + " is included more than " + MAX_DEPTH + " deep",
           "an Include includes itself; fix it");
@@ -52,7 +66,7 @@ final class SshConfigText {
         case "include" -> {
           for (String pattern : rest.split("\\s+")) {
             for (Path included : expand(pattern)) {
-              append(included, text, ignored, depth + 1);
+              append(included, text, ignored, proxies, depth + 1);
             }
           }
         }
@@ -72,6 +86,12 @@ final class SshConfigText {
           } else {
             skipping = true;
             ignored.add("Match " + rest + " (" + file + " line " + n + ")");
+          }
+        }
+        case "proxycommand" -> {
+          if (!skipping) {
+            proxies.add(rest);
+            text.append("ProxyCommand @proxy-").append(proxies.size() - 1).append('\n');
           }
         }
         default -> {

@@ -38,8 +38,12 @@ public final class SshConnection implements AutoCloseable {
   static final Duration COMMAND_TIMEOUT = Duration.ofMinutes(10);
 
   /** One logged-in SSH session of a route: a jump host, or the host itself (the last). */
-  private record Hop(SshClient client, ClientSession session, ExplicitPortForwardingTracker[] forward) {
+  private record Hop(SshClient client, ClientSession session, ExplicitPortForwardingTracker[] forward,
+      ProxyCommandBridge proxy) {
     void close() {
+      if (proxy != null) {
+        proxy.close();
+      }
       try {
         if (forward[0] != null) {
           forward[0].close();
@@ -185,15 +189,25 @@ public final class SshConnection implements AutoCloseable {
     org.apache.sshd.core.CoreModuleProperties.HEARTBEAT_NO_REPLY_MAX.set(client, 3);
     client.start();
     ClientSession session = null;
+    ProxyCommandBridge proxy = null;
     try {
       String connectHost = via == null ? a.host() : via.getHostName();
       int connectPort = via == null ? a.port() : via.getPort();
+      if (host.proxyCommand() != null && via == null && host.jumps().isEmpty()) {
+        // the user's ProxyCommand carries the connection, as ssh runs it
+        proxy = ProxyCommandBridge.start(host.proxyCommand(), a, user);
+        connectHost = "127.0.0.1";
+        connectPort = proxy.port();
+      }
       session = client.connect(user, connectHost, connectPort).verify(host.timing().connect()).getSession();
       session.auth().verify(host.timing().connect());
-      return new Hop(client, session, new ExplicitPortForwardingTracker[1]);
+      return new Hop(client, session, new ExplicitPortForwardingTracker[1], proxy);
     } catch (IOException | RuntimeException e) {
       closeQuietly(session);
       client.stop();
+      if (proxy != null) {
+        proxy.close();
+      }
       if (locked[0]) {
         throw new JobException(ExitCodes.DENIED, "key_passphrase", "the identity file " + host.identity()
             + " is protected by a passphrase, and none was given", "run the command at a terminal to type it, or add the key"
