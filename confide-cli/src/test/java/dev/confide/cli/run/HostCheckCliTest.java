@@ -292,5 +292,12 @@ class HostCheckCliTest {
       assertThat(checked.code()).as(checked.err()).isZero();
       assertThat(jump.forwardedTo()).as("the connection went through the ProxyCommand's jump").contains("127.0.0.1:" + server.port());
     }
+    // a ProxyCommand that fails says why, in its own words
+    Path config = tmp.resolve("ssh_config_broken");
+    Files.writeString(config, "Host broken\n  HostName 127.0.0.1\n  ProxyCommand sh -c 'echo no route to the bastion >&2; exit 1'\n");
+    assertThat(confide("host", "add", "broken", "--ssh-config", config.toString()).code()).isZero();
+    CliRun broken = confide("host", "check", "broken");
+    assertThat(broken.code()).as(broken.err()).isEqualTo(ExitCodes.UNAVAILABLE);
+    assertThat(broken.err()).contains("through its ProxyCommand: it said 'no route to the bastion'");
   }
 }

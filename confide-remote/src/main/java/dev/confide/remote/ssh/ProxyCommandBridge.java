@@ -15,12 +15,31 @@ import java.util.List;
  * closes as soon as that connection is taken, and the command is ended with the connection.
  */
 final class ProxyCommandBridge implements AutoCloseable {
+  /** How much of what the command says on standard error is kept for a failure's message. */
+  private static final int SAID = 4096;
+
   private final ServerSocket listener;
   private final Process command;
+  private final StringBuilder said = new StringBuilder();
+  private Thread errors;
 
   private ProxyCommandBridge(ServerSocket listener, Process command) {
     this.listener = listener;
     this.command = command;
+  }
+
+  /** The last line the command wrote to its standard error, or empty; after {@link #close()}, all it wrote. */
+  String said() {
+    try {
+      if (!command.isAlive()) {
+        errors.join(java.time.Duration.ofSeconds(5)); // its standard error is read to the end
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    synchronized (said) {
+      return said.toString().lines().filter(l -> !l.isBlank()).reduce((a, b) -> b).orElse("").strip();
+    }
   }
 
   /** Starts {@code template} for {@code a}; connect to {@link #port()} once, on loopback. */
@@ -29,19 +48,35 @@ final class ProxyCommandBridge implements AutoCloseable {
     ServerSocket listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
     Process p;
     try {
-      p = new ProcessBuilder(List.of("/bin/sh", "-c", "exec " + command))
-          .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+      p = new ProcessBuilder(List.of("/bin/sh", "-c", "exec " + command)).start();
     } catch (IOException e) {
       listener.close();
       throw e;
     }
     ProxyCommandBridge bridge = new ProxyCommandBridge(listener, p);
     Thread.ofPlatform().daemon().name("confide-proxy-command").start(bridge::join);
+    bridge.errors = Thread.ofPlatform().daemon().name("confide-proxy-command-errors").start(bridge::keepErrors);
     return bridge;
   }
 
   int port() {
     return listener.getLocalPort();
+  }
+
+  private void keepErrors() {
+    byte[] buf = new byte[1024];
+    try (var err = command.getErrorStream()) {
+      for (int n; (n = err.read(buf)) >= 0; ) {
+        synchronized (said) {
+          said.append(new String(buf, 0, n, java.nio.charset.StandardCharsets.UTF_8));
+          if (said.length() > SAID) {
+            said.delete(0, said.length() - SAID);
+          }
+        }
+      }
+    } catch (IOException e) {
+      // the command ended
+    }
   }
 
   /** Takes the one connection and pumps bytes both ways until either side ends. */
@@ -108,5 +143,10 @@ final class ProxyCommandBridge implements AutoCloseable {
       // closed already
     }
     command.destroy();
+    try {
+      command.waitFor(5, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }

@@ -207,6 +207,11 @@ public final class SshConnection implements AutoCloseable {
       client.stop();
       if (proxy != null) {
         proxy.close();
+        String said = proxy.said();
+        if (!said.isEmpty()) {
+          throw new JobException(ExitCodes.UNAVAILABLE, "proxy_command_failed", "cannot reach " + label + " through its"
+              + " ProxyCommand: it said '" + said + "'", "check the ProxyCommand of this host in your ssh config", e);
+        }
       }
       if (locked[0]) {
         throw new JobException(ExitCodes.DENIED, "key_passphrase", "the identity file " + host.identity()
