@@ -122,7 +122,7 @@ public final class HostAddCommand implements Callable<Integer> {
     }
     SshAddress address = host.address();
     HostProfiles profiles = new HostProfiles(Main.dirs(spec).config());
-    profiles.add(host, force);
+    profiles.add(host, force, ignored);
     new Output(spec.commandLine().getOut(), common.json).report("Added host " + name + ".",
         Output.fields("name", name, "ssh", address.toString(), "identity", host.identity() == null ? "(ssh-agent or defaults)"
             : host.identity().toString(), "jump", host.jumps().isEmpty() ? "none" : host.jumpSpec(),

@@ -70,6 +70,8 @@ public final class HostCheckCommand implements Callable<Integer> {
               : r.runtimeVersion().equals(ours) ? r.runtimeVersion()
               : r.runtimeVersion() + " (not this Confide's " + ours + ": 'confide host install " + profile.name() + "')",
           "evidence", String.join(", ", r.evidence()) + " (simulated: protects nothing against the host's root)");
+      List<String> ignored = new dev.confide.remote.ssh.HostProfiles(dirs.config()).ignored(profile.name());
+      fields.put("ignored", ignored.isEmpty() ? "nothing" : String.join(", ", ignored) + " (in your ssh config; not followed)");
       if (!confirm.isEmpty() || ours.equals(r.runtimeVersion())) {
         RuntimeInstall.Result installed = RuntimeInstall.ensure(ssh, dist, ProgressBars.forTerminal(spec, common));
         programs(ssh, installed, dist, dirs, fields);

@@ -195,5 +195,7 @@ class HostProfilesCliTest {
     assertThat(added.json().get("identity").asText()).isEqualTo(key.toString());
     assertThat(added.json().get("jump").asText()).as("the Match exec section is not followed").isEqualTo("none");
     assertThat(added.json().get("ignored").asText()).contains("Match exec \"test -f /etc/vpn\" (" + config + " line 7)");
+    assertThat(new dev.confide.remote.ssh.HostProfiles(tmp.resolve("config")).ignored("faye"))
+        .as("kept for 'host check' to list again").containsExactly("Match exec \"test -f /etc/vpn\" (" + config + " line 7)");
   }
 }

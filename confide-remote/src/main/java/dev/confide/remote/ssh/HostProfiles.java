@@ -41,14 +41,7 @@ public final class HostProfiles {
     if (!Files.exists(file)) {
       return hosts;
     }
-    Map<String, Map<String, Map<String, String>>> doc;
-    try {
-      doc = toml.readValue(PrivateFiles.read(file), new TypeReference<>() {});
-    } catch (com.fasterxml.jackson.core.JacksonException e) {
-      throw new JobException(ExitCodes.DATA, "bad_hosts_file", file + " is not a hosts file: "
-          + e.getOriginalMessage(), "fix it, or remove it and add the hosts again");
-    }
-    for (var e : doc.getOrDefault("host", Map.of()).entrySet()) {
+    for (var e : tables().entrySet()) {
       Map<String, String> t = e.getValue();
       try {
         hosts.put(e.getKey(), new HostProfile(e.getKey(), SshAddress.parse(t.get("ssh")),
@@ -87,6 +80,29 @@ public final class HostProfiles {
     }
   }
 
+  /** The hosts file's tables as written, by host name. */
+  private Map<String, Map<String, String>> tables() throws IOException {
+    if (!Files.exists(file)) {
+      return new TreeMap<>();
+    }
+    try {
+      Map<String, Map<String, Map<String, String>>> doc = toml.readValue(PrivateFiles.read(file), new TypeReference<>() {});
+      return new TreeMap<>(doc.getOrDefault("host", Map.of()));
+    } catch (com.fasterxml.jackson.core.JacksonException e) {
+      throw new JobException(ExitCodes.DATA, "bad_hosts_file", file + " is not a hosts file: "
+          + e.getOriginalMessage(), "fix it, or remove it and add the hosts again");
+    }
+  }
+
+  /**
+   * The directives of the user's ssh config that Confide did not follow when {@code name} was
+   * added from it ({@code host check} lists them again); empty for a host given with {@code --ssh}.
+   */
+  public List<String> ignored(String name) throws IOException {
+    String kept = tables().getOrDefault(name, Map.of()).get("ignored");
+    return kept == null || kept.isBlank() ? List.of() : List.of(kept.split("; "));
+  }
+
   public Optional<HostProfile> find(String name) throws IOException {
     return Optional.ofNullable(all().get(name));
   }
@@ -97,6 +113,11 @@ public final class HostProfiles {
    * owner-only (as OpenSSH refuses an unprotected private key).
    */
   public void add(HostProfile host, boolean replace) throws IOException {
+    add(host, replace, List.of());
+  }
+
+  /** As {@link #add(HostProfile, boolean)}, remembering the ssh config directives that were {@code ignored}. */
+  public void add(HostProfile host, boolean replace, List<String> ignored) throws IOException {
     if (!NAME.matcher(host.name()).matches()) {
       throw new JobException(ExitCodes.USAGE, "bad_host_name", "'" + host.name() + "' is not a host name",
           "use letters, digits, '.', '_' and '-', starting with a letter or digit");
@@ -119,7 +140,17 @@ public final class HostProfiles {
           + hosts.get(host.name()).address() + ")", "remove it first, or pass --force to replace it");
     }
     hosts.put(host.name(), host);
-    write(hosts);
+    Map<String, String> ignoredByHost = new TreeMap<>();
+    tables().forEach((n, t) -> {
+      if (t.get("ignored") != null) {
+        ignoredByHost.put(n, t.get("ignored"));
+      }
+    });
+    ignoredByHost.remove(host.name());
+    if (!ignored.isEmpty()) {
+      ignoredByHost.put(host.name(), String.join("; ", ignored));
+    }
+    write(hosts, ignoredByHost);
   }
 
   /** Removes the host named {@code name}; false when there was none. */
@@ -128,11 +159,17 @@ public final class HostProfiles {
     if (hosts.remove(name) == null) {
       return false;
     }
-    write(hosts);
+    Map<String, String> ignoredByHost = new TreeMap<>();
+    tables().forEach((n, t) -> {
+      if (t.get("ignored") != null && !n.equals(name)) {
+        ignoredByHost.put(n, t.get("ignored"));
+      }
+    });
+    write(hosts, ignoredByHost);
     return true;
   }
 
-  private void write(Map<String, HostProfile> hosts) throws IOException {
+  private void write(Map<String, HostProfile> hosts, Map<String, String> ignoredByHost) throws IOException {
     Map<String, Map<String, String>> tables = new TreeMap<>();
     for (HostProfile h : hosts.values()) {
       Map<String, String> t = new LinkedHashMap<>();
@@ -167,6 +204,9 @@ public final class HostProfiles {
       }
       if (h.certificate() != null) {
         t.put("certificate", h.certificate().toAbsolutePath().toString());
+      }
+      if (ignoredByHost.containsKey(h.name())) {
+        t.put("ignored", ignoredByHost.get(h.name()));
       }
       tables.put(h.name(), t);
     }
