@@ -149,10 +149,10 @@ public final class SshHost implements Host, AutoCloseable {
     new SecureRandom().nextBytes(r);
     String run = base + "/runs/run-" + HexFormat.of().formatHex(r);
     String b = HostCheck.shellQuoted(base);
-    // a run's directory is locked (flock) by its runtime for as long as it lives: one nobody holds
-    // and older than a minute belongs to a run whose client and runtime are gone; one that holds
-    // sealed outputs may hold a committed result not yet fetched ('confide runs fetch'): a week
-    // without bubblewrap nothing is sent: the runtime runs programs only inside it
+    // Without bubblewrap nothing is sent: the runtime runs programs only inside it. A run's
+    // directory is locked (flock) by its runtime for as long as it lives: one nobody holds and
+    // older than a minute belongs to a run whose client and runtime are gone; one that holds
+    // sealed outputs may hold a committed result not yet fetched ('confide runs fetch'): a week.
     String script = "set -e; if ! command -v bwrap >/dev/null 2>&1; then echo no-bwrap; exit 0; fi; cd " + b
         + "; mkdir -p -m 700 runs;"
         + " for d in runs/run-*; do [ -d \"$d\" ] || continue;"
@@ -174,7 +174,7 @@ public final class SshHost implements Host, AutoCloseable {
           + " programs only inside it", "have it installed there: apt-get install bubblewrap (the Debian package bubblewrap)");
     }
     if (!hostKeyHash.matches("[0-9a-f]{64}")) {
-      throw new JobException(ExitCodes.DATA, "bad_host_key", name() + " gave '" + hostKeyHash + "' as its evidence key's hash",
+      throw new JobException(ExitCodes.DATA, "bad_evidence_key", name() + " gave '" + hostKeyHash + "' as its evidence key's hash",
           "remove " + base + "/host.key.hash there and run again");
     }
     List<String> command = new ArrayList<>(RuntimeProcess.runArguments());
