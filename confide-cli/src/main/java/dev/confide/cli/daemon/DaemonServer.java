@@ -193,8 +193,9 @@ public final class DaemonServer implements AutoCloseable {
 
   private void command(DaemonWire.Request request, DataInputStream in, DaemonWire.Frames frames) throws IOException {
     Cancellation cancellation = new Cancellation();
+    // the client's ssh-agent, never the daemon's; and no prompt: the daemon has no terminal of the user's
     Invocation invocation = new Invocation(ConfideDirs.from(request.env()), Path.of(request.cwd()), request.launchedAtMillis(),
-        request.terminal(), runtime, cancellation, runtimes);
+        request.terminal(), runtime, cancellation, runtimes, Invocation.agentOf(request.env()), false);
     // The client sends CANCEL when the user presses Ctrl-C; a client that vanished cancels too.
     Thread.ofPlatform().daemon().name(Thread.currentThread().getName() + "-cancel").start(() -> {
       try {

@@ -99,11 +99,11 @@ final class LocalRunner {
   private static Host host(Invocation invocation, ConfideDirs dirs, Output output, java.io.PrintWriter err,
       Options o) throws Exception {
     if (!o.host().equals(LocalHost.NAME)) {
-      SshConnection ssh = RemoteHostOptions.connect(dirs, o.host(), o.hostKey());
+      SshConnection ssh = RemoteHostOptions.connect(dirs, o.host(), o.hostKey(), invocation.sshAgent(), invocation.mayAsk());
       SshHost remote = new SshHost(ssh, invocation.runtime().get(), dirs.data(), err, new SshHost.Progresses(
           ProgressBars.forTerminal(invocation, err, output.json(), "run"), ProgressBars.forTerminal(invocation, err, output.json(),
           "run"), ProgressBars.forTerminal(invocation, err, output.json(), "run")),
-          new ConfirmedPrograms(new HostMeasurements(dirs.config()), RemoteHostOptions.programApproval()));
+          new ConfirmedPrograms(new HostMeasurements(dirs.config()), RemoteHostOptions.programApproval(invocation.mayAsk())));
       return remote;
     }
     if (o.hostKey() != null) {

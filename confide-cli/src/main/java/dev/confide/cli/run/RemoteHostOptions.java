@@ -27,8 +27,8 @@ public final class RemoteHostOptions {
   String hostKey;
 
   /** Asks at a terminal whether a program a host measured is the one meant; elsewhere nobody can say yes. */
-  static dev.confide.remote.ssh.ProgramApproval programApproval() {
-    java.io.Console console = System.console();
+  static dev.confide.remote.ssh.ProgramApproval programApproval(boolean mayAsk) {
+    java.io.Console console = mayAsk ? System.console() : null;
     return console != null && console.isTerminal()
         ? dev.confide.remote.ssh.ProgramApproval.asking(new java.io.BufferedReader(console.reader()), console.writer())
         : dev.confide.remote.ssh.ProgramApproval.REFUSE;
@@ -51,10 +51,19 @@ public final class RemoteHostOptions {
 
   /** Logs in to host {@code name}, its key checked against the known hosts or {@code hostKey} (null: none given). */
   static SshConnection connect(ConfideDirs dirs, String name, String hostKey) throws IOException {
+    String agent = System.getenv("SSH_AUTH_SOCK");
+    return connect(dirs, name, hostKey, agent == null || agent.isBlank() ? null : Path.of(agent), true);
+  }
+
+  /**
+   * As {@link #connect(ConfideDirs, String, String)}, with the user's ssh-agent at {@code agent}
+   * (null: none) and, unless {@code mayAsk}, no question at this process's terminal (a daemon's).
+   */
+  static SshConnection connect(ConfideDirs dirs, String name, String hostKey, Path agent, boolean mayAsk) throws IOException {
     HostProfile host = profile(dirs, name);
     UnknownHostKeys unknown;
     try {
-      java.io.Console console = System.console();
+      java.io.Console console = mayAsk ? System.console() : null;
       // at a terminal the user is asked, as ssh asks; elsewhere only --host-key confirms a key;
       // StrictHostKeyChecking yes never asks, accept-new takes a new key (the user's own choice)
       var strictness = host.hostKeys().strictness();
@@ -66,9 +75,8 @@ public final class RemoteHostOptions {
     } catch (IllegalArgumentException e) {
       throw new CliFailure(ExitCodes.USAGE, "bad_host_key", "'" + hostKey + "': " + e.getMessage(), "give --host-key SHA256:...");
     }
-    java.io.Console terminal = System.console() != null && System.console().isTerminal() ? System.console() : null;
-    String agent = System.getenv("SSH_AUTH_SOCK");
-    return SshConnection.open(host, knownHosts(dirs), unknown, agent == null || agent.isBlank() ? null : Path.of(agent),
+    java.io.Console terminal = mayAsk && System.console() != null && System.console().isTerminal() ? System.console() : null;
+    return SshConnection.open(host, knownHosts(dirs), unknown, agent,
         terminal == null ? KeyPassphrases.NONE : KeyPassphrases.askingAt(terminal));
   }
 }

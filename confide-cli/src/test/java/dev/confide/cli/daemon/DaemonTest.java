@@ -330,4 +330,40 @@ class DaemonTest {
     assertThatThrownBy(() -> new DaemonClient(new DaemonPlace(open), BUILD, System.out, System.err).connectOrStart(null))
         .isInstanceOf(IOException.class).hasMessageContaining("not rwx------");
   }
+
+  /**
+   * A run on a remote host served by the daemon: it logs in with the client's keys (its ssh-agent
+   * socket comes with the request, never the daemon's own), asks nothing — an unknown host key is
+   * refused with the command that confirms it — and runs once the key is confirmed.
+   */
+  @Test
+  void servesARunOnARemoteHostAndRefusesAnUnknownHostKeyWithoutAsking() throws Exception {
+    java.security.KeyPair userKey = dev.confide.testing.TestSshHost.ecKey();
+    try (dev.confide.testing.TestSshHost host = dev.confide.testing.TestSshHost.start(userKey)) {
+      dev.confide.cli.ConfideDirs dirs = new dev.confide.cli.ConfideDirs(tmp.resolve("config"), tmp.resolve("data"));
+      dev.confide.cli.CliRun added = dev.confide.cli.CliRun.of(dirs, "host", "add", "faye", "--ssh", "tester@127.0.0.1:"
+          + host.port(), "--identity", dev.confide.testing.TestSshHost.writeKey(tmp.resolve("key"), userKey).toString(),
+          "--remote-dir", tmp.resolve("remote/.confide").toString());
+      assertThat(added.code()).as(added.err()).isZero();
+      inputs("main.py", "open('/encryptedOutputs/done', 'w').write('remote')\n");
+
+      Captured err = new Captured(null);
+      DaemonClient client = new DaemonClient(place, BUILD, new PrintStream(new Captured(null), true), new PrintStream(err, true));
+      int unknown = client.relay(client.connect(), command(tmp.resolve("work"), "run", "--host", "faye", "--application",
+          "python", "--inputs", "in", "--outputs", "out"), false);
+      assertThat(unknown).as(err.text()).isEqualTo(dev.confide.cli.ExitCodes.DENIED);
+      String fingerprint = org.apache.sshd.common.config.keys.KeyUtils.getFingerPrint(host.hostKey().getPublic());
+      assertThat(err.text()).contains("--host-key " + fingerprint);
+
+      dev.confide.cli.CliRun confirmed = dev.confide.cli.CliRun.of(dirs, "host", "check", "faye", "--host-key", fingerprint,
+          "--confirm", "python");
+      assertThat(confirmed.code()).as(confirmed.err()).isZero();
+      Captured err2 = new Captured(null);
+      DaemonClient again = new DaemonClient(place, BUILD, new PrintStream(new Captured(null), true), new PrintStream(err2, true));
+      int code = again.relay(again.connect(), command(tmp.resolve("work"), "run", "--host", "faye", "--application", "python",
+          "--inputs", "in", "--outputs", "out"), false);
+      assertThat(code).as(err2.text()).isZero();
+      assertThat(tmp.resolve("work/out/done")).hasContent("remote");
+    }
+  }
 }

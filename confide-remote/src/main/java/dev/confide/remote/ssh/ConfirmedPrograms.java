@@ -51,8 +51,7 @@ public final class ConfirmedPrograms {
     if (!approval.confirm(host, application, reported)) {
       throw new JobException(ExitCodes.DENIED, "program_unconfirmed", "nobody confirmed the program " + host + " runs "
           + application + " as (" + executable + ", sha256 " + reported.executableDigest() + ")",
-          "compare it with the host's operator, then run 'confide host check " + host + " --confirm " + application
-              + "' (or run this at a terminal to be asked)");
+          "compare it with the host's operator, then run 'confide host check " + host + " --confirm " + application + "'");
     }
     confirm(host, application, reported);
   }
