@@ -215,8 +215,8 @@ public final class SshConnection implements AutoCloseable {
       }
       if (locked[0]) {
         throw new JobException(ExitCodes.DENIED, "key_passphrase", "the identity file " + host.identity()
-            + " is protected by a passphrase, and none was given", "run the command at a terminal to type it, or add the key"
-            + " to your ssh-agent ('ssh-add " + host.identity() + "')", e);
+            + " is protected by a passphrase, and none was given", "add the key to your ssh-agent ('ssh-add " + host.identity() + "'); a command that runs in its own JVM at a"
+            + " terminal (host check, or CONFIDE_DAEMON=off) asks for it instead", e);
       }
       throw failure(host, label, a, user, policy.refusal(), e);
     }
