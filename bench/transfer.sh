@@ -3,7 +3,7 @@
 # (bench/lib/sshd.sh: a separate account, throwaway keys), alternating, medians and ratio for
 # docs/benchmarks.md.
 #
-# Confide: a run of the python application whose inputs are SIZE MiB of random bytes and whose
+# Confide: through the daemon, a run of the python application whose inputs are SIZE MiB of random bytes and whose
 # script copies them to its outputs; its `--json` report times "upload inputs" (the sealed
 # volume, SFTP) and "download outputs". scp: the same plaintext file up and down (OpenSSH 9's
 # scp speaks SFTP), with its default cipher. Sealed volumes are a few KiB larger than the
@@ -25,17 +25,23 @@ done
 work=$(mktemp -d)
 remote_dir=.confide-bench-$$
 cleanup() {
+  "$root/confide" daemon stop >/dev/null 2>&1 || true
   bench_sshd_stop
   rm -rf "$work" "/home/confide-host/$remote_dir" /home/confide-host/scp-bench-$$.bin
 }
 trap cleanup EXIT
 export JAVA_HOME=${JAVA_HOME:-$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")}
 bench_sshd_start
-export CONFIDE_CONFIG_DIR=$work/config CONFIDE_DATA_DIR=$work/data XDG_RUNTIME_DIR=$work/xdg CONFIDE_DAEMON=off
+# runs go through the user's warm daemon, as ./confide run sends them (CONFIDE_DAEMON=off: a JVM each)
+export CONFIDE_CONFIG_DIR=$work/config CONFIDE_DATA_DIR=$work/data XDG_RUNTIME_DIR=$work/xdg
 mkdir -p -m 700 "$work/xdg" "$work/config"
 cp "$SSHD_KNOWN" "$work/config/known_hosts"
 "$root/confide" host add bench --ssh "confide-host@127.0.0.1:$SSHD_PORT" --identity "$SSHD_KEY" --remote-dir "$remote_dir" >/dev/null
 "$root/confide" host check bench --confirm python >/dev/null
+# a first run starts the daemon and installs the runtime there
+mkdir -p "$work/warm"
+: > "$work/warm/main.py"
+"$root/confide" run --host bench --application python --inputs "$work/warm" --outputs "$work/warm-out" >/dev/null 2>&1
 mkdir -p "$work/in"
 head -c "$((size << 20))" /dev/urandom > "$work/in/data.bin"
 printf 'import shutil\nshutil.copyfile("/encryptedInputs/data.bin", "/encryptedOutputs/data.bin")\n' > "$work/in/main.py"
