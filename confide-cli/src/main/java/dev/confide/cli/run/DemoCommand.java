@@ -58,8 +58,8 @@ public final class DemoCommand implements Callable<Integer> {
       err.println("confide demo: running the " + app + " example (" + example + ") confidentially on this machine ...");
       err.flush();
     }
-    int code = new LocalRunner().run(Main.invocation(spec), new Output(spec.commandLine().getOut(), common.json), err,
-        new LocalRunner.Options(dev.confide.remote.LocalHost.NAME, app, example, out, null, false, null, null));
+    int code = new ApplicationRunner().run(Main.invocation(spec), new Output(spec.commandLine().getOut(), common.json), err,
+        new ApplicationRunner.Options(dev.confide.remote.LocalHost.NAME, app, example, out, null, false, null, null));
     if (!common.json) {
       spec.commandLine().getOut().println("demo complete: the outputs are in " + out
           + (app.equals("blender") ? " (simple_sphere.png)" : " (report.txt)") + ", the program's own output in "

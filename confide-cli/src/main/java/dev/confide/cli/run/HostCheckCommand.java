@@ -85,7 +85,7 @@ public final class HostCheckCommand implements Callable<Integer> {
   /** Each application's program on the host, confirmed where asked; a program to confirm that is not there fails the check. */
   private void programs(SshConnection ssh, RuntimeInstall.Result installed, RuntimeDistribution dist, ConfideDirs dirs,
       Map<String, Object> fields) throws Exception {
-    var applications = LocalRunner.applications(dirs);
+    var applications = ApplicationRunner.applications(dirs);
     for (String wanted : confirm) {
       applications.find(wanted); // an unknown name: its own line, before anything is recorded
     }

@@ -54,8 +54,8 @@ public final class RunApplicationCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    return new LocalRunner().run(Main.invocation(spec), new Output(spec.commandLine().getOut(), common.json),
-        spec.commandLine().getErr(), new LocalRunner.Options(host, application, inputs, outputs, script, streamOutput,
+    return new ApplicationRunner().run(Main.invocation(spec), new Output(spec.commandLine().getOut(), common.json),
+        spec.commandLine().getErr(), new ApplicationRunner.Options(host, application, inputs, outputs, script, streamOutput,
             casChoice.name, hostKey));
   }
 }

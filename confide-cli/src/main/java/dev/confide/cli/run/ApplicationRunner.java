@@ -34,18 +34,19 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * A run on the local host as the CLI does it, for {@code confide run} and {@code confide demo}:
- * the CAS (pinned, or embedded and started beside the sealing), the {@link LocalHost}, progress
- * lines and the report; the run itself is {@link ApplicationRun}'s.
+ * A run as the CLI does it, for {@code confide run} and {@code confide demo}: the CAS (pinned, or
+ * embedded and started beside the login and the sealing), the host ({@link LocalHost}, or a
+ * remote {@link SshHost} logged in to), progress lines, the record of outputs left on a host, and
+ * the report; the run itself is {@link ApplicationRun}'s.
  */
-final class LocalRunner {
+final class ApplicationRunner {
   /** What the user asked for; {@code casName} null: the pinned CAS, or an embedded one when none is. */
   record Options(String host, String application, Path inputs, Path outputs, String script, boolean streamOutput,
       String casName, String hostKey) {}
 
   /** How long the embedded CAS took to start, on its own thread. */
   private volatile long casStartMillis;
-  /** Runs {@code o} on the local host; the program's exit code, or a failure for the CLI to report. */
+  /** Runs {@code o} on its host; the program's exit code, or a failure for the CLI to report. */
   int run(Invocation invocation, Output output, java.io.PrintWriter err, Options o) throws Exception {
     String application = o.application();
     Path inputs = o.inputs();
