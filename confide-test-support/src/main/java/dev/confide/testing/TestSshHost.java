@@ -28,6 +28,7 @@ public final class TestSshHost implements AutoCloseable {
   private final KeyPair hostKey;
   private volatile java.util.function.Consumer<Path> uploaded = file -> { };
   private volatile java.util.function.Predicate<Path> dropOn = file -> false;
+  private volatile java.util.function.Consumer<Path> beforeOpen = file -> { };
   private final List<String> forwardedTo;
 
   private final String[] path;
@@ -53,6 +54,14 @@ public final class TestSshHost implements AutoCloseable {
    */
   public void dropWhenOpened(java.util.function.Predicate<Path> when) {
     dropOn = when;
+  }
+
+  /**
+   * Calls {@code hook} with each file or folder an SFTP client is about to open: a host operator's
+   * chance to change what a download will find.
+   */
+  public void beforeOpened(java.util.function.Consumer<Path> hook) {
+    beforeOpen = hook;
   }
 
   /** Where clients asked this host to connect them ({@code HOST:PORT}): a jump host's forwards. */
@@ -101,6 +110,12 @@ public final class TestSshHost implements AutoCloseable {
     });
     TestSshHost host = new TestSshHost(server, hostKey, forwards, path);
     sftp.addSftpEventListener(new org.apache.sshd.sftp.server.SftpEventListener() {
+      @Override
+      public void opening(org.apache.sshd.server.session.ServerSession session, String remoteHandle,
+          org.apache.sshd.sftp.server.Handle localHandle) {
+        host.beforeOpen.accept(localHandle.getFile());
+      }
+
       @Override
       public void open(org.apache.sshd.server.session.ServerSession session, String remoteHandle,
           org.apache.sshd.sftp.server.Handle localHandle) {

@@ -270,4 +270,33 @@ class RemoteRunTest {
     assertThat(Files.readString(tmp.resolve("out-b/mine.txt"))).isEqualTo("b");
     assertThat(remote.resolve("runs")).isEmptyDirectory();
   }
+
+  @Test
+  void aLinkTheHostPlantsAmongTheOutputsIsRefusedAndNothingIsWrittenThroughIt() throws Exception {
+    assertThat(confide("host", "check", "faye", "--host-key", fingerprint, "--confirm", "python").code()).isZero();
+    // the host's operator adds links to the committed outputs as they are fetched: one to a file of
+    // the user's (read), one to a folder of the user's (write through)
+    Path secret = Files.writeString(tmp.resolve("user-secret.txt"), "mine");
+    Path target = Files.createDirectories(tmp.resolve("user-folder"));
+    server.beforeOpened(p -> {
+      if (p.getFileName() != null && p.getFileName().toString().equals("outputs") && Files.isDirectory(p)
+          && !Files.exists(p.resolve("zz-read"), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        try {
+          Files.createSymbolicLink(p.resolve("zz-read"), secret);
+          Files.createSymbolicLink(p.resolve("zz-write"), target);
+        } catch (java.io.IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      }
+    });
+    Path out = tmp.resolve("out");
+    CliRun r = confide("run", "--host", "faye", "--application", "python", "--inputs",
+        EXAMPLES.resolve("python/stats").toString(), "--outputs", out.toString());
+    assertThat(r.code()).as(r.err()).isEqualTo(ExitCodes.UNAVAILABLE);
+    assertThat(r.err()).containsPattern("the host holds \\S+/outputs/zz-read, neither a file nor a folder")
+        .contains("confide runs fetch run-python-");
+    assertThat(out).satisfiesAnyOf(p -> assertThat(p).doesNotExist(), p -> assertThat(p).isEmptyDirectory());
+    assertThat(target).isEmptyDirectory();
+    assertThat(secret).hasContent("mine");
+  }
 }
