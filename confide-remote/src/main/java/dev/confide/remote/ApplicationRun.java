@@ -102,6 +102,14 @@ public final class ApplicationRun {
       throw new JobException(ExitCodes.NO_INPUT, "no_script", "the inputs hold no " + script + " (" + inputs.resolve(script)
           + ")", "put the script into INPUTS, or pick another with --script NAME");
     }
+    checkOutputs(outputs);
+  }
+
+  /**
+   * Checks that {@code outputs} can take a run's outputs: absent, or an empty folder of the user's
+   * own (no earlier result is mistaken for this run's, no one else's folder is written into).
+   */
+  public static void checkOutputs(Path outputs) throws IOException {
     if (Files.exists(outputs)) {
       if (!Files.isDirectory(outputs)) {
         throw new JobException(ExitCodes.CANT_CREATE, "outputs_exist", outputs + " exists and is not a directory",

@@ -175,7 +175,8 @@ final class ApplicationRunner {
     }
   }
 
-  private static EmbeddedCas startEmbedded(ConfideDirs dirs, TlsIdentity user) {
+  /** The embedded CAS started, or one line saying why it could not start. */
+  static EmbeddedCas startEmbedded(ConfideDirs dirs, TlsIdentity user) {
     try {
       return EmbeddedCas.start(dirs, user);
     } catch (RuntimeException e) {

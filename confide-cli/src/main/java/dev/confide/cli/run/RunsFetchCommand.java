@@ -56,7 +56,7 @@ public final class RunsFetchCommand implements Callable<Integer> {
     try {
       CasClient cas;
       if (run.cas() == null) {
-        embedded = EmbeddedCas.start(dirs, EmbeddedCas.userIdentity(dirs));
+        embedded = ApplicationRunner.startEmbedded(dirs, EmbeddedCas.userIdentity(dirs));
         cas = embedded.client();
       } else {
         pinned = CasConnections.open(dirs, run.cas());

@@ -45,6 +45,12 @@ class RemoteRunTest {
     assertThat(added.code()).as(added.err()).isZero();
   }
 
+  /** Trusts the host's key and confirms the program {@code application} runs there. */
+  private void confirm(String application) {
+    CliRun confirmed = confide("host", "check", "faye", "--host-key", fingerprint, "--confirm", application);
+    assertThat(confirmed.code()).as(confirmed.err()).isZero();
+  }
+
   @AfterEach
   void stop() throws Exception {
     server.close();
@@ -85,7 +91,7 @@ class RemoteRunTest {
   @Test
   void aRunStoppedWhileItsProgramRunsOnTheHostCommitsNothingAndLeavesNoRunDirectory() throws Exception {
     StreamedRun.addStreamer(tmp.resolve("config"));
-    assertThat(confide("host", "check", "faye", "--host-key", fingerprint, "--confirm", "streamer").code()).isZero();
+    confirm("streamer");
     Path inputs = Files.createDirectories(tmp.resolve("inputs"));
     Files.writeString(inputs.resolve("main.py"), "import time\nprint('started', flush=True)\ntime.sleep(600)\n");
     Path out = tmp.resolve("out");
@@ -101,7 +107,7 @@ class RemoteRunTest {
 
   @Test
   void aVolumeChangedOnTheHostBetweenUploadAndStartIsRefusedByTheRuntime() throws Exception {
-    assertThat(confide("host", "check", "faye", "--host-key", fingerprint, "--confirm", "python").code()).isZero();
+    confirm("python");
     java.util.concurrent.atomic.AtomicBoolean changed = new java.util.concurrent.atomic.AtomicBoolean();
     server.onUploaded(file -> {
       // the host's operator flips one byte of the inputs' VOLUME header once it arrived
@@ -134,7 +140,7 @@ class RemoteRunTest {
 
   @Test
   void aConnectionLostAfterTheCommitLeavesTheOutputsOnTheHostUntilRunsFetchBringsThemHome() throws Exception {
-    assertThat(confide("host", "check", "faye", "--host-key", fingerprint, "--confirm", "python").code()).isZero();
+    confirm("python");
     server.dropWhenOpened(p -> p.toString().contains("/outputs"));
     Path out = tmp.resolve("out");
     CliRun r = confide("run", "--host", "faye", "--application", "python", "--inputs",
@@ -164,7 +170,7 @@ class RemoteRunTest {
 
   @Test
   void aConnectionLostDuringTheUploadSaysSoAndLeavesNothingToFetch() throws Exception {
-    assertThat(confide("host", "check", "faye", "--host-key", fingerprint, "--confirm", "python").code()).isZero();
+    confirm("python");
     server.dropWhenOpened(p -> p.toString().contains("/inputs"));
     Path out = tmp.resolve("out");
     CliRun r = confide("run", "--host", "faye", "--application", "python", "--inputs",
@@ -177,7 +183,7 @@ class RemoteRunTest {
 
   @Test
   void aProgramChangedOnTheHostSinceItWasConfirmedIsRefusedWhenItsRuntimeAttests() throws Exception {
-    assertThat(confide("host", "check", "faye", "--host-key", fingerprint, "--confirm", "python").code()).isZero();
+    confirm("python");
     // as if the host's python3 had been replaced after the user confirmed it: the confirmed one is
     // what the run's session names, and the host's runtime measures the one it finds
     Path record = tmp.resolve("config/host-measurements.toml");
@@ -194,7 +200,7 @@ class RemoteRunTest {
 
   @Test
   void aHostWithoutBubblewrapIsRefusedBeforeAnythingIsSentNamingThePackage() throws Exception {
-    assertThat(confide("host", "check", "faye", "--host-key", fingerprint, "--confirm", "python").code()).isZero();
+    confirm("python");
     // the host's PATH: every program of /usr/bin but bwrap
     Path bin = Files.createDirectories(tmp.resolve("host-bin"));
     try (var programs = Files.list(Path.of("/usr/bin"))) {
@@ -216,7 +222,7 @@ class RemoteRunTest {
 
   @Test
   void aHostWhoseDiskFillsDuringTheUploadKeepsNothingOfTheRun() throws Exception {
-    assertThat(confide("host", "check", "faye", "--host-key", fingerprint, "--confirm", "python").code()).isZero();
+    confirm("python");
     Path runs = Files.createDirectories(remote.resolve("runs"));
     Process mount = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=1m,mode=0700", "tmpfs", runs.toString())
         .redirectErrorStream(true).start();
@@ -273,7 +279,7 @@ class RemoteRunTest {
 
   @Test
   void aLinkTheHostPlantsAmongTheOutputsIsRefusedAndNothingIsWrittenThroughIt() throws Exception {
-    assertThat(confide("host", "check", "faye", "--host-key", fingerprint, "--confirm", "python").code()).isZero();
+    confirm("python");
     // the host's operator adds links to the committed outputs as they are fetched: one to a file of
     // the user's (read), one to a folder of the user's (write through)
     Path secret = Files.writeString(tmp.resolve("user-secret.txt"), "mine");

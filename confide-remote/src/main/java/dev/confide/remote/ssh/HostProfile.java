@@ -39,6 +39,18 @@ public record HostProfile(String name, SshAddress address, Path identity, String
       }
     }
 
+    /** A number of seconds as a file writes it; absent or blank: 0, the default. */
+    public static int seconds(String value) {
+      if (value == null || value.isBlank()) {
+        return 0;
+      }
+      try {
+        return Integer.parseInt(value.strip());
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("'" + value + "' is not a number of seconds");
+      }
+    }
+
     public java.time.Duration connect() {
       return java.time.Duration.ofSeconds(connectSeconds == 0 ? 20 : connectSeconds);
     }

@@ -37,18 +37,20 @@ public final class HostProfiles {
 
   /** Every added host, by name. */
   public Map<String, HostProfile> all() throws IOException {
+    return profiles(tables());
+  }
+
+  private Map<String, HostProfile> profiles(Map<String, Map<String, String>> tables) {
     Map<String, HostProfile> hosts = new TreeMap<>();
-    if (!Files.exists(file)) {
-      return hosts;
-    }
-    for (var e : tables().entrySet()) {
+    for (var e : tables.entrySet()) {
       Map<String, String> t = e.getValue();
       try {
         hosts.put(e.getKey(), new HostProfile(e.getKey(), SshAddress.parse(t.get("ssh")),
             t.get("identity") == null ? null : Path.of(t.get("identity")),
             t.getOrDefault("remote_dir", HostProfile.DEFAULT_REMOTE_DIR), HostProfile.parseJumps(t.get("jump")),
             t.get("certificate") == null ? null : Path.of(t.get("certificate")),
-            new HostProfile.Timing(seconds(t.get("connect_timeout")), seconds(t.get("server_alive_interval")),
+            new HostProfile.Timing(HostProfile.Timing.seconds(t.get("connect_timeout")),
+                HostProfile.Timing.seconds(t.get("server_alive_interval")),
                 "yes".equals(t.get("identities_only"))), hostKeys(t), t.get("proxy_command")));
       } catch (IllegalArgumentException bad) {
         throw new JobException(ExitCodes.DATA, "bad_hosts_file", "host " + e.getKey() + " in " + file + ": "
@@ -69,16 +71,6 @@ public final class HostProfiles {
         : java.util.Arrays.stream(files.split(",")).map(String::strip).map(Path::of).toList(), t.get("host_key_alias"), strict);
   }
 
-  private static int seconds(String value) {
-    if (value == null) {
-      return 0;
-    }
-    try {
-      return Integer.parseInt(value.strip());
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("'" + value + "' is not a number of seconds");
-    }
-  }
 
   /** The hosts file's tables as written, by host name. */
   private Map<String, Map<String, String>> tables() throws IOException {
@@ -134,18 +126,14 @@ public final class HostProfiles {
       }
       PrivateFiles.requireOwnerOnly(key);
     }
-    Map<String, HostProfile> hosts = all();
+    Map<String, Map<String, String>> tables = tables();
+    Map<String, HostProfile> hosts = profiles(tables);
     if (hosts.containsKey(host.name()) && !replace) {
       throw new JobException(ExitCodes.CANT_CREATE, "host_exists", "a host named " + host.name() + " exists ("
           + hosts.get(host.name()).address() + ")", "remove it first, or pass --force to replace it");
     }
     hosts.put(host.name(), host);
-    Map<String, String> ignoredByHost = new TreeMap<>();
-    tables().forEach((n, t) -> {
-      if (t.get("ignored") != null) {
-        ignoredByHost.put(n, t.get("ignored"));
-      }
-    });
+    Map<String, String> ignoredByHost = ignoredByHost(tables);
     ignoredByHost.remove(host.name());
     if (!ignored.isEmpty()) {
       ignoredByHost.put(host.name(), String.join("; ", ignored));
@@ -155,18 +143,26 @@ public final class HostProfiles {
 
   /** Removes the host named {@code name}; false when there was none. */
   public boolean remove(String name) throws IOException {
-    Map<String, HostProfile> hosts = all();
+    Map<String, Map<String, String>> tables = tables();
+    Map<String, HostProfile> hosts = profiles(tables);
     if (hosts.remove(name) == null) {
       return false;
     }
-    Map<String, String> ignoredByHost = new TreeMap<>();
-    tables().forEach((n, t) -> {
-      if (t.get("ignored") != null && !n.equals(name)) {
-        ignoredByHost.put(n, t.get("ignored"));
-      }
-    });
+    Map<String, String> ignoredByHost = ignoredByHost(tables);
+    ignoredByHost.remove(name);
     write(hosts, ignoredByHost);
     return true;
+  }
+
+  /** Each host's directives not followed, as the file keeps them. */
+  private static Map<String, String> ignoredByHost(Map<String, Map<String, String>> tables) {
+    Map<String, String> ignored = new TreeMap<>();
+    tables.forEach((n, t) -> {
+      if (t.get("ignored") != null) {
+        ignored.put(n, t.get("ignored"));
+      }
+    });
+    return ignored;
   }
 
   private void write(Map<String, HostProfile> hosts, Map<String, String> ignoredByHost) throws IOException {

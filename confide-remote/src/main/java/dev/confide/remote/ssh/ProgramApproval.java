@@ -14,24 +14,12 @@ public interface ProgramApproval {
   /** Nobody is there to confirm: refused, with the command that confirms it. */
   ProgramApproval REFUSE = (host, application, reported) -> false;
 
-  /** Confirms everything: for {@code confide host check --confirm APP}, where the user already said yes. */
-  ProgramApproval CONFIRMED = (host, application, reported) -> true;
-
   /** Asks at a terminal, showing what the host measured; only "yes" confirms it. */
   static ProgramApproval asking(java.io.BufferedReader in, java.io.PrintWriter out) {
-    return (host, application, reported) -> {
-      out.println("Host " + host + " runs " + application + " as " + reported.executable() + ",");
-      out.println("  sha256 " + reported.executableDigest() + " (the host's own measurement).");
-      out.println("Confide cannot know whether that is the program you mean: compare it with the host's operator,");
-      out.println("or with the same package's file on a machine you trust.");
-      out.print("Trust this program on " + host + " (yes/no)? ");
-      out.flush();
-      try {
-        String answer = in.readLine();
-        return answer != null && answer.strip().equals("yes");
-      } catch (java.io.IOException e) {
-        return false;
-      }
-    };
+    return (host, application, reported) -> YesAtTerminal.ask(in, out, "Trust this program on " + host,
+        "Host " + host + " runs " + application + " as " + reported.executable() + ",",
+        "  sha256 " + reported.executableDigest() + " (the host's own measurement).",
+        "Confide cannot know whether that is the program you mean: compare it with the host's operator,",
+        "or with the same package's file on a machine you trust.");
   }
 }

@@ -1,6 +1,7 @@
 package dev.confide.remote.ssh;
 
 import dev.confide.cas.client.CasClient;
+import dev.confide.remote.ApplicationRun;
 import dev.confide.remote.JobException;
 import dev.confide.remote.LocalRunDirectory;
 import dev.confide.runtime.ExitCodes;
@@ -10,7 +11,6 @@ import dev.confide.volume.SymmetricKey;
 import dev.confide.volume.Tag;
 import dev.confide.volume.VolumeReader;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -24,14 +24,7 @@ public final class RemoteOutputs {
   /** Fetches the outputs of {@code session} from {@code dir} on the host into {@code outputs}; the bytes downloaded. */
   public static long fetch(SshConnection ssh, CasClient cas, String session, String dir, Path outputs, Path dataDir,
       Progress progress) throws IOException {
-    if (Files.exists(outputs)) {
-      try (var entries = Files.list(outputs)) {
-        if (entries.findAny().isPresent()) {
-          throw new JobException(ExitCodes.CANT_CREATE, "outputs_not_empty", "outputs directory " + outputs + " is not empty",
-              "give a new or empty directory with --outputs DIR");
-        }
-      }
-    }
+    ApplicationRun.checkOutputs(outputs);
     Tag committed = cas.volume(session, "outputs").tag();
     if (committed == null) {
       throw new JobException(ExitCodes.NO_INPUT, "not_committed", "run " + session + " committed no outputs at the CAS",

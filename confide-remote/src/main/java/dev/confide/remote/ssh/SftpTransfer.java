@@ -43,7 +43,8 @@ final class SftpTransfer {
   /** The largest request sent even where a server allows more (OpenSSH allows 255 KiB). */
   static final int LARGEST_REQUEST = 255 << 10;
 
-  private record Piece(Path local, String remote, long offset, long length) {}
+  /** A piece of a file; {@code whole}: the file is this one piece. */
+  private record Piece(Path local, String remote, long offset, long length, boolean whole) {}
 
   private SftpTransfer() {}
 
@@ -67,15 +68,18 @@ final class SftpTransfer {
       for (Path d : dirs) {
         sftp.mkdir(remotePath(remote, local, d));
       }
-      // every file exists before the pieces go, empty ones included
+      // a file of several pieces exists before they go, on whichever channel; a file of one piece
+      // (most of a volume's) is created by the channel that writes it, in one request
       for (Piece p : pieces) {
-        if (p.offset() == 0) {
+        if (p.offset() == 0 && !p.whole()) {
           sftp.open(p.remote(), SftpClient.OpenMode.Write, SftpClient.OpenMode.Create, SftpClient.OpenMode.Exclusive).close();
         }
       }
       int request = requestSize(sftp, true);
       return transfer(session, pieces, total, progress, task, (client, handles, piece, buf, advance) -> {
-        SftpClient.CloseableHandle h = handles.computeIfAbsent(piece.remote(), r -> open(client, r, SftpClient.OpenMode.Write));
+        SftpClient.CloseableHandle h = handles.computeIfAbsent(piece.remote(), r -> piece.whole()
+            ? open(client, r, SftpClient.OpenMode.Write, SftpClient.OpenMode.Create, SftpClient.OpenMode.Exclusive)
+            : open(client, r, SftpClient.OpenMode.Write));
         try (FileChannel in = FileChannel.open(piece.local(), StandardOpenOption.READ);
              SftpOutputStreamAsync out = new SftpOutputStreamAsync((AbstractSftpClient) client, request, piece.remote(), h, false)) {
           out.setOffset(piece.offset());
@@ -202,9 +206,9 @@ final class SftpTransfer {
     return moved.get();
   }
 
-  private static SftpClient.CloseableHandle open(SftpClient client, String remote, SftpClient.OpenMode mode) {
+  private static SftpClient.CloseableHandle open(SftpClient client, String remote, SftpClient.OpenMode... modes) {
     try {
-      return client.open(remote, mode);
+      return client.open(remote, modes);
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
@@ -231,7 +235,7 @@ final class SftpTransfer {
     long offset = 0;
     do {
       long length = Math.min(PIECE, size - offset);
-      pieces.add(new Piece(local, remote, offset, length));
+      pieces.add(new Piece(local, remote, offset, length, offset == 0 && length == size));
       offset += length;
     } while (offset < size);
   }

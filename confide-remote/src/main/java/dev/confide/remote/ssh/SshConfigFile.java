@@ -96,7 +96,8 @@ public final class SshConfigFile {
     String certificate = e.getProperty("CertificateFile");
     HostProfile.Timing timing;
     try {
-      timing = new HostProfile.Timing(seconds(e.getProperty("ConnectTimeout")), seconds(e.getProperty("ServerAliveInterval")),
+      timing = new HostProfile.Timing(HostProfile.Timing.seconds(e.getProperty("ConnectTimeout")),
+          HostProfile.Timing.seconds(e.getProperty("ServerAliveInterval")),
           "yes".equalsIgnoreCase(String.valueOf(e.getProperty("IdentitiesOnly")).strip()));
     } catch (IllegalArgumentException bad) {
       throw new JobException(ExitCodes.DATA, "bad_ssh_config", "host " + name + " in " + config + ": " + bad.getMessage(),
@@ -118,16 +119,6 @@ public final class SshConfigFile {
         proxyCommand), List.copyOf(ignored));
   }
 
-  private static int seconds(String value) {
-    if (value == null || value.isBlank()) {
-      return 0;
-    }
-    try {
-      return Integer.parseInt(value.strip());
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("'" + value + "' is not a number of seconds");
-    }
-  }
 
   private static String expandHome(String path) {
     return path.startsWith("~/") ? System.getProperty("user.home") + path.substring(1) : path;

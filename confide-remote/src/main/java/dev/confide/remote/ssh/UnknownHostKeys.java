@@ -27,16 +27,8 @@ public interface UnknownHostKeys {
   static UnknownHostKeys asking(java.io.BufferedReader in, java.io.PrintWriter out) {
     return (host, port, type, fingerprint) -> {
       String where = port == 22 ? host : "[" + host + "]:" + port;
-      out.println("The authenticity of host '" + where + "' can't be established.");
-      out.println(type + " key fingerprint is " + fingerprint + ".");
-      out.print("Are you sure you want to continue connecting (yes/no)? ");
-      out.flush();
-      try {
-        String answer = in.readLine();
-        return answer != null && answer.strip().equals("yes");
-      } catch (java.io.IOException e) {
-        return false;
-      }
+      return YesAtTerminal.ask(in, out, "Are you sure you want to continue connecting",
+          "The authenticity of host '" + where + "' can't be established.", type + " key fingerprint is " + fingerprint + ".");
     };
   }
 
