@@ -8,7 +8,9 @@
 #    `confide run --host bench --application blender` against `blender -b -P` natively.
 #
 # The host is Debian's OpenSSH sshd on 127.0.0.1 (bench/lib/sshd.sh: a separate account,
-# throwaway keys), so it shares this machine's cores with the client.
+# throwaway keys), so it shares this machine's cores with the client. Each measurement starts on a
+# quiet machine (bench/lib/quiet.sh): the daemon's spare runtimes, here and on the host, warm up
+# after a run, and a peer measured meanwhile would pay for them.
 #
 # Usage: bench/remote-run.sh [--runs N] [--width W] [--height H] [--samples S] [--skip-render]   (as root)
 set -euo pipefail
@@ -29,6 +31,8 @@ done
 confide_find_jdk
 # shellcheck source=lib/sshd.sh
 . "$root/bench/lib/sshd.sh"
+# shellcheck source=lib/quiet.sh
+. "$root/bench/lib/quiet.sh"
 confide="$root/confide"
 "$confide" --version >/dev/null
 work=$(mktemp -d)
@@ -58,10 +62,13 @@ mkdir -p "$work/empty"
 results=$work/results.tsv
 : > "$results"
 for i in $(seq 1 "$runs"); do
+  bench_quiet
   t0=$(now); ssh "${ssh_opts[@]}" confide-host@127.0.0.1 true; t1=$(now)
   printf 'ssh_true\t%s\n' "$(elapsed "$t0" "$t1")" >> "$results"
+  bench_quiet
   t0=$(now); "$confide" run --application python --inputs "$work/empty" --outputs "$work/local-$i" >/dev/null 2>>"$work/err.log"; t1=$(now)
   printf 'local_empty\t%s\n' "$(elapsed "$t0" "$t1")" >> "$results"
+  bench_quiet
   t0=$(now); "$confide" run --host bench --application python --inputs "$work/empty" --outputs "$work/remote-$i" --json \
     > "$work/remote-$i.json" 2>>"$work/err.log"; t1=$(now)
   printf 'remote_empty\t%s\n' "$(elapsed "$t0" "$t1")" >> "$results"
@@ -72,8 +79,10 @@ if [ "$render" = 1 ]; then
   printf '{"width": %s, "height": %s, "samples": %s}\n' "$width" "$height" "$samples" > "$work/sphere/render.json"
   for i in $(seq 1 "$runs"); do
     mkdir -p "$work/native-$i"
+    bench_quiet
     t0=$(now); blender -b --factory-startup -noaudio -P "$work/sphere/main.py" -- "$work/native-$i" >/dev/null 2>&1; t1=$(now)
     printf 'blender_native\t%s\n' "$(elapsed "$t0" "$t1")" >> "$results"
+    bench_quiet
     t0=$(now); "$confide" run --host bench --application blender --inputs "$work/sphere" --outputs "$work/render-$i" --json \
       > "$work/render-$i.json" 2>>"$work/err.log"; t1=$(now)
     printf 'blender_remote\t%s\n' "$(elapsed "$t0" "$t1")" >> "$results"
@@ -101,9 +110,11 @@ print(f"empty remote run {med['remote_empty']:.3f} s against ssh true + an empty
 if render:
     print(f"render {sys.argv[4]}x{sys.argv[5]}, {sys.argv[6]} samples through the loopback host: remote / native = "
           f"{med['blender_remote'] / med['blender_native']:.3f} (goal <= 1.10)")
-phases = {}
-for f in sorted(glob.glob(os.path.join(work, "remote-*.json"))):
-    for k, v in json.load(open(f))["phases_ms"].items():
-        phases.setdefault(k, []).append(v)
-print("empty remote run, phases (ms, medians): " + ", ".join(f"{k} {statistics.median(v):.0f}" for k, v in phases.items()))
+for label, pattern in [("empty remote run", "remote-*.json"), ("remote render", "render-*.json")]:
+    phases = {}
+    for f in sorted(glob.glob(os.path.join(work, pattern))):
+        for k, v in json.load(open(f))["phases_ms"].items():
+            phases.setdefault(k, []).append(v)
+    if phases:
+        print(f"{label}, phases (ms, medians): " + ", ".join(f"{k} {statistics.median(v):.0f}" for k, v in phases.items()))
 PY

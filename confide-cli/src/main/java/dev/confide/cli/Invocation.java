@@ -3,6 +3,7 @@ package dev.confide.cli;
 import dev.confide.cli.run.ThisRuntime;
 import dev.confide.remote.RuntimeDistribution;
 import dev.confide.remote.RuntimeStarter;
+import dev.confide.remote.ssh.KeptHosts;
 import java.nio.file.Path;
 import java.util.function.Supplier;
 
@@ -11,17 +12,19 @@ import java.util.function.Supplier;
  * relative paths mean (null: this process's own), when the user's command started, whether the
  * user's command runs at a terminal (for progress bars), the runtime it starts, how it is
  * stopped, how runtime processes are got (fresh, or a daemon's warm spare), the user's ssh-agent
- * ({@code SSH_AUTH_SOCK} of the user's shell) and whether this process may ask at its terminal (a
- * daemon never does: it has no terminal of the user's). A JVM started for one command has one; the
+ * ({@code SSH_AUTH_SOCK} of the user's shell), whether this process may ask at its terminal (a
+ * daemon never does: it has no terminal of the user's) and which remote-host connections it keeps
+ * between runs (a daemon's, with a spare runtime on each host; none elsewhere). A JVM started for one command has one; the
  * daemon makes one per request, from what its client sends.
  */
 public record Invocation(ConfideDirs dirs, Path cwd, long launchedAtMillis, boolean terminal, Supplier<RuntimeDistribution> runtime,
-    Cancellation cancellation, RuntimeStarter runtimes, Path sshAgent, boolean mayAsk) {
+    Cancellation cancellation, RuntimeStarter runtimes, Path sshAgent, boolean mayAsk, KeptHosts keptHosts) {
 
   /** An invocation whose user's ssh-agent is this process's ({@code SSH_AUTH_SOCK}), asking at this process's terminal. */
   public Invocation(ConfideDirs dirs, Path cwd, long launchedAtMillis, boolean terminal, Supplier<RuntimeDistribution> runtime,
       Cancellation cancellation, RuntimeStarter runtimes) {
-    this(dirs, cwd, launchedAtMillis, terminal, runtime, cancellation, runtimes, agentOf(System.getenv()), true);
+    this(dirs, cwd, launchedAtMillis, terminal, runtime, cancellation, runtimes, agentOf(System.getenv()), true,
+        KeptHosts.none());
   }
 
   /** The ssh-agent socket {@code env} names ({@code SSH_AUTH_SOCK}), or null. */

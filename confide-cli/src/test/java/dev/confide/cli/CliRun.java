@@ -15,6 +15,14 @@ public record CliRun(int code, String out, String err) {
     return new CliRun(code, out.toString(), err.toString());
   }
 
+  /** As {@link #of(ConfideDirs, String...)}, with what a daemon would give the command besides its words. */
+  public static CliRun of(Invocation invocation, String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true), invocation);
+    return new CliRun(code, out.toString(), err.toString());
+  }
+
   /** Standard output as JSON (for {@code --json}). */
   public JsonNode json() throws IOException {
     return new ObjectMapper().readTree(out);

@@ -53,9 +53,14 @@ public final class RuntimeProcess {
    * arguments as {@link #start}'s, its notes going to {@code notices}.
    */
   public static RuntimeProcess over(RuntimeChannel channel, PrintWriter notices) {
-    RuntimeProcess started = new RuntimeProcess(channel);
+    RuntimeProcess started = over(channel);
     started.attach(notices);
     return started;
+  }
+
+  /** As {@link #over(RuntimeChannel, PrintWriter)}, for a spare nobody listens to yet: its notes wait for {@link #attach}. */
+  public static RuntimeProcess over(RuntimeChannel channel) {
+    return new RuntimeProcess(channel);
   }
 
   /** What follows {@code confide-runtime} on a runtime's command line, before the host's own arguments. */
@@ -91,11 +96,12 @@ public final class RuntimeProcess {
   }
 
   /** From now on the runtime's notes (and the program's streamed output) go to {@code notices}. */
-  void attach(PrintWriter notices) {
+  public void attach(PrintWriter notices) {
     notes.attach(notices);
   }
 
-  boolean alive() {
+  /** Whether the runtime still runs (a spare that died is not handed a run). */
+  public boolean alive() {
     return process.alive();
   }
 

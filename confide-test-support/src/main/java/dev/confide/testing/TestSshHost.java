@@ -30,6 +30,7 @@ public final class TestSshHost implements AutoCloseable {
   private volatile java.util.function.Predicate<Path> dropOn = file -> false;
   private volatile java.util.function.Consumer<Path> beforeOpen = file -> { };
   private final List<String> forwardedTo;
+  private final java.util.concurrent.atomic.AtomicInteger logins = new java.util.concurrent.atomic.AtomicInteger();
 
   private final String[] path;
 
@@ -77,6 +78,11 @@ public final class TestSshHost implements AutoCloseable {
     uploaded = hook;
   }
 
+  /** How many SSH sessions logged in so far. */
+  public int logins() {
+    return logins.get();
+  }
+
   /** A new P-256 key pair (host or user). */
   public static KeyPair ecKey() throws GeneralSecurityException {
     KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
@@ -109,6 +115,14 @@ public final class TestSshHost implements AutoCloseable {
       }
     });
     TestSshHost host = new TestSshHost(server, hostKey, forwards, path);
+    server.addSessionListener(new org.apache.sshd.common.session.SessionListener() {
+      @Override
+      public void sessionEvent(org.apache.sshd.common.session.Session session, Event event) {
+        if (event == Event.Authenticated) {
+          host.logins.incrementAndGet();
+        }
+      }
+    });
     sftp.addSftpEventListener(new org.apache.sshd.sftp.server.SftpEventListener() {
       @Override
       public void opening(org.apache.sshd.server.session.ServerSession session, String remoteHandle,

@@ -9,6 +9,7 @@ import dev.confide.cli.run.ThisRuntime;
 import dev.confide.remote.RuntimeDistribution;
 import dev.confide.remote.RuntimeStarter;
 import dev.confide.remote.WarmRuntimes;
+import dev.confide.remote.ssh.KeptHosts;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
@@ -53,6 +54,7 @@ public final class DaemonServer implements AutoCloseable {
   private final Duration idle;
   private final Supplier<RuntimeDistribution> runtime;
   private final RuntimeStarter runtimes;
+  private final KeptHosts hosts;
   private final String owner;
   private final FileChannel lockFile;
   private final FileLock lock;
@@ -65,13 +67,15 @@ public final class DaemonServer implements AutoCloseable {
   private final Instant started = Instant.now();
   private final ScheduledExecutorService idleCheck;
 
-  private DaemonServer(DaemonPlace place, String build, Duration idle, Supplier<RuntimeDistribution> runtime, RuntimeStarter runtimes, String owner,
+  private DaemonServer(DaemonPlace place, String build, Duration idle, Supplier<RuntimeDistribution> runtime, RuntimeStarter runtimes,
+                       KeptHosts hosts, String owner,
                        FileChannel lockFile, FileLock lock, ServerSocketChannel server) {
     this.place = place;
     this.build = build;
     this.idle = idle;
     this.runtime = runtime;
     this.runtimes = runtimes;
+    this.hosts = hosts;
     this.owner = owner;
     this.lockFile = lockFile;
     this.lock = lock;
@@ -84,7 +88,7 @@ public final class DaemonServer implements AutoCloseable {
    * build holds its lock (it serves; this one is not needed).
    */
   static DaemonServer bind(DaemonPlace place, String build, Duration idle, Supplier<RuntimeDistribution> runtime,
-      RuntimeStarter runtimes) throws IOException {
+      RuntimeStarter runtimes, KeptHosts hosts) throws IOException {
     place.ensurePrivate();
     FileChannel lockFile = FileChannel.open(place.lock(build), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
     FileLock lock;
@@ -104,7 +108,7 @@ public final class DaemonServer implements AutoCloseable {
       ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
       server.bind(UnixDomainSocketAddress.of(socket));
       String owner = Files.getOwner(place.dir()).getName();
-      return new DaemonServer(place, build, idle, runtime, runtimes, owner, lockFile, lock, server);
+      return new DaemonServer(place, build, idle, runtime, runtimes, hosts, owner, lockFile, lock, server);
     } catch (IOException | RuntimeException e) {
       lockFile.close();
       throw e;
@@ -187,7 +191,8 @@ public final class DaemonServer implements AutoCloseable {
 
   private String status() {
     return "confide daemon: pid " + ProcessHandle.current().pid() + ", build " + build + ", up since " + started
-        + ", " + (served.get() - 1) + " requests before this one, " + active.get() + " active; socket " + place.socket(build)
+        + ", " + (served.get() - 1) + " requests before this one, " + active.get() + " active, " + hosts.size()
+        + " remote host connections kept; socket " + place.socket(build)
         + ", log " + place.log(build) + "; exits after " + idle.toSeconds() + " s idle";
   }
 
@@ -195,7 +200,7 @@ public final class DaemonServer implements AutoCloseable {
     Cancellation cancellation = new Cancellation();
     // the client's ssh-agent, never the daemon's; and no prompt: the daemon has no terminal of the user's
     Invocation invocation = new Invocation(ConfideDirs.from(request.env()), Path.of(request.cwd()), request.launchedAtMillis(),
-        request.terminal(), runtime, cancellation, runtimes, Invocation.agentOf(request.env()), false);
+        request.terminal(), runtime, cancellation, runtimes, Invocation.agentOf(request.env()), false, hosts);
     // The client sends CANCEL when the user presses Ctrl-C; a client that vanished cancels too.
     Thread.ofPlatform().daemon().name(Thread.currentThread().getName() + "-cancel").start(() -> {
       try {
@@ -261,15 +266,19 @@ public final class DaemonServer implements AutoCloseable {
     };
     // a spare runtime, warmed up between runs, for the next run (WarmRuntimes)
     WarmRuntimes spares = new WarmRuntimes();
-    DaemonServer server = bind(place, build, idle, runtime, spares);
+    // and on each remote host run on, the connection and the next run's runtime there (KeptHosts)
+    KeptHosts hosts = KeptHosts.keeping();
+    DaemonServer server = bind(place, build, idle, runtime, spares, hosts);
     if (server == null) {
       spares.close();
+      hosts.close();
       return;
     }
     System.err.println("confide daemon: started, pid " + ProcessHandle.current().pid() + ", build " + build);
     server.serve();
     server.awaitRequests();
     spares.close();
+    hosts.close();
     System.err.println("confide daemon: stopped after " + Duration.between(server.started, Instant.now()).toSeconds() + " s");
     System.exit(0);
   }

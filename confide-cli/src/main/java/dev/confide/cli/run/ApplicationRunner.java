@@ -22,7 +22,8 @@ import dev.confide.remote.LocalHost;
 import dev.confide.remote.ssh.ConfirmedPrograms;
 import dev.confide.remote.ssh.HostMeasurements;
 import dev.confide.remote.ssh.PendingRuns;
-import dev.confide.remote.ssh.SshConnection;
+import dev.confide.remote.ssh.HostProfile;
+import dev.confide.remote.ssh.KeptHosts;
 import dev.confide.remote.ssh.SshHost;
 import dev.confide.runtime.Bubblewrap;
 import dev.confide.runtime.PhaseClock;
@@ -100,8 +101,13 @@ final class ApplicationRunner {
   private static Host host(Invocation invocation, ConfideDirs dirs, Output output, java.io.PrintWriter err,
       Options o) throws Exception {
     if (!o.host().equals(LocalHost.NAME)) {
-      SshConnection ssh = RemoteHostOptions.connect(dirs, o.host(), o.hostKey(), invocation.sshAgent(), invocation.mayAsk());
-      SshHost remote = new SshHost(ssh, invocation.runtime().get(), dirs.data(), err, new SshHost.Progresses(
+      // a daemon's kept connection to this host (its next run already prepared there), or a login now
+      var runtime = invocation.runtime().get();
+      HostProfile profile = RemoteHostOptions.profile(dirs, o.host());
+      KeptHosts.Lease lease = invocation.keptHosts().lease(runtime,
+          () -> KeptHosts.Key.of(profile, RemoteHostOptions.knownHosts(dirs), o.hostKey(), runtime),
+          () -> RemoteHostOptions.connect(dirs, o.host(), o.hostKey(), invocation.sshAgent(), invocation.mayAsk()));
+      SshHost remote = new SshHost(lease, runtime, dirs.data(), err, new SshHost.Progresses(
           ProgressBars.forTerminal(invocation, err, output.json(), "run"), ProgressBars.forTerminal(invocation, err, output.json(),
           "run"), ProgressBars.forTerminal(invocation, err, output.json(), "run")),
           new ConfirmedPrograms(new HostMeasurements(dirs.config()), RemoteHostOptions.programApproval(invocation.mayAsk())));

@@ -45,11 +45,12 @@ class DaemonTest {
   private Thread serving;
   /** The daemon's spare runtimes, as the real daemon keeps them: later runs of a test take a warmed one. */
   private final dev.confide.remote.WarmRuntimes spares = new dev.confide.remote.WarmRuntimes();
+  private final dev.confide.remote.ssh.KeptHosts hosts = dev.confide.remote.ssh.KeptHosts.keeping();
 
   @BeforeEach
   void start() throws IOException {
     place = new DaemonPlace(tmp.resolve("daemon"));
-    server = DaemonServer.bind(place, BUILD, Duration.ofMinutes(10), ThisRuntime::distribution, spares);
+    server = DaemonServer.bind(place, BUILD, Duration.ofMinutes(10), ThisRuntime::distribution, spares, hosts);
     serving = Thread.ofPlatform().start(server::serve);
   }
 
@@ -65,6 +66,7 @@ class DaemonTest {
     serving.join(10_000);
     server.awaitRequests();
     spares.close();
+    hosts.close();
   }
 
   /** Output the client received, and a latch that opens when the error output contains {@code awaited}. */
@@ -295,7 +297,7 @@ class DaemonTest {
 
   @Test
   void aSecondDaemonOfTheSameBuildStandsAside() throws Exception {
-    assertThat(DaemonServer.bind(place, BUILD, Duration.ofMinutes(1), ThisRuntime::distribution, spares)).isNull();
+    assertThat(DaemonServer.bind(place, BUILD, Duration.ofMinutes(1), ThisRuntime::distribution, spares, hosts)).isNull();
   }
 
   @Test
@@ -314,7 +316,7 @@ class DaemonTest {
   @Test
   void anIdleDaemonStopsByItself() throws Exception {
     DaemonPlace other = new DaemonPlace(tmp.resolve("idle"));
-    DaemonServer idle = DaemonServer.bind(other, BUILD, Duration.ofMillis(200), ThisRuntime::distribution, spares);
+    DaemonServer idle = DaemonServer.bind(other, BUILD, Duration.ofMillis(200), ThisRuntime::distribution, spares, hosts);
     Thread t = Thread.ofPlatform().start(idle::serve);
     t.join(30_000);
     assertThat(t.isAlive()).isFalse();
@@ -325,7 +327,7 @@ class DaemonTest {
   void aFolderOthersMayEnterIsRefused() throws Exception {
     Path open = Files.createDirectory(tmp.resolve("open"), PosixFilePermissions.asFileAttribute(
         PosixFilePermissions.fromString("rwxr-xr-x")));
-    assertThatThrownBy(() -> DaemonServer.bind(new DaemonPlace(open), BUILD, Duration.ofMinutes(1), ThisRuntime::distribution, spares))
+    assertThatThrownBy(() -> DaemonServer.bind(new DaemonPlace(open), BUILD, Duration.ofMinutes(1), ThisRuntime::distribution, spares, hosts))
         .isInstanceOf(IOException.class).hasMessage(open + " has mode rwxr-xr-x, not rwx------");
     assertThatThrownBy(() -> new DaemonClient(new DaemonPlace(open), BUILD, System.out, System.err).connectOrStart(null))
         .isInstanceOf(IOException.class).hasMessageContaining("not rwx------");

@@ -89,6 +89,43 @@ class RemoteRunTest {
   }
 
   @Test
+  void aDaemonKeepsTheConnectionWithTheNextRunPreparedButNeverPastAChangedKnownHostsFile() throws Exception {
+    confirm("python");
+    ConfideDirs dirs = new ConfideDirs(tmp.resolve("config"), tmp.resolve("data"));
+    try (dev.confide.remote.ssh.KeptHosts kept = dev.confide.remote.ssh.KeptHosts.keeping()) {
+      dev.confide.cli.Invocation daemon = new dev.confide.cli.Invocation(dirs, null, System.currentTimeMillis(), false,
+          ThisRuntime::distribution, new dev.confide.cli.Cancellation(), dev.confide.remote.RuntimeStarter.FRESH, null, false, kept);
+      int before = server.logins();
+      for (String out : List.of("out1", "out2")) {
+        CliRun r = CliRun.of(daemon, "run", "--host", "faye", "--application", "python", "--inputs",
+            EXAMPLES.resolve("python/stats").toString(), "--outputs", tmp.resolve(out).toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(Files.readString(tmp.resolve(out).resolve("report.txt"))).startsWith("120 measurements from 4 sites");
+        // the next run's directory is made on the host, its runtime waiting there
+        List<String> prepared = kept.preparedDirs();
+        assertThat(prepared).hasSize(1);
+        Path spare = Path.of(prepared.getFirst());
+        assertThat(spare.getParent()).isEqualTo(remote.resolve("runs"));
+        assertThat(Files.getPosixFilePermissions(spare)).isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        try (var inside = Files.list(spare)) {
+          // its runtime's lock, once its exec channel started it: nothing of any run's yet
+          assertThat(inside.map(p -> p.getFileName().toString())).allMatch(".lock"::equals);
+        }
+      }
+      assertThat(server.logins()).as("both runs went over one login").isEqualTo(before + 1);
+
+      // the user takes the host's key out of the known hosts: no run goes over the connection checked against it
+      Files.writeString(tmp.resolve("config/known_hosts"), "");
+      CliRun refused = CliRun.of(daemon, "run", "--host", "faye", "--application", "python", "--inputs",
+          EXAMPLES.resolve("python/stats").toString(), "--outputs", tmp.resolve("out3").toString());
+      assertThat(refused.code()).as(refused.err()).isEqualTo(ExitCodes.DENIED);
+      assertThat(refused.err()).contains("the authenticity of [127.0.0.1]:" + server.port() + " cannot be established");
+      assertThat(tmp.resolve("out3")).doesNotExist();
+    }
+    assertThat(remote.resolve("runs")).as("the spare's directory goes with the kept connection").isEmptyDirectory();
+  }
+
+  @Test
   void aRunStoppedWhileItsProgramRunsOnTheHostCommitsNothingAndLeavesNoRunDirectory() throws Exception {
     StreamedRun.addStreamer(tmp.resolve("config"));
     confirm("streamer");

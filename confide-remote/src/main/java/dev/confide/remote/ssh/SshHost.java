@@ -36,6 +36,7 @@ public final class SshHost implements Host, AutoCloseable {
   /** What a run reports as it goes: installing the runtime, uploading, downloading. */
   public record Progresses(Progress install, Progress upload, Progress download) {}
 
+  private final KeptHosts.Lease lease;
   private final SshConnection ssh;
   private final RuntimeDistribution distribution;
   private final Path dataDir;
@@ -46,13 +47,14 @@ public final class SshHost implements Host, AutoCloseable {
   private String hostKeyHash;
 
   /**
-   * @param ssh the logged-in connection (this host closes it)
+   * @param lease the logged-in connection, perhaps with a run prepared ahead (this host releases it)
    * @param dataDir the user's data directory, where ciphertext waits between sealing and upload
    * @param notices where the runtime's notes and the program's streamed output go
    */
-  public SshHost(SshConnection ssh, RuntimeDistribution distribution, Path dataDir, PrintWriter notices, Progresses progress,
+  public SshHost(KeptHosts.Lease lease, RuntimeDistribution distribution, Path dataDir, PrintWriter notices, Progresses progress,
       ConfirmedPrograms programs) {
-    this.ssh = ssh;
+    this.lease = lease;
+    this.ssh = lease.ssh();
     this.distribution = distribution;
     this.dataDir = dataDir;
     this.notices = notices;
@@ -140,15 +142,48 @@ public final class SshHost implements Host, AutoCloseable {
     }
   }
 
+  /**
+   * A run directory made on a host with its runtime started there, warming up, launched by
+   * nothing yet: made for a run as it begins, or ahead of it by {@link KeptHosts}. It holds no
+   * secret until a run launches its runtime, and serves that one run only.
+   */
+  public record Prepared(RuntimeInstall.Result installed, String dir, String hostKeyHash, RuntimeProcess runtime) {}
+
   /** Installs the runtime when missing, sweeps dead runs, makes this run's directory and starts the runtime there. */
   @Override
   public HostRun prepare(Path inputs) throws IOException {
-    installed = RuntimeInstall.ensure(ssh, distribution, progress.install());
+    Prepared p = lease.takeSpare();
+    if (p == null) {
+      p = prepareOn(ssh, distribution, progress.install());
+    }
+    installed = p.installed();
+    hostKeyHash = p.hostKeyHash();
+    p.runtime().attach(notices);
+    LocalRunDirectory local;
+    try {
+      local = LocalRunDirectory.create(dataDir, inputs);
+    } catch (IOException | RuntimeException e) {
+      p.runtime().stop(STOP_SECONDS);
+      removeQuietly(ssh, p.dir());
+      throw e;
+    }
+    return new SshRun(ssh, p.dir(), p.runtime(), local, progress);
+  }
+
+  /**
+   * Installs the runtime on {@code ssh}'s host when missing, sweeps dead runs there, makes a fresh
+   * run directory and starts the runtime in it, its notes kept until someone {@linkplain
+   * RuntimeProcess#attach attaches}.
+   */
+  public static Prepared prepareOn(SshConnection ssh, RuntimeDistribution distribution, Progress install) throws IOException {
+    String name = ssh.host().name();
+    RuntimeInstall.Result installed = RuntimeInstall.ensure(ssh, distribution, install);
     String base = installed.path().substring(0, installed.path().length() - ("/runtime/" + installed.id()).length());
     byte[] r = new byte[8];
     new SecureRandom().nextBytes(r);
     String run = base + "/runs/run-" + HexFormat.of().formatHex(r);
     String b = HostCheck.shellQuoted(base);
+    String runtimeCommand = runtimeCommand(installed);
     // Without bubblewrap nothing is sent: the runtime runs programs only inside it. A run's
     // directory is locked (flock) by its runtime for as long as it lives: one nobody holds and
     // older than a minute belongs to a run whose client and runtime are gone; one that holds
@@ -161,48 +196,43 @@ public final class SshHost implements Host, AutoCloseable {
         + " mkdir -m 700 " + HostCheck.shellQuoted(run) + ";"
         // the key is made once, under a lock: two users' first runs at once must not both make one
         + " if [ ! -s host.key.hash ]; then exec 9>host.key.lock; flock 9; if [ ! -s host.key.hash ]; then "
-        + runtimeCommand() + " host-key \"$PWD/host.key\" > host.key.hash.$$ && mv host.key.hash.$$ host.key.hash; fi;"
+        + runtimeCommand + " host-key \"$PWD/host.key\" > host.key.hash.$$ && mv host.key.hash.$$ host.key.hash; fi;"
         + " exec 9>&-; fi; cat host.key.hash";
+    String hostKeyHash;
     try {
       hostKeyHash = ssh.run(script).strip();
     } catch (IOException e) {
-      throw new JobException(ExitCodes.IO, "run_dir", "cannot make a run directory on " + name() + ": " + firstLine(e),
+      throw new JobException(ExitCodes.IO, "run_dir", "cannot make a run directory on " + name + ": " + firstLine(e),
           "check the host's free space and the rights on " + base, e);
     }
     if (hostKeyHash.equals("no-bwrap")) {
-      throw new JobException(ExitCodes.UNAVAILABLE, "no_bubblewrap", name() + " has no bubblewrap (bwrap): the runtime runs"
+      throw new JobException(ExitCodes.UNAVAILABLE, "no_bubblewrap", name + " has no bubblewrap (bwrap): the runtime runs"
           + " programs only inside it", "have it installed there: apt-get install bubblewrap (the Debian package bubblewrap)");
     }
     if (!hostKeyHash.matches("[0-9a-f]{64}")) {
-      throw new JobException(ExitCodes.DATA, "bad_evidence_key", name() + " gave '" + hostKeyHash + "' as its evidence key's hash",
+      removeQuietly(ssh, run);
+      throw new JobException(ExitCodes.DATA, "bad_evidence_key", name + " gave '" + hostKeyHash + "' as its evidence key's hash",
           "remove " + base + "/host.key.hash there and run again");
     }
     List<String> command = new ArrayList<>(RuntimeProcess.runArguments());
     command.addAll(List.of("--host-key", base + "/host.key", "--host-key-hash", hostKeyHash));
-    StringBuilder exec = new StringBuilder("cd " + HostCheck.shellQuoted(run) + " && exec flock .lock " + runtimeCommand());
+    StringBuilder exec = new StringBuilder("cd " + HostCheck.shellQuoted(run) + " && exec flock .lock " + runtimeCommand);
     for (String c : command) {
       exec.append(' ').append(HostCheck.shellQuoted(c));
     }
-    LocalRunDirectory local = LocalRunDirectory.create(dataDir, inputs);
     try {
-      RuntimeProcess runtime = RuntimeProcess.over(ExecChannel.open(ssh.session(), exec.toString()), notices);
-      return new SshRun(ssh, run, runtime, local, progress);
+      return new Prepared(installed, run, hostKeyHash, RuntimeProcess.over(ExecChannel.open(ssh.session(), exec.toString())));
     } catch (IOException | RuntimeException e) {
-      local.close();
-      removeQuietly(run);
+      removeQuietly(ssh, run);
       throw e;
     }
-  }
-
-  private String runtimeCommand() {
-    return runtimeCommand(installed);
   }
 
   private static String runtimeCommand(RuntimeInstall.Result installed) {
     return HostCheck.shellQuoted(installed.path() + "/bin/confide-runtime");
   }
 
-  void removeQuietly(String dir) {
+  static void removeQuietly(SshConnection ssh, String dir) {
     try {
       ssh.run("rm -rf " + HostCheck.shellQuoted(dir));
     } catch (IOException ignored) {
@@ -215,8 +245,9 @@ public final class SshHost implements Host, AutoCloseable {
     return m.lines().filter(l -> !l.isBlank()).findFirst().orElse(m);
   }
 
+  /** The run is over: its connection is kept for the next run (a daemon's) or closed. */
   @Override
   public void close() {
-    ssh.close();
+    lease.release();
   }
 }
