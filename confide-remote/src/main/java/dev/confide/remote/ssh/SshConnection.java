@@ -182,6 +182,9 @@ public final class SshConnection implements AutoCloseable {
     }
     // larger windows and packets than MINA's defaults: fewer round trips and per-packet cipher set-ups
     org.apache.sshd.core.CoreModuleProperties.WINDOW_SIZE.set(client, 16L << 20);
+    // as ssh does: small packets (a forwarded CAS request, an event line) leave at once, not after
+    // the peer's delayed acknowledgement
+    org.apache.sshd.core.CoreModuleProperties.TCP_NODELAY.set(client, true);
     // a connection that went silent (a host gone, a network cut) is given up after three unanswered
     // probes, as ssh's ServerAliveInterval with ServerAliveCountMax 3: a run then ends, commits nothing
     org.apache.sshd.core.CoreModuleProperties.HEARTBEAT_INTERVAL.set(client, host.timing().alive());
