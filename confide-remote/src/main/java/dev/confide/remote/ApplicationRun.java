@@ -52,7 +52,8 @@ public final class ApplicationRun {
   public record Cas(CasClient client, URI url, String fingerprint) {}
 
   /** What the user asked for. */
-  public record Request(Application application, String script, Path inputs, Path outputs, boolean streamOutput) {}
+  /** {@code keep}: the host keeps the run's directory (ciphertext only) afterwards, where it has one. */
+  public record Request(Application application, String script, Path inputs, Path outputs, boolean streamOutput, boolean keep) {}
 
   /**
    * Told about a run whose outputs the CAS committed but that could not be brought home (the
@@ -66,7 +67,8 @@ public final class ApplicationRun {
   }
 
   /** What the run did, with the session it ran as. */
-  public record Result(RunReport report, String session) {}
+  /** {@code kept}: where the host keeps the run's directory, if it was asked to. */
+  public record Result(RunReport report, String session, java.util.Optional<String> kept) {}
 
   /**
    * @param cas the CAS, asked for once the inputs are sealed (an embedded one starts meanwhile)
@@ -132,6 +134,9 @@ public final class ApplicationRun {
     // the host's runtime starts first: it warms up while this side measures, seals and makes the session
     try (HostRun run = clock.timed("prepare host", () -> host.prepare(request.inputs()))) {
       current = run;
+      if (request.keep()) {
+        run.keep();
+      }
       long measuring = System.nanoTime();
       clock.starting("measure");
       Measurement measurement = measure(app);
@@ -192,7 +197,7 @@ public final class ApplicationRun {
         // the outputs are committed: whatever kept them from coming home, they can be fetched later
         throw leftBehind(run, access, session, request, e);
       }
-      return new Result(report, session);
+      return new Result(report, session, request.keep() ? run.location() : java.util.Optional.empty());
     } finally {
       current = null;
     }

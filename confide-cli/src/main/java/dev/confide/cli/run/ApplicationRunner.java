@@ -43,7 +43,7 @@ import java.util.concurrent.CompletableFuture;
 final class ApplicationRunner {
   /** What the user asked for; {@code casName} null: the pinned CAS, or an embedded one when none is. */
   record Options(String host, String application, Path inputs, Path outputs, String script, boolean streamOutput,
-      String casName, String hostKey) {}
+      String casName, String hostKey, boolean keep) {}
 
   /** How long the embedded CAS took to start, on its own thread. */
   private volatile long casStartMillis;
@@ -62,7 +62,7 @@ final class ApplicationRunner {
     clock.record("jvm start", System.nanoTime() - (System.currentTimeMillis() - invocation.launchedAtMillis()) * 1_000_000);
     Application app = applications(dirs).find(application);
     ApplicationRun.Request request = new ApplicationRun.Request(app, script != null ? script : app.defaultScript(), inputs,
-        outputs, streamOutput);
+        outputs, streamOutput, o.keep());
     ApplicationRun.check(request);
     if (o.host().equals(LocalHost.NAME)) {
       Bubblewrap.find(); // the sandbox is missing: say so before anything is set up
@@ -116,6 +116,10 @@ final class ApplicationRunner {
     if (o.hostKey() != null) {
       throw new CliFailure(ExitCodes.USAGE, "host_key_local", "--host-key is for remote hosts", "leave it out for --host local");
     }
+    if (o.keep()) {
+      throw new CliFailure(ExitCodes.USAGE, "keep_local", "--keep keeps a remote host's run directory; a local run leaves none",
+          "leave it out for --host local");
+    }
     HostKey hostKey = HostKeys.loadOrCreate(dirs);
     return new LocalHost(dirs.data(), invocation.runtime().get(), HostInitCommand.keyFile(dirs), hostKey.keyHash(), err,
         invocation.runtimes());
@@ -151,9 +155,10 @@ final class ApplicationRunner {
         result = job.run(request, clock);
       }
       RunReport report = result.report();
-      RunReports.print(output, report,
-          Output.fields("application", app.name(), "host", host, "cas", embedded[0] != null ? "embedded (" + embedded[0].url() + ")"
-              : o.casName() == null ? "pinned" : o.casName(), "outputs", outputs.toString()), clock.phases());
+      var fields = Output.fields("application", app.name(), "host", host, "cas", embedded[0] != null ? "embedded ("
+          + embedded[0].url() + ")" : o.casName() == null ? "pinned" : o.casName(), "outputs", outputs.toString());
+      result.kept().ifPresent(dir -> fields.put("kept_on_host", dir));
+      RunReports.print(output, report, fields, clock.phases());
       return report.exitCode();
     } finally {
       if (pinned[0] != null) {

@@ -47,6 +47,10 @@ public final class RunApplicationCommand implements Callable<Integer> {
   @Option(names = "--stream-output", description = "Show the program's output live (only if the application's session allows it).")
   boolean streamOutput;
 
+  @Option(names = "--keep", description = "Keep the run's directory on the remote host afterwards (ciphertext only; the"
+      + " host's sweep removes it after a week).")
+  boolean keep;
+
   @Mixin CasChoice casChoice = new CasChoice();
 
   @Mixin CommonOptions common = new CommonOptions();
@@ -56,6 +60,6 @@ public final class RunApplicationCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     return new ApplicationRunner().run(Main.invocation(spec), new Output(spec.commandLine().getOut(), common.json),
         spec.commandLine().getErr(), new ApplicationRunner.Options(host, application, inputs, outputs, script, streamOutput,
-            casChoice.name, hostKey));
+            casChoice.name, hostKey, keep));
   }
 }

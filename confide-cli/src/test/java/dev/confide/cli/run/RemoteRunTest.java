@@ -126,6 +126,33 @@ class RemoteRunTest {
   }
 
   @Test
+  void keepLeavesTheRunsCiphertextOnTheHostAndNothingElse() throws Exception {
+    confirm("python");
+    Path out = tmp.resolve("out");
+    CliRun r = confide("run", "--host", "faye", "--application", "python", "--inputs",
+        EXAMPLES.resolve("python/stats").toString(), "--outputs", out.toString(), "--keep", "--json");
+    assertThat(r.code()).as(r.err()).isZero();
+    Path kept = Path.of(r.json().get("kept_on_host").asText());
+    assertThat(kept.getParent()).isEqualTo(remote.resolve("runs"));
+    assertThat(kept.resolve("inputs/VOLUME")).isRegularFile();
+    assertThat(kept.resolve("outputs/VOLUME")).isRegularFile();
+    // sealed: neither the inputs' text nor the outputs' is anywhere in it
+    byte[] input = Files.readAllBytes(EXAMPLES.resolve("python/stats/main.py"));
+    byte[] output = Files.readAllBytes(out.resolve("report.txt"));
+    try (var files = Files.walk(kept)) {
+      for (Path f : files.filter(Files::isRegularFile).toList()) {
+        String bytes = new String(Files.readAllBytes(f), java.nio.charset.StandardCharsets.ISO_8859_1);
+        assertThat(bytes).as(f.toString()).doesNotContain(new String(input, 0, 40, java.nio.charset.StandardCharsets.ISO_8859_1))
+            .doesNotContain(new String(output, 0, 30, java.nio.charset.StandardCharsets.ISO_8859_1));
+      }
+    }
+    CliRun local = confide("run", "--application", "python", "--inputs", EXAMPLES.resolve("python/stats").toString(),
+        "--outputs", tmp.resolve("local").toString(), "--keep");
+    assertThat(local.code()).isEqualTo(ExitCodes.USAGE);
+    assertThat(local.err()).contains("--keep keeps a remote host's run directory; a local run leaves none");
+  }
+
+  @Test
   void aRunStoppedWhileItsProgramRunsOnTheHostCommitsNothingAndLeavesNoRunDirectory() throws Exception {
     StreamedRun.addStreamer(tmp.resolve("config"));
     confirm("streamer");
@@ -210,12 +237,61 @@ class RemoteRunTest {
     confirm("python");
     server.dropWhenOpened(p -> p.toString().contains("/inputs"));
     Path out = tmp.resolve("out");
+    int before = server.logins();
     CliRun r = confide("run", "--host", "faye", "--application", "python", "--inputs",
         EXAMPLES.resolve("python/stats").toString(), "--outputs", out.toString());
     assertThat(r.code()).as(r.err()).isEqualTo(ExitCodes.UNAVAILABLE);
-    assertThat(r.err()).contains("lost the connection to faye while uploading inputs; run it again");
+    // each new login is cut off as well: after three the run gives up
+    assertThat(r.err()).contains("logging in again, 3 of 3")
+        .contains("lost the connection to faye while uploading inputs, 3 times; run it again when the host is reachable");
+    assertThat(server.logins()).isEqualTo(before + 4);
     assertThat(out).satisfiesAnyOf(p -> assertThat(p).doesNotExist(), p -> assertThat(p).isEmptyDirectory());
     assertThat(confide("runs", "list", "--json").json().get("runs")).isEmpty();
+  }
+
+  @Test
+  void anUploadCutOffMidwayGoesOnOverANewLoginWithoutSendingAgainWhatTheHostAcknowledged() throws Exception {
+    confirm("python");
+    Path inputs = Files.createDirectories(tmp.resolve("inputs"));
+    java.security.MessageDigest all = java.security.MessageDigest.getInstance("SHA-256");
+    java.util.Random random = new java.util.Random(15);
+    for (int i = 0; i < 12; i++) {
+      byte[] part = new byte[512 << 10]; // each its own object in the volume
+      random.nextBytes(part);
+      Files.write(inputs.resolve("part" + (char) ('a' + i)), part);
+      all.update(part);
+    }
+    Files.writeString(inputs.resolve("main.py"), """
+        import hashlib, os
+        h = hashlib.sha256()
+        for f in sorted(n for n in os.listdir('/encryptedInputs') if n.startswith('part')):
+            h.update(open('/encryptedInputs/' + f, 'rb').read())
+        open('/encryptedOutputs/digest.txt', 'w').write(h.hexdigest())
+        """);
+    int before = server.logins();
+    // the network fails once, when the ninth file of the inputs is opened on the host
+    java.util.Map<Path, List<Integer>> opened = new java.util.concurrent.ConcurrentHashMap<>();
+    server.beforeOpened(p -> {
+      if (p.toString().contains("/inputs/")) {
+        opened.computeIfAbsent(p, k -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(server.logins());
+      }
+    });
+    server.dropWhenOpened(p -> server.logins() == before + 1 && p.toString().contains("/inputs/") && opened.size() >= 9);
+    Path out = tmp.resolve("out");
+    CliRun r = confide("run", "--host", "faye", "--application", "python", "--inputs", inputs.toString(), "--outputs",
+        out.toString());
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.err()).contains("lost the connection to faye while uploading inputs").contains("logging in again, 1 of 3");
+    assertThat(Files.readString(out.resolve("digest.txt"))).isEqualTo(java.util.HexFormat.of().formatHex(all.digest()));
+    assertThat(server.logins()).isEqualTo(before + 2);
+    // what the host acknowledged before the cut is not sent again; only what was in flight on
+    // the upload's channels (and the file whose opening cut it) is
+    List<Path> firstTime = opened.entrySet().stream().filter(e -> e.getValue().getFirst() == before + 1).map(e -> e.getKey())
+        .toList();
+    List<Path> sentAgain = firstTime.stream().filter(p -> opened.get(p).contains(before + 2)).toList();
+    assertThat(firstTime).hasSizeGreaterThanOrEqualTo(9);
+    assertThat(sentAgain).hasSizeLessThanOrEqualTo(4);
+    assertThat(remote.resolve("runs")).isEmptyDirectory();
   }
 
   @Test

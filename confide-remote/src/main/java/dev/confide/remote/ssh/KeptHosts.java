@@ -88,9 +88,9 @@ public final class KeptHosts implements AutoCloseable {
     Key now = keyOf(key);
     Entry entry = take(now);
     if (entry != null) {
-      return new Lease(entry.ssh(), entry.spare(), runtime, key);
+      return new Lease(entry.ssh(), entry.spare(), runtime, key, login);
     }
-    return new Lease(login.open(), null, runtime, key);
+    return new Lease(login.open(), null, runtime, key, login);
   }
 
   private synchronized Entry take(Key key) {
@@ -197,22 +197,33 @@ public final class KeptHosts implements AutoCloseable {
 
   /** One run's use of a connection: its spare (if one was prepared) taken once, the connection given back at the end. */
   public final class Lease {
-    private final SshConnection ssh;
     private final boolean kept;
     private final RuntimeDistribution runtime;
     private final Callable<Key> key;
+    private final Login login;
+    private volatile SshConnection ssh;
     private CompletableFuture<SshHost.Prepared> spare;
     private boolean released;
 
-    private Lease(SshConnection ssh, CompletableFuture<SshHost.Prepared> spare, RuntimeDistribution runtime, Callable<Key> key) {
+    private Lease(SshConnection ssh, CompletableFuture<SshHost.Prepared> spare, RuntimeDistribution runtime, Callable<Key> key,
+        Login login) {
       this.ssh = ssh;
       this.kept = spare != null;
       this.spare = spare;
       this.runtime = runtime;
       this.key = key;
+      this.login = login;
     }
 
+    /** The connection now (another after {@link #reconnect()}). */
     public SshConnection ssh() {
+      return ssh;
+    }
+
+    /** Logs in again, as the first login did (its host key checked anew), after the connection was lost. */
+    synchronized SshConnection reconnect() throws IOException {
+      ssh.close();
+      ssh = login.open();
       return ssh;
     }
 

@@ -50,54 +50,129 @@ final class SftpTransfer {
 
   /** Uploads {@code local} (a folder) as {@code remote}, which must not exist; the bytes sent. */
   static long upload(ClientSession session, Path local, String remote, Progress progress, String task) throws IOException {
-    List<Path> dirs = new ArrayList<>();
-    List<Piece> pieces = new ArrayList<>();
-    long total = 0;
-    try (Stream<Path> walk = Files.walk(local)) {
-      for (Path p : walk.sorted().toList()) {
-        if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
-          dirs.add(p);
-        } else if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
-          long size = Files.size(p);
-          split(p, remotePath(remote, local, p), size, pieces);
-          total += size;
-        }
-      }
+    return Upload.of(local, remote).send(session, progress, task);
+  }
+
+  /**
+   * An upload of a folder that can go on over a new connection after the last one was lost: the
+   * pieces whose writes the host acknowledged are not sent again, the others are sent whole. The
+   * host may hold anything afterwards: the volume's own authentication, in the runtime, decides.
+   */
+  static final class Upload {
+    private final Path local;
+    private final String remote;
+    private final List<Path> dirs;
+    private final List<Piece> pieces;
+    private final long total;
+    private final java.util.Set<Piece> done = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private boolean tried;
+
+    private Upload(Path local, String remote, List<Path> dirs, List<Piece> pieces, long total) {
+      this.local = local;
+      this.remote = remote;
+      this.dirs = dirs;
+      this.pieces = pieces;
+      this.total = total;
     }
-    try (SftpClient sftp = SftpClientFactory.instance().createSftpClient(session)) {
-      for (Path d : dirs) {
-        sftp.mkdir(remotePath(remote, local, d));
-      }
-      // a file of several pieces exists before they go, on whichever channel; a file of one piece
-      // (most of a volume's) is created by the channel that writes it, in one request
-      for (Piece p : pieces) {
-        if (p.offset() == 0 && !p.whole()) {
-          sftp.open(p.remote(), SftpClient.OpenMode.Write, SftpClient.OpenMode.Create, SftpClient.OpenMode.Exclusive).close();
-        }
-      }
-      int request = requestSize(sftp, true);
-      return transfer(session, pieces, total, progress, task, (client, handles, piece, buf, advance) -> {
-        SftpClient.CloseableHandle h = handles.computeIfAbsent(piece.remote(), r -> piece.whole()
-            ? open(client, r, SftpClient.OpenMode.Write, SftpClient.OpenMode.Create, SftpClient.OpenMode.Exclusive)
-            : open(client, r, SftpClient.OpenMode.Write));
-        try (FileChannel in = FileChannel.open(piece.local(), StandardOpenOption.READ);
-             SftpOutputStreamAsync out = new SftpOutputStreamAsync((AbstractSftpClient) client, request, piece.remote(), h, false)) {
-          out.setOffset(piece.offset());
-          long left = piece.length();
-          long at = piece.offset();
-          while (left > 0) {
-            ByteBuffer b = ByteBuffer.wrap(buf, 0, (int) Math.min(buf.length, left));
-            int n = in.read(b, at);
-            if (n < 0) {
-              throw new IOException(piece.local() + " shrank while it was sent");
-            }
-            out.write(buf, 0, n);
-            at += n;
-            left -= n;
-            advance.accept(n);
+
+    /** The upload of {@code local} (a folder) as {@code remote}, which must not exist yet. */
+    static Upload of(Path local, String remote) throws IOException {
+      List<Path> dirs = new ArrayList<>();
+      List<Piece> pieces = new ArrayList<>();
+      long total = 0;
+      try (Stream<Path> walk = Files.walk(local)) {
+        for (Path p : walk.sorted().toList()) {
+          if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+            dirs.add(p);
+          } else if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
+            long size = Files.size(p);
+            split(p, remotePath(remote, local, p), size, pieces);
+            total += size;
           }
         }
-      });
+      }
+      return new Upload(local, remote, dirs, pieces, total);
+    }
+
+    /** The bytes the host acknowledged so far. */
+    long sent() {
+      return done.stream().mapToLong(Piece::length).sum();
+    }
+
+    /**
+     * Sends what the host has not acknowledged yet over {@code session}; the bytes sent now. The
+     * first call makes every folder and file anew (refusing any already there); a later one, after
+     * a lost connection, takes what its predecessor made.
+     */
+    long send(ClientSession session, Progress progress, String task) throws IOException {
+      boolean again = tried;
+      tried = true;
+      List<Piece> left = pieces.stream().filter(p -> !done.contains(p)).toList();
+      try (SftpClient sftp = SftpClientFactory.instance().createSftpClient(session)) {
+        for (Path d : dirs) {
+          String dir = remotePath(remote, local, d);
+          if (!again || !exists(sftp, dir)) {
+            sftp.mkdir(dir);
+          }
+        }
+        // a file of several pieces exists before they go, on whichever channel; a file of one piece
+        // (most of a volume's) is created by the channel that writes it, in one request
+        for (Piece p : left) {
+          if (p.offset() == 0 && !p.whole() && (!again || !exists(sftp, p.remote()))) {
+            sftp.open(p.remote(), SftpClient.OpenMode.Write, SftpClient.OpenMode.Create, SftpClient.OpenMode.Exclusive).close();
+          }
+        }
+        int request = requestSize(sftp, true);
+        long leftBytes = left.stream().mapToLong(Piece::length).sum();
+        return transfer(session, left, leftBytes, progress, task, (client, handles, piece, buf, advance) -> {
+          SftpClient.CloseableHandle h = handles.computeIfAbsent(piece.remote(), r -> !piece.whole()
+              ? open(client, r, SftpClient.OpenMode.Write)
+              : again ? open(client, r, SftpClient.OpenMode.Write, SftpClient.OpenMode.Create, SftpClient.OpenMode.Truncate)
+              : open(client, r, SftpClient.OpenMode.Write, SftpClient.OpenMode.Create, SftpClient.OpenMode.Exclusive));
+          try (FileChannel in = FileChannel.open(piece.local(), StandardOpenOption.READ);
+               SftpOutputStreamAsync out = new SftpOutputStreamAsync((AbstractSftpClient) client, request, piece.remote(), h,
+                   false)) {
+            out.setOffset(piece.offset());
+            long remaining = piece.length();
+            long at = piece.offset();
+            while (remaining > 0) {
+              ByteBuffer b = ByteBuffer.wrap(buf, 0, (int) Math.min(buf.length, remaining));
+              int n = in.read(b, at);
+              if (n < 0) {
+                throw new IOException(piece.local() + " shrank while it was sent");
+              }
+              out.write(buf, 0, n);
+              at += n;
+              remaining -= n;
+              advance.accept(n);
+            }
+          }
+          // closing the stream waited for the host's acknowledgements, but MINA's ends that wait
+          // quietly, as if all had come, when the channel closes: only a channel still open
+          // after it says that every write of the piece was acknowledged
+          if (!client.isOpen() || !session.isOpen()) {
+            throw new IOException("the connection closed before the host acknowledged " + piece.remote());
+          }
+          done.add(piece);
+        });
+      }
+    }
+
+    /** The bytes of the whole folder. */
+    long total() {
+      return total;
+    }
+
+    private static boolean exists(SftpClient sftp, String path) throws IOException {
+      try {
+        sftp.lstat(path);
+        return true;
+      } catch (org.apache.sshd.sftp.common.SftpException e) {
+        if (e.getStatus() == org.apache.sshd.sftp.common.SftpConstants.SSH_FX_NO_SUCH_FILE) {
+          return false;
+        }
+        throw e;
+      }
     }
   }
 

@@ -37,7 +37,6 @@ public final class SshHost implements Host, AutoCloseable {
   public record Progresses(Progress install, Progress upload, Progress download) {}
 
   private final KeptHosts.Lease lease;
-  private final SshConnection ssh;
   private final RuntimeDistribution distribution;
   private final Path dataDir;
   private final PrintWriter notices;
@@ -54,7 +53,6 @@ public final class SshHost implements Host, AutoCloseable {
   public SshHost(KeptHosts.Lease lease, RuntimeDistribution distribution, Path dataDir, PrintWriter notices, Progresses progress,
       ConfirmedPrograms programs) {
     this.lease = lease;
-    this.ssh = lease.ssh();
     this.distribution = distribution;
     this.dataDir = dataDir;
     this.notices = notices;
@@ -64,7 +62,7 @@ public final class SshHost implements Host, AutoCloseable {
 
   @Override
   public String name() {
-    return ssh.host().name();
+    return lease.ssh().host().name();
   }
 
   /**
@@ -94,7 +92,7 @@ public final class SshHost implements Host, AutoCloseable {
         return Measurement.of(runtime.get(), Path.of(confirmed.get().executable()), confirmed.get().sha256());
       }
     }
-    Measurement m = measureOn(ssh, installed, distribution, app);
+    Measurement m = measureOn(lease.ssh(), installed, distribution, app);
     programs.store().recordRuntime(name(), installed.id(), m.runtimeDigest());
     if (app.measurements().isEmpty()) {
       programs.check(name(), app.name(), m);
@@ -154,7 +152,7 @@ public final class SshHost implements Host, AutoCloseable {
   public HostRun prepare(Path inputs) throws IOException {
     Prepared p = lease.takeSpare();
     if (p == null) {
-      p = prepareOn(ssh, distribution, progress.install());
+      p = prepareOn(lease.ssh(), distribution, progress.install());
     }
     installed = p.installed();
     hostKeyHash = p.hostKeyHash();
@@ -164,10 +162,10 @@ public final class SshHost implements Host, AutoCloseable {
       local = LocalRunDirectory.create(dataDir, inputs);
     } catch (IOException | RuntimeException e) {
       p.runtime().stop(STOP_SECONDS);
-      removeQuietly(ssh, p.dir());
+      removeQuietly(lease.ssh(), p.dir());
       throw e;
     }
-    return new SshRun(ssh, p.dir(), p.runtime(), local, progress);
+    return new SshRun(lease, p, local, progress, notices);
   }
 
   /**
@@ -178,7 +176,7 @@ public final class SshHost implements Host, AutoCloseable {
   public static Prepared prepareOn(SshConnection ssh, RuntimeDistribution distribution, Progress install) throws IOException {
     String name = ssh.host().name();
     RuntimeInstall.Result installed = RuntimeInstall.ensure(ssh, distribution, install);
-    String base = installed.path().substring(0, installed.path().length() - ("/runtime/" + installed.id()).length());
+    String base = baseOf(installed);
     byte[] r = new byte[8];
     new SecureRandom().nextBytes(r);
     String run = base + "/runs/run-" + HexFormat.of().formatHex(r);
@@ -214,22 +212,38 @@ public final class SshHost implements Host, AutoCloseable {
       throw new JobException(ExitCodes.DATA, "bad_evidence_key", name + " gave '" + hostKeyHash + "' as its evidence key's hash",
           "remove " + base + "/host.key.hash there and run again");
     }
-    List<String> command = new ArrayList<>(RuntimeProcess.runArguments());
-    command.addAll(List.of("--host-key", base + "/host.key", "--host-key-hash", hostKeyHash));
-    StringBuilder exec = new StringBuilder("cd " + HostCheck.shellQuoted(run) + " && exec flock .lock " + runtimeCommand);
-    for (String c : command) {
-      exec.append(' ').append(HostCheck.shellQuoted(c));
-    }
     try {
-      return new Prepared(installed, run, hostKeyHash, RuntimeProcess.over(ExecChannel.open(ssh.session(), exec.toString())));
+      return new Prepared(installed, run, hostKeyHash, startRuntime(ssh, installed, run, hostKeyHash));
     } catch (IOException | RuntimeException e) {
       removeQuietly(ssh, run);
       throw e;
     }
   }
 
+  /**
+   * Starts the runtime {@code installed} in the run directory {@code run} over an exec channel,
+   * once no other runtime holds that directory's lock (one whose connection was lost ends first).
+   */
+  static RuntimeProcess startRuntime(SshConnection ssh, RuntimeInstall.Result installed, String run, String hostKeyHash)
+      throws IOException {
+    String base = baseOf(installed);
+    List<String> command = new ArrayList<>(RuntimeProcess.runArguments());
+    command.addAll(List.of("--host-key", base + "/host.key", "--host-key-hash", hostKeyHash));
+    StringBuilder exec = new StringBuilder("cd " + HostCheck.shellQuoted(run) + " && exec flock .lock "
+        + runtimeCommand(installed));
+    for (String c : command) {
+      exec.append(' ').append(HostCheck.shellQuoted(c));
+    }
+    return RuntimeProcess.over(ExecChannel.open(ssh.session(), exec.toString()));
+  }
+
   private static String runtimeCommand(RuntimeInstall.Result installed) {
     return HostCheck.shellQuoted(installed.path() + "/bin/confide-runtime");
+  }
+
+  /** The remote folder the runtime {@code installed} lives under ({@code REMOTE_DIR}). */
+  private static String baseOf(RuntimeInstall.Result installed) {
+    return installed.path().substring(0, installed.path().length() - ("/runtime/" + installed.id()).length());
   }
 
   static void removeQuietly(SshConnection ssh, String dir) {

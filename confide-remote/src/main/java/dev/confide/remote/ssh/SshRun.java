@@ -8,6 +8,7 @@ import dev.confide.runtime.PhaseClock;
 import dev.confide.runtime.RunReport;
 import dev.confide.runtime.events.RunLaunch;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.URI;
 import java.nio.file.Files;
@@ -25,20 +26,35 @@ import org.apache.sshd.common.util.net.SshdSocketAddress;
  * connection for the run's length only; the runtime still checks the CAS's key.
  */
 final class SshRun implements HostRun {
-  private final SshConnection ssh;
+  /** How often a lost connection is logged in to again during an upload before the run gives up. */
+  static final int RECONNECTS = 3;
+  /** The wait before the first new login; doubled before each next one. */
+  static final long FIRST_WAIT_MILLIS = 500;
+
+  private final KeptHosts.Lease lease;
+  private final SshHost.Prepared prepared;
   private final String dir;
-  private final RuntimeProcess runtime;
   private final LocalRunDirectory local;
   private final SshHost.Progresses progress;
+  private final PrintWriter notices;
+  private final java.util.concurrent.CountDownLatch cancelled = new java.util.concurrent.CountDownLatch(1);
+  private volatile RuntimeProcess runtime;
   private ExplicitPortForwardingTracker forward;
   private volatile boolean keep;
 
-  SshRun(SshConnection ssh, String dir, RuntimeProcess runtime, LocalRunDirectory local, SshHost.Progresses progress) {
-    this.ssh = ssh;
-    this.dir = dir;
-    this.runtime = runtime;
+  SshRun(KeptHosts.Lease lease, SshHost.Prepared prepared, LocalRunDirectory local, SshHost.Progresses progress,
+      PrintWriter notices) {
+    this.lease = lease;
+    this.prepared = prepared;
+    this.dir = prepared.dir();
+    this.runtime = prepared.runtime();
     this.local = local;
     this.progress = progress;
+    this.notices = notices;
+  }
+
+  private SshConnection ssh() {
+    return lease.ssh();
   }
 
   @Override
@@ -49,17 +65,65 @@ final class SshRun implements HostRun {
         writer.write(sealed);
         return null;
       });
-      clock.timed("upload " + name, () -> {
-        try {
-          return SftpTransfer.upload(ssh.session(), sealed, dir + "/" + name, progress.upload(), "uploading " + name + " to "
-              + ssh.host().name());
-        } catch (IOException e) {
-          throw lost(e, "uploading " + name);
-        }
-      });
+      clock.timed("upload " + name, () -> upload(sealed, name));
     } finally {
       delete(sealed);
     }
+  }
+
+  /**
+   * Uploads the sealed volume; a connection lost meanwhile is logged in to again (up to {@link
+   * #RECONNECTS} times), the runtime started anew in the same directory, and only what the host
+   * had not acknowledged is sent again.
+   */
+  private long upload(Path sealed, String name) throws IOException {
+    SftpTransfer.Upload upload = SftpTransfer.Upload.of(sealed, dir + "/" + name);
+    String doing = "uploading " + name;
+    for (int attempt = 1; ; attempt++) {
+      try {
+        upload.send(ssh().session(), progress.upload(), doing + " to " + ssh().host().name());
+        return upload.total();
+      } catch (IOException e) {
+        if (ssh().session().isOpen() || cancelled.getCount() == 0) {
+          throw e;
+        }
+        if (attempt > RECONNECTS) {
+          throw new dev.confide.remote.JobException(dev.confide.runtime.ExitCodes.UNAVAILABLE, "connection_lost",
+              "lost the connection to " + ssh().host().name() + " while " + doing + ", " + RECONNECTS + " times", "run it again"
+              + " when the host is reachable", e);
+        }
+        reconnect(attempt, doing, upload);
+      }
+    }
+  }
+
+  /** Logs in again after a wait and starts the runtime anew in this run's directory (its predecessor ended with its channel). */
+  private void reconnect(int attempt, String doing, SftpTransfer.Upload upload) throws IOException {
+    String host = ssh().host().name();
+    notices.println("confide: lost the connection to " + host + " while " + doing + " (" + upload.sent() + " of "
+        + upload.total() + " bytes acknowledged); logging in again, " + attempt + " of " + RECONNECTS);
+    notices.flush();
+    try {
+      if (cancelled.await(FIRST_WAIT_MILLIS << (attempt - 1), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+        throw new dev.confide.runtime.RuntimeFailure(dev.confide.runtime.RuntimeFailure.Kind.CANCELLED,
+            "the run was cancelled; nothing was committed", "run it again");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new java.io.InterruptedIOException("interrupted while waiting to log in to " + host + " again");
+    }
+    runtime.cancel();
+    SshConnection again;
+    try {
+      again = lease.reconnect();
+    } catch (IOException | RuntimeException e) {
+      throw new dev.confide.remote.JobException(dev.confide.runtime.ExitCodes.UNAVAILABLE, "connection_lost",
+          "lost the connection to " + host + " while " + doing + " and could not log in again: " + SshHost.firstLine(e),
+          "run it again when the host is reachable", e);
+    }
+    RuntimeProcess restarted = SshHost.startRuntime(again, prepared.installed(), dir, prepared.hostKeyHash());
+    restarted.attach(notices);
+    runtime = restarted;
   }
 
   @Override
@@ -68,8 +132,8 @@ final class SshRun implements HostRun {
     try {
       clock.timed("download " + name, () -> {
         try {
-          return SftpTransfer.download(ssh.session(), dir + "/" + name, fetched, progress.download(), "downloading " + name
-              + " from " + ssh.host().name());
+          return SftpTransfer.download(ssh().session(), dir + "/" + name, fetched, progress.download(), "downloading " + name
+              + " from " + ssh().host().name());
         } catch (IOException e) {
           throw lost(e, "downloading " + name);
         }
@@ -94,26 +158,26 @@ final class SshRun implements HostRun {
       }
       // the session named the program the user confirmed there; the host's runtime measured another
       throw new dev.confide.remote.JobException(dev.confide.runtime.ExitCodes.INTEGRITY, "measurement_refused", e.getMessage(),
-          "the program or runtime on " + ssh.host().name() + " is not the one you confirmed there: 'confide host check "
-          + ssh.host().name() + "' shows what it runs now (confirm it with --confirm APP only if its operator changed it on"
+          "the program or runtime on " + ssh().host().name() + " is not the one you confirmed there: 'confide host check "
+          + ssh().host().name() + "' shows what it runs now (confirm it with --confirm APP only if its operator changed it on"
           + " purpose)", e);
     } catch (dev.confide.runtime.RuntimeFailure e) {
-      if (ssh.session().isOpen() || e.kind() == dev.confide.runtime.RuntimeFailure.Kind.CANCELLED) {
+      if (ssh().session().isOpen() || e.kind() == dev.confide.runtime.RuntimeFailure.Kind.CANCELLED) {
         throw e;
       }
       throw new dev.confide.remote.JobException(dev.confide.runtime.ExitCodes.UNAVAILABLE, "connection_lost",
-          "lost the connection to " + ssh.host().name() + " during the run", "its runtime stops when its channel closes and"
+          "lost the connection to " + ssh().host().name() + " during the run", "its runtime stops when its channel closes and"
           + " commits nothing unless it had finished; run it again", e);
     }
   }
 
   /** A transfer's failure as the user should read it: a lost connection said as such, anything else as it was. */
   private IOException lost(IOException e, String doing) {
-    if (ssh.session().isOpen()) {
+    if (ssh().session().isOpen()) {
       return e;
     }
     throw new dev.confide.remote.JobException(dev.confide.runtime.ExitCodes.UNAVAILABLE, "connection_lost",
-        "lost the connection to " + ssh.host().name() + " while " + doing, "run it again", e);
+        "lost the connection to " + ssh().host().name() + " while " + doing, "run it again", e);
   }
 
   /** A CAS on this machine's loopback, as the host reaches it: a forward from the host's loopback, over this connection. */
@@ -122,7 +186,7 @@ final class SshRun implements HostRun {
     if (!address.isLoopbackAddress()) {
       return cas;
     }
-    forward = ssh.session().createRemotePortForwardingTracker(new SshdSocketAddress("127.0.0.1", 0),
+    forward = ssh().session().createRemotePortForwardingTracker(new SshdSocketAddress("127.0.0.1", 0),
         new SshdSocketAddress(cas.getHost(), cas.getPort()));
     int port = forward.getBoundAddress().getPort();
     return URI.create(cas.getScheme() + "://127.0.0.1:" + port + (cas.getRawPath() == null ? "" : cas.getRawPath()));
@@ -130,6 +194,7 @@ final class SshRun implements HostRun {
 
   @Override
   public void cancel() {
+    cancelled.countDown();
     runtime.cancel();
   }
 
@@ -157,7 +222,7 @@ final class SshRun implements HostRun {
       }
       try {
         if (!keep) {
-          ssh.run("rm -rf " + HostCheck.shellQuoted(dir));
+          ssh().run("rm -rf " + HostCheck.shellQuoted(dir));
         }
       } catch (IOException ignored) {
         // the next run's sweep removes it: it holds ciphertext only
