@@ -4,13 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.confide.cli.ExitCodes;
 import dev.confide.cli.Main;
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
@@ -35,7 +32,7 @@ class UnreadableSourceTest {
         "needs root to switch to nobody; as another user the library test covers it directly");
     Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/setpriv")), "needs setpriv (util-linux)");
     Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
-    classPath = Files.createDirectory(tmp.resolve("cp"));
+    classPath = tmp.resolve("cp");
     src = Files.createDirectories(tmp.resolve("src/sub"));
     Files.writeString(src.resolve("fine.txt"), "fine");
     src = tmp.resolve("src");
@@ -44,32 +41,7 @@ class UnreadableSourceTest {
   }
 
   private String readableClassPath() throws IOException {
-    List<String> entries = new ArrayList<>();
-    String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-    int i = 0;
-    for (String entry : cp.split(File.pathSeparator)) {
-      Path from = Path.of(entry);
-      if (!Files.exists(from)) {
-        continue;
-      }
-      Path to = classPath.resolve(i++ + "-" + from.getFileName());
-      if (Files.isDirectory(from)) {
-        try (var s = Files.walk(from)) {
-          for (Path p : s.toList()) {
-            Files.copy(p, to.resolve(from.relativize(p).toString()), StandardCopyOption.COPY_ATTRIBUTES);
-          }
-        }
-      } else {
-        Files.copy(from, to);
-      }
-      entries.add(to.toString());
-    }
-    try (var s = Files.walk(classPath)) {
-      for (Path p : s.toList()) {
-        Files.setPosixFilePermissions(p, PosixFilePermissions.fromString(Files.isDirectory(p) ? "rwxr-xr-x" : "rw-r--r--"));
-      }
-    }
-    return String.join(File.pathSeparator, entries);
+    return dev.confide.testing.ChildCli.readableClassPath(classPath);
   }
 
   private record Run(int code, String err) {}

@@ -132,6 +132,7 @@ public final class SshConnection implements AutoCloseable {
       List<Path> knownHosts,
       UnknownHostKeys unknown, Path agentSocket, KeyPassphrases passphrases) {
     boolean[] locked = new boolean[1];
+    int[] wrong = new int[1];
     String user = a.user() != null ? a.user() : System.getProperty("user.name");
     KnownHostsPolicy policy = new KnownHostsPolicy(keyedAs.host(), keyedAs.port(), knownHosts, knownHosts.getLast(), unknown);
     SshClient client = SshClient.setUpDefaultClient();
@@ -163,12 +164,27 @@ public final class SshConnection implements AutoCloseable {
       KeyIdentityProvider keys = new FileKeyPairProvider(host.identity());
       Path certificate = host.certificateFile();
       client.setKeyIdentityProvider(certificate == null ? keys : UserCertificate.presenting(certificate, keys));
-      client.setFilePasswordProvider((session, resource, attempt) -> {
-        String given = passphrases.passphrase(host.identity(), attempt);
-        if (given == null) {
-          locked[0] = true;
+      client.setFilePasswordProvider(new org.apache.sshd.common.config.keys.FilePasswordProvider() {
+        @Override
+        public String getPassword(org.apache.sshd.common.session.SessionContext session,
+            org.apache.sshd.common.NamedResource resource, int attempt) {
+          String given = passphrases.passphrase(host.identity(), attempt);
+          if (given == null) {
+            locked[0] = true;
+          }
+          return given;
         }
-        return given;
+
+        // as ssh: a wrong passphrase is asked for again, three tries in all
+        @Override
+        public ResourceDecodeResult handleDecodeAttemptResult(org.apache.sshd.common.session.SessionContext session,
+            org.apache.sshd.common.NamedResource resource, int attempt, String password, Exception err) {
+          if (err == null) {
+            return ResourceDecodeResult.TERMINATE;
+          }
+          wrong[0]++;
+          return attempt + 1 < KeyPassphrases.TRIES ? ResourceDecodeResult.RETRY : ResourceDecodeResult.TERMINATE;
+        }
       });
     }
     if (agentSocket != null) {
@@ -215,6 +231,11 @@ public final class SshConnection implements AutoCloseable {
           throw new JobException(ExitCodes.UNAVAILABLE, "proxy_command_failed", "cannot reach " + label + " through its"
               + " ProxyCommand: it said '" + said + "'", "check the ProxyCommand of this host in your ssh config", e);
         }
+      }
+      if (wrong[0] > 0 && !locked[0] || wrong[0] >= KeyPassphrases.TRIES) {
+        throw new JobException(ExitCodes.DENIED, "key_passphrase_wrong", "the passphrase given for the identity file "
+            + host.identity() + " was wrong (" + wrong[0] + (wrong[0] == 1 ? " try)" : " tries)"), "run it again and type"
+            + " the key's passphrase, or add the key to your ssh-agent ('ssh-add " + host.identity() + "')", e);
       }
       if (locked[0]) {
         throw new JobException(ExitCodes.DENIED, "key_passphrase", "the identity file " + host.identity()
