@@ -77,6 +77,28 @@ class OpenSshCertificateTest {
   }
 
   @Test
+  void aHostCertificateBehindAJumpHostIsCheckedAgainstTheNameOfTheHostNotTheForwardsLoopback() throws Exception {
+    assumeTrue(OpenSshHost.unavailable().isEmpty(), () -> OpenSshHost.unavailable().orElse(""));
+    Path hostCa = keygen("host_ca");
+    Path userCa = keygen("user_ca");
+    Path user = keygen("id_user");
+    OpenSshHost.exec("ssh-keygen", "-q", "-s", userCa.toString(), "-I", "tester", "-n", OpenSshHost.ACCOUNT, user + ".pub");
+    java.security.PublicKey plain = org.apache.sshd.common.config.keys.PublicKeyEntry.parsePublicKeyEntry(
+        Files.readString(tmp.resolve("id_user.pub")).strip()).resolvePublicKey(null, null, null);
+    // the host behind, named localhost: the jump host connects to that name
+    try (OpenSshHost behind = start(hostCa, "localhost", userCa); OpenSshHost jump = OpenSshHost.start(List.of(plain))) {
+      assertThat(confide("host", "add", "faye", "--ssh", OpenSshHost.ACCOUNT + "@localhost:" + behind.port(), "--identity",
+          user.toString(), "--jump", OpenSshHost.ACCOUNT + "@127.0.0.1:" + jump.port()).code()).isZero();
+      Files.writeString(tmp.resolve("config/known_hosts"), "@cert-authority [localhost]:" + behind.port() + " "
+          + Files.readString(hostCa.resolveSibling("host_ca.pub")) + "[127.0.0.1]:" + jump.port() + " "
+          + org.apache.sshd.common.config.keys.PublicKeyEntry.toString(jump.hostKey()) + "\n");
+      CliRun checked = confide("host", "check", "faye", "--json");
+      assertThat(checked.code()).as(checked.err() + behind.log()).isZero();
+      assertThat(behind.log()).contains("Accepted publickey for " + OpenSshHost.ACCOUNT).contains("ID tester");
+    }
+  }
+
+  @Test
   void aHostCertificateForAnotherNameIsRefused() throws Exception {
     assumeTrue(OpenSshHost.unavailable().isEmpty(), () -> OpenSshHost.unavailable().orElse(""));
     Path hostCa = keygen("host_ca");

@@ -135,7 +135,8 @@ public final class SshConnection implements AutoCloseable {
     int[] wrong = new int[1];
     String user = a.user() != null ? a.user() : System.getProperty("user.name");
     KnownHostsPolicy policy = new KnownHostsPolicy(keyedAs.host(), keyedAs.port(), knownHosts, knownHosts.getLast(), unknown);
-    SshClient client = SshClient.setUpDefaultClient();
+    SshClient client = via == null ? SshClient.setUpDefaultClient() : org.apache.sshd.client.ClientBuilder.builder()
+        .factory(() -> new ThroughForward(new SshdSocketAddress(a.host(), a.port()))).build();
     // the profile says where and how: MINA must not read ~/.ssh/config behind it
     client.setHostConfigEntryResolver(HostConfigEntryResolver.EMPTY);
     client.setServerKeyVerifier(policy);
@@ -243,6 +244,32 @@ public final class SshConnection implements AutoCloseable {
             + " terminal (host check, or CONFIDE_DAEMON=off) asks for it instead", e);
       }
       throw failure(host, label, a, user, policy.refusal(), e);
+    }
+  }
+
+  /**
+   * A client whose session goes through a jump host's forward on this machine's loopback, but is
+   * to the host behind it: a host certificate's principals are checked against that host's
+   * name, as ssh checks them, not against the forward's 127.0.0.1. MINA sets the address it checks
+   * as the connection completes, before the key exchange can reach the check; this sets it right after.
+   */
+  private static final class ThroughForward extends SshClient {
+    private final SshdSocketAddress target;
+
+    ThroughForward(SshdSocketAddress target) {
+      this.target = target;
+    }
+
+    @Override
+    protected void onConnectOperationComplete(org.apache.sshd.common.io.IoSession ioSession,
+        org.apache.sshd.client.future.ConnectFuture future, String username, java.net.SocketAddress address,
+        org.apache.sshd.common.keyprovider.KeyIdentityProvider identities,
+        org.apache.sshd.client.config.hosts.HostConfigEntry hostConfig) throws IOException, java.security.GeneralSecurityException {
+      super.onConnectOperationComplete(ioSession, future, username, address, identities, hostConfig);
+      var session = org.apache.sshd.common.session.helpers.AbstractSession.getSession(ioSession, true);
+      if (session instanceof org.apache.sshd.client.session.AbstractClientSession c) {
+        c.setConnectAddress(target);
+      }
     }
   }
 
