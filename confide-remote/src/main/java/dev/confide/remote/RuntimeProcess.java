@@ -144,6 +144,14 @@ public final class RuntimeProcess {
           case RunEvent.PhaseEnded e -> listener.ended(e.phase(), e.millis());
           case RunEvent.Progress p -> listener.progress(p.phase(), p.bytes(), p.total());
           case RunEvent.Finished f -> {
+            // the run is over: saying goodbye ends the runtime's watch on its standard input, a
+            // thread blocked in a read, which its JVM's exit otherwise waits 0.3 s for (HotSpot
+            // waits for threads in native code); over SSH the end of its notes comes only then
+            try {
+              process.stdin().close();
+            } catch (IOException e) {
+              // it is gone already
+            }
             notesCopy.join(); // the runtime closed its standard error before it said this
             finished = true;
             return f.report();

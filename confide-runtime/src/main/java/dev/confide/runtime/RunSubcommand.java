@@ -111,6 +111,9 @@ final class RunSubcommand implements Callable<Integer> {
           err.flush();
           System.err.close();
           sink.emit(new RunEvent.Finished(report));
+          // nothing follows it: over SSH, the channel's end of output (what tells the client it has
+          // every note) comes once both streams are closed, not a third of a second later at exit
+          out.close();
         } else {
           printReport(out, report);
         }

@@ -229,7 +229,10 @@ public final class SshHost implements Host, AutoCloseable {
     String base = baseOf(installed);
     List<String> command = new ArrayList<>(RuntimeProcess.runArguments());
     command.addAll(List.of("--host-key", base + "/host.key", "--host-key-hash", hostKeyHash));
-    StringBuilder exec = new StringBuilder("cd " + HostCheck.shellQuoted(run) + " && exec flock .lock "
+    // the shell takes the lock on descriptor 9 and becomes the runtime, which holds it until it
+    // exits; 'flock FILE COMMAND' would stay beside it as its parent, holding its standard output
+    // and error open, so that the channel's end of output came only when the runtime's JVM had exited
+    StringBuilder exec = new StringBuilder("cd " + HostCheck.shellQuoted(run) + " && exec 9>>.lock && flock 9 && exec "
         + runtimeCommand(installed));
     for (String c : command) {
       exec.append(' ').append(HostCheck.shellQuoted(c));
