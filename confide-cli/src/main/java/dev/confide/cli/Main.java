@@ -99,7 +99,8 @@ public final class Main {
       if (report != null) {
         err.println("confide: " + report.message() + "; " + report.hint());
         if (json) {
-          out.println(Output.json(Output.fields("error", report.error(), "message", report.message(), "hint", report.hint())));
+          out.println(Output.json(Output.fields("error", report.error(), "message", report.message(), "hint", report.hint(),
+              "exit_code", report.exitCode(), "failure", "confide")));
         }
         if (debug) {
           ex.printStackTrace(err);

@@ -158,13 +158,31 @@ final class ApplicationRunner {
       var fields = Output.fields("application", app.name(), "host", host, "cas", embedded[0] != null ? "embedded ("
           + embedded[0].url() + ")" : o.casName() == null ? "pinned" : o.casName(), "outputs", outputs.toString());
       result.kept().ifPresent(dir -> fields.put("kept_on_host", dir));
-      RunReports.print(output, report, fields, clock.phases());
+      RunReports.print(output, err, report, hostLog(report, outputs), fields, clock.phases());
       return report.exitCode();
     } finally {
       if (pinned[0] != null) {
         pinned[0].close();
       }
     }
+  }
+
+  /**
+   * Where the program's log is on this machine: the runtime names it inside the sandbox (in the
+   * outputs volume's mount), and the outputs were unsealed into {@code outputs}; null when it is elsewhere.
+   */
+  static Path hostLog(RunReport report, Path outputs) {
+    if (report.log() == null) {
+      return null;
+    }
+    for (RunReport.VolumeOutcome v : report.volumes()) {
+      String mount = v.path().endsWith("/") ? v.path() : v.path() + "/";
+      if (v.volume().equals("outputs") && report.log().startsWith(mount)) {
+        Path local = outputs.resolve(report.log().substring(mount.length())).normalize();
+        return local.startsWith(outputs) ? local : null;
+      }
+    }
+    return null;
   }
 
   static Applications applications(ConfideDirs dirs) {

@@ -11,8 +11,22 @@ import java.util.Map;
 public final class RunReports {
   private RunReports() {}
 
+  /** Lines of a failed program's log shown with its failure. */
+  static final int LOG_TAIL = 20;
+
   /** {@code extra} fields (the user's side of a run) come after the runtime's; {@code phases} in milliseconds. */
   static void print(Output out, RunReport r, Map<String, Object> extra, Map<String, Long> phases) {
+    print(out, null, r, null, extra, phases);
+  }
+
+  /**
+   * As {@link #print(Output, RunReport, Map, Map)}, the program's log named where the user finds it
+   * ({@code hostLog}: in the unsealed outputs; null: the path the runtime gave). A program that
+   * exited non-zero is said to have failed on {@code err}, with the last {@link #LOG_TAIL} lines of
+   * its log, and in JSON as {@code "failure": "program"} (Confide's own failures say {@code "confide"}).
+   */
+  static void print(Output out, java.io.PrintWriter err, RunReport r, java.nio.file.Path hostLog, Map<String, Object> extra,
+      Map<String, Long> phases) {
     List<Map<String, Object>> volumes = new ArrayList<>();
     for (RunReport.VolumeOutcome v : r.volumes()) {
       volumes.add(Output.fields("volume", v.volume(), "path", v.path(), "old_tag", hex(v.oldTag()), "new_tag", hex(v.newTag()),
@@ -27,7 +41,14 @@ public final class RunReports {
         fields.put("volume " + v.volume(), v.committed() ? short12(v.oldTag()) + " -> " + short12(v.newTag()) : "read-only, " + short12(v.oldTag()));
       }
     }
-    fields.put("program_log", r.log());
+    fields.put("program_log", hostLog != null ? hostLog.toString() : r.log());
+    List<String> tail = r.exitCode() == 0 || hostLog == null ? List.of() : tail(hostLog);
+    if (r.exitCode() != 0) {
+      fields.put("failure", "program");
+      if (out.json()) {
+        fields.put("log_tail", tail);
+      }
+    }
     fields.putAll(extra);
     if (out.json()) {
       fields.put("phases_ms", phases);
@@ -38,6 +59,28 @@ public final class RunReports {
     }
     out.report((r.exitCode() == 0 ? "ran " : "ran (program exited with " + r.exitCode() + ") ")
         + r.session() + "/" + r.service() + " confidentially", fields);
+    if (r.exitCode() != 0 && err != null && !out.json()) {
+      err.println("confide: the program failed (exit code " + r.exitCode() + ")" + (tail.isEmpty() ? "" : "; the last "
+          + tail.size() + " lines of its log, " + hostLog + ":"));
+      tail.forEach(line -> err.println("  " + line));
+      err.flush();
+    }
+  }
+
+  /** The last {@link #LOG_TAIL} lines of {@code log}; none when it cannot be read. */
+  private static List<String> tail(java.nio.file.Path log) {
+    try (var lines = java.nio.file.Files.lines(log, java.nio.charset.StandardCharsets.UTF_8)) {
+      java.util.ArrayDeque<String> last = new java.util.ArrayDeque<>();
+      lines.forEach(l -> {
+        if (last.size() == LOG_TAIL) {
+          last.removeFirst();
+        }
+        last.addLast(l.length() > 500 ? l.substring(0, 500) + "…" : l);
+      });
+      return List.copyOf(last);
+    } catch (java.io.IOException | java.io.UncheckedIOException e) {
+      return List.of();
+    }
   }
 
   private static String short12(Tag tag) {

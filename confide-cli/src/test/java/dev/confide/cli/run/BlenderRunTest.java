@@ -62,4 +62,18 @@ class BlenderRunTest {
     assertThat(differing).as("pixels that differ").isZero();
     assertThat(sum).as("the image is not blank").isGreaterThan(0);
   }
+
+  @Test
+  @Timeout(300)
+  void aScriptThatRaisesFailsTheRunWithTheReasonShown() throws Exception {
+    Path inputs = Files.createDirectories(tmp.resolve("inputs"));
+    Files.writeString(inputs.resolve("main.py"), "import bpy\nraise RuntimeError('the scene has no camera')\n");
+    Path out = tmp.resolve("out");
+    CliRun run = CliRun.of(new ConfideDirs(tmp.resolve("config"), tmp.resolve("data")),
+        "run", "--application", "blender", "--inputs", inputs.toString(), "--outputs", out.toString());
+    // Blender itself exits 0 after a failed script; the application asks for --python-exit-code
+    assertThat(run.code()).as(run.err()).isEqualTo(1);
+    assertThat(run.err()).contains("confide: the program failed (exit code 1)")
+        .contains("RuntimeError: the scene has no camera").contains(out.resolve("confide-run.log").toString());
+  }
 }

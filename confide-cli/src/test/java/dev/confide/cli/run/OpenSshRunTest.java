@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code confide run --host NAME} against Debian's real OpenSSH {@code sshd} on 127.0.0.1, logging
  * in as a separate local account ({@link OpenSshHost#ACCOUNT}) that cannot read this user's files:
- * the Python example end to end, unknown and changed host keys, and no new listener on any of
+ * the Python and Blender examples end to end, unknown and changed host keys, and no new listener on any of
  * the host's non-loopback interfaces while a run goes on.
  */
 class OpenSshRunTest {
@@ -95,6 +95,41 @@ class OpenSshRunTest {
     assertThat(during).as("listeners on non-loopback addresses during the run").isEqualTo(before);
     assertThat(Files.readString(out.resolve("confide-run.log"))).startsWith("running as ");
     assertThat(remote().resolve("runs")).isEmptyDirectory();
+  }
+
+  @Test
+  void theBlenderExampleRendersOnTheHostAsItsOwnAccountPixelForPixelAsNatively() throws Exception {
+    CliRun confirmed = confide("host", "check", "faye", "--host-key", sshd.fingerprint(), "--confirm", "blender");
+    assertThat(confirmed.code()).as(confirmed.err() + sshd.log()).isZero();
+    Path inputs = Files.createDirectories(tmp.resolve("inputs"));
+    Files.copy(RunApplicationTest.EXAMPLES.resolve("blender/simple_sphere/main.py"), inputs.resolve("main.py"));
+    Files.writeString(inputs.resolve("render.json"), "{\"width\": 160, \"height\": 120, \"samples\": 8}\n");
+    Path out = tmp.resolve("out");
+    CliRun r = confide("run", "--host", "faye", "--application", "blender", "--inputs", inputs.toString(), "--outputs",
+        out.toString());
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(Files.readString(out.resolve("confide-run.log"))).contains("rendered /encryptedOutputs/simple_sphere.png 160x120");
+    assertThat(remote().resolve("runs")).isEmptyDirectory();
+
+    Path nativeOut = Files.createDirectories(tmp.resolve("native"));
+    Process blender = new ProcessBuilder(List.of("blender", "-b", "--factory-startup", "-noaudio", "-P",
+        inputs.resolve("main.py").toString(), "--", nativeOut.toString())).redirectErrorStream(true).start();
+    String log = new String(blender.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(blender.waitFor()).as(log).isZero();
+    java.awt.image.BufferedImage remote = javax.imageio.ImageIO.read(out.resolve("simple_sphere.png").toFile());
+    java.awt.image.BufferedImage reference = javax.imageio.ImageIO.read(nativeOut.resolve("simple_sphere.png").toFile());
+    assertThat(remote.getWidth()).isEqualTo(reference.getWidth()).isEqualTo(160);
+    assertThat(remote.getHeight()).isEqualTo(reference.getHeight()).isEqualTo(120);
+    int differing = 0;
+    long sum = 0;
+    for (int y = 0; y < 120; y++) {
+      for (int x = 0; x < 160; x++) {
+        sum += remote.getRGB(x, y) & 0xffffff;
+        differing += remote.getRGB(x, y) == reference.getRGB(x, y) ? 0 : 1;
+      }
+    }
+    assertThat(differing).as("pixels that differ").isZero();
+    assertThat(sum).as("the image is not blank").isGreaterThan(0);
   }
 
   @Test

@@ -159,17 +159,48 @@ class RunApplicationTest {
   }
 
   @Test
-  void theProgramsExitCodeIsConfidesAndItsOutputReachesOnlyTheOutputs() throws Exception {
-    Path inputs = script("fails", "import sys\nprint('private diagnostics', file=sys.stderr)\nsys.exit(3)\n");
+  void theProgramsExitCodeIsConfidesAndAFailureShowsTheTailOfItsLogWhereTheUserFindsIt() throws Exception {
+    StringBuilder script = new StringBuilder("import sys\n");
+    for (int i = 1; i <= 30; i++) {
+      script.append("print('diagnostic line ").append(i).append("', file=sys.stderr)\n");
+    }
+    script.append("sys.exit(3)\n");
+    Path inputs = script("fails", script.toString());
     Path out = tmp.resolve("out");
     CliRun r = confide("run", "--application", "python", "--inputs", inputs.toString(), "--outputs", out.toString());
     assertThat(r.code()).isEqualTo(3);
     assertThat(r.out()).contains("program exited with 3")
-        .contains("simulated attestation: the host's owner can read and change this run");
+        .contains("simulated attestation: the host's owner can read and change this run")
+        .contains("program_log: " + out.resolve("confide-run.log")).doesNotContain("/encryptedOutputs/confide-run.log");
     assertThat(r.err()).as("progress, phase by phase").contains("confide: sealing the inputs ...",
         "confide: attesting to the CAS ...", "confide: running the program in the sandbox", "confide: unsealing the outputs ...");
-    assertThat(r.out() + r.err()).doesNotContain("private diagnostics");
-    assertThat(Files.readString(out.resolve("confide-run.log"))).contains("private diagnostics");
+    // the failure, with the last 20 lines of the log and where it is on this machine
+    assertThat(r.err()).contains("confide: the program failed (exit code 3); the last 20 lines of its log, "
+        + out.resolve("confide-run.log") + ":\n  diagnostic line 11\n").contains("  diagnostic line 30\n")
+        .doesNotContain("diagnostic line 10\n");
+    assertThat(Files.readString(out.resolve("confide-run.log"))).contains("diagnostic line 1\n");
+  }
+
+  @Test
+  void jsonTellsTheProgramsFailureFromConfidesOwnWithTheSameExitCode() throws Exception {
+    Path inputs = script("raises", "import os\nos.write(2, b'about to fail\\n')\nraise SystemExit(66)\n");
+    CliRun program = confide("run", "--application", "python", "--inputs", inputs.toString(), "--outputs",
+        tmp.resolve("out").toString(), "--json");
+    assertThat(program.code()).isEqualTo(66);
+    JsonNode p = program.json();
+    assertThat(p.get("exit_code").asInt()).isEqualTo(66);
+    assertThat(p.get("failure").asText()).isEqualTo("program");
+    assertThat(p.get("log_tail").get(0).asText()).isEqualTo("about to fail");
+    assertThat(p.get("program_log").asText()).isEqualTo(tmp.resolve("out/confide-run.log").toString());
+
+    // Confide's own 66 (an input folder that is not there) says so
+    CliRun own = confide("run", "--application", "python", "--inputs", tmp.resolve("missing").toString(), "--outputs",
+        tmp.resolve("out2").toString(), "--json");
+    assertThat(own.code()).isEqualTo(ExitCodes.NO_INPUT);
+    JsonNode o = own.json();
+    assertThat(o.get("failure").asText()).isEqualTo("confide");
+    assertThat(o.get("exit_code").asInt()).isEqualTo(ExitCodes.NO_INPUT);
+    assertThat(o.get("error").asText()).isNotBlank();
   }
 
   @Test
