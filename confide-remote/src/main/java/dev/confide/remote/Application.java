@@ -12,7 +12,9 @@ import java.nio.file.Path;
  * An application the user can run by name ({@code examples/applications/*.yaml}, or the user's own
  * in the config dir's {@code applications/}): the executable a run measures, the PATH it is found
  * in, the script run by default, and the template of each run's session. The template is filled
- * with $SESSION, $SCRIPT, $MEASUREMENT, $INPUTS_KEY and $INPUTS_TAG (and $OUTPUTS_KEY,
+ * with $SESSION, $SCRIPT, $JOB (the run's job as base64 JSON: the script, or a scene and its
+ * overrides), $MEASUREMENT, $INPUTS_KEY and $INPUTS_TAG, $START (the base64 of {@code start_script},
+ * a file beside the application's, when it names one) (and $OUTPUTS_KEY,
  * $OUTPUTS_TAG for a template that names them: the output volume's key is then made by the client
  * instead of by the CAS). {@code measurements}, when given, pins the measurements a run may have
  * (as {@code confide measure} prints them): a host whose runtime and program measure otherwise is
@@ -26,9 +28,29 @@ public record Application(
     @JsonProperty("default_script") String defaultScript,
     String session,
     java.util.List<String> measurements,
+    @JsonProperty("start_script") String startScript,
     Path file) {
   public Application {
     measurements = measurements == null ? java.util.List.of() : java.util.List.copyOf(measurements);
+  }
+
+  /** Whether the session takes a job ($JOB): a scene to render, or a script for its start script to run. */
+  public boolean takesJob() {
+    return session.contains("$JOB") || session.contains("${JOB}");
+  }
+
+  /** The start script's bytes (the file {@code start_script} names, beside this application's file), or null. */
+  public byte[] startScriptBytes() {
+    if (startScript == null) {
+      return null;
+    }
+    Path script = file.resolveSibling(startScript);
+    try {
+      return java.nio.file.Files.readAllBytes(script);
+    } catch (IOException e) {
+      throw new JobException(dev.confide.runtime.ExitCodes.DATA, "bad_application", "application " + name + " names the start"
+          + " script " + script + ", which cannot be read: " + e.getMessage(), "put it beside " + file);
+    }
   }
 
   private static final ObjectMapper YAML = YAMLMapper.builder()
@@ -42,7 +64,7 @@ public record Application(
             + " needs 'name', 'executable' and 'session'", "see examples/applications/python.yaml");
       }
       return new Application(a.name(), a.description(), a.executable(), a.path() == null ? RunCommand.DEFAULT_PATH : a.path(),
-          a.defaultScript() == null ? "main.py" : a.defaultScript(), a.session(), a.measurements(), file);
+          a.defaultScript() == null ? "main.py" : a.defaultScript(), a.session(), a.measurements(), a.startScript(), file);
     } catch (IOException e) {
       throw new JobException(dev.confide.runtime.ExitCodes.DATA, "bad_application", "cannot read application file " + file + ": "
           + e.getMessage().lines().findFirst().orElse(""), "fix the file; see examples/applications/python.yaml");

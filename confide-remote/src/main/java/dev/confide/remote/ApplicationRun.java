@@ -52,8 +52,13 @@ public final class ApplicationRun {
   public record Cas(CasClient client, URI url, String fingerprint) {}
 
   /** What the user asked for. */
-  /** {@code keep}: the host keeps the run's directory (ciphertext only) afterwards, where it has one. */
-  public record Request(Application application, String script, Path inputs, Path outputs, boolean streamOutput, boolean keep) {}
+  /**
+   * {@code script}: the script run (null: the job renders a scene); {@code job}: the run's job as JSON, for an application that takes one ($JOB: the script, or a
+   * scene to render); {@code keep}: the host keeps the run's directory (ciphertext only) afterwards,
+   * where it has one.
+   */
+  public record Request(Application application, String script, String job, Path inputs, Path outputs, boolean streamOutput,
+      boolean keep) {}
 
   /**
    * Told about a run whose outputs the CAS committed but that could not be brought home (the
@@ -96,11 +101,12 @@ public final class ApplicationRun {
       throw new JobException(ExitCodes.NO_INPUT, "no_inputs", "inputs directory " + inputs + " does not exist",
           "give the directory with the files to process");
     }
-    if (script.isEmpty() || script.contains("..") || script.startsWith("/") || script.matches(".*['\"\\s].*")) {
+    if (script != null && (script.isEmpty() || script.contains("..") || script.startsWith("/")
+        || script.matches(".*['\"\\s].*"))) {
       throw new JobException(ExitCodes.USAGE, "bad_script", "'" + script + "' is not a script name inside the inputs",
           "name a file relative to INPUTS, without quotes or spaces");
     }
-    if (!Files.isRegularFile(inputs.resolve(script))) {
+    if (script != null && !Files.isRegularFile(inputs.resolve(script))) {
       throw new JobException(ExitCodes.NO_INPUT, "no_script", "the inputs hold no " + script + " (" + inputs.resolve(script)
           + ")", "put the script into INPUTS, or pick another with --script NAME");
     }
@@ -156,7 +162,13 @@ public final class ApplicationRun {
       String session = "run-" + app.name() + "-" + HexFormat.of().formatHex(randomBytes(6));
       Map<String, String> values = new LinkedHashMap<>();
       values.put("SESSION", session);
-      values.put("SCRIPT", request.script());
+      values.put("SCRIPT", request.script() == null ? "" : request.script());
+      java.util.Base64.Encoder base64 = java.util.Base64.getEncoder();
+      values.put("JOB", base64.encodeToString(request.job().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+      byte[] start = app.startScriptBytes();
+      if (start != null) {
+        values.put("START", base64.encodeToString(start));
+      }
       values.put("MEASUREMENT", measurement.value());
       values.put("INPUTS_KEY", HexFormat.of().formatHex(inputKey.copyBytes()));
       values.put("INPUTS_TAG", in[0].tag().hex());

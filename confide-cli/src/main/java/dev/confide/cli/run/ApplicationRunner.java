@@ -43,7 +43,7 @@ import java.util.concurrent.CompletableFuture;
 final class ApplicationRunner {
   /** What the user asked for; {@code casName} null: the pinned CAS, or an embedded one when none is. */
   record Options(String host, String application, Path inputs, Path outputs, String script, boolean streamOutput,
-      String casName, String hostKey, boolean keep) {}
+      String casName, String hostKey, boolean keep, RenderOptions render) {}
 
   /** How long the embedded CAS took to start, on its own thread. */
   private volatile long casStartMillis;
@@ -61,9 +61,27 @@ final class ApplicationRunner {
         output.json())));
     clock.record("jvm start", System.nanoTime() - (System.currentTimeMillis() - invocation.launchedAtMillis()) * 1_000_000);
     Application app = applications(dirs).find(application);
-    ApplicationRun.Request request = new ApplicationRun.Request(app, script != null ? script : app.defaultScript(), inputs,
-        outputs, streamOutput, o.keep());
+    RenderOptions render = o.render() == null ? new RenderOptions() : o.render();
+    if (render.anyGiven() && !app.takesJob()) {
+      throw new CliFailure(ExitCodes.USAGE, "no_scenes", "application " + app.name() + " renders no scene: --scene and its"
+          + " options are for an application whose session takes a job ($JOB), as blender's does", "leave them out, or run"
+          + " --application blender");
+    }
+    if (render.anyGiven() && script != null) {
+      throw new CliFailure(ExitCodes.USAGE, "scene_and_script", "--scene and --script name two different jobs",
+          "give one of them");
+    }
+    String toRun = render.scene != null ? null : script != null ? script : app.defaultScript();
+    ApplicationRun.Request request = new ApplicationRun.Request(app, toRun, render.job(toRun), inputs, outputs, streamOutput,
+        o.keep());
     ApplicationRun.check(request);
+    if (render.scene != null) {
+      Path scene = inputs.resolve(render.scene).normalize();
+      if (!scene.startsWith(inputs.normalize()) || !java.nio.file.Files.isRegularFile(scene)) {
+        throw new CliFailure(ExitCodes.NO_INPUT, "no_scene", "there is no scene " + render.scene + " in " + inputs,
+            "give the .blend file's path relative to --inputs");
+      }
+    }
     if (o.host().equals(LocalHost.NAME)) {
       Bubblewrap.find(); // the sandbox is missing: say so before anything is set up
     }

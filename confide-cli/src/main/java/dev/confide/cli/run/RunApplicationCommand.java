@@ -51,6 +51,8 @@ public final class RunApplicationCommand implements Callable<Integer> {
       + " host's sweep removes it after a week).")
   boolean keep;
 
+  @Mixin RenderOptions render = new RenderOptions();
+
   @Mixin CasChoice casChoice = new CasChoice();
 
   @Mixin CommonOptions common = new CommonOptions();
@@ -60,6 +62,6 @@ public final class RunApplicationCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     return new ApplicationRunner().run(Main.invocation(spec), new Output(spec.commandLine().getOut(), common.json),
         spec.commandLine().getErr(), new ApplicationRunner.Options(host, application, inputs, outputs, script, streamOutput,
-            casChoice.name, hostKey, keep));
+            casChoice.name, hostKey, keep, render));
   }
 }

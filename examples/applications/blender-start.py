@@ -1,0 +1,121 @@
+# The blender application's start script (examples/applications/blender.yaml): it is part of each
+# run's session, so the CAS holds it and the runtime runs exactly it. Its job comes after '--' as
+# base64 JSON, made by `confide run`:
+#   {"script": "NAME", "args": [...]}   run a script of the inputs unmodified, as __main__, its
+#                                        folder first on sys.path, in /encryptedOutputs
+#   {"scene": "FILE.blend", "frames": [1, 2, 3], "format": "PNG", "samples": 16,
+#    "resolution": "640x480" | "50%", "engine": "cycles" | "eevee" | "workbench", "no_denoise": true}
+#                                        render the scene's frames to /encryptedOutputs/frame_####.EXT;
+#                                        the scene's own settings stand unless the job overrides them
+# A failure exits non-zero with one line on standard error that starts with "confide: ".
+import base64
+import json
+import os
+import runpy
+import sys
+
+import bpy
+
+INPUTS = "/encryptedInputs"
+OUTPUTS = "/encryptedOutputs"
+ENGINES = {"cycles": "CYCLES", "eevee": "BLENDER_EEVEE", "workbench": "BLENDER_WORKBENCH"}
+FORMATS = {"PNG": "PNG", "EXR": "OPEN_EXR", "OPEN_EXR": "OPEN_EXR", "JPEG": "JPEG", "JPG": "JPEG", "TIFF": "TIFF",
+           "BMP": "BMP", "TGA": "TARGA", "WEBP": "WEBP"}
+
+
+def fail(message, code=2):
+    print("confide: " + message, file=sys.stderr, flush=True)
+    sys.stdout.flush()
+    os._exit(code)
+
+
+def job():
+    args = sys.argv[sys.argv.index("--") + 1:] if "--" in sys.argv else []
+    if not args:
+        fail("the start script got no job (the application's session passes it after '--')")
+    return json.loads(base64.b64decode(args[0]).decode("utf-8"))
+
+
+def in_inputs(name, what):
+    path = os.path.normpath(os.path.join(INPUTS, name))
+    if not path.startswith(INPUTS + "/"):
+        fail(f"the {what} {name} is not inside the inputs")
+    if not os.path.isfile(path):
+        fail(f"there is no {what} {name} in the inputs")
+    return path
+
+
+def run_script(j):
+    path = in_inputs(j["script"], "script")
+    # what Blender's -P does not: the script's folder first on sys.path (sibling imports), and
+    # the script run as __main__ with its own name as argv[0]
+    sys.path.insert(0, os.path.dirname(path))
+    sys.argv = [path] + list(j.get("args", []))
+    os.chdir(OUTPUTS)
+    runpy.run_path(path, run_name="__main__")
+
+
+def check_denoiser(scene, j):
+    if scene.render.engine != "CYCLES" or not scene.cycles.use_denoising:
+        return
+    try:
+        import _cycles
+        available = bool(getattr(_cycles, "with_openimagedenoise", False))
+    except ImportError:
+        available = False
+    if j.get("no_denoise"):
+        scene.cycles.use_denoising = False
+    elif not available and scene.cycles.denoiser != "OPTIX":
+        fail("the scene asks for denoising, and this Blender has no denoiser (built without OpenImageDenoise);"
+             " run again with --no-denoise")
+
+
+def render_scene(j):
+    path = in_inputs(j["scene"], "scene")
+    bpy.ops.wm.open_mainfile(filepath=path)
+    scene = bpy.context.scene
+    render = scene.render
+    if "engine" in j:
+        render.engine = ENGINES[j["engine"]]
+    if "samples" in j:
+        if render.engine == "CYCLES":
+            scene.cycles.samples = int(j["samples"])
+        elif render.engine == "BLENDER_EEVEE":
+            scene.eevee.taa_render_samples = int(j["samples"])
+    if "resolution" in j:
+        value = j["resolution"]
+        if value.endswith("%"):
+            render.resolution_percentage = int(value[:-1])
+        else:
+            width, height = value.lower().split("x")
+            render.resolution_x, render.resolution_y = int(width), int(height)
+            render.resolution_percentage = 100
+    if "format" in j:
+        render.image_settings.file_format = FORMATS[j["format"].upper()]
+    check_denoiser(scene, j)
+    render.use_file_extension = True
+    frames = j.get("frames") or list(range(scene.frame_start, scene.frame_end + 1, max(1, scene.frame_step)))
+    os.chdir(OUTPUTS)
+    for done, frame in enumerate(frames, start=1):
+        scene.frame_set(frame)
+        # a still render does not number its file: the frame's own name, as an animation would write it
+        render.filepath = OUTPUTS + "/frame_####"
+        written = render.frame_path(frame=frame)
+        render.filepath = os.path.splitext(written)[0]
+        bpy.ops.render.render(write_still=True)
+        if not os.path.isfile(written):
+            fail(f"frame {frame} produced no file (Blender could not save {os.path.basename(written)}; its log says why)")
+        print(f"confide: frame {frame} done ({done} of {len(frames)})", flush=True)
+
+
+def main():
+    j = job()
+    if "scene" in j:
+        render_scene(j)
+    elif "script" in j:
+        run_script(j)
+    else:
+        fail("the job names neither a script nor a scene")
+
+
+main()
