@@ -37,6 +37,8 @@ import java.util.concurrent.TimeUnit;
 public final class ConfidentialRun {
   /** The program's output inside the first writable volume. */
   public static final String LOG_NAME = "confide-run.log";
+  /** Characters of one output line read for progress; the rest of a longer line only goes to the log. */
+  private static final int MAX_PROGRESS_LINE = 4096;
   /**
    * How long a stop request (SIGTERM, Ctrl-C) waits for the run to end before the staging area is
    * wiped under it: a commit already under way finishes, and the JVM halts only afterwards. Well
@@ -123,7 +125,7 @@ public final class ConfidentialRun {
             + LOG_NAME + " in the output volume");
       }
       refuseIfCancelled("before the program started");
-      int exit = clock.time("program", () -> execute(plan, staging, stream));
+      int exit = clock.time("program", () -> execute(plan, staging, stream, new ProgramProgress(clock)));
       running = null;
       refuseIfCancelled("while the program ran");
       String log = keepLog(config, staging);
@@ -249,28 +251,34 @@ public final class ConfidentialRun {
     }
   }
 
-  private int execute(Sandbox.Plan plan, StagingArea staging, boolean stream) {
+  private int execute(Sandbox.Plan plan, StagingArea staging, boolean stream, ProgramProgress progress) {
     try {
-      if (!stream) {
-        Process p = sandbox.start(plan, ProcessBuilder.Redirect.to(staging.log().toFile()));
-        running = p;
-        if (cancelled) {
-          p.destroyForcibly();
-        }
-        return p.waitFor();
-      }
       Process p = sandbox.start(plan, ProcessBuilder.Redirect.PIPE);
       running = p;
       if (cancelled) {
         p.destroyForcibly();
       }
-      // the log keeps the bytes exactly; the live view decodes them as UTF-8 text
+      // the log keeps the bytes exactly; its lines, decoded as UTF-8, are read for progress and,
+      // where the service allows it, shown live
       try (OutputStream log = Files.newOutputStream(staging.log());
-           Reader in = new InputStreamReader(new TeeInputStream(p.getInputStream(), log), StandardCharsets.UTF_8)) {
+           java.io.BufferedReader in = new java.io.BufferedReader(new InputStreamReader(new TeeInputStream(p.getInputStream(),
+               log), StandardCharsets.UTF_8))) {
+        StringBuilder line = new StringBuilder();
         char[] buf = new char[4096];
         for (int r; (r = in.read(buf)) >= 0; ) {
-          notices.write(buf, 0, r);
-          notices.flush();
+          if (stream) {
+            notices.write(buf, 0, r);
+            notices.flush();
+          }
+          for (int i = 0; i < r; i++) {
+            char c = buf[i];
+            if (c == '\n' || c == '\r') {
+              progress.line(line.toString());
+              line.setLength(0);
+            } else if (line.length() < MAX_PROGRESS_LINE) {
+              line.append(c);
+            }
+          }
         }
       }
       return p.waitFor();

@@ -58,7 +58,7 @@ final class ApplicationRunner {
     dev.confide.runtime.RuntimeEnvironment.checkThisJvm();
     ConfideDirs dirs = invocation.dirs();
     PhaseClock clock = new PhaseClock(new RunProgress(err, output.json(), ProgressBars.uncancellable(invocation, err,
-        output.json())));
+        output.json()), invocation.terminal() && !output.json()));
     clock.record("jvm start", System.nanoTime() - (System.currentTimeMillis() - invocation.launchedAtMillis()) * 1_000_000);
     Application app = applications(dirs).find(application);
     RenderOptions render = o.render() == null ? new RenderOptions() : o.render();

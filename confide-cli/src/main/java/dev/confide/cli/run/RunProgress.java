@@ -2,6 +2,7 @@ package dev.confide.cli.run;
 
 import dev.confide.runtime.ConfidentialRun;
 import dev.confide.runtime.PhaseClock;
+import dev.confide.runtime.ProgramProgress;
 import dev.confide.runtime.events.RunEvent;
 import dev.confide.runtime.events.RunEventCodec;
 import dev.confide.volume.Progress;
@@ -13,7 +14,7 @@ import java.util.Set;
 /**
  * How a run's phases reach the user, the host's runtime's among them: for people, one line as
  * each long phase starts and a progress bar for the bytes of opening and sealing volumes (at a
- * terminal); with {@code --json}, every phase and progress event as one JSON line on standard
+ * terminal), and a render's frames and samples ({@link RenderStatus}); with {@code --json}, every phase and progress event as one JSON line on standard
  * error (the run events of docs/runtime.md), standard output keeping the final report.
  */
 final class RunProgress implements PhaseClock.Listener {
@@ -32,14 +33,21 @@ final class RunProgress implements PhaseClock.Listener {
   private final Progress bar;
   private final RunEventCodec codec = new RunEventCodec();
   private final Set<String> told = new HashSet<>();
+  private final RenderStatus render;
   private String barPhase;
   private long barBytes;
 
   /** {@code bar}: where byte progress is drawn (nothing, when not at a terminal). */
   RunProgress(PrintWriter err, boolean json, Progress bar) {
+    this(err, json, bar, false);
+  }
+
+  /** As {@link #RunProgress(PrintWriter, boolean, Progress)}; {@code terminal}: the render's status is one line kept up to date. */
+  RunProgress(PrintWriter err, boolean json, Progress bar, boolean terminal) {
     this.err = err;
     this.json = json;
     this.bar = bar;
+    this.render = new RenderStatus(err, terminal);
   }
 
   @Override
@@ -59,6 +67,8 @@ final class RunProgress implements PhaseClock.Listener {
   public synchronized void ended(String phase, long millis) {
     if (json) {
       event(new RunEvent.PhaseEnded(phase, millis));
+    } else if (phase.equals("program")) {
+      render.end();
     } else if (phase.equals(barPhase)) {
       bar.finish();
       barPhase = null;
@@ -69,6 +79,15 @@ final class RunProgress implements PhaseClock.Listener {
   public synchronized void progress(String phase, long bytes, long total) {
     if (json) {
       event(new RunEvent.Progress(phase, bytes, total));
+      return;
+    }
+    // a render's frames and samples (the runtime reads them from the program's output)
+    if (phase.equals(ProgramProgress.FRAMES)) {
+      render.frames(bytes, total);
+      return;
+    }
+    if (phase.equals(ProgramProgress.SAMPLES)) {
+      render.samples(bytes, total);
       return;
     }
     if (!phase.equals(barPhase) || bytes < barBytes) {

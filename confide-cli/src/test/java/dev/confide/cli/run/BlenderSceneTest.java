@@ -92,6 +92,34 @@ class BlenderSceneTest {
 
   @Test
   @Timeout(300)
+  void jsonCarriesTheRendersProgressFrameByFrameAndSampleBySample() throws Exception {
+    Path inputs = scene(tmp.resolve("inputs"), false);
+    CliRun run = confide("run", "--application", "blender", "--inputs", inputs.toString(), "--scene", "scene.blend",
+        "--frames", "1-3", "--outputs", tmp.resolve("out").toString(), "--json");
+    assertThat(run.code()).as(run.err()).isZero();
+    List<String> frames = new ArrayList<>();
+    List<String> samples = new ArrayList<>();
+    for (String line : run.err().lines().filter(l -> l.startsWith("{")).toList()) {
+      var e = new com.fasterxml.jackson.databind.ObjectMapper().readTree(line);
+      if (e.get("event").asText().equals("progress") && e.get("phase").asText().equals("frames")) {
+        frames.add(e.get("bytes").asLong() + "/" + e.get("total").asLong());
+      }
+      if (e.get("event").asText().equals("progress") && e.get("phase").asText().equals("samples")) {
+        samples.add(e.get("bytes").asLong() + "/" + e.get("total").asLong());
+      }
+    }
+    assertThat(frames).containsExactly("1/3", "2/3", "3/3");
+    assertThat(samples).as("the scene renders 4 samples a frame").contains("4/4").allMatch(s -> s.endsWith("/4"));
+    // for people, not at a terminal: one line per frame done
+    CliRun people = confide("run", "--application", "blender", "--inputs", inputs.toString(), "--scene", "scene.blend",
+        "--frames", "2-3", "--outputs", tmp.resolve("out2").toString());
+    assertThat(people.code()).as(people.err()).isZero();
+    assertThat(people.err()).containsPattern("confide: frames 1 of 2 done, \\d+:\\d\\d elapsed, about \\d+:\\d\\d left")
+        .containsPattern("confide: frames 2 of 2 done, \\d+:\\d\\d elapsed");
+  }
+
+  @Test
+  @Timeout(300)
   void aSceneThatAsksForTheMissingDenoiserFailsBeforeRenderingWithTheWayOut() throws Exception {
     Path inputs = scene(tmp.resolve("inputs"), true);
     CliRun refused = confide("run", "--application", "blender", "--inputs", inputs.toString(), "--scene", "scene.blend",
