@@ -80,14 +80,25 @@ public final class Main {
         cmd.addSubcommand(command);
       }
     }
+    if (!named) {
+      // picocli's own: a bash completion script of every command (zsh reads it through bashcompinit)
+      cmd.addSubcommand("completion", new picocli.AutoComplete.GenerateCompletion());
+      cmd.getSubcommands().get("completion").getCommandSpec().usageMessage().description(
+          "Print a completion script for bash and zsh: source <(./confide completion) (zsh: autoload -U +X bashcompinit && bashcompinit first).");
+    }
     // after the subcommands are added: picocli registers a converter with those it has
     cmd.registerConverter(java.nio.file.Path.class, invocation::path);
     cmd.setOut(out);
     cmd.setErr(err);
     cmd.setExitCodeExceptionMapper(e -> ExitCodes.SOFTWARE);
     cmd.setParameterExceptionHandler((ex, args2) -> {
-      err.println("confide: " + ex.getMessage() + "; see '"
-          + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help'");
+      String hint = "see '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help'";
+      err.println("confide: " + ex.getMessage() + "; " + hint);
+      if (json) {
+        out.println(Output.json(Output.fields("error", "usage", "message", ex.getMessage(), "hint", hint, "exit_code",
+            ExitCodes.USAGE, "failure", "confide")));
+        out.flush();
+      }
       err.flush();
       return ExitCodes.USAGE;
     });

@@ -163,6 +163,35 @@ class CliTest {
   }
 
   @Test
+  void usageErrorsAreJsonWithJsonAndACompletionScriptCoversEveryCommand() throws IOException {
+    Result usage = confide("run", "--application", "python", "--inputs", "in", "--outputs", "out", "--bogus", "--json");
+    assertThat(usage.code).isEqualTo(ExitCodes.USAGE);
+    assertThat(usage.json().get("error").asText()).isEqualTo("usage");
+    assertThat(usage.json().get("failure").asText()).isEqualTo("confide");
+    assertThat(usage.json().get("message").asText()).contains("--bogus");
+    assertThat(usage.err).contains("see 'confide run --help'");
+
+    Result completion = confide("completion");
+    assertThat(completion.code).as(completion.err).isZero();
+    assertThat(completion.out).startsWith("#!/usr/bin/env bash").contains("confide Bash Completion")
+        .contains("--scene").contains("--frames").contains("volume").contains("host");
+  }
+
+  @Test
+  void runRefusesAFileAsInputsAndOutputsInsideTheInputs() throws IOException {
+    Result file = confide("run", "--application", "python", "--inputs", tmp.resolve("src/hello.txt").toString(), "--outputs",
+        tmp.resolve("out").toString());
+    assertThat(file.code).isEqualTo(ExitCodes.USAGE);
+    assertThat(file.err).isEqualTo("confide: --inputs " + tmp.resolve("src/hello.txt") + " is a file, not a directory; put the"
+        + " file into a directory of its own and give that directory\n");
+    Result inside = confide("run", "--application", "python", "--inputs", src.toString(), "--outputs",
+        src.resolve("sub/out").toString());
+    assertThat(inside.code).isEqualTo(ExitCodes.USAGE);
+    assertThat(inside.err).startsWith("confide: --outputs " + src.resolve("sub/out") + " is inside --inputs " + src + ";");
+    assertThat(src.resolve("sub/out")).doesNotExist();
+  }
+
+  @Test
   void treeAuthenticateAndVerify() throws IOException {
     Path key = tmp.resolve("tree.key");
     Result auth = confide("tree", "authenticate", src.toString(), "--key-out", key.toString(), "--json");

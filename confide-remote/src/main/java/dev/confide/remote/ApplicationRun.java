@@ -97,9 +97,23 @@ public final class ApplicationRun {
     Path inputs = request.inputs();
     Path outputs = request.outputs();
     String script = request.script();
+    if (Files.exists(inputs) && !Files.isDirectory(inputs)) {
+      throw new JobException(ExitCodes.USAGE, "inputs_not_a_directory", "--inputs " + inputs + " is a file, not a directory",
+          "put the file into a directory of its own and give that directory");
+    }
     if (!Files.isDirectory(inputs)) {
       throw new JobException(ExitCodes.NO_INPUT, "no_inputs", "inputs directory " + inputs + " does not exist",
           "give the directory with the files to process");
+    }
+    Path realInputs = inputs.toRealPath();
+    Path outputsAt = outputs.toAbsolutePath().normalize();
+    Path existing = outputsAt;
+    while (existing != null && !Files.exists(existing)) {
+      existing = existing.getParent();
+    }
+    if (existing != null && existing.toRealPath().resolve(existing.relativize(outputsAt)).startsWith(realInputs)) {
+      throw new JobException(ExitCodes.USAGE, "outputs_inside_inputs", "--outputs " + outputs + " is inside --inputs " + inputs,
+          "give an outputs directory outside the inputs (they are sealed as they are when the run starts)");
     }
     if (script != null && (script.isEmpty() || script.contains("..") || script.startsWith("/")
         || script.matches(".*['\"\\s].*"))) {

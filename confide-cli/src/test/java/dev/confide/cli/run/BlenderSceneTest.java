@@ -39,7 +39,7 @@ class BlenderSceneTest {
     List<String> cmd = new ArrayList<>(List.of("blender", "-b", "--factory-startup", "-noaudio", "--python-exit-code", "1",
         "--python", maker.toString(), "--", dir.toString()));
     if (denoise) {
-      cmd.add("denoise");
+      cmd.add("denoise=1");
     }
     blender(cmd);
     assertThat(dir.resolve("scene.blend")).isRegularFile();
