@@ -86,6 +86,7 @@ public final class Main {
       cmd.getSubcommands().get("completion").getCommandSpec().usageMessage().description(
           "Print a completion script for bash and zsh: source <(./confide completion) (zsh: autoload -U +X bashcompinit && bashcompinit first).");
     }
+    HelpText.wholeSentences(cmd);
     // after the subcommands are added: picocli registers a converter with those it has
     cmd.registerConverter(java.nio.file.Path.class, invocation::path);
     cmd.setOut(out);

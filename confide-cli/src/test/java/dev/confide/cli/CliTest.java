@@ -178,6 +178,22 @@ class CliTest {
   }
 
   @Test
+  void helpTextsAreWholeSentencesNotLinesCutMidSentence() {
+    Result help = confide("run", "--help");
+    assertThat(help.code).isZero();
+    String description = help.out.substring(help.out.indexOf("Run an application"), help.out.indexOf("      --application"));
+    // each line of the description wraps a paragraph: it ends a sentence, or the next line goes on
+    // with a word (picocli wraps at 80 columns), never a line broken after "in" at column 66
+    assertThat(description.replace("\n", " ").replaceAll(" +", " ")).contains("keeping its data in the user's data directory.");
+    for (String line : description.split("\n")) {
+      assertThat(line.length()).as(line).isLessThanOrEqualTo(80);
+    }
+    assertThat(description).doesNotContain("confide-run.\nlog");
+    assertThat(HelpText.paragraphs(new String[] {"One sentence", "goes on.", "Another.", "A list:", "item"}))
+        .containsExactly("One sentence goes on.", "Another.", "A list:", "item");
+  }
+
+  @Test
   void runRefusesAFileAsInputsAndOutputsInsideTheInputs() throws IOException {
     Result file = confide("run", "--application", "python", "--inputs", tmp.resolve("src/hello.txt").toString(), "--outputs",
         tmp.resolve("out").toString());
