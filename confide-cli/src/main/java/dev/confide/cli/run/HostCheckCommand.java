@@ -37,9 +37,10 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "check", mixinStandardHelpOptions = true,
     description = {"Connect to a remote host over SSH and report its system, bubblewrap, room for staging areas,",
-        "the Confide runtime installed there, the evidence it can produce, and the program each application",
-        "runs there (measured by the host's runtime). Its host key must be in ~/.ssh/known_hosts or",
-        "Confide's own, or confirmed with --host-key (then remembered, hashed)."})
+        "the Confide runtime installed there, the evidence it can produce, what its Blender can do (version,",
+        "engines, devices, denoiser), and the program each application runs there (measured by the host's",
+        "runtime). Its host key must be in ~/.ssh/known_hosts or Confide's own, or confirmed with --host-key",
+        "(then remembered, hashed). 'confide host check local' reports this machine the same way."})
 public final class HostCheckCommand implements Callable<Integer> {
   @Mixin RemoteHostOptions host;
 
@@ -55,6 +56,9 @@ public final class HostCheckCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Invocation invocation = Main.invocation(spec);
     ConfideDirs dirs = invocation.dirs();
+    if (host.name.equals(dev.confide.remote.LocalHost.NAME)) {
+      return checkThisMachine(invocation);
+    }
     HostProfile profile;
     HostCheck.Report r;
     Map<String, Object> fields;
@@ -69,7 +73,8 @@ public final class HostCheckCommand implements Callable<Integer> {
           "runtime", r.runtimeVersion() == null ? "not installed"
               : r.runtimeVersion().equals(ours) ? r.runtimeVersion()
               : r.runtimeVersion() + " (not this Confide's " + ours + ": 'confide host install " + profile.name() + "')",
-          "evidence", String.join(", ", r.evidence()) + " (simulated: protects nothing against the host's root)");
+          "evidence", String.join(", ", r.evidence()) + " (simulated: protects nothing against the host's root)",
+          "blender", blender(r));
       List<String> ignored = new dev.confide.remote.ssh.HostProfiles(dirs.config()).ignored(profile.name());
       fields.put("ignored", ignored.isEmpty() ? "nothing" : String.join(", ", ignored) + " (in your ssh config; not followed)");
       if (!confirm.isEmpty() || ours.equals(r.runtimeVersion())) {
@@ -80,6 +85,45 @@ public final class HostCheckCommand implements Callable<Integer> {
     new Output(spec.commandLine().getOut(), common.json).report("Host " + profile.name() + " (" + profile.address() + ") answered.",
         fields);
     return ExitCodes.OK;
+  }
+
+  /** {@code host check local}: what this machine offers a run, asked as a remote host is asked, without SSH. */
+  private int checkThisMachine(Invocation invocation) throws Exception {
+    if (!confirm.isEmpty() || host.hostKey != null) {
+      throw new dev.confide.cli.CliFailure(ExitCodes.USAGE, "local_check_options", "--confirm and --host-key are for remote hosts",
+          "leave them out for 'host check local': this machine's programs are measured by each run");
+    }
+    HostCheck.Report r = HostCheck.of(dev.confide.remote.LocalHost.NAME, ".", HostCheckCommand::runHere);
+    Map<String, Object> fields = Output.fields("system", r.system(),
+        "bubblewrap", r.bwrap() == null ? "missing (install the Debian package bubblewrap)" : r.bwrap(),
+        "staging", r.stagingRoot() + ", " + r.stagingFreeKiB() / 1024 + " MiB free",
+        "runtime", RuntimeInstall.versionLine(invocation.runtime().get()) + " (this Confide's own)",
+        "evidence", String.join(", ", r.evidence()) + " (simulated: protects nothing against this machine's root)",
+        "blender", blender(r));
+    new Output(spec.commandLine().getOut(), common.json).report("This machine (local) answered.", fields);
+    return ExitCodes.OK;
+  }
+
+  private static String blender(HostCheck.Report r) {
+    return r.blender().map(dev.confide.remote.ssh.BlenderCapabilities::describe)
+        .orElse("not installed (the Debian package blender, for --application blender)");
+  }
+
+  /** Runs a check's shell command on this machine; its standard output. */
+  private static String runHere(String command) throws java.io.IOException {
+    Process p = new ProcessBuilder("/bin/sh", "-c", command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    p.getOutputStream().close();
+    String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    try {
+      if (p.waitFor() != 0) {
+        throw new java.io.IOException("the check's shell command exited with " + p.exitValue());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      p.destroyForcibly();
+      throw new java.io.InterruptedIOException("interrupted while checking this machine");
+    }
+    return out;
   }
 
   /** Each application's program on the host, confirmed where asked; a program to confirm that is not there fails the check. */

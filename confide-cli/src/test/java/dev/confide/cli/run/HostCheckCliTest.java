@@ -74,10 +74,41 @@ class HostCheckCliTest {
     assertThat(report.get("bubblewrap").asText()).endsWith("/bwrap");
     assertThat(report.get("runtime").asText()).isEqualTo("not installed");
     assertThat(report.get("evidence").asText()).startsWith("sim");
+    // Debian's Blender there, asked itself: Cycles on the CPU, no denoiser
+    assertThat(report.get("blender").asText()).matches("\\d+\\.\\d+\\.\\d+; engines .*CYCLES.*; Cycles devices .*CPU.*; .*")
+        .contains("no denoiser (built without OpenImageDenoise: render denoised scenes with --no-denoise)");
     assertThat(Files.readString(tmp.resolve("config/known_hosts"))).startsWith("|1|");
 
     CliRun known = confide("host", "check", "faye");
     assertThat(known.code()).as(known.err()).isZero();
+  }
+
+  @Test
+  void aHostWithoutBlenderSaysSoAndThisMachineIsCheckedTheSameWayWithoutSsh() throws Exception {
+    add("faye", userKey, server.port());
+    String fingerprint = KeyUtils.getFingerPrint(hostKey.getPublic());
+    // the host's PATH: every program of /usr/bin but blender
+    Path bin = Files.createDirectories(tmp.resolve("host-bin"));
+    try (var programs = Files.list(Path.of("/usr/bin"))) {
+      for (Path p : programs.toList()) {
+        if (!p.getFileName().toString().equals("blender")) {
+          Files.createSymbolicLink(bin.resolve(p.getFileName()), p);
+        }
+      }
+    }
+    server.commandPath(bin);
+    CliRun remote = confide("host", "check", "faye", "--host-key", fingerprint, "--json");
+    assertThat(remote.code()).as(remote.err()).isZero();
+    assertThat(remote.json().get("blender").asText()).isEqualTo("not installed (the Debian package blender, for --application blender)");
+
+    CliRun local = confide("host", "check", "local", "--json");
+    assertThat(local.code()).as(local.err()).isZero();
+    assertThat(local.json().get("runtime").asText()).endsWith("(this Confide's own)");
+    assertThat(local.json().get("bubblewrap").asText()).endsWith("/bwrap");
+    assertThat(local.json().get("blender").asText()).contains("CYCLES").contains("Cycles devices");
+    CliRun confirmLocal = confide("host", "check", "local", "--confirm", "python");
+    assertThat(confirmLocal.code()).isEqualTo(ExitCodes.USAGE);
+    assertThat(confirmLocal.err()).contains("--confirm and --host-key are for remote hosts");
   }
 
   @Test

@@ -9,32 +9,48 @@ import java.util.List;
 /**
  * What a remote host offers a run, asked over its SSH connection in one shell command: its
  * system, bubblewrap, room on the memory file system where staging areas go, the Confide runtime
- * installed under its remote folder, and the evidence it can produce (simulated only, today).
+ * installed under its remote folder, the evidence it can produce (simulated only, today), and what
+ * its Blender can do ({@link BlenderCapabilities}).
  */
 public final class HostCheck {
   /** What {@link #of} found; {@code bwrap} and {@code runtimeVersion} are null when absent. */
   public record Report(String system, String bwrap, long stagingFreeKiB, String stagingRoot, String runtimeVersion,
-      List<String> evidence) {}
+      List<String> evidence, java.util.Optional<BlenderCapabilities> blender) {}
+
+  /** How the check's shell command runs: over SSH, or on this machine. */
+  @FunctionalInterface
+  public interface Shell {
+    String run(String command) throws IOException;
+  }
 
   private HostCheck() {}
 
   public static Report of(SshConnection ssh) {
-    String dir = shellQuoted(ssh.host().remoteDir());
+    return of(ssh.host().name(), ssh.host().remoteDir(), ssh::run);
+  }
+
+  /**
+   * What host {@code name} offers, asked through {@code shell}; {@code remoteDir} is where Confide
+   * keeps its runtime there (relative to the login's home).
+   */
+  public static Report of(String name, String remoteDir, Shell shell) {
+    String dir = shellQuoted(remoteDir);
     // one line each; a missing piece prints "-" so that the count of lines never varies
     String script = "uname -sr; command -v bwrap || echo -; root=\"${XDG_RUNTIME_DIR:-/dev/shm}\"; echo \"$root\";"
         + " df -Pk \"$root\" 2>/dev/null | awk 'NR==2 {print $4}' | grep . || echo 0;"
-        + " cd \"$HOME\" 2>/dev/null; cat " + dir + "/runtime/VERSION 2>/dev/null || echo -";
+        + " cd \"$HOME\" 2>/dev/null; cat " + dir + "/runtime/VERSION 2>/dev/null || echo -; "
+        + BlenderCapabilities.probeCommand();
     String out;
     try {
-      out = ssh.run(script);
+      out = shell.run(script);
     } catch (IOException e) {
-      throw new JobException(ExitCodes.UNAVAILABLE, "host_check_failed", "cannot look at " + ssh.host().name() + ": "
+      throw new JobException(ExitCodes.UNAVAILABLE, "host_check_failed", "cannot look at " + name + ": "
           + e.getMessage(), "check that the login there has a POSIX shell", e);
     }
     List<String> lines = out.lines().toList();
-    if (lines.size() < 5) {
-      throw new JobException(ExitCodes.DATA, "host_check_failed", ssh.host().name() + " answered the check with "
-          + lines.size() + " lines, not 5", "check the login's shell start-up files: they must print nothing");
+    if (lines.size() < 6) {
+      throw new JobException(ExitCodes.DATA, "host_check_failed", name + " answered the check with "
+          + lines.size() + " lines, not 6", "check the login's shell start-up files: they must print nothing");
     }
     long free;
     try {
@@ -43,7 +59,7 @@ public final class HostCheck {
       free = 0;
     }
     return new Report(lines.get(0).strip(), absent(lines.get(1)), free, lines.get(2).strip(), absent(lines.get(4)),
-        List.of(SimEvidenceProvider.PLATFORM));
+        List.of(SimEvidenceProvider.PLATFORM), BlenderCapabilities.parse(lines.get(5)));
   }
 
   private static String absent(String line) {
