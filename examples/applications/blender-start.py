@@ -52,7 +52,14 @@ def run_script(j):
     sys.path.insert(0, os.path.dirname(path))
     sys.argv = [path] + list(j.get("args", []))
     os.chdir(OUTPUTS)
-    runpy.run_path(path, run_name="__main__")
+    try:
+        runpy.run_path(path, run_name="__main__")
+    except Exception as e:
+        # Blender says "cannot save: '/encryptedInputs/...'"; the reason is the inputs' being read-only
+        if "cannot save" in str(e) and INPUTS + "/" in str(e):
+            print(f"confide: the script saved a render into the inputs, which are read-only: save it to {OUTPUTS}"
+                  " or to a path relative to the working directory", file=sys.stderr, flush=True)
+        raise
 
 
 def check_denoiser(scene, j):

@@ -158,6 +158,28 @@ class BlenderSceneTest {
   }
 
   @Test
+  @Timeout(300)
+  void aRenderThatCannotSaveFailsTheRunSayingWhy() throws Exception {
+    Path inputs = Files.createDirectories(tmp.resolve("inputs"));
+    // as many a collection's script does: the render goes beside the script, into the read-only inputs
+    Files.writeString(inputs.resolve("main.py"), """
+        import os, bpy
+        scene = bpy.context.scene
+        scene.render.engine = "BLENDER_WORKBENCH"
+        scene.render.resolution_x, scene.render.resolution_y = 32, 24
+        scene.render.filepath = os.path.join(os.path.dirname(__file__), "render.png")
+        bpy.ops.render.render(write_still=True)
+        """);
+    Path out = tmp.resolve("out");
+    CliRun run = confide("run", "--application", "blender", "--inputs", inputs.toString(), "--outputs", out.toString());
+    assertThat(run.code()).as(run.err()).isEqualTo(1);
+    assertThat(run.err()).contains("confide: the program failed (exit code 1)")
+        .contains("cannot save: '/encryptedInputs/render.png'")
+        .contains("confide: the script saved a render into the inputs, which are read-only: save it to /encryptedOutputs");
+    assertThat(out.resolve("render.png")).doesNotExist();
+  }
+
+  @Test
   void sceneOptionsAreRefusedWhereTheyMeanNothing() throws Exception {
     Path inputs = Files.createDirectories(tmp.resolve("inputs"));
     Files.writeString(inputs.resolve("main.py"), "print('hi')\n");
