@@ -19,6 +19,7 @@ import java.nio.file.Path;
  * instead of by the CAS). {@code measurements}, when given, pins the measurements a run may have
  * (as {@code confide measure} prints them): a host whose runtime and program measure otherwise is
  * refused; without them a remote host's measurement is confirmed by the user once, like a host key.
+ * {@code memory} (as {@code 4G}) is the memory limit of its runs unless {@code --memory} says another.
  */
 public record Application(
     String name,
@@ -29,6 +30,7 @@ public record Application(
     String session,
     java.util.List<String> measurements,
     @JsonProperty("start_script") String startScript,
+    String memory,
     Path file) {
   public Application {
     measurements = measurements == null ? java.util.List.of() : java.util.List.copyOf(measurements);
@@ -64,7 +66,7 @@ public record Application(
             + " needs 'name', 'executable' and 'session'", "see examples/applications/python.yaml");
       }
       return new Application(a.name(), a.description(), a.executable(), a.path() == null ? RunCommand.DEFAULT_PATH : a.path(),
-          a.defaultScript() == null ? "main.py" : a.defaultScript(), a.session(), a.measurements(), a.startScript(), file);
+          a.defaultScript() == null ? "main.py" : a.defaultScript(), a.session(), a.measurements(), a.startScript(), a.memory(), file);
     } catch (IOException e) {
       throw new JobException(dev.confide.runtime.ExitCodes.DATA, "bad_application", "cannot read application file " + file + ": "
           + e.getMessage().lines().findFirst().orElse(""), "fix the file; see examples/applications/python.yaml");

@@ -55,10 +55,10 @@ public final class ApplicationRun {
   /**
    * {@code script}: the script run (null: the job renders a scene); {@code job}: the run's job as JSON, for an application that takes one ($JOB: the script, or a
    * scene to render); {@code keep}: the host keeps the run's directory (ciphertext only) afterwards,
-   * where it has one.
+   * where it has one; {@code memoryBytes}: the most memory the program may use (null: no limit).
    */
   public record Request(Application application, String script, String job, Path inputs, Path outputs, boolean streamOutput,
-      boolean keep) {}
+      boolean keep, Long memoryBytes) {}
 
   /**
    * Told about a run whose outputs the CAS committed but that could not be brought home (the
@@ -202,7 +202,7 @@ public final class ApplicationRun {
       RunReport report;
       try {
         report = run.run(new RuntimeLaunch(access.url(), access.fingerprint(), session, SERVICE,
-            List.of("inputs", "outputs"), request.streamOutput()), forwardTo(clock));
+            List.of("inputs", "outputs"), request.streamOutput(), request.memoryBytes()), forwardTo(clock));
       } catch (Exception e) {
         throw leftBehind(run, access, session, request, e);
       }

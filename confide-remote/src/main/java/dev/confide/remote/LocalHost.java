@@ -124,7 +124,7 @@ public final class LocalHost implements Host {
       Map<String, Path> volumes = new LinkedHashMap<>();
       launch.volumes().forEach(v -> volumes.put(v, dir.dir().resolve(v)));
       runtime.launch(new RunLaunch(launch.cas(), launch.casFingerprint(), launch.session(), launch.service(), volumes,
-          launch.streamOutput()));
+          launch.streamOutput(), launch.memoryBytes()));
       return runtime.await(listener);
     }
 

@@ -5,12 +5,19 @@ import java.util.List;
 
 /**
  * What a host's runtime is told when it starts: which CAS (and the fingerprint its key must have),
- * which session and service, the volumes put into the run's directory. Nothing secret: keys come
+ * which session and service, the volumes put into the run's directory, the most memory the program
+ * may use (null: no limit). Nothing secret: keys come
  * from the CAS, to the attested runtime only.
  */
 public record RuntimeLaunch(URI cas, String casFingerprint, String session, String service, List<String> volumes,
-    boolean streamOutput) {
+    boolean streamOutput, Long memoryBytes) {
   public RuntimeLaunch {
     volumes = List.copyOf(volumes);
+  }
+
+  /** A launch without a memory limit. */
+  public RuntimeLaunch(URI cas, String casFingerprint, String session, String service, List<String> volumes,
+      boolean streamOutput) {
+    this(cas, casFingerprint, session, service, volumes, streamOutput, null);
   }
 }

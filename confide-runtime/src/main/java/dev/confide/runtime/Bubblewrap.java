@@ -115,10 +115,10 @@ public final class Bubblewrap implements Sandbox {
 
   /** Starts the sandbox; its output goes where {@code output} says, its input is empty. */
   @Override
-  public Process start(Plan plan, ProcessBuilder.Redirect output) {
+  public Process start(Plan plan, ProcessBuilder.Redirect output, java.util.function.UnaryOperator<List<String>> launcher) {
     List<String> argv = new ArrayList<>(List.of(bwrap, "--args", "0", "--"));
     argv.addAll(plan.command());
-    ProcessBuilder pb = new ProcessBuilder(argv);
+    ProcessBuilder pb = new ProcessBuilder(launcher.apply(argv));
     pb.environment().clear();
     pb.redirectErrorStream(true).redirectOutput(output);
     try {

@@ -125,7 +125,17 @@ public final class ConfidentialRun {
             + LOG_NAME + " in the output volume");
       }
       refuseIfCancelled("before the program started");
-      int exit = clock.time("program", () -> execute(plan, staging, stream, new ProgramProgress(clock)));
+      RunReport.MemoryUse memory = null;
+      int exit;
+      if (request.memoryBytes() == null) {
+        exit = clock.time("program", () -> execute(plan, staging, stream, new ProgramProgress(clock), java.util.function.UnaryOperator.identity()));
+      } else {
+        try (MemoryLimit limit = MemoryLimit.create(request.memoryBytes(), "confide-" + staging.dir().getFileName())) {
+          exit = clock.time("program", () -> execute(plan, staging, stream, new ProgramProgress(clock), limit::wrap));
+          MemoryLimit.Outcome o = limit.outcome();
+          memory = new RunReport.MemoryUse(o.limitBytes(), o.peakBytes(), o.oomKilled());
+        }
+      }
       running = null;
       refuseIfCancelled("while the program ran");
       String log = keepLog(config, staging);
@@ -144,7 +154,8 @@ public final class ConfidentialRun {
       });
       clock.time("wipe", staging::close);
       return new RunReport(attested.evidence().platform(), attested.evidence().simulated(), config.session(), config.service(),
-          attested.measurement().value(), attested.measurement().executable().toString(), exit, outcomes, clock.phases(), log);
+          attested.measurement().value(), attested.measurement().executable().toString(), exit, outcomes, clock.phases(), log,
+          memory);
     } finally {
       if (renewal != null) {
         renewal.close();
@@ -251,9 +262,10 @@ public final class ConfidentialRun {
     }
   }
 
-  private int execute(Sandbox.Plan plan, StagingArea staging, boolean stream, ProgramProgress progress) {
+  private int execute(Sandbox.Plan plan, StagingArea staging, boolean stream, ProgramProgress progress,
+      java.util.function.UnaryOperator<List<String>> launcher) {
     try {
-      Process p = sandbox.start(plan, ProcessBuilder.Redirect.PIPE);
+      Process p = sandbox.start(plan, ProcessBuilder.Redirect.PIPE, launcher);
       running = p;
       if (cancelled) {
         p.destroyForcibly();

@@ -19,7 +19,20 @@ public record RunReport(
     int exitCode,
     List<VolumeOutcome> volumes,
     Map<String, Long> phaseMillis,
-    String log) {
+    String log,
+    MemoryUse memory) {
+
+  /**
+   * The program's memory under a limit ({@code --memory}): the limit, the most it used, and whether
+   * the kernel's OOM killer ended it. Null in a report of a run without a limit.
+   */
+  public record MemoryUse(long limitBytes, long peakBytes, boolean oomKilled) {}
+
+  /** A report of a run without a memory limit. */
+  public RunReport(String platform, boolean simulated, String session, String service, String measurement, String executable,
+      int exitCode, List<VolumeOutcome> volumes, Map<String, Long> phaseMillis, String log) {
+    this(platform, simulated, session, service, measurement, executable, exitCode, volumes, phaseMillis, log, null);
+  }
 
   /** What a simulated run protects against the host's owner: nothing. Printed wherever a run is reported. */
   public static final String SIMULATED = "simulated attestation: the host's owner can read and change this run";

@@ -10,9 +10,17 @@ import java.util.Map;
  * @param volumes volume name to the host directory holding (or to hold) its ciphertext
  * @param streamOutput show the program's output live; honoured only where the session allows it
  * @param stagingRoot where the private staging area goes (null: $XDG_RUNTIME_DIR, else /dev/shm)
+ * @param memoryBytes the most memory the program may use (null: no limit); a resource the host
+ *     grants, not a protection
  */
-public record RunRequest(String session, String service, Map<String, Path> volumes, boolean streamOutput, Path stagingRoot) {
+public record RunRequest(String session, String service, Map<String, Path> volumes, boolean streamOutput, Path stagingRoot,
+    Long memoryBytes) {
   public RunRequest {
     volumes = Map.copyOf(volumes);
+  }
+
+  /** A request without a memory limit. */
+  public RunRequest(String session, String service, Map<String, Path> volumes, boolean streamOutput, Path stagingRoot) {
+    this(session, service, volumes, streamOutput, stagingRoot, null);
   }
 }

@@ -13,5 +13,10 @@ public interface Sandbox {
   record Plan(List<String> command, Map<String, String> environment, String pwd, List<Bind> binds, boolean network) {}
 
   /** Starts the program; its output (stdout and stderr together) goes where {@code output} says. */
-  Process start(Plan plan, ProcessBuilder.Redirect output);
+  default Process start(Plan plan, ProcessBuilder.Redirect output) {
+    return start(plan, output, java.util.function.UnaryOperator.identity());
+  }
+
+  /** As {@link #start(Plan, ProcessBuilder.Redirect)}, the sandbox's command line passed through {@code launcher} (a memory group's). */
+  Process start(Plan plan, ProcessBuilder.Redirect output, java.util.function.UnaryOperator<List<String>> launcher);
 }

@@ -239,13 +239,13 @@ class CounterRunTest {
     Path copy = copy(v1, tmp.resolve("v1-second-host"));
     CyclicBarrier bothOpened = new CyclicBarrier(2);
     Sandbox real = Bubblewrap.find();
-    Sandbox afterBothOpened = (plan, output) -> {
+    Sandbox afterBothOpened = (plan, output, launcher) -> {
       try {
         bothOpened.await();
       } catch (Exception e) {
         throw new IllegalStateException(e);
       }
-      return real.start(plan, output);
+      return real.start(plan, output, launcher);
     };
     ExecutorService pool = Executors.newFixedThreadPool(2);
     try (CasClient second = host.cas.client()) {

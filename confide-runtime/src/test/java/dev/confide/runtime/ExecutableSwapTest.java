@@ -51,7 +51,7 @@ class ExecutableSwapTest {
     Path evil = Files.writeString(tmp.resolve("evil"), "#!/bin/sh\necho \"evil got $1\"\n");
     Files.setPosixFilePermissions(evil, PosixFilePermissions.fromString("rwxr-xr-x"));
     // the host's move, between measurement and start: the file rewritten and the link pointed elsewhere
-    Sandbox swapping = (plan, output) -> {
+    Sandbox swapping = (plan, output, launcher) -> {
       try {
         Files.writeString(tool, "#!/bin/sh\necho \"evil got $1\"\n");
         Files.delete(bin.resolve("tool-link"));
@@ -59,7 +59,7 @@ class ExecutableSwapTest {
       } catch (java.io.IOException e) {
         throw new IllegalStateException(e);
       }
-      return Bubblewrap.find().start(plan, output);
+      return Bubblewrap.find().start(plan, output, launcher);
     };
     RunFixture.Outcome out = host.run(RunFixture.request("swap", "app", Map.of("work", tmp.resolve("work"))), swapping,
         host.cas.runtime);

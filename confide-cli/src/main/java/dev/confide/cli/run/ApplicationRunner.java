@@ -43,7 +43,7 @@ import java.util.concurrent.CompletableFuture;
 final class ApplicationRunner {
   /** What the user asked for; {@code casName} null: the pinned CAS, or an embedded one when none is. */
   record Options(String host, String application, Path inputs, Path outputs, String script, boolean streamOutput,
-      String casName, String hostKey, boolean keep, RenderOptions render) {}
+      String casName, String hostKey, boolean keep, RenderOptions render, String memory) {}
 
   /** How long the embedded CAS took to start, on its own thread. */
   private volatile long casStartMillis;
@@ -72,8 +72,11 @@ final class ApplicationRunner {
           "give one of them");
     }
     String toRun = render.scene != null ? null : script != null ? script : app.defaultScript();
+    Long memory = o.memory() != null ? Long.valueOf(MemorySize.parse(o.memory(), "--memory"))
+        : app.memory() != null ? Long.valueOf(MemorySize.parse(app.memory(), "application " + app.name() + "'s memory"))
+        : null;
     ApplicationRun.Request request = new ApplicationRun.Request(app, toRun, render.job(toRun), inputs, outputs, streamOutput,
-        o.keep());
+        o.keep(), memory);
     ApplicationRun.check(request);
     if (render.scene != null) {
       Path scene = inputs.resolve(render.scene).normalize();

@@ -51,6 +51,10 @@ public final class RunApplicationCommand implements Callable<Integer> {
       + " host's sweep removes it after a week).")
   boolean keep;
 
+  @Option(names = "--memory", paramLabel = "SIZE",
+      description = "The most memory the program may use, as 512M or 4G (default: the application's, else no limit); the kernel's memory controller keeps it.")
+  String memory;
+
   @Mixin RenderOptions render = new RenderOptions();
 
   @Mixin CasChoice casChoice = new CasChoice();
@@ -62,6 +66,6 @@ public final class RunApplicationCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     return new ApplicationRunner().run(Main.invocation(spec), new Output(spec.commandLine().getOut(), common.json),
         spec.commandLine().getErr(), new ApplicationRunner.Options(host, application, inputs, outputs, script, streamOutput,
-            casChoice.name, hostKey, keep, render));
+            casChoice.name, hostKey, keep, render, memory));
   }
 }

@@ -43,8 +43,14 @@ public final class RunReports {
     }
     fields.put("program_log", hostLog != null ? hostLog.toString() : r.log());
     List<String> tail = r.exitCode() == 0 || hostLog == null ? List.of() : tail(hostLog);
+    RunReport.MemoryUse memory = r.memory();
+    if (memory != null) {
+      fields.put("memory", out.json() ? Output.fields("limit_bytes", memory.limitBytes(), "peak_bytes", memory.peakBytes(),
+          "oom_killed", memory.oomKilled()) : "at most " + MemorySize.mib(memory.peakBytes()) + " of its "
+          + MemorySize.mib(memory.limitBytes()) + " limit" + (memory.oomKilled() ? ", ended by the kernel's OOM killer" : ""));
+    }
     if (r.exitCode() != 0) {
-      fields.put("failure", "program");
+      fields.put("failure", memory != null && memory.oomKilled() ? "out_of_memory" : "program");
       if (out.json()) {
         fields.put("log_tail", tail);
       }
@@ -59,6 +65,11 @@ public final class RunReports {
     }
     out.report((r.exitCode() == 0 ? "ran " : "ran (program exited with " + r.exitCode() + ") ")
         + r.session() + "/" + r.service() + " confidentially", fields);
+    if (r.exitCode() != 0 && err != null && !out.json() && memory != null && memory.oomKilled()) {
+      err.println("confide: the program ran out of memory: the kernel's OOM killer ended it at its limit of "
+          + MemorySize.mib(memory.limitBytes()) + " (it used " + MemorySize.mib(memory.peakBytes()) + "); give it more with"
+          + " --memory SIZE");
+    }
     if (r.exitCode() != 0 && err != null && !out.json()) {
       err.println("confide: the program failed (exit code " + r.exitCode() + ")" + (tail.isEmpty() ? "" : "; the last "
           + tail.size() + " lines of its log, " + hostLog + ":"));

@@ -183,6 +183,39 @@ class RunApplicationTest {
   }
 
   @Test
+  void aMemoryLimitHoldsAndAProgramTheOomKillerEndsIsReportedAsSuch() throws Exception {
+    Path inputs = script("hungry", "blocks = []\nfor i in range(400):\n    blocks.append(bytearray(1 << 20))\n"
+        + "print('allocated', len(blocks), 'MiB')\n");
+    CliRun killed = confide("run", "--application", "python", "--inputs", inputs.toString(), "--outputs",
+        tmp.resolve("out").toString(), "--memory", "64M");
+    org.junit.jupiter.api.Assumptions.assumeFalse(killed.code() == ExitCodes.UNAVAILABLE && killed.err().contains("memory"),
+        "no writable memory controller here: " + killed.err());
+    assertThat(killed.code()).as(killed.err()).isEqualTo(137);
+    assertThat(killed.err()).contains("confide: the program ran out of memory: the kernel's OOM killer ended it at its limit of"
+        + " 64 MiB").contains("give it more with --memory SIZE");
+    assertThat(killed.out()).containsPattern("failure +out_of_memory");
+
+    CliRun enough = confide("run", "--application", "python", "--inputs", inputs.toString(), "--outputs",
+        tmp.resolve("out2").toString(), "--memory", "1G", "--json");
+    assertThat(enough.code()).as(enough.err()).isZero();
+    JsonNode memory = enough.json().get("memory");
+    assertThat(memory.get("limit_bytes").asLong()).isEqualTo(1L << 30);
+    assertThat(memory.get("peak_bytes").asLong()).isGreaterThan(400L << 20).isLessThan(1L << 30);
+    assertThat(memory.get("oom_killed").asBoolean()).isFalse();
+    assertThat(Files.readString(tmp.resolve("out2/confide-run.log"))).isEqualTo("allocated 400 MiB\n");
+
+    CliRun bad = confide("run", "--application", "python", "--inputs", inputs.toString(), "--outputs",
+        tmp.resolve("out3").toString(), "--memory", "lots");
+    assertThat(bad.code()).isEqualTo(ExitCodes.USAGE);
+    assertThat(bad.err()).contains("--memory lots is not a memory size; write it like 512M or 4G");
+    CliRun tiny = confide("run", "--application", "python", "--inputs", inputs.toString(), "--outputs",
+        tmp.resolve("out3").toString(), "--memory", "1M");
+    assertThat(tiny.code()).isEqualTo(ExitCodes.USAGE);
+    assertThat(tiny.err()).contains("--memory 1M is less than the 16M a program needs to start");
+    assertThat(tmp.resolve("out3")).doesNotExist();
+  }
+
+  @Test
   void jsonTellsTheProgramsFailureFromConfidesOwnWithTheSameExitCode() throws Exception {
     Path inputs = script("raises", "import os\nos.write(2, b'about to fail\\n')\nraise SystemExit(66)\n");
     CliRun program = confide("run", "--application", "python", "--inputs", inputs.toString(), "--outputs",

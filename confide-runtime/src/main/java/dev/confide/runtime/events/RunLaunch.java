@@ -13,8 +13,9 @@ import java.util.Map;
  *
  * <pre>
  * {"cas":"https://127.0.0.1:8081","cas_fingerprint":"SHA256:...","session":"run-x","service":"app",
- *  "volumes":{"inputs":"/dev/shm/confide-ciphertext-.../inputs"},"stream_output":false}
+ *  "volumes":{"inputs":"/dev/shm/confide-ciphertext-.../inputs"},"stream_output":false,"memory_bytes":null}
  * </pre>
+ * {@code memory_bytes}: the most memory the program may use (absent or null: no limit).
  */
 public record RunLaunch(
     URI cas,
@@ -22,8 +23,15 @@ public record RunLaunch(
     String session,
     String service,
     Map<String, Path> volumes,
-    @JsonProperty("stream_output") boolean streamOutput) {
+    @JsonProperty("stream_output") boolean streamOutput,
+    @JsonProperty("memory_bytes") Long memoryBytes) {
   public RunLaunch {
     volumes = volumes == null ? Map.of() : Map.copyOf(volumes);
+  }
+
+  /** A launch without a memory limit. */
+  public RunLaunch(URI cas, String casFingerprint, String session, String service, Map<String, Path> volumes,
+      boolean streamOutput) {
+    this(cas, casFingerprint, session, service, volumes, streamOutput, null);
   }
 }
