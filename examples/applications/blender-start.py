@@ -77,9 +77,34 @@ def check_denoiser(scene, j):
              " run again with --no-denoise")
 
 
+def check_files(scene_path):
+    """Every image and library the scene uses is there (packed, or a file in the inputs): Blender
+    would render a missing texture pink and exit 0."""
+    missing = []
+    for image in bpy.data.images:
+        if image.packed_file is not None or image.source not in ("FILE", "SEQUENCE", "MOVIE"):
+            continue
+        if image.library is not None:
+            continue
+        file = bpy.path.abspath(image.filepath, library=image.library)
+        if file and not os.path.exists(file):
+            missing.append(("texture", image.filepath, file))
+    for library in bpy.data.libraries:
+        file = bpy.path.abspath(library.filepath)
+        if library.packed_file is None and not os.path.exists(file):
+            missing.append(("library", library.filepath, file))
+    if missing:
+        kind, given, file = missing[0]
+        shown = os.path.relpath(file, INPUTS) if file.startswith(INPUTS + "/") else file
+        more = f" (and {len(missing) - 1} more)" if len(missing) > 1 else ""
+        fail(f"the scene's {kind} {given} is missing: no {shown} in the inputs{more};"
+             " put it there, at that path relative to the .blend, or pack it into the .blend")
+
+
 def render_scene(j):
     path = in_inputs(j["scene"], "scene")
     bpy.ops.wm.open_mainfile(filepath=path)
+    check_files(path)
     scene = bpy.context.scene
     render = scene.render
     if "engine" in j:

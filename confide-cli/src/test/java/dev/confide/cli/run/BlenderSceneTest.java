@@ -180,6 +180,19 @@ class BlenderSceneTest {
   }
 
   @Test
+  @Timeout(300)
+  void aSceneWhoseTextureIsMissingFromTheInputsFailsBeforeRenderingNamingIt() throws Exception {
+    Path inputs = scene(tmp.resolve("inputs"), false);
+    Files.delete(inputs.resolve("textures/checker.png"));
+    CliRun run = confide("run", "--application", "blender", "--inputs", inputs.toString(), "--scene", "scene.blend",
+        "--frames", "1", "--outputs", tmp.resolve("out").toString());
+    assertThat(run.code()).as(run.err()).isEqualTo(2);
+    assertThat(run.err()).contains("the scene's texture //textures/checker.png is missing: no textures/checker.png in the inputs;"
+        + " put it there, at that path relative to the .blend, or pack it into the .blend");
+    assertThat(tmp.resolve("out/frame_0001.png")).doesNotExist();
+  }
+
+  @Test
   void sceneOptionsAreRefusedWhereTheyMeanNothing() throws Exception {
     Path inputs = Files.createDirectories(tmp.resolve("inputs"));
     Files.writeString(inputs.resolve("main.py"), "print('hi')\n");
