@@ -197,7 +197,6 @@ public final class KeptHosts implements AutoCloseable {
 
   /** One run's use of a connection: its spare (if one was prepared) taken once, the connection given back at the end. */
   public final class Lease {
-    private final boolean kept;
     private final RuntimeDistribution runtime;
     private final Callable<Key> key;
     private final Login login;
@@ -208,7 +207,6 @@ public final class KeptHosts implements AutoCloseable {
     private Lease(SshConnection ssh, CompletableFuture<SshHost.Prepared> spare, RuntimeDistribution runtime, Callable<Key> key,
         Login login) {
       this.ssh = ssh;
-      this.kept = spare != null;
       this.spare = spare;
       this.runtime = runtime;
       this.key = key;
@@ -225,11 +223,6 @@ public final class KeptHosts implements AutoCloseable {
       ssh.close();
       ssh = login.open();
       return ssh;
-    }
-
-    /** Whether this lease got a kept connection (no login of its own). */
-    public boolean kept() {
-      return kept;
     }
 
     /** The run prepared ahead on this connection, if any and still alive; null once taken or when there is none. */
