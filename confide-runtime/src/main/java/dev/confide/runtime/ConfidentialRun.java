@@ -127,13 +127,12 @@ public final class ConfidentialRun {
       refuseIfCancelled("before the program started");
       RunReport.MemoryUse memory = null;
       int exit;
-      if (request.memoryBytes() == null) {
-        exit = clock.time("program", () -> execute(plan, staging, stream, new ProgramProgress(clock), java.util.function.UnaryOperator.identity()));
-      } else {
-        try (MemoryLimit limit = MemoryLimit.create(request.memoryBytes(), "confide-" + staging.dir().getFileName())) {
-          exit = clock.time("program", () -> execute(plan, staging, stream, new ProgramProgress(clock), limit::wrap));
-          MemoryLimit.Outcome o = limit.outcome();
-          memory = new RunReport.MemoryUse(o.limitBytes(), o.peakBytes(), o.oomKilled());
+      try (MemoryLimit limit = request.memoryBytes() == null ? null
+          : MemoryLimit.create(request.memoryBytes(), "confide-" + staging.dir().getFileName())) {
+        exit = clock.time("program", () -> execute(plan, staging, stream, new ProgramProgress(clock),
+            limit == null ? java.util.function.UnaryOperator.identity() : limit::wrap));
+        if (limit != null) {
+          memory = limit.use();
         }
       }
       running = null;

@@ -18,9 +18,6 @@ import java.util.Optional;
  * than run without one.
  */
 final class MemoryLimit implements AutoCloseable {
-  /** What the group saw of the program. */
-  record Outcome(long limitBytes, long peakBytes, boolean oomKilled) {}
-
   private static final Path V1 = Path.of("/sys/fs/cgroup/memory");
 
   private final Path group;
@@ -86,8 +83,8 @@ final class MemoryLimit implements AutoCloseable {
     return wrapped;
   }
 
-  /** What the group saw, read after the program ended. */
-  Outcome outcome() {
+  /** What the group saw of the program, read after it ended. */
+  RunReport.MemoryUse use() {
     long peak = read(group.resolve("memory.max_usage_in_bytes"));
     boolean killed = false;
     try {
@@ -99,7 +96,7 @@ final class MemoryLimit implements AutoCloseable {
     } catch (IOException | NumberFormatException e) {
       killed = read(group.resolve("memory.failcnt")) > 0 && peak >= bytes;
     }
-    return new Outcome(bytes, peak, killed);
+    return new RunReport.MemoryUse(bytes, peak, killed);
   }
 
   private static long read(Path file) {

@@ -127,7 +127,7 @@ final class ApplicationRunner {
       HostProfile profile = RemoteHostOptions.profile(dirs, o.host());
       KeptHosts.Lease lease = invocation.keptHosts().lease(runtime,
           () -> KeptHosts.Key.of(profile, RemoteHostOptions.knownHosts(dirs), o.hostKey(), runtime),
-          () -> RemoteHostOptions.connect(dirs, o.host(), o.hostKey(), invocation.sshAgent(), invocation.mayAsk()));
+          () -> RemoteHostOptions.connect(dirs, profile, o.hostKey(), invocation.sshAgent(), invocation.mayAsk()));
       SshHost remote = new SshHost(lease, runtime, dirs.data(), err, new SshHost.Progresses(
           ProgressBars.forTerminal(invocation, err, output.json(), "run"), ProgressBars.forTerminal(invocation, err, output.json(),
           "run"), ProgressBars.forTerminal(invocation, err, output.json(), "run")),

@@ -60,7 +60,11 @@ public final class RemoteHostOptions {
    * (null: none) and, unless {@code mayAsk}, no question at this process's terminal (a daemon's).
    */
   static SshConnection connect(ConfideDirs dirs, String name, String hostKey, Path agent, boolean mayAsk) throws IOException {
-    HostProfile host = profile(dirs, name);
+    return connect(dirs, profile(dirs, name), hostKey, agent, mayAsk);
+  }
+
+  /** As {@link #connect(ConfideDirs, String, String, Path, boolean)}, to the profile {@code host} already read. */
+  static SshConnection connect(ConfideDirs dirs, HostProfile host, String hostKey, Path agent, boolean mayAsk) throws IOException {
     UnknownHostKeys unknown;
     try {
       java.io.Console console = mayAsk ? System.console() : null;

@@ -37,12 +37,10 @@ final class RunProgress implements PhaseClock.Listener {
   private String barPhase;
   private long barBytes;
 
-  /** {@code bar}: where byte progress is drawn (nothing, when not at a terminal). */
-  RunProgress(PrintWriter err, boolean json, Progress bar) {
-    this(err, json, bar, false);
-  }
-
-  /** As {@link #RunProgress(PrintWriter, boolean, Progress)}; {@code terminal}: the render's status is one line kept up to date. */
+  /**
+   * {@code bar}: where byte progress is drawn (nothing, when not at a terminal); {@code terminal}: a
+   * render's status is one line kept up to date.
+   */
   RunProgress(PrintWriter err, boolean json, Progress bar, boolean terminal) {
     this.err = err;
     this.json = json;

@@ -191,7 +191,7 @@ public final class KeptHosts implements AutoCloseable {
     SshHost.Prepared p = spare.exceptionally(failed -> null).join();
     if (p != null) {
       p.runtime().stop(STOP_SECONDS);
-      SshHost.removeQuietly(ssh, p.dir());
+      ssh.removeQuietly(p.dir());
     }
   }
 
@@ -234,7 +234,7 @@ public final class KeptHosts implements AutoCloseable {
       }
       SshHost.Prepared p = s.exceptionally(failed -> null).join();
       if (p != null && !p.runtime().alive()) {
-        SshHost.removeQuietly(ssh, p.dir());
+        ssh.removeQuietly(p.dir());
         return null;
       }
       return p;

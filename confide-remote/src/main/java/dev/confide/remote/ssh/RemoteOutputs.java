@@ -43,11 +43,7 @@ public final class RemoteOutputs {
       }
       VolumeReader.load(fetched, key, committed).extractTo(outputs, Progress.NONE, Modes.WITHOUT_SET_ID);
     }
-    try {
-      ssh.run("rm -rf " + HostCheck.shellQuoted(dir));
-    } catch (IOException ignored) {
-      // a week after, the host's next run sweeps it
-    }
+    ssh.removeQuietly(dir);
     return bytes;
   }
 }

@@ -165,7 +165,7 @@ public final class RuntimeInstall {
         out.write(manifestBytes);
       }
     } catch (IOException | RuntimeException e) {
-      removeQuietly(ssh, p);
+      ssh.removeQuietly(partial);
       throw e;
     } finally {
       progress.finish();
@@ -180,7 +180,7 @@ public final class RuntimeInstall {
     }
     String verify = (any ? chmod + " && " : "cd " + p + " && ") + "sha256sum -c --quiet MANIFEST >/dev/null 2>&1 && echo intact || echo damaged";
     if (!ssh.run(verify).strip().equals("intact")) {
-      removeQuietly(ssh, p);
+      ssh.removeQuietly(partial);
       throw new JobException(ExitCodes.IO, "host_install_failed", "the runtime uploaded to " + name
           + " does not match what was sent (sha256sum -c)", "check the host's disk and run 'confide host install " + name + "' again");
     }
@@ -191,13 +191,6 @@ public final class RuntimeInstall {
     return new Result(id, target, version, false, sent);
   }
 
-  private static void removeQuietly(SshConnection ssh, String quotedPath) {
-    try {
-      ssh.run("rm -rf " + quotedPath);
-    } catch (IOException ignored) {
-      // the next install starts a new partial folder; a leftover holds only the public runtime
-    }
-  }
 
   private static List<Entry> entries(Path home) throws IOException {
     List<Entry> entries = new ArrayList<>();

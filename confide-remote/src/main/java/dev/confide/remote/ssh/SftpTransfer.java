@@ -48,11 +48,6 @@ final class SftpTransfer {
 
   private SftpTransfer() {}
 
-  /** Uploads {@code local} (a folder) as {@code remote}, which must not exist; the bytes sent. */
-  static long upload(ClientSession session, Path local, String remote, Progress progress, String task) throws IOException {
-    return Upload.of(local, remote).send(session, progress, task);
-  }
-
   /**
    * An upload of a folder that can go on over a new connection after the last one was lost: the
    * pieces whose writes the host acknowledged are not sent again, the others are sent whole. The

@@ -345,6 +345,18 @@ public final class SshConnection implements AutoCloseable {
     return out.toString(java.nio.charset.StandardCharsets.UTF_8);
   }
 
+  /**
+   * Removes the tree {@code dir} on the host if it can; what a lost connection leaves there holds
+   * ciphertext or the public runtime only, and a later run's sweep removes it.
+   */
+  public void removeQuietly(String dir) {
+    try {
+      run("rm -rf " + HostCheck.shellQuoted(dir));
+    } catch (IOException ignored) {
+      // see above
+    }
+  }
+
   public HostProfile host() {
     return host;
   }

@@ -162,7 +162,7 @@ public final class SshHost implements Host, AutoCloseable {
       local = LocalRunDirectory.create(dataDir, inputs);
     } catch (IOException | RuntimeException e) {
       p.runtime().stop(STOP_SECONDS);
-      removeQuietly(lease.ssh(), p.dir());
+      lease.ssh().removeQuietly(p.dir());
       throw e;
     }
     return new SshRun(lease, p, local, progress, notices);
@@ -208,14 +208,14 @@ public final class SshHost implements Host, AutoCloseable {
           + " programs only inside it", "have it installed there: apt-get install bubblewrap (the Debian package bubblewrap)");
     }
     if (!hostKeyHash.matches("[0-9a-f]{64}")) {
-      removeQuietly(ssh, run);
+      ssh.removeQuietly(run);
       throw new JobException(ExitCodes.DATA, "bad_evidence_key", name + " gave '" + hostKeyHash + "' as its evidence key's hash",
           "remove " + base + "/host.key.hash there and run again");
     }
     try {
       return new Prepared(installed, run, hostKeyHash, startRuntime(ssh, installed, run, hostKeyHash));
     } catch (IOException | RuntimeException e) {
-      removeQuietly(ssh, run);
+      ssh.removeQuietly(run);
       throw e;
     }
   }
@@ -249,13 +249,6 @@ public final class SshHost implements Host, AutoCloseable {
     return installed.path().substring(0, installed.path().length() - ("/runtime/" + installed.id()).length());
   }
 
-  static void removeQuietly(SshConnection ssh, String dir) {
-    try {
-      ssh.run("rm -rf " + HostCheck.shellQuoted(dir));
-    } catch (IOException ignored) {
-      // the next run's sweep removes it
-    }
-  }
 
   static String firstLine(Exception e) {
     String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();

@@ -220,12 +220,8 @@ final class SshRun implements HostRun {
       } catch (IOException ignored) {
         // the connection closes next anyway
       }
-      try {
-        if (!keep) {
-          ssh().run("rm -rf " + HostCheck.shellQuoted(dir));
-        }
-      } catch (IOException ignored) {
-        // the next run's sweep removes it: it holds ciphertext only
+      if (!keep) {
+        ssh().removeQuietly(dir);
       }
       local.close();
     }
