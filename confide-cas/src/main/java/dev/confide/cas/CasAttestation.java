@@ -167,7 +167,8 @@ public final class CasAttestation {
       Target named = lookup(c, request.session(), request.service());
       verify(c, request, named, admitted.reportData(), false);
       Service svc = named.requireFound(request.session(), request.service()).service();
-      RunPlan plan = new RunPlan(RunCommand.executable(svc.command()), svc.environment().getOrDefault("PATH", RunCommand.DEFAULT_PATH));
+      RunPlan plan = new RunPlan(RunCommand.executable(svc.command()), svc.environment().getOrDefault("PATH", RunCommand.DEFAULT_PATH),
+          svc.measuredTrees());
       try {
         return new AttestResponse(Base64.getEncoder().encodeToString(admitted.sealTo().encrypt(json.writeValueAsBytes(plan), PLAN_CONTEXT)));
       } catch (JsonProcessingException | GeneralSecurityException e) {

@@ -217,7 +217,7 @@ class AttestationHandshakeTest {
     }
     // a trusted host learns what to measure, sealed to its key only
     var sealed = runtime.plan(request("app", runtime.nonce(), key, key.publicKeyset(), measurement));
-    assertThat(key.openPlan(sealed)).isEqualTo(new dev.confide.cas.api.RunPlan("python3", "/usr/local/bin:/usr/bin:/bin"));
+    assertThat(key.openPlan(sealed)).isEqualTo(new dev.confide.cas.api.RunPlan("python3", "/usr/local/bin:/usr/bin:/bin", java.util.List.of()));
     refused(() -> RuntimeKey.generate().openPlan(sealed), 0, "integrity", "does not open with this run's key");
     refused(() -> key.open(sealed), 0, "integrity", "does not open");
   }

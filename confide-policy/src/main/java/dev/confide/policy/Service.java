@@ -9,6 +9,9 @@ import java.util.Map;
  * A program the session allows to run: its command, environment and working directory come from
  * here, never from the host; {@code attestation} lists the accepted measurements. It has no network
  * and its output stays inside the output volume unless {@code network} / {@code stream_output} say so.
+ * {@code measured_trees} (a Confide extension) names folders the program loads from, measured with
+ * its executable (Blender's {@code /usr/share/blender}, the Python it runs): a changed file there
+ * gives another measurement.
  */
 public record Service(
     String name,
@@ -21,7 +24,8 @@ public record Service(
     @JsonProperty("fspf_key") String fspfKey,
     @JsonProperty("fspf_tag") String fspfTag,
     Boolean network,
-    @JsonProperty("stream_output") Boolean streamOutput) {
+    @JsonProperty("stream_output") Boolean streamOutput,
+    @JsonProperty("measured_trees") List<String> measuredTrees) {
 
   public Service {
     environment = environment == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(environment));
@@ -29,6 +33,7 @@ public record Service(
     pwd = pwd == null ? "/" : pwd;
     network = network != null && network;
     streamOutput = streamOutput != null && streamOutput;
+    measuredTrees = measuredTrees == null ? List.of() : List.copyOf(measuredTrees);
   }
 
   /** Whether the program may reach the network (default: it has none). */

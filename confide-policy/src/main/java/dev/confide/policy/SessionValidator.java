@@ -154,6 +154,15 @@ final class SessionValidator {
             "use the tag 'confide tree authenticate' printed");
       }
       checkReferences(at + "/fspf_key", s.fspfKey(), secretNames);
+      java.util.Set<String> trees = new java.util.HashSet<>();
+      for (int j = 0; j < s.measuredTrees().size(); j++) {
+        String t = s.measuredTrees().get(j);
+        if (t == null || !t.startsWith("/") || t.contains("\0") || java.util.Arrays.asList(t.split("/")).contains("..")) {
+          problem(at + "/measured_trees/" + j, "'" + t + "' is not an absolute path", "name a folder from '/', as /usr/share/blender");
+        } else if (!trees.add(t)) {
+          problem(at + "/measured_trees/" + j, "'" + t + "' is named twice", "name each measured tree once");
+        }
+      }
     }
   }
 

@@ -115,6 +115,10 @@ class SessionParserTest {
     refused("name: a/b\naccess_policy:\n  read: [NONE, ANY]\n", "s.yaml:3:9: NONE must stand alone");
     refused("name: a/b\nsecurity:\n  attestation:\n    tolerate: [everything]\n",
         "s.yaml:4:16: 'everything' is not a known weakness");
+    String service = "name: a/b\nservices:\n  - name: s\n    command: blender\n    measured_trees: [%s]\n";
+    refused(service.formatted("usr/share/blender"), "s.yaml:5:22: 'usr/share/blender' is not an absolute path");
+    refused(service.formatted("/usr/../etc"), "s.yaml:5:22: '/usr/../etc' is not an absolute path");
+    refused(service.formatted("/usr/share/blender, /usr/share/blender"), "s.yaml:5:42: '/usr/share/blender' is named twice");
   }
 
   @Test

@@ -20,6 +20,9 @@ import java.nio.file.Path;
  * (as {@code confide measure} prints them): a host whose runtime and program measure otherwise is
  * refused; without them a remote host's measurement is confirmed by the user once, like a host key.
  * {@code memory} (as {@code 4G}) is the memory limit of its runs unless {@code --memory} says another.
+ * {@code measured_trees} names folders the program loads from, measured with its executable
+ * (docs/runtime.md): the session template says {@code measured_trees: $MEASURED_TREES} for its
+ * service, so that the CAS asks the host's runtime for exactly the trees the client measured.
  */
 public record Application(
     String name,
@@ -31,9 +34,20 @@ public record Application(
     java.util.List<String> measurements,
     @JsonProperty("start_script") String startScript,
     String memory,
+    @JsonProperty("measured_trees") java.util.List<String> measuredTrees,
     Path file) {
   public Application {
     measurements = measurements == null ? java.util.List.of() : java.util.List.copyOf(measurements);
+    measuredTrees = measuredTrees == null ? java.util.List.of() : java.util.List.copyOf(measuredTrees);
+  }
+
+  /** {@link #measuredTrees()} as the session template's $MEASURED_TREES: a YAML flow sequence of JSON strings. */
+  public String measuredTreesValue() {
+    try {
+      return new ObjectMapper().writeValueAsString(measuredTrees);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException("a list of strings is JSON", e);
+    }
   }
 
   /** Whether the session takes a job ($JOB): a scene to render, or a script for its start script to run. */
@@ -65,8 +79,20 @@ public record Application(
         throw new JobException(dev.confide.runtime.ExitCodes.DATA, "bad_application", "application file " + file
             + " needs 'name', 'executable' and 'session'", "see examples/applications/python.yaml");
       }
+      for (String tree : a.measuredTrees()) {
+        if (tree == null || !tree.startsWith("/")) {
+          throw new JobException(dev.confide.runtime.ExitCodes.DATA, "bad_application", "application file " + file
+              + " names the measured tree '" + tree + "', which is not an absolute path", "name folders from '/'");
+        }
+      }
+      if (!a.measuredTrees().isEmpty() && !a.session().contains("$MEASURED_TREES")
+          && !a.session().contains("${MEASURED_TREES}")) {
+        throw new JobException(dev.confide.runtime.ExitCodes.DATA, "bad_application", "application file " + file
+            + " names measured_trees, but its session does not measure them", "give its service 'measured_trees: $MEASURED_TREES'");
+      }
       return new Application(a.name(), a.description(), a.executable(), a.path() == null ? RunCommand.DEFAULT_PATH : a.path(),
-          a.defaultScript() == null ? "main.py" : a.defaultScript(), a.session(), a.measurements(), a.startScript(), a.memory(), file);
+          a.defaultScript() == null ? "main.py" : a.defaultScript(), a.session(), a.measurements(), a.startScript(), a.memory(),
+          a.measuredTrees(), file);
     } catch (IOException e) {
       throw new JobException(dev.confide.runtime.ExitCodes.DATA, "bad_application", "cannot read application file " + file + ": "
           + e.getMessage().lines().findFirst().orElse(""), "fix the file; see examples/applications/python.yaml");

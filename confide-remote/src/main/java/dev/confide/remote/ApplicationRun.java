@@ -184,6 +184,7 @@ public final class ApplicationRun {
         values.put("START", base64.encodeToString(start));
       }
       values.put("MEASUREMENT", measurement.value());
+      values.put("MEASURED_TREES", app.measuredTreesValue());
       values.put("INPUTS_KEY", HexFormat.of().formatHex(inputKey.copyBytes()));
       values.put("INPUTS_TAG", in[0].tag().hex());
       if (ownOutputsKey) {

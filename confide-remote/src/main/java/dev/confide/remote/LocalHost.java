@@ -60,7 +60,7 @@ public final class LocalHost implements Host {
 
   @Override
   public Measurement measure(Application app) throws IOException, AttestationException {
-    return distribution.measurer().measure(List.of(app.executable()), app.path());
+    return distribution.measurer().measure(List.of(app.executable()), app.path(), app.measuredTrees());
   }
 
   @Override
@@ -87,7 +87,7 @@ public final class LocalHost implements Host {
    */
   public static List<String> arguments(Path hostKey, String hostKeyHash) {
     List<String> args = new ArrayList<>(List.of("--host-key", hostKey.toAbsolutePath().toString(),
-        "--host-key-hash", hostKeyHash));
+        "--host-key-hash", hostKeyHash, "--digest-cache", hostKey.toAbsolutePath().resolveSibling("measured-files").toString()));
     // the staging area where this process would put it: the user's XDG_RUNTIME_DIR reaches the
     // runtime by its path, not by the environment it does not get
     StagingArea.memoryRoot(null).ifPresent(root -> {

@@ -45,7 +45,7 @@ final class Attestor {
     // first what to measure: released only for evidence from a trusted host, claiming the runtime alone
     RunPlan plan = key.openPlan(cas.plan(request(session, service, key, measurer.runtimeDigest(), cas.nonce())));
     Path copy = copies.resolve("executable");
-    Measurement measurement = measurer.measureCopy(List.of(plan.executable()), plan.path(), copy);
+    Measurement measurement = measurer.measureCopy(List.of(plan.executable()), plan.path(), plan.measuredTrees(), copy);
     AttestRequest request = request(session, service, key, measurement.value(), cas.nonce());
     RunConfiguration config = key.open(cas.attest(request));
     String path = config.environment().getOrDefault("PATH", RunCommand.DEFAULT_PATH);

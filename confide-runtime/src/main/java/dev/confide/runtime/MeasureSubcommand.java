@@ -25,6 +25,10 @@ final class MeasureSubcommand implements Callable<Integer> {
       description = "Where a command without '/' is looked up (default: ${DEFAULT-VALUE}).")
   String path;
 
+  @Option(names = "--tree", paramLabel = "DIR",
+      description = "A folder the program loads from, measured with it (as a session's measured_trees); repeatable.")
+  List<String> trees = new java.util.ArrayList<>();
+
   @Parameters(paramLabel = "COMMAND", arity = "1", description = "The executable (its arguments are not measured).")
   List<String> command;
 
@@ -32,12 +36,17 @@ final class MeasureSubcommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Measurement m = new Measurer(RuntimeDigest.ofThisJvm()).measure(command, path);
-    Map<String, String> fields = new LinkedHashMap<>();
+    Measurement m = new Measurer(RuntimeDigest.ofThisJvm()).measure(command, path, trees);
+    Map<String, Object> fields = new LinkedHashMap<>();
     fields.put("measurement", m.value());
     fields.put("executable", m.executable().toString());
     fields.put("executable_sha256", m.executableDigest());
     fields.put("runtime_digest", m.runtimeDigest());
+    if (!m.trees().isEmpty()) {
+      Map<String, String> measured = new LinkedHashMap<>();
+      m.trees().forEach(t -> measured.put(t.path(), t.digest()));
+      fields.put("trees", measured);
+    }
     spec.commandLine().getOut().println(new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(fields));
     spec.commandLine().getOut().flush();
     return ExitCodes.OK;

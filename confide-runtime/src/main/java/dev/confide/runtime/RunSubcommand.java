@@ -47,6 +47,10 @@ final class RunSubcommand implements Callable<Integer> {
       description = "Refuse to run unless the host key is still the one with this hash (it may change while a runtime waits).")
   String hostKeyHash;
 
+  @Option(names = "--digest-cache", paramLabel = "FILE",
+      description = "Remember the digests of measured files here (0600), by each file's identity, so that an unchanged tree is not hashed again.")
+  Path digestCache;
+
   @Option(names = "--staging-root", paramLabel = "DIR",
       description = "Where the private staging area goes (default: $XDG_RUNTIME_DIR, else /dev/shm).")
   Path stagingRoot;
@@ -83,7 +87,7 @@ final class RunSubcommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     EventSink sink = events ? new EventSink(out) : null;
     // the measurement of this runtime's own code runs beside the set-up
-    CompletableFuture<Measurer> measurer = CompletableFuture.supplyAsync(RunSubcommand::selfMeasurer,
+    CompletableFuture<Measurer> measurer = CompletableFuture.supplyAsync(this::selfMeasurer,
         task -> Thread.ofPlatform().daemon().name("confide-measure").start(task));
     PhaseClock clock = new PhaseClock(sink == null ? phase -> { } : sink);
     try {
@@ -94,6 +98,7 @@ final class RunSubcommand implements Callable<Integer> {
       if (launchOnStdin) {
         // what every run needs, done while the client still seals and makes the session
         WarmUp.run();
+        join(measurer).warmUp();
         launch = readLaunch(System.in);
       } else {
         launch = target.launch();
@@ -178,9 +183,10 @@ final class RunSubcommand implements Callable<Integer> {
     return new SimEvidenceProvider(key);
   }
 
-  private static Measurer selfMeasurer() {
+  private Measurer selfMeasurer() {
     try {
-      return new Measurer(RuntimeDigest.ofThisJvm());
+      return new Measurer(RuntimeDigest.ofThisJvm(),
+          digestCache == null ? dev.confide.attest.FileDigests.inMemory() : dev.confide.attest.FileDigests.persistent(digestCache));
     } catch (IOException e) {
       throw new RuntimeFailure(RuntimeFailure.Kind.IO, "cannot measure the runtime: " + e.getMessage(),
           "check the runtime's installation");

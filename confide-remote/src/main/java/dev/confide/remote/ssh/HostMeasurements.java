@@ -17,14 +17,34 @@ import java.util.TreeMap;
  * The programs the user confirmed on each remote host, in {@code host-measurements.toml} (0600)
  * in the configuration folder: {@code [HOST.APP]} with the {@code executable}'s path there and its
  * {@code sha256}, as the host's runtime measured it when the user said yes (like a host key in
- * {@code known_hosts}). What is recorded is the program, not the whole measurement: installing a
+ * {@code known_hosts}), and each measured tree's digest as {@code "tree:PATH"}. What is recorded is
+ * the program, not the whole measurement: installing a
  * new runtime must not ask again for every application, and the runtime is the one Confide sent.
  * Under {@code [HOST."@runtime"]} it keeps the digest the host's runtime last gave itself, by the
  * folder it was installed in, so that a run need not ask the host again.
  */
 public final class HostMeasurements {
   /** What was confirmed for one application on one host. */
-  public record Confirmed(String executable, String sha256) {}
+  public record Confirmed(String executable, String sha256, Map<String, String> trees) {
+    public Confirmed {
+      trees = trees == null ? Map.of() : Map.copyOf(trees);
+    }
+
+    /** Whether {@code m} is this program, with these trees. */
+    public boolean matches(dev.confide.attest.Measurement m) {
+      Map<String, String> measured = new TreeMap<>();
+      m.trees().forEach(t -> measured.put(t.path(), t.digest()));
+      return sha256.equals(m.executableDigest()) && executable.equals(m.executable().toString()) && trees.equals(measured);
+    }
+
+    /** The measurement of this program under the runtime whose digest is {@code runtimeDigest}. */
+    public dev.confide.attest.Measurement measurement(String runtimeDigest) {
+      return dev.confide.attest.Measurement.of(runtimeDigest, Path.of(executable), sha256,
+          trees.entrySet().stream().map(e -> new dev.confide.attest.MeasuredTree(e.getKey(), e.getValue())).toList());
+    }
+  }
+
+  private static final String TREE = "tree:";
 
   private final Path file;
   private final TomlMapper toml = new TomlMapper();
@@ -39,7 +59,16 @@ public final class HostMeasurements {
 
   public Optional<Confirmed> find(String host, String application) throws IOException {
     Map<String, String> t = read().getOrDefault(host, Map.of()).get(application);
-    return t == null ? Optional.empty() : Optional.of(new Confirmed(t.get("executable"), t.get("sha256")));
+    if (t == null) {
+      return Optional.empty();
+    }
+    Map<String, String> trees = new TreeMap<>();
+    t.forEach((k, v) -> {
+      if (k.startsWith(TREE)) {
+        trees.put(k.substring(TREE.length()), v);
+      }
+    });
+    return Optional.of(new Confirmed(t.get("executable"), t.get("sha256"), trees));
   }
 
   /** The key under a host's table that holds its runtime's digest, apart from the applications' names. */
@@ -57,7 +86,9 @@ public final class HostMeasurements {
   }
 
   public void record(String host, String application, Confirmed confirmed) throws IOException {
-    record(host, application, Map.of("executable", confirmed.executable(), "sha256", confirmed.sha256()));
+    Map<String, String> values = new TreeMap<>(Map.of("executable", confirmed.executable(), "sha256", confirmed.sha256()));
+    confirmed.trees().forEach((path, digest) -> values.put(TREE + path, digest));
+    record(host, application, values);
   }
 
   private void record(String host, String key, Map<String, String> values) throws IOException {

@@ -16,10 +16,15 @@ public interface ProgramApproval {
 
   /** Asks at a terminal, showing what the host measured; only "yes" confirms it. */
   static ProgramApproval asking(java.io.BufferedReader in, java.io.PrintWriter out) {
-    return (host, application, reported) -> YesAtTerminal.ask(in, out, "Trust this program on " + host,
-        "Host " + host + " runs " + application + " as " + reported.executable() + ",",
-        "  sha256 " + reported.executableDigest() + " (the host's own measurement).",
-        "Confide cannot know whether that is the program you mean: compare it with the host's operator,",
-        "or with the same package's file on a machine you trust.");
+    return (host, application, reported) -> {
+      java.util.List<String> lines = new java.util.ArrayList<>(java.util.List.of(
+          "Host " + host + " runs " + application + " as " + reported.executable() + ",",
+          "  sha256 " + reported.executableDigest() + " (the host's own measurement)"
+              + (reported.trees().isEmpty() ? "." : ", loading from")));
+      reported.trees().forEach(t -> lines.add("  " + t.path() + " (tree sha256 " + t.digest() + ")"));
+      lines.add("Confide cannot know whether that is the program you mean: compare it with the host's operator,");
+      lines.add("or with the same package's files on a machine you trust ('confide measure' prints the same there).");
+      return YesAtTerminal.ask(in, out, "Trust this program on " + host, lines.toArray(String[]::new));
+    };
   }
 }

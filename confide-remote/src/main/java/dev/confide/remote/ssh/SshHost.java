@@ -88,8 +88,9 @@ public final class SshHost implements Host, AutoCloseable {
       if (runtime.isEmpty()) {
         runtime = programs.store().runtimeDigest(name(), installed.id());
       }
-      if (confirmed.isPresent() && runtime.isPresent()) {
-        return Measurement.of(runtime.get(), Path.of(confirmed.get().executable()), confirmed.get().sha256());
+      if (confirmed.isPresent() && runtime.isPresent()
+          && confirmed.get().trees().keySet().equals(new java.util.TreeSet<>(app.measuredTrees()))) {
+        return confirmed.get().measurement(runtime.get());
       }
     }
     Measurement m = measureOn(lease.ssh(), installed, distribution, app);
@@ -109,13 +110,20 @@ public final class SshHost implements Host, AutoCloseable {
     String name = ssh.host().name();
     String out;
     try {
-      out = ssh.run(runtimeCommand(installed) + " measure --path " + HostCheck.shellQuoted(app.path()) + " -- "
+      StringBuilder trees = new StringBuilder();
+      app.measuredTrees().forEach(t -> trees.append(" --tree ").append(HostCheck.shellQuoted(t)));
+      out = ssh.run(runtimeCommand(installed) + " measure --path " + HostCheck.shellQuoted(app.path()) + trees + " -- "
           + HostCheck.shellQuoted(app.executable()));
     } catch (IOException e) {
       throw new JobException(ExitCodes.UNAVAILABLE, "no_program", name + " cannot run " + app.name() + ": "
           + firstLine(e), "install " + app.executable() + " there (on " + app.path() + "), or ask the host's operator", e);
     }
     Measurement m = parse(name, out);
+    if (!m.trees().stream().map(dev.confide.attest.MeasuredTree::path).toList()
+        .equals(new java.util.TreeSet<>(app.measuredTrees()).stream().toList())) {
+      throw new JobException(ExitCodes.DATA, "bad_measurement", name + " measured other trees than " + app.measuredTrees(),
+          "reinstall the runtime there: 'confide host install " + name + "'");
+    }
     Optional<String> expected = distribution.shippedDigest();
     if (expected.isPresent() && !expected.get().equals(m.runtimeDigest())) {
       throw new JobException(ExitCodes.INTEGRITY, "runtime_changed", "the runtime on " + name + " measures "
@@ -128,8 +136,12 @@ public final class SshHost implements Host, AutoCloseable {
   private static Measurement parse(String host, String out) {
     try {
       JsonNode n = new ObjectMapper().readTree(out.strip());
+      List<dev.confide.attest.MeasuredTree> trees = new ArrayList<>();
+      if (n.has("trees")) {
+        n.get("trees").properties().forEach(t -> trees.add(new dev.confide.attest.MeasuredTree(t.getKey(), t.getValue().asText())));
+      }
       Measurement m = Measurement.of(n.get("runtime_digest").asText(), Path.of(n.get("executable").asText()),
-          n.get("executable_sha256").asText());
+          n.get("executable_sha256").asText(), trees);
       if (!m.value().equals(n.get("measurement").asText())) {
         throw new IllegalArgumentException("its measurement is not its parts'");
       }
@@ -228,7 +240,8 @@ public final class SshHost implements Host, AutoCloseable {
       throws IOException {
     String base = baseOf(installed);
     List<String> command = new ArrayList<>(RuntimeProcess.runArguments());
-    command.addAll(List.of("--host-key", base + "/host.key", "--host-key-hash", hostKeyHash));
+    command.addAll(List.of("--host-key", base + "/host.key", "--host-key-hash", hostKeyHash, "--digest-cache",
+        base + "/measured-files"));
     // the shell takes the lock on descriptor 9 and becomes the runtime, which holds it until it
     // exits; 'flock FILE COMMAND' would stay beside it as its parent, holding its standard output
     // and error open, so that the channel's end of output came only when the runtime's JVM had exited
