@@ -52,6 +52,8 @@ def run_script(j):
     sys.path.insert(0, os.path.dirname(path))
     sys.argv = [path] + list(j.get("args", []))
     os.chdir(OUTPUTS)
+    # a script may open a .blend and render it: a texture it lacks would render pink, exit 0
+    bpy.app.handlers.render_pre.append(check_before_render)
     try:
         runpy.run_path(path, run_name="__main__")
     except Exception as e:
@@ -77,14 +79,14 @@ def check_denoiser(scene, j):
              " run again with --no-denoise")
 
 
-def check_files(scene_path):
-    """Every image and library the scene uses is there (packed, or a file in the inputs): Blender
-    would render a missing texture pink and exit 0."""
+def missing_files(used_only):
+    """The images and libraries the open file names that are neither packed nor on disk, as
+    (kind, path as written, absolute path); images no one uses only when not used_only."""
     missing = []
     for image in bpy.data.images:
         if image.packed_file is not None or image.source not in ("FILE", "SEQUENCE", "MOVIE"):
             continue
-        if image.library is not None:
+        if image.library is not None or (used_only and image.users == 0):
             continue
         file = bpy.path.abspath(image.filepath, library=image.library)
         if file and not os.path.exists(file):
@@ -93,12 +95,33 @@ def check_files(scene_path):
         file = bpy.path.abspath(library.filepath)
         if library.packed_file is None and not os.path.exists(file):
             missing.append(("library", library.filepath, file))
+    return missing
+
+
+def report_missing(missing, whose):
+    kind, given, file = missing[0]
+    shown = os.path.relpath(file, INPUTS) if file.startswith(INPUTS + "/") else file
+    more = f" (and {len(missing) - 1} more)" if len(missing) > 1 else ""
+    where = "in the inputs" if file.startswith(INPUTS + "/") else "in the sandbox (only the inputs are there)"
+    fail(f"{whose} {kind} {given} is missing: no {shown} {where}{more};"
+         " put it there, at that path relative to the .blend, or pack it into the .blend")
+
+
+def check_files(scene_path):
+    """Every image and library the scene uses is there (packed, or a file in the inputs): Blender
+    would render a missing texture pink and exit 0."""
+    missing = missing_files(used_only=False)
     if missing:
-        kind, given, file = missing[0]
-        shown = os.path.relpath(file, INPUTS) if file.startswith(INPUTS + "/") else file
-        more = f" (and {len(missing) - 1} more)" if len(missing) > 1 else ""
-        fail(f"the scene's {kind} {given} is missing: no {shown} in the inputs{more};"
-             " put it there, at that path relative to the .blend, or pack it into the .blend")
+        report_missing(missing, "the scene's")
+
+
+@bpy.app.handlers.persistent
+def check_before_render(scene, *args):
+    """A script's render: the same check, on what is used, before its first sample (persistent:
+    handlers are dropped when the script opens a .blend)."""
+    missing = missing_files(used_only=True)
+    if missing:
+        report_missing(missing, "the render's")
 
 
 def render_scene(j):

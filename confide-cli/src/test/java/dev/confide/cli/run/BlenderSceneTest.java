@@ -193,6 +193,29 @@ class BlenderSceneTest {
   }
 
   @Test
+  @Timeout(300)
+  void aScriptWhoseRenderUsesAMissingTextureFailsBeforeRenderingNamingIt() throws Exception {
+    Path inputs = scene(tmp.resolve("inputs"), false);
+    Files.delete(inputs.resolve("textures/checker.png"));
+    // a script of the kind collections hold: it opens a .blend of its own folder and renders a still
+    Files.writeString(inputs.resolve("render.py"), """
+        import os, bpy
+        bpy.ops.wm.open_mainfile(filepath=os.path.join(os.path.dirname(__file__), "scene.blend"))
+        scene = bpy.context.scene
+        scene.render.filepath = os.path.join(os.getcwd(), "still.png")
+        bpy.ops.render.render(write_still=True)
+        print("rendered")
+        """);
+    CliRun run = confide("run", "--application", "blender", "--inputs", inputs.toString(), "--script", "render.py",
+        "--outputs", tmp.resolve("out").toString());
+    assertThat(run.code()).as(run.err()).isEqualTo(2);
+    assertThat(run.err()).contains("confide: the render's texture //textures/checker.png is missing: no textures/checker.png"
+        + " in the inputs; put it there, at that path relative to the .blend, or pack it into the .blend");
+    assertThat(tmp.resolve("out/still.png")).doesNotExist();
+    assertThat(Files.readString(tmp.resolve("out/confide-run.log"))).doesNotContain("rendered");
+  }
+
+  @Test
   void sceneOptionsAreRefusedWhereTheyMeanNothing() throws Exception {
     Path inputs = Files.createDirectories(tmp.resolve("inputs"));
     Files.writeString(inputs.resolve("main.py"), "print('hi')\n");
