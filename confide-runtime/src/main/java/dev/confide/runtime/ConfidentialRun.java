@@ -99,7 +99,13 @@ public final class ConfidentialRun {
     }, "confide-wipe");
     hooks.add(wipeOnExit);
     TokenRenewal renewal = null;
+    java.util.concurrent.atomic.AtomicReference<MemoryLimit> made = new java.util.concurrent.atomic.AtomicReference<>();
     try {
+      // the memory group is made before anything is attested or opened: a host that cannot limit
+      // memory refuses the run before the CAS hears of it
+      MemoryLimit limit = request.memoryBytes() == null ? null
+          : MemoryLimit.create(request.memoryBytes(), "confide-" + staging.dir().getFileName());
+      made.set(limit);
       clock.starting("attest");
       long started = System.nanoTime();
       Attestor.Attested attested = new Attestor(cas, measurer, evidence).attest(request.session(), request.service(),
@@ -127,13 +133,11 @@ public final class ConfidentialRun {
       refuseIfCancelled("before the program started");
       RunReport.MemoryUse memory = null;
       int exit;
-      try (MemoryLimit limit = request.memoryBytes() == null ? null
-          : MemoryLimit.create(request.memoryBytes(), "confide-" + staging.dir().getFileName())) {
-        exit = clock.time("program", () -> execute(plan, staging, stream, new ProgramProgress(clock),
-            limit == null ? java.util.function.UnaryOperator.identity() : limit::wrap));
-        if (limit != null) {
-          memory = limit.use();
-        }
+      exit = clock.time("program", () -> execute(plan, staging, stream, new ProgramProgress(clock),
+          limit == null ? java.util.function.UnaryOperator.identity() : limit::wrap));
+      if (limit != null) {
+        memory = limit.use();
+        limit.close();
       }
       running = null;
       refuseIfCancelled("while the program ran");
@@ -158,6 +162,9 @@ public final class ConfidentialRun {
     } finally {
       if (renewal != null) {
         renewal.close();
+      }
+      if (made.get() != null) {
+        made.get().close();
       }
       staging.close();
       ended.countDown();
