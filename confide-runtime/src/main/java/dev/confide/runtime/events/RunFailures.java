@@ -38,7 +38,9 @@ public final class RunFailures {
         case COMMAND_NOT_FOUND, IO -> ExitCodes.NO_INPUT;
         case MALFORMED -> ExitCodes.DATA;
         case SIMULATION_NOT_TOLERATED, UNTRUSTED_HOST -> ExitCodes.DENIED;
-        case BAD_SIGNATURE, REPORT_DATA_MISMATCH, MEASUREMENT_NOT_ALLOWED -> ExitCodes.INTEGRITY;
+        case BAD_SIGNATURE, REPORT_DATA_MISMATCH, MEASUREMENT_NOT_ALLOWED, BAD_CHAIN, TCB -> ExitCodes.INTEGRITY;
+        case EXPIRED, GUEST_POLICY -> ExitCodes.DENIED;
+        case NO_COLLATERAL -> ExitCodes.UNAVAILABLE;
       };
       return new Report(code, a.reason().name().toLowerCase(Locale.ROOT), a.getMessage(), a.hint());
     }
