@@ -31,4 +31,9 @@ public record ConfideDirs(Path config, Path data) {
   public Path casData() {
     return data.resolve("cas");
   }
+
+  /** Where {@code confide cas collateral import} keeps hardware evidence's collateral (VCEKs, VLEKs). */
+  public Path collateral() {
+    return casData().resolve("collateral");
+  }
 }

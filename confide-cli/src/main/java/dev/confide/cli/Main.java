@@ -27,7 +27,7 @@ public final class Main {
    * that names one of them gets only that one (help, and a name picocli does not know, get all).
    */
   public static final List<Class<?>> COMMANDS = List.of(VolumeCommand.class, TreeCommand.class, IdentityCommand.class,
-      CasCommand.class, SessionCommand.class, HostCommand.class, MeasureCommand.class, RuntimeCommand.class,
+      CasCommand.class, dev.confide.cli.attest.AttestCommand.class, SessionCommand.class, HostCommand.class, MeasureCommand.class, RuntimeCommand.class,
       RunApplicationCommand.class, dev.confide.cli.run.RunsCommand.class, DemoCommand.class, DaemonCommand.class, CommandLine.HelpCommand.class);
 
   public final Invocation invocation;
