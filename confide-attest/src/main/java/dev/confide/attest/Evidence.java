@@ -1,8 +1,8 @@
 package dev.confide.attest;
 
 /** Evidence of what runs where; one record per platform. */
-public sealed interface Evidence permits SimEvidence {
-  /** {@code sim} (later {@code sev-snp}, {@code tdx}). */
+public sealed interface Evidence permits SimEvidence, SnpEvidence {
+  /** {@code sim}, {@code snp} (later {@code tdx}). */
   String platform();
 
   /** The wire form. */
@@ -13,7 +13,10 @@ public sealed interface Evidence permits SimEvidence {
     if (SimEvidenceProvider.PLATFORM.equals(platform)) {
       return SimEvidence.decode(text);
     }
+    if (SnpEvidence.PLATFORM.equals(platform)) {
+      return SnpEvidence.decode(text);
+    }
     throw new AttestationException(AttestationException.Reason.MALFORMED, "evidence of platform '" + platform
-        + "' is not one this version verifies (" + SimEvidenceProvider.PLATFORM + ")", "attest with a supported platform");
+        + "' is not one this version verifies (" + SimEvidenceProvider.PLATFORM + ", " + SnpEvidence.PLATFORM + ")", "attest with a supported platform");
   }
 }

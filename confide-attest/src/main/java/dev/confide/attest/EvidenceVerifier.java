@@ -14,10 +14,33 @@ public final class EvidenceVerifier {
    * step, before the runtime knows what it will measure).
    */
   public record Expectations(String reportData, Set<String> measurements, boolean toleratesSimulation,
-      Set<String> trustedSimHosts) {
+      Set<String> trustedSimHosts, java.util.List<SnpAlternative> snp, Set<String> tolerate,
+      dev.confide.attest.snp.SnpCollateral collateral, java.time.Instant at) {
     public Expectations {
       measurements = measurements == null ? null : Set.copyOf(measurements);
       trustedSimHosts = Set.copyOf(trustedSimHosts);
+      snp = snp == null ? java.util.List.of() : java.util.List.copyOf(snp);
+      tolerate = tolerate == null ? Set.of() : Set.copyOf(tolerate);
+      collateral = collateral == null ? dev.confide.attest.snp.SnpCollateral.of(java.util.List.of()) : collateral;
+      at = at == null ? java.time.Instant.now() : at;
+    }
+
+    /** Expectations for simulated evidence only. */
+    public Expectations(String reportData, Set<String> measurements, boolean toleratesSimulation, Set<String> trustedSimHosts) {
+      this(reportData, measurements, toleratesSimulation, trustedSimHosts, null, null, null, null);
+    }
+  }
+
+  /**
+   * An attestation alternative that names {@code snp}: the guest's launch measurements (96 hex;
+   * empty: any), its minimum TCB (null: none), its VMPL, and the Confide measurements (the
+   * alternative's {@code mrenclave}) the report data may carry.
+   */
+  public record SnpAlternative(Set<String> launchMeasurements, dev.confide.attest.snp.SnpTcb minimumTcb, int vmpl,
+      Set<String> measurements) {
+    public SnpAlternative {
+      launchMeasurements = Set.copyOf(launchMeasurements);
+      measurements = Set.copyOf(measurements);
     }
   }
 
@@ -27,7 +50,55 @@ public final class EvidenceVerifier {
   public Verified verify(Evidence evidence, Expectations expected) throws AttestationException {
     return switch (evidence) {
       case SimEvidence sim -> verifySim(sim, expected);
+      case SnpEvidence snp -> verifySnp(snp, expected);
     };
+  }
+
+  /**
+   * The report checked against each of the session's {@code snp} alternatives (chain, signature,
+   * TCB, launch measurement, debug, VMPL, the report data's first 32 bytes against this
+   * attestation's), then the Confide measurement in its last 32 bytes against that alternative's
+   * mrenclave. The first alternative's refusal is the one reported when none accepts it.
+   */
+  private Verified verifySnp(SnpEvidence evidence, Expectations expected) throws AttestationException {
+    if (expected.snp().isEmpty()) {
+      throw new AttestationException(Reason.GUEST_POLICY, "the session accepts no AMD SEV-SNP evidence: none of its attestation"
+          + " alternatives names 'snp'", "add an alternative with 'snp: {measurement: [LAUNCH_MEASUREMENT]}' (docs/session-language.md)");
+    }
+    java.util.List<java.security.cert.X509Certificate> certs = new java.util.ArrayList<>();
+    expected.collateral().keys().forEach(k -> certs.add(k.certificate()));
+    for (byte[] der : evidence.certificates()) {
+      try {
+        certs.add((java.security.cert.X509Certificate) java.security.cert.CertificateFactory.getInstance("X.509")
+            .generateCertificate(new java.io.ByteArrayInputStream(der)));
+      } catch (java.security.cert.CertificateException | RuntimeException e) {
+        throw new AttestationException(Reason.MALFORMED, "a certificate of the snp evidence is not X.509: " + e.getMessage(),
+            "send the VCEK or VLEK as DER");
+      }
+    }
+    dev.confide.attest.snp.SnpVerifier verifier = new dev.confide.attest.snp.SnpVerifier(
+        dev.confide.attest.snp.SnpCollateral.of(certs), expected.at());
+    AttestationException first = null;
+    for (SnpAlternative alternative : expected.snp()) {
+      try {
+        dev.confide.attest.snp.SnpVerifier.Verified v = verifier.verify(evidence.report(), new dev.confide.attest.snp.SnpPolicy(
+            alternative.launchMeasurements().isEmpty() ? null : alternative.launchMeasurements(), expected.reportData(),
+            alternative.vmpl(), alternative.minimumTcb(), expected.tolerate()), new java.util.ArrayList<>());
+        String measurement = v.report().reportDataHex().substring(64);
+        if (expected.measurements() != null && !alternative.measurements().contains(measurement)) {
+          throw new AttestationException(Reason.MEASUREMENT_NOT_ALLOWED, "measurement " + measurement
+              + " is not in the service's mrenclave list " + alternative.measurements(),
+              "if this program is the one you mean to run, add the value 'confide measure' prints to the service's attestation");
+        }
+        return new Verified(SnpEvidence.PLATFORM, measurement,
+            dev.confide.attest.snp.SnpProduct.fingerprintOf(v.key().certificate()));
+      } catch (AttestationException e) {
+        if (first == null) {
+          first = e;
+        }
+      }
+    }
+    throw first;
   }
 
   /**

@@ -62,8 +62,12 @@ public final class CasAttestation {
   private final SecureRandom random = new SecureRandom();
   private final ObjectMapper json = JsonMapper.builder().addModule(dev.confide.cas.api.WireTypes.module()).build();
 
-  CasAttestation(CasService service) {
+  /** The VCEKs and VLEKs an operator imported ({@code confide cas collateral import}); read at each hardware attestation. */
+  private final java.nio.file.Path collateral;
+
+  CasAttestation(CasService service, java.nio.file.Path collateral) {
     this.service = service;
+    this.collateral = collateral;
     try {
       HybridConfig.register();
     } catch (GeneralSecurityException e) {
@@ -230,14 +234,24 @@ public final class CasAttestation {
   private EvidenceVerifier.Verified verify(Connection c, AttestRequest request, Target target, String reportData, boolean measured)
       throws SQLException {
     Set<String> measurements = new LinkedHashSet<>();
+    List<EvidenceVerifier.SnpAlternative> snp = new ArrayList<>();
     if (target.service() != null) {
-      target.service().attestation().forEach(a -> measurements.addAll(a.mrenclave()));
+      for (Service.AttestationAlternative a : target.service().attestation()) {
+        if (a.snp() == null) {
+          // simulated evidence meets only the alternatives that ask for no hardware
+          measurements.addAll(a.mrenclave());
+        } else {
+          snp.add(new EvidenceVerifier.SnpAlternative(Set.copyOf(a.snp().measurement()), a.snp().minTcb() == null ? null
+              : dev.confide.attest.snp.SnpTcb.parse(a.snp().minTcb()).orElseThrow(), a.snp().vmpl(), Set.copyOf(a.mrenclave())));
+        }
+      }
     }
     Security.Attestation policy = target.session() == null ? null : target.session().security().attestation();
     boolean simulation = policy != null && policy.tolerates(Security.Attestation.SIMULATION);
     try {
       Evidence evidence = Evidence.decode(request.platform(), request.evidence());
       Set<String> trusted = new LinkedHashSet<>();
+      dev.confide.attest.snp.SnpCollateral keys = null;
       switch (evidence) {
         case SimEvidence sim -> {
           // the hosts this session trusts: those it lists, and the one that signed, if the session's creator vouched for it
@@ -249,9 +263,17 @@ public final class CasAttestation {
             }
           }
         }
+        case dev.confide.attest.SnpEvidence hardware -> {
+          try {
+            keys = dev.confide.attest.snp.SnpCollateral.load(collateral);
+          } catch (java.io.IOException e) {
+            throw new AttestationException(AttestationException.Reason.NO_COLLATERAL, "the CAS cannot read its collateral folder "
+                + collateral + ": " + e.getMessage(), "check the folder 'confide cas collateral import' fills");
+          }
+        }
       }
       return verifier.verify(evidence, new EvidenceVerifier.Expectations(reportData, measured ? measurements : null,
-          simulation, trusted));
+          simulation, trusted, snp, policy == null ? Set.of() : Set.copyOf(policy.tolerate()), keys, Instant.now()));
     } catch (AttestationException e) {
       throw new CasException(403, "attestation_" + e.reason().name().toLowerCase(java.util.Locale.ROOT),
           e.getMessage(), e.hint());

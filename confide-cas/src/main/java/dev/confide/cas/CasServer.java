@@ -105,7 +105,7 @@ public final class CasServer implements AutoCloseable {
         audit.requireOwnSigner(database.description());
       }
       CasService service = new CasService(store, audit, home.masterKey(), auditors, sessionCreators);
-      server.setHandler(new CasHttpHandler(service, new CasAttestation(service)));
+      server.setHandler(new CasHttpHandler(service, new CasAttestation(service, home.dir().resolve("collateral"))));
       server.start();
       return new CasServer(server, connector, database, service, home);
     } catch (Exception e) {

@@ -238,6 +238,6 @@ class AttestationHandshakeTest {
     RuntimeKey key = RuntimeKey.generate();
     AttestRequest sim = request("app", runtime.nonce(), key, key.publicKeyset(), measurement);
     refused(() -> runtime.attest(new AttestRequest(sim.session(), sim.service(), sim.nonce(), "tdx", sim.evidence(), sim.runtimeKey(),
-        sim.runKey())), 403, "attestation_malformed", "evidence of platform 'tdx' is not one this version verifies (sim)");
+        sim.runKey())), 403, "attestation_malformed", "evidence of platform 'tdx' is not one this version verifies (sim, snp)");
   }
 }

@@ -47,9 +47,32 @@ public record Service(
   }
 
   /** One accepted way to attest: any measurement of the list. */
-  public record AttestationAlternative(List<String> mrenclave) {
+  /**
+   * One way a runtime may attest: {@code mrenclave}, the Confide measurements it may run (runtime,
+   * program, measured trees), and, for hardware evidence, {@code snp}: what the AMD SEV-SNP guest
+   * around it must be. An alternative without {@code snp} is met by simulated evidence only (where
+   * the session tolerates simulation); one with it, by SEV-SNP evidence only.
+   */
+  public record AttestationAlternative(List<String> mrenclave, Snp snp) {
     public AttestationAlternative {
       mrenclave = mrenclave == null ? List.of() : List.copyOf(mrenclave);
+    }
+
+    public AttestationAlternative(List<String> mrenclave) {
+      this(mrenclave, null);
+    }
+  }
+
+  /**
+   * An SEV-SNP guest: its launch measurements ({@code measurement}, 96 hex digits each; the VM's
+   * firmware, kernel, initrd and command line as the AMD secure processor measured them at launch),
+   * the minimum TCB ({@code min_tcb: "bl=3,tee=0,snp=8,ucode=115"}, below it only with
+   * {@code tolerate: [outdated-tcb]}) and the VMPL its reports come from (default 0).
+   */
+  public record Snp(List<String> measurement, @JsonProperty("min_tcb") String minTcb, Integer vmpl) {
+    public Snp {
+      measurement = measurement == null ? List.of() : List.copyOf(measurement);
+      vmpl = vmpl == null ? 0 : vmpl;
     }
   }
 

@@ -136,6 +136,24 @@ final class SessionValidator {
                 "a measurement is 64 lower-case hex digits, as 'confide measure' prints it");
           }
         }
+        Service.Snp snp = s.attestation().get(j).snp();
+        if (snp != null) {
+          for (int k = 0; k < snp.measurement().size(); k++) {
+            if (!snp.measurement().get(k).matches("[0-9a-f]{96}")) {
+              problem(at + "/attestation/" + j + "/snp/measurement/" + k, "'" + snp.measurement().get(k)
+                  + "' is not an SEV-SNP launch measurement", "give the 96 lower-case hex digits 'confide attest verify' prints");
+            }
+          }
+          if (snp.minTcb() != null && (!snp.minTcb().matches(
+              "(fmc=\\d{1,3},)?bl=\\d{1,3},tee=\\d{1,3},snp=\\d{1,3},ucode=\\d{1,3}")
+              || java.util.Arrays.stream(snp.minTcb().split("[^0-9]+")).filter(n -> !n.isEmpty()).anyMatch(n -> Integer.parseInt(n) > 255))) {
+            problem(at + "/attestation/" + j + "/snp/min_tcb", "'" + snp.minTcb() + "' is not a TCB",
+                "write it as bl=N,tee=N,snp=N,ucode=N (fmc=N, first, on Turin)");
+          }
+          if (snp.vmpl() < 0 || snp.vmpl() > 3) {
+            problem(at + "/attestation/" + j + "/snp/vmpl", "VMPL " + snp.vmpl() + " does not exist", "give 0 to 3");
+          }
+        }
       }
       int fspf = (s.fspfPath() == null ? 0 : 1) + (s.fspfKey() == null ? 0 : 1) + (s.fspfTag() == null ? 0 : 1);
       if (fspf != 0 && fspf != 3) {

@@ -119,6 +119,22 @@ class SessionParserTest {
     refused(service.formatted("usr/share/blender"), "s.yaml:5:22: 'usr/share/blender' is not an absolute path");
     refused(service.formatted("/usr/../etc"), "s.yaml:5:22: '/usr/../etc' is not an absolute path");
     refused(service.formatted("/usr/share/blender, /usr/share/blender"), "s.yaml:5:42: '/usr/share/blender' is named twice");
+    String snp = "name: a/b\nservices:\n  - name: s\n    command: x\n    attestation:\n      - mrenclave: [%s]\n        snp: %s\n";
+    String m = "a".repeat(64);
+    refused(snp.formatted(m, "{measurement: [abc]}"), "s.yaml:7:29: 'abc' is not an SEV-SNP launch measurement");
+    refused(snp.formatted(m, "{min_tcb: \"bl=1,tee=0\"}"), "s.yaml:7:24: 'bl=1,tee=0' is not a TCB");
+    refused(snp.formatted(m, "{min_tcb: \"bl=1,tee=0,snp=300,ucode=1\"}"), "s.yaml:7:24: 'bl=1,tee=0,snp=300,ucode=1' is not a TCB");
+    refused(snp.formatted(m, "{vmpl: 4}"), "s.yaml:7:21: VMPL 4 does not exist");
+  }
+
+  @Test
+  void anSnpAlternativeIsRead() throws Exception {
+    Session s = parser.parse("s.yaml", "name: a/b\nservices:\n  - name: s\n    command: x\n    attestation:\n      - mrenclave: ["
+        + "a".repeat(64) + "]\n        snp: {measurement: [" + "b".repeat(96) + "], min_tcb: \"bl=3,tee=0,snp=8,ucode=115\", vmpl: 1}\n");
+    Service.Snp snp = s.service("s").orElseThrow().attestation().getFirst().snp();
+    assertThat(snp.measurement()).containsExactly("b".repeat(96));
+    assertThat(snp.minTcb()).isEqualTo("bl=3,tee=0,snp=8,ucode=115");
+    assertThat(snp.vmpl()).isEqualTo(1);
   }
 
   @Test

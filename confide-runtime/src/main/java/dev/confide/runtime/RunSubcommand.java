@@ -35,9 +35,14 @@ import picocli.CommandLine.Spec;
 final class RunSubcommand implements Callable<Integer> {
   @Mixin RunTargetOptions target;
 
-  @Option(names = "--evidence", defaultValue = SimEvidenceProvider.PLATFORM, paramLabel = "KIND",
-      description = "Which attestation evidence this host produces (this version: ${DEFAULT-VALUE}, simulated).")
+  @Option(names = "--evidence", defaultValue = "auto", paramLabel = "KIND",
+      description = "Which attestation evidence to produce: auto (the default: AMD SEV-SNP through configfs-tsm where the"
+          + " kernel offers it, else sim), snp, or sim (simulated: protects nothing against the host's root).")
   String evidence;
+
+  @Option(names = "--tsm-root", paramLabel = "DIR", hidden = true,
+      description = "Where configfs-tsm's report entries are (default: /sys/kernel/config/tsm/report); for tests.")
+  Path tsmRoot = dev.confide.attest.TsmEvidenceProvider.ROOT;
 
   @Option(names = "--host-key", paramLabel = "FILE",
       description = "The host's key that signs simulated evidence (0600, made by 'confide host init').")
@@ -163,9 +168,24 @@ final class RunSubcommand implements Callable<Integer> {
   }
 
   private EvidenceProvider provider() throws IOException {
-    if (!evidence.equals(SimEvidenceProvider.PLATFORM)) {
+    if (!java.util.List.of("auto", "sim", "snp", "tdx").contains(evidence)) {
       throw new RuntimeFailure(RuntimeFailure.Kind.USAGE, "this runtime produces no '" + evidence + "' evidence",
-          "use --evidence " + SimEvidenceProvider.PLATFORM);
+          "use --evidence auto, snp or sim");
+    }
+    boolean hardware = evidence.equals("snp") || evidence.equals("tdx")
+        || evidence.equals("auto") && dev.confide.attest.TsmEvidenceProvider.detect(tsmRoot).isPresent();
+    if (hardware) {
+      try {
+        EvidenceProvider tsm = dev.confide.attest.TsmEvidenceProvider.open(tsmRoot, "confide-" + ProcessHandle.current().pid());
+        if (!evidence.equals("auto") && !tsm.platform().equals(evidence)) {
+          throw new RuntimeFailure(RuntimeFailure.Kind.UNAVAILABLE, "this host produces " + tsm.platform() + " evidence, not "
+              + evidence, "use --evidence auto");
+        }
+        return tsm;
+      } catch (dev.confide.attest.AttestationException e) {
+        throw new RuntimeFailure(RuntimeFailure.Kind.UNAVAILABLE, "this host cannot produce " + (evidence.equals("auto")
+            ? "hardware" : evidence) + " evidence: " + e.getMessage(), e.hint());
+      }
     }
     if (hostKey == null) {
       throw new RuntimeFailure(RuntimeFailure.Kind.USAGE, "simulated evidence needs the host's key",

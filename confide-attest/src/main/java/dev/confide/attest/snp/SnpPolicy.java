@@ -4,8 +4,8 @@ import java.util.Set;
 
 /**
  * What a session accepts of an SEV-SNP guest: its launch measurements (96 hex digits; null: any),
- * the report data the verifier computed (128 hex digits; null: any, as {@code attest verify}
- * without one), the VMPL the report must come from, the minimum TCB (null: none), and the
+ * the report data the verifier computed (hex, compared with the start of the report's 64 bytes: a
+ * CAS checks the 32 bytes that bind its nonce, the rest carry the Confide measurement; null: any), the VMPL the report must come from, the minimum TCB (null: none), and the
  * weaknesses it tolerates: {@code debug-mode} (the hypervisor may read and change the guest) and
  * {@code outdated-tcb} (a reported TCB below the minimum).
  */

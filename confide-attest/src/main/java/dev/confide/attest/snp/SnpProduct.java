@@ -110,6 +110,11 @@ public enum SnpProduct {
     return this == TURIN ? new SnpTcb(b[0], b[1], b[2], b[3], b[7], raw) : new SnpTcb(-1, b[0], b[1], b[6], b[7], raw);
   }
 
+  /** SHA-256 of a certificate's DER, as hex: how a CAS names the VEK that signed a report. */
+  public static String fingerprintOf(X509Certificate c) {
+    return fingerprint(c);
+  }
+
   /** SHA-256 of a certificate's DER. */
   static String fingerprint(X509Certificate c) {
     try {

@@ -21,4 +21,25 @@ public record SnpTcb(int fmc, int bootloader, int tee, int snp, int microcode, l
   public String toString() {
     return (fmc >= 0 ? "fmc=" + fmc + " " : "") + "bl=" + bootloader + " tee=" + tee + " snp=" + snp + " ucode=" + microcode;
   }
+
+  /**
+   * A TCB as people write it: {@code bl=3,tee=0,snp=8,ucode=115} (and {@code fmc=N} on Turin),
+   * each 0–255; empty when {@code spec} is not one.
+   */
+  public static java.util.Optional<SnpTcb> parse(String spec) {
+    java.util.Map<String, Integer> parts = new java.util.HashMap<>();
+    for (String part : spec.split(",", -1)) {
+      String[] kv = part.split("=", 2);
+      if (kv.length != 2 || !java.util.Set.of("fmc", "bl", "tee", "snp", "ucode").contains(kv[0].strip())
+          || !kv[1].strip().matches("\\d{1,3}") || Integer.parseInt(kv[1].strip()) > 255 || parts.containsKey(kv[0].strip())) {
+        return java.util.Optional.empty();
+      }
+      parts.put(kv[0].strip(), Integer.parseInt(kv[1].strip()));
+    }
+    if (!parts.keySet().containsAll(java.util.Set.of("bl", "tee", "snp", "ucode"))) {
+      return java.util.Optional.empty();
+    }
+    return java.util.Optional.of(new SnpTcb(parts.getOrDefault("fmc", -1), parts.get("bl"), parts.get("tee"), parts.get("snp"),
+        parts.get("ucode"), 0));
+  }
 }

@@ -190,7 +190,7 @@ public final class SnpVerifier {
   }
 
   private boolean checkPolicy(SnpReport report, SnpTcb reported, SnpPolicy policy, List<Check> log) throws AttestationException {
-    if (policy.reportData() != null && !policy.reportData().equals(report.reportDataHex())) {
+    if (policy.reportData() != null && !report.reportDataHex().startsWith(policy.reportData())) {
       throw fail(log, "report data", Reason.REPORT_DATA_MISMATCH, "the report's data " + report.reportDataHex().substring(0, 16)
           + "... is not H(nonce, keys) of this attestation: the report is replayed, or made for another key",
           "attest again: the report must be made for the CAS's fresh nonce");

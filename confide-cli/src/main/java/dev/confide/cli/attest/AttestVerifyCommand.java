@@ -140,19 +140,8 @@ public final class AttestVerifyCommand implements Callable<Integer> {
   }
 
   static SnpTcb tcb(String spec) {
-    Map<String, Integer> parts = new LinkedHashMap<>();
-    for (String part : spec.split(",")) {
-      String[] kv = part.split("=", 2);
-      if (kv.length != 2 || !Set.of("fmc", "bl", "tee", "snp", "ucode").contains(kv[0].strip()) || !kv[1].strip().matches("\\d{1,3}")
-          || Integer.parseInt(kv[1].strip()) > 255) {
-        throw new CliFailure(ExitCodes.USAGE, "bad_tcb", "'" + spec + "' is not a TCB", "give bl=N,tee=N,snp=N,ucode=N (each 0-255)");
-      }
-      parts.put(kv[0].strip(), Integer.parseInt(kv[1].strip()));
-    }
-    if (!parts.keySet().containsAll(Set.of("bl", "tee", "snp", "ucode"))) {
-      throw new CliFailure(ExitCodes.USAGE, "bad_tcb", "'" + spec + "' does not give bl, tee, snp and ucode", "give bl=N,tee=N,snp=N,ucode=N");
-    }
-    return new SnpTcb(parts.getOrDefault("fmc", -1), parts.get("bl"), parts.get("tee"), parts.get("snp"), parts.get("ucode"), 0);
+    return SnpTcb.parse(spec).orElseThrow(() -> new CliFailure(ExitCodes.USAGE, "bad_tcb", "'" + spec + "' is not a TCB",
+        "give bl=N,tee=N,snp=N,ucode=N (each 0-255; fmc=N too on Turin)"));
   }
 
   private void print(byte[] bytes, SnpVerifier.Verified v, List<SnpVerifier.Check> log, Instant when, Path keys) {

@@ -73,7 +73,7 @@ public final class HostCheckCommand implements Callable<Integer> {
           "runtime", r.runtimeVersion() == null ? "not installed"
               : r.runtimeVersion().equals(ours) ? r.runtimeVersion()
               : r.runtimeVersion() + " (not this Confide's " + ours + ": 'confide host install " + profile.name() + "')",
-          "evidence", String.join(", ", r.evidence()) + " (simulated: protects nothing against the host's root)",
+          "evidence", String.join(", ", r.evidence()),
           "blender", blender(r));
       List<String> ignored = new dev.confide.remote.ssh.HostProfiles(dirs.config()).ignored(profile.name());
       fields.put("ignored", ignored.isEmpty() ? "nothing" : String.join(", ", ignored) + " (in your ssh config; not followed)");
@@ -98,7 +98,7 @@ public final class HostCheckCommand implements Callable<Integer> {
         "bubblewrap", r.bwrap() == null ? "missing (install the Debian package bubblewrap)" : r.bwrap(),
         "staging", r.stagingRoot() + ", " + r.stagingFreeKiB() / 1024 + " MiB free",
         "runtime", RuntimeInstall.versionLine(invocation.runtime().get()) + " (this Confide's own)",
-        "evidence", String.join(", ", r.evidence()) + " (simulated: protects nothing against this machine's root)",
+        "evidence", String.join(", ", r.evidence()),
         "blender", blender(r));
     new Output(spec.commandLine().getOut(), common.json).report("This machine (local) answered.", fields);
     return ExitCodes.OK;

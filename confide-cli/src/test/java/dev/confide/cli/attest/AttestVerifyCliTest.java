@@ -71,11 +71,27 @@ class AttestVerifyCliTest {
   }
 
   @Test
+  void importedCollateralIsWhereVerifyLooksByDefault() throws Exception {
+    String report = VECTORS.resolve("trustee/test-report.bin").toString();
+    assertThat(confide("attest", "verify", report, "--at", "2024-01-01").code()).isEqualTo(ExitCodes.UNAVAILABLE);
+    CliRun imported = confide("cas", "collateral", "import", VECTORS.resolve("trustee").toString());
+    assertThat(imported.code()).as(imported.err()).isZero();
+    assertThat(imported.out()).contains("VCEK Milan-B0 bl=3 tee=0 snp=8 ucode=115, valid until 2030-01-24T17:58:26Z (test-vcek.der)")
+        .contains("VLEK Milan bl=4 tee=0 snp=24 ucode=217").contains("Skipped (no VCEK or VLEK in them): ").contains("tcbInfo.json");
+    CliRun verified = confide("attest", "verify", report, "--at", "2024-01-01");
+    assertThat(verified.code()).as(verified.err()).isZero();
+    assertThat(verified.out()).startsWith("VERIFIED: ");
+    CliRun nothing = confide("cas", "collateral", "import", VECTORS.resolve("go-tdx-guest").toString());
+    assertThat(nothing.code()).isEqualTo(ExitCodes.DATA);
+    assertThat(nothing.err()).contains("no VCEK or VLEK certificate in");
+  }
+
+  @Test
   void badOptionsAreRefusedAsUsageErrors() {
     String report = VECTORS.resolve("go-sev-guest/attestation.bin").toString();
     assertThat(confide("attest", "verify", report, "--kind", "tdx").err()).contains("'tdx' is not an evidence kind this version verifies yet");
     assertThat(confide("attest", "verify", report, "--at", "yesterday").code()).isEqualTo(ExitCodes.USAGE);
-    assertThat(confide("attest", "verify", report, "--min-tcb", "bl=1").err()).contains("does not give bl, tee, snp and ucode");
+    assertThat(confide("attest", "verify", report, "--min-tcb", "bl=1").err()).contains("'bl=1' is not a TCB");
     assertThat(confide("attest", "verify", report, "--tolerate", "everything").err()).contains("'everything' is not a weakness");
     assertThat(confide("attest", "verify", tmp.resolve("none.bin").toString()).code()).isEqualTo(ExitCodes.NO_INPUT);
   }
