@@ -9,7 +9,8 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 java=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java
-[ -f benchmarks/target/benchmarks.jar ] || ./mvnw -q -o package -DskipTests -pl benchmarks -am >/dev/null
+# clean: the shaded jar otherwise keeps classes of an earlier build
+./mvnw -q -o clean package -DskipTests -pl benchmarks -am >/dev/null
 confide=$("$java" -jar benchmarks/target/benchmarks.jar SnpVerifyBenchmark -f 1 -wi 3 -i 5 -w 2 -r 2 -rf csv -rff /tmp/snp-bench.csv \
   >/dev/null 2>&1 && awk -F, 'NR==2 {print $5}' /tmp/snp-bench.csv)
 speed=$(openssl speed -seconds 3 rsa4096 ecdsap384 2>/dev/null)
