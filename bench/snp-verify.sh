@@ -10,7 +10,7 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 java=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java
 # clean: the shaded jar otherwise keeps classes of an earlier build
-./mvnw -q -o clean package -DskipTests -pl benchmarks -am >/dev/null
+./mvnw -q -o install -DskipTests -pl benchmarks -am >/dev/null && ./mvnw -q -o clean package -DskipTests -pl benchmarks >/dev/null
 confide=$("$java" -jar benchmarks/target/benchmarks.jar SnpVerifyBenchmark -f 1 -wi 3 -i 5 -w 2 -r 2 -rf csv -rff /tmp/snp-bench.csv \
   >/dev/null 2>&1 && awk -F, 'NR==2 {print $5}' /tmp/snp-bench.csv)
 speed=$(openssl speed -seconds 3 rsa4096 ecdsap384 2>/dev/null)
