@@ -2,6 +2,7 @@ package dev.confide.attest.snp;
 
 import dev.confide.attest.AttestationException;
 import dev.confide.attest.AttestationException.Reason;
+import dev.confide.attest.Check;
 import java.io.IOException;
 import java.security.GeneralSecurityException;
 import java.security.Signature;
@@ -34,9 +35,6 @@ public final class SnpVerifier {
     this.collateral = collateral;
     this.at = at;
   }
-
-  /** One step of a verification: what was checked, and what was found. */
-  public record Check(String name, boolean passed, String detail) {}
 
   /** A certificate of the chain, as printed. */
   public record ChainEntry(String role, String subject, Instant notBefore, Instant notAfter, String sha256) {}

@@ -47,7 +47,7 @@ class SnpVerifierTest {
   }
 
   static void refused(byte[] report, SnpCollateral keys, Instant at, SnpPolicy policy, Reason reason, String... parts) {
-    List<SnpVerifier.Check> log = new ArrayList<>();
+    List<dev.confide.attest.Check> log = new ArrayList<>();
     assertThatThrownBy(() -> new SnpVerifier(keys, at).verify(report, policy, log))
         .isInstanceOfSatisfying(AttestationException.class, e -> {
           assertThat(e.reason()).as(e.getMessage()).isEqualTo(reason);

@@ -113,7 +113,7 @@ public final class AttestVerifyCommand implements Callable<Integer> {
     }
     SnpPolicy policy = new SnpPolicy(measurements.isEmpty() ? null : Set.copyOf(measurements), reportData, vmpl,
         minTcb == null ? null : tcb(minTcb), Set.copyOf(tolerate));
-    List<SnpVerifier.Check> log = new ArrayList<>();
+    List<dev.confide.attest.Check> log = new ArrayList<>();
     SnpVerifier.Verified verified = null;
     AttestationException failed = null;
     try {
@@ -144,7 +144,7 @@ public final class AttestVerifyCommand implements Callable<Integer> {
         "give bl=N,tee=N,snp=N,ucode=N (each 0-255; fmc=N too on Turin)"));
   }
 
-  private void print(byte[] bytes, SnpVerifier.Verified v, List<SnpVerifier.Check> log, Instant when, Path keys) {
+  private void print(byte[] bytes, SnpVerifier.Verified v, List<dev.confide.attest.Check> log, Instant when, Path keys) {
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("file", file.toString());
     out.put("kind", "snp");
