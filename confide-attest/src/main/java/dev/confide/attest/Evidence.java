@@ -1,8 +1,8 @@
 package dev.confide.attest;
 
 /** Evidence of what runs where; one record per platform. */
-public sealed interface Evidence permits SimEvidence, SnpEvidence {
-  /** {@code sim}, {@code snp} (later {@code tdx}). */
+public sealed interface Evidence permits SimEvidence, SnpEvidence, TdxEvidence {
+  /** {@code sim}, {@code snp}, {@code tdx}. */
   String platform();
 
   /** The wire form. */
@@ -16,7 +16,11 @@ public sealed interface Evidence permits SimEvidence, SnpEvidence {
     if (SnpEvidence.PLATFORM.equals(platform)) {
       return SnpEvidence.decode(text);
     }
+    if (TdxEvidence.PLATFORM.equals(platform)) {
+      return TdxEvidence.decode(text);
+    }
     throw new AttestationException(AttestationException.Reason.MALFORMED, "evidence of platform '" + platform
-        + "' is not one this version verifies (" + SimEvidenceProvider.PLATFORM + ", " + SnpEvidence.PLATFORM + ")", "attest with a supported platform");
+        + "' is not one this version verifies (" + SimEvidenceProvider.PLATFORM + ", " + SnpEvidence.PLATFORM + ", "
+        + TdxEvidence.PLATFORM + ")", "attest with a supported platform");
   }
 }

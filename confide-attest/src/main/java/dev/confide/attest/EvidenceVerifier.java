@@ -15,7 +15,8 @@ public final class EvidenceVerifier {
    */
   public record Expectations(String reportData, Set<String> measurements, boolean toleratesSimulation,
       Set<String> trustedSimHosts, java.util.List<SnpAlternative> snp, Set<String> tolerate,
-      dev.confide.attest.snp.SnpCollateral collateral, java.time.Instant at) {
+      dev.confide.attest.snp.SnpCollateral collateral, java.time.Instant at, java.util.List<TdxAlternative> tdx,
+      dev.confide.attest.tdx.TdxCollateral tdxCollateral, Set<String> ignoreAdvisories) {
     public Expectations {
       measurements = measurements == null ? null : Set.copyOf(measurements);
       trustedSimHosts = Set.copyOf(trustedSimHosts);
@@ -23,11 +24,13 @@ public final class EvidenceVerifier {
       tolerate = tolerate == null ? Set.of() : Set.copyOf(tolerate);
       collateral = collateral == null ? dev.confide.attest.snp.SnpCollateral.of(java.util.List.of()) : collateral;
       at = at == null ? java.time.Instant.now() : at;
+      tdx = tdx == null ? java.util.List.of() : java.util.List.copyOf(tdx);
+      ignoreAdvisories = ignoreAdvisories == null ? Set.of() : Set.copyOf(ignoreAdvisories);
     }
 
     /** Expectations for simulated evidence only. */
     public Expectations(String reportData, Set<String> measurements, boolean toleratesSimulation, Set<String> trustedSimHosts) {
-      this(reportData, measurements, toleratesSimulation, trustedSimHosts, null, null, null, null);
+      this(reportData, measurements, toleratesSimulation, trustedSimHosts, null, null, null, null, null, null, null);
     }
   }
 
@@ -36,6 +39,18 @@ public final class EvidenceVerifier {
    * empty: any), its minimum TCB (null: none), its VMPL, and the Confide measurements (the
    * alternative's {@code mrenclave}) the report data may carry.
    */
+  /**
+   * An attestation alternative that names {@code tdx}: the TD's MRTDs (96 hex; empty: any), its
+   * RTMRs by index (absent: any), and the Confide measurements (mrenclave) the report data may carry.
+   */
+  public record TdxAlternative(Set<String> mrTd, java.util.Map<Integer, String> rtmr, Set<String> measurements) {
+    public TdxAlternative {
+      mrTd = Set.copyOf(mrTd);
+      rtmr = java.util.Map.copyOf(rtmr);
+      measurements = Set.copyOf(measurements);
+    }
+  }
+
   public record SnpAlternative(Set<String> launchMeasurements, dev.confide.attest.snp.SnpTcb minimumTcb, int vmpl,
       Set<String> measurements) {
     public SnpAlternative {
@@ -51,7 +66,40 @@ public final class EvidenceVerifier {
     return switch (evidence) {
       case SimEvidence sim -> verifySim(sim, expected);
       case SnpEvidence snp -> verifySnp(snp, expected);
+      case TdxEvidence tdx -> verifyTdx(tdx, expected);
     };
+  }
+
+  /** As {@link #verifySnp}, for a TDX quote and the session's {@code tdx} alternatives. */
+  private Verified verifyTdx(TdxEvidence evidence, Expectations expected) throws AttestationException {
+    if (expected.tdx().isEmpty()) {
+      throw new AttestationException(Reason.GUEST_POLICY, "the session accepts no Intel TDX evidence: none of its attestation"
+          + " alternatives names 'tdx'", "add an alternative with 'tdx: {mrtd: [MRTD]}' (docs/session-language.md)");
+    }
+    dev.confide.attest.tdx.TdxVerifier verifier = new dev.confide.attest.tdx.TdxVerifier(expected.tdxCollateral() == null
+        ? dev.confide.attest.tdx.TdxCollateral.empty() : expected.tdxCollateral(), expected.at());
+    AttestationException first = null;
+    for (TdxAlternative alternative : expected.tdx()) {
+      try {
+        dev.confide.attest.tdx.TdxVerifier.Verified v = verifier.verify(evidence.quote(), new dev.confide.attest.tdx.TdxPolicy(
+            alternative.mrTd().isEmpty() ? null : alternative.mrTd(), alternative.rtmr(), expected.reportData(), expected.tolerate(),
+            expected.ignoreAdvisories()), new java.util.ArrayList<>());
+        String measurement = v.quote().reportDataHex().substring(64);
+        if (expected.measurements() != null && !alternative.measurements().contains(measurement)) {
+          throw new AttestationException(Reason.MEASUREMENT_NOT_ALLOWED, "measurement " + measurement
+              + " is not in the service's mrenclave list " + alternative.measurements(),
+              "if this program is the one you mean to run, add the value 'confide measure' prints to the service's attestation");
+        }
+        return new Verified(TdxEvidence.PLATFORM, measurement, Hashes.hex(Hashes.sha256().digest(v.pck().certificate().getEncoded())));
+      } catch (AttestationException e) {
+        if (first == null) {
+          first = e;
+        }
+      } catch (java.security.cert.CertificateEncodingException e) {
+        throw new AttestationException(Reason.MALFORMED, "the quote's PCK certificate cannot be encoded", "send the quote as produced");
+      }
+    }
+    throw first;
   }
 
   /**

@@ -18,8 +18,8 @@ import java.util.Optional;
  * {@code outblob} read back as the report and {@code auxblob} as the certificates the host supplied.
  * The entry is removed once the report is read (one per request). The entry's {@code generation} counts writes: read before and after the blobs, a change means
  * another writer raced this one, and the request is made again. {@code provider} names the
- * platform: {@code sev_guest} (AMD SEV-SNP) or {@code tdx_guest} (Intel TDX, produced but not yet
- * verified by this version). The root is a parameter, so a test's folder stands for the kernel's.
+ * platform: {@code sev_guest} (AMD SEV-SNP: the report and the VEK of the host's certificate
+ * table) or {@code tdx_guest} (Intel TDX: the quote, which carries its PCK chain). The root is a parameter, so a test's folder stands for the kernel's.
  */
 public final class TsmEvidenceProvider implements EvidenceProvider {
   /** Where the kernel exposes it. */
@@ -82,7 +82,7 @@ public final class TsmEvidenceProvider implements EvidenceProvider {
 
   @Override
   public String platform() {
-    return provider.equals("sev_guest") ? SnpEvidence.PLATFORM : "tdx";
+    return provider.equals("sev_guest") ? SnpEvidence.PLATFORM : TdxEvidence.PLATFORM;
   }
 
   @Override
@@ -92,10 +92,6 @@ public final class TsmEvidenceProvider implements EvidenceProvider {
 
   @Override
   public Evidence produce(String measurement, String reportData) throws AttestationException {
-    if (!provider.equals("sev_guest")) {
-      throw new AttestationException(Reason.IO, "this guest produces TDX quotes, which this version does not verify yet",
-          "run with --evidence sim, or on an SEV-SNP guest");
-    }
     byte[] data = SnpEvidence.reportData(reportData, measurement);
     try {
       if (!Files.isDirectory(entry)) {
@@ -110,7 +106,7 @@ public final class TsmEvidenceProvider implements EvidenceProvider {
         String after = Files.readString(entry.resolve("generation"), StandardCharsets.US_ASCII).strip();
         if (before.equals(after)) {
           removeEntry();
-          return new SnpEvidence(report, vekCertificates(certs));
+          return provider.equals("sev_guest") ? new SnpEvidence(report, vekCertificates(certs)) : new TdxEvidence(report);
         }
       }
     } catch (IOException e) {

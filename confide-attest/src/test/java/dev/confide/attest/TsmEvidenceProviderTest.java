@@ -85,8 +85,9 @@ class TsmEvidenceProviderTest {
     fakeEntry(tmp, "other", "arm_cca_guest");
     assertThatThrownBy(() -> TsmEvidenceProvider.open(tmp, "other")).hasMessageContaining("'arm_cca_guest' is neither");
     fakeEntry(tmp, "tdx", "tdx_guest");
-    assertThatThrownBy(() -> TsmEvidenceProvider.open(tmp, "tdx").produce("00".repeat(32), "00".repeat(32)))
-        .hasMessageContaining("TDX quotes, which this version does not verify yet");
+    TsmEvidenceProvider tdx = TsmEvidenceProvider.open(tmp, "tdx");
+    assertThat(tdx.platform()).isEqualTo("tdx");
+    assertThat(((TdxEvidence) tdx.produce("00".repeat(32), "00".repeat(32))).quote()).isEqualTo(vector("trustee/evidence-report.bin"));
   }
 
   @Test

@@ -235,9 +235,14 @@ public final class CasAttestation {
       throws SQLException {
     Set<String> measurements = new LinkedHashSet<>();
     List<EvidenceVerifier.SnpAlternative> snp = new ArrayList<>();
+    List<EvidenceVerifier.TdxAlternative> tdx = new ArrayList<>();
     if (target.service() != null) {
       for (Service.AttestationAlternative a : target.service().attestation()) {
-        if (a.snp() == null) {
+        if (a.tdx() != null) {
+          Map<Integer, String> rtmr = new LinkedHashMap<>();
+          a.tdx().rtmr().forEach((k, v) -> rtmr.put(Integer.parseInt(k), v));
+          tdx.add(new EvidenceVerifier.TdxAlternative(Set.copyOf(a.tdx().mrtd()), rtmr, Set.copyOf(a.mrenclave())));
+        } else if (!a.hardware()) {
           // simulated evidence meets only the alternatives that ask for no hardware
           measurements.addAll(a.mrenclave());
         } else {
@@ -252,6 +257,7 @@ public final class CasAttestation {
       Evidence evidence = Evidence.decode(request.platform(), request.evidence());
       Set<String> trusted = new LinkedHashSet<>();
       dev.confide.attest.snp.SnpCollateral keys = null;
+      dev.confide.attest.tdx.TdxCollateral intel = null;
       switch (evidence) {
         case SimEvidence sim -> {
           // the hosts this session trusts: those it lists, and the one that signed, if the session's creator vouched for it
@@ -263,20 +269,30 @@ public final class CasAttestation {
             }
           }
         }
-        case dev.confide.attest.SnpEvidence hardware -> {
-          try {
-            keys = dev.confide.attest.snp.SnpCollateral.load(collateral);
-          } catch (java.io.IOException e) {
-            throw new AttestationException(AttestationException.Reason.NO_COLLATERAL, "the CAS cannot read its collateral folder "
-                + collateral + ": " + e.getMessage(), "check the folder 'confide cas collateral import' fills");
-          }
-        }
+        case dev.confide.attest.TdxEvidence hardware -> intel = collateral(dev.confide.attest.tdx.TdxCollateral::load);
+        case dev.confide.attest.SnpEvidence hardware -> keys = collateral(dev.confide.attest.snp.SnpCollateral::load);
       }
       return verifier.verify(evidence, new EvidenceVerifier.Expectations(reportData, measured ? measurements : null,
-          simulation, trusted, snp, policy == null ? Set.of() : Set.copyOf(policy.tolerate()), keys, Instant.now()));
+          simulation, trusted, snp, policy == null ? Set.of() : Set.copyOf(policy.tolerate()), keys, Instant.now(), tdx, intel,
+          policy == null ? Set.of() : Set.copyOf(policy.ignoreAdvisories())));
     } catch (AttestationException e) {
       throw new CasException(403, "attestation_" + e.reason().name().toLowerCase(java.util.Locale.ROOT),
           e.getMessage(), e.hint());
     }
+  }
+
+  /** Reads the collateral folder, as {@code reader} understands it; read anew at each attestation, so an import counts at once. */
+  private <T> T collateral(CollateralReader<T> reader) throws AttestationException {
+    try {
+      return reader.read(collateral);
+    } catch (java.io.IOException e) {
+      throw new AttestationException(AttestationException.Reason.NO_COLLATERAL, "the CAS cannot read its collateral folder "
+          + collateral + ": " + e.getMessage(), "check the folder 'confide cas collateral import' fills");
+    }
+  }
+
+  @FunctionalInterface
+  private interface CollateralReader<T> {
+    T read(java.nio.file.Path dir) throws java.io.IOException;
   }
 }

@@ -51,15 +51,33 @@ public record Service(
    * One way a runtime may attest: {@code mrenclave}, the Confide measurements it may run (runtime,
    * program, measured trees), and, for hardware evidence, {@code snp}: what the AMD SEV-SNP guest
    * around it must be. An alternative without {@code snp} is met by simulated evidence only (where
-   * the session tolerates simulation); one with it, by SEV-SNP evidence only.
+   * the session tolerates simulation); one with it, by SEV-SNP evidence only;
+   * {@code tdx} likewise for Intel TDX. An alternative names at most one of them.
    */
-  public record AttestationAlternative(List<String> mrenclave, Snp snp) {
+  public record AttestationAlternative(List<String> mrenclave, Snp snp, Tdx tdx) {
     public AttestationAlternative {
       mrenclave = mrenclave == null ? List.of() : List.copyOf(mrenclave);
     }
 
     public AttestationAlternative(List<String> mrenclave) {
-      this(mrenclave, null);
+      this(mrenclave, null, null);
+    }
+
+    /** Whether it asks for hardware evidence (simulated evidence then does not meet it). */
+    public boolean hardware() {
+      return snp != null || tdx != null;
+    }
+  }
+
+  /**
+   * An Intel TDX guest: its MRTDs ({@code mrtd}, 96 hex digits each: the TD's initial contents as the
+   * TDX module measured them) and, optionally, the values its runtime measurement registers must
+   * hold ({@code rtmr: {0: HEX, 1: HEX}}).
+   */
+  public record Tdx(List<String> mrtd, Map<String, String> rtmr) {
+    public Tdx {
+      mrtd = mrtd == null ? List.of() : List.copyOf(mrtd);
+      rtmr = rtmr == null ? Map.of() : Map.copyOf(rtmr);
     }
   }
 

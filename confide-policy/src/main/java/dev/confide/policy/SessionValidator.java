@@ -154,6 +154,24 @@ final class SessionValidator {
             problem(at + "/attestation/" + j + "/snp/vmpl", "VMPL " + snp.vmpl() + " does not exist", "give 0 to 3");
           }
         }
+        Service.Tdx tdx = s.attestation().get(j).tdx();
+        if (tdx != null) {
+          if (snp != null) {
+            problem(at + "/attestation/" + j, "an attestation alternative names both 'snp' and 'tdx'", "give each its own alternative");
+          }
+          for (int k = 0; k < tdx.mrtd().size(); k++) {
+            if (!tdx.mrtd().get(k).matches("[0-9a-f]{96}")) {
+              problem(at + "/attestation/" + j + "/tdx/mrtd/" + k, "'" + tdx.mrtd().get(k) + "' is not an MRTD",
+                  "give the 96 lower-case hex digits 'confide attest verify' prints");
+            }
+          }
+          for (Map.Entry<String, String> r : tdx.rtmr().entrySet()) {
+            if (!r.getKey().matches("[0-3]") || r.getValue() == null || !r.getValue().matches("[0-9a-f]{96}")) {
+              problem(at + "/attestation/" + j + "/tdx/rtmr/" + r.getKey(), "'" + r.getKey() + ": " + r.getValue()
+                  + "' is not an RTMR value", "give an index 0 to 3 and 96 lower-case hex digits");
+            }
+          }
+        }
       }
       int fspf = (s.fspfPath() == null ? 0 : 1) + (s.fspfKey() == null ? 0 : 1) + (s.fspfTag() == null ? 0 : 1);
       if (fspf != 0 && fspf != 3) {

@@ -125,6 +125,9 @@ class SessionParserTest {
     refused(snp.formatted(m, "{min_tcb: \"bl=1,tee=0\"}"), "s.yaml:7:24: 'bl=1,tee=0' is not a TCB");
     refused(snp.formatted(m, "{min_tcb: \"bl=1,tee=0,snp=300,ucode=1\"}"), "s.yaml:7:24: 'bl=1,tee=0,snp=300,ucode=1' is not a TCB");
     refused(snp.formatted(m, "{vmpl: 4}"), "s.yaml:7:21: VMPL 4 does not exist");
+    String tdx = snp.replace("snp: %s", "tdx: %s");
+    refused(tdx.formatted(m, "{mrtd: [abc]}"), "s.yaml:7:22: 'abc' is not an MRTD");
+    refused(tdx.formatted(m, "{rtmr: {7: " + "a".repeat(96) + "}}"), "s.yaml:7:25: '7: " + "a".repeat(96) + "' is not an RTMR value");
   }
 
   @Test

@@ -38,6 +38,11 @@ public final class TdxCollateral {
     this.certificates = List.copyOf(certificates);
   }
 
+  /** No collateral: signatures and the PCK chain can still be checked, nothing after them. */
+  public static TdxCollateral empty() {
+    return new TdxCollateral(List.of(), List.of(), List.of(), List.of());
+  }
+
   /** Every file of {@code dir} read as JSON, CRL or certificates; what is none of them is skipped. */
   public static TdxCollateral load(Path dir) throws IOException {
     List<Path> files = new ArrayList<>();

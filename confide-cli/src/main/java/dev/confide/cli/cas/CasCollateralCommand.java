@@ -29,13 +29,14 @@ import picocli.CommandLine.Spec;
  * anything itself.
  */
 @Command(name = "collateral", mixinStandardHelpOptions = true,
-    description = "Store collateral for hardware evidence (AMD VCEK and VLEK certificates) where the CAS reads it.",
+    description = "Store collateral for hardware evidence (AMD VCEKs and VLEKs; Intel TCB Info, QE Identity, CRLs) where the CAS reads it.",
     subcommands = {CasCollateralCommand.Import.class})
 public final class CasCollateralCommand {
   /** {@code confide cas collateral import DIR}. */
   @Command(name = "import", mixinStandardHelpOptions = true,
       description = {"Copy every VCEK and VLEK certificate (DER or PEM) found in the files of DIR into the CAS's collateral",
-          "folder, one DER file each; other files are listed as skipped. AMD's own authorities are built in."})
+          "folder, one DER file each, and Intel's TCB Info, QE Identity, CRLs and TCB signing chain as they are; other",
+          "files are listed as skipped. AMD's and Intel's roots are built in."})
   public static final class Import implements Callable<Integer> {
     @Parameters(paramLabel = "DIR", description = "A folder of certificates fetched from AMD's KDS or a cloud provider.")
     Path dir;
@@ -56,6 +57,14 @@ public final class CasCollateralCommand {
         for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
           List<X509Certificate> certs = SnpCollateral.certificates(f);
           List<VekCertificate> keys = SnpCollateral.of(certs).keys();
+          String intel = intel(f);
+          if (intel != null) {
+            // Intel's collateral is kept as it came: its signatures are over the exact bytes
+            Path target = store.resolve("intel-" + f.getFileName());
+            Files.copy(f, target, StandardCopyOption.REPLACE_EXISTING);
+            imported.add(Output.fields("file", f.getFileName().toString(), "kind", intel, "stored_as", target.getFileName().toString()));
+            continue;
+          }
           if (keys.isEmpty()) {
             skipped.add(f.getFileName().toString());
           }
@@ -72,22 +81,39 @@ public final class CasCollateralCommand {
         }
       }
       if (imported.isEmpty()) {
-        throw new CliFailure(ExitCodes.DATA, "no_collateral", "no VCEK or VLEK certificate in " + dir + " (skipped: "
-            + String.join(", ", skipped) + ")", "fetch them from https://kdsintf.amd.com/vcek/v1/PRODUCT/CHIP_ID?... (DER)");
+        throw new CliFailure(ExitCodes.DATA, "no_collateral", "no collateral in " + dir + " (skipped: " + String.join(", ", skipped) + ")",
+            "fetch AMD's VCEKs from https://kdsintf.amd.com/vcek/v1/PRODUCT/CHIP_ID?... (DER), or Intel's TCB Info, QE Identity,"
+                + " CRLs and TCB signing chain from its PCS");
       }
       Output out = new Output(spec.commandLine().getOut(), common.json);
       if (out.json()) {
         out.report("", Output.fields("collateral", store.toString(), "imported", imported, "skipped", skipped));
       } else {
         spec.commandLine().getOut().println("Imported " + imported.size() + " certificate(s) into " + store + ":");
-        imported.forEach(i -> spec.commandLine().getOut().println("  " + i.get("kind") + " " + i.get("product") + " " + i.get("tcb")
-            + ", valid until " + i.get("valid_until") + " (" + i.get("file") + ")"));
+        imported.forEach(i -> spec.commandLine().getOut().println("  " + i.get("kind") + (i.containsKey("product") ? " "
+            + i.get("product") + " " + i.get("tcb") + ", valid until " + i.get("valid_until") : "") + " (" + i.get("file") + ")"));
         if (!skipped.isEmpty()) {
-          spec.commandLine().getOut().println("Skipped (no VCEK or VLEK in them): " + String.join(", ", skipped));
+          spec.commandLine().getOut().println("Skipped (no collateral in them): " + String.join(", ", skipped));
         }
         spec.commandLine().getOut().flush();
       }
       return ExitCodes.OK;
     }
+  }
+
+  /** What Intel collateral {@code f} holds (TCB Info, QE Identity, CRL, TCB signing chain), or null. */
+  static String intel(Path f) throws java.io.IOException {
+    dev.confide.attest.tdx.TdxCollateral c = dev.confide.attest.tdx.TdxCollateral.of(List.of(f));
+    if (!c.tcbInfos().isEmpty()) {
+      return "Intel TCB Info (FMSPC " + c.tcbInfos().getFirst().value().path("fmspc").asText() + ")";
+    }
+    if (!c.qeIdentities().isEmpty()) {
+      return "Intel QE Identity (" + c.qeIdentities().getFirst().value().path("id").asText() + ")";
+    }
+    if (!c.crls().isEmpty()) {
+      return "Intel CRL (" + c.crls().getFirst().getIssuerX500Principal().getName().replaceAll(".*CN=([^,]*).*", "$1") + ")";
+    }
+    boolean signing = c.certificates().stream().anyMatch(x -> x.getSubjectX500Principal().getName().contains("CN=Intel SGX TCB Signing"));
+    return signing ? "Intel TCB signing chain" : null;
   }
 }

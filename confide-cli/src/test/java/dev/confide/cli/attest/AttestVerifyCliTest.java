@@ -8,6 +8,7 @@ import dev.confide.cli.ConfideDirs;
 import dev.confide.cli.ExitCodes;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -47,7 +48,7 @@ class AttestVerifyCliTest {
     CliRun then = confide("attest", "verify", VECTORS.resolve("trustee/test-vlek-report.bin").toString(), "--collateral",
         VECTORS.resolve("trustee").toString(), "--vmpl", "1", "--at", "2025-06-01");
     assertThat(then.code()).as(then.err()).isZero();
-    assertThat(then.out()).startsWith("VERIFIED: ").contains("VLEK  SEV-VLEK").contains("ASVK  SEV-VLEK-Milan");
+    assertThat(then.out()).startsWith("VERIFIED: ").containsPattern("VLEK +SEV-VLEK ").containsPattern("ASVK +SEV-VLEK-Milan");
   }
 
   @Test
@@ -77,19 +78,47 @@ class AttestVerifyCliTest {
     CliRun imported = confide("cas", "collateral", "import", VECTORS.resolve("trustee").toString());
     assertThat(imported.code()).as(imported.err()).isZero();
     assertThat(imported.out()).contains("VCEK Milan-B0 bl=3 tee=0 snp=8 ucode=115, valid until 2030-01-24T17:58:26Z (test-vcek.der)")
-        .contains("VLEK Milan bl=4 tee=0 snp=24 ucode=217").contains("Skipped (no VCEK or VLEK in them): ").contains("tcbInfo.json");
+        .contains("VLEK Milan bl=4 tee=0 snp=24 ucode=217").contains("Intel TCB Info (FMSPC 00A06D080000) (tcbInfo.json)")
+        .contains("Skipped (no collateral in them): ").contains("tdx_quote_4.dat");
     CliRun verified = confide("attest", "verify", report, "--at", "2024-01-01");
     assertThat(verified.code()).as(verified.err()).isZero();
     assertThat(verified.out()).startsWith("VERIFIED: ");
-    CliRun nothing = confide("cas", "collateral", "import", VECTORS.resolve("go-tdx-guest").toString());
+    Path empty = Files.createDirectories(tmp.resolve("empty"));
+    Files.writeString(empty.resolve("notes.txt"), "nothing\n");
+    CliRun nothing = confide("cas", "collateral", "import", empty.toString());
     assertThat(nothing.code()).isEqualTo(ExitCodes.DATA);
-    assertThat(nothing.err()).contains("no VCEK or VLEK certificate in");
+    assertThat(nothing.err()).contains("no collateral in").contains("skipped: notes.txt");
+  }
+
+  @Test
+  void aTdxQuoteIsToldFromItsBytesAndJudgedWithIntelsCollateral() throws Exception {
+    Path intel = Files.createDirectories(tmp.resolve("intel"));
+    for (String f : List.of("sample_tcbInfo_response", "sample_qeIdentity_response", "pckcrl", "rootcrl.der", "tcbInfoIssuerChain.pem")) {
+      Files.copy(VECTORS.resolve("go-tdx-guest/" + f), intel.resolve(f));
+    }
+    CliRun imported = confide("cas", "collateral", "import", intel.toString());
+    assertThat(imported.code()).as(imported.err()).isZero();
+    assertThat(imported.out()).contains("Intel TCB Info (FMSPC 50806f000000)").contains("Intel QE Identity (TD_QE)")
+        .contains("Intel CRL (Intel SGX PCK Platform CA)").contains("Intel TCB signing chain");
+    String quote = VECTORS.resolve("trustee/tdx_quote_4.dat").toString();
+    CliRun debug = confide("attest", "verify", quote, "--at", "2023-07-01T01:00:00Z");
+    assertThat(debug.code()).isEqualTo(ExitCodes.DENIED);
+    assertThat(debug.out()).startsWith("REFUSED: ").contains("(Intel TDX quote)").contains("FAIL debug").contains("ok   tcb status   platform UpToDate");
+    CliRun ok = confide("attest", "verify", quote, "--at", "2023-07-01T01:00:00Z", "--tolerate", "debug-mode", "--json");
+    assertThat(ok.code()).as(ok.err()).isZero();
+    assertThat(ok.json().get("kind").asText()).isEqualTo("tdx");
+    assertThat(ok.json().get("tcb_status").asText()).isEqualTo("UpToDate");
+    assertThat(ok.json().get("mrtd").asText()).startsWith("705ee938");
+    CliRun spr = confide("attest", "verify", VECTORS.resolve("go-tdx-guest/tdx_prod_quote_SPR_E4.dat").toString(), "--at", "2023-07-01T01:00:00Z");
+    assertThat(spr.code()).isEqualTo(ExitCodes.INTEGRITY);
+    assertThat(spr.err()).contains("no matching TCB level");
   }
 
   @Test
   void badOptionsAreRefusedAsUsageErrors() {
     String report = VECTORS.resolve("go-sev-guest/attestation.bin").toString();
-    assertThat(confide("attest", "verify", report, "--kind", "tdx").err()).contains("'tdx' is not an evidence kind this version verifies yet");
+    assertThat(confide("attest", "verify", report, "--kind", "sgx").err()).contains("'sgx' is not an evidence kind this version verifies");
+    assertThat(confide("attest", "verify", report, "--rtmr", "0=" + "a".repeat(96)).err()).contains("--rtmr and --ignore-advisory are for TDX");
     assertThat(confide("attest", "verify", report, "--at", "yesterday").code()).isEqualTo(ExitCodes.USAGE);
     assertThat(confide("attest", "verify", report, "--min-tcb", "bl=1").err()).contains("'bl=1' is not a TCB");
     assertThat(confide("attest", "verify", report, "--tolerate", "everything").err()).contains("'everything' is not a weakness");

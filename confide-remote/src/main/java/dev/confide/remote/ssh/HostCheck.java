@@ -75,7 +75,7 @@ public final class HostCheck {
     List<String> kinds = new java.util.ArrayList<>();
     for (String kind : List.of("snp", "tdx")) {
       if (words.contains(kind)) {
-        kinds.add(words.contains("tsm") ? kind + (kind.equals("tdx") ? " (a TDX guest: quotes are not verified by this version yet)"
+        kinds.add(words.contains("tsm") ? kind + (kind.equals("tdx") ? " (Intel TDX through configfs-tsm)"
             : " (AMD SEV-SNP through configfs-tsm)") : kind + " guest device, but no configfs-tsm (Linux 6.7 or later needed)");
       }
     }

@@ -22,9 +22,10 @@ import org.junit.jupiter.api.io.TempDir;
  * whose configfs-tsm (a folder standing for the kernel's) answers with a real Genoa report and its
  * VCEK. Everything about the report verifies (AMD's chain, the signature, the TCB, the launch
  * measurement the session names), but its report data was made for another nonce long ago: the
- * CAS refuses it as replayed, and releases nothing.
+ * CAS refuses it as replayed, and releases nothing. A TDX guest's quote travels the same way and
+ * is refused for the collateral the CAS lacks, after its signatures and PCK chain held.
  */
-class SnpReplayRunTest {
+class HardwareEvidenceRunTest {
   static final Path VECTORS = Path.of("../confide-attest/src/test/resources/vectors").toAbsolutePath().normalize();
   static final String LAUNCH = "6a6519d757e68c2e939c9dbbbc1828498e8de35d2766dd05f1a2cca5059d0cf4ae62a36d75c837974dd50b315506e73e";
   @TempDir Path tmp;
@@ -111,5 +112,37 @@ class SnpReplayRunTest {
     assertThatThrownBy(() -> host.run(RunFixture.request("snp-only", "app", Map.of("work", tmp.resolve("w2")))))
         .isInstanceOfSatisfying(CasException.class, e -> assertThat(e.error()).isEqualTo("attestation_measurement_not_allowed"));
     assertThat(List.of(tmp.resolve("w1"), tmp.resolve("w2"))).allMatch(p -> !Files.exists(p));
+  }
+
+  @Test
+  void aTdxGuestsQuoteReachesTheCasAndIsJudgedWithItsCollateral() throws Exception {
+    host = new RunFixture(tmp);
+    host.cas.user.createSession("""
+        name: tdx-run
+        services:
+          - name: app
+            image_name: img
+            command: python3 -c "print('secret released')"
+            attestation:
+              - mrenclave: [%s]
+                tdx: {mrtd: [%s]}
+        volumes: [{name: work}]
+        images: [{name: img, volumes: [{name: work, path: /work}]}]
+        """.formatted(host.python("/usr/bin:/bin"), "ab".repeat(48)));
+    Path entry = Files.createDirectories(tmp.resolve("tdx/entry"));
+    Files.writeString(entry.resolve("provider"), "tdx_guest\n");
+    Files.writeString(entry.resolve("generation"), "1\n");
+    Files.write(entry.resolve("outblob"), Files.readAllBytes(VECTORS.resolve("trustee/tdx_quote_4.dat")));
+    TsmEvidenceProvider tdx = TsmEvidenceProvider.open(tmp.resolve("tdx"), "entry");
+    assertThat(tdx.platform()).isEqualTo("tdx");
+    ConfidentialRun run = new ConfidentialRun(host.cas.runtime, host.measurer, tdx, Bubblewrap.find(), new PrintWriter(new StringWriter(), true),
+        ShutdownHooks.JVM);
+    assertThatThrownBy(() -> run.run(RunFixture.request("tdx-run", "app", Map.of("work", tmp.resolve("work"))), new PhaseClock()))
+        .isInstanceOfSatisfying(CasException.class, e -> {
+          assertThat(e.error()).isEqualTo("attestation_no_collateral");
+          assertThat(e.getMessage()).isEqualTo("the collateral holds no CRL of Intel SGX PCK Platform CA");
+        });
+    assertThat(Files.readAllBytes(entry.resolve("inblob"))).hasSize(64);
+    assertThat(tmp.resolve("work")).doesNotExist();
   }
 }
