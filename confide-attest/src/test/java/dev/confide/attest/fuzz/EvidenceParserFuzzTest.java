@@ -49,6 +49,37 @@ class EvidenceParserFuzzTest {
     }
   }
 
+  private static final dev.confide.attest.tdx.TdxVerifier TDX = tdxVerifier();
+
+  private static dev.confide.attest.tdx.TdxVerifier tdxVerifier() {
+    try {
+      Path g = Path.of(EvidenceParserFuzzTest.class.getResource("/vectors/go-tdx-guest").toURI());
+      return new dev.confide.attest.tdx.TdxVerifier(dev.confide.attest.tdx.TdxCollateral.of(java.util.List.of(
+          g.resolve("sample_tcbInfo_response"), g.resolve("sample_qeIdentity_response"), g.resolve("pckcrl"), g.resolve("rootcrl.der"),
+          g.resolve("tcbInfoIssuerChain.pem"))), Instant.parse("2023-07-01T01:00:00Z"));
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** A real TDX quote (verifying, with its collateral at its time) with bytes the fuzzer chooses written over it. */
+  @FuzzTest(maxDuration = "60s")
+  void tdxQuotesAreVerifiedOrRefused(FuzzedDataProvider data) throws Exception {
+    byte[] quote = Files.readAllBytes(Path.of(EvidenceParserFuzzTest.class.getResource("/vectors/trustee/tdx_quote_4.dat").toURI()));
+    int writes = data.consumeInt(0, 16);
+    for (int i = 0; i < writes; i++) {
+      quote[data.consumeInt(0, quote.length - 1)] = data.consumeByte();
+    }
+    if (data.consumeBoolean()) {
+      quote = java.util.Arrays.copyOf(quote, data.consumeInt(0, 2 * quote.length));
+    }
+    try {
+      TDX.verify(quote, new dev.confide.attest.tdx.TdxPolicy(null, null, null, Set.of("debug-mode"), null), new ArrayList<>());
+    } catch (AttestationException expected) {
+      // the verifier's own refusal
+    }
+  }
+
   /** Wire forms of evidence, any text. */
   @FuzzTest(maxDuration = "60s")
   void evidenceTextIsDecodedOrRefused(FuzzedDataProvider data) {
