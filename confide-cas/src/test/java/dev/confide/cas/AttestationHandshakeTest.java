@@ -237,7 +237,7 @@ class AttestationHandshakeTest {
   void evidenceOfAPlatformThisVersionDoesNotVerifyIsRefusedByName() {
     RuntimeKey key = RuntimeKey.generate();
     AttestRequest sim = request("app", runtime.nonce(), key, key.publicKeyset(), measurement);
-    refused(() -> runtime.attest(new AttestRequest(sim.session(), sim.service(), sim.nonce(), "tdx", sim.evidence(), sim.runtimeKey(),
-        sim.runKey())), 403, "attestation_malformed", "evidence of platform 'tdx' is not one this version verifies (sim, snp)");
+    refused(() -> runtime.attest(new AttestRequest(sim.session(), sim.service(), sim.nonce(), "sgx", sim.evidence(), sim.runtimeKey(),
+        sim.runKey())), 403, "attestation_malformed", "evidence of platform 'sgx' is not one this version verifies (sim, snp, tdx)");
   }
 }
