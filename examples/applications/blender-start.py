@@ -151,6 +151,10 @@ def render_scene(j):
     render.use_file_extension = True
     frames = j.get("frames") or list(range(scene.frame_start, scene.frame_end + 1, max(1, scene.frame_step)))
     os.chdir(OUTPUTS)
+    step = frames[1] - frames[0] if len(frames) > 1 else 0
+    if step > 0 and all(b - a == step for a, b in zip(frames, frames[1:])):
+        render_animation(scene, frames, step)
+        return
     for done, frame in enumerate(frames, start=1):
         scene.frame_set(frame)
         # a still render does not number its file: the frame's own name, as an animation would write it
@@ -161,6 +165,26 @@ def render_scene(j):
         if not os.path.isfile(written):
             fail(f"frame {frame} produced no file (Blender could not save {os.path.basename(written)}; its log says why)")
         print(f"confide: frame {frame} done ({done} of {len(frames)})", flush=True)
+
+
+def render_animation(scene, frames, step):
+    """Evenly spaced frames render as Blender's own animation render does (`blender -a`): one
+    render job, the scene's data kept between frames, instead of a still render per frame."""
+    render = scene.render
+    scene.frame_start, scene.frame_end, scene.frame_step = frames[0], frames[-1], step
+    render.filepath = OUTPUTS + "/frame_####"
+    done = [0]
+
+    def written(scene, *args):
+        done[0] += 1
+        print(f"confide: frame {scene.frame_current} done ({done[0]} of {len(frames)})", flush=True)
+
+    bpy.app.handlers.render_write.append(written)
+    bpy.ops.render.render(animation=True)
+    for frame in frames:
+        if not os.path.isfile(render.frame_path(frame=frame)):
+            fail(f"frame {frame} produced no file (Blender could not save"
+                 f" {os.path.basename(render.frame_path(frame=frame))}; its log says why)")
 
 
 def main():
