@@ -22,14 +22,21 @@ public final class Measurer {
    * session and again for the evidence, and a runtime measures the same trees run after run.
    */
   private final FileDigests digests;
+  private final ExecutableCopies copies;
 
   public Measurer(String runtimeDigest) {
     this(runtimeDigest, FileDigests.inMemory());
   }
 
   public Measurer(String runtimeDigest, FileDigests digests) {
+    this(runtimeDigest, digests, null);
+  }
+
+  /** A measurer that keeps the executables' measured copies in {@code copies} between runs (null: a copy per run). */
+  public Measurer(String runtimeDigest, FileDigests digests, ExecutableCopies copies) {
     this.runtimeDigest = runtimeDigest;
     this.digests = digests;
+    this.copies = copies;
   }
 
   /** The digest of the runtime this measurer runs in (what a plan request claims before anything else is measured). */
@@ -101,6 +108,45 @@ public final class Measurer {
       return Measurement.of(runtimeDigest, real, digests.digest(real), measureTrees(trees));
     } catch (IOException e) {
       throw new AttestationException(Reason.IO, "cannot read " + executable + ": " + e.getMessage(), "check its permissions");
+    } finally {
+      digests.save();
+    }
+  }
+
+  /** A measurement, and the file the run starts: the copy kept between runs, or {@code copy}. */
+  public record Copied(Measurement measurement, Path copy) {}
+
+  /**
+   * As {@link #measureCopy(List, String, List, Path)}, but when this measurer keeps copies
+   * ({@link ExecutableCopies}) the kept copy of the executable is measured and returned instead of
+   * a new one at {@code copy}.
+   */
+  public Copied measureKeptCopy(List<String> command, String path, List<String> trees, Path copy) throws AttestationException {
+    if (copies == null || command.isEmpty() || command.getFirst().isBlank()) {
+      return new Copied(measureCopy(command, path, trees, copy), copy);
+    }
+    Path executable = resolve(command.getFirst(), path);
+    java.util.concurrent.FutureTask<List<MeasuredTree>> measuringTrees = new java.util.concurrent.FutureTask<>(() -> measureTrees(trees));
+    Thread.ofPlatform().name("confide-measure-trees").start(measuringTrees);
+    try {
+      Path real = executable.toRealPath();
+      java.util.Optional<ExecutableCopies.Kept> kept = java.util.Optional.empty();
+      try {
+        kept = copies.keep(real);
+      } catch (IOException notKept) {
+        // a copy of this run's own, below
+      }
+      if (kept.isPresent()) {
+        return new Copied(Measurement.of(runtimeDigest, real, kept.get().digest(), treesOf(measuringTrees)), kept.get().copy());
+      }
+      Files.createDirectories(copy.getParent());
+      byte[] digest = CopyingHasher.copy(real, copy);
+      Files.setPosixFilePermissions(copy, java.nio.file.attribute.PosixFilePermissions.fromString("r-x------"));
+      return new Copied(Measurement.of(runtimeDigest, real, Hashes.hex(digest), treesOf(measuringTrees)), copy);
+    } catch (IOException e) {
+      treesOf(measuringTrees);
+      throw new AttestationException(Reason.IO, "cannot copy " + executable + " to measure it: " + e.getMessage(),
+          "check its permissions and the staging area's free memory");
     } finally {
       digests.save();
     }

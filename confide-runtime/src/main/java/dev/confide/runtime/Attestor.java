@@ -44,8 +44,10 @@ final class Attestor {
     RuntimeKey key = RuntimeKey.generate();
     // first what to measure: released only for evidence from a trusted host, claiming the runtime alone
     RunPlan plan = key.openPlan(cas.plan(request(session, service, key, measurer.runtimeDigest(), cas.nonce())));
-    Path copy = copies.resolve("executable");
-    Measurement measurement = measurer.measureCopy(List.of(plan.executable()), plan.path(), plan.measuredTrees(), copy);
+    Measurer.Copied copied = measurer.measureKeptCopy(List.of(plan.executable()), plan.path(), plan.measuredTrees(),
+        copies.resolve("executable"));
+    Path copy = copied.copy();
+    Measurement measurement = copied.measurement();
     AttestRequest request = request(session, service, key, measurement.value(), cas.nonce());
     RunConfiguration config = key.open(cas.attest(request));
     String path = config.environment().getOrDefault("PATH", RunCommand.DEFAULT_PATH);

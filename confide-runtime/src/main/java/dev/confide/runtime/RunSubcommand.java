@@ -206,7 +206,8 @@ final class RunSubcommand implements Callable<Integer> {
   private Measurer selfMeasurer() {
     try {
       return new Measurer(RuntimeDigest.ofThisJvm(),
-          digestCache == null ? dev.confide.attest.FileDigests.inMemory() : dev.confide.attest.FileDigests.persistent(digestCache));
+          digestCache == null ? dev.confide.attest.FileDigests.inMemory() : dev.confide.attest.FileDigests.persistent(digestCache),
+          StagingArea.memoryRoot(stagingRoot).flatMap(dev.confide.attest.ExecutableCopies::in).orElse(null));
     } catch (IOException e) {
       throw new RuntimeFailure(RuntimeFailure.Kind.IO, "cannot measure the runtime: " + e.getMessage(),
           "check the runtime's installation");

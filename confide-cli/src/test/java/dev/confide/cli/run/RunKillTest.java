@@ -90,7 +90,9 @@ class RunKillTest {
 
       try (Stream<Path> after = Files.list(memory)) {
         assertThat(after.map(p -> p.getFileName().toString())).as("the runtime wiped its staging area")
-            .noneMatch(n -> n.startsWith("confide-run-")).allMatch(n -> n.startsWith("confide-ciphertext-"));
+            .noneMatch(n -> n.startsWith("confide-run-"))
+            // the kept measured copies of executables are no run's data (ExecutableCopies)
+            .allMatch(n -> n.startsWith("confide-ciphertext-") || n.startsWith("confide-executables-"));
       }
       List<AuditEntry> log = cas.client().audit(0, 1000).entries();
       String session = log.stream().filter(e -> e.kind().equals("session.create")).map(AuditEntry::subject)
