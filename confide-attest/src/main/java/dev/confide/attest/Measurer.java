@@ -113,45 +113,6 @@ public final class Measurer {
     }
   }
 
-  /** A measurement, and the file the run starts: the copy kept between runs, or {@code copy}. */
-  public record Copied(Measurement measurement, Path copy) {}
-
-  /**
-   * As {@link #measureCopy(List, String, List, Path)}, but when this measurer keeps copies
-   * ({@link ExecutableCopies}) the kept copy of the executable is measured and returned instead of
-   * a new one at {@code copy}.
-   */
-  public Copied measureKeptCopy(List<String> command, String path, List<String> trees, Path copy) throws AttestationException {
-    if (copies == null || command.isEmpty() || command.getFirst().isBlank()) {
-      return new Copied(measureCopy(command, path, trees, copy), copy);
-    }
-    Path executable = resolve(command.getFirst(), path);
-    java.util.concurrent.FutureTask<List<MeasuredTree>> measuringTrees = new java.util.concurrent.FutureTask<>(() -> measureTrees(trees));
-    Thread.ofPlatform().name("confide-measure-trees").start(measuringTrees);
-    try {
-      Path real = executable.toRealPath();
-      java.util.Optional<ExecutableCopies.Kept> kept = java.util.Optional.empty();
-      try {
-        kept = copies.keep(real);
-      } catch (IOException notKept) {
-        // a copy of this run's own, below
-      }
-      if (kept.isPresent()) {
-        return new Copied(Measurement.of(runtimeDigest, real, kept.get().digest(), treesOf(measuringTrees)), kept.get().copy());
-      }
-      Files.createDirectories(copy.getParent());
-      byte[] digest = CopyingHasher.copy(real, copy);
-      Files.setPosixFilePermissions(copy, java.nio.file.attribute.PosixFilePermissions.fromString("r-x------"));
-      return new Copied(Measurement.of(runtimeDigest, real, Hashes.hex(digest), treesOf(measuringTrees)), copy);
-    } catch (IOException e) {
-      treesOf(measuringTrees);
-      throw new AttestationException(Reason.IO, "cannot copy " + executable + " to measure it: " + e.getMessage(),
-          "check its permissions and the staging area's free memory");
-    } finally {
-      digests.save();
-    }
-  }
-
   private static List<MeasuredTree> treesOf(java.util.concurrent.FutureTask<List<MeasuredTree>> measuring)
       throws AttestationException {
     try {
@@ -194,18 +155,18 @@ public final class Measurer {
     return measured;
   }
 
+  /** A measurement, and the file the run starts: the copy kept from an earlier run, or {@code copy}. */
+  public record Copied(Measurement measurement, Path copy) {}
+
   /**
    * Copies the executable {@code command} resolves to into {@code copy} (a new file, owner-only,
-   * its folder created) and measures the bytes copied: a runtime that then starts the copy runs
-   * exactly what it measured, whatever the host puts at the original's path afterwards. The
+   * its folder created) and measures the bytes copied, with the folders {@code trees}: a runtime
+   * that then starts the copy runs exactly what it measured, whatever the host puts at the
+   * original's path afterwards. When this measurer keeps copies ({@link ExecutableCopies}) the copy
+   * an earlier run made is measured and returned instead, if it is still the one kept. The
    * measurement names the original's real path.
    */
-  public Measurement measureCopy(List<String> command, String path, Path copy) throws AttestationException {
-    return measureCopy(command, path, List.of(), copy);
-  }
-
-  /** Copies and measures the executable as {@link #measureCopy(List, String, Path)} does, and the folders {@code trees}. */
-  public Measurement measureCopy(List<String> command, String path, List<String> trees, Path copy) throws AttestationException {
+  public Copied measureCopy(List<String> command, String path, List<String> trees, Path copy) throws AttestationException {
     if (command.isEmpty() || command.getFirst().isBlank()) {
       throw new AttestationException(Reason.COMMAND_NOT_FOUND, "no command to measure", "give the command after '--'");
     }
@@ -219,10 +180,21 @@ public final class Measurer {
     }
     try {
       Path real = executable.toRealPath();
+      java.util.Optional<ExecutableCopies.Kept> kept = java.util.Optional.empty();
+      if (copies != null) {
+        try {
+          kept = copies.keep(real);
+        } catch (IOException notKept) {
+          // a copy of this run's own, below
+        }
+      }
+      if (kept.isPresent()) {
+        return new Copied(Measurement.of(runtimeDigest, real, kept.get().digest(), treesOf(measuringTrees)), kept.get().copy());
+      }
       Files.createDirectories(copy.getParent());
       byte[] digest = CopyingHasher.copy(real, copy);
       Files.setPosixFilePermissions(copy, java.nio.file.attribute.PosixFilePermissions.fromString("r-x------"));
-      return Measurement.of(runtimeDigest, real, Hashes.hex(digest), treesOf(measuringTrees));
+      return new Copied(Measurement.of(runtimeDigest, real, Hashes.hex(digest), treesOf(measuringTrees)), copy);
     } catch (IOException e) {
       throw new AttestationException(Reason.IO, "cannot copy " + executable + " to measure it: " + e.getMessage(),
           "check its permissions and the staging area's free memory");

@@ -44,7 +44,7 @@ final class Attestor {
     RuntimeKey key = RuntimeKey.generate();
     // first what to measure: released only for evidence from a trusted host, claiming the runtime alone
     RunPlan plan = key.openPlan(cas.plan(request(session, service, key, measurer.runtimeDigest(), cas.nonce())));
-    Measurer.Copied copied = measurer.measureKeptCopy(List.of(plan.executable()), plan.path(), plan.measuredTrees(),
+    Measurer.Copied copied = measurer.measureCopy(List.of(plan.executable()), plan.path(), plan.measuredTrees(),
         copies.resolve("executable"));
     Path copy = copied.copy();
     Measurement measurement = copied.measurement();

@@ -54,12 +54,12 @@ public final class SnpVerifier {
     }
     Optional<SnpProduct> byCpuid = report.cpuidFamily() >= 0 ? SnpProduct.ofCpuid(report.cpuidFamily(), report.cpuidModel())
         : Optional.empty();
-    boolean[] signatureChecked = new boolean[1];
-    VekCertificate key = findKey(report, signer, byCpuid, log, signatureChecked);
+    Found found = findKey(report, signer, byCpuid, log);
+    VekCertificate key = found.key();
     SnpProduct product = key.product().orElseThrow();
     List<ChainEntry> chain = chain(product, key, log);
     step(log, "signature", () -> {
-      if (!signatureChecked[0]) {
+      if (!found.signatureVerified()) {
         verifySignature(report, key);
       }
       return report;
@@ -79,8 +79,11 @@ public final class SnpVerifier {
     return new Verified(report, product, key, reported, chain, outdated);
   }
 
-  private VekCertificate findKey(SnpReport report, SnpReport.SigningKey signer, Optional<SnpProduct> byCpuid, List<Check> log,
-      boolean[] signatureChecked) throws AttestationException {
+  /** The VEK for a report, and whether finding it already verified the report's signature with it. */
+  private record Found(VekCertificate key, boolean signatureVerified) {}
+
+  private Found findKey(SnpReport report, SnpReport.SigningKey signer, Optional<SnpProduct> byCpuid, List<Check> log)
+      throws AttestationException {
     VekCertificate.Kind kind = signer == SnpReport.SigningKey.VLEK ? VekCertificate.Kind.VLEK : VekCertificate.Kind.VCEK;
     List<VekCertificate> candidates = new ArrayList<>();
     for (VekCertificate k : collateral.keys()) {
@@ -96,15 +99,14 @@ public final class SnpVerifier {
     for (VekCertificate k : candidates) {
       if (k.tcb().sameLevels(k.product().get().tcb(report.reportedTcb())) && signatureVerifies(report, k)) {
         log.add(new Check("key", true, k.kind() + " " + k.productName() + " for " + k.tcb()));
-        signatureChecked[0] = true;
-        return k;
+        return new Found(k, true);
       }
     }
     if (!candidates.isEmpty()) {
       // the chip's: let the signature and TCB checks say what is wrong with it
       VekCertificate k = candidates.getFirst();
       log.add(new Check("key", true, k.kind() + " " + k.productName() + " for " + k.tcb()));
-      return k;
+      return new Found(k, false);
     }
     String where = byCpuid.map(p -> p.title()).orElse("PRODUCT");
     String hint = kind == VekCertificate.Kind.VCEK
