@@ -29,11 +29,24 @@ public final class TreeAuthenticator {
    * the manifest, at the end.
    */
   public static Tag authenticate(Path dir, SymmetricKey key, Path manifestFile, Progress progress) {
+    return authenticate(dir, TreeRegions.WHOLE, key, manifestFile, progress);
+  }
+
+  /**
+   * As {@link #authenticate(Path, SymmetricKey, Path, Progress)} for the folders {@code regions}
+   * of {@code dir} only (relative paths, none inside another; {@code ""} or none: all of it). A
+   * verifier reads the regions from the manifest.
+   */
+  public static Tag authenticate(Path dir, List<String> regions, SymmetricKey key, Path manifestFile, Progress progress) {
+    List<String> checked = TreeRegions.checked(regions);
     if (Files.exists(manifestFile, LinkOption.NOFOLLOW_LINKS)) {
       throw new VolumeException(Failure.CANNOT_CREATE, "tree manifest " + manifestFile + " already exists",
           "delete it first, or pass another --manifest");
     }
-    List<SourceEntry> entries = new SourceScanner(excluded(dir, manifestFile)).scan(dir, f -> progress.checkpoint());
+    List<SourceEntry> entries = TreeRegions.scan(dir, checked, excluded(dir, manifestFile), f -> progress.checkpoint());
+    if (entries.isEmpty()) {
+      throw new VolumeException(Failure.MISSING_INPUT, "none of " + checked + " exists in " + dir, "check the paths");
+    }
     List<TreeManifest.Item> items = new ArrayList<>();
     try {
       progress.start("authenticating", SourceEntry.totalSize(entries));

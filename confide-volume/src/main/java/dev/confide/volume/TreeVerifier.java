@@ -70,8 +70,8 @@ public final class TreeVerifier {
     List<String> problems = new ArrayList<>();
     Map<String, TreeManifest.Item> expected = new HashMap<>();
     manifest.items().forEach(i -> expected.put(i.path(), i));
-    List<SourceEntry> actual = new SourceScanner(TreeAuthenticator.excluded(dir, manifestFile))
-        .scan(dir, f -> progress.checkpoint());
+    List<SourceEntry> actual = TreeRegions.scan(dir, TreeRegions.of(manifest), TreeAuthenticator.excluded(dir, manifestFile),
+        f -> progress.checkpoint());
     long files = 0;
     long bytes = 0;
     try {
