@@ -49,10 +49,43 @@ public final class Bubblewrap implements Sandbox {
   /** The program's uid and gid inside its user namespace: never 0. */
   public static final int UID = 1000;
 
-  private final String bwrap;
+  /**
+   * What a container's sandbox leaves out of the container's root: the kernel's and the engine's
+   * own file systems, which the sandbox makes afresh.
+   */
+  static final List<String> NOT_FROM_CONTAINER = List.of("proc", "sys", "dev", "tmp", "run");
+  /** The bundled bwrap's folder in a runtime distribution: the program, its libraries and their loader. */
+  public static final String BUNDLED = "sandbox";
+  /** The dynamic loader of the bundled bwrap (x86-64 Linux). */
+  public static final String LOADER = "ld-linux-x86-64.so.2";
+
+  /** How bwrap is started: its path, or the bundled loader, its library path and the bundled program. */
+  private final List<String> bwrap;
+  /** Whether the sandbox's root is this container's (a converted image's), not the host's system directories. */
+  private final boolean containerRoot;
 
   Bubblewrap(String bwrap) {
-    this.bwrap = bwrap;
+    this(List.of(bwrap), false);
+  }
+
+  private Bubblewrap(List<String> bwrap, boolean containerRoot) {
+    this.bwrap = List.copyOf(bwrap);
+    this.containerRoot = containerRoot;
+  }
+
+  /**
+   * The sandbox of a converted image's runtime: the container's own root, read-only, with fresh
+   * /proc, /dev, /tmp and /run, by the bwrap bundled in the runtime's distribution at {@code
+   * home} (started through its own loader, so that the image needs none of its libraries), else
+   * the image's own bwrap.
+   */
+  public static Bubblewrap forContainer(Path home) {
+    Path bundled = home.resolve(BUNDLED);
+    if (Files.isRegularFile(bundled.resolve("bwrap")) && Files.isRegularFile(bundled.resolve(LOADER))) {
+      return new Bubblewrap(List.of(bundled.resolve(LOADER).toString(), "--library-path", bundled.toString(),
+          bundled.resolve("bwrap").toString()), true);
+    }
+    return new Bubblewrap(List.of(find().bwrap.getFirst()), true);
   }
 
   /** bwrap on PATH, or a failure saying how to install it. */
@@ -69,6 +102,36 @@ public final class Bubblewrap implements Sandbox {
     }
     a.addAll(List.of("--cap-drop", "ALL", "--clearenv"));
     a.addAll(List.of("--unshare-user", "--uid", Integer.toString(UID), "--gid", Integer.toString(UID)));
+    if (containerRoot) {
+      containerTrees(a);
+    } else {
+      hostTrees(a);
+    }
+    a.addAll(List.of("--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp", "--tmpfs", "/run", "--dir", "/var/tmp"));
+    for (Bind b : plan.binds()) {
+      a.addAll(List.of(b.writable() ? "--bind" : "--ro-bind", b.source().toString(), b.target()));
+    }
+    plan.environment().forEach((k, v) -> a.addAll(List.of("--setenv", k, v)));
+    a.addAll(List.of("--chdir", plan.pwd()));
+    return a;
+  }
+
+  /** Every top-level entry of the container's root as it is, but {@link #NOT_FROM_CONTAINER}. */
+  private static void containerTrees(List<String> a) {
+    try (var listed = Files.list(Path.of("/"))) {
+      for (Path p : listed.sorted().toList()) {
+        if (!NOT_FROM_CONTAINER.contains(p.getFileName().toString())) {
+          bindAsOnHost(a, p, p.toString());
+        }
+      }
+    } catch (IOException e) {
+      throw new RuntimeFailure(RuntimeFailure.Kind.IO, "cannot list the container's root: " + e.getMessage(),
+          "check the image", e);
+    }
+  }
+
+  /** The host's system directories and the harmless part of its /etc. */
+  private static void hostTrees(List<String> a) {
     for (String dir : TREES) {
       bindAsOnHost(a, Path.of(dir), dir);
     }
@@ -79,13 +142,6 @@ public final class Bubblewrap implements Sandbox {
       }
       bindAsOnHost(a, Path.of("/etc", entry), "/etc/" + entry);
     }
-    a.addAll(List.of("--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp", "--tmpfs", "/run", "--dir", "/var/tmp"));
-    for (Bind b : plan.binds()) {
-      a.addAll(List.of(b.writable() ? "--bind" : "--ro-bind", b.source().toString(), b.target()));
-    }
-    plan.environment().forEach((k, v) -> a.addAll(List.of("--setenv", k, v)));
-    a.addAll(List.of("--chdir", plan.pwd()));
-    return a;
   }
 
   /** {@link #ETC} and the host's entries that {@link #ETC_PREFIXES} name. */
@@ -116,7 +172,8 @@ public final class Bubblewrap implements Sandbox {
   /** Starts the sandbox; its output goes where {@code output} says, its input is empty. */
   @Override
   public Process start(Plan plan, ProcessBuilder.Redirect output, java.util.function.UnaryOperator<List<String>> launcher) {
-    List<String> argv = new ArrayList<>(List.of(bwrap, "--args", "0", "--"));
+    List<String> argv = new ArrayList<>(bwrap);
+    argv.addAll(List.of("--args", "0", "--"));
     argv.addAll(plan.command());
     ProcessBuilder pb = new ProcessBuilder(launcher.apply(argv));
     pb.environment().clear();
@@ -131,7 +188,7 @@ public final class Bubblewrap implements Sandbox {
       }
       return process;
     } catch (IOException e) {
-      throw new RuntimeFailure(RuntimeFailure.Kind.UNAVAILABLE, "cannot start bubblewrap (" + bwrap + "): " + e.getMessage(),
+      throw new RuntimeFailure(RuntimeFailure.Kind.UNAVAILABLE, "cannot start bubblewrap (" + bwrap.getLast() + "): " + e.getMessage(),
           "check that bwrap runs here: bwrap --ro-bind / / true");
     }
   }

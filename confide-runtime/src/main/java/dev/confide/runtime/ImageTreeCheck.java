@@ -13,8 +13,9 @@ import java.util.List;
 /**
  * Checks the service's authenticated tree before the program starts: the directory holding the
  * manifest ({@code fspf_path}, as {@code confide tree authenticate DIR} writes DIR/.confide-tree)
- * must be exactly what was authenticated under {@code fspf_key} at {@code fspf_tag}. A tree outside
- * the system directories is bound into the sandbox read-only at the same path.
+ * must be exactly what was authenticated under {@code fspf_key} at {@code fspf_tag} (a converted
+ * image's manifest, {@code /.confide-tree}, covers the image's authenticated directories). A tree
+ * outside the system directories is bound into the sandbox read-only at the same path.
  */
 final class ImageTreeCheck {
   private ImageTreeCheck() {}
@@ -39,8 +40,9 @@ final class ImageTreeCheck {
     } catch (VolumeException e) {
       throw new VolumeException(e.failure(), "the service's authenticated tree " + dir + ": " + e.getMessage(), e.hint(), e);
     }
-    if (dev.confide.policy.Image.hostSystemDirectoryOf(dir.toString()) != null) {
-      return List.of(); // bound read-only with the system already
+    if (dir.getParent() == null || dev.confide.policy.Image.hostSystemDirectoryOf(dir.toString()) != null) {
+      // bound read-only with the system already; a converted image's tree (at its root) with the container's root
+      return List.of();
     }
     return List.of(new Sandbox.Bind(dir, dir.toString(), false));
   }

@@ -72,6 +72,12 @@ final class RunSubcommand implements Callable<Integer> {
           "standard input, instead of --cas, --cas-fingerprint, --session, --service and --volume (docs/runtime.md)."})
   boolean launchOnStdin;
 
+  @Option(names = "--in-container",
+      description = {"Run as a converted image's entrypoint: the run's options and the host key come from the container's",
+          "environment (CONFIDE_CAS, CONFIDE_CAS_FINGERPRINT, CONFIDE_SESSION, CONFIDE_SERVICE, CONFIDE_VOLUMES,",
+          "CONFIDE_HOST_KEY; docs/images.md) and the sandbox's root is the container's own."})
+  boolean inContainer;
+
   @Option(names = "--debug", description = "Print stack traces.") boolean debug;
 
   @Spec CommandSpec spec;
@@ -81,11 +87,21 @@ final class RunSubcommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    ContainerLaunch container = null;
+    if (inContainer) {
+      if (launchOnStdin || target.anyGiven()) {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+            "--in-container takes the run's options from the container's environment; give them there only");
+      }
+      container = ContainerLaunch.from(System.getenv());
+      evidence = container.evidence();
+      hostKey = hostKey == null ? container.hostKey() : hostKey;
+    }
     if (launchOnStdin && target.anyGiven()) {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(),
           "--launch-on-stdin takes the run's options from standard input; give them there only");
     }
-    if (!launchOnStdin) {
+    if (!launchOnStdin && !inContainer) {
       target.require(spec.commandLine());
     }
     PrintWriter out = spec.commandLine().getOut();
@@ -98,9 +114,11 @@ final class RunSubcommand implements Callable<Integer> {
     try {
       RuntimeEnvironment.checkThisJvm();
       EvidenceProvider provider = provider();
-      Sandbox sandbox = Bubblewrap.find();
+      Sandbox sandbox = inContainer ? Bubblewrap.forContainer(distributionHome()) : Bubblewrap.find();
       RunLaunch launch;
-      if (launchOnStdin) {
+      if (container != null) {
+        launch = container.launch();
+      } else if (launchOnStdin) {
         // what every run needs, done while the client still seals and makes the session
         WarmUp.run();
         join(measurer).warmUp();
@@ -201,6 +219,13 @@ final class RunSubcommand implements Callable<Integer> {
           + key.keyHash() + ", not " + hostKeyHash + "): it was replaced", "run again");
     }
     return new SimEvidenceProvider(key);
+  }
+
+  /** The distribution this runtime runs from: the folder above its jar's {@code lib/}. */
+  private static Path distributionHome() {
+    Path jar = Path.of(System.getProperty("java.class.path").split(java.io.File.pathSeparator)[0]).toAbsolutePath();
+    Path lib = jar.getParent();
+    return lib == null || lib.getParent() == null ? Path.of("/") : lib.getParent();
   }
 
   private Measurer selfMeasurer() {

@@ -1,0 +1,543 @@
+package dev.confide.image;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.confide.attest.Hashes;
+import dev.confide.attest.Measurement;
+import dev.confide.policy.Image;
+import dev.confide.policy.RunCommand;
+import dev.confide.runtime.ContainerLaunch;
+import dev.confide.runtime.ExitCodes;
+import dev.confide.runtime.RuntimeDigest;
+import dev.confide.volume.SealResult;
+import dev.confide.volume.SymmetricKey;
+import dev.confide.volume.Tag;
+import dev.confide.volume.TreeAuthenticator;
+import dev.confide.volume.VolumeSealer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+
+/**
+ * Converts a container image into a confidential one (docs/images.md): unpacks it, seals each
+ * encrypted directory into a volume under {@value #ENCRYPTED} and authenticates the named
+ * directories in one tree whose manifest is {@value #MANIFEST}; writes the input's layers again
+ * without the encrypted directories' contents (a layer that holds none is copied as it is) and one
+ * layer more with the runtime ({@value #RUNTIME_HOME}), the ciphertext and the manifest; sets the
+ * runtime as the entrypoint; and writes the session policy that names the measurement, the keys
+ * and tags and the volumes. Every output is written beside its place and moved there at the end.
+ */
+public final class ImageConverter {
+  /** Where the runtime lives in a converted image. */
+  public static final String RUNTIME_HOME = "/opt/confide";
+  /** Where the encrypted directories' volumes lie in a converted image. */
+  public static final String ENCRYPTED = "/confide/encrypted";
+  /** The image's authenticated tree's manifest (at the root: its regions are the authenticated directories). */
+  public static final String MANIFEST = "/" + TreeAuthenticator.DEFAULT_MANIFEST;
+  /** A converted image's entrypoint. */
+  public static final List<String> ENTRYPOINT = List.of(RUNTIME_HOME + "/jre/bin/java", "@" + RUNTIME_HOME + "/jvm.args", "-jar",
+      RUNTIME_HOME + "/lib/confide-runtime.jar", "run", "--in-container");
+  /** Labels of a converted image's configuration, read by {@code confide image inspect}. */
+  public static final String LABEL = "dev.confide.";
+  private static final Pattern K8S_NAME = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
+  private static final Pattern SESSION_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}(/[A-Za-z0-9][A-Za-z0-9._-]{0,63}){0,7}");
+  private static final Pattern VOLUME_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final Progress progress;
+
+  /** What a conversion is doing, for a progress line. */
+  public interface Progress {
+    Progress NONE = step -> { };
+
+    void step(String what);
+  }
+
+  public ImageConverter(Progress progress) {
+    this.progress = progress;
+  }
+
+  public ConversionResult convert(ConversionRequest r) throws IOException {
+    checkRequest(r);
+    Path runtimeJar = r.runtime().resolve("lib").resolve("confide-runtime.jar");
+    Path jre = r.runtime().resolve("jre");
+    if (!Files.isRegularFile(runtimeJar) || !Files.isExecutable(jre.resolve("bin").resolve("java"))) {
+      throw new ImageException(ExitCodes.UNAVAILABLE, "the runtime distribution at " + r.runtime()
+          + " has no " + (Files.isRegularFile(runtimeJar) ? "jre/ of its own" : "lib/confide-runtime.jar")
+          + ", which a converted image needs", "build it with ./confide (it adds the jre/ once), or pass --runtime DIR");
+    }
+    Map<String, Long> millis = new LinkedHashMap<>();
+    Path work = Files.createTempDirectory(r.to().toAbsolutePath().getParent(), ".confide-convert-");
+    try (ImageArchive in = ImageArchive.open(r.from())) {
+      long t = System.nanoTime();
+      Path rootfs = RootFs.unpack(in, Files.createDirectory(work.resolve("rootfs")), progress::step);
+      millis.put("unpack", ms(t));
+      ObjectNode config = in.config();
+      ObjectNode cfg = config.with("config");
+      checkAgainstImage(r, rootfs);
+      Map<String, String> env = environment(cfg);
+      String path = env.getOrDefault("PATH", RunCommand.DEFAULT_PATH);
+      List<String> words = RunCommand.words(r.command());
+      Path executable = executable(rootfs, words.getFirst(), path);
+      String runtimeDigest = RuntimeDigest.of(runtimeJar, jre, null);
+      Measurement measurement = Measurement.of(runtimeDigest, Path.of(ChrootPaths.imagePath(rootfs, executable)),
+          Hashes.file(executable));
+
+      // encrypted directories: sealed, then emptied, as the container will see them
+      t = System.nanoTime();
+      Path sealed = Files.createDirectory(work.resolve("encrypted"));
+      List<EncryptedDir> encrypted = new ArrayList<>();
+      List<ConversionResult.Protection> protections = new ArrayList<>();
+      for (String dir : r.encrypt()) {
+        String volume = encryptedVolumeName(dir);
+        progress.step("sealing " + dir);
+        SymmetricKey key = SymmetricKey.generate();
+        Path local = ChrootPaths.resolve(rootfs, dir, false);
+        SealResult s = new VolumeSealer().seal(local, sealed.resolve(volume), key, dev.confide.volume.Progress.NONE);
+        encrypted.add(new EncryptedDir(dir, volume, key, s.tag()));
+        protections.add(new ConversionResult.Protection(dir, "encrypted", volume, s.files(), s.bytes()));
+        emptyDirectory(local);
+      }
+      millis.put("seal", ms(t));
+
+      t = System.nanoTime();
+      progress.step("authenticating " + String.join(", ", r.authenticate()));
+      SymmetricKey treeKey = SymmetricKey.generate();
+      Path manifest = work.resolve("tree-manifest");
+      List<String> regions = r.authenticate().stream().map(d -> d.substring(1)).toList();
+      Tag treeTag = TreeAuthenticator.authenticate(rootfs, regions, treeKey, manifest, dev.confide.volume.Progress.NONE);
+      for (String dir : r.authenticate()) {
+        protections.add(new ConversionResult.Protection(dir, "authenticated", null, 0, 0));
+      }
+      for (ConversionRequest.Volume v : r.volumes()) {
+        protections.add(new ConversionResult.Protection(v.path(), "volume", v.name(), 0, 0));
+      }
+      millis.put("authenticate", ms(t));
+
+      String session = r.session() != null ? r.session()
+          : r.name() + "-" + HexFormat.of().formatHex(randomBytes(4));
+
+      // the layers
+      t = System.nanoTime();
+      Blobs blobs = new Blobs(work.resolve("blobs"));
+      List<String> encryptedPaths = encrypted.stream().map(e -> e.dir().substring(1)).toList();
+      ArrayNode diffIds = config.with("rootfs").withArray("diff_ids");
+      List<Descriptor> layers = new ArrayList<>();
+      int n = 0;
+      for (ImageArchive.Layer layer : in.layers()) {
+        progress.step("writing layer " + (n + 1) + " of " + (in.layers().size() + 1));
+        if (holdsAny(in, layer, encryptedPaths)) {
+          Blobs.Blob b = blobs.write(out -> filtered(in, layer, encryptedPaths, out));
+          layers.add(new Descriptor(LAYER_TAR, b));
+          diffIds.set(n, b.digest());
+        } else {
+          Blobs.Blob b;
+          try (InputStream raw = in.raw(layer)) {
+            b = blobs.copy(raw);
+          }
+          layers.add(new Descriptor(layer.gzip() ? LAYER_GZIP : LAYER_TAR, b));
+          if (!layer.gzip()) {
+            diffIds.set(n, b.digest());
+          }
+        }
+        n++;
+      }
+      Path sandbox = work.resolve("sandbox");
+      if (Files.isDirectory(r.runtime().resolve(dev.confide.runtime.Bubblewrap.BUNDLED))) {
+        sandbox = r.runtime().resolve(dev.confide.runtime.Bubblewrap.BUNDLED);
+      } else {
+        SandboxBundle.collect(sandbox);
+      }
+      Path sandboxDir = sandbox;
+      progress.step("writing layer " + (n + 1) + " of " + (in.layers().size() + 1) + " (Confide's)");
+      Blobs.Blob confide = blobs.write(out -> {
+        try (LayerWriter w = new LayerWriter(out)) {
+          confideLayer(w, r, rootfs, sealed, encrypted, manifest, sandboxDir);
+        }
+      });
+      layers.add(new Descriptor(LAYER_TAR, confide));
+      diffIds.add(confide.digest());
+      millis.put("layers", ms(t));
+
+      // the configuration
+      String volumesEnv = volumesVariable(encrypted, r.volumes());
+      configure(config, cfg, r, session, volumesEnv, measurement, encrypted);
+      Blobs.Blob configBlob = blobs.write(JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(config));
+      ObjectNode manifestJson = JSON.createObjectNode();
+      manifestJson.put("schemaVersion", 2);
+      manifestJson.put("mediaType", "application/vnd.oci.image.manifest.v1+json");
+      manifestJson.set("config", new Descriptor("application/vnd.oci.image.config.v1+json", configBlob).json());
+      ArrayNode layerList = manifestJson.putArray("layers");
+      layers.forEach(d -> layerList.add(d.json()));
+      Blobs.Blob manifestBlob = blobs.write(JSON.writeValueAsBytes(manifestJson));
+
+      t = System.nanoTime();
+      progress.step("writing " + r.to());
+      OciArchive.write(r.to(), r.name(), manifestBlob, configBlob, layers.stream().map(Descriptor::blob).toList(), r.force(),
+          work);
+      String policyText = PolicyDocument.render(r, session, env, cfg, measurement, encrypted, treeKey, treeTag);
+      writePrivate(r.policy(), policyText, r.force(), work);
+      millis.put("write", ms(t));
+      return new ConversionResult(r.to(), r.policy(), session, r.name(), measurement.value(), manifestBlob.digest(), protections,
+          millis);
+    } finally {
+      DeleteTree.quietly(work);
+    }
+  }
+
+  static final String LAYER_TAR = "application/vnd.oci.image.layer.v1.tar";
+  static final String LAYER_GZIP = "application/vnd.oci.image.layer.v1.tar+gzip";
+
+  /** An encrypted directory: its image path, its volume, the volume's key and first tag. */
+  record EncryptedDir(String dir, String volume, SymmetricKey key, Tag tag) {}
+
+  /** A blob as a manifest names it. */
+  record Descriptor(String mediaType, Blobs.Blob blob) {
+    ObjectNode json() {
+      ObjectNode d = JSON.createObjectNode();
+      d.put("mediaType", mediaType);
+      d.put("digest", blob.digest());
+      d.put("size", blob.size());
+      return d;
+    }
+  }
+
+  private static byte[] randomBytes(int n) {
+    byte[] b = new byte[n];
+    new SecureRandom().nextBytes(b);
+    return b;
+  }
+
+  private static long ms(long started) {
+    return (System.nanoTime() - started) / 1_000_000;
+  }
+
+  private static void checkRequest(ConversionRequest r) {
+    if (!K8S_NAME.matcher(r.name()).matches()) {
+      throw usage("--name '" + r.name() + "' is not a valid Kubernetes name",
+          "use at most 63 lower-case letters, digits and '-', starting and ending with a letter or digit");
+    }
+    if (r.session() != null && !SESSION_NAME.matcher(r.session()).matches()) {
+      throw usage("--session '" + r.session() + "' is not a valid session name",
+          "use letters, digits, '.', '_' and '-', with '/' between a namespace and the name");
+    }
+    if (r.namespace() != null && !K8S_NAME.matcher(r.namespace()).matches()) {
+      throw usage("--namespace '" + r.namespace() + "' is not a valid Kubernetes namespace",
+          "use at most 63 lower-case letters, digits and '-', starting and ending with a letter or digit");
+    }
+    if (r.command() == null || r.command().isBlank()) {
+      throw usage("no --command given", "give the program the image runs, e.g. --command \"python3 /code/counter.py\"");
+    }
+    try {
+      if (RunCommand.words(r.command()).isEmpty()) {
+        throw usage("--command is empty", "give the program the image runs");
+      }
+    } catch (IllegalArgumentException e) {
+      throw usage("--command cannot be read: " + e.getMessage(), "quote its words as a shell would");
+    }
+    for (String dir : r.encrypt()) {
+      checkImagePath("--encrypt", dir);
+      String system = Image.hostSystemDirectoryOf(dir);
+      if (system != null) {
+        throw usage("--encrypt " + dir + " lies in " + system + ", where the runtime mounts no volume",
+            "encrypt the application's own folders (e.g. /code, /app); authenticate " + system + " instead");
+      }
+    }
+    for (String dir : r.authenticate()) {
+      checkImagePath("--authenticate", dir);
+    }
+    List<String> names = new ArrayList<>();
+    for (ConversionRequest.Volume v : r.volumes()) {
+      if (!VOLUME_NAME.matcher(v.name()).matches()) {
+        throw usage("--volume " + v.name() + ":" + v.path() + ": '" + v.name() + "' is not a valid volume name",
+            "use letters, digits, '.', '_' and '-'");
+      }
+      if (names.contains(v.name())) {
+        throw usage("--volume " + v.name() + " is given twice", "give each volume once");
+      }
+      names.add(v.name());
+      checkImagePath("--volume " + v.name() + ":" + v.path(), v.path());
+      String system = Image.hostSystemDirectoryOf(v.path());
+      if (system != null) {
+        throw usage("--volume " + v.name() + ":" + v.path() + " lies in " + system + ", where the runtime mounts no volume",
+            "mount it elsewhere, e.g. /" + v.name());
+      }
+      for (String dir : r.encrypt()) {
+        if (overlap(v.path(), dir)) {
+          throw usage("--volume " + v.name() + ":" + v.path() + " overlaps --encrypt " + dir,
+              "mount the volume beside the encrypted directory, not in it or around it");
+        }
+      }
+      for (String dir : r.authenticate()) {
+        if (overlap(v.path(), dir)) {
+          throw usage("--volume " + v.name() + ":" + v.path() + " overlaps --authenticate " + dir,
+              "mount the volume outside the authenticated directories");
+        }
+      }
+    }
+    for (String dir : r.encrypt()) {
+      String volume = encryptedVolumeName(dir);
+      if (names.contains(volume)) {
+        throw usage("--volume " + volume + " has the name Confide gives --encrypt " + dir, "name the volume otherwise");
+      }
+      names.add(volume);
+      for (String other : r.encrypt()) {
+        if (!other.equals(dir) && overlap(other, dir)) {
+          throw usage("--encrypt " + dir + " and --encrypt " + other + " overlap", "encrypt the outer directory only");
+        }
+      }
+    }
+    Path to = r.to().toAbsolutePath().normalize();
+    if (to.equals(r.from().toAbsolutePath().normalize())) {
+      throw usage("--to is --from", "write the confidential image to another file");
+    }
+    if (to.getParent() == null || !Files.isDirectory(to.getParent())) {
+      throw new ImageException(ExitCodes.CANT_CREATE, "the folder of " + r.to() + " does not exist", "create it first");
+    }
+    for (Path out : List.of(r.to(), r.policy())) {
+      if (Files.exists(out, LinkOption.NOFOLLOW_LINKS) && !r.force()) {
+        throw new ImageException(ExitCodes.CANT_CREATE, out + " exists", "remove it, choose another file, or pass --force");
+      }
+    }
+  }
+
+  private static void checkImagePath(String option, String dir) {
+    String n = LayerPaths.normalize(dir);
+    if (!dir.startsWith("/") || n == null || n.isEmpty() || !("/" + n).equals(dir)) {
+      throw usage(option + ": '" + dir + "' is not an absolute, normalized folder of the image other than /",
+          "give it as /code, /app/data, ...");
+    }
+  }
+
+  private static boolean overlap(String a, String b) {
+    return a.equals(b) || a.startsWith(b + "/") || b.startsWith(a + "/");
+  }
+
+  private static ImageException usage(String message, String hint) {
+    return new ImageException(ExitCodes.USAGE, message, hint);
+  }
+
+  /** The volume an encrypted directory becomes: {@code encrypted-} and its path with '-' for '/'. */
+  static String encryptedVolumeName(String dir) {
+    String name = "encrypted-" + dir.substring(1).replace('/', '-');
+    return name.length() > 64 ? name.substring(0, 64) : name;
+  }
+
+  private static void checkAgainstImage(ConversionRequest r, Path rootfs) {
+    for (String dir : r.encrypt()) {
+      if (!Files.isDirectory(ChrootPaths.resolve(rootfs, dir, false), LinkOption.NOFOLLOW_LINKS)) {
+        throw new ImageException(ExitCodes.USAGE, "--encrypt " + dir + " is not a directory of the image " + r.from(),
+            "name a directory the image holds (not a link to one)");
+      }
+    }
+    for (String dir : r.authenticate()) {
+      if (!Files.isDirectory(ChrootPaths.resolve(rootfs, dir, false), LinkOption.NOFOLLOW_LINKS)) {
+        throw new ImageException(ExitCodes.USAGE, "--authenticate " + dir + " is not a directory of the image " + r.from(),
+            "name a directory the image holds (not a link to one)");
+      }
+    }
+  }
+
+  private static Map<String, String> environment(ObjectNode cfg) {
+    Map<String, String> env = new LinkedHashMap<>();
+    for (JsonNode e : cfg.path("Env")) {
+      String s = e.asText();
+      int eq = s.indexOf('=');
+      if (eq > 0) {
+        env.put(s.substring(0, eq), s.substring(eq + 1));
+      }
+    }
+    return env;
+  }
+
+  /** The file the command's first word starts in the image, found as the runtime will find it. */
+  private static Path executable(Path rootfs, String program, String path) {
+    List<String> candidates = new ArrayList<>();
+    if (program.contains("/")) {
+      candidates.add(program.startsWith("/") ? program : "/" + program);
+    } else {
+      for (String dir : path.split(":")) {
+        if (!dir.isEmpty()) {
+          candidates.add(dir + "/" + program);
+        }
+      }
+    }
+    for (String c : candidates) {
+      Path p = ChrootPaths.resolve(rootfs, c, true);
+      if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS) && Files.isExecutable(p)) {
+        return p;
+      }
+    }
+    throw new ImageException(ExitCodes.USAGE, "--command: " + program + " is not an executable of the image"
+        + (program.contains("/") ? "" : " on its PATH (" + path + ")"), "give a program the image holds, or its absolute path");
+  }
+
+  private static void emptyDirectory(Path dir) throws IOException {
+    try (DirectoryStream<Path> children = Files.newDirectoryStream(dir)) {
+      for (Path c : children) {
+        DeleteTree.of(c);
+      }
+    }
+  }
+
+  /** Whether the layer has an entry inside one of {@code dirs} (relative image paths). */
+  private static boolean holdsAny(ImageArchive in, ImageArchive.Layer layer, List<String> dirs) throws IOException {
+    if (dirs.isEmpty()) {
+      return false;
+    }
+    try (TarArchiveInputStream tar = new TarArchiveInputStream(in.uncompressed(layer))) {
+      for (TarArchiveEntry e; (e = tar.getNextEntry()) != null; ) {
+        if (insideAny(e.getName(), dirs)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  private static boolean insideAny(String name, List<String> dirs) {
+    String p = LayerPaths.normalize(name);
+    if (p == null) {
+      return false;
+    }
+    for (String d : dirs) {
+      if (LayerPaths.inside(p, d)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The layer's entries but those inside {@code dirs}, uncompressed. */
+  private static void filtered(ImageArchive in, ImageArchive.Layer layer, List<String> dirs, OutputStream out) throws IOException {
+    try (TarArchiveInputStream tar = new TarArchiveInputStream(in.uncompressed(layer))) {
+      TarArchiveOutputStream w = new TarArchiveOutputStream(out, 1 << 16);
+      w.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
+      w.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
+      w.setAddPaxHeadersForNonAsciiNames(true);
+      for (TarArchiveEntry e; (e = tar.getNextEntry()) != null; ) {
+        if (insideAny(e.getName(), dirs)) {
+          continue;
+        }
+        w.putArchiveEntry(e);
+        if (e.isFile() && !e.isLink()) {
+          tar.transferTo(w);
+        }
+        w.closeArchiveEntry();
+      }
+      w.finish();
+      w.flush();
+    }
+  }
+
+  private static void confideLayer(LayerWriter w, ConversionRequest r, Path rootfs, Path sealed, List<EncryptedDir> encrypted,
+      Path manifest, Path sandbox) throws IOException {
+    w.directory("/opt", 0755);
+    w.directory(RUNTIME_HOME, 0755);
+    w.directory(RUNTIME_HOME + "/bin", 0755);
+    w.file(RUNTIME_HOME + "/bin/confide-runtime", r.runtime().resolve("bin").resolve("confide-runtime"), 0755);
+    for (String part : List.of("lib", "jre")) {
+      w.tree(RUNTIME_HOME + "/" + part, r.runtime().resolve(part));
+    }
+    w.file(RUNTIME_HOME + "/jvm.args", r.runtime().resolve("jvm.args"), 0644);
+    w.tree(RUNTIME_HOME + "/" + dev.confide.runtime.Bubblewrap.BUNDLED, sandbox);
+    w.directory("/confide", 0755);
+    w.directory(ENCRYPTED, 0755);
+    for (EncryptedDir e : encrypted) {
+      w.tree(ENCRYPTED + "/" + e.volume(), sealed.resolve(e.volume()));
+    }
+    w.file(MANIFEST, manifest, 0644);
+    for (ConversionRequest.Volume v : r.volumes()) {
+      if (!Files.isDirectory(ChrootPaths.resolve(rootfs, v.path(), true))) {
+        w.directory(v.path(), 0755);
+      }
+    }
+  }
+
+  private static String volumesVariable(List<EncryptedDir> encrypted, List<ConversionRequest.Volume> volumes) {
+    List<String> items = new ArrayList<>();
+    encrypted.forEach(e -> items.add(e.volume() + "=" + ENCRYPTED + "/" + e.volume()));
+    volumes.forEach(v -> items.add(v.name() + "=" + v.path()));
+    return String.join(",", items);
+  }
+
+  private static void configure(ObjectNode config, ObjectNode cfg, ConversionRequest r, String session, String volumes,
+      Measurement measurement, List<EncryptedDir> encrypted) {
+    String originalUser = cfg.path("User").asText("");
+    ArrayNode env = JSON.createArrayNode();
+    for (JsonNode e : cfg.path("Env")) {
+      if (!e.asText().startsWith("CONFIDE_")) {
+        env.add(e.asText());
+      }
+    }
+    env.add(ContainerLaunch.SESSION + "=" + session);
+    env.add(ContainerLaunch.SERVICE + "=" + r.name());
+    env.add(ContainerLaunch.VOLUMES + "=" + volumes);
+    if (r.streamOutput()) {
+      env.add(ContainerLaunch.STREAM_OUTPUT + "=true");
+    }
+    if (r.cas() != null) {
+      env.add(ContainerLaunch.CAS + "=" + r.cas());
+    }
+    if (r.casFingerprint() != null) {
+      env.add(ContainerLaunch.FINGERPRINT + "=" + r.casFingerprint());
+    }
+    cfg.set("Env", env);
+    ArrayNode entrypoint = cfg.putArray("Entrypoint");
+    // the runtime's own Java, started directly: the image needs no shell
+    ENTRYPOINT.forEach(entrypoint::add);
+    cfg.remove("Cmd");
+    cfg.put("WorkingDir", "/");
+    cfg.put("User", "0:0");
+    ObjectNode labels = cfg.with("Labels");
+    labels.put(LABEL + "session", session);
+    labels.put(LABEL + "service", r.name());
+    labels.put(LABEL + "measurement", measurement.value());
+    labels.put(LABEL + "command", r.command());
+    labels.put(LABEL + "encrypted", String.join(",", encrypted.stream().map(e -> e.dir() + "=" + e.volume()).toList()));
+    labels.put(LABEL + "authenticated", String.join(",", r.authenticate()));
+    labels.put(LABEL + "volumes", String.join(",", r.volumes().stream().map(v -> v.name() + "=" + v.path()).toList()));
+    labels.put(LABEL + "original-user", originalUser);
+    ArrayNode history = config.withArray("history");
+    ObjectNode h = history.addObject();
+    h.put("created_by", "confide image convert --name " + r.name());
+    h.put("comment", "Confide's runtime, the sealed directories and the authenticated tree's manifest");
+  }
+
+  /** Writes {@code text} to {@code target} as a private (0600) file, through a file beside it. */
+  private static void writePrivate(Path target, String text, boolean force, Path work) throws IOException {
+    Path temp = Files.createTempFile(target.toAbsolutePath().getParent(), ".confide-policy-", ".tmp",
+        java.nio.file.attribute.PosixFilePermissions.asFileAttribute(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+    try {
+      Files.writeString(temp, text);
+      if (force) {
+        Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      } else {
+        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+      }
+    } finally {
+      Files.deleteIfExists(temp);
+    }
+  }
+
+  static String hex(byte[] bytes) {
+    return HexFormat.of().formatHex(bytes);
+  }
+}

@@ -1,0 +1,164 @@
+package dev.confide.image;
+
+import dev.confide.runtime.ExitCodes;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+
+/**
+ * An image's file system unpacked into a folder, layer over layer as a container engine does it:
+ * a {@code .wh.NAME} entry deletes NAME of the layers below, {@code .wh..wh..opq} empties its
+ * directory of them. An entry naming {@code ..} is refused; a path through one of the image's links
+ * is followed inside the folder ({@link ChrootPaths}), never out of it. Device files and FIFOs are left out (the engine makes /dev).
+ * Directories' modes are set last, so that a read-only directory can still be filled.
+ */
+final class RootFs {
+  private final Path root;
+  private final Map<Path, Integer> directoryModes = new LinkedHashMap<>();
+  private final boolean root_;
+
+  private RootFs(Path root) {
+    this.root = root;
+    this.root_ = "root".equals(System.getProperty("user.name"));
+  }
+
+  /** Unpacks every layer of {@code image} into {@code into} (an empty folder). */
+  static Path unpack(ImageArchive image, Path into, Progress progress) throws IOException {
+    RootFs fs = new RootFs(into);
+    int n = 0;
+    for (ImageArchive.Layer layer : image.layers()) {
+      progress.step("unpacking layer " + (++n) + " of " + image.layers().size());
+      try (TarArchiveInputStream tar = new TarArchiveInputStream(image.uncompressed(layer))) {
+        for (TarArchiveEntry e; (e = tar.getNextEntry()) != null; ) {
+          fs.apply(e, tar);
+        }
+      } catch (IOException e) {
+        throw new ImageException(ExitCodes.DATA, "layer " + n + " of " + image.file() + " cannot be read: " + e.getMessage(),
+            "check the image tarball: save it again");
+      }
+    }
+    List<Map.Entry<Path, Integer>> dirs = new ArrayList<>(fs.directoryModes.entrySet());
+    for (int i = dirs.size() - 1; i >= 0; i--) {
+      Path dir = dirs.get(i).getKey();
+      if (Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+        Files.setAttribute(dir, "unix:mode", dirs.get(i).getValue(), LinkOption.NOFOLLOW_LINKS);
+      }
+    }
+    return into;
+  }
+
+  /** What the unpacking is doing, for a progress line. */
+  interface Progress {
+    Progress NONE = step -> { };
+
+    void step(String what);
+  }
+
+  private void apply(TarArchiveEntry e, InputStream content) throws IOException {
+    String path = LayerPaths.normalize(e.getName());
+    if (path == null) {
+      throw new ImageException(ExitCodes.DATA, "a layer's entry " + e.getName() + " leaves the image's root",
+          "the image is malformed or hostile; do not use it");
+    }
+    if (path.isEmpty()) {
+      return;
+    }
+    int slash = path.lastIndexOf('/');
+    String parent = slash < 0 ? "" : path.substring(0, slash);
+    String name = path.substring(slash + 1);
+    Path dir = inside(parent);
+    if (name.equals(LayerPaths.OPAQUE)) {
+      if (Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+        try (DirectoryStream<Path> children = Files.newDirectoryStream(dir)) {
+          for (Path c : children) {
+            delete(c);
+          }
+        }
+      }
+      return;
+    }
+    if (name.startsWith(LayerPaths.WHITEOUT)) {
+      delete(dir.resolve(name.substring(LayerPaths.WHITEOUT.length())));
+      return;
+    }
+    Files.createDirectories(dir);
+    Path target = dir.resolve(name);
+    int mode = e.getMode() & 07777;
+    if (e.isDirectory()) {
+      if (!Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
+        delete(target);
+        Files.createDirectory(target);
+      }
+      Files.setAttribute(target, "unix:mode", 0700 | mode);
+      directoryModes.put(target, mode);
+      owner(target, e);
+      return;
+    }
+    if (!(e.isFile() || e.isSymbolicLink() || e.isLink())) {
+      return; // devices and FIFOs: the engine makes /dev
+    }
+    if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
+      delete(target);
+    } else {
+      Files.deleteIfExists(target);
+    }
+    if (e.isSymbolicLink()) {
+      Files.createSymbolicLink(target, Path.of(e.getLinkName()));
+      owner(target, e);
+      return;
+    }
+    if (e.isLink()) {
+      String to = LayerPaths.normalize(e.getLinkName());
+      if (to == null || to.isEmpty()) {
+        throw new ImageException(ExitCodes.DATA, "a layer's hard link " + e.getName() + " points out of the image's root",
+            "the image is malformed or hostile; do not use it");
+      }
+      Path source = inside(to);
+      if (!Files.isRegularFile(source, LinkOption.NOFOLLOW_LINKS)) {
+        throw new ImageException(ExitCodes.DATA, "a layer's hard link " + e.getName() + " points to " + to + ", which it lacks",
+            "the image is malformed; save it again");
+      }
+      try {
+        Files.createLink(target, source);
+      } catch (FileAlreadyExistsException ex) {
+        throw ex;
+      } catch (IOException | UnsupportedOperationException ex) {
+        Files.copy(source, target, StandardCopyOption.COPY_ATTRIBUTES);
+      }
+      return;
+    }
+    Files.copy(content, target);
+    Files.setAttribute(target, "unix:mode", mode, LinkOption.NOFOLLOW_LINKS);
+    Files.setLastModifiedTime(target, FileTime.from(e.getLastModifiedDate().toInstant()));
+    owner(target, e);
+  }
+
+  /** The entry's owner, where this process may set it (as root). */
+  private void owner(Path target, TarArchiveEntry e) throws IOException {
+    if (root_) {
+      Files.setAttribute(target, "unix:uid", (int) e.getLongUserId(), LinkOption.NOFOLLOW_LINKS);
+      Files.setAttribute(target, "unix:gid", (int) e.getLongGroupId(), LinkOption.NOFOLLOW_LINKS);
+    }
+  }
+
+  /** The folder at {@code relative} inside the root, following the image's links as the container would. */
+  private Path inside(String relative) {
+    return ChrootPaths.resolve(root, relative, true);
+  }
+
+  private static void delete(Path p) throws IOException {
+    DeleteTree.of(p);
+  }
+}

@@ -1,0 +1,178 @@
+package dev.confide.image;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.spi.ToolProvider;
+import java.util.stream.Stream;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+
+/**
+ * Base images made from this machine's own files, without a registry: a root with Debian's
+ * python3, its libraries and standard library (tests left out), merged-/usr links, and seed 003's
+ * counter in /code as a second layer, packed as a docker-archive ({@code docker save}'s format).
+ * Built once per test JVM under target/.
+ */
+final class TestImages {
+  static final Path TARGET = Path.of("target", "test-images").toAbsolutePath();
+  static final Path COUNTER = Path.of("../examples/python/counter/counter.py").toAbsolutePath();
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private TestImages() {}
+
+  /** The counter's base image (docker-archive), made once. */
+  static synchronized Path counterBase() throws IOException {
+    Path tar = TARGET.resolve("counter-base.tar");
+    if (Files.isRegularFile(tar)) {
+      return tar;
+    }
+    Path os = TARGET.resolve("counter-os");
+    DeleteTree.of(os);
+    Files.createDirectories(os);
+    for (String dir : List.of("usr/bin", "usr/lib/x86_64-linux-gnu", "usr/lib64", "etc", "tmp", "proc", "dev", "sys", "run", "root")) {
+      Files.createDirectories(os.resolve(dir));
+    }
+    Files.createSymbolicLink(os.resolve("bin"), Path.of("usr/bin"));
+    Files.createSymbolicLink(os.resolve("lib"), Path.of("usr/lib"));
+    Files.createSymbolicLink(os.resolve("lib64"), Path.of("usr/lib64"));
+    Files.copy(Path.of("/usr/bin/python3.11"), os.resolve("usr/bin/python3.11"), StandardCopyOption.COPY_ATTRIBUTES);
+    Files.createSymbolicLink(os.resolve("usr/bin/python3"), Path.of("python3.11"));
+    // Debian's libc6 (what any glibc-based image has) and what python3 needs besides
+    for (String lib : List.of("libm.so.6", "libz.so.1", "libexpat.so.1", "libc.so.6", "ld-linux-x86-64.so.2", "libdl.so.2",
+        "libpthread.so.0", "librt.so.1", "libresolv.so.2", "libnss_files.so.2", "libnss_dns.so.2", "libutil.so.1",
+        "libanl.so.1", "libmvec.so.1")) {
+      Files.copy(Path.of("/usr/lib/x86_64-linux-gnu", lib).toRealPath(), os.resolve("usr/lib/x86_64-linux-gnu/" + lib));
+    }
+    Files.createSymbolicLink(os.resolve("usr/lib64/ld-linux-x86-64.so.2"), Path.of("/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2"));
+    copyTree(Path.of("/usr/lib/python3.11"), os.resolve("usr/lib/python3.11"));
+    Files.writeString(os.resolve("etc/passwd"), "root:x:0:0:root:/root:/bin/sh\napp:x:1000:1000::/home/app:/bin/sh\n");
+    Files.writeString(os.resolve("etc/group"), "root:x:0:\napp:x:1000:\n");
+    Path app = TARGET.resolve("counter-app");
+    DeleteTree.of(app);
+    Files.createDirectories(app.resolve("code"));
+    Files.copy(COUNTER, app.resolve("code/counter.py"));
+    Files.writeString(app.resolve("code/README"), "seed 003's counter\n");
+    dockerArchive(tar, List.of(os, app), List.of("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+        "LANG=C.UTF-8", "PYTHONDONTWRITEBYTECODE=1"), "/", "app");
+    return tar;
+  }
+
+  private static void copyTree(Path from, Path to) throws IOException {
+    try (Stream<Path> walk = Files.walk(from)) {
+      for (Path p : walk.toList()) {
+        Path rel = from.relativize(p);
+        if (rel.startsWith("test") || rel.startsWith("idlelib") || rel.startsWith("tkinter") || rel.startsWith("ensurepip")
+            || rel.startsWith("lib2to3") || rel.startsWith("config-3.11-x86_64-linux-gnu")) {
+          continue;
+        }
+        Path t = to.resolve(rel.toString());
+        if (Files.isSymbolicLink(p)) {
+          Files.createSymbolicLink(t, Files.readSymbolicLink(p));
+        } else if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+          Files.createDirectories(t);
+        } else {
+          Files.copy(p, t, StandardCopyOption.COPY_ATTRIBUTES);
+        }
+      }
+    }
+  }
+
+  /** A docker-archive of one layer per folder (each folder's contents at the image's root). */
+  static void dockerArchive(Path tar, List<Path> layerDirs, List<String> env, String workdir, String user) throws IOException {
+    Path blobs = Files.createDirectories(TARGET.resolve("blobs-" + tar.getFileName()));
+    Blobs store = new Blobs(blobs);
+    ArrayNode diffIds = JSON.createArrayNode();
+    ArrayNode layers = JSON.createArrayNode();
+    List<Blobs.Blob> written = new java.util.ArrayList<>();
+    for (Path dir : layerDirs) {
+      Blobs.Blob b = store.write(out -> {
+        try (LayerWriter w = new LayerWriter(out); var children = Files.list(dir)) {
+          for (Path c : children.sorted().toList()) {
+            w.tree("/" + c.getFileName(), c);
+          }
+        }
+      });
+      written.add(b);
+      diffIds.add(b.digest());
+      layers.add(b.hex() + "/layer.tar");
+    }
+    ObjectNode config = JSON.createObjectNode();
+    config.put("architecture", "amd64");
+    config.put("os", "linux");
+    ObjectNode c = config.putObject("config");
+    ArrayNode envs = c.putArray("Env");
+    env.forEach(envs::add);
+    c.putArray("Cmd").add("python3").add("/code/counter.py");
+    c.put("WorkingDir", workdir);
+    c.put("User", user);
+    ObjectNode rootfs = config.putObject("rootfs");
+    rootfs.put("type", "layers");
+    rootfs.set("diff_ids", diffIds);
+    byte[] configBytes = JSON.writeValueAsBytes(config);
+    String configName = ImageConverter.hex(Blobs.sha256().digest(configBytes)) + ".json";
+    ArrayNode manifest = JSON.createArrayNode();
+    ObjectNode m = manifest.addObject();
+    m.put("Config", configName);
+    m.putArray("RepoTags").add("localhost/counter:latest");
+    m.set("Layers", layers);
+    try (OutputStream file = Files.newOutputStream(tar); TarArchiveOutputStream out = new TarArchiveOutputStream(file)) {
+      out.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
+      for (int i = 0; i < written.size(); i++) {
+        entry(out, layers.get(i).asText(), Files.readAllBytes(written.get(i).file()));
+      }
+      entry(out, configName, configBytes);
+      entry(out, "manifest.json", JSON.writeValueAsBytes(manifest));
+    }
+    DeleteTree.of(blobs);
+  }
+
+  private static void entry(TarArchiveOutputStream out, String name, byte[] content) throws IOException {
+    TarArchiveEntry e = new TarArchiveEntry(name);
+    e.setSize(content.length);
+    out.putArchiveEntry(e);
+    out.write(content);
+    out.closeArchiveEntry();
+  }
+
+  /**
+   * The runtime's distribution as ./confide leaves it (lib/, bin/, jvm.args and a jre/ of its own,
+   * made by jlink from the JDK that runs the tests), made once.
+   */
+  static synchronized Path runtime() throws IOException {
+    Path dist = TARGET.resolve("runtime");
+    if (Files.isExecutable(dist.resolve("jre/bin/java"))) {
+      return dist;
+    }
+    Path built = Path.of("../confide-runtime/target/dist").toAbsolutePath();
+    if (!Files.isRegularFile(built.resolve("lib/confide-runtime.jar"))) {
+      throw new IllegalStateException("build confide-runtime first (./mvnw package -pl confide-runtime)");
+    }
+    DeleteTree.of(dist);
+    Files.createDirectories(dist);
+    copyTree(built.resolve("lib"), dist.resolve("lib"));
+    copyTree(built.resolve("bin"), dist.resolve("bin"));
+    Files.copy(built.resolve("jvm.args"), dist.resolve("jvm.args"));
+    ToolProvider jlink = ToolProvider.findFirst("jlink").orElseThrow();
+    java.io.StringWriter out = new java.io.StringWriter();
+    int rc = jlink.run(new java.io.PrintWriter(out), new java.io.PrintWriter(out), "--add-modules",
+        "java.base,java.management,java.net.http,java.sql,jdk.security.auth,jdk.unsupported,jdk.crypto.ec",
+        "--strip-debug", "--no-header-files", "--no-man-pages", "--output", dist.resolve("jre").toString());
+    if (rc != 0) {
+      throw new IllegalStateException("jlink failed: " + out);
+    }
+    return dist;
+  }
+
+  static byte[] utf8(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+}
