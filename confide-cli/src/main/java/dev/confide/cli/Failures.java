@@ -19,6 +19,9 @@ public final class Failures {
     if (e instanceof CliFailure f) {
       return new Report(f.exitCode(), f.error(), f.getMessage(), f.hint());
     }
+    if (e instanceof dev.confide.image.ImageException i) {
+      return new Report(i.exitCode(), i.error(), i.getMessage(), i.hint());
+    }
     if (e instanceof JobException j) {
       return new Report(j.exitCode(), j.error(), j.getMessage(), j.hint());
     }

@@ -28,7 +28,7 @@ public final class Main {
    */
   public static final List<Class<?>> COMMANDS = List.of(VolumeCommand.class, TreeCommand.class, IdentityCommand.class,
       CasCommand.class, dev.confide.cli.attest.AttestCommand.class, SessionCommand.class, HostCommand.class, MeasureCommand.class, RuntimeCommand.class,
-      RunApplicationCommand.class, dev.confide.cli.run.RunsCommand.class, DemoCommand.class, DaemonCommand.class, CommandLine.HelpCommand.class);
+      RunApplicationCommand.class, dev.confide.cli.run.RunsCommand.class, dev.confide.cli.image.ImageCommand.class, DemoCommand.class, DaemonCommand.class, CommandLine.HelpCommand.class);
 
   public final Invocation invocation;
 

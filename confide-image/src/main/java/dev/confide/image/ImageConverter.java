@@ -91,6 +91,8 @@ public final class ImageConverter {
       millis.put("unpack", ms(t));
       ObjectNode config = in.config();
       ObjectNode cfg = config.with("config");
+      // what the policy carries over, before the configuration becomes the converted image's
+      ObjectNode original = cfg.deepCopy();
       checkAgainstImage(r, rootfs);
       Map<String, String> env = environment(cfg);
       String path = env.getOrDefault("PATH", RunCommand.DEFAULT_PATH);
@@ -192,7 +194,7 @@ public final class ImageConverter {
       progress.step("writing " + r.to());
       OciArchive.write(r.to(), r.name(), manifestBlob, configBlob, layers.stream().map(Descriptor::blob).toList(), r.force(),
           work);
-      String policyText = PolicyDocument.render(r, session, env, cfg, measurement, encrypted, treeKey, treeTag);
+      String policyText = PolicyDocument.render(r, session, env, original, measurement, encrypted, treeKey, treeTag);
       writePrivate(r.policy(), policyText, r.force(), work);
       millis.put("write", ms(t));
       return new ConversionResult(r.to(), r.policy(), session, r.name(), measurement.value(), manifestBlob.digest(), protections,
