@@ -1,0 +1,71 @@
+package dev.confide.image;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What a converted image holds: no layer carries the encrypted directory's plaintext (the input's
+ * layer that did is written again without it), the policy holds the keys and the image does not,
+ * skopeo reads the result as an OCI archive, and inspect says what is protected how.
+ */
+class ConvertedImageTest {
+  @TempDir Path tmp;
+
+  @Test
+  void noLayerHoldsTheEncryptedPlaintextAndTheKeysAreOnlyInThePolicy() throws Exception {
+    Path out = tmp.resolve("counter.tar");
+    ConversionResult r = new ImageConverter(ImageConverter.Progress.NONE).convert(new ConversionRequest(TestImages.counterBase(),
+        out, tmp.resolve("policy.yaml"), "counter", "python3 /code/counter.py", List.of("/code"), List.of(), List.of(),
+        null, null, null, null, TestImages.runtime(), false, false));
+    String secretText = "The number of executions is";
+    assertThat(Files.readString(TestImages.COUNTER)).contains(secretText);
+    String policy = Files.readString(r.policy());
+    List<String> keys = new ArrayList<>();
+    for (String line : policy.lines().toList()) {
+      String t = line.strip();
+      if (t.startsWith("key: ") || t.startsWith("fspf_key: ")) {
+        keys.add(t.substring(t.indexOf(' ') + 1));
+      }
+    }
+    assertThat(keys).hasSize(2).allMatch(k -> k.matches("[0-9a-f]{64}"));
+    List<String> codeEntries = new ArrayList<>();
+    try (ImageArchive image = ImageArchive.open(out)) {
+      for (ImageArchive.Layer layer : image.layers()) {
+        try (TarArchiveInputStream tar = new TarArchiveInputStream(image.uncompressed(layer))) {
+          for (TarArchiveEntry e; (e = tar.getNextEntry()) != null; ) {
+            String name = LayerPaths.normalize(e.getName());
+            if (name.startsWith("code/")) {
+              codeEntries.add(name);
+            }
+            if (e.isFile()) {
+              ByteArrayOutputStream content = new ByteArrayOutputStream();
+              tar.transferTo(content);
+              String text = content.toString(StandardCharsets.ISO_8859_1);
+              assertThat(text).as(name).doesNotContain(secretText);
+              for (String k : keys) {
+                assertThat(text).as(name).doesNotContain(k);
+              }
+            }
+          }
+        }
+      }
+      assertThat(image.config().path("config").toString()).doesNotContain(keys.get(0)).doesNotContain(keys.get(1));
+    }
+    assertThat(codeEntries).as("the plaintext of /code is in no layer").isEmpty();
+    assertThat(BwrapEngine.exec(List.of("skopeo", "inspect", "oci-archive:" + out))).contains(r.measurement());
+    ImageInspection inspected = ImageInspection.of(out);
+    assertThat(inspected.session()).isEqualTo(r.session());
+    assertThat(inspected.protections()).containsExactly(new ImageInspection.Protected("/code", "encrypted", "encrypted-code"),
+        new ImageInspection.Protected("/usr", "authenticated", null));
+  }
+}
