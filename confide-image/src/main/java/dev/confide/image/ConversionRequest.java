@@ -20,15 +20,24 @@ import java.util.List;
  * @param namespace the chart's Kubernetes namespace (null: the release's)
  * @param runtime the runtime distribution put into the image (with a {@code jre/} of its own)
  * @param streamOutput let the program's output show in the container's log (the host then sees it)
+ * @param helmOut where the Helm chart is written (a folder named after the service inside it), or null
+ * @param workload what the chart runs the image as: deployment, statefulset or job
+ * @param expose the port the program listens on, exposed by a Service; or null
  * @param force replace outputs that exist
  */
 public record ConversionRequest(Path from, Path to, Path policy, String name, String command, List<String> encrypt,
     List<String> authenticate, List<Volume> volumes, URI cas, String casFingerprint, String session, String namespace, Path runtime,
-    boolean streamOutput, boolean force) {
+    boolean streamOutput, Path helmOut, String workload, Integer expose, boolean force) {
   public ConversionRequest {
     encrypt = List.copyOf(encrypt);
     authenticate = authenticate.isEmpty() ? List.of("/usr") : List.copyOf(authenticate);
     volumes = List.copyOf(volumes);
+    workload = workload == null ? "deployment" : workload;
+  }
+
+  /** The chart's folder, or null. */
+  public Path chart() {
+    return helmOut == null ? null : helmOut.resolve(name);
   }
 
   /** A volume of the session: its name and where the program sees it. */

@@ -5,10 +5,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What a conversion made: the image and policy files, the session and service, the measurement
+ * What a conversion made: the image and policy files (and the chart's folder, or null), the session and service, the measurement
  * the session expects, what is protected how, and how long each part took.
  */
-public record ConversionResult(Path image, Path policy, String session, String service, String measurement,
+public record ConversionResult(Path image, Path policy, Path chart, String session, String service, String measurement,
     String imageDigest, List<Protection> protections, Map<String, Long> millis) {
   public ConversionResult {
     protections = List.copyOf(protections);

@@ -196,8 +196,11 @@ public final class ImageConverter {
           work);
       String policyText = PolicyDocument.render(r, session, env, original, measurement, encrypted, treeKey, treeTag);
       writePrivate(r.policy(), policyText, r.force(), work);
+      if (r.chart() != null) {
+        HelmChart.write(r.chart(), r, session, r.workload(), r.expose(), measurement.value(), r.force());
+      }
       millis.put("write", ms(t));
-      return new ConversionResult(r.to(), r.policy(), session, r.name(), measurement.value(), manifestBlob.digest(), protections,
+      return new ConversionResult(r.to(), r.policy(), r.chart(), session, r.name(), measurement.value(), manifestBlob.digest(), protections,
           millis);
     } finally {
       DeleteTree.quietly(work);
@@ -313,7 +316,17 @@ public final class ImageConverter {
     if (to.getParent() == null || !Files.isDirectory(to.getParent())) {
       throw new ImageException(ExitCodes.CANT_CREATE, "the folder of " + r.to() + " does not exist", "create it first");
     }
-    for (Path out : List.of(r.to(), r.policy())) {
+    if (!HelmChart.WORKLOADS.contains(r.workload())) {
+      throw usage("--workload " + r.workload() + " is not one of " + HelmChart.WORKLOADS, "choose deployment, statefulset or job");
+    }
+    if (r.expose() != null && (r.expose() < 1 || r.expose() > 65535)) {
+      throw usage("--expose " + r.expose() + " is not a port", "give the port the program listens on (1-65535)");
+    }
+    List<Path> outputs = new ArrayList<>(List.of(r.to(), r.policy()));
+    if (r.chart() != null) {
+      outputs.add(r.chart());
+    }
+    for (Path out : outputs) {
       if (Files.exists(out, LinkOption.NOFOLLOW_LINKS) && !r.force()) {
         throw new ImageException(ExitCodes.CANT_CREATE, out + " exists", "remove it, choose another file, or pass --force");
       }

@@ -26,7 +26,7 @@ class ConvertedImageTest {
     Path out = tmp.resolve("counter.tar");
     ConversionResult r = new ImageConverter(ImageConverter.Progress.NONE).convert(new ConversionRequest(TestImages.counterBase(),
         out, tmp.resolve("policy.yaml"), "counter", "python3 /code/counter.py", List.of("/code"), List.of(), List.of(),
-        null, null, null, null, TestImages.runtime(), false, false));
+        null, null, null, null, TestImages.runtime(), false, null, null, null, false));
     String secretText = "The number of executions is";
     assertThat(Files.readString(TestImages.COUNTER)).contains(secretText);
     String policy = Files.readString(r.policy());

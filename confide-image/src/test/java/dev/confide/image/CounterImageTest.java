@@ -51,7 +51,7 @@ class CounterImageTest {
     image = tmp.resolve("counter-confidential.tar");
     converted = new ImageConverter(ImageConverter.Progress.NONE).convert(new ConversionRequest(TestImages.counterBase(), image,
         tmp.resolve("policy.yaml"), "counter", "python3 /code/counter.py -v /V1/num", List.of("/code"), List.of(),
-        List.of(new ConversionRequest.Volume("V1", "/V1")), null, null, "counter-test", null, TestImages.runtime(), true, false));
+        List.of(new ConversionRequest.Volume("V1", "/V1")), null, null, "counter-test", null, TestImages.runtime(), true, null, null, null, false));
     user.createSession(Files.readString(converted.policy()));
   }
 

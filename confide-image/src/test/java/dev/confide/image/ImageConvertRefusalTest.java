@@ -21,7 +21,7 @@ class ImageConvertRefusalTest {
   ConversionRequest request(Path from, String name, List<String> encrypt, List<ConversionRequest.Volume> volumes, boolean force)
       throws IOException {
     return new ConversionRequest(from, tmp.resolve("out.tar"), tmp.resolve("policy.yaml"), name, "python3 /code/counter.py",
-        encrypt, List.of(), volumes, null, null, null, null, TestImages.runtime(), false, force);
+        encrypt, List.of(), volumes, null, null, null, null, TestImages.runtime(), false, null, null, null, force);
   }
 
   void assertRefused(ConversionRequest r, int exit, String message, String hint) throws IOException {
@@ -111,7 +111,7 @@ class ImageConvertRefusalTest {
   @Test
   void aCommandTheImageLacksIsRefused() throws IOException {
     ConversionRequest r = new ConversionRequest(TestImages.counterBase(), tmp.resolve("out.tar"), tmp.resolve("policy.yaml"),
-        "counter", "node /code/app.js", List.of(), List.of(), List.of(), null, null, null, null, TestImages.runtime(), false, false);
+        "counter", "node /code/app.js", List.of(), List.of(), List.of(), null, null, null, null, TestImages.runtime(), false, null, null, null, false);
     assertRefused(r, ExitCodes.USAGE, "--command: node is not an executable of the image on its PATH "
         + "(/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin)", "give a program the image holds, or its absolute path");
   }

@@ -71,6 +71,17 @@ public final class ImageConvertCommand implements Callable<Integer> {
       description = "Let the program's output show in the container's log (the host then sees it; default: it stays in the first volume).")
   boolean streamOutput;
 
+  @Option(names = "--helm-out", paramLabel = "DIR",
+      description = "Also write a Helm chart that deploys the image on Kubernetes, into DIR/NAME.")
+  Path helmOut;
+
+  @Option(names = "--workload", paramLabel = "KIND", defaultValue = "deployment",
+      description = "What the chart runs the image as: deployment (the default), statefulset or job.")
+  String workload;
+
+  @Option(names = "--expose", paramLabel = "PORT", description = "The port the program listens on: the chart adds a Service for it.")
+  Integer expose;
+
   @Option(names = "--runtime", paramLabel = "DIR", hidden = true,
       description = "The runtime distribution to put into the image (default: this Confide's).")
   Path runtime;
@@ -92,7 +103,7 @@ public final class ImageConvertCommand implements Callable<Integer> {
       err.flush();
     });
     ConversionResult r = converter.convert(new ConversionRequest(from, to, policyFile, name, command, encrypt, authenticate,
-        parsed, cas, casFingerprint, session, namespace, dist, streamOutput, force));
+        parsed, cas, casFingerprint, session, namespace, dist, streamOutput, helmOut, workload, expose, force));
     List<Map<String, Object>> protections = new ArrayList<>();
     for (ConversionResult.Protection p : r.protections()) {
       protections.add(Output.fields("path", p.path(), "how", p.how(), "volume", p.volume()));
@@ -101,7 +112,7 @@ public final class ImageConvertCommand implements Callable<Integer> {
         "converted " + from + " into " + to + "\n  next: confide session create " + policyFile
             + "\n  simulated attestation is tolerated by the policy: it protects nothing against the host's root",
         Output.fields("image", to.toString(), "image_digest", r.imageDigest(), "policy", policyFile.toString(),
-            "session", r.session(), "service", r.service(), "measurement", r.measurement(), "protections",
+            "chart", r.chart() == null ? null : r.chart().toString(), "session", r.session(), "service", r.service(), "measurement", r.measurement(), "protections",
             json() ? protections : describe(r.protections()), "millis", r.millis()));
     return ExitCodes.OK;
   }
