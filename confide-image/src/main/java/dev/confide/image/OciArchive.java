@@ -19,8 +19,8 @@ import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 
 /**
  * Writes an OCI image layout as one tarball ({@code oci-layout}, {@code index.json} naming the
- * image {@code latest}, {@code blobs/sha256/...}), which {@code skopeo} and {@code podman load}
- * read as an {@code oci-archive} and {@code umoci} reads once unpacked. Beside it, a docker-archive
+ * image {@code localhost/NAME:latest}, {@code blobs/sha256/...}), which {@code skopeo} and {@code podman load}
+ * read as an {@code oci-archive} ({@code localhost/NAME:latest}) and {@code umoci} reads once unpacked. Beside it, a docker-archive
  * {@code manifest.json} naming the same blobs ({@code localhost/NAME:latest}), which tools that
  * read docker-archives (jib, {@code docker load}) need.
  */
@@ -31,6 +31,11 @@ final class OciArchive {
 
   private OciArchive() {}
 
+  /** The name the index and the docker manifest give the image: what podman load and umoci call it. */
+  static String reference(String name) {
+    return "localhost/" + name + ":" + TAG;
+  }
+
   static void write(Path to, String name, Blobs.Blob manifest, Blobs.Blob config, List<Blobs.Blob> layers, boolean force,
       Path work) throws IOException {
     ObjectNode index = JSON.createObjectNode();
@@ -40,11 +45,11 @@ final class OciArchive {
     m.put("mediaType", "application/vnd.oci.image.manifest.v1+json");
     m.put("digest", manifest.digest());
     m.put("size", manifest.size());
-    m.putObject("annotations").put("org.opencontainers.image.ref.name", TAG);
+    m.putObject("annotations").put("org.opencontainers.image.ref.name", reference(name));
     ArrayNode docker = JSON.createArrayNode();
     ObjectNode image = docker.addObject();
     image.put("Config", "blobs/sha256/" + config.hex());
-    image.putArray("RepoTags").add("localhost/" + name + ":" + TAG);
+    image.putArray("RepoTags").add(reference(name));
     ArrayNode layerNames = image.putArray("Layers");
     layers.forEach(l -> layerNames.add("blobs/sha256/" + l.hex()));
 

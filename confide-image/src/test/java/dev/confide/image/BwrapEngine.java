@@ -29,11 +29,11 @@ final class BwrapEngine {
 
   private BwrapEngine() {}
 
-  static Bundle unpack(Path ociTar, Path work) throws IOException, InterruptedException {
+  static Bundle unpack(Path ociTar, String reference, Path work) throws IOException, InterruptedException {
     Path layout = Files.createDirectories(work.resolve("layout"));
     exec(List.of("tar", "-xf", ociTar.toString(), "-C", layout.toString()));
     Path bundle = work.resolve("bundle");
-    exec(List.of("umoci", "unpack", "--image", layout + ":" + OciArchive.TAG, bundle.toString()));
+    exec(List.of("umoci", "unpack", "--image", layout + ":" + reference, bundle.toString()));
     JsonNode config = JSON.readTree(bundle.resolve("config.json").toFile());
     List<String> args = new ArrayList<>();
     config.path("process").path("args").forEach(a -> args.add(a.asText()));

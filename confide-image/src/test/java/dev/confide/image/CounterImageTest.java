@@ -70,7 +70,7 @@ class CounterImageTest {
   void countsZeroOneTwoThenRefusesTheSeedsRollbackAndChangedCode() throws Exception {
     assertThat(converted.session()).isEqualTo("counter-test");
     assertThat(Files.getPosixFilePermissions(converted.policy())).isEqualTo(PosixFilePermissions.fromString("rw-------"));
-    BwrapEngine.Bundle bundle = BwrapEngine.unpack(image, tmp.resolve("unpacked"));
+    BwrapEngine.Bundle bundle = BwrapEngine.unpack(image, "localhost/counter:latest", tmp.resolve("unpacked"));
     assertThat(bundle.args()).isEqualTo(ImageConverter.ENTRYPOINT);
     assertThat(bundle.rootfs().resolve("code")).isEmptyDirectory();
     Path v1 = Files.createDirectories(tmp.resolve("v1"));
@@ -106,6 +106,28 @@ class CounterImageTest {
     BwrapEngine.Exit changedUsr = run(bundle, v1);
     assertThat(changedUsr.code()).isEqualTo(80);
     assertThat(changedUsr.output()).contains("/usr/lib/python3.11/os.py").doesNotContain("The number of executions");
+  }
+
+  @Test
+  void runsUnderPodmanAndRefusesTheSeedsRollback() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(PodmanEngine.installed(), "podman and runc are not installed");
+    PodmanEngine podman = new PodmanEngine(tmp.resolve("podman"));
+    assertThat(podman.load(image)).contains("localhost/counter:latest");
+    Path v1 = Files.createDirectories(tmp.resolve("v1"));
+    Map<String, String> env = Map.of(ContainerLaunch.CAS, server.url(), ContainerLaunch.FINGERPRINT, server.fingerprint(),
+        ContainerLaunch.HOST_KEY, "/run/confide/host-key");
+    Map<String, Path> mounts = Map.of("/V1", v1, "/run/confide/host-key", hostKeyFile);
+    for (int i = 0; i < 2; i++) {
+      BwrapEngine.Exit exit = podman.run("localhost/counter:latest", env, mounts);
+      assertThat(exit.code()).as(exit.output()).isZero();
+      assertThat(exit.output()).contains("The number of executions is " + i);
+    }
+    Path saved = TreeCopies.copy(v1, tmp.resolve("v1-saved"));
+    assertThat(podman.run("localhost/counter:latest", env, mounts).output()).contains("The number of executions is 2");
+    TreeCopies.replace(v1, saved);
+    BwrapEngine.Exit rolledBack = podman.run("localhost/counter:latest", env, mounts);
+    assertThat(rolledBack.code()).isEqualTo(80);
+    assertThat(rolledBack.output()).contains("volume V1").contains("rolled back").doesNotContain("The number of executions");
   }
 
   private static Path largestFile(Path dir) throws Exception {

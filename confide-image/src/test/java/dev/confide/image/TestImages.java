@@ -147,20 +147,32 @@ final class TestImages {
    * The runtime's distribution as ./confide leaves it (lib/, bin/, jvm.args and a jre/ of its own,
    * made by jlink from the JDK that runs the tests), made once.
    */
+  private static Path runtime;
+
   static synchronized Path runtime() throws IOException {
-    Path dist = TARGET.resolve("runtime");
-    if (Files.isExecutable(dist.resolve("jre/bin/java"))) {
-      return dist;
+    if (runtime == null) {
+      runtime = freshRuntime();
     }
+    return runtime;
+  }
+
+  private static Path freshRuntime() throws IOException {
+    Path dist = TARGET.resolve("runtime");
     Path built = Path.of("../confide-runtime/target/dist").toAbsolutePath();
     if (!Files.isRegularFile(built.resolve("lib/confide-runtime.jar"))) {
       throw new IllegalStateException("build confide-runtime first (./mvnw package -pl confide-runtime)");
     }
-    DeleteTree.of(dist);
+    // the jars as built now (a runtime changed since the last test run is the one converted); the jre once
     Files.createDirectories(dist);
-    copyTree(built.resolve("lib"), dist.resolve("lib"));
-    copyTree(built.resolve("bin"), dist.resolve("bin"));
-    Files.copy(built.resolve("jvm.args"), dist.resolve("jvm.args"));
+    for (String part : List.of("lib", "bin")) {
+      DeleteTree.of(dist.resolve(part));
+      copyTree(built.resolve(part), dist.resolve(part));
+    }
+    Files.copy(built.resolve("jvm.args"), dist.resolve("jvm.args"), StandardCopyOption.REPLACE_EXISTING);
+    if (Files.isExecutable(dist.resolve("jre/bin/java"))) {
+      return dist;
+    }
+    DeleteTree.of(dist.resolve("jre"));
     ToolProvider jlink = ToolProvider.findFirst("jlink").orElseThrow();
     java.io.StringWriter out = new java.io.StringWriter();
     int rc = jlink.run(new java.io.PrintWriter(out), new java.io.PrintWriter(out), "--add-modules",

@@ -43,6 +43,12 @@ public final class StagingArea implements AutoCloseable {
     Path memory = memoryRoot(root).orElseThrow(() -> new RuntimeFailure(RuntimeFailure.Kind.UNAVAILABLE,
         "no memory-backed file system (tmpfs) to hold plaintext: tried " + candidates(root),
         "mount a tmpfs at /dev/shm or set XDG_RUNTIME_DIR to one"));
+    if (mountedNoExec(memory)) {
+      // the program starts from its measured copy, which lies here
+      throw new RuntimeFailure(RuntimeFailure.Kind.UNAVAILABLE, "the staging area's file system (" + memory
+          + ") is mounted noexec, and the program runs from its measured copy there",
+          "mount it without noexec (podman: --tmpfs /dev/shm:rw,exec; Kubernetes: an emptyDir of medium Memory), or pass --staging-root DIR");
+    }
     return new StagingArea(privateDirectory(memory, "run"));
   }
 
@@ -216,6 +222,36 @@ public final class StagingArea implements AutoCloseable {
       // held by this very process: alive
     } catch (IOException e) {
       // not a directory, a link, no owner file yet (being created), or not ours to remove
+    }
+  }
+
+  /** Whether the mount {@code p} lies on forbids executing files (from /proc/self/mounts; false when unknown). */
+  static boolean mountedNoExec(Path p) {
+    try {
+      return mountedNoExec(p.toRealPath().toString(), Files.readAllLines(Path.of("/proc/self/mounts")));
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /** As {@link #mountedNoExec(Path)} for the real path {@code real}, given the lines of /proc/self/mounts. */
+  static boolean mountedNoExec(String real, List<String> mounts) {
+    {
+      String best = null;
+      boolean noexec = false;
+      for (String line : mounts) {
+        String[] f = line.split(" ");
+        if (f.length < 4) {
+          continue;
+        }
+        String point = f[1].replace("\\040", " ");
+        boolean covers = real.equals(point) || point.equals("/") || real.startsWith(point + "/");
+        if (covers && (best == null || point.length() >= best.length())) {
+          best = point;
+          noexec = java.util.Arrays.asList(f[3].split(",")).contains("noexec");
+        }
+      }
+      return noexec;
     }
   }
 

@@ -30,6 +30,20 @@ class StagingAreaTest {
   }
 
   @Test
+  void aStagingAreaOnANoExecMountIsFoundSoThatTheRunIsRefusedUpFront() {
+    // podman mounts a container's /dev/shm noexec; the last mount of a path wins
+    java.util.List<String> mounts = java.util.List.of("overlay / overlay rw,relatime 0 0",
+        "shm /dev/shm tmpfs rw,nosuid,nodev,noexec,relatime,size=64000k 0 0", "tmpfs /run/user/0 tmpfs rw,nosuid,nodev 0 0");
+    assertThat(StagingArea.mountedNoExec("/dev/shm", mounts)).isTrue();
+    assertThat(StagingArea.mountedNoExec("/dev/shm/confide-run-1", mounts)).isTrue();
+    assertThat(StagingArea.mountedNoExec("/dev/shmem", mounts)).isFalse();
+    assertThat(StagingArea.mountedNoExec("/run/user/0", mounts)).isFalse();
+    java.util.List<String> remounted = new java.util.ArrayList<>(mounts);
+    remounted.add("tmpfs /dev/shm tmpfs rw,nosuid,nodev,size=1g 0 0");
+    assertThat(StagingArea.mountedNoExec("/dev/shm/x", remounted)).isFalse();
+  }
+
+  @Test
   void aStagingAreaIsPrivateAndWipedOnClose() throws Exception {
     StagingArea area = StagingArea.create(memory);
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(area.dir()))).isEqualTo("rwx------");

@@ -1,0 +1,54 @@
+package dev.confide.image;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Debian's podman, with storage of its own under the test's folder (nothing of the machine's
+ * images is read or changed), loading a converted image and running it with runc. The nested
+ * sandbox needs what Kubernetes' privileged pods have: no seccomp filter and an unmasked /proc.
+ * podman's own /dev/shm is noexec, and the program starts from its measured copy there: the
+ * staging area gets a tmpfs of its own. The ulimits are given because podman's defaults exceed what this machine's own limits allow.
+ */
+final class PodmanEngine {
+  private final List<String> podman;
+
+  PodmanEngine(Path storage) throws IOException {
+    Files.createDirectories(storage);
+    podman = List.of("podman", "--root", storage.resolve("root").toString(), "--runroot", storage.resolve("run").toString(),
+        "--storage-driver", "vfs", "--cgroup-manager", "cgroupfs", "--runtime", "runc", "--events-backend", "none");
+  }
+
+  static boolean installed() {
+    return dev.confide.attest.Executables.onPath("podman").isPresent() && dev.confide.attest.Executables.onPath("runc").isPresent();
+  }
+
+  String load(Path image) throws IOException, InterruptedException {
+    List<String> cmd = new ArrayList<>(podman);
+    cmd.addAll(List.of("load", "-i", image.toString()));
+    return BwrapEngine.exec(cmd);
+  }
+
+  BwrapEngine.Exit run(String reference, Map<String, String> env, Map<String, Path> mounts) throws IOException, InterruptedException {
+    List<String> cmd = new ArrayList<>(podman);
+    cmd.addAll(List.of("run", "--rm", "--network", "host", "--ulimit", "nofile=1024:1024", "--ulimit", "nproc=1024:1024",
+        "--security-opt", "seccomp=unconfined", "--security-opt", "unmask=ALL", "--tmpfs", "/dev/shm:rw,exec,nosuid,nodev,size=512m"));
+    env.forEach((k, v) -> cmd.addAll(List.of("-e", k + "=" + v)));
+    mounts.forEach((inside, host) -> cmd.addAll(List.of("-v", host + ":" + inside + (Files.isDirectory(host) ? "" : ":ro"))));
+    cmd.add(reference);
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    p.getOutputStream().close();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (!p.waitFor(5, TimeUnit.MINUTES)) {
+      p.destroyForcibly();
+      throw new IllegalStateException("the container did not end: " + out);
+    }
+    return new BwrapEngine.Exit(p.exitValue(), out);
+  }
+}
