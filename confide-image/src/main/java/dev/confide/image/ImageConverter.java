@@ -76,16 +76,16 @@ public final class ImageConverter {
 
   public ConversionResult convert(ConversionRequest r) throws IOException {
     checkRequest(r);
-    Path runtimeJar = r.runtime().resolve("lib").resolve("confide-runtime.jar");
-    Path jre = r.runtime().resolve("jre");
-    if (!Files.isRegularFile(runtimeJar) || !Files.isExecutable(jre.resolve("bin").resolve("java"))) {
-      throw new ImageException(ExitCodes.UNAVAILABLE, "the runtime distribution at " + r.runtime()
-          + " has no " + (Files.isRegularFile(runtimeJar) ? "jre/ of its own" : "lib/confide-runtime.jar")
-          + ", which a converted image needs", "build it with ./confide (it adds the jre/ once), or pass --runtime DIR");
-    }
     Map<String, Long> millis = new LinkedHashMap<>();
     Path work = Files.createTempDirectory(r.to().toAbsolutePath().getParent(), ".confide-convert-");
     try (ImageArchive in = ImageArchive.open(r.from())) {
+      Path runtimeJar = r.runtime().resolve("lib").resolve("confide-runtime.jar");
+      Path jre = r.runtime().resolve("jre");
+      if (!Files.isRegularFile(runtimeJar) || !Files.isExecutable(jre.resolve("bin").resolve("java"))) {
+        throw new ImageException(ExitCodes.UNAVAILABLE, "the runtime distribution at " + r.runtime()
+            + " has no " + (Files.isRegularFile(runtimeJar) ? "jre/ of its own" : "lib/confide-runtime.jar")
+            + ", which a converted image needs", "build it with ./confide (it adds the jre/ once), or pass --runtime DIR");
+      }
       long t = System.nanoTime();
       Path rootfs = RootFs.unpack(in, Files.createDirectory(work.resolve("rootfs")), progress::step);
       millis.put("unpack", ms(t));
