@@ -78,7 +78,7 @@ class CounterImageTest {
       BwrapEngine.Exit exit = run(bundle, v1);
       assertThat(exit.code()).as(exit.output()).isZero();
       assertThat(exit.output()).contains("The number of executions is " + i)
-          .contains("ran counter-test/counter confidentially");
+          .contains("ran counter-test/counter confidentially").contains("  phases: attest ");
     }
     // the seed's attack: copy the volume, run once more, restore the copy, run
     Path saved = TreeCopies.copy(v1, tmp.resolve("v1-saved"));

@@ -272,6 +272,12 @@ final class RunSubcommand implements Callable<Integer> {
     if (r.log() != null) {
       out.println("  program log: " + r.log());
     }
+    if (!r.phaseMillis().isEmpty()) {
+      // where a start's seconds went (a container's log shows this line)
+      java.util.List<String> phases = new java.util.ArrayList<>();
+      r.phaseMillis().forEach((phase, ms) -> phases.add(phase + " " + ms + " ms"));
+      out.println("  phases: " + String.join(", ", phases));
+    }
     out.flush();
   }
 

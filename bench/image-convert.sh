@@ -1,0 +1,153 @@
+#!/usr/bin/env bash
+# Image conversion and a converted image's start (docs/benchmarks.md, issue 18).
+#
+# The image: a root file system of about 300 MB made from this machine's files (Debian's python3,
+# its standard library and dist-packages, numpy, glibc) with /app holding seed 003's counter and
+# 100 MB of the application's data, as a docker-archive of one layer.
+# Conversion: 'confide image convert --encrypt /app' (default --authenticate /usr) beside its parts
+# measured alone on the same tree: 'tar' packing the layer (what docker save writes), 'confide
+# volume seal' of /app and 'confide tree authenticate' of /usr. Each is a fresh JVM (no daemon).
+# Start: the plain image (python3 /app/counter.py) and the converted one under the same
+# 'podman run' (runc, storage of its own, the options a converted image needs), a local CAS over
+# HTTPS; the converted image's runtime prints where its time went.
+#
+# Usage: bench/image-convert.sh [RUNS]   (default 3; figures are medians)
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
+runs=${1:-3}
+confide="$root/confide"
+"$confide" --version >/dev/null
+work=$(mktemp -d /var/tmp/confide-image-bench.XXXXXX)
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
+trap cleanup EXIT
+export CONFIDE_CONFIG_DIR="$work/config" CONFIDE_DATA_DIR="$work/data" CONFIDE_DAEMON=off
+
+now() { date +%s.%N; }
+median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+seconds() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", b - a}'; }
+
+# the root file system
+rootfs="$work/rootfs"
+mkdir -p "$rootfs"/{usr/bin,usr/lib/x86_64-linux-gnu,usr/lib64,usr/lib/python3,usr/local/lib/python3.11/dist-packages,etc,tmp,proc,dev,sys,run,root,app/data,V1}
+ln -s usr/bin "$rootfs/bin"; ln -s usr/lib "$rootfs/lib"; ln -s usr/lib64 "$rootfs/lib64"
+cp -a /usr/bin/python3.11 "$rootfs/usr/bin/"; ln -s python3.11 "$rootfs/usr/bin/python3"
+for lib in $(grep -E '^/lib/x86_64-linux-gnu/[^/]+\.so[.0-9]*$' /var/lib/dpkg/info/libc6:amd64.list); do cp -L "$lib" "$rootfs/usr/lib/x86_64-linux-gnu/"; done
+for lib in libz.so.1 libexpat.so.1 libffi.so.8 libssl.so.3 libcrypto.so.3 libbz2.so.1.0 liblzma.so.5 libsqlite3.so.0 libuuid.so.1; do
+  [ -e "/usr/lib/x86_64-linux-gnu/$lib" ] && cp -L "/usr/lib/x86_64-linux-gnu/$lib" "$rootfs/usr/lib/x86_64-linux-gnu/"
+done
+ln -s /lib/x86_64-linux-gnu/ld-linux-x86-64.so.2 "$rootfs/usr/lib64/ld-linux-x86-64.so.2"
+cp -a /usr/lib/python3.11 "$rootfs/usr/lib/"
+cp -a /usr/lib/python3/dist-packages "$rootfs/usr/lib/python3/"
+numpy=$(python3 -c 'import numpy, os; print(os.path.dirname(numpy.__file__))' 2>/dev/null || true)
+if [ -n "$numpy" ]; then
+  cp -a "$numpy" "$numpy.libs" "$rootfs/usr/local/lib/python3.11/dist-packages/" 2>/dev/null || cp -a "$numpy" "$rootfs/usr/local/lib/python3.11/dist-packages/"
+fi
+cp examples/python/counter/counter.py "$rootfs/app/"
+for i in $(seq 1 100); do head -c 1048576 /dev/urandom >"$rootfs/app/data/part-$i.bin"; done
+printf 'root:x:0:0:root:/root:/bin/sh\n' >"$rootfs/etc/passwd"; printf 'root:x:0:\n' >"$rootfs/etc/group"
+size_mb=$(du -sm "$rootfs" | cut -f1)
+app_mb=$(du -sm "$rootfs/app" | cut -f1)
+usr_mb=$(du -sm "$rootfs/usr" | cut -f1)
+
+# docker save's work: the layer as one tar (timed), then the archive around it
+tar_s=()
+for i in $(seq 1 "$runs"); do
+  rm -f "$work/layer.tar"; sync
+  t0=$(now); tar -C "$rootfs" --numeric-owner -cf "$work/layer.tar" .; t1=$(now)
+  tar_s+=("$(seconds "$t0" "$t1")")
+done
+python3 - "$work" <<'PY'
+import hashlib, json, os, sys, tarfile
+work = sys.argv[1]
+layer = os.path.join(work, "layer.tar")
+h = hashlib.sha256()
+with open(layer, "rb") as f:
+    for b in iter(lambda: f.read(1 << 20), b""):
+        h.update(b)
+diff = "sha256:" + h.hexdigest()
+config = {"architecture": "amd64", "os": "linux", "config": {"Env": ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "LANG=C.UTF-8"],
+          "Cmd": ["python3", "/app/counter.py", "-v", "/V1/num"], "WorkingDir": "/"}, "rootfs": {"type": "layers", "diff_ids": [diff]}}
+cb = json.dumps(config).encode()
+cname = hashlib.sha256(cb).hexdigest() + ".json"
+manifest = json.dumps([{"Config": cname, "RepoTags": ["localhost/bench-plain:latest"], "Layers": [h.hexdigest() + "/layer.tar"]}]).encode()
+import io
+with tarfile.open(os.path.join(work, "base.tar"), "w") as t:
+    t.add(layer, arcname=h.hexdigest() + "/layer.tar")
+    for name, data in ((cname, cb), ("manifest.json", manifest)):
+        info = tarfile.TarInfo(name); info.size = len(data); t.addfile(info, io.BytesIO(data))
+PY
+rm -f "$work/layer.tar"
+
+# the parts alone, then the conversion
+seal_s=(); auth_s=(); conv_s=(); parts=""
+for i in $(seq 1 "$runs"); do
+  rm -rf "$work/vol" "$work/vol.key" "$work/usr.tree" "$work/usr.key"
+  t0=$(now); "$confide" volume seal "$rootfs/app" "$work/vol" --key-out "$work/vol.key" >/dev/null; t1=$(now)
+  seal_s+=("$(seconds "$t0" "$t1")")
+  t0=$(now); "$confide" tree authenticate "$rootfs/usr" --key-out "$work/usr.key" --manifest "$work/usr.tree" >/dev/null; t1=$(now)
+  auth_s+=("$(seconds "$t0" "$t1")")
+  t0=$(now)
+  "$confide" image convert --from "$work/base.tar" --to "$work/bench.tar" --name bench --command "python3 /app/counter.py -v /V1/num" \
+      --encrypt /app --volume V1:/V1 --session bench --force --json >"$work/convert.json"
+  t1=$(now)
+  conv_s+=("$(seconds "$t0" "$t1")")
+  parts=$(python3 -c 'import json,sys; m=json.load(open(sys.argv[1]))["millis"]; print(", ".join(f"{k} {v/1000:.2f} s" for k, v in m.items()))' "$work/convert.json")
+done
+m_tar=$(printf '%s\n' "${tar_s[@]}" | median); m_seal=$(printf '%s\n' "${seal_s[@]}" | median)
+m_auth=$(printf '%s\n' "${auth_s[@]}" | median); m_conv=$(printf '%s\n' "${conv_s[@]}" | median)
+echo "machine: $(nproc) cores, $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1)"
+echo "image: ${size_mb} MB (/usr ${usr_mb} MB authenticated, /app ${app_mb} MB encrypted), ${runs} runs, medians"
+echo "| step | seconds |"
+echo "|---|---|"
+echo "| tar of the root (docker save's layer) | $m_tar |"
+echo "| confide volume seal /app | $m_seal |"
+echo "| confide tree authenticate /usr | $m_auth |"
+echo "| sum of the three | $(awk -v a="$m_tar" -v b="$m_seal" -v c="$m_auth" 'BEGIN {printf "%.2f", a + b + c}') |"
+echo "| confide image convert (whole command) | $m_conv |"
+echo "conversion's own parts (last run): $parts"
+
+# start under podman: the plain image against the converted one
+if ! command -v podman >/dev/null || ! command -v runc >/dev/null; then
+  echo "start: podman or runc is not installed; skipped"; exit 0
+fi
+"$confide" identity create >/dev/null
+log="$work/cas.json"
+"$confide" cas start --listen 127.0.0.1:0 --data "$work/cas" --json >"$log" 2>"$log.err" &
+pids+=($!)
+for _ in $(seq 1 600); do grep -q '^}' "$log" 2>/dev/null && break; sleep 0.1; done
+url=$(sed -n 's/.*"url" : "\(.*\)".*/\1/p' "$log"); fingerprint=$(sed -n 's/.*"fingerprint" : "\(.*\)".*/\1/p' "$log")
+[ -n "$url" ] || { echo "the CAS did not start:" >&2; cat "$log.err" >&2; exit 69; }
+"$confide" cas add bench "$url" --fingerprint "$fingerprint" >/dev/null
+"$confide" image convert --from "$work/base.tar" --to "$work/bench.tar" --name bench --command "python3 /app/counter.py -v /V1/num" \
+    --encrypt /app --volume V1:/V1 --session bench-start --cas "$url" --cas-fingerprint "$fingerprint" --stream-output --force >/dev/null 2>&1
+"$confide" session create "$work/policy.yaml" --cas bench >/dev/null
+"$confide" host init --json >"$work/host.json"
+hostkey=$(sed -n 's/.*"file" : "\(.*\)".*/\1/p' "$work/host.json")
+"$confide" host trust "$(sed -n 's/.*"key_hash" : "\(.*\)".*/\1/p' "$work/host.json")" --cas bench >/dev/null
+podman=(podman --root "$work/podman/root" --runroot "$work/podman/run" --storage-driver vfs --cgroup-manager cgroupfs --runtime runc --events-backend none)
+opts=(--rm --network host --ulimit nofile=1024:1024 --ulimit nproc=1024:1024 --security-opt seccomp=unconfined --security-opt unmask=ALL
+      --tmpfs /dev/shm:rw,exec,nosuid,nodev,size=512m)
+"${podman[@]}" load -i "$work/base.tar" >/dev/null
+"${podman[@]}" load -i "$work/bench.tar" >/dev/null
+mkdir -p "$work/v1-plain" "$work/v1-conf"
+plain_s=(); conf_s=(); phases=""
+for i in $(seq 1 "$runs"); do
+  t0=$(now); "${podman[@]}" run "${opts[@]}" -v "$work/v1-plain:/V1" localhost/bench-plain:latest >"$work/plain.out" 2>&1; t1=$(now)
+  plain_s+=("$(seconds "$t0" "$t1")")
+  t0=$(now)
+  "${podman[@]}" run "${opts[@]}" -e CONFIDE_HOST_KEY=/run/confide/host-key -v "$hostkey:/run/confide/host-key:ro" \
+      -v "$work/v1-conf:/V1" localhost/bench:latest >"$work/conf.out" 2>&1 || { cat "$work/conf.out" >&2; exit 1; }
+  t1=$(now)
+  conf_s+=("$(seconds "$t0" "$t1")")
+  phases=$(sed -n 's/^  phases: //p' "$work/conf.out")
+done
+m_plain=$(printf '%s\n' "${plain_s[@]}" | median); m_conf=$(printf '%s\n' "${conf_s[@]}" | median)
+echo "| podman run | seconds |"
+echo "|---|---|"
+echo "| plain image (python3 counter.py) | $m_plain |"
+echo "| converted image (runtime, attestation, volumes, tree check, sandbox) | $m_conf |"
+echo "| added | $(awk -v a="$m_plain" -v b="$m_conf" 'BEGIN {printf "%.2f", b - a}') |"
+echo "converted run's phases (last run): $phases"
+echo "last run printed: plain '$(grep -o 'executions is [0-9]*' "$work/plain.out")', converted '$(grep -o 'executions is [0-9]*' "$work/conf.out")'"
