@@ -219,8 +219,13 @@ public final class ImageArchive implements AutoCloseable {
 
   /** The layer's tar, uncompressed. */
   public InputStream uncompressed(Layer layer) throws IOException {
-    InputStream raw = new BufferedInputStream(raw(layer), 1 << 16);
-    return layer.gzip() ? new GzipCompressorInputStream(raw, true) : raw;
+    return uncompressed(raw(layer), layer);
+  }
+
+  /** {@code raw}, the layer's bytes as stored, uncompressed. */
+  static InputStream uncompressed(InputStream raw, Layer layer) throws IOException {
+    InputStream buffered = new BufferedInputStream(raw, 1 << 16);
+    return layer.gzip() ? new GzipCompressorInputStream(buffered, true) : buffered;
   }
 
   @Override

@@ -87,7 +87,9 @@ public final class ImageConverter {
             + ", which a converted image needs", "build it with ./confide (it adds the jre/ once), or pass --runtime DIR");
       }
       long t = System.nanoTime();
-      Path rootfs = RootFs.unpack(in, Files.createDirectory(work.resolve("rootfs")), progress::step);
+      Path rootfs = Files.createDirectory(work.resolve("rootfs"));
+      List<String> encryptedPaths = r.encrypt().stream().map(d -> d.substring(1)).toList();
+      List<RootFs.LayerFacts> facts = RootFs.unpack(in, rootfs, encryptedPaths, progress::step);
       millis.put("unpack", ms(t));
       ObjectNode config = in.config();
       ObjectNode cfg = config.with("config");
@@ -136,30 +138,28 @@ public final class ImageConverter {
       String session = r.session() != null ? r.session()
           : r.name() + "-" + HexFormat.of().formatHex(randomBytes(4));
 
-      // the layers
+      // the layers: each is written once, into the archive (Blob)
       t = System.nanoTime();
-      Blobs blobs = new Blobs(work.resolve("blobs"));
-      List<String> encryptedPaths = encrypted.stream().map(e -> e.dir().substring(1)).toList();
       ArrayNode diffIds = config.with("rootfs").withArray("diff_ids");
       List<Descriptor> layers = new ArrayList<>();
-      int n = 0;
-      for (ImageArchive.Layer layer : in.layers()) {
-        progress.step("writing layer " + (n + 1) + " of " + (in.layers().size() + 1));
-        if (holdsAny(in, layer, encryptedPaths)) {
-          Blobs.Blob b = blobs.write(out -> filtered(in, layer, encryptedPaths, out));
+      for (int n = 0; n < in.layers().size(); n++) {
+        ImageArchive.Layer layer = in.layers().get(n);
+        RootFs.LayerFacts f = facts.get(n);
+        if (f.holdsEncrypted()) {
+          progress.step("filtering layer " + (n + 1) + " of " + in.layers().size());
+          Blob b = Blob.measure(out -> filtered(in, layer, encryptedPaths, out));
           layers.add(new Descriptor(LAYER_TAR, b));
           diffIds.set(n, b.digest());
         } else {
-          Blobs.Blob b;
-          try (InputStream raw = in.raw(layer)) {
-            b = blobs.copy(raw);
-          }
-          layers.add(new Descriptor(layer.gzip() ? LAYER_GZIP : LAYER_TAR, b));
+          layers.add(new Descriptor(layer.gzip() ? LAYER_GZIP : LAYER_TAR, new Blob(f.digest(), layer.size(), out -> {
+            try (InputStream raw = in.raw(layer)) {
+              raw.transferTo(out);
+            }
+          })));
           if (!layer.gzip()) {
-            diffIds.set(n, b.digest());
+            diffIds.set(n, f.digest());
           }
         }
-        n++;
       }
       Path sandbox = work.resolve("sandbox");
       if (Files.isDirectory(r.runtime().resolve(dev.confide.runtime.Bubblewrap.BUNDLED))) {
@@ -168,8 +168,8 @@ public final class ImageConverter {
         SandboxBundle.collect(sandbox);
       }
       Path sandboxDir = sandbox;
-      progress.step("writing layer " + (n + 1) + " of " + (in.layers().size() + 1) + " (Confide's)");
-      Blobs.Blob confide = blobs.write(out -> {
+      progress.step("measuring Confide's layer");
+      Blob confide = Blob.measure(out -> {
         try (LayerWriter w = new LayerWriter(out)) {
           confideLayer(w, r, rootfs, sealed, encrypted, manifest, sandboxDir);
         }
@@ -181,17 +181,17 @@ public final class ImageConverter {
       // the configuration
       String volumesEnv = volumesVariable(encrypted, r.volumes());
       configure(config, cfg, r, session, volumesEnv, measurement, encrypted);
-      Blobs.Blob configBlob = blobs.write(JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(config));
+      Blob configBlob = Blob.of(JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(config));
       ObjectNode manifestJson = JSON.createObjectNode();
       manifestJson.put("schemaVersion", 2);
       manifestJson.put("mediaType", "application/vnd.oci.image.manifest.v1+json");
       manifestJson.set("config", new Descriptor("application/vnd.oci.image.config.v1+json", configBlob).json());
       ArrayNode layerList = manifestJson.putArray("layers");
       layers.forEach(d -> layerList.add(d.json()));
-      Blobs.Blob manifestBlob = blobs.write(JSON.writeValueAsBytes(manifestJson));
+      Blob manifestBlob = Blob.of(JSON.writeValueAsBytes(manifestJson));
 
       t = System.nanoTime();
-      progress.step("writing " + r.to());
+      progress.step("writing " + r.to() + " (" + layers.stream().mapToLong(d -> d.blob().size()).sum() / (1 << 20) + " MiB)");
       OciArchive.write(r.to(), r.name(), manifestBlob, configBlob, layers.stream().map(Descriptor::blob).toList(), r.force(),
           work);
       String policyText = PolicyDocument.render(r, session, env, original, measurement, encrypted, treeKey, treeTag);
@@ -214,7 +214,7 @@ public final class ImageConverter {
   record EncryptedDir(String dir, String volume, SymmetricKey key, Tag tag) {}
 
   /** A blob as a manifest names it. */
-  record Descriptor(String mediaType, Blobs.Blob blob) {
+  record Descriptor(String mediaType, Blob blob) {
     ObjectNode json() {
       ObjectNode d = JSON.createObjectNode();
       d.put("mediaType", mediaType);
@@ -412,22 +412,8 @@ public final class ImageConverter {
     }
   }
 
-  /** Whether the layer has an entry inside one of {@code dirs} (relative image paths). */
-  private static boolean holdsAny(ImageArchive in, ImageArchive.Layer layer, List<String> dirs) throws IOException {
-    if (dirs.isEmpty()) {
-      return false;
-    }
-    try (TarArchiveInputStream tar = new TarArchiveInputStream(in.uncompressed(layer))) {
-      for (TarArchiveEntry e; (e = tar.getNextEntry()) != null; ) {
-        if (insideAny(e.getName(), dirs)) {
-          return true;
-        }
-      }
-    }
-    return false;
-  }
-
-  private static boolean insideAny(String name, List<String> dirs) {
+  /** Whether the layer entry {@code name} lies inside one of {@code dirs} (relative image paths). */
+  static boolean insideAny(String name, List<String> dirs) {
     String p = LayerPaths.normalize(name);
     if (p == null) {
       return false;

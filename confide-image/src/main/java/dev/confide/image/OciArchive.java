@@ -36,8 +36,8 @@ final class OciArchive {
     return "localhost/" + name + ":" + TAG;
   }
 
-  static void write(Path to, String name, Blobs.Blob manifest, Blobs.Blob config, List<Blobs.Blob> layers, boolean force,
-      Path work) throws IOException {
+  static void write(Path to, String name, Blob manifest, Blob config, List<Blob> layers, boolean force, Path work)
+      throws IOException {
     ObjectNode index = JSON.createObjectNode();
     index.put("schemaVersion", 2);
     index.put("mediaType", "application/vnd.oci.image.index.v1+json");
@@ -63,17 +63,19 @@ final class OciArchive {
       bytes(tar, "manifest.json", JSON.writeValueAsBytes(docker));
       directory(tar, "blobs/");
       directory(tar, "blobs/sha256/");
-      Set<Blobs.Blob> all = new LinkedHashSet<>(List.of(manifest, config));
+      List<Blob> all = new ArrayList<>(List.of(manifest, config));
       all.addAll(layers);
       Set<String> written = new LinkedHashSet<>();
-      for (Blobs.Blob b : new ArrayList<>(all)) {
+      for (Blob b : all) {
         if (written.add(b.hex())) {
           TarArchiveEntry e = new TarArchiveEntry("blobs/sha256/" + b.hex());
           e.setSize(b.size());
           e.setMode(0100644);
           e.setModTime(0);
           tar.putArchiveEntry(e);
-          Files.copy(b.file(), tar);
+          // commons-compress refuses more bytes than the header's size: a content that changed
+          // between its two passes cannot slip through
+          b.content().write(new NoClose(tar));
           tar.closeArchiveEntry();
         }
       }
@@ -84,6 +86,23 @@ final class OciArchive {
       Files.move(temp, to, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } else {
       Files.move(temp, to, StandardCopyOption.ATOMIC_MOVE);
+    }
+  }
+
+  /** The archive's stream, which a blob's content must not close. */
+  private static final class NoClose extends java.io.FilterOutputStream {
+    NoClose(OutputStream out) {
+      super(out);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      out.write(b, off, len);
+    }
+
+    @Override
+    public void close() throws IOException {
+      flush();
     }
   }
 

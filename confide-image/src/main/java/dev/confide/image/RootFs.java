@@ -34,29 +34,51 @@ final class RootFs {
     this.root_ = "root".equals(System.getProperty("user.name"));
   }
 
-  /** Unpacks every layer of {@code image} into {@code into} (an empty folder). */
-  static Path unpack(ImageArchive image, Path into, Progress progress) throws IOException {
+  /**
+   * What unpacking learnt of a layer: the digest of its bytes as stored (the name the output stores
+   * an unchanged layer under) and whether it has entries inside an encrypted directory (then the
+   * output holds it filtered).
+   */
+  record LayerFacts(String digest, boolean holdsEncrypted) {}
+
+  /**
+   * Unpacks every layer of {@code image} into {@code into} (an empty folder), noting of each layer
+   * whether it holds entries inside {@code encrypted} (relative image paths).
+   */
+  static List<LayerFacts> unpack(ImageArchive image, Path into, List<String> encrypted, Progress progress) throws IOException {
     RootFs fs = new RootFs(into);
+    List<LayerFacts> facts = new ArrayList<>();
     int n = 0;
     for (ImageArchive.Layer layer : image.layers()) {
       progress.step("unpacking layer " + (++n) + " of " + image.layers().size());
-      try (TarArchiveInputStream tar = new TarArchiveInputStream(image.uncompressed(layer))) {
+      java.security.MessageDigest sha = Blob.sha256();
+      boolean holds = false;
+      try (java.security.DigestInputStream raw = new java.security.DigestInputStream(image.raw(layer), sha);
+           TarArchiveInputStream tar = new TarArchiveInputStream(ImageArchive.uncompressed(raw, layer))) {
         for (TarArchiveEntry e; (e = tar.getNextEntry()) != null; ) {
+          holds |= ImageConverter.insideAny(e.getName(), encrypted);
           fs.apply(e, tar);
         }
+        // what follows the tar's end (padding) is part of the stored bytes
+        raw.transferTo(java.io.OutputStream.nullOutputStream());
+        facts.add(new LayerFacts("sha256:" + java.util.HexFormat.of().formatHex(sha.digest()), holds));
       } catch (IOException e) {
         throw new ImageException(ExitCodes.DATA, "layer " + n + " of " + image.file() + " cannot be read: " + e.getMessage(),
             "check the image tarball: save it again");
       }
     }
     List<Map.Entry<Path, Integer>> dirs = new ArrayList<>(fs.directoryModes.entrySet());
+    fs.setDirectoryModes(dirs);
+    return facts;
+  }
+
+  private void setDirectoryModes(List<Map.Entry<Path, Integer>> dirs) throws IOException {
     for (int i = dirs.size() - 1; i >= 0; i--) {
       Path dir = dirs.get(i).getKey();
       if (Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
         Files.setAttribute(dir, "unix:mode", dirs.get(i).getValue(), LinkOption.NOFOLLOW_LINKS);
       }
     }
-    return into;
   }
 
   /** What the unpacking is doing, for a progress line. */

@@ -62,10 +62,25 @@ class ConvertedImageTest {
       assertThat(image.config().path("config").toString()).doesNotContain(keys.get(0)).doesNotContain(keys.get(1));
     }
     assertThat(codeEntries).as("the plaintext of /code is in no layer").isEmpty();
+    // the input's layer without /code is the output's, byte for byte; the one with /code is not
+    try (ImageArchive base = ImageArchive.open(TestImages.counterBase()); ImageArchive converted = ImageArchive.open(out)) {
+      assertThat(converted.layers()).hasSize(base.layers().size() + 1);
+      assertThat(rawDigest(converted, converted.layers().get(0))).isEqualTo(rawDigest(base, base.layers().get(0)));
+      assertThat(rawDigest(converted, converted.layers().get(1))).isNotEqualTo(rawDigest(base, base.layers().get(1)));
+      assertThat(converted.layers().get(0).entry()).endsWith(rawDigest(base, base.layers().get(0)));
+    }
     assertThat(BwrapEngine.exec(List.of("skopeo", "inspect", "oci-archive:" + out))).contains(r.measurement());
     ImageInspection inspected = ImageInspection.of(out);
     assertThat(inspected.session()).isEqualTo(r.session());
     assertThat(inspected.protections()).containsExactly(new ImageInspection.Protected("/code", "encrypted", "encrypted-code"),
         new ImageInspection.Protected("/usr", "authenticated", null));
+  }
+
+  private static String rawDigest(ImageArchive image, ImageArchive.Layer layer) throws Exception {
+    java.security.MessageDigest sha = Blob.sha256();
+    try (var in = image.raw(layer)) {
+      sha.update(in.readAllBytes());
+    }
+    return ImageConverter.hex(sha.digest());
   }
 }

@@ -88,20 +88,21 @@ final class TestImages {
 
   /** A docker-archive of one layer per folder (each folder's contents at the image's root). */
   static void dockerArchive(Path tar, List<Path> layerDirs, List<String> env, String workdir, String user) throws IOException {
-    Path blobs = Files.createDirectories(TARGET.resolve("blobs-" + tar.getFileName()));
-    Blobs store = new Blobs(blobs);
     ArrayNode diffIds = JSON.createArrayNode();
     ArrayNode layers = JSON.createArrayNode();
-    List<Blobs.Blob> written = new java.util.ArrayList<>();
+    List<byte[]> written = new java.util.ArrayList<>();
     for (Path dir : layerDirs) {
-      Blobs.Blob b = store.write(out -> {
+      java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+      Blob.Content content = out -> {
         try (LayerWriter w = new LayerWriter(out); var children = Files.list(dir)) {
           for (Path c : children.sorted().toList()) {
             w.tree("/" + c.getFileName(), c);
           }
         }
-      });
-      written.add(b);
+      };
+      content.write(bytes);
+      Blob b = Blob.of(bytes.toByteArray());
+      written.add(bytes.toByteArray());
       diffIds.add(b.digest());
       layers.add(b.hex() + "/layer.tar");
     }
@@ -118,7 +119,7 @@ final class TestImages {
     rootfs.put("type", "layers");
     rootfs.set("diff_ids", diffIds);
     byte[] configBytes = JSON.writeValueAsBytes(config);
-    String configName = ImageConverter.hex(Blobs.sha256().digest(configBytes)) + ".json";
+    String configName = ImageConverter.hex(Blob.sha256().digest(configBytes)) + ".json";
     ArrayNode manifest = JSON.createArrayNode();
     ObjectNode m = manifest.addObject();
     m.put("Config", configName);
@@ -127,12 +128,11 @@ final class TestImages {
     try (OutputStream file = Files.newOutputStream(tar); TarArchiveOutputStream out = new TarArchiveOutputStream(file)) {
       out.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
       for (int i = 0; i < written.size(); i++) {
-        entry(out, layers.get(i).asText(), Files.readAllBytes(written.get(i).file()));
+        entry(out, layers.get(i).asText(), written.get(i));
       }
       entry(out, configName, configBytes);
       entry(out, "manifest.json", JSON.writeValueAsBytes(manifest));
     }
-    DeleteTree.of(blobs);
   }
 
   private static void entry(TarArchiveOutputStream out, String name, byte[] content) throws IOException {

@@ -1,0 +1,62 @@
+package dev.confide.image;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * A blob of the output image: its digest ({@code sha256:HEX}), its size, and how to write its
+ * bytes. A blob made here is written twice, once to learn its digest (the name it is stored
+ * under, which the archive needs before the bytes) and once into the archive: its content must
+ * give the same bytes each time. The output is thus written once, with no copy on disk between.
+ */
+record Blob(String digest, long size, Content content) {
+  /** Writes a blob's bytes. */
+  interface Content {
+    void write(OutputStream out) throws IOException;
+  }
+
+  /** The blob {@code content} writes: its digest and size from a first pass that keeps nothing. */
+  static Blob measure(Content content) throws IOException {
+    MessageDigest sha = sha256();
+    Counting counted = new Counting();
+    try (DigestOutputStream out = new DigestOutputStream(counted, sha)) {
+      content.write(out);
+    }
+    return new Blob("sha256:" + HexFormat.of().formatHex(sha.digest()), counted.count, content);
+  }
+
+  static Blob of(byte[] bytes) throws IOException {
+    return measure(out -> out.write(bytes));
+  }
+
+  String hex() {
+    return digest.substring("sha256:".length());
+  }
+
+  static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Counts what is written, and keeps none of it. */
+  private static final class Counting extends OutputStream {
+    long count;
+
+    @Override
+    public void write(int b) {
+      count++;
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) {
+      count += len;
+    }
+  }
+}
