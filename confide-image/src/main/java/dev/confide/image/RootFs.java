@@ -123,9 +123,9 @@ final class RootFs {
         delete(target);
         Files.createDirectory(target);
       }
+      owner(target, e);
       Files.setAttribute(target, "unix:mode", 0700 | mode);
       directoryModes.put(target, mode);
-      owner(target, e);
       return;
     }
     if (!(e.isFile() || e.isSymbolicLink() || e.isLink())) {
@@ -162,9 +162,10 @@ final class RootFs {
       return;
     }
     Files.copy(content, target);
+    // the owner before the mode: changing a file's owner clears its setuid and setgid bits
+    owner(target, e);
     Files.setAttribute(target, "unix:mode", mode, LinkOption.NOFOLLOW_LINKS);
     Files.setLastModifiedTime(target, FileTime.from(e.getLastModifiedDate().toInstant()));
-    owner(target, e);
   }
 
   /** The entry's owner, where this process may set it (as root). */
