@@ -78,6 +78,7 @@ public final class ImageConverter {
     checkRequest(r);
     Map<String, Long> millis = new LinkedHashMap<>();
     Path work = Files.createTempDirectory(r.to().toAbsolutePath().getParent(), ".confide-convert-");
+    Path scratch = null;
     try (ImageArchive in = ImageArchive.open(r.from())) {
       Path runtimeJar = r.runtime().resolve("lib").resolve("confide-runtime.jar");
       Path jre = r.runtime().resolve("jre");
@@ -87,7 +88,8 @@ public final class ImageConverter {
             + ", which a converted image needs", "build it with ./confide (it adds the jre/ once), or pass --runtime DIR");
       }
       long t = System.nanoTime();
-      Path rootfs = Files.createDirectory(work.resolve("rootfs"));
+      scratch = scratch(in);
+      Path rootfs = Files.createDirectory((scratch == null ? work : scratch).resolve("rootfs"));
       List<String> encryptedPaths = r.encrypt().stream().map(d -> d.substring(1)).toList();
       List<RootFs.LayerFacts> facts = RootFs.unpack(in, rootfs, encryptedPaths, progress::step);
       millis.put("unpack", ms(t));
@@ -204,7 +206,30 @@ public final class ImageConverter {
           millis);
     } finally {
       DeleteTree.quietly(work);
+      if (scratch != null) {
+        DeleteTree.quietly(scratch);
+      }
     }
+  }
+
+  /**
+   * Where the image is unpacked: a private folder in /dev/shm when that memory has room for four
+   * times the image's layers (the unpacked files are written and read again at memory speed, and
+   * the plaintext of the encrypted directories never reaches a disk), else null: beside the output.
+   */
+  private static Path scratch(ImageArchive in) {
+    long layers = in.layers().stream().mapToLong(ImageArchive.Layer::size).sum();
+    Path shm = Path.of("/dev/shm");
+    try {
+      if (Files.isDirectory(shm) && Files.isWritable(shm) && "tmpfs".equals(Files.getFileStore(shm).type())
+          && Files.getFileStore(shm).getUsableSpace() > 4 * layers) {
+        return Files.createTempDirectory(shm, "confide-convert-",
+            java.nio.file.attribute.PosixFilePermissions.asFileAttribute(java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+      }
+    } catch (IOException e) {
+      // a /dev/shm that cannot be used: the disk beside the output
+    }
+    return null;
   }
 
   static final String LAYER_TAR = "application/vnd.oci.image.layer.v1.tar";
