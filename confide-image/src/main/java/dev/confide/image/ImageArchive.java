@@ -16,12 +16,13 @@ import java.util.Map;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarFile;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
+import org.apache.commons.compress.compressors.zstandard.ZstdCompressorInputStream;
 
 /**
  * An image tarball opened for reading, without unpacking it: a docker-archive ({@code docker save},
  * {@code podman save}: {@code manifest.json} naming the configuration and the layers) or an OCI
  * image layout ({@code oci-layout}, {@code index.json}, {@code blobs/}); where a tarball has both,
- * the OCI index is read. Layers are plain or gzip-compressed tars.
+ * the OCI index is read. Layers are plain, gzip- or zstd-compressed tars (told from their first bytes).
  */
 public final class ImageArchive implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -31,8 +32,22 @@ public final class ImageArchive implements AutoCloseable {
   private final ObjectNode config;
   private final List<Layer> layers;
 
-  /** One layer: where it lies in the tarball, its digest as the image names it, and whether it is compressed. */
-  public record Layer(String entry, String digest, long size, boolean gzip, String mediaType) {}
+  /** How a layer's tar is stored. */
+  public enum Compression {
+    NONE("application/vnd.oci.image.layer.v1.tar"),
+    GZIP("application/vnd.oci.image.layer.v1.tar+gzip"),
+    ZSTD("application/vnd.oci.image.layer.v1.tar+zstd");
+
+    /** The OCI media type of a layer stored so. */
+    public final String mediaType;
+
+    Compression(String mediaType) {
+      this.mediaType = mediaType;
+    }
+  }
+
+  /** One layer: where it lies in the tarball, its digest as the image names it, and how it is compressed. */
+  public record Layer(String entry, String digest, long size, Compression compression, String mediaType) {}
 
   private ImageArchive(Path file, TarFile tar, Map<String, TarArchiveEntry> entries, ObjectNode config, List<Layer> layers) {
     this.file = file;
@@ -108,7 +123,7 @@ public final class ImageArchive implements AutoCloseable {
     for (JsonNode l : image.path("Layers")) {
       String entry = clean(l.asText());
       TarArchiveEntry e = entry(entries, entry, file);
-      layers.add(new Layer(entry, null, e.getSize(), gzip(tar, e), null));
+      layers.add(new Layer(entry, null, e.getSize(), compression(tar, e), null));
     }
     return new ImageArchive(file, tar, entries, config, layers);
   }
@@ -144,12 +159,8 @@ public final class ImageArchive implements AutoCloseable {
     for (JsonNode l : manifest.path("layers")) {
       String digest = text(l, "digest", file);
       String mediaType = l.path("mediaType").asText("");
-      if (mediaType.contains("zstd")) {
-        throw new ImageException(ExitCodes.DATA, file + " has zstd-compressed layers, which Confide does not read yet",
-            "save it with gzip layers: skopeo copy --dest-compress-format gzip oci-archive:IN oci-archive:OUT");
-      }
       TarArchiveEntry e = entry(entries, blob(digest), file);
-      layers.add(new Layer(blob(digest), digest, e.getSize(), gzip(tar, e), mediaType));
+      layers.add(new Layer(blob(digest), digest, e.getSize(), compression(tar, e), mediaType));
     }
     return new ImageArchive(file, tar, entries, config, layers);
   }
@@ -187,15 +198,14 @@ public final class ImageArchive implements AutoCloseable {
     }
   }
 
-  private static boolean gzip(TarFile tar, TarArchiveEntry e) throws IOException {
+  private static Compression compression(TarFile tar, TarArchiveEntry e) throws IOException {
     try (InputStream in = tar.getInputStream(e)) {
       byte[] head = in.readNBytes(4);
       if (head.length == 4 && (head[0] & 0xff) == 0x28 && (head[1] & 0xff) == 0xb5 && (head[2] & 0xff) == 0x2f
           && (head[3] & 0xff) == 0xfd) {
-        throw new ImageException(ExitCodes.DATA, "a layer of the image is zstd-compressed, which Confide does not read yet",
-            "save it with gzip layers: skopeo copy --dest-compress-format gzip oci-archive:IN oci-archive:OUT");
+        return Compression.ZSTD;
       }
-      return head.length >= 2 && (head[0] & 0xff) == 0x1f && (head[1] & 0xff) == 0x8b;
+      return head.length >= 2 && (head[0] & 0xff) == 0x1f && (head[1] & 0xff) == 0x8b ? Compression.GZIP : Compression.NONE;
     }
   }
 
@@ -225,7 +235,11 @@ public final class ImageArchive implements AutoCloseable {
   /** {@code raw}, the layer's bytes as stored, uncompressed. */
   static InputStream uncompressed(InputStream raw, Layer layer) throws IOException {
     InputStream buffered = new BufferedInputStream(raw, 1 << 16);
-    return layer.gzip() ? new GzipCompressorInputStream(buffered, true) : buffered;
+    return switch (layer.compression()) {
+      case GZIP -> new GzipCompressorInputStream(buffered, true);
+      case ZSTD -> new ZstdCompressorInputStream(buffered);
+      case NONE -> buffered;
+    };
   }
 
   @Override

@@ -153,12 +153,12 @@ public final class ImageConverter {
           layers.add(new Descriptor(LAYER_TAR, b));
           diffIds.set(n, b.digest());
         } else {
-          layers.add(new Descriptor(layer.gzip() ? LAYER_GZIP : LAYER_TAR, new Blob(f.digest(), layer.size(), out -> {
+          layers.add(new Descriptor(layer.compression().mediaType, new Blob(f.digest(), layer.size(), out -> {
             try (InputStream raw = in.raw(layer)) {
               raw.transferTo(out);
             }
           })));
-          if (!layer.gzip()) {
+          if (layer.compression() == ImageArchive.Compression.NONE) {
             diffIds.set(n, f.digest());
           }
         }
@@ -232,8 +232,7 @@ public final class ImageConverter {
     return null;
   }
 
-  static final String LAYER_TAR = "application/vnd.oci.image.layer.v1.tar";
-  static final String LAYER_GZIP = "application/vnd.oci.image.layer.v1.tar+gzip";
+  static final String LAYER_TAR = ImageArchive.Compression.NONE.mediaType;
 
   /** An encrypted directory: its image path, its volume, the volume's key and first tag. */
   record EncryptedDir(String dir, String volume, SymmetricKey key, Tag tag) {}

@@ -30,8 +30,13 @@ final class PodmanEngine {
   }
 
   String load(Path image) throws IOException, InterruptedException {
+    return command(List.of("load", "-i", image.toString()));
+  }
+
+  /** Any podman command on this storage; its output. */
+  String command(List<String> args) throws IOException, InterruptedException {
     List<String> cmd = new ArrayList<>(podman);
-    cmd.addAll(List.of("load", "-i", image.toString()));
+    cmd.addAll(args);
     return BwrapEngine.exec(cmd);
   }
 
