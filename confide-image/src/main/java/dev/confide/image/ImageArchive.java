@@ -49,7 +49,15 @@ public final class ImageArchive implements AutoCloseable {
   /** One layer: where it lies in the tarball, its digest as the image names it, and how it is compressed. */
   public record Layer(String entry, String digest, long size, Compression compression, String mediaType) {}
 
-  private ImageArchive(Path file, TarFile tar, Map<String, TarArchiveEntry> entries, ObjectNode config, List<Layer> layers) {
+  /** The image's name in the tarball (an OCI ref.name, a docker RepoTag), or null. */
+  private final String reference;
+  /** The digest of the image's OCI manifest (what an engine that loaded it reports), or null for a docker-archive. */
+  private final String manifestDigest;
+
+  private ImageArchive(Path file, TarFile tar, Map<String, TarArchiveEntry> entries, ObjectNode config, List<Layer> layers,
+      String reference, String manifestDigest) {
+    this.reference = reference;
+    this.manifestDigest = manifestDigest;
     this.file = file;
     this.tar = tar;
     this.entries = entries;
@@ -125,12 +133,15 @@ public final class ImageArchive implements AutoCloseable {
       TarArchiveEntry e = entry(entries, entry, file);
       layers.add(new Layer(entry, null, e.getSize(), compression(tar, e), null));
     }
-    return new ImageArchive(file, tar, entries, config, layers);
+    JsonNode tags = image.path("RepoTags");
+    return new ImageArchive(file, tar, entries, config, layers, tags.isArray() && !tags.isEmpty() ? tags.get(0).asText() : null, null);
   }
 
   private static ImageArchive readOci(Path file, TarFile tar, Map<String, TarArchiveEntry> entries) throws IOException {
     JsonNode index = json(tar, entries, "index.json", file);
     JsonNode manifest = null;
+    String reference = null;
+    String manifestDigest = null;
     for (int depth = 0; depth < 3 && manifest == null; depth++) {
       JsonNode list = index.path("manifests");
       if (!list.isArray() || list.isEmpty()) {
@@ -145,10 +156,15 @@ public final class ImageArchive implements AutoCloseable {
         }
       }
       JsonNode next = json(tar, entries, blob(text(chosen, "digest", file)), file);
+      JsonNode name = chosen.path("annotations").path("org.opencontainers.image.ref.name");
+      if (reference == null && name.isTextual()) {
+        reference = name.asText();
+      }
       if (next.has("manifests")) {
         index = next; // an image index: one level further
       } else {
         manifest = next;
+        manifestDigest = text(chosen, "digest", file);
       }
     }
     if (manifest == null) {
@@ -162,7 +178,7 @@ public final class ImageArchive implements AutoCloseable {
       TarArchiveEntry e = entry(entries, blob(digest), file);
       layers.add(new Layer(blob(digest), digest, e.getSize(), compression(tar, e), mediaType));
     }
-    return new ImageArchive(file, tar, entries, config, layers);
+    return new ImageArchive(file, tar, entries, config, layers, reference, manifestDigest);
   }
 
   private static String blob(String digest) {
@@ -211,6 +227,16 @@ public final class ImageArchive implements AutoCloseable {
 
   public Path file() {
     return file;
+  }
+
+  /** The image's name in the tarball, or null. */
+  public String reference() {
+    return reference;
+  }
+
+  /** The digest of its OCI manifest, or null (a docker-archive has none). */
+  public String manifestDigest() {
+    return manifestDigest;
   }
 
   /** The image's configuration (a copy: changing it changes nothing here). */

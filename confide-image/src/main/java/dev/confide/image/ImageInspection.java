@@ -12,7 +12,7 @@ import java.util.List;
  * the measurement that session expects, its entrypoint and its layers.
  */
 public record ImageInspection(Path file, boolean converted, String session, String service, String measurement, String command,
-    List<Protected> protections, List<String> entrypoint, int layers, long layerBytes) {
+    List<Protected> protections, List<String> entrypoint, int layers, long layerBytes, String reference, String manifestDigest) {
   public ImageInspection {
     protections = List.copyOf(protections);
     entrypoint = List.copyOf(entrypoint);
@@ -33,7 +33,8 @@ public record ImageInspection(Path file, boolean converted, String session, Stri
       long bytes = image.layers().stream().mapToLong(ImageArchive.Layer::size).sum();
       String measurement = label(labels, "measurement");
       if (measurement == null) {
-        return new ImageInspection(file, false, null, null, null, null, List.of(), entrypoint, image.layers().size(), bytes);
+        return new ImageInspection(file, false, null, null, null, null, List.of(), entrypoint, image.layers().size(), bytes,
+            image.reference(), image.manifestDigest());
       }
       List<Protected> protections = new ArrayList<>();
       for (String item : list(labels, "encrypted")) {
@@ -48,7 +49,7 @@ public record ImageInspection(Path file, boolean converted, String session, Stri
         protections.add(new Protected(item.substring(eq + 1), "volume", item.substring(0, eq)));
       }
       return new ImageInspection(file, true, label(labels, "session"), label(labels, "service"), measurement,
-          label(labels, "command"), protections, entrypoint, image.layers().size(), bytes);
+          label(labels, "command"), protections, entrypoint, image.layers().size(), bytes, image.reference(), image.manifestDigest());
     }
   }
 

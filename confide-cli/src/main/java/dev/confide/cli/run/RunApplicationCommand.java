@@ -1,5 +1,8 @@
 package dev.confide.cli.run;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import dev.confide.cli.CommonOptions;
 import dev.confide.cli.Main;
 import dev.confide.cli.Output;
@@ -31,14 +34,35 @@ public final class RunApplicationCommand implements Callable<Integer> {
       description = "A remote host's key fingerprint, trusted if no known_hosts entry names the host (check it with its operator).")
   String hostKey;
 
-  @Option(names = "--application", required = true, paramLabel = "APP",
+  @Option(names = "--image", paramLabel = "FILE",
+      description = "Run a converted image (confide image convert) under podman instead of an application: its session must exist,"
+          + " or --policy FILE creates it.")
+  Path image;
+
+  @Option(names = "--volume", paramLabel = "NAME=DIR",
+      description = "With --image: where volume NAME's ciphertext lives on this machine (default: DATA/images/SESSION/NAME, kept between runs).")
+  java.util.Map<String, Path> volumes = new java.util.LinkedHashMap<>();
+
+  @Option(names = "--policy", paramLabel = "FILE",
+      description = "With --image: the session policy 'image convert' wrote; the session is created from it if the CAS lacks it.")
+  Path policy;
+
+  @Option(names = "--podman-options", paramLabel = "OPTIONS",
+      description = "With --image: options this machine's podman needs besides Confide's, as one string (e.g. \"--ulimit nofile=1024:1024\").")
+  String podmanOptions;
+
+  @Option(names = "--podman-storage", paramLabel = "DIR", hidden = true,
+      description = "With --image: a podman storage of its own in DIR (vfs) instead of the user's; for tests.")
+  Path podmanStorage;
+
+  @Option(names = "--application", paramLabel = "APP",
       description = "Which application: python, blender, or one of yours in CONFIG/applications/APP.yaml.")
   String application;
 
-  @Option(names = "--inputs", required = true, paramLabel = "DIR", description = "The plaintext inputs (sealed before they leave).")
+  @Option(names = "--inputs", paramLabel = "DIR", description = "The plaintext inputs (sealed before they leave).")
   Path inputs;
 
-  @Option(names = "--outputs", required = true, paramLabel = "DIR", description = "Where the outputs go (new or empty).")
+  @Option(names = "--outputs", paramLabel = "DIR", description = "Where the outputs go (new or empty).")
   Path outputs;
 
   @Option(names = "--script", paramLabel = "NAME", description = "The script in INPUTS to run (default: the application's, main.py).")
@@ -64,6 +88,33 @@ public final class RunApplicationCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (image != null) {
+      List<String> meaningless = new ArrayList<>();
+      if (application != null) meaningless.add("--application");
+      if (inputs != null) meaningless.add("--inputs");
+      if (outputs != null) meaningless.add("--outputs");
+      if (script != null) meaningless.add("--script");
+      if (memory != null) meaningless.add("--memory");
+      if (keep) meaningless.add("--keep");
+      if (render.anyGiven()) meaningless.add("--scene and its options");
+      if (!meaningless.isEmpty()) {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), String.join(", ", meaningless)
+            + " do not apply to --image (the image holds its program; its volumes are --volume)");
+      }
+      return new ImageRunner().run(Main.invocation(spec), new Output(spec.commandLine().getOut(), common.json),
+          spec.commandLine().getErr(), new ImageRunner.Options(host, image, volumes, policy, casChoice.name, podmanOptions, podmanStorage));
+    }
+    List<String> missing = new ArrayList<>();
+    if (application == null) missing.add("'--application=APP'");
+    if (inputs == null) missing.add("'--inputs=DIR'");
+    if (outputs == null) missing.add("'--outputs=DIR'");
+    if (!missing.isEmpty()) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "Missing required option"
+          + (missing.size() > 1 ? "s" : "") + ": " + String.join(", ", missing));
+    }
+    if (!volumes.isEmpty() || policy != null || podmanOptions != null) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--volume, --policy and --podman-options are for --image");
+    }
     return new ApplicationRunner().run(Main.invocation(spec), new Output(spec.commandLine().getOut(), common.json),
         spec.commandLine().getErr(), new ApplicationRunner.Options(host, application, inputs, outputs, script, streamOutput,
             casChoice.name, hostKey, keep, render, memory));

@@ -1,0 +1,160 @@
+package dev.confide.cli.image;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.confide.cli.ConfideDirs;
+import dev.confide.cli.Main;
+import dev.confide.testing.TreeCopies;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.spi.ToolProvider;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The user's commands end to end: a base image packed by GNU tar (python3 and seed 003's counter
+ * in /code), 'confide image convert', then 'confide run --image' three times under podman with the
+ * embedded CAS — the session created from the policy on the first run, the image loaded once, the
+ * volume kept between runs — and the seed's rollback refused (exit 80).
+ */
+class ImageRunCliTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  @TempDir Path tmp;
+
+  record Result(int exit, String out, String err) {}
+
+  Result run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int exit = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true),
+        new ConfideDirs(tmp.resolve("config"), tmp.resolve("data")));
+    return new Result(exit, out.toString(), err.toString());
+  }
+
+  @Test
+  void convertThenRunTheImageThreeTimesAndRefuseARollback() throws Exception {
+    Assumptions.assumeTrue(dev.confide.attest.Executables.onPath("podman").isPresent(), "podman is not installed");
+    Path base = baseImage();
+    Path image = tmp.resolve("counter-confidential.tar");
+    Result converted = run("image", "convert", "--from", base.toString(), "--to", image.toString(), "--name", "counter",
+        "--command", "python3 /code/counter.py -v /V1/num", "--encrypt", "/code", "--volume", "V1:/V1", "--stream-output",
+        "--runtime", runtime().toString(), "--json");
+    assertThat(converted.exit()).as(converted.err()).isZero();
+    String[] runImage = {"run", "--image", image.toString(), "--policy", tmp.resolve("policy.yaml").toString(), "--podman-options",
+        "--ulimit nofile=1024:1024 --ulimit nproc=1024:1024", "--podman-storage", tmp.resolve("podman").toString()};
+    for (int i = 0; i < 3; i++) {
+      Result r = run(runImage);
+      assertThat(r.exit()).as(r.err()).isZero();
+      assertThat(r.err()).contains("The number of executions is " + i);
+      assertThat(r.err().contains("into podman (once per image)")).as("loaded on the first run only").isEqualTo(i == 0);
+      assertThat(r.out()).contains("simulated attestation: the host's owner can read and change this run");
+    }
+    Path v1 = tmp.resolve("data/images");
+    try (var sessions = Files.list(v1)) {
+      v1 = sessions.findFirst().orElseThrow().resolve("V1");
+    }
+    Path saved = TreeCopies.copy(v1, tmp.resolve("v1-saved"));
+    assertThat(run(runImage).err()).contains("The number of executions is 3");
+    TreeCopies.replace(v1, saved);
+    Result rolledBack = run(runImage);
+    assertThat(rolledBack.exit()).isEqualTo(80);
+    assertThat(rolledBack.err()).contains("volume V1").contains("rolled back").doesNotContain("The number of executions");
+  }
+
+  /** python3, its libraries and standard library, /code/counter.py: two layers packed by GNU tar, a docker-archive. */
+  Path baseImage() throws Exception {
+    Path os = Files.createDirectories(tmp.resolve("os"));
+    for (String d : List.of("usr/bin", "usr/lib/x86_64-linux-gnu", "usr/lib64", "etc", "tmp", "proc", "dev", "sys", "run")) {
+      Files.createDirectories(os.resolve(d));
+    }
+    Files.createSymbolicLink(os.resolve("bin"), Path.of("usr/bin"));
+    Files.createSymbolicLink(os.resolve("lib"), Path.of("usr/lib"));
+    Files.createSymbolicLink(os.resolve("lib64"), Path.of("usr/lib64"));
+    Files.copy(Path.of("/usr/bin/python3.11"), os.resolve("usr/bin/python3.11"), StandardCopyOption.COPY_ATTRIBUTES);
+    Files.createSymbolicLink(os.resolve("usr/bin/python3"), Path.of("python3.11"));
+    for (String lib : List.of("libm.so.6", "libz.so.1", "libexpat.so.1", "libc.so.6", "ld-linux-x86-64.so.2", "libdl.so.2",
+        "libpthread.so.0", "librt.so.1", "libresolv.so.2", "libnss_files.so.2", "libutil.so.1")) {
+      Files.copy(Path.of("/usr/lib/x86_64-linux-gnu", lib).toRealPath(), os.resolve("usr/lib/x86_64-linux-gnu/" + lib));
+    }
+    Files.createSymbolicLink(os.resolve("usr/lib64/ld-linux-x86-64.so.2"), Path.of("/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2"));
+    exec("cp", "-a", "/usr/lib/python3.11", os.resolve("usr/lib/").toString());
+    exec("rm", "-rf", os.resolve("usr/lib/python3.11/test").toString());
+    Files.writeString(os.resolve("etc/passwd"), "root:x:0:0:root:/root:/bin/sh\n");
+    Files.writeString(os.resolve("etc/group"), "root:x:0:\n");
+    Path app = Files.createDirectories(tmp.resolve("app/code"));
+    Files.copy(Path.of("../examples/python/counter/counter.py"), app.resolve("counter.py"));
+    Path archive = Files.createDirectories(tmp.resolve("archive"));
+    List<String> layers = new ArrayList<>();
+    List<String> diffIds = new ArrayList<>();
+    for (Path dir : List.of(os, tmp.resolve("app"))) {
+      Path layer = tmp.resolve("layer.tar");
+      exec("tar", "--numeric-owner", "-C", dir.toString(), "-cf", layer.toString(), ".");
+      String hex = sha256(layer);
+      Files.createDirectories(archive.resolve(hex));
+      Files.move(layer, archive.resolve(hex + "/layer.tar"));
+      layers.add(hex + "/layer.tar");
+      diffIds.add("sha256:" + hex);
+    }
+    ObjectNode config = JSON.createObjectNode().put("architecture", "amd64").put("os", "linux");
+    ObjectNode c = config.putObject("config");
+    c.putArray("Env").add("PATH=/usr/local/bin:/usr/bin:/bin").add("LANG=C.UTF-8");
+    c.putArray("Cmd").add("python3").add("/code/counter.py");
+    ObjectNode rootfs = config.putObject("rootfs").put("type", "layers");
+    diffIds.forEach(rootfs.putArray("diff_ids")::add);
+    Files.write(archive.resolve("config.json"), JSON.writeValueAsBytes(config));
+    var manifest = JSON.createArrayNode();
+    ObjectNode m = manifest.addObject().put("Config", "config.json");
+    m.putArray("RepoTags").add("localhost/counter-base:latest");
+    layers.forEach(m.putArray("Layers")::add);
+    Files.write(archive.resolve("manifest.json"), JSON.writeValueAsBytes(manifest));
+    Path base = tmp.resolve("base.tar");
+    exec("tar", "-C", archive.toString(), "-cf", base.toString(), ".");
+    return base;
+  }
+
+  /** The runtime's distribution with a Java of its own (jlink), as ./confide makes it; once per build. */
+  static synchronized Path runtime() throws Exception {
+    Path built = Path.of("../confide-runtime/target/dist").toAbsolutePath();
+    Path dist = Path.of("target/test-runtime").toAbsolutePath();
+    Files.createDirectories(dist);
+    exec("rm", "-rf", dist.resolve("lib").toString(), dist.resolve("bin").toString());
+    exec("cp", "-a", built.resolve("lib").toString(), built.resolve("bin").toString(), built.resolve("jvm.args").toString(),
+        dist.toString());
+    if (!Files.isExecutable(dist.resolve("jre/bin/java"))) {
+      StringWriter out = new StringWriter();
+      int rc = ToolProvider.findFirst("jlink").orElseThrow().run(new PrintWriter(out), new PrintWriter(out), "--add-modules",
+          "java.base,java.management,java.net.http,java.sql,jdk.security.auth,jdk.unsupported,jdk.crypto.ec", "--strip-debug",
+          "--no-header-files", "--no-man-pages", "--output", dist.resolve("jre").toString());
+      assertThat(rc).as(out.toString()).isZero();
+    }
+    return dist;
+  }
+
+  private static String sha256(Path file) throws Exception {
+    MessageDigest md = MessageDigest.getInstance("SHA-256");
+    try (var in = Files.newInputStream(file)) {
+      byte[] buf = new byte[1 << 16];
+      for (int n; (n = in.read(buf)) > 0; ) {
+        md.update(buf, 0, n);
+      }
+    }
+    return HexFormat.of().formatHex(md.digest());
+  }
+
+  private static void exec(String... command) throws Exception {
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor()).as(String.join(" ", command) + ": " + out).isZero();
+  }
+}
