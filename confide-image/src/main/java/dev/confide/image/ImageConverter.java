@@ -89,6 +89,7 @@ public final class ImageConverter {
       }
       long t = System.nanoTime();
       scratch = scratch(in);
+      progress.step(scratch == null ? "unpacking beside the output (too little room in /dev/shm)" : "unpacking into memory (/dev/shm)");
       Path rootfs = Files.createDirectory((scratch == null ? work : scratch).resolve("rootfs"));
       List<String> encryptedPaths = r.encrypt().stream().map(d -> d.substring(1)).toList();
       List<RootFs.LayerFacts> facts = RootFs.unpack(in, rootfs, encryptedPaths, progress::step);

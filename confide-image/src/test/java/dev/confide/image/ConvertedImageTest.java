@@ -76,6 +76,26 @@ class ConvertedImageTest {
         new ImageInspection.Protected("/usr", "authenticated", null));
   }
 
+  @Test
+  void theImageIsUnpackedIntoMemoryNotBesideTheOutput() throws Exception {
+    List<String> steps = new ArrayList<>();
+    List<String> besideOutputWhileSealing = new ArrayList<>();
+    new ImageConverter(step -> {
+      steps.add(step);
+      if (step.startsWith("sealing")) {
+        try (var work = Files.walk(tmp, 3)) {
+          work.filter(p -> p.getFileName().toString().equals("rootfs")).forEach(p -> besideOutputWhileSealing.add(p.toString()));
+        } catch (java.io.IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      }
+    }).convert(new ConversionRequest(TestImages.counterBase(), tmp.resolve("counter.tar"), tmp.resolve("policy.yaml"), "counter",
+        "python3 /code/counter.py", List.of("/code"), List.of(), List.of(), null, null, null, null, TestImages.runtime(), false,
+        null, null, null, false));
+    assertThat(steps).contains("unpacking into memory (/dev/shm)").anyMatch(s -> s.startsWith("sealing /code"));
+    assertThat(besideOutputWhileSealing).as("no unpacked root beside the output").isEmpty();
+  }
+
   private static String rawDigest(ImageArchive image, ImageArchive.Layer layer) throws Exception {
     java.security.MessageDigest sha = Blob.sha256();
     try (var in = image.raw(layer)) {
