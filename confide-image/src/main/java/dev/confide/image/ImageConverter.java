@@ -490,6 +490,15 @@ public final class ImageConverter {
       w.tree(ENCRYPTED + "/" + e.volume(), sealed.resolve(e.volume()));
     }
     w.file(MANIFEST, manifest, 0644);
+    // the sandbox binds its own account files over these: an image without them (scratch-based)
+    // gets empty ones to bind over, since the container's /etc is read-only in the sandbox
+    if (Files.isDirectory(rootfs.resolve("etc"), LinkOption.NOFOLLOW_LINKS)) {
+      for (String account : List.of("passwd", "group")) {
+        if (!Files.exists(rootfs.resolve("etc").resolve(account), LinkOption.NOFOLLOW_LINKS)) {
+          w.file("/etc/" + account, new byte[0], 0644);
+        }
+      }
+    }
     for (ConversionRequest.Volume v : r.volumes()) {
       if (!Files.isDirectory(ChrootPaths.resolve(rootfs, v.path(), true))) {
         w.directory(v.path(), 0755);

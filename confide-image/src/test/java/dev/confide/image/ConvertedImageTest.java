@@ -96,6 +96,30 @@ class ConvertedImageTest {
     assertThat(besideOutputWhileSealing).as("no unpacked root beside the output").isEmpty();
   }
 
+  @Test
+  void anImageWithoutAccountFilesGetsEmptyOnesForTheSandboxToBindOver() throws Exception {
+    Path root = Files.createDirectories(tmp.resolve("scratch-root"));
+    Files.createDirectories(root.resolve("etc"));
+    Files.createDirectories(root.resolve("usr/bin"));
+    Path tool = Files.writeString(root.resolve("usr/bin/tool"), "#!/bin/sh\necho hi\n");
+    Files.setAttribute(tool, "unix:mode", 0755);
+    Path base = tmp.resolve("scratch.tar");
+    TestImages.dockerArchive(base, List.of(root), List.of("PATH=/usr/bin"), "/", "");
+    Path out = tmp.resolve("scratch-confidential.tar");
+    new ImageConverter(ImageConverter.Progress.NONE).convert(new ConversionRequest(base, out, tmp.resolve("policy.yaml"), "tool",
+        "tool", List.of(), List.of(), List.of(), null, null, null, null, TestImages.runtime(), false, null, null, null, false));
+    List<String> added = new ArrayList<>();
+    try (ImageArchive image = ImageArchive.open(out);
+         TarArchiveInputStream tar = new TarArchiveInputStream(image.uncompressed(image.layers().getLast()))) {
+      for (TarArchiveEntry e; (e = tar.getNextEntry()) != null; ) {
+        if (e.getName().startsWith("etc/")) {
+          added.add(e.getName() + " " + e.getSize());
+        }
+      }
+    }
+    assertThat(added).containsExactly("etc/passwd 0", "etc/group 0");
+  }
+
   private static String rawDigest(ImageArchive image, ImageArchive.Layer layer) throws Exception {
     java.security.MessageDigest sha = Blob.sha256();
     try (var in = image.raw(layer)) {
