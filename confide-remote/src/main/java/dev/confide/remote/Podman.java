@@ -44,8 +44,8 @@ public final class Podman {
     return new Podman(cmd, extra);
   }
 
-  /** A bind mount: a host path at a path in the container. */
-  public record Mount(Path host, String container, boolean readOnly) {}
+  /** A bind mount: a host path (on the host that runs podman) at a path in the container. */
+  public record Mount(String host, String container, boolean readOnly) {}
 
   /** The digest of the manifest of the image named {@code reference} in podman's storage, if it has one. */
   public Optional<String> digestOf(String reference) throws IOException {
@@ -69,16 +69,25 @@ public final class Podman {
 
   /** Runs the image; its output line by line to {@code lines}; the container's exit code. */
   public int run(String reference, Map<String, String> env, List<Mount> mounts, Consumer<String> lines) throws IOException {
+    // the values go through podman's own environment, not its command line
+    return exec(runArguments(reference, env.keySet().stream().toList(), mounts, extra), env, lines).exit();
+  }
+
+  /**
+   * {@code podman run}'s arguments for a converted image: removed when it ends, the host's
+   * network, {@link #SANDBOX_OPTIONS}, {@code extra}, each {@code env} entry ({@code NAME} to take
+   * the value from podman's environment, {@code NAME=VALUE} to give it), each mount.
+   */
+  public static List<String> runArguments(String reference, List<String> env, List<Mount> mounts, List<String> extra) {
     List<String> args = new ArrayList<>(List.of("run", "--rm", "--network", "host"));
     args.addAll(SANDBOX_OPTIONS);
     args.addAll(extra);
-    // the values go through podman's own environment, not its command line, which others can read
-    env.keySet().forEach(k -> args.addAll(List.of("--env", k)));
+    env.forEach(e -> args.addAll(List.of("--env", e)));
     for (Mount m : mounts) {
       args.addAll(List.of("--volume", m.host() + ":" + m.container() + (m.readOnly() ? ":ro" : "")));
     }
     args.add(reference);
-    return exec(args, env, lines).exit();
+    return args;
   }
 
   private record Result(int exit, String output) {}

@@ -42,13 +42,17 @@ final class ImageRunner {
 
   /** {@code podmanOptions}: options the host's engine needs besides (e.g. {@code --ulimit}), split on blanks. */
   record Options(String host, Path image, Map<String, Path> volumes, Path policy, String casName, String podmanOptions,
-      Path podmanStorage) {}
+      Path podmanStorage, String hostKey) {}
 
   int run(Invocation invocation, Output output, PrintWriter err, Options o) throws Exception {
     dev.confide.runtime.RuntimeEnvironment.checkThisJvm();
-    if (!o.host().equals(LocalHost.NAME)) {
-      throw new CliFailure(ExitCodes.UNAVAILABLE, "image_remote", "running a converted image on a remote host is not built yet",
-          "copy the image there and run it with podman as docs/images.md shows, or use --host local");
+    boolean local = o.host().equals(LocalHost.NAME);
+    if (!local && (!o.volumes().isEmpty() || o.podmanStorage() != null)) {
+      throw new CliFailure(ExitCodes.USAGE, "image_remote_volume", "--volume and --podman-storage name folders on this machine",
+          "leave them out for a remote host: its volumes live in its Confide folder, images/SESSION/NAME");
+    }
+    if (local && o.hostKey() != null) {
+      throw new CliFailure(ExitCodes.USAGE, "host_key_local", "--host-key is for remote hosts", "leave it out for --host local");
     }
     ImageInspection image = ImageInspection.of(o.image());
     if (!image.converted()) {
@@ -68,40 +72,32 @@ final class ImageRunner {
       }
     }
     ConfideDirs dirs = invocation.dirs();
+    List<String> extra = o.podmanOptions() == null || o.podmanOptions().isBlank() ? List.of()
+        : List.of(o.podmanOptions().trim().split("\\s+"));
+    String reference = image.reference() != null ? image.reference() : "localhost/" + image.service() + ":latest";
+    if (!local) {
+      return remote(invocation, output, err, o, image, declared, reference, extra);
+    }
     List<String> storage = o.podmanStorage() == null ? List.of() : List.of("--root", o.podmanStorage().resolve("root").toString(),
         "--runroot", o.podmanStorage().resolve("run").toString(), "--storage-driver", "vfs");
-    Podman podman = Podman.local(storage, o.podmanOptions() == null || o.podmanOptions().isBlank() ? List.of()
-        : List.of(o.podmanOptions().trim().split("\\s+")));
+    Podman podman = Podman.local(storage, extra);
     HostKey hostKey = HostKeys.loadOrCreate(dirs);
     Path hostKeyFile = HostInitCommand.keyFile(dirs);
-    EmbeddedCas embedded = null;
-    CasClient client;
-    String url;
-    String fingerprint;
-    if (o.casName() == null && new CasPins(dirs.config()).all().isEmpty()) {
-      embedded = ApplicationRunner.startEmbedded(dirs, EmbeddedCas.userIdentity(dirs));
-      client = embedded.client();
-      url = embedded.url();
-      fingerprint = embedded.fingerprint();
-    } else {
-      CasPins.Pin pin = CasConnections.pin(dirs, o.casName());
-      client = CasConnections.open(dirs, pin.name());
-      url = pin.url().toString();
-      fingerprint = pin.fingerprint();
-    }
-    try {
+    try (Cas cas = Cas.open(dirs, o.casName())) {
+      CasClient client = cas.client();
+      String url = cas.url();
+      String fingerprint = cas.fingerprint();
       client.trustSimHost(hostKey.keyHash());
       ensureSession(client, image.session(), o.policy());
-      List<Podman.Mount> mounts = new ArrayList<>(List.of(new Podman.Mount(hostKeyFile, HOST_KEY_IN_CONTAINER, true)));
+      List<Podman.Mount> mounts = new ArrayList<>(List.of(new Podman.Mount(hostKeyFile.toString(), HOST_KEY_IN_CONTAINER, true)));
       Map<String, Path> volumeDirs = new LinkedHashMap<>();
       for (Map.Entry<String, String> v : declared.entrySet()) {
         Path dir = o.volumes().containsKey(v.getKey()) ? o.volumes().get(v.getKey())
             : dirs.data().resolve("images").resolve(image.session().replace('/', '_')).resolve(v.getKey());
         Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         volumeDirs.put(v.getKey(), dir);
-        mounts.add(new Podman.Mount(dir.toAbsolutePath(), v.getValue(), false));
+        mounts.add(new Podman.Mount(dir.toAbsolutePath().toString(), v.getValue(), false));
       }
-      String reference = image.reference() != null ? image.reference() : "localhost/" + image.service() + ":latest";
       if (!podman.has(reference, image.manifestDigest())) {
         if (!output.json()) {
           err.println("confide: loading " + o.image() + " into podman (once per image) ...");
@@ -113,24 +109,75 @@ final class ImageRunner {
       env.put(ContainerLaunch.FINGERPRINT, fingerprint);
       env.put(ContainerLaunch.HOST_KEY, HOST_KEY_IN_CONTAINER);
       Deque<String> tail = new ArrayDeque<>();
-      int exit = podman.run(reference, env, mounts, line -> {
-        if (!output.json()) {
-          err.println(line);
-          err.flush();
-        }
-        tail.addLast(line);
-        if (tail.size() > TAIL) {
-          tail.removeFirst();
-        }
-      });
+      int exit = podman.run(reference, env, mounts, shown(output, err, tail));
       Map<String, Object> volumesOut = new LinkedHashMap<>();
       volumeDirs.forEach((k, v) -> volumesOut.put(k, v.toString()));
-      output.report((exit == 0 ? "ran " : "ran (exit code " + exit + ") ") + o.image() + ": session " + image.session() + ", service "
-          + image.service() + "\n  simulated attestation: the host's owner can read and change this run",
-          Output.fields("image", o.image().toString(), "session", image.session(), "service", image.service(), "exit_code", exit,
-              "volumes", volumesOut, "output_tail", output.json() ? List.copyOf(tail) : String.join("\n    ", tail)));
-      return exit;
-    } finally {
+      return report(output, o, image, exit, volumesOut, tail);
+    }
+  }
+
+  /** On a remote host: the runtime installed there, the image uploaded once per digest, its podman. */
+  private static int remote(Invocation invocation, Output output, PrintWriter err, Options o, ImageInspection image,
+      Map<String, String> declared, String reference, List<String> extra) throws Exception {
+    ConfideDirs dirs = invocation.dirs();
+    try (dev.confide.remote.ssh.SshConnection ssh = RemoteHostOptions.connect(dirs, o.host(), o.hostKey(), invocation.sshAgent(),
+            invocation.mayAsk());
+         Cas cas = Cas.open(dirs, o.casName())) {
+      dev.confide.remote.ssh.SshImageRun there = dev.confide.remote.ssh.SshImageRun.prepare(ssh, invocation.runtime().get(),
+          dev.confide.cli.ProgressBars.forTerminal(invocation, err, output.json(), "install"));
+      cas.client().trustSimHost(there.hostKeyHash());
+      ensureSession(cas.client(), image.session(), o.policy());
+      if (!there.has(reference, image.manifestDigest())) {
+        if (!output.json()) {
+          err.println("confide: sending " + o.image() + " to " + o.host() + " (once per image) ...");
+        }
+        there.load(o.image(), dev.confide.cli.ProgressBars.forTerminal(invocation, err, output.json(), "upload"));
+      }
+      Deque<String> tail = new ArrayDeque<>();
+      int exit = there.run(reference, image.session(), declared, java.net.URI.create(cas.url()), cas.fingerprint(), extra,
+          shown(output, err, tail));
+      Map<String, Object> volumesOut = new LinkedHashMap<>();
+      declared.keySet().forEach(k -> volumesOut.put(k, o.host() + ":images/" + image.session().replace('/', '_') + "/" + k));
+      return report(output, o, image, exit, volumesOut, tail);
+    }
+  }
+
+  /** The container's lines: shown as they come (not with --json), the last {@value #TAIL} kept for the report. */
+  private static java.util.function.Consumer<String> shown(Output output, PrintWriter err, Deque<String> tail) {
+    return line -> {
+      if (!output.json()) {
+        err.println(line);
+        err.flush();
+      }
+      tail.addLast(line);
+      if (tail.size() > TAIL) {
+        tail.removeFirst();
+      }
+    };
+  }
+
+  private static int report(Output output, Options o, ImageInspection image, int exit, Map<String, Object> volumes,
+      Deque<String> tail) {
+    output.report((exit == 0 ? "ran " : "ran (exit code " + exit + ") ") + o.image() + " on " + o.host() + ": session "
+        + image.session() + ", service " + image.service() + "\n  simulated attestation: the host's owner can read and change this run",
+        Output.fields("image", o.image().toString(), "host", o.host(), "session", image.session(), "service", image.service(),
+            "exit_code", exit, "volumes", volumes, "output_tail", output.json() ? List.copyOf(tail) : String.join("\n    ", tail)));
+    return exit;
+  }
+
+  /** The CAS of this run: the pinned one, or the embedded one started here when none is pinned. */
+  private record Cas(CasClient client, String url, String fingerprint, EmbeddedCas embedded) implements AutoCloseable {
+    static Cas open(ConfideDirs dirs, String name) throws java.io.IOException {
+      if (name == null && new CasPins(dirs.config()).all().isEmpty()) {
+        EmbeddedCas embedded = ApplicationRunner.startEmbedded(dirs, EmbeddedCas.userIdentity(dirs));
+        return new Cas(embedded.client(), embedded.url(), embedded.fingerprint(), embedded);
+      }
+      CasPins.Pin pin = CasConnections.pin(dirs, name);
+      return new Cas(CasConnections.open(dirs, pin.name()), pin.url().toString(), pin.fingerprint(), null);
+    }
+
+    @Override
+    public void close() throws Exception {
       if (embedded != null) {
         embedded.close();
       } else {

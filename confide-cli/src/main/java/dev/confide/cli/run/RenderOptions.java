@@ -36,7 +36,7 @@ public final class RenderOptions {
   Integer samples;
 
   @Option(names = "--resolution", paramLabel = "WxH|PERCENT%",
-      description = "Render at this size, as 1920x1080, or at a percentage of the scene's own, as 50% (default: the scene's own).")
+      description = "Render at this size, as 1920x1080, or at a percentage of the scene's own, as 50%% (default: the scene's own).")
   String resolution;
 
   @Option(names = "--engine", paramLabel = "ENGINE", description = "Render with cycles, eevee or workbench (default: the scene's own).")

@@ -102,7 +102,7 @@ public final class RunApplicationCommand implements Callable<Integer> {
             + " do not apply to --image (the image holds its program; its volumes are --volume)");
       }
       return new ImageRunner().run(Main.invocation(spec), new Output(spec.commandLine().getOut(), common.json),
-          spec.commandLine().getErr(), new ImageRunner.Options(host, image, volumes, policy, casChoice.name, podmanOptions, podmanStorage));
+          spec.commandLine().getErr(), new ImageRunner.Options(host, image, volumes, policy, casChoice.name, podmanOptions, podmanStorage, hostKey));
     }
     List<String> missing = new ArrayList<>();
     if (application == null) missing.add("'--application=APP'");

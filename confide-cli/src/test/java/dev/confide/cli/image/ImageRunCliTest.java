@@ -72,6 +72,51 @@ class ImageRunCliTest {
     assertThat(rolledBack.err()).contains("volume V1").contains("rolled back").doesNotContain("The number of executions");
   }
 
+  @Test
+  void theImageRunsOnARemoteHostUploadedOnceWithItsVolumeKeptThere() throws Exception {
+    Assumptions.assumeTrue(dev.confide.attest.Executables.onPath("podman").isPresent(), "podman is not installed");
+    Path base = baseImage();
+    Path image = tmp.resolve("counter-confidential.tar");
+    assertThat(run("image", "convert", "--from", base.toString(), "--to", image.toString(), "--name", "counter", "--command",
+        "python3 /code/counter.py -v /V1/num", "--encrypt", "/code", "--volume", "V1:/V1", "--stream-output", "--runtime",
+        runtime().toString()).exit()).isZero();
+    java.security.KeyPair userKey = dev.confide.testing.TestSshHost.ecKey();
+    try (dev.confide.testing.TestSshHost server = dev.confide.testing.TestSshHost.start(userKey)) {
+      // the host's podman keeps its images in the test's folder: a wrapper first on the host's PATH
+      Path bin = Files.createDirectories(tmp.resolve("host-bin"));
+      try (var programs = Files.list(Path.of("/usr/bin"))) {
+        for (Path p : programs.toList()) {
+          if (!p.getFileName().toString().equals("podman")) {
+            Files.createSymbolicLink(bin.resolve(p.getFileName()), p);
+          }
+        }
+      }
+      Path storage = tmp.resolve("host-podman");
+      Path wrapper = Files.writeString(bin.resolve("podman"), "#!/bin/sh\nexec /usr/bin/podman --root " + storage.resolve("root")
+          + " --runroot " + storage.resolve("run") + " --storage-driver vfs \"$@\"\n");
+      Files.setAttribute(wrapper, "unix:mode", 0755);
+      server.commandPath(bin);
+      Path remote = tmp.resolve("remote-home/.confide");
+      assertThat(run("host", "add", "faye", "--ssh", "tester@127.0.0.1:" + server.port(), "--identity",
+          dev.confide.testing.TestSshHost.writeKey(tmp.resolve("faye-key"), userKey).toString(), "--remote-dir",
+          remote.toString()).exit()).isZero();
+      String fingerprint = org.apache.sshd.common.config.keys.KeyUtils.getFingerPrint(server.hostKey().getPublic());
+      String[] runImage = {"run", "--host", "faye", "--host-key", fingerprint, "--image", image.toString(), "--policy",
+          tmp.resolve("policy.yaml").toString(), "--podman-options", "--ulimit nofile=1024:1024 --ulimit nproc=1024:1024"};
+      for (int i = 0; i < 2; i++) {
+        Result r = run(runImage);
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.err()).contains("The number of executions is " + i);
+        assertThat(r.err().contains("(once per image)")).as("sent on the first run only").isEqualTo(i == 0);
+      }
+      try (var sessions = Files.list(remote.resolve("images"))) {
+        Path v1 = sessions.filter(Files::isDirectory).filter(p -> !p.getFileName().toString().startsWith("incoming-")).findFirst()
+            .orElseThrow().resolve("V1");
+        assertThat(v1.resolve("VOLUME")).exists();
+      }
+    }
+  }
+
   /** python3, its libraries and standard library, /code/counter.py: two layers packed by GNU tar, a docker-archive. */
   Path baseImage() throws Exception {
     Path os = Files.createDirectories(tmp.resolve("os"));

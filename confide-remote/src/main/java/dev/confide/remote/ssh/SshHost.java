@@ -193,7 +193,6 @@ public final class SshHost implements Host, AutoCloseable {
     new SecureRandom().nextBytes(r);
     String run = base + "/runs/run-" + HexFormat.of().formatHex(r);
     String b = HostCheck.shellQuoted(base);
-    String runtimeCommand = runtimeCommand(installed);
     // Without bubblewrap nothing is sent: the runtime runs programs only inside it. A run's
     // directory is locked (flock) by its runtime for as long as it lives: one nobody holds and
     // older than a minute belongs to a run whose client and runtime are gone; one that holds
@@ -204,10 +203,7 @@ public final class SshHost implements Host, AutoCloseable {
         + " age=1; [ -f \"$d/outputs/VOLUME\" ] && age=10080;"
         + " if [ -n \"$(find \"$d\" -maxdepth 0 -mmin +$age)\" ]; then flock -n \"$d/.lock\" rm -rf \"$d\" || true; fi; done;"
         + " mkdir -m 700 " + HostCheck.shellQuoted(run) + ";"
-        // the key is made once, under a lock: two users' first runs at once must not both make one
-        + " if [ ! -s host.key.hash ]; then exec 9>host.key.lock; flock 9; if [ ! -s host.key.hash ]; then "
-        + runtimeCommand + " host-key \"$PWD/host.key\" > host.key.hash.$$ && mv host.key.hash.$$ host.key.hash; fi;"
-        + " exec 9>&-; fi; cat host.key.hash";
+        + hostKeyScript(installed);
     String hostKeyHash;
     try {
       hostKeyHash = ssh.run(script).strip();
@@ -253,12 +249,22 @@ public final class SshHost implements Host, AutoCloseable {
     return RuntimeProcess.over(ExecChannel.open(ssh.session(), exec.toString()));
   }
 
+  /**
+   * Shell commands, run in the runtime's base folder, that make the host's evidence key once and
+   * print its hash: under a lock, since two users' first runs at once must not both make one.
+   */
+  static String hostKeyScript(RuntimeInstall.Result installed) {
+    return " if [ ! -s host.key.hash ]; then exec 9>host.key.lock; flock 9; if [ ! -s host.key.hash ]; then "
+        + runtimeCommand(installed) + " host-key \"$PWD/host.key\" > host.key.hash.$$ && mv host.key.hash.$$ host.key.hash; fi;"
+        + " exec 9>&-; fi; cat host.key.hash";
+  }
+
   private static String runtimeCommand(RuntimeInstall.Result installed) {
     return HostCheck.shellQuoted(installed.path() + "/bin/confide-runtime");
   }
 
   /** The remote folder the runtime {@code installed} lives under ({@code REMOTE_DIR}). */
-  private static String baseOf(RuntimeInstall.Result installed) {
+  static String baseOf(RuntimeInstall.Result installed) {
     return installed.path().substring(0, installed.path().length() - ("/runtime/" + installed.id()).length());
   }
 
