@@ -67,19 +67,48 @@ public final class Podman {
     }
   }
 
-  /** Runs the image; its output line by line to {@code lines}; the container's exit code. */
-  public int run(String reference, Map<String, String> env, List<Mount> mounts, Consumer<String> lines) throws IOException {
+  /** Runs the image as container {@code name}; its output line by line to {@code lines}; the container's exit code. */
+  public int run(String reference, String name, Map<String, String> env, List<Mount> mounts, Consumer<String> lines)
+      throws IOException {
     // the values go through podman's own environment, not its command line
-    return exec(runArguments(reference, env.keySet().stream().toList(), mounts, extra), env, lines).exit();
+    return exec(runArguments(reference, name, env.keySet().stream().toList(), mounts, extra), env, lines).exit();
   }
 
   /**
-   * {@code podman run}'s arguments for a converted image: removed when it ends, the host's
+   * Stops container {@code name} as a cancelled run is stopped: SIGTERM, on which its runtime
+   * commits nothing and wipes its staging area, and SIGKILL only after {@link #STOP_SECONDS}.
+   */
+  public void stop(String name) {
+    try {
+      exec(stopArguments(name), null);
+    } catch (IOException e) {
+      // a container already gone needs no stopping
+    }
+  }
+
+  /** How long a stopped container's runtime has to end by itself (its own grace is 60 s). */
+  public static final int STOP_SECONDS = 70;
+
+  /** {@code podman stop}'s arguments for container {@code name}. */
+  public static List<String> stopArguments(String name) {
+    return List.of("stop", "--time", Integer.toString(STOP_SECONDS), name);
+  }
+
+  /** A name for a run's container: {@code confide-} and random hex. */
+  public static String containerName() {
+    byte[] r = new byte[6];
+    new java.security.SecureRandom().nextBytes(r);
+    return "confide-" + java.util.HexFormat.of().formatHex(r);
+  }
+
+  /**
+   * {@code podman run}'s arguments for a converted image: named {@code name}, removed when it ends, the host's
    * network, {@link #SANDBOX_OPTIONS}, {@code extra}, each {@code env} entry ({@code NAME} to take
    * the value from podman's environment, {@code NAME=VALUE} to give it), each mount.
    */
-  public static List<String> runArguments(String reference, List<String> env, List<Mount> mounts, List<String> extra) {
-    List<String> args = new ArrayList<>(List.of("run", "--rm", "--network", "host"));
+  public static List<String> runArguments(String reference, String name, List<String> env, List<Mount> mounts,
+      List<String> extra) {
+    List<String> args = new ArrayList<>(List.of("run", "--rm", "--name", name, "--network", "host"));
     args.addAll(SANDBOX_OPTIONS);
     args.addAll(extra);
     env.forEach(e -> args.addAll(List.of("--env", e)));

@@ -109,7 +109,11 @@ final class ImageRunner {
       env.put(ContainerLaunch.FINGERPRINT, fingerprint);
       env.put(ContainerLaunch.HOST_KEY, HOST_KEY_IN_CONTAINER);
       Deque<String> tail = new ArrayDeque<>();
-      int exit = podman.run(reference, env, mounts, shown(output, err, tail));
+      String name = Podman.containerName();
+      int exit;
+      try (var stopping = invocation.cancellation().onCancel(() -> podman.stop(name))) {
+        exit = podman.run(reference, name, env, mounts, shown(output, err, tail));
+      }
       Map<String, Object> volumesOut = new LinkedHashMap<>();
       volumeDirs.forEach((k, v) -> volumesOut.put(k, v.toString()));
       return report(output, o, image, exit, volumesOut, tail);
@@ -134,8 +138,12 @@ final class ImageRunner {
         there.load(o.image(), dev.confide.cli.ProgressBars.forTerminal(invocation, err, output.json(), "upload"));
       }
       Deque<String> tail = new ArrayDeque<>();
-      int exit = there.run(reference, image.session(), declared, java.net.URI.create(cas.url()), cas.fingerprint(), extra,
-          shown(output, err, tail));
+      String name = Podman.containerName();
+      int exit;
+      try (var stopping = invocation.cancellation().onCancel(() -> there.stop(name))) {
+        exit = there.run(reference, name, image.session(), declared, java.net.URI.create(cas.url()), cas.fingerprint(), extra,
+            shown(output, err, tail));
+      }
       Map<String, Object> volumesOut = new LinkedHashMap<>();
       declared.keySet().forEach(k -> volumesOut.put(k, o.host() + ":images/" + image.session().replace('/', '_') + "/" + k));
       return report(output, o, image, exit, volumesOut, tail);

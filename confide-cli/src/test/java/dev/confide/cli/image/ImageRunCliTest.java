@@ -117,6 +117,54 @@ class ImageRunCliTest {
     }
   }
 
+  @Test
+  void aCancelledRunStopsItsContainerAndCommitsNothing() throws Exception {
+    Assumptions.assumeTrue(dev.confide.attest.Executables.onPath("podman").isPresent(), "podman is not installed");
+    Path image = tmp.resolve("sleeper.tar");
+    assertThat(run("image", "convert", "--from", baseImage().toString(), "--to", image.toString(), "--name", "sleeper", "--command",
+        "python3 -c \"import time; print('started', flush=True); time.sleep(300); print('woke')\"", "--volume", "V1:/V1",
+        "--stream-output", "--runtime", runtime().toString()).exit()).isZero();
+    java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
+    StringBuilder said = new StringBuilder();
+    java.io.Writer watching = new java.io.Writer() {
+      @Override
+      public synchronized void write(char[] c, int off, int len) {
+        said.append(c, off, len);
+        if (said.indexOf("started") >= 0) {
+          started.countDown();
+        }
+      }
+
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    };
+    dev.confide.cli.Cancellation cancellation = new dev.confide.cli.Cancellation();
+    ConfideDirs dirs = new ConfideDirs(tmp.resolve("config"), tmp.resolve("data"));
+    dev.confide.cli.Invocation invocation = new dev.confide.cli.Invocation(dirs, null, System.currentTimeMillis(), false,
+        dev.confide.cli.run.ThisRuntime::distribution, cancellation, dev.confide.remote.RuntimeStarter.FRESH);
+    Path storage = tmp.resolve("podman");
+    int[] exit = {-1};
+    Thread running = Thread.ofPlatform().start(() -> exit[0] = Main.run(new String[] {"run", "--image", image.toString(),
+        "--policy", tmp.resolve("policy.yaml").toString(), "--podman-options", "--ulimit nofile=1024:1024 --ulimit nproc=1024:1024",
+        "--podman-storage", storage.toString()}, new PrintWriter(new StringWriter(), true), new PrintWriter(watching, true), invocation));
+    assertThat(started.await(5, java.util.concurrent.TimeUnit.MINUTES)).as(said.toString()).isTrue();
+    cancellation.cancel();
+    running.join(java.time.Duration.ofMinutes(3));
+    assertThat(running.isAlive()).isFalse();
+    assertThat(exit[0]).as(said.toString()).isNotZero();
+    assertThat(said.toString()).doesNotContain("woke");
+    Process ps = new ProcessBuilder("podman", "--root", storage.resolve("root").toString(), "--runroot",
+        storage.resolve("run").toString(), "--storage-driver", "vfs", "ps", "-a", "--format", "{{.Names}}").start();
+    assertThat(new String(ps.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip()).as("no container left").isEmpty();
+    try (var sessions = Files.list(tmp.resolve("data/images"))) {
+      Path v1 = sessions.findFirst().orElseThrow().resolve("V1");
+      assertThat(v1).as("nothing committed into the volume").isEmptyDirectory();
+    }
+  }
+
   /** python3, its libraries and standard library, /code/counter.py: two layers packed by GNU tar, a docker-archive. */
   Path baseImage() throws Exception {
     Path os = Files.createDirectories(tmp.resolve("os"));

@@ -112,8 +112,8 @@ public final class SshImageRun {
    * {@code REMOTE_DIR/images/SESSION/}, the CAS (forwarded when on this machine's loopback) and its
    * fingerprint in the environment, the host key mounted; output to {@code lines}; the exit code.
    */
-  public int run(String reference, String session, Map<String, String> volumes, URI cas, String fingerprint, List<String> extra,
-      Consumer<String> lines) throws IOException {
+  public int run(String reference, String name, String session, Map<String, String> volumes, URI cas, String fingerprint,
+      List<String> extra, Consumer<String> lines) throws IOException {
     String dirs = base + "/images/" + session.replace('/', '_');
     List<Podman.Mount> mounts = new ArrayList<>(List.of(new Podman.Mount(base + "/host.key", HOST_KEY_IN_CONTAINER, true)));
     StringBuilder mkdir = new StringBuilder("mkdir -p -m 700");
@@ -138,7 +138,7 @@ public final class SshImageRun {
       // nothing in them is secret: the CAS's address, its key's fingerprint, a path
       List<String> given = env.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList();
       StringBuilder command = new StringBuilder("exec podman");
-      for (String a : Podman.runArguments(reference, given, mounts, extra)) {
+      for (String a : Podman.runArguments(reference, name, given, mounts, extra)) {
         command.append(' ').append(HostCheck.shellQuoted(a));
       }
       ExecChannel channel = ExecChannel.open(ssh.session(), command.toString());
@@ -157,6 +157,17 @@ public final class SshImageRun {
       if (forward != null) {
         forward.close();
       }
+    }
+  }
+
+  /** Stops container {@code name} there as a cancelled run is stopped ({@link Podman#stop}). */
+  public void stop(String name) {
+    StringBuilder command = new StringBuilder("podman");
+    Podman.stopArguments(name).forEach(a -> command.append(' ').append(HostCheck.shellQuoted(a)));
+    try {
+      ssh.run(command + " >/dev/null 2>&1 || true");
+    } catch (IOException e) {
+      // a lost connection: the host's podman ends the container when its exec channel closes
     }
   }
 
