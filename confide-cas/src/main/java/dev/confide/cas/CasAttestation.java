@@ -218,7 +218,8 @@ public final class CasAttestation {
       RunConfiguration config = new RunConfiguration(session.name(), svc.name(), verified.measurement(), svc.command(),
           svc.environment(), svc.pwd(), mounts, secrets, token, injections, svc.networkAllowed(), svc.streamOutputAllowed(),
           svc.fspfPath() == null ? null : new RunConfiguration.ImageTree(svc.fspfPath(),
-              svc.fspfKey() != null ? svc.fspfKey() : service.treeKey(c, session.name(), svc.name()), svc.fspfTag()));
+              svc.fspfKey() != null ? svc.fspfKey() : service.treeKey(c, session.name(), svc.name()), svc.fspfTag()),
+          svc.user());
       try {
         byte[] plaintext = json.writeValueAsBytes(config);
         byte[] sealed = sealTo.encrypt(plaintext, CONTEXT);

@@ -23,8 +23,7 @@ import java.util.Map;
 final class HelmChart {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory()
-      .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER).enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
-      .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS));
+      .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER).disable(YAMLGenerator.Feature.MINIMIZE_QUOTES));
   static final List<String> TEMPLATES = List.of("_helpers.tpl", "workload.yaml", "volumes.yaml", "service.yaml");
   static final List<String> WORKLOADS = List.of("deployment", "statefulset", "job");
 

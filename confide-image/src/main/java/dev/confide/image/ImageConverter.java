@@ -99,6 +99,7 @@ public final class ImageConverter {
       // what the policy carries over, before the configuration becomes the converted image's
       ObjectNode original = cfg.deepCopy();
       checkAgainstImage(r, rootfs);
+      String account = ImageUser.resolve(rootfs, original.path("User").asText(""));
       Map<String, String> env = environment(cfg);
       String path = env.getOrDefault("PATH", RunCommand.DEFAULT_PATH);
       List<String> words = RunCommand.words(r.command());
@@ -197,7 +198,8 @@ public final class ImageConverter {
       progress.step("writing " + r.to() + " (" + layers.stream().mapToLong(d -> d.blob().size()).sum() / (1 << 20) + " MiB)");
       OciArchive.write(r.to(), r.name(), manifestBlob, configBlob, layers.stream().map(Descriptor::blob).toList(), r.force(),
           work);
-      String policyText = PolicyDocument.render(r, session, env, original, measurement, encrypted, treeKey, treeTag);
+      String policyText = PolicyDocument.render(r, session, env, original, account, measurement, encrypted, treeKey,
+          treeTag);
       writePrivate(r.policy(), policyText, r.force(), work);
       if (r.chart() != null) {
         HelmChart.write(r.chart(), r, session, r.workload(), r.expose(), measurement.value(), r.force());

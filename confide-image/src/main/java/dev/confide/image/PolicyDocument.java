@@ -17,19 +17,19 @@ import java.util.Map;
 /**
  * The session policy of a converted image, as seed 003's: only its creator may read or update it;
  * the service with the measurement of the image's runtime and program, its environment and working
- * directory as the original image had them, and the key and tag of the image's authenticated tree
+ * directory and user (never root) as the original image had them, and the key and tag of the image's authenticated tree
  * ({@code fspf_*}); each encrypted directory a read-only volume whose key and tag it brings; each
  * session volume rollback-protected, its key made in the CAS. It holds keys: it is written 0600.
  */
 final class PolicyDocument {
+  // every string value quoted: YAML 1.1 reads an unquoted 1000:59 as a number (base 60) and 'on' as true
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory()
       .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
-      .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
-      .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS));
+      .disable(YAMLGenerator.Feature.MINIMIZE_QUOTES));
 
   private PolicyDocument() {}
 
-  static String render(ConversionRequest r, String session, Map<String, String> env, ObjectNode imageConfig,
+  static String render(ConversionRequest r, String session, Map<String, String> env, ObjectNode imageConfig, String account,
       Measurement measurement, List<ImageConverter.EncryptedDir> encrypted, SymmetricKey treeKey, Tag treeTag)
       throws IOException {
     Map<String, Object> doc = new LinkedHashMap<>();
@@ -43,6 +43,9 @@ final class PolicyDocument {
     service.put("environment", env);
     String pwd = imageConfig.path("WorkingDir").asText("");
     service.put("pwd", pwd.isEmpty() ? "/" : pwd);
+    if (account != null) {
+      service.put("user", account);
+    }
     service.put("attestation", List.of(Map.of("mrenclave", List.of(measurement.value()))));
     if (r.streamOutput()) {
       service.put("stream_output", true);
@@ -79,9 +82,9 @@ final class PolicyDocument {
         # the attested runtime of this image (measurement %s).
         # Only the session's creator may read or update it. Simulated attestation is tolerated:
         # it protects nothing against the host's root (docs/images.md says what does).
-        # The original image ran as user '%s'; the sandbox runs the program as an unprivileged
-        # user of its own (uid 1000).
-        """.formatted(r.to().getFileName(), r.policy().getFileName(), measurement.value(), user.isEmpty() ? "root" : user)
+        # The original image ran as user '%s'; the sandbox runs the program as %s.
+        """.formatted(r.to().getFileName(), r.policy().getFileName(), measurement.value(), user.isEmpty() ? "root" : user,
+        account != null ? "that account (" + account + ")" : "an unprivileged account of its own (1000:1000), never root")
         + YAML.writeValueAsString(doc);
   }
 }

@@ -34,7 +34,7 @@ class ConvertedImageTest {
     for (String line : policy.lines().toList()) {
       String t = line.strip();
       if (t.startsWith("key: ") || t.startsWith("fspf_key: ")) {
-        keys.add(t.substring(t.indexOf(' ') + 1));
+        keys.add(t.substring(t.indexOf(' ') + 1).replace("\"", ""));
       }
     }
     assertThat(keys).hasSize(2).allMatch(k -> k.matches("[0-9a-f]{64}"));

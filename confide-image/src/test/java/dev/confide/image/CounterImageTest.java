@@ -130,6 +130,29 @@ class CounterImageTest {
     assertThat(rolledBack.output()).contains("volume V1").contains("rolled back").doesNotContain("The number of executions");
   }
 
+  @Test
+  void theProgramRunsAsTheImagesUser() throws Exception {
+    // the counter's base with one layer more, whose /etc/passwd gives its user 'app' another account
+    Path accounts = Files.createDirectories(tmp.resolve("accounts/etc"));
+    Files.writeString(accounts.resolve("passwd"), "root:x:0:0:root:/root:/bin/sh\napp:x:1234:2345::/home/app:/bin/sh\n");
+    Files.writeString(accounts.resolve("group"), "root:x:0:\napp:x:2345:\n");
+    Path base = tmp.resolve("as-app.tar");
+    TestImages.dockerArchive(base, List.of(TestImages.TARGET.resolve("counter-os"), TestImages.TARGET.resolve("counter-app"),
+        tmp.resolve("accounts")), List.of("PATH=/usr/bin:/bin", "LANG=C.UTF-8"), "/", "app");
+    Path out = tmp.resolve("as-app-confidential.tar");
+    ConversionResult r = new ImageConverter(ImageConverter.Progress.NONE).convert(new ConversionRequest(base, out,
+        tmp.resolve("as-app-policy.yaml"), "whoami", "python3 -c \"import os, pwd; print('uid', os.getuid(), os.getgid(),"
+        + " pwd.getpwuid(os.getuid()).pw_name)\"", List.of(), List.of(), List.of(), null, null, "whoami-test", null,
+        TestImages.runtime(), true, null, null, null, false));
+    assertThat(Files.readString(r.policy())).contains("user: \"1234:2345\"");
+    user.createSession(Files.readString(r.policy()));
+    BwrapEngine.Bundle bundle = BwrapEngine.unpack(out, "localhost/whoami:latest", tmp.resolve("unpacked-whoami"));
+    BwrapEngine.Exit exit = BwrapEngine.run(bundle, Map.of(ContainerLaunch.CAS, server.url(), ContainerLaunch.FINGERPRINT,
+        server.fingerprint(), ContainerLaunch.HOST_KEY, "/run/confide/host-key"), Map.of("/run/confide/host-key", hostKeyFile));
+    assertThat(exit.code()).as(exit.output()).isZero();
+    assertThat(exit.output()).contains("uid 1234 2345 confide");
+  }
+
   private static Path largestFile(Path dir) throws Exception {
     try (var walk = Files.walk(dir)) {
       return walk.filter(Files::isRegularFile).max(java.util.Comparator.comparingLong(p -> p.toFile().length())).orElseThrow();

@@ -11,7 +11,8 @@ import java.util.Map;
  * and its output stays inside the output volume unless {@code network} / {@code stream_output} say so.
  * {@code measured_trees} (a Confide extension) names folders the program loads from, measured with
  * its executable (Blender's {@code /usr/share/blender}, the Python it runs): a changed file there
- * gives another measurement.
+ * gives another measurement. {@code user} (a Confide extension, {@code UID:GID}, never 0) is the
+ * account the sandbox runs the program as (default 1000:1000): a converted image's own user.
  */
 public record Service(
     String name,
@@ -25,7 +26,8 @@ public record Service(
     @JsonProperty("fspf_tag") String fspfTag,
     Boolean network,
     @JsonProperty("stream_output") Boolean streamOutput,
-    @JsonProperty("measured_trees") List<String> measuredTrees) {
+    @JsonProperty("measured_trees") List<String> measuredTrees,
+    String user) {
 
   public Service {
     environment = environment == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(environment));

@@ -13,6 +13,8 @@ final class SessionValidator {
   private static final Pattern LOCAL_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
   private static final Pattern HEX64 = Pattern.compile("[0-9a-f]{64}");
   private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+  /** A service's account: a uid other than 0, optionally a gid, both at most 2^31 - 1. */
+  private static final Pattern USER = Pattern.compile("[1-9][0-9]{0,8}(:[0-9]{1,9})?");
   private static final Pattern DURATION = Pattern.compile("[1-9][0-9]{0,5}[dhm]");
 
   private final Session session;
@@ -198,6 +200,10 @@ final class SessionValidator {
         } else if (!trees.add(t)) {
           problem(at + "/measured_trees/" + j, "'" + t + "' is named twice", "name each measured tree once");
         }
+      }
+      if (s.user() != null && !USER.matcher(s.user()).matches()) {
+        problem(at + "/user", "'" + s.user() + "' is not UID:GID of an account other than root",
+            "give numbers, as 1000:1000; the sandbox never runs a program as root");
       }
     }
   }

@@ -119,6 +119,9 @@ class SessionParserTest {
     refused(service.formatted("usr/share/blender"), "s.yaml:5:22: 'usr/share/blender' is not an absolute path");
     refused(service.formatted("/usr/../etc"), "s.yaml:5:22: '/usr/../etc' is not an absolute path");
     refused(service.formatted("/usr/share/blender, /usr/share/blender"), "s.yaml:5:42: '/usr/share/blender' is named twice");
+    String user = "name: a/b\nservices:\n  - name: s\n    command: python3\n    user: \"%s\"\n";
+    refused(user.formatted("0:0"), "s.yaml:5:11: '0:0' is not UID:GID of an account other than root");
+    refused(user.formatted("app"), "s.yaml:5:11: 'app' is not UID:GID of an account other than root");
     String snp = "name: a/b\nservices:\n  - name: s\n    command: x\n    attestation:\n      - mrenclave: [%s]\n        snp: %s\n";
     String m = "a".repeat(64);
     refused(snp.formatted(m, "{measurement: [abc]}"), "s.yaml:7:29: 'abc' is not an SEV-SNP launch measurement");

@@ -16,7 +16,7 @@ import java.util.List;
  * {@code ld.so.preload}), {@code /etc/passwd} and {@code /etc/group} of the sandbox's own
  * (the plan binds them), no home and no {@code /root}, its own /proc, /dev and /tmp, only the given
  * volumes bound in, no network unless allowed, every namespace unshared, the program as the
- * unprivileged uid {@value #UID} of a user namespace of its own whoever starts the runtime, no
+ * unprivileged uid of the plan (the service's {@code user}, default {@value #UID}) of a user namespace of its own whoever starts the runtime, no
  * capabilities, an empty environment but for the given one, and killed when the runtime dies. bwrap's options — the environment among them — go through a
  * pipe ({@code --args 0}), not its command line, so secrets in the environment never show in the
  * host's process list. The program's own arguments are its command line, which the host can see.
@@ -101,7 +101,7 @@ public final class Bubblewrap implements Sandbox {
       a.add("--share-net");
     }
     a.addAll(List.of("--cap-drop", "ALL", "--clearenv"));
-    a.addAll(List.of("--unshare-user", "--uid", Integer.toString(UID), "--gid", Integer.toString(UID)));
+    a.addAll(List.of("--unshare-user", "--uid", Integer.toString(plan.uid()), "--gid", Integer.toString(plan.gid())));
     if (containerRoot) {
       containerTrees(a);
     } else {

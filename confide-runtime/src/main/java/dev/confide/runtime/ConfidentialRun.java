@@ -231,7 +231,8 @@ public final class ConfidentialRun {
     env.put("HOME", "/tmp");
     config.environment().forEach((k, v) -> env.put(k, secrets.apply(v, "environment variable " + k)));
     List<Sandbox.Bind> binds = new ArrayList<>(image);
-    binds.addAll(SandboxAccounts.write(staging.system()));
+    int[] account = account(config.user());
+    binds.addAll(SandboxAccounts.write(staging.system(), account[0], account[1]));
     binds.add(new Sandbox.Bind(attested.executableCopy(), executable, false));
     for (Mount m : config.mounts()) {
       binds.add(new Sandbox.Bind(staging.volume(m.volume()), m.path(), !m.readOnly()));
@@ -241,7 +242,21 @@ public final class ConfidentialRun {
       String content = secrets.apply(f.content() == null ? "" : f.content(), "injection file " + f.path());
       binds.addAll(Injection.place(f.path(), content, config.mounts(), staging, n++));
     }
-    return new Sandbox.Plan(command, env, config.pwd(), binds, config.network());
+    return new Sandbox.Plan(command, env, config.pwd(), binds, config.network(), account[0], account[1]);
+  }
+
+  /** The program's account: the service's {@code user} (UID:GID, validated by the CAS), else the sandbox's default. */
+  static int[] account(String user) {
+    if (user == null || user.isBlank()) {
+      return new int[] {Bubblewrap.UID, Bubblewrap.UID};
+    }
+    String[] parts = user.split(":");
+    int uid = Integer.parseInt(parts[0]);
+    int gid = parts.length > 1 ? Integer.parseInt(parts[1]) : uid;
+    if (uid <= 0) {
+      throw new RuntimeFailure(RuntimeFailure.Kind.USAGE, "the service's user " + user + " is root", "the sandbox never runs a program as root");
+    }
+    return new int[] {uid, gid};
   }
 
   /**

@@ -10,7 +10,20 @@ public interface Sandbox {
   record Bind(Path source, String target, boolean writable) {}
 
   /** What to run and what it sees. */
-  record Plan(List<String> command, Map<String, String> environment, String pwd, List<Bind> binds, boolean network) {}
+  /** {@code uid}/{@code gid}: the program's account inside the sandbox's user namespace (never 0). */
+  record Plan(List<String> command, Map<String, String> environment, String pwd, List<Bind> binds, boolean network, int uid,
+      int gid) {
+    public Plan {
+      if (uid <= 0 || gid < 0) {
+        throw new IllegalArgumentException("the program never runs as root");
+      }
+    }
+
+    /** A plan for the default account ({@value Bubblewrap#UID}). */
+    public Plan(List<String> command, Map<String, String> environment, String pwd, List<Bind> binds, boolean network) {
+      this(command, environment, pwd, binds, network, Bubblewrap.UID, Bubblewrap.UID);
+    }
+  }
 
   /** Starts the program; its output (stdout and stderr together) goes where {@code output} says. */
   default Process start(Plan plan, ProcessBuilder.Redirect output) {

@@ -14,23 +14,28 @@ import java.util.List;
 final class SandboxAccounts {
   static final String PASSWD = """
       root:x:0:0:root:/root:/usr/sbin/nologin
-      confide:x:%1$d:%1$d:confide:/tmp:/usr/sbin/nologin
+      confide:x:%1$d:%2$d:confide:/tmp:/usr/sbin/nologin
       nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin
-      """.formatted(Bubblewrap.UID);
+      """;
   static final String GROUP = """
       root:x:0:
       confide:x:%1$d:
       nogroup:x:65534:
-      """.formatted(Bubblewrap.UID);
+      """;
 
   private SandboxAccounts() {}
 
-  /** Writes both files into {@code dir} (created) and returns their binds. */
+  /** Writes both files into {@code dir} (created) for the default account and returns their binds. */
   static List<Sandbox.Bind> write(Path dir) {
+    return write(dir, Bubblewrap.UID, Bubblewrap.UID);
+  }
+
+  /** Writes both files into {@code dir} (created), the program's account being {@code uid}:{@code gid}, and returns their binds. */
+  static List<Sandbox.Bind> write(Path dir, int uid, int gid) {
     try {
       Files.createDirectories(dir);
-      Path passwd = Files.writeString(dir.resolve("passwd"), PASSWD, StandardCharsets.US_ASCII);
-      Path group = Files.writeString(dir.resolve("group"), GROUP, StandardCharsets.US_ASCII);
+      Path passwd = Files.writeString(dir.resolve("passwd"), PASSWD.formatted(uid, gid), StandardCharsets.US_ASCII);
+      Path group = Files.writeString(dir.resolve("group"), GROUP.formatted(gid), StandardCharsets.US_ASCII);
       return List.of(new Sandbox.Bind(passwd, "/etc/passwd", false), new Sandbox.Bind(group, "/etc/group", false));
     } catch (IOException e) {
       throw new RuntimeFailure(RuntimeFailure.Kind.IO, "cannot prepare the sandbox's accounts: " + e.getMessage(),

@@ -46,4 +46,14 @@ class ContainerLaunchTest {
     env.put(ContainerLaunch.VOLUMES, "V1");
     assertThatThrownBy(() -> ContainerLaunch.from(env)).hasMessage("CONFIDE_VOLUMES holds 'V1', not NAME=/PATH");
   }
+
+  @Test
+  void theServicesUserIsTheProgramsAccountAndNeverRoot() {
+    assertThat(ConfidentialRun.account(null)).containsExactly(Bubblewrap.UID, Bubblewrap.UID);
+    assertThat(ConfidentialRun.account("1234:2345")).containsExactly(1234, 2345);
+    assertThat(ConfidentialRun.account("4321")).containsExactly(4321, 4321);
+    assertThatThrownBy(() -> ConfidentialRun.account("0:0")).hasMessage("the service's user 0:0 is root");
+    assertThatThrownBy(() -> new Sandbox.Plan(java.util.List.of("true"), Map.of(), "/", java.util.List.of(), false, 0, 0))
+        .hasMessage("the program never runs as root");
+  }
 }

@@ -72,7 +72,7 @@ class SandboxHostFilesTest {
     try (staging) {
       String out = probe(List.of(), SandboxAccounts.write(staging.system()));
       nothingSecret(out);
-      assertThat(out).contains("uid 1000 1000 confide").contains("passwd " + SandboxAccounts.PASSWD.replace("\n", "|"));
+      assertThat(out).contains("uid 1000 1000 confide").contains("passwd " + SandboxAccounts.PASSWD.formatted(Bubblewrap.UID, Bubblewrap.UID).replace("\n", "|"));
     }
   }
 

@@ -24,7 +24,8 @@ public record RunConfiguration(
     @JsonProperty("injection_files") List<InjectionFile> injectionFiles,
     boolean network,
     @JsonProperty("stream_output") boolean streamOutput,
-    @JsonProperty("image_tree") ImageTree imageTree) {
+    @JsonProperty("image_tree") ImageTree imageTree,
+    String user) {
 
   public RunConfiguration {
     environment = environment == null ? Map.of() : environment;
