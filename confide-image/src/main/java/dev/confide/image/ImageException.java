@@ -13,12 +13,6 @@ public final class ImageException extends RuntimeException {
     this.hint = hint;
   }
 
-  public ImageException(int exitCode, String message, String hint, Throwable cause) {
-    super(message, cause);
-    this.exitCode = exitCode;
-    this.hint = hint;
-  }
-
   public int exitCode() {
     return exitCode;
   }

@@ -31,11 +31,6 @@ final class LayerPaths {
     return out.toString();
   }
 
-  /** Whether {@code path} is {@code dir} or lies inside it (both relative, normalized). */
-  static boolean within(String path, String dir) {
-    return dir.isEmpty() || path.equals(dir) || path.startsWith(dir + "/");
-  }
-
   /** Whether {@code path} lies strictly inside {@code dir}. */
   static boolean inside(String path, String dir) {
     return path.startsWith(dir + "/");

@@ -55,7 +55,12 @@ final class BwrapEngine {
     env.forEach((k, v) -> cmd.addAll(List.of("--setenv", k, v)));
     cmd.addAll(List.of("--chdir", b.cwd(), "--"));
     cmd.addAll(b.args());
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    return exitOf(cmd);
+  }
+
+  /** Runs a container engine's {@code command} with no input; its output and exit code, within five minutes. */
+  static Exit exitOf(List<String> command) throws IOException, InterruptedException {
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
     p.getOutputStream().close();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     if (!p.waitFor(5, TimeUnit.MINUTES)) {

@@ -1,13 +1,11 @@
 package dev.confide.image;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Debian's podman, with storage of its own under the test's folder (nothing of the machine's
@@ -47,13 +45,6 @@ final class PodmanEngine {
     env.forEach((k, v) -> cmd.addAll(List.of("-e", k + "=" + v)));
     mounts.forEach((inside, host) -> cmd.addAll(List.of("-v", host + ":" + inside + (Files.isDirectory(host) ? "" : ":ro"))));
     cmd.add(reference);
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    p.getOutputStream().close();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (!p.waitFor(5, TimeUnit.MINUTES)) {
-      p.destroyForcibly();
-      throw new IllegalStateException("the container did not end: " + out);
-    }
-    return new BwrapEngine.Exit(p.exitValue(), out);
+    return BwrapEngine.exitOf(cmd);
   }
 }

@@ -5,13 +5,11 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
-import java.util.spi.ToolProvider;
 import java.util.stream.Stream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
@@ -143,10 +141,7 @@ final class TestImages {
     out.closeArchiveEntry();
   }
 
-  /**
-   * The runtime's distribution as ./confide leaves it (lib/, bin/, jvm.args and a jre/ of its own,
-   * made by jlink from the JDK that runs the tests), made once.
-   */
+  /** The runtime's distribution with a jre of its own ({@link dev.confide.testing.RuntimeWithJre}), made once per test JVM. */
   private static Path runtime;
 
   static synchronized Path runtime() throws IOException {
@@ -157,34 +152,7 @@ final class TestImages {
   }
 
   private static Path freshRuntime() throws IOException {
-    Path dist = TARGET.resolve("runtime");
-    Path built = Path.of("../confide-runtime/target/dist").toAbsolutePath();
-    if (!Files.isRegularFile(built.resolve("lib/confide-runtime.jar"))) {
-      throw new IllegalStateException("build confide-runtime first (./mvnw package -pl confide-runtime)");
-    }
-    // the jars as built now (a runtime changed since the last test run is the one converted); the jre once
-    Files.createDirectories(dist);
-    for (String part : List.of("lib", "bin")) {
-      DeleteTree.of(dist.resolve(part));
-      copyTree(built.resolve(part), dist.resolve(part));
-    }
-    Files.copy(built.resolve("jvm.args"), dist.resolve("jvm.args"), StandardCopyOption.REPLACE_EXISTING);
-    if (Files.isExecutable(dist.resolve("jre/bin/java"))) {
-      return dist;
-    }
-    DeleteTree.of(dist.resolve("jre"));
-    ToolProvider jlink = ToolProvider.findFirst("jlink").orElseThrow();
-    java.io.StringWriter out = new java.io.StringWriter();
-    int rc = jlink.run(new java.io.PrintWriter(out), new java.io.PrintWriter(out), "--add-modules",
-        "java.base,java.management,java.net.http,java.sql,jdk.security.auth,jdk.unsupported,jdk.crypto.ec",
-        "--strip-debug", "--no-header-files", "--no-man-pages", "--output", dist.resolve("jre").toString());
-    if (rc != 0) {
-      throw new IllegalStateException("jlink failed: " + out);
-    }
-    return dist;
+    return dev.confide.testing.RuntimeWithJre.in(Path.of("../confide-runtime/target/dist").toAbsolutePath(), TARGET.resolve("runtime"));
   }
 
-  static byte[] utf8(String s) {
-    return s.getBytes(StandardCharsets.UTF_8);
-  }
 }

@@ -236,24 +236,23 @@ public final class StagingArea implements AutoCloseable {
 
   /** As {@link #mountedNoExec(Path)} for the real path {@code real}, given the lines of /proc/self/mounts. */
   static boolean mountedNoExec(String real, List<String> mounts) {
-    {
-      String best = null;
-      boolean noexec = false;
-      for (String line : mounts) {
-        String[] f = line.split(" ");
-        if (f.length < 4) {
-          continue;
-        }
-        String point = f[1].replace("\\040", " ");
-        boolean covers = real.equals(point) || point.equals("/") || real.startsWith(point + "/");
-        if (covers && (best == null || point.length() >= best.length())) {
-          best = point;
-          noexec = java.util.Arrays.asList(f[3].split(",")).contains("noexec");
-        }
+    String best = null;
+    boolean noexec = false;
+    for (String line : mounts) {
+      String[] f = line.split(" ");
+      if (f.length < 4) {
+        continue;
       }
-      return noexec;
+      String point = f[1].replace("\\040", " ");
+      boolean covers = real.equals(point) || point.equals("/") || real.startsWith(point + "/");
+      if (covers && (best == null || point.length() >= best.length())) {
+        best = point;
+        noexec = java.util.Arrays.asList(f[3].split(",")).contains("noexec");
+      }
     }
+    return noexec;
   }
+
 
   static boolean memoryBacked(Path p) {
     try {

@@ -2,10 +2,8 @@ package dev.confide.cli.image;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.confide.cli.CliRun;
 import dev.confide.cli.ConfideDirs;
-import dev.confide.cli.Main;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -15,22 +13,16 @@ import org.junit.jupiter.api.io.TempDir;
 class ImageCliTest {
   @TempDir Path tmp;
 
-  record Result(int exit, String out, String err) {}
-
-  Result run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int exit = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true),
-        new ConfideDirs(tmp.resolve("config"), tmp.resolve("data")));
-    return new Result(exit, out.toString(), err.toString());
+  CliRun run(String... args) {
+    return CliRun.of(new ConfideDirs(tmp.resolve("config"), tmp.resolve("data")), args);
   }
 
   @Test
   void aMissingImageIsOneLineWithExit66() {
     Path missing = tmp.resolve("missing.tar");
-    Result r = run("image", "convert", "--from", missing.toString(), "--to", tmp.resolve("out.tar").toString(), "--name", "counter",
+    CliRun r = run("image", "convert", "--from", missing.toString(), "--to", tmp.resolve("out.tar").toString(), "--name", "counter",
         "--command", "python3 /code/counter.py", "--runtime", tmp.toString());
-    assertThat(r.exit()).isEqualTo(66);
+    assertThat(r.code()).isEqualTo(66);
     assertThat(r.err()).isEqualTo("confide: " + missing + " does not exist; give the image tarball ('podman save -o FILE IMAGE' makes one)\n");
     assertThat(tmp.resolve("out.tar")).doesNotExist();
     assertThat(tmp.resolve("policy.yaml")).doesNotExist();
@@ -38,9 +30,9 @@ class ImageCliTest {
 
   @Test
   void aBadNameIsAUsageErrorAlsoInJson() {
-    Result r = run("image", "convert", "--from", tmp.toString(), "--to", tmp.resolve("out.tar").toString(), "--name", "Bad_Name",
+    CliRun r = run("image", "convert", "--from", tmp.toString(), "--to", tmp.resolve("out.tar").toString(), "--name", "Bad_Name",
         "--command", "true", "--runtime", tmp.toString(), "--json");
-    assertThat(r.exit()).isEqualTo(64);
+    assertThat(r.code()).isEqualTo(64);
     assertThat(r.out()).contains("\"error\":\"usage\"").contains("--name 'Bad_Name' is not a valid Kubernetes name")
         .contains("\"exit_code\":64");
   }
@@ -48,8 +40,8 @@ class ImageCliTest {
   @Test
   void inspectingSomethingThatIsNoImageIsBadData() throws Exception {
     Path text = Files.writeString(tmp.resolve("notes.txt"), "hello");
-    Result r = run("image", "inspect", text.toString());
-    assertThat(r.exit()).isEqualTo(65);
+    CliRun r = run("image", "inspect", text.toString());
+    assertThat(r.code()).isEqualTo(65);
     assertThat(r.err()).startsWith("confide: " + text + " is not a container image tarball");
   }
 }

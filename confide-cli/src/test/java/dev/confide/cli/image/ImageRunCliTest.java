@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.confide.cli.CliRun;
 import dev.confide.cli.ConfideDirs;
 import dev.confide.cli.Main;
 import dev.confide.testing.TreeCopies;
@@ -17,7 +18,6 @@ import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.spi.ToolProvider;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,14 +32,8 @@ class ImageRunCliTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   @TempDir Path tmp;
 
-  record Result(int exit, String out, String err) {}
-
-  Result run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int exit = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true),
-        new ConfideDirs(tmp.resolve("config"), tmp.resolve("data")));
-    return new Result(exit, out.toString(), err.toString());
+  CliRun run(String... args) {
+    return CliRun.of(new ConfideDirs(tmp.resolve("config"), tmp.resolve("data")), args);
   }
 
   @Test
@@ -47,15 +41,15 @@ class ImageRunCliTest {
     Assumptions.assumeTrue(dev.confide.attest.Executables.onPath("podman").isPresent(), "podman is not installed");
     Path base = baseImage();
     Path image = tmp.resolve("counter-confidential.tar");
-    Result converted = run("image", "convert", "--from", base.toString(), "--to", image.toString(), "--name", "counter",
+    CliRun converted = run("image", "convert", "--from", base.toString(), "--to", image.toString(), "--name", "counter",
         "--command", "python3 /code/counter.py -v /V1/num", "--encrypt", "/code", "--volume", "V1:/V1", "--stream-output",
         "--runtime", runtime().toString(), "--json");
-    assertThat(converted.exit()).as(converted.err()).isZero();
+    assertThat(converted.code()).as(converted.err()).isZero();
     String[] runImage = {"run", "--image", image.toString(), "--policy", tmp.resolve("policy.yaml").toString(), "--podman-options",
         "--ulimit nofile=1024:1024 --ulimit nproc=1024:1024", "--podman-storage", tmp.resolve("podman").toString()};
     for (int i = 0; i < 3; i++) {
-      Result r = run(runImage);
-      assertThat(r.exit()).as(r.err()).isZero();
+      CliRun r = run(runImage);
+      assertThat(r.code()).as(r.err()).isZero();
       assertThat(r.err()).contains("The number of executions is " + i);
       assertThat(r.err().contains("into podman (once per image)")).as("loaded on the first run only").isEqualTo(i == 0);
       assertThat(r.out()).contains("simulated attestation: the host's owner can read and change this run");
@@ -67,8 +61,8 @@ class ImageRunCliTest {
     Path saved = TreeCopies.copy(v1, tmp.resolve("v1-saved"));
     assertThat(run(runImage).err()).contains("The number of executions is 3");
     TreeCopies.replace(v1, saved);
-    Result rolledBack = run(runImage);
-    assertThat(rolledBack.exit()).isEqualTo(80);
+    CliRun rolledBack = run(runImage);
+    assertThat(rolledBack.code()).isEqualTo(80);
     assertThat(rolledBack.err()).contains("volume V1").contains("rolled back").doesNotContain("The number of executions");
   }
 
@@ -79,7 +73,7 @@ class ImageRunCliTest {
     Path image = tmp.resolve("counter-confidential.tar");
     assertThat(run("image", "convert", "--from", base.toString(), "--to", image.toString(), "--name", "counter", "--command",
         "python3 /code/counter.py -v /V1/num", "--encrypt", "/code", "--volume", "V1:/V1", "--stream-output", "--runtime",
-        runtime().toString()).exit()).isZero();
+        runtime().toString()).code()).isZero();
     java.security.KeyPair userKey = dev.confide.testing.TestSshHost.ecKey();
     try (dev.confide.testing.TestSshHost server = dev.confide.testing.TestSshHost.start(userKey)) {
       // the host's podman keeps its images in the test's folder: a wrapper first on the host's PATH
@@ -99,13 +93,13 @@ class ImageRunCliTest {
       Path remote = tmp.resolve("remote-home/.confide");
       assertThat(run("host", "add", "faye", "--ssh", "tester@127.0.0.1:" + server.port(), "--identity",
           dev.confide.testing.TestSshHost.writeKey(tmp.resolve("faye-key"), userKey).toString(), "--remote-dir",
-          remote.toString()).exit()).isZero();
+          remote.toString()).code()).isZero();
       String fingerprint = org.apache.sshd.common.config.keys.KeyUtils.getFingerPrint(server.hostKey().getPublic());
       String[] runImage = {"run", "--host", "faye", "--host-key", fingerprint, "--image", image.toString(), "--policy",
           tmp.resolve("policy.yaml").toString(), "--podman-options", "--ulimit nofile=1024:1024 --ulimit nproc=1024:1024"};
       for (int i = 0; i < 2; i++) {
-        Result r = run(runImage);
-        assertThat(r.exit()).as(r.err()).isZero();
+        CliRun r = run(runImage);
+        assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.err()).contains("The number of executions is " + i);
         assertThat(r.err().contains("(once per image)")).as("sent on the first run only").isEqualTo(i == 0);
       }
@@ -123,7 +117,7 @@ class ImageRunCliTest {
     Path image = tmp.resolve("sleeper.tar");
     assertThat(run("image", "convert", "--from", baseImage().toString(), "--to", image.toString(), "--name", "sleeper", "--command",
         "python3 -c \"import time; print('started', flush=True); time.sleep(300); print('woke')\"", "--volume", "V1:/V1",
-        "--stream-output", "--runtime", runtime().toString()).exit()).isZero();
+        "--stream-output", "--runtime", runtime().toString()).code()).isZero();
     java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
     StringBuilder said = new StringBuilder();
     java.io.Writer watching = new java.io.Writer() {
@@ -216,23 +210,12 @@ class ImageRunCliTest {
     return base;
   }
 
-  /** The runtime's distribution with a Java of its own (jlink), as ./confide makes it; once per build. */
+  /** The runtime's distribution with a Java of its own, as ./confide makes it ({@link dev.confide.testing.RuntimeWithJre}). */
   static synchronized Path runtime() throws Exception {
-    Path built = Path.of("../confide-runtime/target/dist").toAbsolutePath();
-    Path dist = Path.of("target/test-runtime").toAbsolutePath();
-    Files.createDirectories(dist);
-    exec("rm", "-rf", dist.resolve("lib").toString(), dist.resolve("bin").toString());
-    exec("cp", "-a", built.resolve("lib").toString(), built.resolve("bin").toString(), built.resolve("jvm.args").toString(),
-        dist.toString());
-    if (!Files.isExecutable(dist.resolve("jre/bin/java"))) {
-      StringWriter out = new StringWriter();
-      int rc = ToolProvider.findFirst("jlink").orElseThrow().run(new PrintWriter(out), new PrintWriter(out), "--add-modules",
-          "java.base,java.management,java.net.http,java.sql,jdk.security.auth,jdk.unsupported,jdk.crypto.ec", "--strip-debug",
-          "--no-header-files", "--no-man-pages", "--output", dist.resolve("jre").toString());
-      assertThat(rc).as(out.toString()).isZero();
-    }
-    return dist;
+    return dev.confide.testing.RuntimeWithJre.in(Path.of("../confide-runtime/target/dist").toAbsolutePath(),
+        Path.of("target/test-runtime").toAbsolutePath());
   }
+
 
   private static String sha256(Path file) throws Exception {
     MessageDigest md = MessageDigest.getInstance("SHA-256");
