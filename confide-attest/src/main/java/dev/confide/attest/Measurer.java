@@ -144,6 +144,27 @@ public final class Measurer {
     }
   }
 
+  /** The trees measured last, being measured again from a moment on (see {@link #measureAhead}). */
+  public record Ahead(List<String> trees, java.util.concurrent.FutureTask<List<MeasuredTree>> measuring) {}
+
+  /**
+   * Starts measuring the trees measured last, now, for a plan that will most likely name them
+   * again: the runtime's request for its plan (what to measure) and this walk then overlap. The
+   * result counts only for exactly those trees, and only because it is taken after the run began:
+   * a file the host changes later is changed after any measurement, whenever it was taken, and the
+   * sandbox binds the trees as they are then (as with a measurement taken after the plan). Null
+   * when no tree was measured last.
+   */
+  public Ahead measureAhead() {
+    List<String> trees = List.copyOf(new java.util.TreeSet<>(digests.lastTrees()));
+    if (trees.isEmpty()) {
+      return null;
+    }
+    java.util.concurrent.FutureTask<List<MeasuredTree>> measuring = new java.util.concurrent.FutureTask<>(() -> measureTrees(trees));
+    Thread.ofPlatform().daemon().name("confide-measure-ahead").start(measuring);
+    return new Ahead(trees, measuring);
+  }
+
   private List<MeasuredTree> measureTrees(List<String> trees) throws AttestationException {
     if (!trees.isEmpty()) {
       digests.measuredTrees(new ArrayList<>(new java.util.TreeSet<>(trees)));
@@ -167,16 +188,30 @@ public final class Measurer {
    * measurement names the original's real path.
    */
   public Copied measureCopy(List<String> command, String path, List<String> trees, Path copy) throws AttestationException {
+    return measureCopy(command, path, trees, copy, null);
+  }
+
+  /**
+   * As {@link #measureCopy(List, String, List, Path)}, taking the trees' measurement from {@code ahead}
+   * when it measures exactly {@code trees} (null: none ahead).
+   */
+  public Copied measureCopy(List<String> command, String path, List<String> trees, Path copy, Ahead ahead)
+      throws AttestationException {
     if (command.isEmpty() || command.getFirst().isBlank()) {
       throw new AttestationException(Reason.COMMAND_NOT_FOUND, "no command to measure", "give the command after '--'");
     }
     Path executable = resolve(command.getFirst(), path);
     // the trees are measured while the executable is copied: both mostly wait on the file system
-    java.util.concurrent.FutureTask<List<MeasuredTree>> measuringTrees = new java.util.concurrent.FutureTask<>(() -> measureTrees(trees));
-    if (!trees.isEmpty()) {
-      Thread.ofPlatform().name("confide-measure-trees").start(measuringTrees);
+    java.util.concurrent.FutureTask<List<MeasuredTree>> measuringTrees;
+    if (ahead != null && ahead.trees().equals(List.copyOf(new java.util.TreeSet<>(trees)))) {
+      measuringTrees = ahead.measuring();
     } else {
-      measuringTrees.run();
+      measuringTrees = new java.util.concurrent.FutureTask<>(() -> measureTrees(trees));
+      if (!trees.isEmpty()) {
+        Thread.ofPlatform().name("confide-measure-trees").start(measuringTrees);
+      } else {
+        measuringTrees.run();
+      }
     }
     try {
       Path real = executable.toRealPath();

@@ -169,4 +169,27 @@ class MeasuredTreeTest {
         .doesNotContain("init.py");
     assertThat(FileDigests.persistent(store).lastTrees()).containsExactly(root.toString());
   }
+
+  @Test
+  void aMeasurementAheadCountsOnlyForExactlyTheTreesThePlanNames() throws Exception {
+    Path other = Files.createDirectories(tmp.resolve("other"));
+    Files.writeString(other.resolve("f"), "other\n");
+    FileDigests digests = FileDigests.inMemory();
+    Measurer measurer = new Measurer("a".repeat(64), digests);
+    assertThat(measurer.measureAhead()).as("nothing measured yet: nothing to measure ahead").isNull();
+    Measurement first = measurer.measure(List.of("sh"), "/bin:/usr/bin", List.of(root.toString()));
+
+    Measurer.Ahead ahead = measurer.measureAhead();
+    assertThat(ahead.trees()).containsExactly(root.toString());
+    Measurer.Copied same = measurer.measureCopy(List.of("sh"), "/bin:/usr/bin", List.of(root.toString()),
+        tmp.resolve("copies/a/sh"), ahead);
+    assertThat(same.measurement().value()).isEqualTo(first.value());
+
+    // the plan names other trees: they are measured, not the ones measured ahead
+    Measurer.Copied planned = measurer.measureCopy(List.of("sh"), "/bin:/usr/bin", List.of(other.toString()),
+        tmp.resolve("copies/b/sh"), measurer.measureAhead());
+    assertThat(planned.measurement().value())
+        .isEqualTo(new Measurer("a".repeat(64)).measure(List.of("sh"), "/bin:/usr/bin", List.of(other.toString())).value())
+        .isNotEqualTo(first.value());
+  }
 }

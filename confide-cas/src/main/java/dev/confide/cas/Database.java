@@ -32,7 +32,7 @@ public final class Database implements AutoCloseable {
   public static String h2Url(Path dataDir) {
     // H2 re-plans any statement missing from its small per-connection cache (8 by default); a
     // tag swap alone runs six different ones
-    return "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("cas") + ";LOCK_TIMEOUT=10000;QUERY_CACHE_SIZE=64";
+    return "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("cas") + ";LOCK_TIMEOUT=10000;QUERY_CACHE_SIZE=64;MAX_COMPACT_TIME=0";
   }
 
   /**

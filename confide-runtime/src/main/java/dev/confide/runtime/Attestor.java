@@ -41,11 +41,13 @@ final class Attestor {
 
   /** Attests; the executable is copied into {@code copies} and the copy measured (it is what the run starts). */
   Attested attest(String session, String service, Path copies) throws dev.confide.attest.AttestationException {
+    // the trees the last run measured are measured again while the plan is asked for: the plan names them, most likely
+    Measurer.Ahead ahead = measurer.measureAhead();
     RuntimeKey key = RuntimeKey.generate();
     // first what to measure: released only for evidence from a trusted host, claiming the runtime alone
     RunPlan plan = key.openPlan(cas.plan(request(session, service, key, measurer.runtimeDigest(), cas.nonce())));
     Measurer.Copied copied = measurer.measureCopy(List.of(plan.executable()), plan.path(), plan.measuredTrees(),
-        copies.resolve("executable"));
+        copies.resolve("executable"), ahead);
     Path copy = copied.copy();
     Measurement measurement = copied.measurement();
     AttestRequest request = request(session, service, key, measurement.value(), cas.nonce());
