@@ -501,7 +501,7 @@ public final class CasService {
     List<StoredSecret> all = new ArrayList<>(secrets);
     for (dev.confide.policy.Service svc : session.services()) {
       String key = svc.fspfKey();
-      if (key != null && !key.startsWith("$$CONFIDE::")) {
+      if (key != null && !dev.confide.policy.SecretReferences.isPlaceholder(key)) {
         String name = treeKeyName(svc.name());
         all.add(new StoredSecret(session.name(), name, "fspf-key", "given", KeyDigests.sha256Hex(key.getBytes(StandardCharsets.UTF_8)),
             Base64.getEncoder().encodeToString(masterKey.seal(key.getBytes(StandardCharsets.UTF_8), SecretPlan.boundTo(session.name(), name)))));

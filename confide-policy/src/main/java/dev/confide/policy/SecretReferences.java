@@ -8,16 +8,46 @@ import java.util.regex.Pattern;
 /**
  * The {@code $$CONFIDE::name$$} and {@code $$CONFIDE::name:format$$} placeholders in a command,
  * an environment value or an injection file, which the runtime replaces with secret values.
+ * SCONE's {@code $$SCONE::name$$} and {@code $$SCONE::name:format$$} are the same placeholder.
+ *
+ * <p>Formats: {@code hex}, {@code base64}; {@code bin} (the stored bytes, as text: valid UTF-8
+ * only); {@code pem} (the whole PEM text of a key or certificate); {@code crt} and
+ * {@code crt:pem} (its certificates); {@code chain} (the certificate and its issuers);
+ * {@code key}, {@code privatekey}, {@code privatekey:pem}, {@code privatekey:pkcs8:pem} and
+ * {@code pkcs8:pem} (its private key, PKCS#8 PEM). SCONE's DER forms ({@code der},
+ * {@code crt:der}, {@code privatekey:der}, ...) are binary and are refused by name
+ * ({@link #BINARY_FORMATS}): a command, an environment value and an injection file are text here.
  */
 public final class SecretReferences {
   /** Formats a placeholder may ask for. */
-  public static final List<String> FORMATS = List.of("hex", "base64", "pem", "crt", "key", "chain");
-  static final Pattern PLACEHOLDER = Pattern.compile("\\$\\$CONFIDE::([^$:]*)(?::([^$]*))?\\$\\$");
+  public static final List<String> FORMATS = List.of("hex", "base64", "bin", "pem", "crt", "crt:pem", "chain", "key",
+      "privatekey", "privatekey:pem", "privatekey:pkcs8:pem", "pkcs8:pem");
+  /** SCONE's binary formats: known, refused with their reason. */
+  public static final List<String> BINARY_FORMATS = List.of("der", "pkcs8:der", "crt:der", "privatekey:der",
+      "privatekey:pkcs8:der");
+  static final Pattern PLACEHOLDER = Pattern.compile("\\$\\$(CONFIDE|SCONE)::([^$:]*)(?::([^$]*))?\\$\\$");
 
   private SecretReferences() {}
 
-  /** A placeholder found in a text. */
-  public record Reference(String secret, String format, int start, int end) {}
+  /** A placeholder found in a text: the secret, its format (null: none), where it is, and how it was written (CONFIDE or SCONE). */
+  public record Reference(String secret, String format, int start, int end, String prefix) {
+    /** The placeholder as written. */
+    public String written() {
+      return "$$" + prefix + "::" + secret + (format == null ? "" : ":" + format) + "$$";
+    }
+
+    /** The format as Confide names it: {@code key} for every private-key form, {@code crt} for crt:pem. */
+    public String canonicalFormat() {
+      if (format == null) {
+        return null;
+      }
+      return switch (format) {
+        case "privatekey", "privatekey:pem", "privatekey:pkcs8:pem", "pkcs8:pem" -> "key";
+        case "crt:pem" -> "crt";
+        default -> format;
+      };
+    }
+  }
 
   public static List<Reference> in(String text) {
     List<Reference> found = new ArrayList<>();
@@ -26,8 +56,27 @@ public final class SecretReferences {
     }
     Matcher m = PLACEHOLDER.matcher(text);
     while (m.find()) {
-      found.add(new Reference(m.group(1), m.group(2), m.start(), m.end()));
+      found.add(new Reference(m.group(2), m.group(3), m.start(), m.end(), m.group(1)));
     }
     return found;
+  }
+
+  /** Whether {@code text} is exactly one placeholder. */
+  public static boolean isPlaceholder(String text) {
+    return text != null && PLACEHOLDER.matcher(text).matches();
+  }
+
+  /** Whether {@code text} holds a placeholder anywhere. */
+  public static boolean containsPlaceholder(String text) {
+    return text != null && PLACEHOLDER.matcher(text).find();
+  }
+
+  /** Where a placeholder starts at {@code i} of {@code text}: its length to the closing {@code $$}, or 0 when none starts there. */
+  public static int placeholderAt(String text, int i) {
+    if (!text.startsWith("$$CONFIDE::", i) && !text.startsWith("$$SCONE::", i)) {
+      return 0;
+    }
+    int close = text.indexOf("$$", i + 2);
+    return (close < 0 ? text.length() : close + 2) - i;
   }
 }

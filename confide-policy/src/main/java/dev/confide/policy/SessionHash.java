@@ -61,7 +61,7 @@ public final class SessionHash {
     if (tree.get("services") instanceof ArrayNode services) {
       for (var node : services) {
         ObjectNode service = (ObjectNode) node;
-        if (service.has("fspf_key") && !service.get("fspf_key").asText().startsWith("$$CONFIDE::")) {
+        if (service.has("fspf_key") && !SecretReferences.isPlaceholder(service.get("fspf_key").asText())) {
           String key = service.remove("fspf_key").asText();
           service.put("fspf_key_sha256", sha256(key.getBytes(StandardCharsets.UTF_8)));
         }

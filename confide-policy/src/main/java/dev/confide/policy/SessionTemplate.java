@@ -6,8 +6,8 @@ import java.util.Set;
 
 /**
  * Fills {@code $VAR} and {@code ${VAR}} in a session template before it is parsed. {@code
- * $$CONFIDE::name$$} placeholders are left for the runtime; any other {@code $$} stands for one
- * {@code $}. A value is inserted as it is, so it may not contain a line break.
+ * $$CONFIDE::name$$} and SCONE's {@code $$SCONE::name$$} placeholders are left for the runtime; any
+ * other {@code $$} stands for one {@code $}. A value is inserted as it is, so it may not contain a line break.
  */
 public final class SessionTemplate {
   private SessionTemplate() {}
@@ -38,11 +38,10 @@ public final class SessionTemplate {
         i++;
         continue;
       }
-      if (text.startsWith("$$CONFIDE::", i)) {
-        int close = text.indexOf("$$", i + 2);
-        int end = close < 0 ? text.length() : close + 2;
-        out.append(text, i, end);
-        i = end;
+      int placeholder = SecretReferences.placeholderAt(text, i);
+      if (placeholder > 0) {
+        out.append(text, i, i + placeholder);
+        i += placeholder;
         continue;
       }
       if (text.startsWith("$$", i)) {

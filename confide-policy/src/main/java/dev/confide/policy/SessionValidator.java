@@ -103,7 +103,7 @@ final class SessionValidator {
         problem(at, "service '" + s.name() + "' has no 'command'", "add 'command: program arguments'");
       } else {
         try {
-          if (RunCommand.executable(s.command()).contains("$$CONFIDE::")) {
+          if (SecretReferences.containsPlaceholder(RunCommand.executable(s.command()))) {
             problem(at + "/command", "the program a command starts cannot be a secret: attestation measures it",
                 "name the program itself and pass secrets as arguments or environment");
           }
@@ -119,10 +119,20 @@ final class SessionValidator {
         problem(at + "/pwd", "'pwd' must be an absolute path", "start it with '/'");
       }
       checkReferences(at + "/command", s.command(), secretNames);
+      checkHostArguments(at + "/command", s.command());
+      Set<String> named = new HashSet<>();
       for (Map.Entry<String, String> e : s.environment().entrySet()) {
-        if (!ENV_NAME.matcher(e.getKey()).matches()) {
+        java.util.Optional<String> fromHost = HostInputs.variable(e.getKey());
+        if (!ENV_NAME.matcher(e.getKey()).matches() && fromHost.isEmpty()) {
           problem(at + "/environment/" + e.getKey(), "'" + e.getKey() + "' is not an environment variable name",
-              "use letters, digits and '_', not starting with a digit");
+              "use letters, digits and '_', not starting with a digit; \\@\\@NAME takes NAME's value from the host");
+        } else if (!named.add(fromHost.orElse(e.getKey()))) {
+          problem(at + "/environment/" + e.getKey(), "variable " + fromHost.orElse(e.getKey())
+              + " is set twice: by the session and from the host", "keep one of them");
+        }
+        if (fromHost.isEmpty()) {
+          checkNoHostInput(at + "/environment/" + e.getKey(), e.getValue(), "an environment value",
+              "to take a variable's value from the host, name it \\@\\@" + e.getKey());
         }
         checkReferences(at + "/environment/" + e.getKey(), e.getValue(), secretNames);
       }
@@ -184,7 +194,7 @@ final class SessionValidator {
         problem(at + "/fspf_path", "'fspf_path' must be an absolute path", "start it with '/'");
       }
       if (s.fspfKey() != null && !HEX64.matcher(s.fspfKey()).matches() && !isReference(s.fspfKey())) {
-        problem(at + "/fspf_key", "'fspf_key' must be 64 lower-case hex digits or a $$CONFIDE::secret$$",
+        problem(at + "/fspf_key", "'fspf_key' must be 64 lower-case hex digits or a $$CONFIDE::secret$$ ($$SCONE::secret$$)",
             "use the key 'confide tree authenticate' wrote");
       }
       if (s.fspfTag() != null && !HEX64.matcher(s.fspfTag()).matches()) {
@@ -208,17 +218,56 @@ final class SessionValidator {
     }
   }
 
+  /**
+   * {@code @@N} words of a command (HostInputs): never the program, each position once; anything
+   * else resembling a host input in it is refused.
+   */
+  private void checkHostArguments(String pointer, String command) {
+    List<String> words;
+    try {
+      words = command == null ? List.of() : RunCommand.words(command);
+    } catch (IllegalArgumentException unclosed) {
+      return; // said above
+    }
+    Set<Integer> positions = new HashSet<>();
+    for (int w = 0; w < words.size(); w++) {
+      String word = words.get(w);
+      java.util.OptionalInt n = HostInputs.argument(word);
+      if (n.isPresent() && w == 0) {
+        problem(pointer, "the program a command starts cannot be a host argument (" + word + "): attestation measures it",
+            "name the program itself");
+      } else if (n.isPresent() && !positions.add(n.getAsInt())) {
+        problem(pointer, "host argument " + word + " appears twice in the command", "take each host argument once");
+      } else if (n.isEmpty() && HostInputs.looksLike(word) != null) {
+        problem(pointer, "'" + HostInputs.looksLike(word) + "' in the command is not a host argument",
+            "a host argument is a whole word @@1, @@2, ...; environment variables from the host are named \\@\\@NAME");
+      }
+    }
+  }
+
+  private void checkNoHostInput(String pointer, String text, String what, String hint) {
+    String found = HostInputs.looksLike(text);
+    if (found != null) {
+      problem(pointer, "'" + found + "' in " + what + " would reach the program as it is written, not from the host", hint);
+    }
+  }
+
   private static boolean isReference(String text) {
-    return SecretReferences.PLACEHOLDER.matcher(text).matches();
+    return SecretReferences.isPlaceholder(text);
   }
 
   private void checkReferences(String pointer, String text, Set<String> secretNames) {
     for (SecretReferences.Reference r : SecretReferences.in(text)) {
       if (!secretNames.contains(r.secret())) {
-        problem(pointer, "$$CONFIDE::" + r.secret() + "$$ names a secret that 'secrets' does not define",
+        problem(pointer, r.written() + " names a secret that 'secrets' does not define",
             "define '" + r.secret() + "' under 'secrets' or fix the name");
       }
-      if (r.format() != null && !SecretReferences.FORMATS.contains(r.format())) {
+      if (r.format() != null && SecretReferences.BINARY_FORMATS.contains(r.format())) {
+        problem(pointer, r.written() + " asks for the binary format '" + r.format()
+            + "', and a command, an environment value or an injection file is text here",
+            "use the PEM form (" + (r.format().startsWith("crt") ? "crt" : r.format().contains("privatekey")
+                || r.format().startsWith("pkcs8") ? "privatekey" : "pem") + ") or :base64");
+      } else if (r.format() != null && !SecretReferences.FORMATS.contains(r.format())) {
         problem(pointer, "'" + r.format() + "' is not a secret format", "use one of " + SecretReferences.FORMATS);
       }
     }
@@ -307,6 +356,8 @@ final class SessionValidator {
               "inject it into a volume or another directory, such as /etc-app");
         }
         checkReferences(at + "/injection_files/" + j + "/content", f.content(), secretNames);
+        checkNoHostInput(at + "/injection_files/" + j + "/content", f.content(), "an injection file",
+            "the host gives only arguments (@@N in 'command') and environment variables (\\@\\@NAME)");
       }
     }
   }

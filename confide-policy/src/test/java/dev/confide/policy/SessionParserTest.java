@@ -186,4 +186,65 @@ class SessionParserTest {
     refused("name: a\nservices:\n  - name: x\n    command: python3 'main.py\n",
         "s.yaml:4:14: the command has an unclosed ' quote");
   }
+
+  @Test
+  void sconePlaceholdersAreConfideOnesAndTheirFormatsAreChecked() throws Exception {
+    Session s = parser.parse("s.yaml", """
+        name: a
+        services:
+          - name: x
+            command: run $$SCONE::tok$$
+            environment: {T: "$$SCONE::tok:hex$$", K: "$$SCONE::key:privatekey$$", C: "$$SCONE::cert:crt:pem$$"}
+        secrets:
+          - {name: tok, kind: ascii}
+          - {name: key, kind: private-key}
+          - {name: cert, kind: x509, private_key: key}
+        """);
+    assertThat(SecretReferences.in(s.service("x").orElseThrow().environment().get("K")).getFirst().canonicalFormat())
+        .isEqualTo("key");
+    refused("name: a\nservices:\n  - name: x\n    command: run $$SCONE::missing$$\n",
+        "s.yaml:4:14: $$SCONE::missing$$ names a secret that 'secrets' does not define");
+    refused("name: a\nservices:\n  - name: x\n    command: $$SCONE::p$$ run\nsecrets: [{name: p, kind: ascii}]\n",
+        "s.yaml:4:14: the program a command starts cannot be a secret: attestation measures it");
+    refused("name: a\nservices:\n  - name: x\n    command: run $$SCONE::k:privatekey:der$$\nsecrets: [{name: k, kind: private-key}]\n",
+        "s.yaml:4:14: $$SCONE::k:privatekey:der$$ asks for the binary format 'privatekey:der', and a command, an environment"
+            + " value or an injection file is text here");
+    refused("name: a\nservices:\n  - name: x\n    command: run $$SCONE::k:jwk$$\nsecrets: [{name: k, kind: private-key}]\n",
+        "s.yaml:4:14: 'jwk' is not a secret format");
+  }
+
+  @Test
+  void sconePlaceholdersSurviveTemplatesAsConfideOnesDo() throws Exception {
+    assertThat(SessionTemplate.fill("s.yaml", "command: run $$SCONE::tok:hex$$ $X $$HOME\n", java.util.Map.of("X", "x")))
+        .isEqualTo("command: run $$SCONE::tok:hex$$ x $HOME\n");
+  }
+
+  @Test
+  void hostArgumentsAndHostVariablesAreTakenOnlyWhereSconePutsThem() throws Exception {
+    Session s = parser.parse("s.yaml", """
+        name: a
+        services:
+          - name: x
+            command: run --level @@2 @@1
+            environment:
+              \\@\\@GREETING: ignored
+              "@@OTHER": ignored
+              PLAIN: "mail@example.org"
+        """);
+    assertThat(s.service("x").orElseThrow().environment()).containsKeys("\\@\\@GREETING", "@@OTHER");
+    refused("name: a\nservices:\n  - name: x\n    command: \"@@1 run\"\n",
+        "s.yaml:4:14: the program a command starts cannot be a host argument (@@1): attestation measures it");
+    refused("name: a\nservices:\n  - name: x\n    command: run @@1 @@1\n",
+        "s.yaml:4:14: host argument @@1 appears twice in the command");
+    refused("name: a\nservices:\n  - name: x\n    command: run --file=@@1\n",
+        "s.yaml:4:14: '@@1' in the command is not a host argument");
+    refused("name: a\nservices:\n  - name: x\n    command: run \\@\\@HOME\n",
+        "s.yaml:4:14: '\\@\\@HOME' in the command is not a host argument");
+    refused("name: a\nservices:\n  - name: x\n    command: run\n    environment: {A: \"@@HOME\"}\n",
+        "s.yaml:5:22: '@@HOME' in an environment value would reach the program as it is written, not from the host");
+    refused("name: a\nservices:\n  - name: x\n    command: run\n    environment: {A: x, \\@\\@A: y}\n",
+        "s.yaml:5:32: variable A is set twice: by the session and from the host");
+    refused("name: a\nimages:\n  - name: i\n    injection_files: [{path: /etc-app/c, content: \"user=\\\\@\\\\@USER\"}]\n",
+        "s.yaml:4:51: '\\@\\@USER' in an injection file would reach the program as it is written, not from the host");
+  }
 }

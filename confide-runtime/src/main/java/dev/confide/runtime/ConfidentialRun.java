@@ -124,7 +124,7 @@ public final class ConfidentialRun {
       SecretSubstitution secrets = new SecretSubstitution(decoded(config.secrets()));
       List<Sandbox.Bind> image = config.imageTree() == null ? List.of()
           : clock.time("verify image", () -> ImageTreeCheck.verify(config.imageTree(), secrets));
-      Sandbox.Plan plan = plan(config, staging, secrets, image, attested);
+      Sandbox.Plan plan = plan(config, request, staging, secrets, image, attested);
       boolean stream = request.streamOutput() && config.streamOutput();
       if (request.streamOutput() && !stream) {
         notices.println("note: session " + config.session() + " does not allow streaming output; it goes to "
@@ -216,12 +216,10 @@ public final class ConfidentialRun {
     return out;
   }
 
-  private Sandbox.Plan plan(RunConfiguration config, StagingArea staging, SecretSubstitution secrets, List<Sandbox.Bind> image,
-      Attestor.Attested attested) {
-    List<String> command = new ArrayList<>();
-    for (String word : RunCommand.words(config.command())) {
-      command.add(secrets.apply(word, "the command"));
-    }
+  private Sandbox.Plan plan(RunConfiguration config, RunRequest request, StagingArea staging, SecretSubstitution secrets,
+      List<Sandbox.Bind> image, Attestor.Attested attested) {
+    List<String> command = HostInputFill.command(RunCommand.words(config.command()), request.hostArguments(), secrets,
+        config.service());
     // run the measured copy, at the executable's real path, by that path: no link or PATH entry
     // the host changes after the measurement decides what starts
     String executable = attested.measurement().executable().toString();
@@ -229,7 +227,7 @@ public final class ConfidentialRun {
     Map<String, String> env = new LinkedHashMap<>();
     env.put("PATH", RunCommand.DEFAULT_PATH);
     env.put("HOME", "/tmp");
-    config.environment().forEach((k, v) -> env.put(k, secrets.apply(v, "environment variable " + k)));
+    env.putAll(HostInputFill.environment(config.environment(), request.hostEnvironment(), secrets, config.service()));
     List<Sandbox.Bind> binds = new ArrayList<>(image);
     int[] account = account(config.user());
     binds.addAll(SandboxAccounts.write(staging.system(), account[0], account[1]));

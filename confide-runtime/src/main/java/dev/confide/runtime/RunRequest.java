@@ -12,11 +12,21 @@ import java.util.Map;
  * @param stagingRoot where the private staging area goes (null: $XDG_RUNTIME_DIR, else /dev/shm)
  * @param memoryBytes the most memory the program may use (null: no limit); a resource the host
  *     grants, not a protection
+ * @param hostArguments the host's values for the command's {@code @@1}, {@code @@2}, ... (untrusted; HostInputs)
+ * @param hostEnvironment the host's values for the environment's {@code \@\@NAME} variables (untrusted)
  */
 public record RunRequest(String session, String service, Map<String, Path> volumes, boolean streamOutput, Path stagingRoot,
-    Long memoryBytes) {
+    Long memoryBytes, java.util.List<String> hostArguments, Map<String, String> hostEnvironment) {
   public RunRequest {
     volumes = Map.copyOf(volumes);
+    hostArguments = hostArguments == null ? java.util.List.of() : java.util.List.copyOf(hostArguments);
+    hostEnvironment = hostEnvironment == null ? Map.of() : Map.copyOf(hostEnvironment);
+  }
+
+  /** A request without host inputs. */
+  public RunRequest(String session, String service, Map<String, Path> volumes, boolean streamOutput, Path stagingRoot,
+      Long memoryBytes) {
+    this(session, service, volumes, streamOutput, stagingRoot, memoryBytes, null, null);
   }
 
   /** A request without a memory limit. */

@@ -33,6 +33,16 @@ public final class RunTargetOptions {
       description = "Show the program's output live on standard error, if the session allows it (service 'stream_output: true').")
   public boolean streamOutput;
 
+  @Option(names = "--host-arg", paramLabel = "VALUE",
+      description = "A value for the session's host argument @@1, then @@2, ... (repeat in order); untrusted: the session"
+          + " decides where it goes, and a run with more or fewer than the service takes is refused.")
+  public java.util.List<String> hostArguments = new java.util.ArrayList<>();
+
+  @Option(names = "--host-env", paramLabel = "NAME=VALUE",
+      description = "A value for the session's host environment variable \\@\\@NAME (repeat for each); untrusted, and"
+          + " refused for a variable the service does not take from the host.")
+  public Map<String, String> hostEnvironment = new LinkedHashMap<>();
+
   /** Refuses a command line without the options a run needs, as picocli refuses a missing required option. */
   public void require(picocli.CommandLine commandLine) {
     java.util.List<String> missing = new java.util.ArrayList<>();
@@ -56,11 +66,13 @@ public final class RunTargetOptions {
 
   /** Whether any of the run's options were given. */
   public boolean anyGiven() {
-    return cas != null || fingerprint != null || session != null || service != null || !volumes.isEmpty() || streamOutput;
+    return cas != null || fingerprint != null || session != null || service != null || !volumes.isEmpty() || streamOutput
+        || !hostArguments.isEmpty() || !hostEnvironment.isEmpty();
   }
 
   /** The launch these options name. */
   public dev.confide.runtime.events.RunLaunch launch() {
-    return new dev.confide.runtime.events.RunLaunch(cas, fingerprint, session, service, volumes, streamOutput);
+    return new dev.confide.runtime.events.RunLaunch(cas, fingerprint, session, service, volumes, streamOutput, null,
+        hostArguments, hostEnvironment);
   }
 }

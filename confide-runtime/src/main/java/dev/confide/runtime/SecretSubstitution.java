@@ -14,7 +14,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Replaces {@code $$CONFIDE::name$$} and {@code $$CONFIDE::name:format$$} with secret values.
+ * Replaces {@code $$CONFIDE::name$$} and {@code $$CONFIDE::name:format$$} (and SCONE's {@code $$SCONE::...$$},
+ * the same placeholder; {@link SecretReferences}) with secret values.
  * Without a format the value goes in as it is stored (text: an ascii secret, PEM for keys and
  * certificates); {@code hex} and {@code base64} encode the stored bytes; {@code pem} is the whole
  * PEM text, {@code crt} and {@code chain} its certificates, {@code key} its private key. Failures
@@ -52,7 +53,7 @@ final class SecretSubstitution {
       throw new RuntimeFailure(RuntimeFailure.Kind.USAGE, where + " names secret '" + r.secret()
           + "', which the CAS did not release", "define the secret in the session");
     }
-    String format = r.format() == null ? "" : r.format();
+    String format = r.format() == null ? "" : r.canonicalFormat();
     return switch (format) {
       case "hex" -> HexFormat.of().formatHex(value);
       case "base64" -> Base64.getEncoder().encodeToString(value);
@@ -68,7 +69,7 @@ final class SecretSubstitution {
           .decode(ByteBuffer.wrap(value)).toString();
     } catch (CharacterCodingException e) {
       throw new RuntimeFailure(RuntimeFailure.Kind.USAGE, where + " inserts secret '" + r.secret()
-          + "' as text, but its value is binary", "write $$CONFIDE::" + r.secret() + ":hex$$ or :base64");
+          + "' as text, but its value is binary", "write $$" + r.prefix() + "::" + r.secret() + ":hex$$ or :base64");
     }
   }
 

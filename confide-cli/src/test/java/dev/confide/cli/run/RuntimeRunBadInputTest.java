@@ -126,6 +126,26 @@ class RuntimeRunBadInputTest {
   }
 
   @Test
+  void hostInputsTheSessionDoesNotTakeAreAUsageErrorBeforeTheProgramStarts() throws Exception {
+    cas.client().trustSimHost(HostKey.create(HostInitCommand.keyFile(dirs)).keyHash());
+    String measurement = ThisRuntime.measurer(ThisRuntime.distribution()).measure(List.of("python3"), "/usr/bin:/bin").value();
+    cas.client().updateSession("app", session(measurement, "predecessor: " + cas.client().session("app").hash() + "\n"));
+    List<String> args = new ArrayList<>(List.of("runtime", "run", "--cas", cas.url(), "--cas-fingerprint", cas.fingerprint(),
+        "--session", "app", "--service", "svc", "--volume", "out=" + tmp.resolve("out"), "--host-arg", "--verbose"));
+    CliRun argument = CliRun.of(dirs, args.toArray(String[]::new));
+    assertThat(argument.code()).as(argument.err()).isEqualTo(ExitCodes.USAGE);
+    assertThat(argument.err()).contains("service svc takes no host arguments (@@N in its command), and the host gave 1")
+        .contains("leave --host-arg out");
+    args.subList(args.size() - 2, args.size()).clear();
+    args.addAll(List.of("--host-env", "HOME=/root"));
+    CliRun variable = CliRun.of(dirs, args.toArray(String[]::new));
+    assertThat(variable.code()).as(variable.err()).isEqualTo(ExitCodes.USAGE);
+    assertThat(variable.err()).contains("service svc does not take environment variable HOME from the host");
+    assertThat(tmp.resolve("out")).as("nothing was committed").satisfiesAnyOf(p -> assertThat(p).doesNotExist(),
+        p -> assertThat(p).isEmptyDirectory());
+  }
+
+  @Test
   @org.junit.jupiter.api.Timeout(120)
   void withoutBubblewrapARunSaysHowToInstallIt() throws Exception {
     Path inputs = Files.createDirectories(tmp.resolve("inputs"));

@@ -16,6 +16,8 @@ import java.util.Map;
  *  "volumes":{"inputs":"/dev/shm/confide-ciphertext-.../inputs"},"stream_output":false,"memory_bytes":null}
  * </pre>
  * {@code memory_bytes}: the most memory the program may use (absent or null: no limit).
+ * {@code host_arguments} and {@code host_environment}: what the host gives for the session's
+ * {@code @@N} words and {@code \@\@NAME} variables (absent: none; {@link dev.confide.policy.HostInputs}).
  */
 public record RunLaunch(
     URI cas,
@@ -24,14 +26,25 @@ public record RunLaunch(
     String service,
     Map<String, Path> volumes,
     @JsonProperty("stream_output") boolean streamOutput,
-    @JsonProperty("memory_bytes") Long memoryBytes) {
+    @JsonProperty("memory_bytes") Long memoryBytes,
+    @JsonProperty("host_arguments") java.util.List<String> hostArguments,
+    @JsonProperty("host_environment") Map<String, String> hostEnvironment) {
   public RunLaunch {
     volumes = volumes == null ? Map.of() : Map.copyOf(volumes);
+    hostArguments = hostArguments == null ? java.util.List.of() : java.util.List.copyOf(hostArguments);
+    hostEnvironment = hostEnvironment == null ? Map.of() : Map.copyOf(hostEnvironment);
   }
+
+  /** A launch without host inputs. */
+  public RunLaunch(URI cas, String casFingerprint, String session, String service, Map<String, Path> volumes,
+      boolean streamOutput, Long memoryBytes) {
+    this(cas, casFingerprint, session, service, volumes, streamOutput, memoryBytes, null, null);
+  }
+
 
   /** A launch without a memory limit. */
   public RunLaunch(URI cas, String casFingerprint, String session, String service, Map<String, Path> volumes,
       boolean streamOutput) {
-    this(cas, casFingerprint, session, service, volumes, streamOutput, null);
+    this(cas, casFingerprint, session, service, volumes, streamOutput, null, null, null);
   }
 }

@@ -1,0 +1,103 @@
+package dev.confide.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.confide.volume.Progress;
+import dev.confide.volume.SealResult;
+import dev.confide.volume.SymmetricKey;
+import dev.confide.volume.VolumeSealer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * SCONE's host inputs in a real run: a host argument ({@code @@1}) and a host environment variable
+ * ({@code \@\@GREETING}) reach the program only where the session takes them, as the host gave them
+ * (never through secret substitution); SCONE's {@code $$SCONE::token$$} is injected exactly as
+ * {@code $$CONFIDE::token$$}.
+ */
+class HostInputsRunTest {
+  @TempDir Path tmp;
+  RunFixture host;
+  Map<String, Path> volumes;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    host = new RunFixture(tmp);
+    Path code = Files.createDirectories(tmp.resolve("code"));
+    Files.writeString(code.resolve("main.py"), """
+        import os, sys
+        print("args=" + repr(sys.argv[1:]))
+        print("greeting=" + os.environ.get("GREETING", "(none)"))
+        same = os.environ["TOKEN_C"] == os.environ["TOKEN_S"] and "::" not in os.environ["TOKEN_S"]
+        print(f"same={same} length={len(os.environ['TOKEN_S'])}")
+        """);
+    SymmetricKey key = SymmetricKey.generate();
+    SealResult sealed = new VolumeSealer().seal(code, tmp.resolve("code-volume"), key, Progress.NONE);
+    String python = host.python("/usr/bin:/bin");
+    host.cas.user.createSession("""
+        name: hostinputs
+        services:
+          - name: app
+            image_name: img
+            command: python3 /code/main.py fixed @@1
+            environment:
+              PATH: /usr/bin:/bin
+              TOKEN_C: $$CONFIDE::token$$
+              TOKEN_S: $$SCONE::token$$
+              \\@\\@GREETING: the session's value is ignored
+            stream_output: true
+            attestation: [{mrenclave: [%s]}]
+          - name: closed
+            image_name: img
+            command: python3 /code/main.py fixed
+            environment: {PATH: /usr/bin:/bin, TOKEN_C: $$CONFIDE::token$$, TOKEN_S: $$SCONE::token$$}
+            stream_output: true
+            attestation: [{mrenclave: [%s]}]
+        volumes: [{name: code, key: %s, tag: %s}]
+        images: [{name: img, volumes: [{name: code, path: /code, read_only: true}]}]
+        secrets: [{name: token, kind: ascii, size: 24}]
+        security: {attestation: {tolerate: [simulation]}}
+        """.formatted(python, python, HexFormat.of().formatHex(key.copyBytes()), sealed.tag().hex()));
+    volumes = Map.of("code", tmp.resolve("code-volume"));
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    host.close();
+  }
+
+  private RunRequest request(String service, List<String> arguments, Map<String, String> environment) {
+    return new RunRequest("hostinputs", service, volumes, true, null, null, arguments, environment);
+  }
+
+  @Test
+  void whatTheSessionTakesFromTheHostArrivesAsTheHostGaveItAndSconeSecretsAsConfideOnes() throws Exception {
+    RunFixture.Outcome run = host.run(request("app", List.of("$$CONFIDE::token$$ from the host"), Map.of("GREETING", "hello")));
+    assertThat(run.report().exitCode()).as(run.output()).isZero();
+    assertThat(run.output()).contains("args=['fixed', '$$CONFIDE::token$$ from the host']", "greeting=hello",
+        "same=True length=24");
+  }
+
+  @Test
+  void aServiceThatTakesNoHostInputsRefusesThemAndOneThatTakesThemRefusesARunWithout() {
+    assertThatThrownBy(() -> host.run(request("closed", List.of("--debug"), Map.of())))
+        .isInstanceOfSatisfying(RuntimeFailure.class, f -> assertThat(f.kind()).isEqualTo(RuntimeFailure.Kind.USAGE))
+        .hasMessage("service closed takes no host arguments (@@N in its command), and the host gave 1");
+    assertThatThrownBy(() -> host.run(request("closed", List.of(), Map.of("GREETING", "x"))))
+        .hasMessage("service closed does not take environment variable GREETING from the host");
+    assertThatThrownBy(() -> host.run(request("app", List.of(), Map.of("GREETING", "x"))))
+        .hasMessage("service app takes host argument @@1, and the host gave no host arguments");
+    assertThatThrownBy(() -> host.run(request("app", List.of("a", "b"), Map.of("GREETING", "x"))))
+        .hasMessage("service app takes 1 host argument (@@N in its command), and the host gave 2");
+    assertThatThrownBy(() -> host.run(request("app", List.of("a"), Map.of())))
+        .hasMessage("service app takes environment variable GREETING from the host, and the host gave none");
+  }
+}
