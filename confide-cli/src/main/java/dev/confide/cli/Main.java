@@ -110,9 +110,15 @@ public final class Main {
       Failures.Report report = Failures.of(ex);
       if (report != null) {
         err.println("confide: " + report.message() + "; " + report.hint());
+        report.details().forEach(err::println);
         if (json) {
-          out.println(Output.json(Output.fields("error", report.error(), "message", report.message(), "hint", report.hint(),
-              "exit_code", report.exitCode(), "failure", "confide")));
+          var fields = Output.fields("error", report.error(), "message", report.message(), "hint", report.hint(),
+              "exit_code", report.exitCode(), "failure", "confide");
+          if (!report.problems().isEmpty()) {
+            fields.put("problems", report.problemsJson());
+            fields.put("unlisted", report.unlisted());
+          }
+          out.println(Output.json(fields));
         }
         if (debug) {
           ex.printStackTrace(err);

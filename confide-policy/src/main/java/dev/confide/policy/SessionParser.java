@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -34,75 +35,149 @@ public final class SessionParser {
   }
 
   /**
-   * Parses and validates; {@code source} names the text in messages (a file name).
+   * Parses and validates; {@code source} names the text in messages (a file name). Every problem
+   * is found: unknown fields anywhere in the document, then every check of the bound session (a
+   * value of the wrong type or broken YAML stops binding: it is listed with the unknown fields
+   * found before it).
    *
-   * @throws PolicyException naming {@code source:line:column} and what is wrong
+   * @throws PolicyException listing each problem's {@code source:line:column}, what is wrong and what to write
    */
   public Session parse(String source, String text) throws PolicyException {
     if (text.isBlank()) {
       throw new PolicyException(source + ": the session is empty", "write at least a 'name:'");
     }
-    Session session;
+    UnknownFields unknown = new UnknownFields();
+    List<PolicyProblem> problems = new ArrayList<>();
+    Session session = null;
     try (JsonParser parser = factory.createParser(text)) {
-      session = mapper.readValue(parser, Session.class);
+      session = mapper.readerFor(Session.class).withHandler(unknown).readValue(parser);
     } catch (JsonProcessingException e) {
-      throw refusal(source, text, e);
+      problems.add(refusal(source, text, e));
     } catch (IOException e) {
       throw new PolicyException(source + ": cannot read the session: " + e.getMessage(), "check the file");
     }
-    if (session == null) {
+    // up to broken YAML, if any: the places of what came before it
+    SourceLocations locations = SourceLocations.upToError(source, text, factory);
+    if (locations.syntaxError() != null && problems.stream().noneMatch(p -> p.message().contains("not valid YAML"))) {
+      problems.add(locations.syntaxError());
+    }
+    {
+      for (UnknownFields.Found f : unknown.found) {
+        String parent = f.pointer().substring(0, f.pointer().lastIndexOf('/'));
+        problems.add(new PolicyProblem(locations.keyAt(f.pointer()), "unknown field '" + f.name() + "' in "
+            + describePointer(parent), "known fields here: " + known(f.known())));
+      }
+    }
+    if (problems.isEmpty() && session == null) {
       throw new PolicyException(source + ": the session is empty", "write at least a 'name:'");
     }
-    SourceLocations locations;
-    try {
-      locations = SourceLocations.of(source, text, factory);
-    } catch (IOException e) {
-      throw new IllegalStateException("text parsed once but not twice", e);
+    if (session != null) {
+      for (SessionProblem p : new SessionValidator(session).problems()) {
+        problems.add(new PolicyProblem(locations.at(p.pointer()), p.message(), p.hint()));
+      }
     }
-    List<SessionProblem> problems = new SessionValidator(session).problems();
     if (!problems.isEmpty()) {
-      SessionProblem first = problems.getFirst();
-      String more = problems.size() == 1 ? "" : " (and " + (problems.size() - 1) + " more problems)";
-      throw new PolicyException(locations.at(first.pointer()) + ": " + first.message() + more, first.hint());
+      throw refused(problems);
     }
     return session;
   }
 
-  private PolicyException refusal(String source, String text, JsonProcessingException e) {
+  /** All problems, sorted by place (those without one first) and without repeats, at most {@link PolicyException#MAX_PROBLEMS}. */
+  private static PolicyException refused(List<PolicyProblem> problems) {
+    List<PolicyProblem> sorted = new ArrayList<>(new java.util.LinkedHashSet<>(problems));
+    sorted.sort(java.util.Comparator.comparingInt((PolicyProblem p) -> p.where() == null ? 0 : p.where().line())
+        .thenComparingInt(p -> p.where() == null ? 0 : p.where().column()));
+    int listed = Math.min(sorted.size(), PolicyException.MAX_PROBLEMS);
+    return new PolicyException(sorted.subList(0, listed), sorted.size() - listed);
+  }
+
+  /**
+   * Records each field no record of the session language has, and skips its value, so that binding
+   * goes on and every unknown field of the document is reported at once.
+   */
+  private static final class UnknownFields extends com.fasterxml.jackson.databind.deser.DeserializationProblemHandler {
+    record Found(String pointer, String name, Collection<Object> known) {}
+
+    private final List<Found> found = new ArrayList<>();
+
+    @Override
+    public boolean handleUnknownProperty(com.fasterxml.jackson.databind.DeserializationContext ctxt, JsonParser p,
+        com.fasterxml.jackson.databind.JsonDeserializer<?> deserializer, Object beanOrClass, String propertyName)
+        throws IOException {
+      // the object that names it: its context's current name is the unknown field (the parser may
+      // stand inside the field's value already)
+      com.fasterxml.jackson.core.JsonStreamContext context = p.getParsingContext();
+      while (context != null && !(context.inObject() && propertyName.equals(context.getCurrentName()))) {
+        context = context.getParent();
+      }
+      found.add(new Found(context == null ? "/" + propertyName : context.pathAsPointer().toString(), propertyName,
+          deserializer.getKnownPropertyNames()));
+      p.skipChildren();
+      return true;
+    }
+  }
+
+  private PolicyProblem refusal(String source, String text, JsonProcessingException e) {
     MarkedYAMLException yaml = syntaxError(e);
     if (yaml != null) {
       var mark = yaml.getProblemMark() != null ? yaml.getProblemMark() : yaml.getContextMark();
-      String place = mark == null ? source : new SourceLocation(source, mark.getLine() + 1, mark.getColumn() + 1).toString();
+      SourceLocation place = mark == null ? null : new SourceLocation(source, mark.getLine() + 1, mark.getColumn() + 1);
       String problem = yaml.getProblem() != null ? yaml.getProblem() : firstLine(yaml.getMessage());
-      return new PolicyException(place + ": not valid YAML: " + problem, "fix the YAML syntax");
+      return located(source, place, "not valid YAML: " + problem, "fix the YAML syntax");
     }
     if (!(e instanceof JsonMappingException m)) {
-      return new PolicyException(at(source, e.getLocation()) + ": not valid YAML: " + firstLine(e.getOriginalMessage()),
+      return located(source, at(source, e.getLocation()), "not valid YAML: " + firstLine(e.getOriginalMessage()),
           "fix the YAML syntax");
     }
     SourceLocations locations;
     try {
       locations = SourceLocations.of(source, text, factory);
     } catch (IOException unexpected) {
-      return new PolicyException(at(source, e.getLocation()) + ": " + m.getOriginalMessage(), "see docs/session-language.md");
+      return located(source, at(source, e.getLocation()), plain(m), "see docs/session-language.md");
     }
     String pointer = pointer(m.getPath());
     SourceLocation place = locations.at(pointer);
     if (m instanceof UnrecognizedPropertyException u) {
-      place = locations.keyAt(pointer);
       String parent = pointer.substring(0, pointer.lastIndexOf('/'));
-      return new PolicyException(place + ": unknown field '" + u.getPropertyName() + "' in " + describePointer(parent),
+      return new PolicyProblem(locations.keyAt(pointer), "unknown field '" + u.getPropertyName() + "' in " + describePointer(parent),
           "known fields here: " + known(u.getKnownPropertyIds()));
     }
     if (m instanceof InvalidFormatException f) {
-      return new PolicyException(place + ": " + describePointer(pointer) + " must be " + describe(f.getTargetType())
+      return new PolicyProblem(place, describePointer(pointer) + " must be " + describe(f.getTargetType())
           + ", not '" + f.getValue() + "'", "fix the value's type");
     }
     if (m instanceof MismatchedInputException f) {
-      return new PolicyException(place + ": " + describePointer(pointer) + " must be " + describe(f.getTargetType()),
+      return new PolicyProblem(place, describePointer(pointer) + " must be " + describe(f.getTargetType()),
           "fix the value's type; see docs/session-language.md");
     }
-    return new PolicyException(place + ": " + firstLine(m.getOriginalMessage()), "see docs/session-language.md");
+    return new PolicyProblem(place, plain(m), "see docs/session-language.md");
+  }
+
+  /** A problem at {@code place}, or of the whole {@code source} when no place is known. */
+  private static PolicyProblem located(String source, SourceLocation place, String message, String hint) {
+    return place == null ? new PolicyProblem(null, source + ": " + message, hint) : new PolicyProblem(place, message, hint);
+  }
+
+  /**
+   * Jackson's own words, without the Java it names: a value that cannot become a session's part
+   * is described by where it is, not by a class or a "Cannot deserialize".
+   */
+  private static String plain(JsonMappingException m) {
+    String original = firstLine(m.getOriginalMessage());
+    String where = describePointer(pointer(m.getPath()));
+    java.util.regex.Matcher type = java.util.regex.Pattern.compile("value of type `([^`]+)`").matcher(original);
+    if (type.find()) {
+      String t = type.group(1);
+      String form = t.equals("java.lang.String") ? "a string" : t.startsWith("java.util.List") ? "a list"
+          : t.startsWith("java.util.Map") ? "a mapping of names to strings" : t.equals("boolean") || t.equals("java.lang.Boolean")
+          ? "true or false" : t.equals("int") || t.equals("java.lang.Integer") ? "a whole number" : "a mapping (key: value lines)";
+      return where + " must be " + form;
+    }
+    if (original.contains("Cannot deserialize") || original.contains("dev.confide") || original.contains("java.")
+        || original.contains("`")) {
+      return where + " does not have the form the session language gives it";
+    }
+    return original;
   }
 
   private static MarkedYAMLException syntaxError(Throwable e) {
@@ -142,8 +217,8 @@ public final class SessionParser {
     return "'" + b + "'";
   }
 
-  private static String at(String source, JsonLocation location) {
-    return location == null ? source : new SourceLocation(source, location.getLineNr(), location.getColumnNr()).toString();
+  private static SourceLocation at(String source, JsonLocation location) {
+    return location == null ? null : new SourceLocation(source, location.getLineNr(), location.getColumnNr());
   }
 
   private static String describe(Class<?> type) {

@@ -16,11 +16,43 @@ final class SourceLocations {
   private final String source;
   private final Map<String, SourceLocation> byPointer;
   private final Map<String, SourceLocation> keys;
+  private final PolicyProblem syntaxError;
 
-  private SourceLocations(String source, Map<String, SourceLocation> byPointer, Map<String, SourceLocation> keys) {
+  private SourceLocations(String source, Map<String, SourceLocation> byPointer, Map<String, SourceLocation> keys,
+      PolicyProblem syntaxError) {
     this.source = source;
     this.byPointer = byPointer;
     this.keys = keys;
+    this.syntaxError = syntaxError;
+  }
+
+  /** The YAML syntax error that ended the text's reading early, or null. */
+  PolicyProblem syntaxError() {
+    return syntaxError;
+  }
+
+  /**
+   * The places of everything before the first YAML syntax error, if there is one ({@link #syntaxError}):
+   * problems found before it can still be named by line and column.
+   */
+  static SourceLocations upToError(String source, String text, YAMLFactory factory) {
+    Map<String, SourceLocation> map = new HashMap<>();
+    Map<String, SourceLocation> keys = new HashMap<>();
+    try {
+      read(source, text, factory, map, keys);
+      return new SourceLocations(source, map, keys, null);
+    } catch (IOException e) {
+      org.yaml.snakeyaml.error.MarkedYAMLException yaml = null;
+      for (Throwable t = e; t != null && yaml == null; t = t.getCause()) {
+        yaml = t instanceof org.yaml.snakeyaml.error.MarkedYAMLException y ? y : null;
+      }
+      var mark = yaml == null ? null : yaml.getProblemMark() != null ? yaml.getProblemMark() : yaml.getContextMark();
+      String problem = yaml != null && yaml.getProblem() != null ? yaml.getProblem() : "the text cannot be read as YAML";
+      PolicyProblem error = mark == null ? new PolicyProblem(null, source + ": not valid YAML: " + problem, "fix the YAML syntax")
+          : new PolicyProblem(new SourceLocation(source, mark.getLine() + 1, mark.getColumn() + 1), "not valid YAML: " + problem,
+              "fix the YAML syntax");
+      return new SourceLocations(source, map, keys, error);
+    }
   }
 
   /** The location of the key naming the field at {@code pointer}, else of its value. */
@@ -32,6 +64,12 @@ final class SourceLocations {
   static SourceLocations of(String source, String text, YAMLFactory factory) throws IOException {
     Map<String, SourceLocation> map = new HashMap<>();
     Map<String, SourceLocation> keys = new HashMap<>();
+    read(source, text, factory, map, keys);
+    return new SourceLocations(source, map, keys, null);
+  }
+
+  private static void read(String source, String text, YAMLFactory factory, Map<String, SourceLocation> map,
+      Map<String, SourceLocation> keys) throws IOException {
     try (JsonParser parser = factory.createParser(text)) {
       JsonToken token;
       while ((token = parser.nextToken()) != null) {
@@ -57,7 +95,6 @@ final class SourceLocations {
         }
       }
     }
-    return new SourceLocations(source, map, keys);
   }
 
   /** The location of the value at {@code pointer}, else of its nearest enclosing value. */

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class SessionParserTest {
@@ -246,5 +247,69 @@ class SessionParserTest {
         "s.yaml:5:32: variable A is set twice: by the session and from the host");
     refused("name: a\nimages:\n  - name: i\n    injection_files: [{path: /etc-app/c, content: \"user=\\\\@\\\\@USER\"}]\n",
         "s.yaml:4:51: '\\@\\@USER' in an injection file would reach the program as it is written, not from the host");
+  }
+
+  @Test
+  void everyProblemIsListedAtOnceSortedByPlace() {
+    String text = """
+        name: a
+        services:
+          - name: x
+            comand: run
+            image_name: nosuch
+            environment: {A: "@@B"}
+        volumes:
+          - name: v
+            update_policy: sometimes
+            size: 3
+        secrets:
+          - {name: s, kind: ascii, lenght: 4}
+        """;
+    assertThatThrownBy(() -> parser.parse("s.yaml", text)).isInstanceOfSatisfying(PolicyException.class, e -> {
+      assertThat(e.problems()).extracting(PolicyProblem::toString).containsExactly(
+          "s.yaml:3:5: service 'x' has no 'command'",
+          "s.yaml:4:5: unknown field 'comand' in 'services[0]'",
+          "s.yaml:5:17: service 'x' names image 'nosuch', which 'images' does not define",
+          "s.yaml:6:22: '@@B' in an environment value would reach the program as it is written, not from the host",
+          "s.yaml:9:20: 'sometimes' is not an update policy",
+          "s.yaml:10:5: unknown field 'size' in 'volumes[0]'",
+          "s.yaml:12:28: unknown field 'lenght' in 'secrets[0]'");
+      assertThat(e.problems().get(1).hint()).startsWith("known fields here: ").contains("command");
+      assertThat(e.getMessage()).isEqualTo("s.yaml:3:5: service 'x' has no 'command' (and 6 more problems)");
+      assertThat(e.unlisted()).isZero();
+    });
+  }
+
+  @Test
+  void aLongListIsCappedAndTheRestCounted() {
+    StringBuilder text = new StringBuilder("name: a\nvolumes:\n");
+    for (int i = 0; i < 30; i++) {
+      text.append("  - {name: v").append(i).append(", update_policy: no}\n");
+    }
+    assertThatThrownBy(() -> parser.parse("s.yaml", text.toString())).isInstanceOfSatisfying(PolicyException.class, e -> {
+      assertThat(e.problems()).hasSize(PolicyException.MAX_PROBLEMS);
+      assertThat(e.unlisted()).isEqualTo(30 - PolicyException.MAX_PROBLEMS);
+      assertThat(e.getMessage()).endsWith("(and 29 more problems)");
+    });
+  }
+
+  @Test
+  void noProblemShowsJavaOrJacksonAlsoWhenBrokenYamlFollowsTheFirst() {
+    for (String text : List.of(
+        "name: a\nservices:\n  - name: x\n    comand: run\n    environment: [a, b]\n",
+        "name: a\nservices: {x: y}\n",
+        "name: a\nsecurity: {attestation: {tolerate: simulation}}\n",
+        "name: a\nservices:\n  - name: x\n    comand: run\n  - name: y\n    command: [oops\n",
+        "name: a\nvolumes:\n  - name: v\n    bogus: 1\n  - {name: w, update_policy: }\n: broken\n")) {
+      assertThatThrownBy(() -> parser.parse("s.yaml", text)).as(text).isInstanceOfSatisfying(PolicyException.class, e -> {
+        for (PolicyProblem p : e.problems()) {
+          assertThat(p.toString() + " " + p.hint()).as(text).doesNotContain("Cannot deserialize", "dev.confide", "java.",
+              "jackson", "Jackson", "`").startsWith("s.yaml");
+        }
+      });
+    }
+    assertThatThrownBy(() -> parser.parse("s.yaml", "name: a\nservices:\n  - name: x\n    comand: run\n  - name: y\n    command: [oops\n"))
+        .isInstanceOfSatisfying(PolicyException.class, e -> assertThat(e.problems()).extracting(PolicyProblem::toString)
+            .anyMatch(p -> p.startsWith("s.yaml:4:5: unknown field 'comand'")).anyMatch(p -> p.contains("not valid YAML")));
   }
 }

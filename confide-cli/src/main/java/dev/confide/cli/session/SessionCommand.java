@@ -4,7 +4,7 @@ import picocli.CommandLine.Command;
 
 /** {@code confide session}: policies at the CAS. */
 @Command(name = "session", mixinStandardHelpOptions = true,
-    description = "Create, update, show, hash and verify sessions (policies) at a CAS.",
+    description = "Create, update, show, hash, verify and lint sessions (policies).",
     subcommands = {SessionCreateCommand.class, SessionUpdateCommand.class, SessionShowCommand.class,
-        SessionHashCommand.class, SessionVerifyCommand.class})
+        SessionHashCommand.class, SessionVerifyCommand.class, SessionLintCommand.class})
 public final class SessionCommand {}

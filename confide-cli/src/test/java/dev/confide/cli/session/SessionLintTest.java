@@ -1,0 +1,68 @@
+package dev.confide.cli.session;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.confide.cli.CliRun;
+import dev.confide.cli.ConfideDirs;
+import dev.confide.cli.ExitCodes;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code confide session lint}: every problem of a session file at once, without a CAS, for people and for CI. */
+class SessionLintTest {
+  @TempDir Path tmp;
+
+  private CliRun lint(String text, String... more) throws Exception {
+    Path file = Files.writeString(tmp.resolve("s.yaml"), text);
+    String[] args = new String[3 + more.length];
+    args[0] = "session";
+    args[1] = "lint";
+    args[2] = file.toString();
+    System.arraycopy(more, 0, args, 3, more.length);
+    return CliRun.of(new ConfideDirs(tmp.resolve("config"), tmp.resolve("data")), args);
+  }
+
+  @Test
+  void aBadSessionGetsEveryProblemWithItsPlaceAndFixAndNoCasIsNeeded() throws Exception {
+    String text = """
+        name: team/app
+        services:
+          - name: x
+            comand: python3 main.py
+            environment: {TOKEN: $$SCONE::missing$$}
+        volumes:
+          - {name: v, update_policy: sometimes}
+        """;
+    CliRun r = lint(text);
+    assertThat(r.code()).isEqualTo(ExitCodes.DATA);
+    Path file = tmp.resolve("s.yaml");
+    assertThat(r.err().lines().toList()).containsExactly(
+        "confide: " + file + ":3:5: service 'x' has no 'command' (and 3 more problems); add 'command: program arguments'",
+        "  " + file + ":4:5: unknown field 'comand' in 'services[0]' (known fields here: attestation, command, environment,"
+            + " fspf_key, fspf_path, fspf_tag, image_name, measured_trees, name, network, pwd, stream_output, user)",
+        "  " + file + ":5:26: $$SCONE::missing$$ names a secret that 'secrets' does not define (define 'missing' under"
+            + " 'secrets' or fix the name)",
+        "  " + file + ":7:30: 'sometimes' is not an update policy (use one of [rollback_protected, ephemeral,"
+            + " no_rollback_protection])");
+    JsonNode json = new ObjectMapper().readTree(lint(text, "--json").out());
+    assertThat(json.get("error").asText()).isEqualTo("invalid_session");
+    assertThat(json.get("problems")).hasSize(4);
+    assertThat(json.get("problems").get(1).get("line").asInt()).isEqualTo(4);
+    assertThat(json.get("problems").get(1).get("message").asText()).isEqualTo("unknown field 'comand' in 'services[0]'");
+    assertThat(json.get("unlisted").asInt()).isZero();
+  }
+
+  @Test
+  void aGoodSessionPrintsItsHash() throws Exception {
+    CliRun r = lint("name: team/app\nservices:\n  - {name: x, command: python3 main.py @@1}\n", "--json");
+    assertThat(r.code()).as(r.err()).isZero();
+    JsonNode json = new ObjectMapper().readTree(r.out());
+    assertThat(json.get("name").asText()).isEqualTo("team/app");
+    assertThat(json.get("hash").asText()).matches("[0-9a-f]{64}");
+    assertThat(json.get("problems")).isEmpty();
+  }
+}
