@@ -239,7 +239,9 @@ public final class CasAttestation {
     List<EvidenceVerifier.TdxAlternative> tdx = new ArrayList<>();
     if (target.service() != null) {
       for (Service.AttestationAlternative a : target.service().attestation()) {
-        if (a.tdx() != null) {
+        if (a.sgx()) {
+          continue; // met by Intel SGX evidence only, which this CAS does not verify (refused below, by name)
+        } else if (a.tdx() != null) {
           Map<Integer, String> rtmr = new LinkedHashMap<>();
           a.tdx().rtmr().forEach((k, v) -> rtmr.put(Integer.parseInt(k), v));
           tdx.add(new EvidenceVerifier.TdxAlternative(Set.copyOf(a.tdx().mrtd()), rtmr, Set.copyOf(a.mrenclave())));
@@ -277,9 +279,21 @@ public final class CasAttestation {
           simulation, trusted, snp, policy == null ? Set.of() : Set.copyOf(policy.tolerate()), keys, Instant.now(), tdx, intel,
           policy == null ? Set.of() : Set.copyOf(policy.ignoreAdvisories())));
     } catch (AttestationException e) {
+      if (e.reason() == AttestationException.Reason.MEASUREMENT_NOT_ALLOWED && sgxOnly(target.service())) {
+        throw new CasException(403, "attestation_needs_sgx", "service " + target.service().name() + " accepts only Intel SGX"
+            + " evidence (its attestation names mrsigner, isvprodid, isvsvn or platforms), and the runtime sent "
+            + request.platform() + " evidence; this CAS verifies SEV-SNP, TDX and simulated evidence",
+            "add an alternative with the mrenclave 'confide measure' prints (and snp or tdx for a TEE host)");
+      }
       throw new CasException(403, "attestation_" + e.reason().name().toLowerCase(java.util.Locale.ROOT),
           e.getMessage(), e.hint());
     }
+  }
+
+  /** Whether every alternative of {@code service} needs SGX evidence (and it has at least one). */
+  private static boolean sgxOnly(Service service) {
+    return service != null && !service.attestation().isEmpty()
+        && service.attestation().stream().allMatch(Service.AttestationAlternative::sgx);
   }
 
   /** Reads the collateral folder, as {@code reader} understands it; read anew at each attestation, so an import counts at once. */

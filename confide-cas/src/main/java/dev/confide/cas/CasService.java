@@ -572,7 +572,7 @@ public final class CasService {
 
   private static void checkExport(List<Export> exports, String exporter, String what, String importer, String hash) {
     Optional<Export> export = exports.stream()
-        .filter(e -> e.session().equals(importer) || e.session().equals("*")).findFirst();
+        .filter(e -> e.admits(importer)).findFirst();
     if (export.isEmpty()) {
       throw CasException.conflict("import_refused", "session " + exporter + " does not export " + what + " to " + importer,
           "ask the owner of " + exporter + " to add an export for " + importer);

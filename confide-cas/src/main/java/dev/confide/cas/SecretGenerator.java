@@ -145,6 +145,11 @@ final class SecretGenerator {
       builder.addExtension(Extension.keyUsage, true, new KeyUsage(ca
           ? KeyUsage.keyCertSign | KeyUsage.cRLSign | KeyUsage.digitalSignature
           : KeyUsage.digitalSignature | KeyUsage.keyEncipherment));
+      if (spec.endpoint() != null) {
+        builder.addExtension(Extension.extendedKeyUsage, false, new org.bouncycastle.asn1.x509.ExtendedKeyUsage(
+            spec.endpoint().equals("server") ? org.bouncycastle.asn1.x509.KeyPurposeId.id_kp_serverAuth
+                : org.bouncycastle.asn1.x509.KeyPurposeId.id_kp_clientAuth));
+      }
       if (!spec.san().isEmpty()) {
         GeneralName[] names = spec.san().stream()
             .map(n -> n.matches("[0-9.]+") ? new GeneralName(GeneralName.iPAddress, n) : new GeneralName(GeneralName.dNSName, n))

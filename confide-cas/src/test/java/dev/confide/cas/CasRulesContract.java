@@ -217,6 +217,16 @@ abstract class CasRulesContract {
   }
 
   @Test
+  void anExportToANamespaceAdmitsItsSessionsAndNoOthers() throws Exception {
+    bob.createSession("name: owner\nsecrets:\n  - {name: key, kind: binary, export: [{namespace: team}]}\n");
+    alice.createSession("name: team\n");
+    alice.createSession("name: team/app\nsecrets:\n  - name: k\n    import: {session: owner, secret: key}\n");
+    assertThat(cas.server.service().secretValues("team/app", "test").get("k")).hasSize(32);
+    refused(() -> alice.createSession("name: teammate\nsecrets:\n  - name: k\n    import: {session: owner, secret: key}\n"),
+        409, "import_refused", "does not export secret key to teammate");
+  }
+
+  @Test
   void aPinnedExportStopsWorkingWhenTheImporterChanges() throws Exception {
     String importer = "name: user\nsecrets:\n  - name: k\n    import: {session: owner, secret: key}\n";
     String importerHash = SessionHash.of(new SessionParser().parse("f", importer));

@@ -5,22 +5,26 @@ import java.util.List;
 
 /**
  * A secret the session defines (generated inside the CAS unless {@code value} is given) or imports.
- * The value never appears in {@link #toString()}.
+ * The value never appears in {@link #toString()}. SCONE's spellings are read: {@code key_type} is
+ * {@code algorithm}, {@code dns} is {@code san}; {@code endpoint} ({@code server} or
+ * {@code client}) gives an x509 certificate that extended key usage.
  */
 public record SecretSpec(
     String name,
     String kind,
     Integer size,
     String value,
-    String algorithm,
+    @com.fasterxml.jackson.annotation.JsonAlias("key_type") String algorithm,
     String issuer,
     @JsonProperty("private_key") String privateKey,
     @JsonProperty("common_name") String commonName,
-    List<String> san,
+    @com.fasterxml.jackson.annotation.JsonAlias("dns") List<String> san,
     @JsonProperty("valid_for") String validFor,
     Boolean migrate,
+    @com.fasterxml.jackson.annotation.JsonFormat(with = com.fasterxml.jackson.annotation.JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY)
     List<Export> export,
-    @JsonProperty("import") SecretImport importFrom) {
+    @JsonProperty("import") SecretImport importFrom,
+    String endpoint) {
   public static final String ASCII = "ascii";
   public static final String BINARY = "binary";
   public static final String PRIVATE_KEY = "private-key";
@@ -28,6 +32,8 @@ public record SecretSpec(
   public static final String X509_CA = "x509-ca";
   static final List<String> KINDS = List.of(ASCII, BINARY, PRIVATE_KEY, X509, X509_CA);
   static final List<String> ALGORITHMS = List.of("P-256", "P-384", "Ed25519", "RSA-2048", "RSA-3072", "RSA-4096");
+  /** What an x509 certificate is for (SCONE's {@code endpoint}): its extended key usage, TLS server or client authentication. */
+  public static final List<String> ENDPOINTS = List.of("server", "client");
 
   public SecretSpec {
     san = san == null ? List.of() : List.copyOf(san);

@@ -27,8 +27,13 @@ public record Security(Attestation attestation) {
     public static final String SIMULATION = "simulation";
     static final Attestation DEFAULT = new Attestation(null, null, null, null);
     static final List<String> MODES = List.of("hardware", "none");
+    /**
+     * The weaknesses a session may tolerate: SCONE's list and {@code simulation}. {@code hyperthreading},
+     * {@code insecure-igpu} and {@code aepic-leak} concern Intel SGX platforms: kept, and without
+     * effect on SEV-SNP, TDX or simulated evidence.
+     */
     static final List<String> TOLERATIONS = List.of(SIMULATION, "debug-mode", "outdated-tcb",
-        "hyperthreading", "insecure-igpu", "software-hardening-needed", "insecure-configuration");
+        "hyperthreading", "insecure-igpu", "software-hardening-needed", "insecure-configuration", "aepic-leak");
 
     public Attestation {
       mode = mode == null ? "hardware" : mode;

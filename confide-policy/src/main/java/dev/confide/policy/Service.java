@@ -20,7 +20,9 @@ public record Service(
     String command,
     Map<String, String> environment,
     String pwd,
+    @com.fasterxml.jackson.annotation.JsonFormat(with = com.fasterxml.jackson.annotation.JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY)
     List<AttestationAlternative> attestation,
+    List<String> mrenclaves,
     @JsonProperty("fspf_path") String fspfPath,
     @JsonProperty("fspf_key") String fspfKey,
     @JsonProperty("fspf_tag") String fspfTag,
@@ -32,6 +34,13 @@ public record Service(
   public Service {
     environment = environment == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(environment));
     attestation = attestation == null ? List.of() : List.copyOf(attestation);
+    // SCONE's shorthand: 'mrenclaves: [A, B]' is one more alternative {mrenclave: [A, B]}
+    if (mrenclaves != null && !mrenclaves.isEmpty()) {
+      List<AttestationAlternative> all = new java.util.ArrayList<>(attestation);
+      all.add(new AttestationAlternative(mrenclaves));
+      attestation = List.copyOf(all);
+    }
+    mrenclaves = null;
     pwd = pwd == null ? "/" : pwd;
     network = network != null && network;
     streamOutput = streamOutput != null && streamOutput;
@@ -56,18 +65,39 @@ public record Service(
    * the session tolerates simulation); one with it, by SEV-SNP evidence only;
    * {@code tdx} likewise for Intel TDX. An alternative names at most one of them.
    */
-  public record AttestationAlternative(List<String> mrenclave, Snp snp, Tdx tdx) {
+  public record AttestationAlternative(List<String> mrenclave, Snp snp, Tdx tdx,
+      @com.fasterxml.jackson.annotation.JsonFormat(with = com.fasterxml.jackson.annotation.JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY)
+      List<String> mrsigner,
+      Integer isvprodid,
+      Integer isvsvn,
+      @com.fasterxml.jackson.annotation.JsonFormat(with = com.fasterxml.jackson.annotation.JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY)
+      List<String> platforms) {
     public AttestationAlternative {
       mrenclave = mrenclave == null ? List.of() : List.copyOf(mrenclave);
+      mrsigner = mrsigner == null || mrsigner.isEmpty() ? null : List.copyOf(mrsigner);
+      platforms = platforms == null || platforms.isEmpty() ? null : List.copyOf(platforms);
     }
 
     public AttestationAlternative(List<String> mrenclave) {
-      this(mrenclave, null, null);
+      this(mrenclave, null, null, null, null, null, null);
+    }
+
+    public AttestationAlternative(List<String> mrenclave, Snp snp, Tdx tdx) {
+      this(mrenclave, snp, tdx, null, null, null, null);
     }
 
     /** Whether it asks for hardware evidence (simulated evidence then does not meet it). */
     public boolean hardware() {
-      return snp != null || tdx != null;
+      return snp != null || tdx != null || sgx();
+    }
+
+    /**
+     * Whether it names what only Intel SGX evidence carries (SCONE's {@code mrsigner},
+     * {@code isvprodid}, {@code isvsvn}, {@code platforms}): kept, hashed, and met by SGX evidence
+     * only, which this CAS does not verify; any other evidence is refused naming SGX.
+     */
+    public boolean sgx() {
+      return mrsigner != null || isvprodid != null || isvsvn != null || platforms != null;
     }
   }
 

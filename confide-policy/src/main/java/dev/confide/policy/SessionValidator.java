@@ -51,6 +51,11 @@ final class SessionValidator {
       problem("/name", "'" + session.name() + "' is not a session name",
           "use up to 8 '/'-separated parts of letters, digits, '.', '_' and '-'");
     }
+    if (session.version() != null && session.version().matches("0\\.[012](\\..*)?")) {
+      problem("/version", "this is a SCONE v" + session.version() + " session; Confide reads the v0.3 session language",
+          "move it to v0.3 as SCONE's guide does (version: \"0.3\"; exports and imports name {session: NAME}; x509"
+              + " secrets name their private_key) and check it with 'confide session lint'");
+    }
     if (session.predecessor() != null && !HEX64.matcher(session.predecessor()).matches()) {
       problem("/predecessor", "'predecessor' must be a session hash (64 lower-case hex digits)",
           "copy it from 'confide session show' or let 'confide session update' fill it");
@@ -137,8 +142,10 @@ final class SessionValidator {
         checkReferences(at + "/environment/" + e.getKey(), e.getValue(), secretNames);
       }
       for (int j = 0; j < s.attestation().size(); j++) {
-        List<String> m = s.attestation().get(j).mrenclave();
-        if (m.isEmpty()) {
+        Service.AttestationAlternative alt = s.attestation().get(j);
+        List<String> m = alt.mrenclave();
+        checkSgx(at + "/attestation/" + j, alt);
+        if (m.isEmpty() && !alt.sgx()) {
           problem(at + "/attestation/" + j, "an attestation alternative lists no 'mrenclave'",
               "add the measurement 'confide measure -- COMMAND' prints");
         }
@@ -252,6 +259,35 @@ final class SessionValidator {
     }
   }
 
+  /** SCONE's SGX-only attestation fields: kept and hashed, so checked as SCONE would have them. */
+  private void checkSgx(String at, Service.AttestationAlternative alt) {
+    if (!alt.sgx()) {
+      return;
+    }
+    if (alt.snp() != null || alt.tdx() != null) {
+      problem(at, "an attestation alternative names SGX fields (mrsigner, isvprodid, isvsvn, platforms) and snp or tdx",
+          "give each kind of evidence its own alternative");
+    }
+    List<String> signers = alt.mrsigner() == null ? List.of() : alt.mrsigner();
+    for (int k = 0; k < signers.size(); k++) {
+      if (signers.get(k) == null || !HEX64.matcher(signers.get(k)).matches()) {
+        problem(at + "/mrsigner/" + k, "'" + signers.get(k) + "' is not an MRSIGNER", "give 64 lower-case hex digits");
+      }
+    }
+    if (alt.isvprodid() != null && (alt.isvprodid() < 0 || alt.isvprodid() > 65535)) {
+      problem(at + "/isvprodid", "isvprodid " + alt.isvprodid() + " is not a 16-bit product id", "give 0 to 65535");
+    }
+    if (alt.isvsvn() != null && (alt.isvsvn() < 0 || alt.isvsvn() > 65535)) {
+      problem(at + "/isvsvn", "isvsvn " + alt.isvsvn() + " is not a 16-bit security version", "give 0 to 65535");
+    }
+    List<String> platforms = alt.platforms() == null ? List.of() : alt.platforms();
+    for (int k = 0; k < platforms.size(); k++) {
+      if (platforms.get(k) == null || !platforms.get(k).matches("[0-9a-fA-F]{2,128}")) {
+        problem(at + "/platforms/" + k, "'" + platforms.get(k) + "' is not a platform id", "give the platform's hex id");
+      }
+    }
+  }
+
   private static boolean isReference(String text) {
     return SecretReferences.isPlaceholder(text);
   }
@@ -309,9 +345,13 @@ final class SessionValidator {
   private void checkExports(String pointer, List<Export> exports) {
     for (int j = 0; j < exports.size(); j++) {
       Export e = exports.get(j);
-      if (e.session() == null) {
-        problem(pointer + "/" + j, "an export needs 'session'", "name the session that may import");
-      } else if (!e.session().equals("*") && !SESSION_NAME.matcher(e.session()).matches()) {
+      if (e.session() == null && e.namespace() == null) {
+        problem(pointer + "/" + j, "an export needs 'session' or 'namespace'", "name the session (or namespace) that may import");
+      } else if (e.session() != null && e.namespace() != null) {
+        problem(pointer + "/" + j, "an export names both 'session' and 'namespace'", "give each its own export");
+      } else if (e.namespace() != null && !SESSION_NAME.matcher(e.namespace()).matches()) {
+        problem(pointer + "/" + j + "/namespace", "'" + e.namespace() + "' is not a namespace", "name a session that is a namespace");
+      } else if (e.session() != null && !e.session().equals("*") && !SESSION_NAME.matcher(e.session()).matches()) {
         problem(pointer + "/" + j + "/session", "'" + e.session() + "' is not a session name",
             "name a session, or '*' for every session");
       }
@@ -417,6 +457,10 @@ final class SessionValidator {
           problem(at + "/private_key", "private_key '" + s.privateKey() + "' is not a private-key secret of this session",
               "define it with 'kind: private-key' or fix the name");
         }
+      }
+      if (s.endpoint() != null && (!s.kind().equals(SecretSpec.X509) || !SecretSpec.ENDPOINTS.contains(s.endpoint()))) {
+        problem(at + "/endpoint", s.kind().equals(SecretSpec.X509) ? "'" + s.endpoint() + "' is not an endpoint"
+            : "'endpoint' applies to x509 secrets only", "use one of " + SecretSpec.ENDPOINTS + " on an x509 secret");
       }
       if (s.validFor() != null && !DURATION.matcher(s.validFor()).matches()) {
         problem(at + "/valid_for", "'" + s.validFor() + "' is not a duration", "write e.g. 90d, 12h or 30m");

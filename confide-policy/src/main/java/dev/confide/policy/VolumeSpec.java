@@ -12,6 +12,7 @@ import java.util.List;
 public record VolumeSpec(
     String name,
     @JsonProperty("update_policy") String updatePolicy,
+    @com.fasterxml.jackson.annotation.JsonFormat(with = com.fasterxml.jackson.annotation.JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY)
     List<Export> export,
     @JsonProperty("import") VolumeImport importFrom,
     String key,

@@ -312,4 +312,87 @@ class SessionParserTest {
         .isInstanceOfSatisfying(PolicyException.class, e -> assertThat(e.problems()).extracting(PolicyProblem::toString)
             .anyMatch(p -> p.startsWith("s.yaml:4:5: unknown field 'comand'")).anyMatch(p -> p.contains("not valid YAML")));
   }
+
+  /** Four services in SCONE's attestation shapes; the SGX one with security version {@code isvsvn}. */
+  private static String sconeAttestation(String m1, String m2, int isvsvn) {
+    return """
+        name: a
+        version: "0.3.10"
+        services:
+          - {name: short, command: run, mrenclaves: [%s, %s]}
+          - {name: mapping, command: run, attestation: {mrenclave: [%s]}}
+          - name: both
+            command: run
+            mrenclaves: [%s]
+            attestation: [{mrenclave: [%s]}]
+          - name: sgx
+            command: run
+            attestation: {mrsigner: %s, isvprodid: 41, isvsvn: %d, platforms: [%s]}
+        security: {attestation: {tolerate: [simulation, aepic-leak, hyperthreading]}}
+        """.formatted(m1, m2, m1, m1, m2, m1, isvsvn, "c".repeat(64));
+  }
+
+  @Test
+  void sconesAttestationShapesAreRead() throws Exception {
+    String m1 = "a".repeat(64);
+    String m2 = "b".repeat(64);
+    Session s = parser.parse("s.yaml", sconeAttestation(m1, m2, 2));
+    assertThat(s.service("short").orElseThrow().attestation()).extracting(Service.AttestationAlternative::mrenclave)
+        .containsExactly(List.of(m1, m2));
+    assertThat(s.service("mapping").orElseThrow().attestation()).extracting(Service.AttestationAlternative::mrenclave)
+        .containsExactly(List.of(m1));
+    assertThat(s.service("both").orElseThrow().attestation()).extracting(Service.AttestationAlternative::mrenclave)
+        .containsExactly(List.of(m2), List.of(m1));
+    Service.AttestationAlternative sgx = s.service("sgx").orElseThrow().attestation().getFirst();
+    assertThat(sgx.sgx()).isTrue();
+    assertThat(sgx.hardware()).isTrue();
+    assertThat(sgx.mrsigner()).containsExactly(m1);
+    assertThat(sgx.isvprodid()).isEqualTo(41);
+    // the SGX fields are part of the session: a changed one changes its hash
+    assertThat(SessionHash.of(parser.parse("s.yaml", sconeAttestation(m1, m2, 3)))).isNotEqualTo(SessionHash.of(s));
+    // the shorthand and the long form are one session
+    assertThat(SessionHash.of(parser.parse("s.yaml", "name: a\nservices:\n  - {name: x, command: run, mrenclaves: [" + m1 + "]}\n")))
+        .isEqualTo(SessionHash.of(parser.parse("s.yaml", "name: a\nservices:\n  - {name: x, command: run, attestation: [{mrenclave: ["
+            + m1 + "]}]}\n")));
+    refused("name: a\nservices:\n  - {name: x, command: run, attestation: {mrsigner: nothex, isvprodid: 70000}}\n",
+        "s.yaml:3:42: 'nothex' is not an MRSIGNER (and 1 more problems)");
+    refused("name: a\nservices:\n  - {name: x, command: run, attestation: [{isvsvn: 1, snp: {vmpl: 0}}]}\n",
+        "s.yaml:3:43: an attestation alternative names SGX fields (mrsigner, isvprodid, isvsvn, platforms) and snp or tdx");
+  }
+
+  @Test
+  void legacySessionsAreRefusedWithTheWayToMoveThem() {
+    for (String version : List.of("\"0.2\"", "0.2", "\"0.1\"", "\"0.2.1\"")) {
+      assertThatThrownBy(() -> parser.parse("s.yaml", "name: a\nversion: " + version + "\n")).as(version)
+          .isInstanceOfSatisfying(PolicyException.class, e -> {
+            assertThat(e.getMessage()).startsWith("s.yaml:2:10: this is a SCONE v0.").endsWith("session; Confide reads the v0.3 session language");
+            assertThat(e.hint()).contains("version: \"0.3\"").contains("confide session lint");
+          });
+    }
+  }
+
+  @Test
+  void sconesSecretSpellingsAndExportFormsAreRead() throws Exception {
+    Session s = parser.parse("s.yaml", """
+        name: a
+        secrets:
+          - {name: key, kind: private-key, key_type: P-384, export: b}
+          - {name: cert, kind: x509, private_key: key, dns: [svc.example], endpoint: server, export: [b, c]}
+          - {name: tok, kind: ascii, export: [{namespace: team}]}
+        """);
+    assertThat(s.secret("key").orElseThrow().algorithm()).isEqualTo("P-384");
+    assertThat(s.secret("key").orElseThrow().export()).extracting(Export::session).containsExactly("b");
+    assertThat(s.secret("cert").orElseThrow().san()).containsExactly("svc.example");
+    assertThat(s.secret("cert").orElseThrow().export()).extracting(Export::session).containsExactly("b", "c");
+    Export namespace = s.secret("tok").orElseThrow().export().getFirst();
+    assertThat(namespace.admits("team/app")).isTrue();
+    assertThat(namespace.admits("teammate/app")).isFalse();
+    assertThat(namespace.admits("team")).isFalse();
+    refused("name: a\nsecrets:\n  - {name: k, kind: private-key, endpoint: server}\n",
+        "s.yaml:3:44: 'endpoint' applies to x509 secrets only");
+    refused("name: a\nsecrets:\n  - {name: k, kind: private-key}\n  - {name: c, kind: x509, private_key: k, endpoint: peer}\n",
+        "s.yaml:4:53: 'peer' is not an endpoint");
+    refused("name: a\nsecrets:\n  - {name: k, kind: ascii, export: [{namespace: team, session: b}]}\n",
+        "s.yaml:3:37: an export names both 'session' and 'namespace'");
+  }
 }

@@ -18,12 +18,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * SCONE's host inputs in a real run: a host argument ({@code @@1}) and a host environment variable
+ * SCONE constructs in a real run: a host argument ({@code @@1}) and a host environment variable
  * ({@code \@\@GREETING}) reach the program only where the session takes them, as the host gave them
  * (never through secret substitution); SCONE's {@code $$SCONE::token$$} is injected exactly as
- * {@code $$CONFIDE::token$$}.
+ * {@code $$CONFIDE::token$$}; a session that accepts only SGX evidence is refused on simulated evidence, naming SGX.
  */
-class HostInputsRunTest {
+class SconeConstructsRunTest {
   @TempDir Path tmp;
   RunFixture host;
   Map<String, Path> volumes;
@@ -99,5 +99,21 @@ class HostInputsRunTest {
         .hasMessage("service app takes 1 host argument (@@N in its command), and the host gave 2");
     assertThatThrownBy(() -> host.run(request("app", List.of("a"), Map.of())))
         .hasMessage("service app takes environment variable GREETING from the host, and the host gave none");
+  }
+
+  @Test
+  void aSessionThatAcceptsOnlySgxEvidenceIsRefusedOnSimulatedEvidenceNamingSgx() throws Exception {
+    host.cas.user.createSession("""
+        name: sgx-only
+        services:
+          - name: app
+            command: python3 /code/main.py
+            environment: {PATH: /usr/bin:/bin}
+            attestation: {mrsigner: %s, isvprodid: 1, isvsvn: 1}
+        security: {attestation: {tolerate: [simulation, aepic-leak]}}
+        """.formatted("d".repeat(64)));
+    assertThatThrownBy(() -> host.run(new RunRequest("sgx-only", "app", Map.of(), true, null)))
+        .hasMessageContaining("service app accepts only Intel SGX evidence (its attestation names mrsigner, isvprodid, isvsvn"
+            + " or platforms), and the runtime sent sim evidence");
   }
 }
