@@ -46,10 +46,13 @@ public final class SessionParser {
     if (text.isBlank()) {
       throw new PolicyException(source + ": the session is empty", "write at least a 'name:'");
     }
+    text = YamlDocuments.session(source, text);
+    // what is bound has its aliases resolved; places are those of the text as written
+    String bound = YamlAliases.resolved(source, text);
     UnknownFields unknown = new UnknownFields();
     List<PolicyProblem> problems = new ArrayList<>();
     Session session = null;
-    try (JsonParser parser = factory.createParser(text)) {
+    try (JsonParser parser = factory.createParser(bound)) {
       session = mapper.readerFor(Session.class).withHandler(unknown).readValue(parser);
     } catch (JsonProcessingException e) {
       problems.add(refusal(source, text, e));

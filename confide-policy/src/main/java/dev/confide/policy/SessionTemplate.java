@@ -7,7 +7,8 @@ import java.util.Set;
 /**
  * Fills {@code $VAR} and {@code ${VAR}} in a session template before it is parsed. {@code
  * $$CONFIDE::name$$} and SCONE's {@code $$SCONE::name$$} placeholders are left for the runtime; any
- * other {@code $$} stands for one {@code $}. A value is inserted as it is, so it may not contain a line break.
+ * other {@code $$} stands for one {@code $}. Comments are left as they are: a variable named only in
+ * a comment is not demanded ({@link YamlComments}). A value is inserted as it is, so it may not contain a line break.
  */
 public final class SessionTemplate {
   private SessionTemplate() {}
@@ -28,12 +29,13 @@ public final class SessionTemplate {
     String firstMissingAt = null;
     int line = 1;
     int i = 0;
+    boolean[] comment = YamlComments.mask(text);
     while (i < text.length()) {
       char c = text.charAt(i);
       if (c == '\n') {
         line++;
       }
-      if (c != '$') {
+      if (c != '$' || comment[i]) {
         out.append(c);
         i++;
         continue;

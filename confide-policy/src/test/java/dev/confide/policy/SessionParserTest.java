@@ -395,4 +395,38 @@ class SessionParserTest {
     refused("name: a\nsecrets:\n  - {name: k, kind: ascii, export: [{namespace: team, session: b}]}\n",
         "s.yaml:3:37: an export names both 'session' and 'namespace'");
   }
+
+  @Test
+  void aSessionIsOneYamlDocumentAndNothingFollowsItsEnd() throws Exception {
+    assertThat(parser.parse("s.yaml", "---\nname: a\n...\n").name()).isEqualTo("a");
+    assertThat(parser.parse("s.yaml", "name: a\n---\n").name()).isEqualTo("a");
+    refused("name: a\nservices:\n  - {name: x, command: run}\n...\nsecrets: [{name: s, kind: ascii}]\n",
+        "s.yaml:5:1: the session ended at line 4 ('...'), and more follows");
+    refused("name: a\n---\nname: b\n", "s.yaml:2:1: the file holds 2 YAML documents with content (the second starts here)");
+  }
+
+  @Test
+  void anchorsAndAliasesAreResolvedWithinLimits() throws Exception {
+    Session s = parser.parse("s.yaml", """
+        name: a
+        services:
+          - &base {name: x, command: &cmd "run --fast", pwd: /app}
+          - <<: *base
+            name: y
+          - {name: z, command: *cmd}
+        """);
+    assertThat(s.service("y").orElseThrow().command()).isEqualTo("run --fast");
+    assertThat(s.service("y").orElseThrow().pwd()).isEqualTo("/app");
+    assertThat(s.service("z").orElseThrow().command()).isEqualTo("run --fast");
+    // an alias is its anchor's value, never its name as text
+    refused("name: a\nversion: &v \"0.3\"\nservices:\n  - {name: x, command: run, pwd: *v}\n",
+        "s.yaml:4:34: 'pwd' must be an absolute path");
+    StringBuilder laughs = new StringBuilder("name: a\nx0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
+    for (int i = 1; i < 9; i++) {
+      laughs.append("x").append(i).append(": &a").append(i).append(" [").append(("*a" + (i - 1) + ", ").repeat(8))
+          .append("*a").append(i - 1).append("]\n");
+    }
+    assertThatThrownBy(() -> parser.parse("s.yaml", laughs.toString())).isInstanceOfSatisfying(PolicyException.class,
+        e -> assertThat(e.getMessage()).startsWith("s.yaml:1:1: the session's aliases cannot be resolved within limits"));
+  }
 }

@@ -34,4 +34,40 @@ class SessionTemplateTest {
     assertThatThrownBy(() -> SessionTemplate.fill("t.yaml", "name: ${N\n", Map.of("N", "x")))
         .isInstanceOf(PolicyException.class).hasMessage("t.yaml:1: '${' without a closing '}'");
   }
+
+  @Test
+  void variablesNamedOnlyInCommentsAreNeitherFilledNorDemanded() throws Exception {
+    String text = """
+        # create with: confide session create -e NS=team $FILE
+        name: $NS/app   # $NS is the team's namespace
+        services:
+          - name: x
+            command: "run # not a comment: $ARG"
+            environment: {A: 'it''s # $ARG too'}
+        images:
+          - name: i
+            injection_files:
+              - path: /etc-app/run.sh
+                content: |
+                  # a script's comment is the file's text: $ARG
+                  echo $$HOME
+        """;
+    assertThat(SessionTemplate.fill("t.yaml", text, Map.of("NS", "team", "ARG", "v"))).isEqualTo("""
+        # create with: confide session create -e NS=team $FILE
+        name: team/app   # $NS is the team's namespace
+        services:
+          - name: x
+            command: "run # not a comment: v"
+            environment: {A: 'it''s # v too'}
+        images:
+          - name: i
+            injection_files:
+              - path: /etc-app/run.sh
+                content: |
+                  # a script's comment is the file's text: v
+                  echo $HOME
+        """);
+    assertThatThrownBy(() -> SessionTemplate.fill("t.yaml", text, Map.of("NS", "team")))
+        .isInstanceOf(PolicyException.class).hasMessage("t.yaml:5: template variable ARG is not filled");
+  }
 }
