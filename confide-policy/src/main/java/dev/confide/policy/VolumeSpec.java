@@ -6,8 +6,10 @@ import java.util.List;
 /**
  * A volume the session owns (its key and tag live in the CAS) or imports from another session.
  * The CAS generates the key on first use unless {@code key} is given: a volume the user sealed on
- * their own machine brings its key (hex, 32 bytes) and its current {@code tag}. The key never
- * appears in {@link #toString()} nor in the canonical form (there it is {@code key_sha256}).
+ * their own machine brings its key (hex, 32 bytes) and its current {@code tag} (SCONE's spelling,
+ * {@code fspf_key} and {@code fspf_tag}, is read as well; a SCONE file shield's 16-byte tag is
+ * refused as not a Confide volume's). The key never appears in {@link #toString()} nor in the
+ * canonical form (there it is {@code key_sha256}).
  */
 public record VolumeSpec(
     String name,
@@ -15,8 +17,8 @@ public record VolumeSpec(
     @com.fasterxml.jackson.annotation.JsonFormat(with = com.fasterxml.jackson.annotation.JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY)
     List<Export> export,
     @JsonProperty("import") VolumeImport importFrom,
-    String key,
-    String tag) {
+    @com.fasterxml.jackson.annotation.JsonAlias("fspf_key") String key,
+    @com.fasterxml.jackson.annotation.JsonAlias("fspf_tag") String tag) {
   public static final String ROLLBACK_PROTECTED = "rollback_protected";
   public static final String EPHEMERAL = "ephemeral";
   public static final String NO_ROLLBACK_PROTECTION = "no_rollback_protection";

@@ -429,4 +429,16 @@ class SessionParserTest {
     assertThatThrownBy(() -> parser.parse("s.yaml", laughs.toString())).isInstanceOfSatisfying(PolicyException.class,
         e -> assertThat(e.getMessage()).startsWith("s.yaml:1:1: the session's aliases cannot be resolved within limits"));
   }
+
+  @Test
+  void sconesVolumeKeySpellingIsAVolumeKey() throws Exception {
+    String key = "ab".repeat(32);
+    String tag = "cd".repeat(32);
+    Session s = parser.parse("s.yaml", "name: a\nvolumes:\n  - {name: v, fspf_key: " + key + ", fspf_tag: " + tag + "}\n");
+    assertThat(s.volume("v").orElseThrow().key()).isEqualTo(key);
+    assertThat(SessionHash.of(s)).isEqualTo(SessionHash.of(parser.parse("s.yaml",
+        "name: a\nvolumes:\n  - {name: v, key: " + key + ", tag: " + tag + "}\n")));
+    refused("name: a\nvolumes:\n  - {name: v, fspf_key: " + key + ", fspf_tag: " + "cd".repeat(16) + "}\n",
+        "s.yaml:3:5: a volume 'tag' must be 64 lower-case hex digits");
+  }
 }
