@@ -3,7 +3,9 @@
  * volumes and attestation requirements, and who may read or change them.
  *
  * <p>{@link dev.confide.policy.SessionParser} turns text into a validated {@link
- * dev.confide.policy.Session} (every refusal carries a line and column); {@link
+ * dev.confide.policy.Session}, or refuses it listing every problem with its line and column
+ * ({@link dev.confide.policy.PolicyProblem}); it reads SCONE's v0.3 spellings (placeholders, host
+ * inputs in {@link dev.confide.policy.HostInputs}, attestation shapes) with their meaning; {@link
  * dev.confide.policy.SessionTemplate} fills {@code $VAR} / {@code ${VAR}} before parsing; {@link
  * dev.confide.policy.SessionHash} computes the hash over the canonical form that {@code
  * predecessor} and pinned exports name. The language is specified in {@code
