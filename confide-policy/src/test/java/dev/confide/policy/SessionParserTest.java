@@ -428,6 +428,9 @@ class SessionParserTest {
     }
     assertThatThrownBy(() -> parser.parse("s.yaml", laughs.toString())).isInstanceOfSatisfying(PolicyException.class,
         e -> assertThat(e.getMessage()).startsWith("s.yaml:1:1: the session's aliases cannot be resolved within limits"));
+    // an anchor inside its own value: refused, not followed forever
+    refused("name: a\nservices: &s\n  - {name: x, command: run}\n  - *s\n",
+        "s.yaml:3:12: aliases expand the session beyond 100000 values or 64 levels");
   }
 
   @Test
