@@ -173,6 +173,8 @@ public final class ApplicationRun {
         put(run, "outputs", clock, dir -> out[0] = sealEmpty(dir, outputKey));
       }
       Cas access = cas.get();
+      // the runtime connects to the CAS and makes its keys while this side makes the session
+      run.approach(access.url(), access.fingerprint());
       String session = "run-" + app.name() + "-" + HexFormat.of().formatHex(randomBytes(6));
       Map<String, String> values = new LinkedHashMap<>();
       values.put("SESSION", session);

@@ -40,6 +40,13 @@ public interface HostRun extends AutoCloseable {
   /** Leaves the run's directory in place when closed: its committed outputs are still to be fetched. */
   default void keep() {}
 
+  /**
+   * Tells the host's runtime which CAS its run will use, ahead of the launch (while the client
+   * makes the session), where the runtime can use it (this machine's runtime; a remote one reaches
+   * the CAS through a forward made at launch). Nothing it says is secret; a failure costs only speed.
+   */
+  default void approach(java.net.URI cas, String fingerprint) {}
+
   /** Stops a {@link #run} under way from another thread: nothing is committed, the host's staging area is wiped. */
   void cancel();
 

@@ -120,6 +120,15 @@ public final class LocalHost implements Host {
     }
 
     @Override
+    public void approach(java.net.URI cas, String fingerprint) {
+      try {
+        runtime.approach(new dev.confide.runtime.events.RunApproach(cas, fingerprint));
+      } catch (IOException e) {
+        // the launch will find the runtime gone, and say so
+      }
+    }
+
+    @Override
     public RunReport run(RuntimeLaunch launch, PhaseClock.Listener listener) throws Exception {
       Map<String, Path> volumes = new LinkedHashMap<>();
       launch.volumes().forEach(v -> volumes.put(v, dir.dir().resolve(v)));

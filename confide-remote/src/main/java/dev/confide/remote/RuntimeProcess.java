@@ -105,6 +105,13 @@ public final class RuntimeProcess {
     return process.alive();
   }
 
+  /** Tells the runtime the run's CAS ahead of its launch (RunApproach): it connects and makes its keys meanwhile. */
+  public void approach(dev.confide.runtime.events.RunApproach approach) throws IOException {
+    OutputStream in = process.stdin();
+    in.write((new RunEventCodec().encode(approach) + "\n").getBytes(StandardCharsets.UTF_8));
+    in.flush();
+  }
+
   /** Starts the run: the runtime has waited for this since it warmed up. */
   public void launch(RunLaunch launch) throws IOException {
     launchedNanos = System.nanoTime();

@@ -28,12 +28,17 @@ final class Attestor {
   private final CasClient cas;
   private final Measurer measurer;
   private final EvidenceProvider evidence;
+  private final Opening opening;
 
-  Attestor(CasClient cas, Measurer measurer, EvidenceProvider evidence) {
+  Attestor(CasClient cas, Measurer measurer, EvidenceProvider evidence, Opening opening) {
     this.cas = cas;
     this.measurer = measurer;
     this.evidence = evidence;
+    this.opening = opening;
   }
+
+  /** The run's keys and its first nonce, made before the launch (HeadStart); the nonce is spent by the plan request. */
+  record Opening(RuntimeKey key, AttestNonce nonce) {}
 
   /** The configuration, and the measurement it was released to. */
   record Attested(RunConfiguration configuration, Measurement measurement, Path executableCopy, EvidenceProvider evidence,
@@ -43,9 +48,10 @@ final class Attestor {
   Attested attest(String session, String service, Path copies) throws dev.confide.attest.AttestationException {
     // the trees the last run measured are measured again while the plan is asked for: the plan names them, most likely
     Measurer.Ahead ahead = measurer.measureAhead();
-    RuntimeKey key = RuntimeKey.generate();
+    RuntimeKey key = opening != null ? opening.key() : RuntimeKey.generate();
+    AttestNonce first = opening != null ? opening.nonce() : cas.nonce();
     // first what to measure: released only for evidence from a trusted host, claiming the runtime alone
-    RunPlan plan = key.openPlan(cas.plan(request(session, service, key, measurer.runtimeDigest(), cas.nonce())));
+    RunPlan plan = key.openPlan(cas.plan(request(session, service, key, measurer.runtimeDigest(), first)));
     Measurer.Copied copied = measurer.measureCopy(List.of(plan.executable()), plan.path(), plan.measuredTrees(),
         copies.resolve("executable"), ahead);
     Path copy = copied.copy();

@@ -52,6 +52,7 @@ public final class ConfidentialRun {
   private final Sandbox sandbox;
   private final PrintWriter notices;
   private final ShutdownHooks hooks;
+  private final Attestor.Opening opening;
   /** Set by {@link #cancel}; checked before the program starts and before anything is committed. */
   private volatile boolean cancelled;
   private volatile Process running;
@@ -73,6 +74,13 @@ public final class ConfidentialRun {
 
   public ConfidentialRun(CasClient cas, Measurer measurer, EvidenceProvider evidence, Sandbox sandbox, PrintWriter notices,
       ShutdownHooks hooks) {
+    this(cas, measurer, evidence, sandbox, notices, hooks, null);
+  }
+
+  /** A run whose keys and first nonce were made ahead of its launch ({@link HeadStart}; null: none). */
+  ConfidentialRun(CasClient cas, Measurer measurer, EvidenceProvider evidence, Sandbox sandbox, PrintWriter notices,
+      ShutdownHooks hooks, Attestor.Opening opening) {
+    this.opening = opening;
     this.cas = cas;
     this.measurer = measurer;
     this.evidence = evidence;
@@ -108,7 +116,7 @@ public final class ConfidentialRun {
       made.set(limit);
       clock.starting("attest");
       long started = System.nanoTime();
-      Attestor.Attested attested = new Attestor(cas, measurer, evidence).attest(request.session(), request.service(),
+      Attestor.Attested attested = new Attestor(cas, measurer, evidence, opening).attest(request.session(), request.service(),
           staging.system());
       renewal = new TokenRenewal(cas, attested.run(), notices);
       clock.record("attest", started);

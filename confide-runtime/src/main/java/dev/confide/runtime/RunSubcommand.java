@@ -116,18 +116,24 @@ final class RunSubcommand implements Callable<Integer> {
       EvidenceProvider provider = provider();
       Sandbox sandbox = inContainer ? Bubblewrap.forContainer(distributionHome()) : Bubblewrap.find();
       RunLaunch launch;
+      HeadStart.Ready ready = null;
       if (container != null) {
         launch = container.launch();
       } else if (launchOnStdin) {
         // what every run needs, done while the client still seals and makes the session
         WarmUp.run();
         join(measurer).warmUp();
-        launch = readLaunch(System.in);
+        String line = readLine(System.in);
+        java.util.Optional<dev.confide.runtime.events.RunApproach> approach = new RunEventCodec().decodeApproach(line);
+        HeadStart head = approach.map(HeadStart::begin).orElse(null);
+        launch = decodeLaunch(approach.isPresent() ? readLine(System.in) : line);
+        ready = head == null ? null : head.forLaunch(launch);
       } else {
         launch = target.launch();
       }
-      try (CasClient client = CasClient.connect("cas", launch.cas(), launch.casFingerprint(), null)) {
-        ConfidentialRun run = new ConfidentialRun(client, join(measurer), provider, sandbox, err, ShutdownHooks.JVM);
+      try (CasClient client = ready != null ? ready.client() : CasClient.connect("cas", launch.cas(), launch.casFingerprint(), null)) {
+        ConfidentialRun run = new ConfidentialRun(client, join(measurer), provider, sandbox, err, ShutdownHooks.JVM,
+            ready == null ? null : ready.opening());
         if (cancelOnStdinClose) {
           watchForClose(System.in, run);
         }
@@ -165,6 +171,11 @@ final class RunSubcommand implements Callable<Integer> {
    * standard input; the end of input before it is the client cancelling.
    */
   static RunLaunch readLaunch(InputStream in) throws IOException {
+    return decodeLaunch(readLine(in));
+  }
+
+  /** One line of the client's (an approach or the launch), without its newline. */
+  private static String readLine(InputStream in) throws IOException {
     java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
     for (int b; (b = in.read()) != '\n'; ) {
       if (b < 0) {
@@ -177,8 +188,12 @@ final class RunSubcommand implements Callable<Integer> {
       }
       line.write(b);
     }
+    return line.toString(java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  private static RunLaunch decodeLaunch(String line) {
     try {
-      return new RunEventCodec().decodeLaunch(line.toString(java.nio.charset.StandardCharsets.UTF_8));
+      return new RunEventCodec().decodeLaunch(line);
     } catch (RunEventCodec.MalformedEventException e) {
       throw new RuntimeFailure(RuntimeFailure.Kind.USAGE, "the client sent " + e.getMessage(),
           "send one JSON object on one line (docs/runtime.md)");

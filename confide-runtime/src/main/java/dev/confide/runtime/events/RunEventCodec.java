@@ -49,6 +49,29 @@ public final class RunEventCodec {
     }
   }
 
+  /** The approach line ({@link RunApproach}), without its newline. */
+  public String encode(RunApproach approach) {
+    try {
+      return json.writeValueAsString(java.util.Map.of("approach", approach));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot encode the approach", e);
+    }
+  }
+
+  /** The approach on {@code line}, if it is one ({@code {"approach":{...}}}); empty for any other line. */
+  public Optional<RunApproach> decodeApproach(String line) {
+    try {
+      JsonNode node = json.readTree(line);
+      if (node == null || !node.isObject() || !node.path("approach").isObject()) {
+        return Optional.empty();
+      }
+      RunApproach approach = json.treeToValue(node.get("approach"), RunApproach.class);
+      return approach.cas() == null || approach.casFingerprint() == null ? Optional.empty() : Optional.of(approach);
+    } catch (JsonProcessingException | IllegalArgumentException e) {
+      return Optional.empty();
+    }
+  }
+
   /** The launch line, without its newline. */
   public String encode(RunLaunch launch) {
     try {

@@ -79,4 +79,18 @@ class RunEventCodecTest {
     assertThat(RunFailures.report(RunFailures.rebuild(new RunEvent.Failed(null, null, 0, null, null))).exitCode())
         .isEqualTo(dev.confide.runtime.ExitCodes.SOFTWARE);
   }
+
+  @Test
+  void anApproachLineIsToldApartFromALaunchLine() throws Exception {
+    RunEventCodec codec = new RunEventCodec();
+    RunApproach approach = new RunApproach(java.net.URI.create("https://127.0.0.1:8081"), "SHA256:abc");
+    String line = codec.encode(approach);
+    assertThat(line).isEqualTo("{\"approach\":{\"cas\":\"https://127.0.0.1:8081\",\"cas_fingerprint\":\"SHA256:abc\"}}");
+    assertThat(codec.decodeApproach(line)).contains(approach);
+    String launch = codec.encode(new RunLaunch(approach.cas(), "SHA256:abc", "s", "app", java.util.Map.of(), false));
+    assertThat(codec.decodeApproach(launch)).isEmpty();
+    assertThat(codec.decodeApproach("{\"approach\":{\"cas\":\"https://x\"}}")).as("no fingerprint").isEmpty();
+    assertThat(codec.decodeApproach("not json")).isEmpty();
+    assertThat(approach.leadsTo(codec.decodeLaunch(launch))).isTrue();
+  }
 }
