@@ -96,7 +96,9 @@ public final class CasService {
     try {
       return parser.parse("session", text);
     } catch (PolicyException e) {
-      throw new CasException(400, "invalid_session", e.getMessage(), e.hint());
+      throw new CasException(400, "invalid_session", e.getMessage(), e.hint(), e.problems().stream()
+          .map(p -> new dev.confide.cas.api.ApiError.Problem(p.where() == null ? null : p.where().line(),
+              p.where() == null ? null : p.where().column(), p.message(), p.hint())).toList());
     }
   }
 

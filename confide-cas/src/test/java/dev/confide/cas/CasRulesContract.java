@@ -217,6 +217,19 @@ abstract class CasRulesContract {
   }
 
   @Test
+  void aRefusedSessionComesBackWithEveryProblemInTheBody() {
+    assertThatThrownBy(() -> alice.createSession("name: bad\nservices:\n  - name: x\n    comand: run\n"
+        + "volumes:\n  - {name: v, update_policy: sometimes}\n")).isInstanceOfSatisfying(CasException.class, e -> {
+          assertThat(e.status()).isEqualTo(400);
+          assertThat(e.error()).isEqualTo("invalid_session");
+          assertThat(e.problems()).extracting(p -> p.line() + ":" + p.column() + " " + p.message()).containsExactly(
+              "3:5 service 'x' has no 'command'", "4:5 unknown field 'comand' in 'services[0]'",
+              "6:30 'sometimes' is not an update policy");
+          assertThat(e.problems()).allSatisfy(p -> assertThat(p.hint()).isNotBlank());
+        });
+  }
+
+  @Test
   void anExportToANamespaceAdmitsItsSessionsAndNoOthers() throws Exception {
     bob.createSession("name: owner\nsecrets:\n  - {name: key, kind: binary, export: [{namespace: team}]}\n");
     alice.createSession("name: team\n");

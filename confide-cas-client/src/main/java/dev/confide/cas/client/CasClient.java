@@ -229,7 +229,7 @@ public final class CasClient implements AutoCloseable {
       } catch (JsonProcessingException e) {
         error = new ApiError("http_" + response.statusCode(), "the CAS answered " + response.statusCode(), "see the CAS log");
       }
-      throw new CasException(response.statusCode(), error.error(), error.message(), error.hint());
+      throw new CasException(response.statusCode(), error.error(), error.message(), error.hint(), error.problems());
     }
     if (type == String.class) {
       return type.cast(response.body());

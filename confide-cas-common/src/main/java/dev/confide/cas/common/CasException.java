@@ -7,12 +7,24 @@ public final class CasException extends RuntimeException {
   private final int status;
   private final String error;
   private final String hint;
+  private final java.util.List<ApiError.Problem> problems;
 
   public CasException(int status, String error, String message, String hint) {
+    this(status, error, message, hint, java.util.List.of());
+  }
+
+  /** A refusal that lists several problems (a refused session's). */
+  public CasException(int status, String error, String message, String hint, java.util.List<ApiError.Problem> problems) {
     super(message);
     this.status = status;
     this.error = error;
     this.hint = hint;
+    this.problems = java.util.List.copyOf(problems);
+  }
+
+  /** Every problem a refused session has (empty for other refusals). */
+  public java.util.List<ApiError.Problem> problems() {
+    return problems;
   }
 
   public int status() {
@@ -28,7 +40,7 @@ public final class CasException extends RuntimeException {
   }
 
   public ApiError body() {
-    return new ApiError(error, getMessage(), hint);
+    return new ApiError(error, getMessage(), hint, problems);
   }
 
   public static CasException badRequest(String message, String hint) {
