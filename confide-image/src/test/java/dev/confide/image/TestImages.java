@@ -6,18 +6,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
-import java.util.stream.Stream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 
 /**
  * Base images made from this machine's own files, without a registry: a root with Debian's
- * python3, its libraries and standard library (tests left out), merged-/usr links, and seed 003's
- * counter in /code as a second layer, packed as a docker-archive ({@code docker save}'s format).
+ * python3 ({@link dev.confide.testing.PythonRootFs}) and seed 003's counter in /code as a second layer, packed as a docker-archive ({@code docker save}'s format).
  * Built once per test JVM under target/.
  */
 final class TestImages {
@@ -36,22 +32,7 @@ final class TestImages {
     Path os = TARGET.resolve("counter-os");
     DeleteTree.of(os);
     Files.createDirectories(os);
-    for (String dir : List.of("usr/bin", "usr/lib/x86_64-linux-gnu", "usr/lib64", "etc", "tmp", "proc", "dev", "sys", "run", "root")) {
-      Files.createDirectories(os.resolve(dir));
-    }
-    Files.createSymbolicLink(os.resolve("bin"), Path.of("usr/bin"));
-    Files.createSymbolicLink(os.resolve("lib"), Path.of("usr/lib"));
-    Files.createSymbolicLink(os.resolve("lib64"), Path.of("usr/lib64"));
-    Files.copy(Path.of("/usr/bin/python3.11"), os.resolve("usr/bin/python3.11"), StandardCopyOption.COPY_ATTRIBUTES);
-    Files.createSymbolicLink(os.resolve("usr/bin/python3"), Path.of("python3.11"));
-    // Debian's libc6 (what any glibc-based image has) and what python3 needs besides
-    for (String lib : List.of("libm.so.6", "libz.so.1", "libexpat.so.1", "libc.so.6", "ld-linux-x86-64.so.2", "libdl.so.2",
-        "libpthread.so.0", "librt.so.1", "libresolv.so.2", "libnss_files.so.2", "libnss_dns.so.2", "libutil.so.1",
-        "libanl.so.1", "libmvec.so.1")) {
-      Files.copy(Path.of("/usr/lib/x86_64-linux-gnu", lib).toRealPath(), os.resolve("usr/lib/x86_64-linux-gnu/" + lib));
-    }
-    Files.createSymbolicLink(os.resolve("usr/lib64/ld-linux-x86-64.so.2"), Path.of("/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2"));
-    copyTree(Path.of("/usr/lib/python3.11"), os.resolve("usr/lib/python3.11"));
+    dev.confide.testing.PythonRootFs.make(os);
     Files.writeString(os.resolve("etc/passwd"), "root:x:0:0:root:/root:/bin/sh\napp:x:1000:1000::/home/app:/bin/sh\n");
     Files.writeString(os.resolve("etc/group"), "root:x:0:\napp:x:1000:\n");
     Path app = TARGET.resolve("counter-app");
@@ -62,26 +43,6 @@ final class TestImages {
     dockerArchive(tar, List.of(os, app), List.of("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
         "LANG=C.UTF-8", "PYTHONDONTWRITEBYTECODE=1"), "/", "app");
     return tar;
-  }
-
-  private static void copyTree(Path from, Path to) throws IOException {
-    try (Stream<Path> walk = Files.walk(from)) {
-      for (Path p : walk.toList()) {
-        Path rel = from.relativize(p);
-        if (rel.startsWith("test") || rel.startsWith("idlelib") || rel.startsWith("tkinter") || rel.startsWith("ensurepip")
-            || rel.startsWith("lib2to3") || rel.startsWith("config-3.11-x86_64-linux-gnu")) {
-          continue;
-        }
-        Path t = to.resolve(rel.toString());
-        if (Files.isSymbolicLink(p)) {
-          Files.createSymbolicLink(t, Files.readSymbolicLink(p));
-        } else if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
-          Files.createDirectories(t);
-        } else {
-          Files.copy(p, t, StandardCopyOption.COPY_ATTRIBUTES);
-        }
-      }
-    }
   }
 
   /** A docker-archive of one layer per folder (each folder's contents at the image's root). */

@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
-import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.IOException;
@@ -46,30 +45,29 @@ public final class SessionParser {
     if (text.isBlank()) {
       throw new PolicyException(source + ": the session is empty", "write at least a 'name:'");
     }
-    text = YamlDocuments.session(source, text);
-    // what is bound has its aliases resolved; places are those of the text as written
-    String bound = YamlAliases.resolved(source, text);
+    YamlDocuments.Read read = YamlDocuments.session(source, text);
+    text = read.text();
+    // what is bound has its aliases resolved; places are those of the text as written, up to
+    // broken YAML if there is some
+    String bound = read.aliases() ? YamlAliases.resolved(source, text) : text;
+    SourceLocations locations = SourceLocations.upToError(source, text, factory);
     UnknownFields unknown = new UnknownFields();
     List<PolicyProblem> problems = new ArrayList<>();
     Session session = null;
     try (JsonParser parser = factory.createParser(bound)) {
       session = mapper.readerFor(Session.class).withHandler(unknown).readValue(parser);
     } catch (JsonProcessingException e) {
-      problems.add(refusal(source, text, e));
+      problems.add(refusal(source, locations, e));
     } catch (IOException e) {
       throw new PolicyException(source + ": cannot read the session: " + e.getMessage(), "check the file");
     }
-    // up to broken YAML, if any: the places of what came before it
-    SourceLocations locations = SourceLocations.upToError(source, text, factory);
     if (locations.syntaxError() != null && problems.stream().noneMatch(p -> p.message().contains("not valid YAML"))) {
       problems.add(locations.syntaxError());
     }
-    {
-      for (UnknownFields.Found f : unknown.found) {
-        String parent = f.pointer().substring(0, f.pointer().lastIndexOf('/'));
-        problems.add(new PolicyProblem(locations.keyAt(f.pointer()), "unknown field '" + f.name() + "' in "
-            + describePointer(parent), "known fields here: " + known(f.known())));
-      }
+    for (UnknownFields.Found f : unknown.found) {
+      String parent = f.pointer().substring(0, f.pointer().lastIndexOf('/'));
+      problems.add(new PolicyProblem(locations.keyAt(f.pointer()), "unknown field '" + f.name() + "' in "
+          + describePointer(parent), "known fields here: " + known(f.known())));
     }
     if (problems.isEmpty() && session == null) {
       throw new PolicyException(source + ": the session is empty", "write at least a 'name:'");
@@ -120,7 +118,7 @@ public final class SessionParser {
     }
   }
 
-  private PolicyProblem refusal(String source, String text, JsonProcessingException e) {
+  private static PolicyProblem refusal(String source, SourceLocations locations, JsonProcessingException e) {
     MarkedYAMLException yaml = syntaxError(e);
     if (yaml != null) {
       var mark = yaml.getProblemMark() != null ? yaml.getProblemMark() : yaml.getContextMark();
@@ -132,19 +130,9 @@ public final class SessionParser {
       return located(source, at(source, e.getLocation()), "not valid YAML: " + firstLine(e.getOriginalMessage()),
           "fix the YAML syntax");
     }
-    SourceLocations locations;
-    try {
-      locations = SourceLocations.of(source, text, factory);
-    } catch (IOException unexpected) {
-      return located(source, at(source, e.getLocation()), plain(m), "see docs/session-language.md");
-    }
+    // unknown fields never get here: UnknownFields records and skips them
     String pointer = pointer(m.getPath());
     SourceLocation place = locations.at(pointer);
-    if (m instanceof UnrecognizedPropertyException u) {
-      String parent = pointer.substring(0, pointer.lastIndexOf('/'));
-      return new PolicyProblem(locations.keyAt(pointer), "unknown field '" + u.getPropertyName() + "' in " + describePointer(parent),
-          "known fields here: " + known(u.getKnownPropertyIds()));
-    }
     if (m instanceof InvalidFormatException f) {
       return new PolicyProblem(place, describePointer(pointer) + " must be " + describe(f.getTargetType())
           + ", not '" + f.getValue() + "'", "fix the value's type");

@@ -61,13 +61,6 @@ final class SourceLocations {
     return key != null ? key : at(pointer);
   }
 
-  static SourceLocations of(String source, String text, YAMLFactory factory) throws IOException {
-    Map<String, SourceLocation> map = new HashMap<>();
-    Map<String, SourceLocation> keys = new HashMap<>();
-    read(source, text, factory, map, keys);
-    return new SourceLocations(source, map, keys, null);
-  }
-
   private static void read(String source, String text, YAMLFactory factory, Map<String, SourceLocation> map,
       Map<String, SourceLocation> keys) throws IOException {
     try (JsonParser parser = factory.createParser(text)) {

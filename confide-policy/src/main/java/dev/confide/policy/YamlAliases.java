@@ -9,8 +9,6 @@ import java.util.List;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.error.YAMLException;
-import org.yaml.snakeyaml.events.AliasEvent;
-import org.yaml.snakeyaml.events.Event;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
@@ -32,32 +30,16 @@ final class YamlAliases {
 
   private YamlAliases() {}
 
-  /** {@code text} itself when it has no alias, else the document with every alias resolved, as JSON. */
+  /** The document {@code text} (which holds an alias: {@link YamlDocuments.Read}) with every alias resolved, as JSON. */
   static String resolved(String source, String text) throws PolicyException {
-    if (text.indexOf('*') < 0) {
-      return text;
-    }
     LoaderOptions options = new LoaderOptions();
     options.setMaxAliasesForCollections(MAX_ALIASES);
     options.setAllowRecursiveKeys(false);
     options.setNestingDepthLimit(MAX_DEPTH);
-    boolean aliases = false;
     try {
-      for (Event e : new Yaml(options).parse(new StringReader(text))) {
-        if (e instanceof AliasEvent) {
-          aliases = true;
-          break;
-        }
-      }
-      if (!aliases) {
-        return text;
-      }
       Node root = new Yaml(options).compose(new StringReader(text));
       return root == null ? text : json(source, root, 0, new int[] {0}).toString();
     } catch (YAMLException e) {
-      if (!aliases) {
-        return text; // a syntax error: the parser names it
-      }
       throw new PolicyException(List.of(new PolicyProblem(new SourceLocation(source, 1, 1),
           "the session's aliases cannot be resolved within limits: " + firstLine(e.getMessage()),
           "write the values out, or use at most " + MAX_ALIASES + " aliases of lists and mappings")), 0);

@@ -22,18 +22,22 @@ final class YamlDocuments {
 
   private record Document(int start, int end, int line, boolean content) {}
 
+  /** The session's document (see {@link #session}) and whether it holds an alias ({@link YamlAliases}). */
+  record Read(String text, boolean aliases) {}
+
   /**
    * {@code text} with only the session's document in it (the others' characters blanked, lines
    * kept, so that places stay right); {@code text} itself when YAML cannot read it (the parser
-   * says why) or it holds one document.
+   * says why) or it holds one document. Read in the same pass: whether it holds an alias.
    */
-  static String session(String source, String text) throws PolicyException {
+  static Read session(String source, String text) throws PolicyException {
     List<Document> documents = new ArrayList<>();
     int start = 0;
     int line = 1;
     int nodes = 0;
     boolean empty = true;
     int endedAt = -1;
+    boolean aliases = false;
     try {
       for (Event e : new Yaml(new LoaderOptions()).parse(new StringReader(text))) {
         if (e instanceof DocumentStartEvent) {
@@ -45,6 +49,7 @@ final class YamlDocuments {
           documents.add(new Document(start, d.getEndMark().getIndex(), line, !empty));
           endedAt = d.getExplicit() ? d.getStartMark().getLine() + 1 : -1;
         } else if (!(e instanceof org.yaml.snakeyaml.events.StreamStartEvent) && !(e instanceof org.yaml.snakeyaml.events.StreamEndEvent)) {
+          aliases = aliases || e instanceof org.yaml.snakeyaml.events.AliasEvent;
           nodes++;
           empty = empty && nodes == 1 && e instanceof ScalarEvent s && s.getValue().isEmpty() && s.getImplicit().canOmitTagInPlainScalar();
         }
@@ -55,9 +60,9 @@ final class YamlDocuments {
             broken.getProblemMark().getColumn() + 1), "the session ended at line " + endedAt + " ('...'), and more follows",
             "a session is one YAML document: remove the '...' line, or what follows it")), 0);
       }
-      return text; // the parser names the syntax error
+      return new Read(text, false); // the parser names the syntax error
     } catch (RuntimeException unreadable) {
-      return text;
+      return new Read(text, false);
     }
     List<Document> withContent = documents.stream().filter(Document::content).toList();
     if (withContent.size() > 1) {
@@ -66,7 +71,7 @@ final class YamlDocuments {
           "a session is one document: put each session in a file of its own")), 0);
     }
     if (documents.size() <= 1 || withContent.isEmpty()) {
-      return text;
+      return new Read(text, aliases);
     }
     Document kept = withContent.getFirst();
     StringBuilder out = new StringBuilder(text.length());
@@ -74,6 +79,6 @@ final class YamlDocuments {
       char c = text.charAt(i);
       out.append(i >= kept.start() && i < kept.end() || c == '\n' ? c : ' ');
     }
-    return out.toString();
+    return new Read(out.toString(), aliases);
   }
 }

@@ -13,7 +13,6 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -161,22 +160,7 @@ class ImageRunCliTest {
 
   /** python3, its libraries and standard library, /code/counter.py: two layers packed by GNU tar, a docker-archive. */
   Path baseImage() throws Exception {
-    Path os = Files.createDirectories(tmp.resolve("os"));
-    for (String d : List.of("usr/bin", "usr/lib/x86_64-linux-gnu", "usr/lib64", "etc", "tmp", "proc", "dev", "sys", "run")) {
-      Files.createDirectories(os.resolve(d));
-    }
-    Files.createSymbolicLink(os.resolve("bin"), Path.of("usr/bin"));
-    Files.createSymbolicLink(os.resolve("lib"), Path.of("usr/lib"));
-    Files.createSymbolicLink(os.resolve("lib64"), Path.of("usr/lib64"));
-    Files.copy(Path.of("/usr/bin/python3.11"), os.resolve("usr/bin/python3.11"), StandardCopyOption.COPY_ATTRIBUTES);
-    Files.createSymbolicLink(os.resolve("usr/bin/python3"), Path.of("python3.11"));
-    for (String lib : List.of("libm.so.6", "libz.so.1", "libexpat.so.1", "libc.so.6", "ld-linux-x86-64.so.2", "libdl.so.2",
-        "libpthread.so.0", "librt.so.1", "libresolv.so.2", "libnss_files.so.2", "libutil.so.1")) {
-      Files.copy(Path.of("/usr/lib/x86_64-linux-gnu", lib).toRealPath(), os.resolve("usr/lib/x86_64-linux-gnu/" + lib));
-    }
-    Files.createSymbolicLink(os.resolve("usr/lib64/ld-linux-x86-64.so.2"), Path.of("/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2"));
-    exec("cp", "-a", "/usr/lib/python3.11", os.resolve("usr/lib/").toString());
-    exec("rm", "-rf", os.resolve("usr/lib/python3.11/test").toString());
+    Path os = dev.confide.testing.PythonRootFs.make(Files.createDirectories(tmp.resolve("os")));
     Files.writeString(os.resolve("etc/passwd"), "root:x:0:0:root:/root:/bin/sh\n");
     Files.writeString(os.resolve("etc/group"), "root:x:0:\n");
     Path app = Files.createDirectories(tmp.resolve("app/code"));
