@@ -83,6 +83,12 @@ public final class FileDigests {
     }
   }
 
+  /** The SHA-256 of regular file {@code file} remembered while it is unchanged, or null: it is to be hashed. */
+  public String remembered(Path file) throws IOException {
+    Known k = known.get(file);
+    return k != null && k.identity().equals(identity(file)) ? k.digest() : null;
+  }
+
   /** The SHA-256 of regular file {@code file} (a real path: no link in it), from memory while it is unchanged. */
   public String digest(Path file) throws IOException {
     Identity before = identity(file);

@@ -14,7 +14,6 @@ import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
@@ -50,11 +49,23 @@ public record MeasuredTree(String path, String digest) {
     }
   }
 
-  private record Entry(String path, byte[] sortKey, char kind, String detail) {
+  /** One entry below the root; a file's digest is filled in once known. */
+  private static final class Entry {
+    final String path;
+    final byte[] sortKey;
+    final char kind;
+    final String detail;
+    String digest;
+
     Entry(String path, char kind, String detail) {
-      this(path, path.getBytes(StandardCharsets.UTF_8), kind, detail);
+      this.path = path;
+      this.sortKey = path.getBytes(StandardCharsets.UTF_8);
+      this.kind = kind;
+      this.detail = detail;
     }
   }
+
+  private record Pending(Path file, Entry entry) {}
 
   /** Measures the folder at {@code root}, with file digests from {@code digests}; files are hashed on every core. */
   public static MeasuredTree measure(String root, FileDigests digests) throws AttestationException {
@@ -77,7 +88,8 @@ public record MeasuredTree(String path, String digest) {
       throw new AttestationException(Reason.IO, "the measured tree " + root + " is not a folder", "name a folder");
     }
     List<Entry> entries = new ArrayList<>();
-    List<Path> files = new ArrayList<>();
+    // files whose digest is not remembered, hashed on every core after the walk
+    List<Pending> toHash = new ArrayList<>();
     try {
       Files.walkFileTree(real, new SimpleFileVisitor<>() {
         @Override
@@ -94,8 +106,12 @@ public record MeasuredTree(String path, String digest) {
           if (attrs.isSymbolicLink()) {
             entries.add(new Entry(rel, 'l', Files.readSymbolicLink(file).toString()));
           } else if (attrs.isRegularFile()) {
-            entries.add(new Entry(rel, 'f', executable(file, attrs) ? "x" : "-"));
-            files.add(file);
+            Entry e = new Entry(rel, 'f', executable(file, attrs) ? "x" : "-");
+            entries.add(e);
+            e.digest = digests.remembered(file);
+            if (e.digest == null) {
+              toHash.add(new Pending(file, e));
+            }
           } else {
             throw new IOException(rel + " is neither a file, a folder nor a link");
           }
@@ -106,29 +122,26 @@ public record MeasuredTree(String path, String digest) {
       throw new AttestationException(Reason.IO, "cannot measure the tree " + root + ": " + e.getMessage(),
           "a measured tree holds files, folders and links that this host's runtime can read");
     }
-    Map<Path, String> hashed;
     try {
-      hashed = files.parallelStream().collect(java.util.stream.Collectors.toConcurrentMap(f -> f, f -> {
+      toHash.parallelStream().forEach(p -> {
         try {
-          return digests.digest(f);
+          p.entry().digest = digests.digest(p.file());
         } catch (IOException e) {
           throw new UncheckedIOException(e);
         }
-      }));
+      });
     } catch (UncheckedIOException e) {
       throw new AttestationException(Reason.IO, "cannot read a file of the measured tree " + root + ": "
           + e.getCause().getMessage(), "a measured tree holds files that this host's runtime can read");
     }
-    entries.sort((a, b) -> Arrays.compareUnsigned(a.sortKey(), b.sortKey()));
+    entries.sort((a, b) -> Arrays.compareUnsigned(a.sortKey, b.sortKey));
     MessageDigest md = Hashes.sha256();
     md.update(LABEL);
     for (Entry e : entries) {
-      String line = switch (e.kind()) {
-        case 'd' -> "d\0" + e.path() + "\n";
-        case 'l' -> "l\0" + e.path() + "\0" + e.detail() + "\n";
-        default -> {
-          yield "f\0" + e.path() + "\0" + e.detail() + "\0" + hashed.get(real.resolve(e.path())) + "\n";
-        }
+      String line = switch (e.kind) {
+        case 'd' -> "d\0" + e.path + "\n";
+        case 'l' -> "l\0" + e.path + "\0" + e.detail + "\n";
+        default -> "f\0" + e.path + "\0" + e.detail + "\0" + e.digest + "\n";
       };
       md.update(line.getBytes(StandardCharsets.UTF_8));
     }

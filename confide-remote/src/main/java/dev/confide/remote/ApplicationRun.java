@@ -47,9 +47,16 @@ public final class ApplicationRun {
 
   /**
    * The CAS a run uses: the user's authenticated client (creates the session, reads the committed
-   * tag), and where the host's runtime reaches it, pinned by its key's fingerprint.
+   * tag), and where the host's runtime reaches it, pinned by its key's fingerprint; {@code trustedHost}
+   * the key hash of a host of the user's the CAS was already told of (null: none), which the run
+   * then does not tell it again.
    */
-  public record Cas(CasClient client, URI url, String fingerprint) {}
+  public record Cas(CasClient client, URI url, String fingerprint, String trustedHost) {
+    /** A CAS not yet told of any host of the user's. */
+    public Cas(CasClient client, URI url, String fingerprint) {
+      this(client, url, fingerprint, null);
+    }
+  }
 
   /** What the user asked for. */
   /**
@@ -194,11 +201,10 @@ public final class ApplicationRun {
         values.put("OUTPUTS_TAG", out[0].tag().hex());
       }
       String text = SessionTemplate.fill(app.file().toString(), app.session(), values);
-      clock.time("session", () -> {
-        // a host the user owns: its simulated evidence is to count for the user's own sessions
-        host.ownedSimKeyHash().ifPresent(access.client()::trustSimHost);
-        return access.client().createSession(text);
-      });
+      // a host the user owns: its simulated evidence is to count for the user's own sessions
+      host.ownedSimKeyHash().filter(hash -> !hash.equals(access.trustedHost()))
+          .ifPresent(hash -> clock.time("trust host", () -> access.client().trustSimHost(hash)));
+      clock.time("session", () -> access.client().createSession(text));
       if (cancelled) {
         run.cancel();
       }

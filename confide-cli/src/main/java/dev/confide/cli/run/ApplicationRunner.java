@@ -47,6 +47,10 @@ final class ApplicationRunner {
 
   /** How long the embedded CAS took to start, on its own thread. */
   private volatile long casStartMillis;
+  /** How long telling the embedded CAS of this machine's own host took, on the CAS's thread. */
+  private volatile long casTrustMillis;
+  /** The key hash of the host the embedded CAS was told of on its thread (null: none). */
+  private volatile String casTrusted;
   /** Runs {@code o} on its host; the program's exit code, or a failure for the CLI to report. */
   int run(Invocation invocation, Output output, java.io.PrintWriter err, Options o) throws Exception {
     String application = o.application();
@@ -93,10 +97,28 @@ final class ApplicationRunner {
     CompletableFuture<EmbeddedCas> starting = null;
     if (o.casName() == null && new dev.confide.cas.client.CasPins(dirs.config()).all().isEmpty()) {
       TlsIdentity user = EmbeddedCas.userIdentity(dirs);
+      // a local run's host is this machine: the CAS is told to count its simulated evidence for the
+      // user's sessions as soon as it is up, beside the measuring (its first TLS handshake with it)
+      String ownHost = o.host().equals(LocalHost.NAME) && o.hostKey() == null ? HostKeys.loadOrCreate(dirs).keyHash() : null;
       starting = CompletableFuture.supplyAsync(() -> {
         long started = System.nanoTime();
         EmbeddedCas cas = startEmbedded(dirs, user);
         casStartMillis = (System.nanoTime() - started) / 1_000_000;
+        if (ownHost != null) {
+          long trusting = System.nanoTime();
+          try {
+            cas.client().trustSimHost(ownHost);
+            casTrustMillis = (System.nanoTime() - trusting) / 1_000_000;
+            casTrusted = ownHost;
+          } catch (RuntimeException e) {
+            try {
+              cas.close();
+            } catch (Exception notClosed) {
+              e.addSuppressed(notClosed);
+            }
+            throw e;
+          }
+        }
         return cas;
       }, task -> Thread.ofPlatform().name("confide-cas-start").start(task)); // not the common pool: see CasServer
     }
@@ -165,9 +187,13 @@ final class ApplicationRunner {
           embedded[0] = started(startingCas);
           clock.record("cas start (wait)", waiting);
           clock.add("cas start", casStartMillis);
-          return new ApplicationRun.Cas(embedded[0].client(), URI.create(embedded[0].url()), embedded[0].fingerprint());
+          if (casTrusted != null) {
+            clock.add("trust host", casTrustMillis);
+          }
+          return new ApplicationRun.Cas(embedded[0].client(), URI.create(embedded[0].url()), embedded[0].fingerprint(),
+              casTrusted);
         }
-        return new ApplicationRun.Cas(pinned[0], pin.url(), pin.fingerprint());
+        return new ApplicationRun.Cas(pinned[0], pin.url(), pin.fingerprint(), null);
       }, ProgressBars.forTerminal(invocation, err, output.json(), "run"), ProgressBars.uncancellable(invocation, err, output.json()),
           (session, hostName, location, leftFor) -> new PendingRuns(dirs.data()).add(new PendingRuns.Pending(session, hostName,
               location, leftFor, pin == null ? null : pin.name(), app.name())));
