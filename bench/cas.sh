@@ -71,12 +71,16 @@ for db in $dbs; do
       start_cas "$work/cas-h2.json" --data "$work/cas-h2" ;;
     postgresql)
       exec {pg_in}< <(sleep infinity)
-      "${java[@]}" -cp "$jar" dev.confide.bench.PostgresForBench <&"$pg_in" >"$work/pg.url" 2>"$work/pg.err" &
+      # the script's closing 'wait' would wait for this sleep too
+      pids+=($!)
+      "${java[@]}" -cp "$jar" -Dbench.pglog="$work/pglog" dev.confide.bench.PostgresForBench <&"$pg_in" >"$work/pg.url" 2>"$work/pg.err" &
       pids+=($!)
       for _ in $(seq 1 600); do [ -s "$work/pg.url" ] && break; sleep 0.1; done
       start_cas "$work/cas-pg.json" --data "$work/cas-pg" --db "$(head -1 "$work/pg.url")" ;;
   esac
-  "${java[@]}" -cp "$jar" dev.confide.bench.CasLoad "$url" "$fingerprint" "$CONFIDE_CONFIG_DIR/identity" \
+  checkpoint=()
+  [ "$db" = postgresql ] && checkpoint=(-Dbench.checkpoint="$(head -1 "$work/pg.url")")
+  "${java[@]}" "${checkpoint[@]}" -cp "$jar" dev.confide.bench.CasLoad "$url" "$fingerprint" "$CONFIDE_CONFIG_DIR/identity" \
     "$clients" "$seconds" "$db" "$warmup" "$rate" "${pids[-1]}"
   cleanup
   pids=()

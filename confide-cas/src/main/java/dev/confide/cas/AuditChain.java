@@ -31,7 +31,8 @@ import java.util.Optional;
  * and moves the row with one conditional {@code UPDATE} that expects it; only when another CAS
  * process (on the same PostgreSQL) moved the head since, or a commit's outcome was unclear, does it
  * read the row ({@code SELECT ... FOR UPDATE}, which H2 re-parses on every call: under load that
- * parse alone took 8 % of the CAS's CPU, inside the section every swap waits for).
+ * parse alone took 8 % of the CAS's CPU, inside the section every swap waits for). On PostgreSQL the
+ * move and the entry's insert are one statement.
  */
 public final class AuditChain {
   static final String GENESIS = "0".repeat(64);
@@ -68,6 +69,16 @@ public final class AuditChain {
     Head prev = pendingHead != null ? pendingHead : committedHead;
     byte[] canonical = prev == null ? null : canonical(prev.seq() + 1, at, kind, principal, subject, detail, prev.hash());
     String hash = prev == null ? null : KeyDigests.sha256Hex(canonical);
+    if (prev != null && store.postgresql()) {
+      // PostgreSQL moves the head and inserts the entry in one statement: one round trip fewer
+      // inside the section every writer waits for
+      String signature = Base64.getEncoder().encodeToString(signingKey.sign(canonical));
+      if (moveHeadAndInsert(c, prev, at, kind, principal, subject, detail, hash, signature)) {
+        pendingHead = new Head(prev.seq() + 1, hash);
+        return;
+      }
+      prev = null; // another CAS process moved the head: read it below
+    }
     if (prev == null || !moveHead(c, prev, prev.seq() + 1, hash)) {
       try (PreparedStatement head = c.prepareStatement("SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE");
            ResultSet r = head.executeQuery()) {
@@ -83,17 +94,33 @@ public final class AuditChain {
     try (PreparedStatement insert = c.prepareStatement(
         "INSERT INTO audit (seq, at, kind, principal, subject, detail, prev_hash, hash, signature) VALUES (?,?,?,?,?,?,?,?,?)")) {
       insert.setLong(1, seq);
-      insert.setString(2, at);
-      insert.setString(3, kind);
-      insert.setString(4, principal);
-      insert.setString(5, subject);
-      insert.setString(6, detail);
-      insert.setString(7, prev.hash());
-      insert.setString(8, hash);
-      insert.setString(9, signature);
+      bindEntry(insert, 2, at, kind, principal, subject, detail, prev.hash(), hash, signature);
       insert.executeUpdate();
     }
     pendingHead = new Head(seq, hash);
+  }
+
+  /** PostgreSQL: moves the head from {@code expected} and inserts the entry after it, or neither (false). */
+  private static boolean moveHeadAndInsert(Connection c, Head expected, String at, String kind, String principal,
+      String subject, String detail, String hash, String signature) throws SQLException {
+    try (PreparedStatement q = c.prepareStatement("WITH moved AS (UPDATE audit_head SET seq = ?, hash = ?"
+        + " WHERE id = 1 AND seq = ? AND hash = ? RETURNING seq)"
+        + " INSERT INTO audit (seq, at, kind, principal, subject, detail, prev_hash, hash, signature)"
+        + " SELECT seq, ?, ?, ?, ?, ?, ?, ?, ? FROM moved")) {
+      q.setLong(1, expected.seq() + 1);
+      q.setString(2, hash);
+      q.setLong(3, expected.seq());
+      q.setString(4, expected.hash());
+      bindEntry(q, 5, at, kind, principal, subject, detail, expected.hash(), hash, signature);
+      return q.executeUpdate() == 1;
+    }
+  }
+
+  /** Binds an entry's columns after its sequence number, from parameter {@code first} on. */
+  private static void bindEntry(PreparedStatement q, int first, String... columns) throws SQLException {
+    for (int i = 0; i < columns.length; i++) {
+      q.setString(first + i, columns[i]);
+    }
   }
 
   /**

@@ -96,6 +96,21 @@ final class CasHttpHandler extends Handler.Abstract {
         requireMethod(method, "GET");
         return Reply.json(200, java.util.Map.of("status", "ok"), "health");
       }
+      case "/health/ready" -> {
+        requireMethod(method, "GET");
+        DatabaseProbe.Result r = service.readiness();
+        java.util.Map<String, Object> body = new java.util.LinkedHashMap<>();
+        body.put("status", r.reachable() ? "ready" : "not_ready");
+        body.put("database", r.reachable() ? "reachable" : "unreachable");
+        body.put("database_ms", r.millis());
+        if (!r.reachable()) {
+          // the error's fields too, so that clients tell it as any refusal
+          body.put("error", "database_unavailable");
+          body.put("message", r.problem());
+          body.put("hint", "the CAS reconnects by itself once its database answers; check the database server");
+        }
+        return Reply.json(r.reachable() ? 200 : 503, body, "health.ready");
+      }
       case "/metrics" -> {
         requireMethod(method, "GET");
         return new Reply(200, null, service.metricsFor(principal(request)), "metrics", true);

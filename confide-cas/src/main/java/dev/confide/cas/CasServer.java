@@ -69,7 +69,8 @@ public final class CasServer implements AutoCloseable {
     // embedded CAS's start, which every `confide run` waits for.
     // A thread of its own, not the common pool: on two cores that pool has one worker, which a
     // caller (a daemon serving several runs) may be holding.
-    CompletableFuture<Database> opening = CompletableFuture.supplyAsync(() -> Database.open(jdbcUrl, 8),
+    CasMetrics metrics = new CasMetrics();
+    CompletableFuture<Database> opening = CompletableFuture.supplyAsync(() -> Database.open(jdbcUrl, 8, metrics.registry()),
         task -> Thread.ofPlatform().name("cas-database-open").start(task));
     Database database = null;
     try {
@@ -98,13 +99,13 @@ public final class CasServer implements AutoCloseable {
       server.setStopTimeout(5_000);
       server.setErrorHandler(new JsonErrors());
       database = opened(opening);
-      CasStore store = new CasStore(database.dataSource());
+      CasStore store = new CasStore(database.dataSource(), database.shared(), metrics);
       AuditChain audit = new AuditChain(home.auditKey(), home.identity().privateKey(), store);
       if (database.shared()) {
         // only a shared database can hold another CAS's log
         audit.requireOwnSigner(database.description());
       }
-      CasService service = new CasService(store, audit, home.masterKey(), auditors, sessionCreators);
+      CasService service = new CasService(store, audit, home.masterKey(), auditors, sessionCreators, metrics);
       server.setHandler(new CasHttpHandler(service, new CasAttestation(service, home.dir().resolve("collateral"))));
       server.start();
       return new CasServer(server, connector, database, service, home);

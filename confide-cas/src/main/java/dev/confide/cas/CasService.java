@@ -54,17 +54,25 @@ public final class CasService {
   /** Who may create top-level sessions; inside a namespace, its create_sessions rules. */
   private final Set<String> sessionCreators;
   private final CasMetrics metrics;
+  private final DatabaseProbe probe;
   private final RunTokens runTokens;
   private final SecureRandom random = new SecureRandom();
 
   CasService(CasStore store, AuditChain audit, MasterKey masterKey, Set<String> auditors, Set<String> sessionCreators) {
+    this(store, audit, masterKey, auditors, sessionCreators, new CasMetrics());
+  }
+
+  CasService(CasStore store, AuditChain audit, MasterKey masterKey, Set<String> auditors, Set<String> sessionCreators,
+      CasMetrics metrics) {
     this.sessionCreators = Set.copyOf(sessionCreators);
     this.store = store;
     this.audit = audit;
     this.masterKey = masterKey;
     this.secretPlan = new SecretPlan(masterKey, new SecretGenerator());
     this.auditors = Set.copyOf(auditors);
-    this.metrics = new CasMetrics(store::sessionCount);
+    this.metrics = metrics;
+    metrics.sessions(store::sessionCount);
+    this.probe = new DatabaseProbe(store.dataSource(), java.time.Duration.ofSeconds(2), metrics);
     this.runTokens = new RunTokens(store);
   }
 
@@ -86,6 +94,11 @@ public final class CasService {
 
   AuditChain auditChain() {
     return audit;
+  }
+
+  /** Whether the database answers now ({@code /health/ready}); {@code /health} says only that this process serves. */
+  DatabaseProbe.Result readiness() {
+    return probe.probe();
   }
 
   CasMetrics metrics() {
@@ -181,19 +194,22 @@ public final class CasService {
   }
 
   public SessionView read(String principal, String name) {
-    return store.transaction(c -> {
+    // a read without a transaction: the volumes' rows may be a moment newer than the session's
+    return store.read(c -> {
       StoredSession stored = readable(c, principal, name);
       Session session = documents.of(stored.hash(), stored.document());
       List<SessionView.SecretInfo> secrets = new ArrayList<>();
-      Map<String, StoredSecret> values = store.secrets(c, name);
+      Map<String, StoredSecret> values = session.secrets().isEmpty() ? Map.of() : store.secrets(c, name);
       for (SecretSpec spec : session.secrets()) {
         StoredSecret s = values.get(spec.name());
         secrets.add(new SessionView.SecretInfo(spec.name(), spec.kind(), spec.imported()
             ? "imported from " + spec.importFrom().session() : s == null ? "missing" : s.origin()));
       }
       List<VolumeState> volumes = new ArrayList<>();
+      Map<String, StoredVolume> own = session.volumes().stream().allMatch(v -> v.importFrom() != null) ? Map.of()
+          : store.volumes(c, name);
       for (VolumeSpec v : session.volumes()) {
-        volumes.add(state(c, session, v));
+        volumes.add(v.importFrom() == null ? state(v.name(), v, Optional.ofNullable(own.get(v.name()))) : state(c, session, v));
       }
       return new SessionView(name, stored.hash(), stored.predecessor(), stored.creator(), stored.updatedAt(),
           documents.tree(stored.hash(), stored.document()), secrets, volumes);
@@ -201,10 +217,12 @@ public final class CasService {
   }
 
   public VolumeState volume(String principal, String sessionName, String volumeName) {
-    return store.transaction(c -> {
-      StoredSession stored = readable(c, principal, sessionName);
-      Session session = documents.of(stored.hash(), stored.document());
-      return state(c, session, declared(session, volumeName));
+    return store.read(c -> {
+      CasStore.SessionVolume found = store.sessionWithVolume(c, sessionName, volumeName)
+          .orElseThrow(() -> CasException.notFound("session " + sessionName + " does not exist", "check the name"));
+      Session session = readable(found.session(), principal);
+      VolumeSpec spec = declared(session, volumeName);
+      return spec.importFrom() == null ? state(sessionName, spec, found.volume()) : state(c, session, spec);
     });
   }
 
@@ -259,8 +277,9 @@ public final class CasService {
     String principal = caller.auditName();
     try {
       VolumeState state = store.transaction(c -> {
-        StoredSession stored = store.session(c, sessionName, false)
+        CasStore.SessionVolume found = store.sessionWithVolume(c, sessionName, volumeName)
             .orElseThrow(() -> CasException.notFound("session " + sessionName + " does not exist", "check the name"));
+        StoredSession stored = found.session();
         Session session = documents.of(stored.hash(), stored.document());
         CasStore.RunGrant grant = null;
         switch (caller) {
@@ -273,7 +292,8 @@ public final class CasService {
         }
         VolumeSpec spec = declared(session, volumeName);
         Target target = target(c, session, spec);
-        StoredVolume row = firstUse(c, target);
+        boolean own = target.session().equals(sessionName) && target.volume().equals(volumeName);
+        StoredVolume row = own && found.volume().isPresent() ? found.volume().get() : firstUse(c, target);
         if (grant != null) {
           runTokens.useVolume(c, grant, volumeName, oldTag);
         }
@@ -283,19 +303,24 @@ public final class CasService {
           return new VolumeState(target.session(), target.volume(), policy, null, row.generation());
         }
         boolean protectedVolume = policy.equals(VolumeSpec.ROLLBACK_PROTECTED);
-        if (protectedVolume && (newTag.equals(row.tag()) || store.tagSeen(c, target.session(), target.volume(), newTag))) {
-          throw new CasException(409, "rollback", "volume " + target.volume() + " of session " + target.session()
-              + " held tag " + newTag + " before: moving it back would roll the volume back",
-              "a volume never returns to an earlier state; commit a new generation instead");
+        if (protectedVolume && newTag.equals(row.tag())) {
+          throw rollback(target, newTag);
         }
-        if (!store.swapTag(c, target.session(), target.volume(), oldTag, newTag, protectedVolume)) {
+        // the compare-and-swap first: its winner holds the volume's row and records the new tag if it
+        // is new (a rollback found then undoes the swap with the transaction)
+        CasStore.ProtectedSwap outcome = protectedVolume
+            ? store.swapProtected(c, target.session(), target.volume(), oldTag, newTag)
+            : store.swapTag(c, target.session(), target.volume(), oldTag, newTag, false)
+                ? CasStore.ProtectedSwap.SWAPPED : CasStore.ProtectedSwap.STALE;
+        if (outcome == CasStore.ProtectedSwap.HELD_BEFORE
+            || outcome == CasStore.ProtectedSwap.STALE && protectedVolume && store.tagSeen(c, target.session(), target.volume(), newTag)) {
+          throw rollback(target, newTag);
+        }
+        if (outcome == CasStore.ProtectedSwap.STALE) {
           StoredVolume now = store.volume(c, target.session(), target.volume()).orElseThrow();
           throw CasException.conflict("stale_tag", "volume " + target.volume() + " of session " + target.session()
               + " is at tag " + now.tag() + " (generation " + now.generation() + "), not at " + oldTag,
               "another commit came first: open the volume at its current tag and redo the change");
-        }
-        if (protectedVolume) {
-          store.recordTag(c, target.session(), target.volume(), newTag);
         }
         audit.append(c, "tag.swap", principal, target.subject(),
             oldTag + " -> " + newTag + (protectedVolume ? "" : " (no rollback protection)"));
@@ -315,6 +340,12 @@ public final class CasService {
       }
       throw e;
     }
+  }
+
+  private static CasException rollback(Target target, String newTag) {
+    return new CasException(409, "rollback", "volume " + target.volume() + " of session " + target.session()
+        + " held tag " + newTag + " before: moving it back would roll the volume back",
+        "a volume never returns to an earlier state; commit a new generation instead");
   }
 
   /** Renews a run's token for another lifetime; only the run itself (its proof) may. */
@@ -433,12 +464,18 @@ public final class CasService {
   private StoredSession readable(Connection c, String principal, String name) throws SQLException {
     StoredSession stored = store.session(c, name, false)
         .orElseThrow(() -> CasException.notFound("session " + name + " does not exist", "check the name"));
+    readable(stored, principal);
+    return stored;
+  }
+
+  /** The stored session's document, when {@code principal} may read it. */
+  private Session readable(StoredSession stored, String principal) {
     Session session = documents.of(stored.hash(), stored.document());
     if (!AccessPolicy.admits(session.accessPolicy().read(), principal, stored.creator())) {
-      throw CasException.forbidden("you may not read session " + name,
+      throw CasException.forbidden("you may not read session " + stored.name(),
           "ask its owner to add your key hash to its access_policy.read");
     }
-    return stored;
+    return session;
   }
 
   private static VolumeSpec declared(Session session, String volumeName) {
@@ -448,9 +485,14 @@ public final class CasService {
 
   private VolumeState state(Connection c, Session session, VolumeSpec v) throws SQLException {
     Target t = target(c, session, v);
-    Optional<StoredVolume> row = store.volume(c, t.session(), t.volume());
+    return state(t.session(), v, store.volume(c, t.session(), t.volume()));
+  }
+
+  /** The state of volume {@code v} held by session {@code holder}, from its row (empty: not used yet). */
+  private static VolumeState state(String holder, VolumeSpec v, Optional<StoredVolume> row) {
     String policy = row.map(StoredVolume::updatePolicy).orElse(v.updatePolicy());
-    return new VolumeState(t.session(), t.volume(), policy, row.map(StoredVolume::tag).map(Tag::new).orElse(null),
+    String volume = row.map(StoredVolume::name).orElse(v.importFrom() == null ? v.name() : v.importFrom().volume());
+    return new VolumeState(holder, volume, policy, row.map(StoredVolume::tag).map(Tag::new).orElse(null),
         row.map(StoredVolume::generation).orElse(0L));
   }
 

@@ -27,8 +27,30 @@ final class CasStore {
   /** What the holder of {@link #auditOrder} asked to run once its transaction committed. */
   private Runnable afterAuditCommit;
 
+  /**
+   * Whether the database is PostgreSQL, which answers each statement over the network: there, a
+   * statement saved is a round trip saved (on two cores, round trips were most of a swap's cost).
+   */
+  private final boolean postgresql;
+
+  private final CasMetrics metrics;
+
   CasStore(DataSource dataSource) {
+    this(dataSource, false, new CasMetrics());
+  }
+
+  CasStore(DataSource dataSource, boolean postgresql, CasMetrics metrics) {
     this.dataSource = dataSource;
+    this.postgresql = postgresql;
+    this.metrics = metrics;
+  }
+
+  DataSource dataSource() {
+    return dataSource;
+  }
+
+  boolean postgresql() {
+    return postgresql;
   }
 
   /**
@@ -80,27 +102,84 @@ final class CasStore {
   }
 
   <T> T transaction(Work<T> work) {
+    long start = System.nanoTime();
+    boolean committed = false;
     try (Connection c = dataSource.getConnection()) {
       try {
         T result = work.run(c);
         c.commit();
+        committed = true;
         if (auditOrder.isHeldByCurrentThread()) {
           afterAuditCommit.run();
         }
         return result;
       } catch (SQLException | RuntimeException e) {
-        c.rollback();
+        try {
+          c.rollback();
+        } catch (SQLException broken) {
+          // a connection the failure broke cannot roll back; the failure itself is what to report
+          e.addSuppressed(broken);
+        }
         throw e;
       } finally {
+        metrics.transaction(System.nanoTime() - start, committed);
         if (auditOrder.isHeldByCurrentThread()) {
           afterAuditCommit = null;
           auditOrder.unlock();
         }
       }
     } catch (SQLException e) {
-      throw new CasException(503, "database_error", "the database refused the request: " + e.getMessage(),
-          "retry; if it persists, check the database server");
+      throw failed(e);
     }
+  }
+
+  /**
+   * Work that only reads, without a transaction: each statement sees its own snapshot and none has
+   * to be begun or committed (on PostgreSQL a round trip fewer). For reads whose statements need
+   * not agree with each other beyond what each one returns.
+   */
+  <T> T read(Work<T> work) {
+    long start = System.nanoTime();
+    // the pool sets a connection back to its default (no auto-commit) when it is returned
+    try (Connection c = dataSource.getConnection()) {
+      c.setAutoCommit(true);
+      try {
+        return work.run(c);
+      } finally {
+        metrics.read(System.nanoTime() - start);
+      }
+    } catch (SQLException e) {
+      throw failed(e);
+    }
+  }
+
+  /**
+   * A database failure as the API tells it: unreachable (no connection within the pool's timeout,
+   * or the connection broke) or refusing; both 503, which clients report with exit code 69.
+   */
+  static CasException failed(SQLException e) {
+    if (unreachable(e)) {
+      return new CasException(503, "database_unavailable", "the CAS cannot reach its database",
+          "retry in a few seconds: the CAS reconnects by itself once the database is back; if it persists, check the database server");
+    }
+    return new CasException(503, "database_error", "the database refused the request: " + e.getMessage(),
+        "retry; if it persists, check the database server");
+  }
+
+  /**
+   * Whether {@code e} says the database could not be reached: SQL state class 08 (connection), 57P01-03
+   * (the server shuts down, crashed, or is starting: what a pooled connection meets when the server
+   * restarts), or the pool's timeout.
+   */
+  static boolean unreachable(SQLException e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof java.sql.SQLTransientConnectionException
+          || t instanceof SQLException s && s.getSQLState() != null
+              && (s.getSQLState().startsWith("08") || s.getSQLState().matches("57P0[123]"))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   Optional<StoredSession> session(Connection c, String name, boolean forUpdate) throws SQLException {
@@ -111,6 +190,29 @@ final class CasStore {
         return r.next()
             ? Optional.of(new StoredSession(r.getString(1), r.getString(2), r.getString(3), r.getString(4), r.getString(5), r.getString(6)))
             : Optional.empty();
+      }
+    }
+  }
+
+  /** A session, and the row of one of its own volumes read with it (empty: not used yet). */
+  record SessionVolume(StoredSession session, Optional<StoredVolume> volume) {}
+
+  /** {@link #session} and {@link #volume} of the session's own volume {@code volumeName}, in one statement. */
+  Optional<SessionVolume> sessionWithVolume(Connection c, String name, String volumeName) throws SQLException {
+    try (PreparedStatement q = c.prepareStatement("SELECT s.name, s.hash, s.predecessor, s.creator, s.document, s.updated_at,"
+        + " v.name, v.update_policy, v.sealed_key, v.tag, v.generation"
+        + " FROM sessions s LEFT JOIN volumes v ON v.session = s.name AND v.name = ? WHERE s.name = ?")) {
+      bind(q, volumeName, name);
+      try (ResultSet r = q.executeQuery()) {
+        if (!r.next()) {
+          return Optional.empty();
+        }
+        StoredSession session = new StoredSession(r.getString(1), r.getString(2), r.getString(3), r.getString(4),
+            r.getString(5), r.getString(6));
+        Optional<StoredVolume> volume = r.getString(7) == null ? Optional.empty()
+            : Optional.of(new StoredVolume(session.name(), r.getString(7), r.getString(8), r.getString(9), r.getString(10),
+                r.getLong(11)));
+        return Optional.of(new SessionVolume(session, volume));
       }
     }
   }
@@ -202,6 +304,22 @@ final class CasStore {
             : Optional.empty();
       }
     }
+  }
+
+  /** The rows of all of {@code session}'s own volumes used so far, by name. */
+  Map<String, StoredVolume> volumes(Connection c, String session) throws SQLException {
+    Map<String, StoredVolume> found = new LinkedHashMap<>();
+    try (PreparedStatement q = c.prepareStatement(
+        "SELECT session, name, update_policy, sealed_key, tag, generation FROM volumes WHERE session = ?")) {
+      q.setString(1, session);
+      try (ResultSet r = q.executeQuery()) {
+        while (r.next()) {
+          found.put(r.getString(2), new StoredVolume(r.getString(1), r.getString(2), r.getString(3), r.getString(4),
+              r.getString(5), r.getLong(6)));
+        }
+      }
+    }
+    return found;
   }
 
   /** Inserts a volume seen for the first time; false when another transaction inserted it first. */
@@ -428,6 +546,63 @@ final class CasStore {
       bind(q, session, volume, tag);
       try (ResultSet r = q.executeQuery()) {
         return r.next();
+      }
+    }
+  }
+
+  /** What a compare-and-swap of a rollback-protected volume's tag did. */
+  enum ProtectedSwap {
+    /** The tag moved and is recorded as held. */
+    SWAPPED,
+    /** The volume is not at the old tag: nothing moved. */
+    STALE,
+    /** The new tag was held before: the caller rolls the transaction back. */
+    HELD_BEFORE
+  }
+
+  /**
+   * The compare-and-swap of a rollback-protected volume, and the record of the new tag when it is
+   * new; on PostgreSQL in one statement.
+   */
+  ProtectedSwap swapProtected(Connection c, String session, String name, String oldTag, String newTag) throws SQLException {
+    if (!postgresql) {
+      if (!swapTag(c, session, name, oldTag, newTag, true)) {
+        return ProtectedSwap.STALE;
+      }
+      return recordNewTag(c, session, name, newTag) ? ProtectedSwap.SWAPPED : ProtectedSwap.HELD_BEFORE;
+    }
+    // the statements of one WITH see one snapshot: the look-up in volume_tags does not see the insert
+    try (PreparedStatement q = c.prepareStatement("WITH swapped AS (UPDATE volumes SET tag = ?, generation = generation + 1"
+        + " WHERE session = ? AND name = ? AND tag IS NOT DISTINCT FROM ? RETURNING 1),"
+        + " fresh AS (INSERT INTO volume_tags (session, volume, tag) SELECT ?, ?, ? FROM swapped"
+        + " WHERE NOT EXISTS (SELECT 1 FROM volume_tags WHERE session = ? AND volume = ? AND tag = ?) RETURNING 1)"
+        + " SELECT (SELECT COUNT(*) FROM swapped), (SELECT COUNT(*) FROM fresh)")) {
+      bind(q, newTag, session, name, oldTag, session, name, newTag, session, name, newTag);
+      try (ResultSet r = q.executeQuery()) {
+        r.next();
+        return r.getLong(1) == 0 ? ProtectedSwap.STALE : r.getLong(2) == 1 ? ProtectedSwap.SWAPPED : ProtectedSwap.HELD_BEFORE;
+      }
+    }
+  }
+
+  /**
+   * Remembers that the volume holds {@code tag} now, unless it held it before: false then (the
+   * caller refuses the swap as a rollback). One statement for the look-up and the insert; run by
+   * the transaction that won the compare-and-swap on the volume's row, so no other inserts the
+   * same tag meanwhile.
+   */
+  boolean recordNewTag(Connection c, String session, String volume, String tag) throws SQLException {
+    // audit_head always holds its one row: a FROM that every database here takes
+    try (PreparedStatement q = c.prepareStatement("INSERT INTO volume_tags (session, volume, tag) SELECT ?, ?, ? FROM audit_head"
+        + " WHERE id = 1 AND NOT EXISTS (SELECT 1 FROM volume_tags WHERE session = ? AND volume = ? AND tag = ?)")) {
+      bind(q, session, volume, tag, session, volume, tag);
+      try {
+        return q.executeUpdate() == 1;
+      } catch (SQLException e) {
+        if ("23505".equals(e.getSQLState())) {
+          return false;
+        }
+        throw e;
       }
     }
   }

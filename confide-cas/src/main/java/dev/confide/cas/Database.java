@@ -17,6 +17,8 @@ import org.flywaydb.core.Flyway;
  */
 public final class Database implements AutoCloseable {
   private static final String POSTGRESQL = "jdbc:postgresql:";
+  /** How long a request waits for a database connection before it is refused as unavailable. */
+  static final long CONNECTION_TIMEOUT_MILLIS = 3_000;
 
   private final HikariDataSource pool;
   private final String description;
@@ -40,6 +42,11 @@ public final class Database implements AutoCloseable {
    * or the environment ({@code PGUSER}, {@code PGPASSWORD}), never from the command line.
    */
   public static Database open(String jdbcUrl, int poolSize) {
+    return open(jdbcUrl, poolSize, null);
+  }
+
+  /** {@link #open(String, int)}, the pool's figures registered in {@code metrics} (null: nowhere). */
+  public static Database open(String jdbcUrl, int poolSize, io.micrometer.core.instrument.MeterRegistry metrics) {
     boolean postgresql = jdbcUrl.startsWith(POSTGRESQL);
     if (!jdbcUrl.startsWith("jdbc:h2:") && !postgresql) {
       throw CasException.badRequest("unsupported database URL " + redact(jdbcUrl),
@@ -50,8 +57,13 @@ public final class Database implements AutoCloseable {
     config.setMaximumPoolSize(poolSize);
     config.setPoolName("confide-cas");
     config.setAutoCommit(false);
-    config.setConnectionTimeout(10_000);
+    // while the database is down, a request waits this long for a connection and is then answered
+    // 503 database_unavailable; the pool reconnects by itself once the database is back
+    config.setConnectionTimeout(CONNECTION_TIMEOUT_MILLIS);
     config.setInitializationFailTimeout(10_000);
+    if (metrics != null) {
+      config.setMetricsTrackerFactory(new com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory(metrics));
+    }
     if (postgresql) {
       String user = System.getenv("PGUSER");
       String password = System.getenv("PGPASSWORD");

@@ -66,7 +66,7 @@ abstract class CasRulesContract {
   static void refused(ThrowingCallable call, int status, String error, String messagePart) {
     assertThatThrownBy(call).isInstanceOfSatisfying(CasException.class, e -> {
       assertThat(e.status()).as("status of " + e.getMessage()).isEqualTo(status);
-      assertThat(e.error()).isEqualTo(error);
+      assertThat(e.error()).as(e.getMessage()).isEqualTo(error);
       assertThat(e.getMessage()).contains(messagePart);
       assertThat(e.hint()).isNotBlank();
     });
@@ -352,6 +352,24 @@ abstract class CasRulesContract {
       pool.shutdown();
     }
     assertThat(alice.volume("team/counter", "V1").generation()).isEqualTo(2);
+  }
+
+  @Test
+  void aProtectedVolumeNeverReturnsToATagItHeld() throws Exception {
+    alice.createSession(COUNTER);
+    alice.createSession(counter(""));
+    alice.swap("team/counter", "V1", new TagSwap(null, tag(1)));
+    alice.swap("team/counter", "V1", new TagSwap(tag(1), tag(2)));
+    // back to an earlier tag from the current one, to the current one, and from a stale one: each a rollback
+    refused(() -> alice.swap("team/counter", "V1", new TagSwap(tag(2), tag(1))), 409, "rollback", "held tag " + tag(1) + " before");
+    refused(() -> alice.swap("team/counter", "V1", new TagSwap(tag(2), tag(2))), 409, "rollback", "held tag " + tag(2) + " before");
+    refused(() -> alice.swap("team/counter", "V1", new TagSwap(tag(9), tag(1))), 409, "rollback", "would roll the volume back");
+    // nothing moved, and the refused swaps left no record that would refuse a new tag
+    VolumeState now = alice.volume("team/counter", "V1");
+    assertThat(now.tag()).isEqualTo(tag(2));
+    assertThat(now.generation()).isEqualTo(2);
+    assertThat(alice.swap("team/counter", "V1", new TagSwap(tag(2), tag(3))).generation()).isEqualTo(3);
+    assertThat(alice.audit(0, 1000).entries()).filteredOn(e -> e.kind().equals("tag.swap.refused")).hasSize(3);
   }
 
   @Test

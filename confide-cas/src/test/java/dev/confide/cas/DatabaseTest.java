@@ -1,6 +1,7 @@
 package dev.confide.cas;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,6 +42,32 @@ class DatabaseTest {
     try (Database db = Database.open(url, 2); Connection c = db.dataSource().getConnection(); Statement s = c.createStatement()) {
       assertThat(Database.upToDate(db.dataSource())).isTrue();
       s.executeQuery("SELECT caller FROM nonces").close();
+    }
+  }
+
+  @Test
+  void aReadWithoutTransactionLeavesTheNextWorkTransactional() throws Exception {
+    Database.open(Database.h2Url(tmp), 2).close(); // migrated (Flyway needs two connections)
+    try (Database db = Database.open(Database.h2Url(tmp), 1)) {
+      CasStore store = new CasStore(db.dataSource());
+      boolean readAutoCommits = store.read(c -> c.getAutoCommit());
+      assertThat(readAutoCommits).isTrue();
+      // the pool's one connection again: a transaction's statements must not have committed one by one
+      boolean transactionAutoCommits = store.transaction(c -> c.getAutoCommit());
+      assertThat(transactionAutoCommits).isFalse();
+      assertThatThrownBy(() -> store.transaction(c -> {
+        try (Statement s = c.createStatement()) {
+          s.executeUpdate("UPDATE audit_head SET seq = 99 WHERE id = 1");
+        }
+        throw new IllegalStateException("refused after the update");
+      })).hasMessage("refused after the update");
+      long seq = store.read(c -> {
+        try (Statement s = c.createStatement(); java.sql.ResultSet r = s.executeQuery("SELECT seq FROM audit_head")) {
+          r.next();
+          return r.getLong(1);
+        }
+      });
+      assertThat(seq).isZero();
     }
   }
 }

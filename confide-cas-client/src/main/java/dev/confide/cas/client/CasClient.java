@@ -108,6 +108,11 @@ public final class CasClient implements AutoCloseable {
     return send(HttpRequest.newBuilder(uri("/health")).GET(), String.class);
   }
 
+  /** {@code /health/ready}: the body when the CAS's database answers; a 503 {@code database_unavailable} refusal when not. */
+  public String ready() {
+    return send(HttpRequest.newBuilder(uri("/health/ready")).GET(), String.class);
+  }
+
   public String metrics() {
     return send(HttpRequest.newBuilder(uri("/metrics")).GET(), String.class);
   }
