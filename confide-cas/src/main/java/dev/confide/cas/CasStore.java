@@ -67,6 +67,11 @@ final class CasStore {
     return true;
   }
 
+  /** Whether any thread holds the audit order now (tests: none may once the requests are answered). */
+  boolean auditOrderHeld() {
+    return auditOrder.isLocked();
+  }
+
   /** Work done in one transaction. */
   @FunctionalInterface
   interface Work<T> {

@@ -72,4 +72,89 @@ class DatabaseOutageTest {
       }
     }
   }
+
+  @Test
+  void swapsUnderwayWhenTheDatabaseRestartsLoseNothingAndLeaveNoLockBehind() throws Exception {
+    Path data = tmp.resolve("pg");
+    EmbeddedPostgres pg = postgres(data, 0);
+    int port = pg.getPort();
+    try (Connection c = pg.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+      s.execute("CREATE DATABASE cas");
+    }
+    TlsIdentity alice = TlsIdentity.create(tmp.resolve("alice"), "alice");
+    int callers = 8;
+    try (CasServer server = CasServer.start(CasHome.open(tmp.resolve("cas"), "127.0.0.1"), pg.getJdbcUrl("postgres", "cas"),
+            new InetSocketAddress("127.0.0.1", 0), Set.of(alice.keyHash()))) {
+      java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+      java.util.concurrent.atomic.AtomicLong afterRestart = new java.util.concurrent.atomic.AtomicLong(-1);
+      long[] acknowledged = new long[callers];
+      java.util.List<java.util.concurrent.Future<?>> running = new java.util.ArrayList<>();
+      java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(callers);
+      try {
+        for (int i = 0; i < callers; i++) {
+          int me = i;
+          running.add(pool.submit(() -> {
+            try (CasClient client = CasClient.connect("cas", URI.create(server.url()), server.fingerprint(), alice)) {
+              client.createSession("name: s" + me + "\nvolumes:\n  - {name: V}\n");
+              // moves on to the next tag only once this one is acknowledged: answered, or found committed
+              while (!stop.get()) {
+                dev.confide.volume.Tag from = acknowledged[me] == 0 ? null : tag(me * 100_000 + (int) acknowledged[me]);
+                dev.confide.volume.Tag to = tag(me * 100_000 + (int) acknowledged[me] + 1);
+                try {
+                  client.swap("s" + me, "V", new TagSwap(from, to));
+                } catch (dev.confide.cas.common.CasException e) {
+                  if (e.status() != 409 && e.status() != 503) {
+                    throw e;
+                  }
+                  try {
+                    if (!to.equals(client.volume("s" + me, "V").tag())) {
+                      continue;
+                    }
+                  } catch (dev.confide.cas.common.CasException unavailable) {
+                    continue;
+                  }
+                }
+                acknowledged[me]++;
+                if (afterRestart.get() >= 0) {
+                  afterRestart.incrementAndGet();
+                }
+              }
+            }
+            return null;
+          }));
+        }
+        while (java.util.Arrays.stream(acknowledged).anyMatch(n -> n < 3)) {
+          java.util.concurrent.locks.LockSupport.parkNanos(1_000_000); // polling for progress, not a wait to win a race
+        }
+        pg.close();
+        pg = postgres(data, port);
+        afterRestart.set(0);
+        // every caller gets through again, on the pool's new connections (a lock left held would stop them all)
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+        while (afterRestart.get() < 10L * callers && System.nanoTime() < deadline) {
+          java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+        }
+        assertThat(afterRestart.get()).as("swaps acknowledged after the restart").isGreaterThanOrEqualTo(10L * callers);
+        stop.set(true);
+        for (java.util.concurrent.Future<?> f : running) {
+          f.get(60, java.util.concurrent.TimeUnit.SECONDS);
+        }
+      } finally {
+        stop.set(true);
+        pool.shutdownNow();
+      }
+      assertThat(server.service().store().auditOrderHeld()).isFalse();
+      try (CasClient client = CasClient.connect("cas", URI.create(server.url()), server.fingerprint(), alice)) {
+        for (int i = 0; i < callers; i++) {
+          dev.confide.cas.api.VolumeState v = client.volume("s" + i, "V");
+          assertThat(v.generation()).as("caller " + i + "'s volume").isEqualTo(acknowledged[i]);
+          assertThat(v.tag()).isEqualTo(tag(i * 100_000 + (int) acknowledged[i]));
+        }
+        java.security.PublicKey casKey = TlsIdentity.load(tmp.resolve("cas/tls")).certificate().getPublicKey();
+        assertThat(AuditChain.verify(client.audit(0, 100_000), casKey)).isEmpty();
+      }
+    } finally {
+      pg.close();
+    }
+  }
 }
