@@ -23,9 +23,6 @@ while [ $# -gt 0 ]; do
     *) echo "usage: bench/cas-faults.sh [--clients N] [--kills K] [--replicas R] [--seconds S] [--faults-only]" >&2; exit 64 ;;
   esac
 done
-# shellcheck source=../scripts/lib/env.sh
-. "$root/scripts/lib/env.sh"
-confide_find_jdk
 need=()
 command -v haproxy >/dev/null 2>&1 || need+=(haproxy)
 ls -d /usr/lib/postgresql/*/bin >/dev/null 2>&1 || need+=(postgresql)
@@ -36,18 +33,9 @@ if [ ${#need[@]} -gt 0 ]; then
     echo "bench/cas-faults.sh: install ${need[*]} first (apt-get install ${need[*]})" >&2; exit 69
   fi
 fi
-confide="$root/confide"
-"$confide" --version >/dev/null
-jar="$root/benchmarks/target/benchmarks.jar"
-if [ ! -f "$jar" ] || [ -n "$(find "$root/benchmarks/src" "$root/confide-cas/src" -newer "$jar" -print -quit)" ]; then
-  (cd "$root" && ./mvnw -q -Dmaven.test.skip=true -pl benchmarks -am package)
-fi
-java=("$JAVA_HOME/bin/java" --sun-misc-unsafe-memory-access=allow)
-work="$root/bench/work/cas-faults"
-rm -rf "$work"
-mkdir -p "$work"
-export CONFIDE_CONFIG_DIR="$work/config" CONFIDE_DATA_DIR="$work/data"
-"$confide" identity create >/dev/null
+# shellcheck source=lib/cas-bench.sh
+. "$root/bench/lib/cas-bench.sh"
+cas_bench_setup cas-faults
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 now_ms() { date +%s%3N; }
 

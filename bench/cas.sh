@@ -27,22 +27,9 @@ while [ $# -gt 0 ]; do
     *) echo "usage: bench/cas.sh [--clients N] [--seconds S] [--warmup W] [--rate R] [--db h2|postgresql|both]" >&2; exit 64 ;;
   esac
 done
-# shellcheck source=../scripts/lib/env.sh
-. "$root/scripts/lib/env.sh"
-confide_find_jdk
-confide="$root/confide"
-"$confide" --version >/dev/null
-jar="$root/benchmarks/target/benchmarks.jar"
-if [ ! -f "$jar" ] || [ -n "$(find "$root/benchmarks/src" "$root/confide-cas/src" -newer "$jar" -print -quit)" ]; then
-  (cd "$root" && ./mvnw -q -Dmaven.test.skip=true -pl benchmarks -am package)
-fi
-java=("$JAVA_HOME/bin/java" --sun-misc-unsafe-memory-access=allow)
-
-work="$root/bench/work/cas"
-rm -rf "$work"
-mkdir -p "$work"
-export CONFIDE_CONFIG_DIR="$work/config" CONFIDE_DATA_DIR="$work/data"
-"$confide" identity create >/dev/null
+# shellcheck source=lib/cas-bench.sh
+. "$root/bench/lib/cas-bench.sh"
+cas_bench_setup cas
 
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }

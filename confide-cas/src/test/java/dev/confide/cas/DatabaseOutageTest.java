@@ -30,6 +30,14 @@ class DatabaseOutageTest {
     return (port == 0 ? b : b.setPort(port)).start();
   }
 
+  /** {@code pg}, with an empty database "cas" made in it. */
+  private static EmbeddedPostgres withCasDatabase(EmbeddedPostgres pg) throws java.sql.SQLException {
+    try (Connection c = pg.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+      s.execute("CREATE DATABASE cas");
+    }
+    return pg;
+  }
+
   /** The readiness answer once it is 200, asking again while it is 503, for at most {@code seconds}. */
   private static String readyWithin(CasClient client, int seconds) {
     long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(seconds);
@@ -48,11 +56,8 @@ class DatabaseOutageTest {
   @Test
   void aRestartedDatabaseIsReportedWhileDownAndUsedAgainWithoutRestartingTheCas() throws Exception {
     Path data = tmp.resolve("pg");
-    EmbeddedPostgres pg = postgres(data, 0);
+    EmbeddedPostgres pg = withCasDatabase(postgres(data, 0));
     int port = pg.getPort();
-    try (Connection c = pg.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
-      s.execute("CREATE DATABASE cas");
-    }
     String url = pg.getJdbcUrl("postgres", "cas");
     TlsIdentity alice = TlsIdentity.create(tmp.resolve("alice"), "alice");
     try (CasServer server = CasServer.start(CasHome.open(tmp.resolve("cas"), "127.0.0.1"), url,
@@ -92,11 +97,8 @@ class DatabaseOutageTest {
   @Test
   void swapsUnderwayWhenTheDatabaseRestartsLoseNothingAndLeaveNoLockBehind() throws Exception {
     Path data = tmp.resolve("pg");
-    EmbeddedPostgres pg = postgres(data, 0);
+    EmbeddedPostgres pg = withCasDatabase(postgres(data, 0));
     int port = pg.getPort();
-    try (Connection c = pg.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
-      s.execute("CREATE DATABASE cas");
-    }
     TlsIdentity alice = TlsIdentity.create(tmp.resolve("alice"), "alice");
     int callers = 8;
     try (CasServer server = CasServer.start(CasHome.open(tmp.resolve("cas"), "127.0.0.1"), pg.getJdbcUrl("postgres", "cas"),

@@ -89,8 +89,17 @@ final class ApplicationRunner {
             "give the .blend file's path relative to --inputs");
       }
     }
+    HostKey localKey = null;
     if (o.host().equals(LocalHost.NAME)) {
+      if (o.hostKey() != null) {
+        throw new CliFailure(ExitCodes.USAGE, "host_key_local", "--host-key is for remote hosts", "leave it out for --host local");
+      }
+      if (o.keep()) {
+        throw new CliFailure(ExitCodes.USAGE, "keep_local", "--keep keeps a remote host's run directory; a local run leaves none",
+            "leave it out for --host local");
+      }
       Bubblewrap.find(); // the sandbox is missing: say so before anything is set up
+      localKey = HostKeys.loadOrCreate(dirs);
     }
     // The embedded CAS starts on a thread of its own while this one connects, measures and seals:
     // on two cores that hides most of the CAS's start (it waits on the disk and on class initialisation).
@@ -99,7 +108,7 @@ final class ApplicationRunner {
       TlsIdentity user = EmbeddedCas.userIdentity(dirs);
       // a local run's host is this machine: the CAS is told to count its simulated evidence for the
       // user's sessions as soon as it is up, beside the measuring (its first TLS handshake with it)
-      String ownHost = o.host().equals(LocalHost.NAME) && o.hostKey() == null ? HostKeys.loadOrCreate(dirs).keyHash() : null;
+      String ownHost = localKey == null ? null : localKey.keyHash();
       starting = CompletableFuture.supplyAsync(() -> {
         long started = System.nanoTime();
         EmbeddedCas cas = startEmbedded(dirs, user);
@@ -122,7 +131,8 @@ final class ApplicationRunner {
         return cas;
       }, task -> Thread.ofPlatform().name("confide-cas-start").start(task)); // not the common pool: see CasServer
     }
-    try (Host chosen = clock.timed("connect", () -> host(invocation, dirs, output, err, o))) {
+    HostKey hostKey = localKey;
+    try (Host chosen = clock.timed("connect", () -> host(invocation, dirs, output, err, o, hostKey))) {
       return run(invocation, output, err, o, app, request, clock, chosen, starting);
     } finally {
       if (starting != null) {
@@ -140,9 +150,12 @@ final class ApplicationRunner {
     }
   }
 
-  /** The host the run goes to: a remote one logged in to (the SSH connection closes with it), or this machine. */
+  /**
+   * The host the run goes to: a remote one logged in to (the SSH connection closes with it), or this
+   * machine with its host key {@code localKey}.
+   */
   private static Host host(Invocation invocation, ConfideDirs dirs, Output output, java.io.PrintWriter err,
-      Options o) throws Exception {
+      Options o, HostKey localKey) throws Exception {
     if (!o.host().equals(LocalHost.NAME)) {
       // a daemon's kept connection to this host (its next run already prepared there), or a login now
       var runtime = invocation.runtime().get();
@@ -156,15 +169,7 @@ final class ApplicationRunner {
           new ConfirmedPrograms(new HostMeasurements(dirs.config()), RemoteHostOptions.programApproval(invocation.mayAsk())));
       return remote;
     }
-    if (o.hostKey() != null) {
-      throw new CliFailure(ExitCodes.USAGE, "host_key_local", "--host-key is for remote hosts", "leave it out for --host local");
-    }
-    if (o.keep()) {
-      throw new CliFailure(ExitCodes.USAGE, "keep_local", "--keep keeps a remote host's run directory; a local run leaves none",
-          "leave it out for --host local");
-    }
-    HostKey hostKey = HostKeys.loadOrCreate(dirs);
-    return new LocalHost(dirs.data(), invocation.runtime().get(), HostInitCommand.keyFile(dirs), hostKey.keyHash(), err,
+    return new LocalHost(dirs.data(), invocation.runtime().get(), HostInitCommand.keyFile(dirs), localKey.keyHash(), err,
         invocation.runtimes());
   }
 
