@@ -9,7 +9,8 @@
 # throughput, p50, p99, errors; on stderr the CAS's CPU share and the open loop's slow seconds.
 #
 # Usage: bench/cas.sh [--clients N] [--seconds S] [--warmup W] [--rate R] [--db h2|postgresql|both]
-#   --rate 0 leaves out the open loop.
+#                     [--pg-setting NAME=VALUE]...
+#   --rate 0 leaves out the open loop; --pg-setting passes a server setting to the bench's PostgreSQL.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 clients=64
@@ -17,14 +18,16 @@ seconds=30
 warmup=60
 rate=2000
 dbs="h2 postgresql"
+pgconf=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --clients) clients=$2; shift 2 ;;
     --seconds) seconds=$2; shift 2 ;;
     --warmup) warmup=$2; shift 2 ;;
     --rate) rate=$2; shift 2 ;;
+    --pg-setting) pgconf="${pgconf:+$pgconf,}$2"; shift 2 ;;
     --db) case "$2" in both) dbs="h2 postgresql" ;; h2|postgresql) dbs=$2 ;; *) echo "--db h2|postgresql|both" >&2; exit 64 ;; esac; shift 2 ;;
-    *) echo "usage: bench/cas.sh [--clients N] [--seconds S] [--warmup W] [--rate R] [--db h2|postgresql|both]" >&2; exit 64 ;;
+    *) echo "usage: bench/cas.sh [--clients N] [--seconds S] [--warmup W] [--rate R] [--db h2|postgresql|both] [--pg-setting NAME=VALUE]..." >&2; exit 64 ;;
   esac
 done
 # shellcheck source=lib/cas-bench.sh
@@ -60,7 +63,7 @@ for db in $dbs; do
       exec {pg_in}< <(sleep infinity)
       # the script's closing 'wait' would wait for this sleep too
       pids+=($!)
-      "${java[@]}" -cp "$jar" -Dbench.pglog="$work/pglog" dev.confide.bench.PostgresForBench <&"$pg_in" >"$work/pg.url" 2>"$work/pg.err" &
+      "${java[@]}" -cp "$jar" -Dbench.pglog="$work/pglog" -Dbench.pgconf="$pgconf" dev.confide.bench.PostgresForBench <&"$pg_in" >"$work/pg.url" 2>"$work/pg.err" &
       pids+=($!)
       for _ in $(seq 1 600); do [ -s "$work/pg.url" ] && break; sleep 0.1; done
       start_cas "$work/cas-pg.json" --data "$work/cas-pg" --db "$(head -1 "$work/pg.url")" ;;

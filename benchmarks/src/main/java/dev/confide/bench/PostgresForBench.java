@@ -15,7 +15,18 @@ public final class PostgresForBench {
   private PostgresForBench() {}
 
   public static void main(String[] args) throws Exception {
-    try (EmbeddedPostgres postgres = EmbeddedPostgres.builder().setServerConfig("synchronous_commit", "on").setServerConfig("log_checkpoints", "on").setServerConfig("log_autovacuum_min_duration", "0").setServerConfig("log_min_duration_statement", "30").setServerConfig("log_line_prefix", "%m ").setServerConfig("logging_collector", "on").setServerConfig("log_directory", System.getProperty("bench.pglog", "log")).start()) {
+    EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder().setServerConfig("synchronous_commit", "on")
+        .setServerConfig("log_checkpoints", "on").setServerConfig("log_autovacuum_min_duration", "0")
+        .setServerConfig("log_min_duration_statement", "30").setServerConfig("log_line_prefix", "%m ")
+        .setServerConfig("logging_collector", "on").setServerConfig("log_directory", System.getProperty("bench.pglog", "log"));
+    // settings a bench run tries (bench/cas.sh --pg-setting NAME=VALUE)
+    for (String setting : System.getProperty("bench.pgconf", "").split(",")) {
+      int eq = setting.indexOf('=');
+      if (eq > 0) {
+        builder.setServerConfig(setting.substring(0, eq).trim(), setting.substring(eq + 1).trim());
+      }
+    }
+    try (EmbeddedPostgres postgres = builder.start()) {
       try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
         s.execute("CREATE DATABASE cas_bench");
       }

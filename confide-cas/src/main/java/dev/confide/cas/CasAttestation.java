@@ -106,9 +106,12 @@ public final class CasAttestation {
   /**
    * A session and one of its services, as attestation names them; either may be absent (null), and
    * then evidence is refused exactly as for a session that trusts no host: who holds no trusted host
-   * key cannot tell a session that exists from one that does not.
+   * key cannot tell a session that exists from one that does not. {@code service} is the service
+   * as it runs ({@code resolved}: an imported one is the exporter's definition); an import that
+   * does not resolve is {@code unresolved}, told only to whom the session's hosts admit.
    */
-  private record Target(Session session, Service service, String creator) {
+  private record Target(Session session, Service service, String creator, ImportedDefinitions.Resolved resolved,
+      CasException unresolved) {
     Target requireFound(String sessionName, String serviceName) {
       if (session == null) {
         throw CasException.notFound("session " + sessionName + " does not exist", "check the name");
@@ -118,15 +121,49 @@ public final class CasAttestation {
       }
       return this;
     }
+
+    /** The same service under the rules of the session that exports its definition. */
+    Target underExporter() {
+      ImportedDefinitions.Exporter from = resolved.serviceFrom();
+      return new Target(from.session(), service, from.creator(), resolved, null);
+    }
   }
 
   private Target lookup(Connection c, String sessionName, String serviceName) throws SQLException {
     java.util.Optional<StoredSession> stored = service.store().session(c, sessionName, false);
     if (stored.isEmpty()) {
-      return new Target(null, null, null);
+      return new Target(null, null, null, null, null);
     }
     Session session = service.documents().of(stored.get().hash(), stored.get().document());
-    return new Target(session, session.service(serviceName).orElse(null), stored.get().creator());
+    Service own = session.service(serviceName).orElse(null);
+    if (own == null) {
+      return new Target(session, null, stored.get().creator(), null, null);
+    }
+    try {
+      ImportedDefinitions.Resolved r = service.imports().resolve(c, session, stored.get().hash(), own, true);
+      return new Target(session, r.service(), stored.get().creator(), r, null);
+    } catch (CasException e) {
+      return new Target(session, own, stored.get().creator(), null, e);
+    }
+  }
+
+  /**
+   * Checks the evidence as {@link #verify} does; for an imported service, under the exporter's rules
+   * too (its tolerations and trusted hosts guard what its definition releases, as the importer's
+   * guard the importer's volumes and secrets). An import that does not resolve is refused once
+   * the evidence has shown a host the session trusts.
+   */
+  private EvidenceVerifier.Verified verifyAll(Connection c, AttestRequest request, Target target, String reportData,
+      boolean measured) throws SQLException {
+    if (target.unresolved() != null) {
+      verify(c, request, target, reportData, false);
+      throw target.unresolved();
+    }
+    EvidenceVerifier.Verified verified = verify(c, request, target, reportData, measured);
+    if (target.resolved() != null && target.resolved().serviceFrom() != null) {
+      verify(c, request, target.underExporter(), reportData, measured);
+    }
+    return verified;
   }
 
   /** The request's keys and nonce, checked, with the nonce spent (whatever the outcome of the attempt). */
@@ -169,7 +206,7 @@ public final class CasAttestation {
     Admitted admitted = admit(request);
     return service.store().transaction(c -> {
       Target named = lookup(c, request.session(), request.service());
-      verify(c, request, named, admitted.reportData(), false);
+      verifyAll(c, request, named, admitted.reportData(), false);
       Service svc = named.requireFound(request.session(), request.service()).service();
       RunPlan plan = new RunPlan(RunCommand.executable(svc.command()), svc.environment().getOrDefault("PATH", RunCommand.DEFAULT_PATH),
           svc.measuredTrees());
@@ -187,16 +224,33 @@ public final class CasAttestation {
     CasStore store = service.store();
     return store.transaction(c -> {
       Target named = lookup(c, request.session(), request.service());
-      EvidenceVerifier.Verified verified = verify(c, request, named, admitted.reportData(), true);
+      EvidenceVerifier.Verified verified = verifyAll(c, request, named, admitted.reportData(), true);
       named.requireFound(request.session(), request.service());
       Session session = named.session();
       Service svc = named.service();
+      Image image = named.resolved().image();
+      if (image != null && !image.admits(verified.measurement())) {
+        throw new CasException(403, "attestation_measurement_not_allowed", "image " + image.name() + " of session "
+            + session.name() + " admits only the measurements its 'mrenclaves' lists, and the runtime measured "
+            + verified.measurement(), "add the measurement to the image's mrenclaves, or run a program it lists");
+      }
       String caller = "runtime:" + verified.hostKeyHash().substring(0, 16);
       Map<String, String> secrets = new LinkedHashMap<>();
       service.secretValues(c, session.name(), caller).forEach((k, v) -> secrets.put(k, Base64.getEncoder().encodeToString(v)));
+      for (ImportedDefinitions.Exporter from : java.util.stream.Stream.of(named.resolved().serviceFrom(),
+          named.resolved().imageFrom()).filter(java.util.Objects::nonNull).distinct().toList()) {
+        // the exporter's definitions name its own secrets: those, and only those, go with them
+        Set<String> wanted = named.resolved().namedBy(from);
+        if (!wanted.isEmpty()) {
+          service.secretValues(c, from.session().name(), caller).forEach((k, v) -> {
+            if (wanted.contains(k)) {
+              secrets.put(k, Base64.getEncoder().encodeToString(v));
+            }
+          });
+        }
+      }
       List<RunConfiguration.Mount> mounts = new ArrayList<>();
-      if (svc.imageName() != null) {
-        Image image = session.image(svc.imageName()).orElseThrow();
+      if (image != null) {
         for (Image.Mount m : image.volumes()) {
           CasService.Target target = service.target(c, session, session.volume(m.name()).orElseThrow());
           StoredVolume row = service.firstUse(c, target);
@@ -212,13 +266,16 @@ public final class CasAttestation {
       }
       service.auditChain().append(c, "attest", caller, session.name() + "/" + svc.name(),
           verified.platform() + " measurement=" + verified.measurement() + " volumes=" + mounts.size());
-      List<RunConfiguration.InjectionFile> injections = svc.imageName() == null ? List.of()
-          : session.image(svc.imageName()).orElseThrow().injectionFiles().stream()
-              .map(f -> new RunConfiguration.InjectionFile(f.path(), f.content())).toList();
+      List<RunConfiguration.InjectionFile> injections = image == null ? List.of()
+          : image.injectionFiles().stream().map(f -> new RunConfiguration.InjectionFile(f.path(), f.content())).toList();
+      ImportedDefinitions.Exporter definer = named.resolved().serviceFrom();
+      // a literal fspf_key is kept with the session that defines the service
+      String treeSession = definer == null ? session.name() : definer.session().name();
+      String treeService = named.resolved().definedAs();
       RunConfiguration config = new RunConfiguration(session.name(), svc.name(), verified.measurement(), svc.command(),
           svc.environment(), svc.pwd(), mounts, secrets, token, injections, svc.networkAllowed(), svc.streamOutputAllowed(),
           svc.fspfPath() == null ? null : new RunConfiguration.ImageTree(svc.fspfPath(),
-              svc.fspfKey() != null ? svc.fspfKey() : service.treeKey(c, session.name(), svc.name()), svc.fspfTag()),
+              svc.fspfKey() != null ? svc.fspfKey() : service.treeKey(c, treeSession, treeService), svc.fspfTag()),
           svc.user());
       try {
         byte[] plaintext = json.writeValueAsBytes(config);

@@ -56,6 +56,7 @@ public final class CasService {
   private final CasMetrics metrics;
   private final DatabaseProbe probe;
   private final RunTokens runTokens;
+  private final ImportedDefinitions imports;
   private final SecureRandom random = new SecureRandom();
 
   CasService(CasStore store, AuditChain audit, MasterKey masterKey, Set<String> auditors, Set<String> sessionCreators) {
@@ -74,6 +75,11 @@ public final class CasService {
     metrics.sessions(store::sessionCount);
     this.probe = new DatabaseProbe(store.dataSource(), java.time.Duration.ofSeconds(2), metrics);
     this.runTokens = new RunTokens(store);
+    this.imports = new ImportedDefinitions(store, documents);
+  }
+
+  ImportedDefinitions imports() {
+    return imports;
   }
 
   RunTokens runTokens() {
@@ -606,6 +612,7 @@ public final class CasService {
         checkExport(source.export(), exporter.name(), "volume " + source.name(), session.name(), hash);
       }
     }
+    imports.check(c, session, hash);
   }
 
   private Session exporter(Connection c, String name, String what) throws SQLException {
@@ -614,7 +621,7 @@ public final class CasService {
     return documents.of(stored.hash(), stored.document());
   }
 
-  private static void checkExport(List<Export> exports, String exporter, String what, String importer, String hash) {
+  static void checkExport(List<Export> exports, String exporter, String what, String importer, String hash) {
     Optional<Export> export = exports.stream()
         .filter(e -> e.admits(importer)).findFirst();
     if (export.isEmpty()) {

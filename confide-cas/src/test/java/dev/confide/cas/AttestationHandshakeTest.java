@@ -77,13 +77,19 @@ class AttestationHandshakeTest {
 
   /** What a runtime sends: evidence signed by {@code signer}, bound to {@code boundKey} and the key's run key. */
   static AttestRequest request(HostKey signer, String session, AttestNonce nonce, RuntimeKey key, byte[] boundKey, Measurement m) {
+    return request(signer, session, "svc", nonce, key, boundKey, m);
+  }
+
+  /** As {@link #request(HostKey, String, AttestNonce, RuntimeKey, byte[], Measurement)}, for {@code service}. */
+  static AttestRequest request(HostKey signer, String session, String service, AttestNonce nonce, RuntimeKey key, byte[] boundKey,
+      Measurement m) {
     String reportData = ReportData.of(HexFormat.of().parseHex(nonce.nonce()), boundKey, key.signingKey());
     String evidence = new SimEvidenceProvider(signer).produce(m, reportData).encode();
-    return new AttestRequest(session, "svc", nonce.nonce(), "sim", evidence,
+    return new AttestRequest(session, service, nonce.nonce(), "sim", evidence,
         Base64.getEncoder().encodeToString(key.publicKeyset()), Base64.getEncoder().encodeToString(key.signingKey()));
   }
 
-  private static void refused(org.assertj.core.api.ThrowableAssert.ThrowingCallable call, int status, String error, String part) {
+  static void refused(org.assertj.core.api.ThrowableAssert.ThrowingCallable call, int status, String error, String part) {
     assertThatThrownBy(call).isInstanceOfSatisfying(CasException.class, e -> {
       assertThat(e.error()).isEqualTo(error);
       assertThat(e.status()).isEqualTo(status);

@@ -29,7 +29,10 @@ public record Service(
     Boolean network,
     @JsonProperty("stream_output") Boolean streamOutput,
     @JsonProperty("measured_trees") List<String> measuredTrees,
-    String user) {
+    String user,
+    @JsonProperty("import") ServiceImport importFrom,
+    @com.fasterxml.jackson.annotation.JsonFormat(with = com.fasterxml.jackson.annotation.JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY)
+    List<Export> export) {
 
   public Service {
     environment = environment == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(environment));
@@ -45,6 +48,40 @@ public record Service(
     network = network != null && network;
     streamOutput = streamOutput != null && streamOutput;
     measuredTrees = measuredTrees == null ? List.of() : List.copyOf(measuredTrees);
+    export = export == null ? List.of() : List.copyOf(export);
+  }
+
+  /**
+   * Another session's service, run as that session defines it (SCONE's {@code services[].import},
+   * seed 000's user session importing the image creator's {@code blender}): {@code service}
+   * defaults to the importing service's own name. SCONE writes it as the session's name alone.
+   */
+  public record ServiceImport(String session, String service) {
+    @com.fasterxml.jackson.annotation.JsonCreator(mode = com.fasterxml.jackson.annotation.JsonCreator.Mode.PROPERTIES)
+    public ServiceImport(@JsonProperty("session") String session, @JsonProperty("service") String service) {
+      this.session = session;
+      this.service = service;
+    }
+
+    @com.fasterxml.jackson.annotation.JsonCreator(mode = com.fasterxml.jackson.annotation.JsonCreator.Mode.DELEGATING)
+    static ServiceImport named(String session) {
+      return new ServiceImport(session, null);
+    }
+  }
+
+  /** Whether this service is another session's (its definition is resolved by the CAS). */
+  public boolean imported() {
+    return importFrom != null;
+  }
+
+  /**
+   * What runs when this importing service runs: {@code source} (the exporter's service) under this
+   * service's name, in this session's image ({@code image_name} here, else the exporter's).
+   */
+  public Service runningAs(Service source) {
+    return new Service(name, imageName != null ? imageName : source.imageName, source.command, source.environment,
+        source.pwd, source.attestation, null, source.fspfPath, source.fspfKey, source.fspfTag, source.network,
+        source.streamOutput, source.measuredTrees, source.user, null, List.of());
   }
 
   /** Whether the program may reach the network (default: it has none). */

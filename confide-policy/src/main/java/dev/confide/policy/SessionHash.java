@@ -34,12 +34,28 @@ public final class SessionHash {
     replaceByHash(tree, "secrets", "value");
     replaceByHash(tree, "volumes", "key");
     replaceLiteralKeys(tree);
+    // fields added after sessions were hashed and pinned: left out while empty, so that a document
+    // that does not use them keeps the hash it always had
+    dropEmpty(tree, "services", "export");
+    dropEmpty(tree, "images", "export");
+    dropEmpty(tree, "images", "mrenclaves");
     try {
       // re-serialise through a sorted map view: valueToTree keeps insertion order for new keys
       Object sorted = CANONICAL.treeToValue(tree, Object.class);
       return CANONICAL.writeValueAsString(sorted);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("a session always serialises", e);
+    }
+  }
+
+  /** In each object of list {@code list}, removes {@code field} where it is an empty list. */
+  private static void dropEmpty(ObjectNode tree, String list, String field) {
+    if (tree.get(list) instanceof ArrayNode items) {
+      for (var node : items) {
+        if (node.get(field) instanceof ArrayNode a && a.isEmpty()) {
+          ((ObjectNode) node).remove(field);
+        }
+      }
     }
   }
 

@@ -104,8 +104,13 @@ final class SessionValidator {
     for (int i = 0; i < session.services().size(); i++) {
       Service s = session.services().get(i);
       String at = "/services/" + i;
-      if (s.command() == null || s.command().isBlank()) {
-        problem(at, "service '" + s.name() + "' has no 'command'", "add 'command: program arguments'");
+      checkExports(at + "/export", s.export());
+      if (s.imported()) {
+        checkServiceImport(at, s);
+      } else if (s.command() == null || s.command().isBlank()) {
+        problem(at, "service '" + s.name() + "' has no 'command'",
+            "add 'command: program arguments' (attestation measures the program it names, so it cannot be left to an image's"
+                + " entrypoint), or import the service from the session that defines it ('import: SESSION')");
       } else {
         try {
           if (SecretReferences.containsPlaceholder(RunCommand.executable(s.command()))) {
@@ -123,7 +128,9 @@ final class SessionValidator {
       if (!s.pwd().startsWith("/")) {
         problem(at + "/pwd", "'pwd' must be an absolute path", "start it with '/'");
       }
-      checkReferences(at + "/command", s.command(), secretNames);
+      if (!s.imported()) {
+        checkReferences(at + "/command", s.command(), secretNames);
+      }
       checkHostArguments(at + "/command", s.command());
       Set<String> named = new HashSet<>();
       for (Map.Entry<String, String> e : s.environment().entrySet()) {
@@ -222,6 +229,48 @@ final class SessionValidator {
         problem(at + "/user", "'" + s.user() + "' is not UID:GID of an account other than root",
             "give numbers, as 1000:1000; the sandbox never runs a program as root");
       }
+    }
+  }
+
+  /**
+   * An importing service runs the exporter's definition: it may restate {@code command} and
+   * {@code pwd} (the CAS refuses them unless they are the exporter's) and choose its
+   * {@code image_name}; whatever decides what the program is, sees or may do is the exporter's alone.
+   */
+  private void checkServiceImport(String at, Service s) {
+    Service.ServiceImport from = s.importFrom();
+    if (from.session() == null) {
+      problem(at + "/import", "a service import needs the exporting 'session'", "write 'import: SESSION' or 'import: {session: SESSION}'");
+    } else if (!SESSION_NAME.matcher(from.session()).matches()) {
+      problem(at + "/import", "'" + from.session() + "' is not a session name", "name the session that exports the service");
+    }
+    if (from.service() != null && !LOCAL_NAME.matcher(from.service()).matches()) {
+      problem(at + "/import/service", "'" + from.service() + "' is not a service name", "name the exporter's service");
+    }
+    String hint = "remove it: an imported service runs as its own session defines it";
+    if (!s.environment().isEmpty()) {
+      problem(at + "/environment", "an imported service takes its 'environment' from session " + from.session(), hint);
+    }
+    if (!s.attestation().isEmpty()) {
+      problem(at + "/attestation", "an imported service takes its measurements ('attestation', 'mrenclaves') from session "
+          + from.session(), hint);
+    }
+    if (s.fspfPath() != null || s.fspfKey() != null || s.fspfTag() != null) {
+      problem(at + "/fspf_path", "an imported service takes its authenticated tree (fspf_path, fspf_key, fspf_tag) from session "
+          + from.session(), hint);
+    }
+    if (!s.measuredTrees().isEmpty()) {
+      problem(at + "/measured_trees", "an imported service takes its 'measured_trees' from session " + from.session(), hint);
+    }
+    if (s.user() != null) {
+      problem(at + "/user", "an imported service takes its 'user' from session " + from.session(), hint);
+    }
+    if (s.networkAllowed() || s.streamOutputAllowed()) {
+      problem(at + (s.networkAllowed() ? "/network" : "/stream_output"), "an imported service takes 'network' and"
+          + " 'stream_output' from session " + from.session(), hint);
+    }
+    if (!s.export().isEmpty()) {
+      problem(at + "/export", "an imported service cannot be exported again", "export it from its own session");
     }
   }
 
@@ -366,13 +415,37 @@ final class SessionValidator {
     for (int i = 0; i < session.images().size(); i++) {
       Image img = session.images().get(i);
       String at = "/images/" + i;
+      checkExports(at + "/export", img.export());
+      for (int j = 0; j < img.mrenclaves().size(); j++) {
+        if (img.mrenclaves().get(j) == null || !HEX64.matcher(img.mrenclaves().get(j)).matches()) {
+          problem(at + "/mrenclaves/" + j, "'" + img.mrenclaves().get(j) + "' is not a measurement",
+              "a measurement is 64 lower-case hex digits, as 'confide measure' prints it");
+        }
+      }
+      if (img.importFrom() != null) {
+        Image.ImageImport from = img.importFrom();
+        if (from.session() == null || !SESSION_NAME.matcher(from.session()).matches()) {
+          problem(at + "/import", "'" + from.session() + "' is not a session name", "write 'import: SESSION' naming the exporter");
+        }
+        if (from.image() != null && !LOCAL_NAME.matcher(from.image()).matches()) {
+          problem(at + "/import/image", "'" + from.image() + "' is not an image name", "name the exporter's image");
+        }
+        if (!img.volumes().isEmpty() || !img.injectionFiles().isEmpty() || !img.mrenclaves().isEmpty()) {
+          problem(at + "/import", "an imported image takes its volumes, injection files and mrenclaves from session "
+              + from.session(), "remove them here, or define an image of this session's own instead");
+        }
+        if (!img.export().isEmpty()) {
+          problem(at + "/export", "an imported image cannot be exported again", "export it from its own session");
+        }
+      }
       Set<String> paths = new HashSet<>();
       for (int j = 0; j < img.volumes().size(); j++) {
         Image.Mount m = img.volumes().get(j);
         String mat = at + "/volumes/" + j;
-        if (m.name() == null || !volumeNames.contains(m.name())) {
+        // an exported image may leave its volumes to the sessions that import it (seed 000)
+        if (m.name() == null || !volumeNames.contains(m.name()) && img.export().isEmpty()) {
           problem(mat + "/name", "image '" + img.name() + "' mounts volume '" + m.name()
-              + "', which 'volumes' does not define", "define it under 'volumes' or fix the name");
+              + "', which 'volumes' does not define", "define it under 'volumes', fix the name, or export the image to sessions that bring the volume");
         }
         if (m.path() == null || !m.path().startsWith("/") || m.path().equals("/") || m.path().contains("/../")) {
           problem(mat + "/path", "mount path '" + m.path() + "' must be an absolute path below '/'",

@@ -48,6 +48,23 @@ class SessionHashTest {
   }
 
   @Test
+  void importsAndExportsOfServicesAndImagesLeaveOlderDocumentsCanonicalFormAsItWas() throws Exception {
+    // pinned exports name hashes computed before services and images could be exported
+    String canonical = SessionHash.canonical(parser.parse("s.yaml",
+        "name: a\nservices: [{name: x, command: run, image_name: i}]\nimages: [{name: i}]\n"));
+    assertThat(canonical).contains("\"images\":[{\"injection_files\":[],\"name\":\"i\",\"volumes\":[]}]")
+        .doesNotContain("export").doesNotContain("mrenclaves").doesNotContain("import");
+    String base = hash("name: a\nservices: [{name: x, command: run, image_name: i}]\nimages: [{name: i}]\n");
+    assertThat(hash("name: a\nservices: [{name: x, command: run, image_name: i, export: b}]\nimages: [{name: i}]\n"))
+        .isNotEqualTo(base);
+    assertThat(hash("name: a\nservices: [{name: x, command: run, image_name: i}]\nimages: [{name: i, export: b}]\n"))
+        .isNotEqualTo(base);
+    assertThat(hash("name: a\nservices: [{name: x, command: run, image_name: i}]\nimages: [{name: i, mrenclaves: ["
+        + "a".repeat(64) + "]}]\n")).isNotEqualTo(base);
+    assertThat(hash("name: a\nservices: [{name: x, import: b, image_name: i}]\nimages: [{name: i}]\n")).isNotEqualTo(base);
+  }
+
+  @Test
   void aGivenVolumeKeyIsHashedInTheCanonicalFormAndNeverShown() throws Exception {
     String key = "ab".repeat(32);
     Session s = parser.parse("s.yaml", "name: a/b\nvolumes:\n  - name: inputs\n    key: " + key + "\n    tag: " + "cd".repeat(32) + "\n");

@@ -314,6 +314,64 @@ class SessionParserTest {
   }
 
   /** Four services in SCONE's attestation shapes; the SGX one with security version {@code isvsvn}. */
+  @Test
+  void importedServicesAndImagesAreReadInSconesFormsAndMayNotRedefineWhatTheExporterDecides() throws Exception {
+    String m = "a".repeat(64);
+    Session user = parser.parse("s.yaml", """
+        name: job
+        services:
+          - {name: blender, import: scone/blender}
+          - {name: other, import: {session: scone/blender, service: blender}, image_name: mine}
+        images:
+          - {name: blender_image, import: scone/blender}
+          - {name: mine, volumes: [{name: V, path: /V}]}
+        volumes: [{name: V}]
+        """);
+    assertThat(user.service("blender").orElseThrow().importFrom()).isEqualTo(new Service.ServiceImport("scone/blender", null));
+    assertThat(user.service("blender").orElseThrow().command()).isNull();
+    assertThat(user.service("other").orElseThrow().importFrom().service()).isEqualTo("blender");
+    assertThat(user.image("blender_image").orElseThrow().importFrom()).isEqualTo(new Image.ImageImport("scone/blender", null));
+    Session creator = parser.parse("s.yaml", """
+        name: scone/blender
+        services:
+          - {name: blender, command: blender -b, mrenclaves: [%s], image_name: img, export: "*"}
+        images:
+          - {name: img, mrenclaves: [%s], export: [{namespace: users}, job]}
+        """.formatted(m, m));
+    assertThat(creator.service("blender").orElseThrow().export()).containsExactly(new Export("*", null, null));
+    assertThat(creator.image("img").orElseThrow().export()).containsExactly(new Export(null, null, "users"), new Export("job", null, null));
+    assertThat(creator.image("img").orElseThrow().admits(m)).isTrue();
+    assertThat(creator.image("img").orElseThrow().admits("b".repeat(64))).isFalse();
+    // what runs is the exporter's, so the importer may not say otherwise
+    assertThatThrownBy(() -> parser.parse("s.yaml", """
+        name: job
+        services:
+          - name: blender
+            import: scone/blender
+            environment: {LD_PRELOAD: /tmp/x.so}
+            mrenclaves: [%s]
+            network: true
+            user: "1000:1000"
+            export: "*"
+        images:
+          - {name: img, import: scone/blender, volumes: [{name: V, path: /V}]}
+          - {name: img2, mrenclaves: [nothex]}
+        volumes: [{name: V}]
+        """.formatted(m))).isInstanceOfSatisfying(PolicyException.class, e -> assertThat(e.problems())
+            .extracting(PolicyProblem::message).containsExactlyInAnyOrder(
+                "an imported service takes its 'environment' from session scone/blender",
+                "an imported service takes its measurements ('attestation', 'mrenclaves') from session scone/blender",
+                "an imported service takes 'network' and 'stream_output' from session scone/blender",
+                "an imported service takes its 'user' from session scone/blender",
+                "an imported service cannot be exported again",
+                "an imported image takes its volumes, injection files and mrenclaves from session scone/blender",
+                "'nothex' is not a measurement"));
+    // a service of its own still needs its command, and says how to do without one
+    assertThatThrownBy(() -> parser.parse("s.yaml", "name: a\nservices: [{name: x}]\n"))
+        .isInstanceOfSatisfying(PolicyException.class, e -> assertThat(e.problems().getFirst().hint())
+            .contains("import the service from the session that defines it"));
+  }
+
   private static String sconeAttestation(String m1, String m2, int isvsvn) {
     return """
         name: a

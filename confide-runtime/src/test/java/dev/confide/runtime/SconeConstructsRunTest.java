@@ -102,6 +102,39 @@ class SconeConstructsRunTest {
   }
 
   @Test
+  void anImportedServiceRunsTheExportersDefinitionWithTheImportersVolumes() throws Exception {
+    // seed 000: the creator defines and exports the service and its image; the user brings the code volume
+    String python = host.python("/usr/bin:/bin");
+    host.cas.user.createSession("""
+        name: studio
+        services:
+          - name: render
+            image_name: img
+            command: python3 /code/main.py from-the-creator
+            environment: {PATH: /usr/bin:/bin, TOKEN_C: $$CONFIDE::token$$, TOKEN_S: $$SCONE::token$$}
+            stream_output: true
+            attestation: [{mrenclave: [%s]}]
+            export: job
+        images: [{name: img, volumes: [{name: code, path: /code, read_only: true}], export: job}]
+        secrets: [{name: token, kind: ascii, size: 24}]
+        security: {attestation: {tolerate: [simulation]}}
+        """.formatted(python));
+    SymmetricKey key = SymmetricKey.generate();
+    SealResult sealed = new VolumeSealer().seal(tmp.resolve("code"), tmp.resolve("job-code"), key, Progress.NONE);
+    host.cas.user.createSession("""
+        name: job
+        services: [{name: render, import: studio}]
+        images: [{name: img, import: studio}]
+        volumes: [{name: code, fspf_key: %s, fspf_tag: %s}]
+        security: {attestation: {tolerate: [simulation]}}
+        """.formatted(HexFormat.of().formatHex(key.copyBytes()), sealed.tag().hex()));
+    RunFixture.Outcome run = host.run(new RunRequest("job", "render", Map.of("code", tmp.resolve("job-code")), true, null));
+    assertThat(run.report().exitCode()).as(run.output()).isZero();
+    assertThat(run.report().session()).isEqualTo("job");
+    assertThat(run.output()).contains("args=['from-the-creator']", "same=True length=24");
+  }
+
+  @Test
   void aSessionThatAcceptsOnlySgxEvidenceIsRefusedOnSimulatedEvidenceNamingSgx() throws Exception {
     host.cas.user.createSession("""
         name: sgx-only
