@@ -108,7 +108,9 @@ echo "| path | operation | count | throughput | p50 | p99 | errors |"
 echo "|---|---|---|---|---|---|---|"
 load() { # load URL LABEL
   "${java[@]}" -cp "$jar" dev.confide.bench.CasLoad "$1" "$fingerprint" "$CONFIDE_CONFIG_DIR/identity" \
-    "$clients" "$seconds" "$2" 10 0 2>/dev/null | grep '^|'
+    "$clients" "$seconds" "$2" 10 0 2>"$work/load.err" | grep '^|'
+  # what the errors were, if there were any
+  grep '^error:' "$work/load.err" | head -3 >&2 || true
 }
 if [ -n "$scale" ]; then
   load "$url0" "one CAS, direct"

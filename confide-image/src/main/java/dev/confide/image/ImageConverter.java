@@ -15,6 +15,7 @@ import dev.confide.volume.SealResult;
 import dev.confide.volume.SymmetricKey;
 import dev.confide.volume.Tag;
 import dev.confide.volume.TreeAuthenticator;
+import dev.confide.volume.TreeBuilder;
 import dev.confide.volume.VolumeSealer;
 import java.io.IOException;
 import java.io.InputStream;
@@ -92,7 +93,21 @@ public final class ImageConverter {
       progress.step(scratch == null ? "unpacking beside the output (too little room in /dev/shm)" : "unpacking into memory (/dev/shm)");
       Path rootfs = Files.createDirectory((scratch == null ? work : scratch).resolve("rootfs"));
       List<String> encryptedPaths = r.encrypt().stream().map(d -> d.substring(1)).toList();
-      List<RootFs.LayerFacts> facts = RootFs.unpack(in, rootfs, encryptedPaths, progress::step);
+      List<String> regions = r.authenticate().stream().map(d -> d.substring(1)).toList();
+      // the authenticated folders are hashed as they stream by, and only what the conversion
+      // reads of them is written out (executables, the account files)
+      TreeBuilder tree = new TreeBuilder();
+      RootFs.Authenticating recording = new RootFs.Authenticating(tree, regions, encryptedPaths, ACCOUNT_FILES);
+      List<RootFs.LayerFacts> facts;
+      try {
+        facts = RootFs.unpack(in, rootfs, encryptedPaths, progress::step, recording);
+      } catch (RootFs.WholeUnpackNeeded e) {
+        progress.step("unpacking again, every file (" + e.getMessage() + ")");
+        DeleteTree.of(rootfs);
+        Files.createDirectory(rootfs);
+        recording = null;
+        facts = RootFs.unpack(in, rootfs, encryptedPaths, progress::step, null);
+      }
       millis.put("unpack", ms(t));
       ObjectNode config = in.config();
       ObjectNode cfg = config.with("config");
@@ -129,8 +144,14 @@ public final class ImageConverter {
       progress.step("authenticating " + String.join(", ", r.authenticate()));
       SymmetricKey treeKey = SymmetricKey.generate();
       Path manifest = work.resolve("tree-manifest");
-      List<String> regions = r.authenticate().stream().map(d -> d.substring(1)).toList();
-      Tag treeTag = TreeAuthenticator.authenticate(rootfs, regions, treeKey, manifest, dev.confide.volume.Progress.NONE);
+      Tag treeTag;
+      if (recording != null) {
+        // the container holds the encrypted folders empty
+        encryptedPaths.forEach(tree::clear);
+        treeTag = tree.write(regions, treeKey, manifest);
+      } else {
+        treeTag = TreeAuthenticator.authenticate(rootfs, regions, treeKey, manifest, dev.confide.volume.Progress.NONE);
+      }
       for (String dir : r.authenticate()) {
         protections.add(new ConversionResult.Protection(dir, "authenticated", null, 0, 0));
       }
@@ -145,13 +166,15 @@ public final class ImageConverter {
       // the layers: each is written once, into the archive (Blob)
       t = System.nanoTime();
       ArrayNode diffIds = config.with("rootfs").withArray("diff_ids");
+      // the new layers are spooled where the image was unpacked (memory, when it had room)
+      Path spool = Files.createDirectory((scratch == null ? work : scratch).resolve("spool"));
       List<Descriptor> layers = new ArrayList<>();
       for (int n = 0; n < in.layers().size(); n++) {
         ImageArchive.Layer layer = in.layers().get(n);
         RootFs.LayerFacts f = facts.get(n);
         if (f.holdsEncrypted()) {
           progress.step("filtering layer " + (n + 1) + " of " + in.layers().size());
-          Blob b = Blob.measure(out -> filtered(in, layer, encryptedPaths, out));
+          Blob b = Blob.spooled(spool, out -> filtered(in, layer, encryptedPaths, out));
           layers.add(new Descriptor(LAYER_TAR, b));
           diffIds.set(n, b.digest());
         } else {
@@ -172,8 +195,8 @@ public final class ImageConverter {
         SandboxBundle.collect(sandbox);
       }
       Path sandboxDir = sandbox;
-      progress.step("measuring Confide's layer");
-      Blob confide = Blob.measure(out -> {
+      progress.step("writing Confide's layer");
+      Blob confide = Blob.spooled(spool, out -> {
         try (LayerWriter w = new LayerWriter(out)) {
           confideLayer(w, r, rootfs, sealed, encrypted, manifest, sandboxDir);
         }
@@ -236,6 +259,8 @@ public final class ImageConverter {
   }
 
   static final String LAYER_TAR = ImageArchive.Compression.NONE.mediaType;
+  /** Read by the conversion (the image's user), so always written out, also inside an authenticated folder. */
+  private static final java.util.Set<String> ACCOUNT_FILES = java.util.Set.of("etc/passwd", "etc/group");
 
   /** An encrypted directory: its image path, its volume, the volume's key and first tag. */
   record EncryptedDir(String dir, String volume, SymmetricKey key, Tag tag) {}

@@ -28,10 +28,53 @@ final class RootFs {
   private final Path root;
   private final Map<Path, Integer> directoryModes = new LinkedHashMap<>();
   private final boolean root_;
+  private final Authenticating authenticating;
 
-  private RootFs(Path root) {
+  private RootFs(Path root, Authenticating authenticating) {
     this.root = root;
     this.root_ = "root".equals(System.getProperty("user.name"));
+    this.authenticating = authenticating;
+  }
+
+  /**
+   * The authenticated regions, recorded while unpacking: each entry inside one goes to
+   * {@code tree}, and a regular file there is not written at all unless something reads it later
+   * (an executable, which may be the command; a file inside an encrypted directory, which is
+   * sealed; {@code keep}: /etc/passwd and /etc/group). What stays on disk is what the conversion
+   * reads; the tree is what the container will hold.
+   */
+  record Authenticating(dev.confide.volume.TreeBuilder tree, List<String> regions, List<String> encrypted, java.util.Set<String> keep) {
+    boolean covers(String path) {
+      for (String r : regions) {
+        if (path.equals(r) || LayerPaths.inside(path, r)) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    /** Whether a regular file of {@code mode} at {@code path} is only recorded, not written. */
+    boolean recordsOnly(String path, int mode) {
+      if ((mode & 0111) != 0 || keep.contains(path) || !covers(path)) {
+        return false;
+      }
+      for (String e : encrypted) {
+        if (LayerPaths.inside(path, e)) {
+          return false;
+        }
+      }
+      return true;
+    }
+  }
+
+  /**
+   * A layer links to a file that was recorded and not written, from a place outside the
+   * authenticated regions, which needs it on disk: the image is unpacked again, writing every file.
+   */
+  static final class WholeUnpackNeeded extends RuntimeException {
+    WholeUnpackNeeded(String path) {
+      super("a hard link at " + path + " needs a file that was not unpacked", null, false, false);
+    }
   }
 
   /**
@@ -46,7 +89,18 @@ final class RootFs {
    * whether it holds entries inside {@code encrypted} (relative image paths).
    */
   static List<LayerFacts> unpack(ImageArchive image, Path into, List<String> encrypted, Progress progress) throws IOException {
-    RootFs fs = new RootFs(into);
+    return unpack(image, into, encrypted, progress, null);
+  }
+
+  /**
+   * As {@link #unpack(ImageArchive, Path, List, Progress)}, recording the authenticated regions as
+   * {@code authenticating} says (null: none; every file is written).
+   *
+   * @throws WholeUnpackNeeded when the image needs every file on disk after all
+   */
+  static List<LayerFacts> unpack(ImageArchive image, Path into, List<String> encrypted, Progress progress,
+      Authenticating authenticating) throws IOException {
+    RootFs fs = new RootFs(into, authenticating);
     List<LayerFacts> facts = new ArrayList<>();
     int n = 0;
     for (ImageArchive.Layer layer : image.layers()) {
@@ -109,14 +163,23 @@ final class RootFs {
           }
         }
       }
+      if (authenticating != null) {
+        authenticating.tree().clear(relative(dir));
+      }
       return;
     }
     if (name.startsWith(LayerPaths.WHITEOUT)) {
-      delete(dir.resolve(name.substring(LayerPaths.WHITEOUT.length())));
+      Path gone = dir.resolve(name.substring(LayerPaths.WHITEOUT.length()));
+      delete(gone);
+      if (authenticating != null) {
+        authenticating.tree().remove(relative(gone));
+      }
       return;
     }
-    Files.createDirectories(dir);
+    createParents(dir);
     Path target = dir.resolve(name);
+    String at = relative(target);
+    boolean recorded = authenticating != null && authenticating.covers(at);
     int mode = e.getMode() & 07777;
     if (e.isDirectory()) {
       if (!Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
@@ -126,6 +189,9 @@ final class RootFs {
       owner(target, e);
       Files.setAttribute(target, "unix:mode", 0700 | mode);
       directoryModes.put(target, mode);
+      if (recorded) {
+        authenticating.tree().directory(at, mode);
+      }
       return;
     }
     if (!(e.isFile() || e.isSymbolicLink() || e.isLink())) {
@@ -139,6 +205,9 @@ final class RootFs {
     if (e.isSymbolicLink()) {
       Files.createSymbolicLink(target, Path.of(e.getLinkName()));
       owner(target, e);
+      if (recorded) {
+        authenticating.tree().link(at, e.getLinkName());
+      }
       return;
     }
     if (e.isLink()) {
@@ -148,6 +217,15 @@ final class RootFs {
             "the image is malformed or hostile; do not use it");
       }
       Path source = inside(to);
+      if (authenticating != null && !Files.exists(source, LinkOption.NOFOLLOW_LINKS)
+          && authenticating.tree().holdsFile(relative(source))) {
+        // the file it links to was recorded, not written
+        if (!recorded) {
+          throw new WholeUnpackNeeded(at);
+        }
+        authenticating.tree().hardLink(at, relative(source));
+        return;
+      }
       if (!Files.isRegularFile(source, LinkOption.NOFOLLOW_LINKS)) {
         throw new ImageException(ExitCodes.DATA, "a layer's hard link " + e.getName() + " points to " + to + ", which it lacks",
             "the image is malformed; save it again");
@@ -159,6 +237,15 @@ final class RootFs {
       } catch (IOException | UnsupportedOperationException ex) {
         Files.copy(source, target, StandardCopyOption.COPY_ATTRIBUTES);
       }
+      if (recorded) {
+        try (InputStream written = Files.newInputStream(target)) {
+          authenticating.tree().file(at, (Integer) Files.getAttribute(target, "unix:mode", LinkOption.NOFOLLOW_LINKS), written);
+        }
+      }
+      return;
+    }
+    if (recorded && authenticating.recordsOnly(at, mode)) {
+      authenticating.tree().file(at, mode, content);
       return;
     }
     Files.copy(content, target);
@@ -166,6 +253,37 @@ final class RootFs {
     owner(target, e);
     Files.setAttribute(target, "unix:mode", mode, LinkOption.NOFOLLOW_LINKS);
     Files.setLastModifiedTime(target, FileTime.from(e.getLastModifiedDate().toInstant()));
+    if (recorded) {
+      try (InputStream written = Files.newInputStream(target)) {
+        authenticating.tree().file(at, mode, written);
+      }
+    }
+  }
+
+  /** {@code p}'s path inside the root, as an image names it (no leading '/'). */
+  private String relative(Path p) {
+    return root.relativize(p).toString();
+  }
+
+  /**
+   * The folders above an entry that no entry made, as a container engine makes them: 0755, owned
+   * by root; recorded when they lie in an authenticated region.
+   */
+  private void createParents(Path dir) throws IOException {
+    if (Files.isDirectory(dir)) {
+      return;
+    }
+    Path at = root;
+    for (Path name : root.relativize(dir)) {
+      at = at.resolve(name);
+      if (!Files.exists(at, LinkOption.NOFOLLOW_LINKS)) {
+        Files.createDirectory(at);
+        Files.setAttribute(at, "unix:mode", 0755, LinkOption.NOFOLLOW_LINKS);
+        if (authenticating != null && authenticating.covers(relative(at))) {
+          authenticating.tree().directory(relative(at), 0755);
+        }
+      }
+    }
   }
 
   /** The entry's owner, where this process may set it (as root). */

@@ -47,8 +47,6 @@ final class TestImages {
 
   /** A docker-archive of one layer per folder (each folder's contents at the image's root). */
   static void dockerArchive(Path tar, List<Path> layerDirs, List<String> env, String workdir, String user) throws IOException {
-    ArrayNode diffIds = JSON.createArrayNode();
-    ArrayNode layers = JSON.createArrayNode();
     List<byte[]> written = new java.util.ArrayList<>();
     for (Path dir : layerDirs) {
       java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
@@ -60,8 +58,17 @@ final class TestImages {
         }
       };
       content.write(bytes);
-      Blob b = Blob.of(bytes.toByteArray());
       written.add(bytes.toByteArray());
+    }
+    dockerArchiveOfLayers(tar, written, env, workdir, user);
+  }
+
+  /** A docker-archive of the given layers (uncompressed tars, as they are). */
+  static void dockerArchiveOfLayers(Path tar, List<byte[]> written, List<String> env, String workdir, String user) throws IOException {
+    ArrayNode diffIds = JSON.createArrayNode();
+    ArrayNode layers = JSON.createArrayNode();
+    for (byte[] layer : written) {
+      Blob b = Blob.of(layer);
       diffIds.add(b.digest());
       layers.add(b.hex() + "/layer.tar");
     }
