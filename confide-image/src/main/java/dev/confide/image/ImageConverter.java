@@ -125,7 +125,8 @@ public final class ImageConverter {
 
       // encrypted directories: sealed, then emptied, as the container will see them
       t = System.nanoTime();
-      Path sealed = Files.createDirectory(work.resolve("encrypted"));
+      // beside the unpacked image: in memory when it had room (a volume's seal syncs its file system)
+      Path sealed = Files.createDirectory((scratch == null ? work : scratch).resolve("encrypted"));
       List<EncryptedDir> encrypted = new ArrayList<>();
       List<ConversionResult.Protection> protections = new ArrayList<>();
       for (String dir : r.encrypt()) {
@@ -166,15 +167,13 @@ public final class ImageConverter {
       // the layers: each is written once, into the archive (Blob)
       t = System.nanoTime();
       ArrayNode diffIds = config.with("rootfs").withArray("diff_ids");
-      // the new layers are spooled where the image was unpacked (memory, when it had room)
-      Path spool = Files.createDirectory((scratch == null ? work : scratch).resolve("spool"));
       List<Descriptor> layers = new ArrayList<>();
       for (int n = 0; n < in.layers().size(); n++) {
         ImageArchive.Layer layer = in.layers().get(n);
         RootFs.LayerFacts f = facts.get(n);
         if (f.holdsEncrypted()) {
           progress.step("filtering layer " + (n + 1) + " of " + in.layers().size());
-          Blob b = Blob.spooled(spool, out -> filtered(in, layer, encryptedPaths, out));
+          Blob b = Blob.measure(out -> filtered(in, layer, encryptedPaths, out));
           layers.add(new Descriptor(LAYER_TAR, b));
           diffIds.set(n, b.digest());
         } else {
@@ -195,8 +194,8 @@ public final class ImageConverter {
         SandboxBundle.collect(sandbox);
       }
       Path sandboxDir = sandbox;
-      progress.step("writing Confide's layer");
-      Blob confide = Blob.spooled(spool, out -> {
+      progress.step("measuring Confide's layer");
+      Blob confide = Blob.measure(out -> {
         try (LayerWriter w = new LayerWriter(out)) {
           confideLayer(w, r, rootfs, sealed, encrypted, manifest, sandboxDir);
         }
