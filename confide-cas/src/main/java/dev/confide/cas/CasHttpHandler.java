@@ -94,7 +94,10 @@ final class CasHttpHandler extends Handler.Abstract {
     switch (path) {
       case "/health" -> {
         requireMethod(method, "GET");
-        return Reply.json(200, java.util.Map.of("status", "ok"), "health");
+        // the primary master key's id (public: every ciphertext names its key), so that an operator
+        // rotating it can see that every replica behind an address runs with the new key file
+        return Reply.json(200, java.util.Map.of("status", "ok", "master_key", String.format("%08x", service.masterKey().primaryId())),
+            "health");
       }
       case "/health/ready" -> {
         requireMethod(method, "GET");

@@ -8,6 +8,8 @@ import dev.confide.cas.CasHome;
 import dev.confide.cas.CasServer;
 import dev.confide.cas.Database;
 import dev.confide.cas.common.TlsIdentity;
+import dev.confide.cas.client.CasClient;
+import java.net.URI;
 import dev.confide.cli.ConfideDirs;
 import dev.confide.cli.ExitCodes;
 import dev.confide.cli.Main;
@@ -324,5 +326,73 @@ class CasCliTest {
         assertThat(Files.readString(dirs.config().resolve("cas.toml"))).contains(cas.fingerprint());
       }
     }
+  }
+
+  private Result ok(String... args) {
+    Result r = confide(args);
+    assertThat(r.code()).as(r.err()).isZero();
+    return r;
+  }
+
+  private CasServer start(Path data, String user) throws Exception {
+    CasHome home = CasHome.open(data, "127.0.0.1");
+    return CasServer.start(home, Database.h2Url(home.dir()), new InetSocketAddress("127.0.0.1", 0), Set.of(user));
+  }
+
+  /** The key of volume V of session app, fetched as its owner does (the session made first when {@code create}). */
+  private byte[] volumeKey(Path data, String user, boolean create) throws Exception {
+    try (CasServer cas = start(data, user);
+         CasClient c = CasClient.connect("t", URI.create(cas.url()), cas.fingerprint(), TlsIdentity.load(dirs.identity()))) {
+      if (create) {
+        c.createSession("name: app\nsecrets: [{name: token, kind: ascii}]\nvolumes: [{name: V}]\n");
+      }
+      return c.volumeKey("app", "V").copyBytes();
+    }
+  }
+
+  /** {@code confide cas master-key} as an operator types it, on a CAS's H2 folder. */
+  @Test
+  void aRotationByTheCommandsKeepsEveryValueAndRefusesWhatWouldLoseOne() throws Exception {
+    // a CAS of its own (H2 in its folder), stopped between the commands as H2 needs
+    String user = userHash;
+    Path data = tmp.resolve("rotated-cas");
+    byte[] volumeKey = volumeKey(data, user, true);
+    String d = data.toString();
+    JsonNode listed = ok("cas", "master-key", "list", "--data", d, "--json").json();
+    assertThat(listed.get("keys")).hasSize(1);
+    String old = listed.get("keys").get(0).get("id").asText();
+    assertThat(listed.get("keys").get(0).get("primary").asBoolean()).isTrue();
+    assertThat(listed.get("keys").get(0).get("sealed_values").asLong()).isEqualTo(2);
+
+    String fresh = ok("cas", "master-key", "add", "--data", d, "--json").json().get("added").asText();
+    assertThat(fresh).matches("[0-9a-f]{8}").isNotEqualTo(old);
+    Result inUse = confide("cas", "master-key", "retire", old, "--data", d);
+    assertThat(inUse.code()).isEqualTo(ExitCodes.TEMP_FAIL);
+    assertThat(inUse.err()).contains("2 stored values are still sealed under key " + old).contains("rewrap");
+    ok("cas", "master-key", "promote", fresh, "--data", d);
+    Result primary = confide("cas", "master-key", "retire", fresh, "--data", d);
+    assertThat(primary.code()).isEqualTo(ExitCodes.USAGE);
+    JsonNode rewrapped = ok("cas", "master-key", "rewrap", "--data", d, "--json").json();
+    assertThat(rewrapped.get("resealed").asLong()).isEqualTo(2);
+    assertThat(rewrapped.get("under_other_keys").asLong()).isZero();
+    ok("cas", "master-key", "retire", old, "--data", d);
+    JsonNode after = ok("cas", "master-key", "list", "--data", d, "--json").json();
+    assertThat(after.get("keys")).hasSize(1);
+    assertThat(after.get("keys").get(0).get("id").asText()).isEqualTo(fresh);
+    assertThat(after.get("keys").get(0).get("sealed_values").asLong()).isEqualTo(2);
+
+    // the volume's key (what its owner may fetch) is the one it had: the rewrap kept what the value opens to
+    assertThat(volumeKey(data, user, false)).isEqualTo(volumeKey);
+
+    // bad input: one line each, a documented code
+    Result badId = confide("cas", "master-key", "promote", "zz", "--data", d);
+    assertThat(badId.code()).isEqualTo(ExitCodes.USAGE);
+    assertThat(badId.err()).contains("'zz' is not a key id");
+    Result unknown = confide("cas", "master-key", "promote", "00001234", "--data", d);
+    assertThat(unknown.code()).isEqualTo(ExitCodes.USAGE);
+    assertThat(unknown.err()).contains("has no key 00001234");
+    Result noData = confide("cas", "master-key", "list", "--data", tmp.resolve("nowhere").toString());
+    assertThat(noData.code()).isEqualTo(ExitCodes.NO_INPUT);
+    assertThat(noData.err()).contains("holds no CAS master key");
   }
 }
