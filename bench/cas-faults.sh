@@ -88,11 +88,11 @@ haproxy_pid=
 haproxy_for() { # haproxy_for N
   [ -n "$haproxy_pid" ] && kill "$haproxy_pid" 2>/dev/null && wait "$haproxy_pid" 2>/dev/null || true
   {
-    printf 'global\n  maxconn 2000\ndefaults\n  mode tcp\n  timeout connect 1s\n  timeout client 60s\n  timeout server 60s\n'
+    printf 'global\n  maxconn 2000\ndefaults\n  mode tcp\n  timeout connect 1s\n  timeout client 60s\n  timeout server 60s\n  timeout check 3s\n'
     printf '  retries 3\n  option redispatch\nfrontend cas\n  bind 127.0.0.1:%s\n  default_backend replicas\n' "$front"
     printf 'backend replicas\n  balance roundrobin\n  option httpchk\n'
     printf '  http-check send meth GET uri /health/ready ver HTTP/1.1 hdr Host cas\n'
-    printf '  default-server check check-ssl verify none inter 250ms fall 2 rise 1 on-marked-down shutdown-sessions\n'
+    printf '  default-server check check-ssl verify none inter 250ms fall 3 rise 1 on-marked-down shutdown-sessions\n'
     for i in $(seq 0 $(($1 - 1))); do printf '  server r%s 127.0.0.1:%s\n' "$i" "${cas_port[$i]}"; done
   } > "$work/haproxy.cfg"
   haproxy -f "$work/haproxy.cfg" >"$work/haproxy.log" 2>&1 &
