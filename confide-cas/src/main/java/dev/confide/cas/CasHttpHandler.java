@@ -130,6 +130,11 @@ final class CasHttpHandler extends Handler.Abstract {
         requireMethod(method, "PUT");
         return Reply.json(200, service.update(principal(request), name, body(request)), "session.update");
       }
+      case "/v1/values" -> {
+        requireMethod(method, "GET");
+        // public by the session's choice (export_public): no identity needed
+        return Reply.json(200, service.publicValues(param(query, "session")), "values.read");
+      }
       case "/v1/volume" -> {
         requireMethod(method, "GET");
         return Reply.json(200, service.volume(principal(request), param(query, "session"), param(query, "volume")), "volume.read");

@@ -411,7 +411,14 @@ public final class CasService {
         throw new CasException(500, "integrity", "secret " + name + " of session " + owner + " is missing from the database",
             "restore the database from a backup");
       }
-      values.put(spec.name(), masterKey.open(Base64.getDecoder().decode(s.sealed()), SecretPlan.boundTo(owner, name)));
+      byte[] value = masterKey.open(Base64.getDecoder().decode(s.sealed()), SecretPlan.boundTo(owner, name));
+      if (spec.imported() && !exportedTo(exporter(c, owner, "secret " + spec.name()).secret(name).orElseThrow(), sessionName)) {
+        // imported only because its certificate is public: the certificate, never its key
+        byte[] full = value;
+        value = PublicParts.certificates(full);
+        java.util.Arrays.fill(full, (byte) 0);
+      }
+      values.put(spec.name(), value);
     }
     audit.append(c, "secrets.release", releasedTo, sessionName, values.size() + " secrets");
     return values;
@@ -601,7 +608,10 @@ public final class CasService {
         Session exporter = exporter(c, s.importFrom().session(), "secret " + s.name());
         SecretSpec source = exporter.secret(s.importFrom().secret()).orElseThrow(() -> unresolved(
             "session " + exporter.name() + " has no secret " + s.importFrom().secret()));
-        checkExport(source.export(), exporter.name(), "secret " + source.name(), session.name(), hash);
+        // a public certificate (export_public) is every session's to import, as its public part
+        if (!source.exportsPublic() || exportedTo(source, session.name())) {
+          checkExport(source.export(), exporter.name(), "secret " + source.name(), session.name(), hash);
+        }
       }
     }
     for (VolumeSpec v : session.volumes()) {
@@ -613,6 +623,41 @@ public final class CasService {
       }
     }
     imports.check(c, session, hash);
+  }
+
+  /** Whether {@code source}'s own export list admits {@code importer} (an export_public secret is importable without). */
+  private static boolean exportedTo(SecretSpec source, String importer) {
+    return source.export().stream().anyMatch(e -> e.admits(importer));
+  }
+
+  /**
+   * The public parts of session {@code sessionName}'s {@code export_public} secrets (their
+   * certificates), for anyone: {@code GET /v1/values}. A session without any, and one that does
+   * not exist, are refused alike.
+   */
+  public dev.confide.cas.api.PublicValues publicValues(String sessionName) {
+    return store.read(c -> {
+      Optional<StoredSession> stored = store.session(c, sessionName, false);
+      Map<String, dev.confide.cas.api.PublicValues.Value> values = new java.util.TreeMap<>();
+      if (stored.isPresent()) {
+        Session session = documents.of(stored.get().hash(), stored.get().document());
+        Map<String, StoredSecret> own = store.secrets(c, sessionName);
+        for (SecretSpec spec : session.secrets()) {
+          StoredSecret s = own.get(spec.name());
+          if (spec.exportsPublic() && !spec.imported() && s != null) {
+            byte[] full = masterKey.open(Base64.getDecoder().decode(s.sealed()), SecretPlan.boundTo(sessionName, spec.name()));
+            values.put(spec.name(), new dev.confide.cas.api.PublicValues.Value(spec.kind(),
+                new String(PublicParts.certificates(full), StandardCharsets.US_ASCII)));
+            java.util.Arrays.fill(full, (byte) 0);
+          }
+        }
+      }
+      if (values.isEmpty()) {
+        throw CasException.notFound("session " + sessionName + " makes no value public",
+            "its owner marks x509 secrets export_public: true");
+      }
+      return new dev.confide.cas.api.PublicValues(sessionName, values);
+    });
   }
 
   private Session exporter(Connection c, String name, String what) throws SQLException {

@@ -7,7 +7,9 @@ import java.util.List;
  * A secret the session defines (generated inside the CAS unless {@code value} is given) or imports.
  * The value never appears in {@link #toString()}. SCONE's spellings are read: {@code key_type} is
  * {@code algorithm}, {@code dns} is {@code san}; {@code endpoint} ({@code server} or
- * {@code client}) gives an x509 certificate that extended key usage.
+ * {@code client}) gives an x509 certificate that extended key usage. {@code export_public} (SCONE's)
+ * makes a certificate's public part, never its key, readable by anyone ({@code GET /v1/values})
+ * and importable by every session.
  */
 public record SecretSpec(
     String name,
@@ -24,7 +26,8 @@ public record SecretSpec(
     @com.fasterxml.jackson.annotation.JsonFormat(with = com.fasterxml.jackson.annotation.JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY)
     List<Export> export,
     @JsonProperty("import") SecretImport importFrom,
-    String endpoint) {
+    String endpoint,
+    @JsonProperty("export_public") Boolean exportPublic) {
   public static final String ASCII = "ascii";
   public static final String BINARY = "binary";
   public static final String PRIVATE_KEY = "private-key";
@@ -43,6 +46,11 @@ public record SecretSpec(
 
   public boolean migrates() {
     return migrate;
+  }
+
+  /** Whether the public part (the certificates) is public: readable by anyone, importable by every session. */
+  public boolean exportsPublic() {
+    return exportPublic != null && exportPublic;
   }
 
   public boolean imported() {

@@ -491,7 +491,16 @@ final class SessionValidator {
         if (s.value() != null) {
           problem(at + "/value", "an imported secret cannot have a 'value'", "remove 'value' or 'import'");
         }
+        if (s.exportsPublic()) {
+          problem(at + "/export_public", "an imported secret cannot be exported again", "export it from its own session");
+        }
         continue;
+      }
+      if (s.exportsPublic() && !SecretSpec.X509.equals(s.kind()) && !SecretSpec.X509_CA.equals(s.kind())) {
+        problem(at + "/export_public", "secret '" + s.name() + "' (" + s.kind() + ") has no public part to export: only an x509"
+            + " or x509-ca secret's certificate is made public", SecretSpec.PRIVATE_KEY.equals(s.kind())
+                ? "make an x509 secret with private_key: " + s.name() + " and export_public that"
+                : "export it to the sessions that need it (export: SESSION)");
       }
       if (s.kind() == null) {
         problem(at, "secret '" + s.name() + "' has no 'kind'", "use one of " + SecretSpec.KINDS);

@@ -372,6 +372,23 @@ class SessionParserTest {
             .contains("import the service from the session that defines it"));
   }
 
+  @Test
+  void onlyACertificateCanBeMadePublic() throws Exception {
+    Session s = parser.parse("s.yaml", "name: a\nsecrets: [{name: ca, kind: x509-ca, export_public: true}, {name: t, kind: ascii}]\n");
+    assertThat(s.secret("ca").orElseThrow().exportsPublic()).isTrue();
+    assertThat(s.secret("t").orElseThrow().exportsPublic()).isFalse();
+    assertThatThrownBy(() -> parser.parse("s.yaml", """
+        name: a
+        secrets:
+          - {name: t, kind: ascii, export_public: true}
+          - {name: k, kind: private-key, export_public: true}
+          - {name: i, import: {session: b, secret: c}, export_public: true}
+        """)).isInstanceOfSatisfying(PolicyException.class, e -> assertThat(e.problems()).extracting(PolicyProblem::message)
+            .containsExactly("secret 't' (ascii) has no public part to export: only an x509 or x509-ca secret's certificate is made public",
+                "secret 'k' (private-key) has no public part to export: only an x509 or x509-ca secret's certificate is made public",
+                "an imported secret cannot be exported again"));
+  }
+
   private static String sconeAttestation(String m1, String m2, int isvsvn) {
     return """
         name: a

@@ -130,6 +130,11 @@ public final class CasClient implements AutoCloseable {
         .PUT(HttpRequest.BodyPublishers.ofString(text)), SessionReceipt.class);
   }
 
+  /** The public parts of {@code session}'s export_public secrets; asks without a client certificate as well. */
+  public dev.confide.cas.api.PublicValues publicValues(String session) {
+    return send(HttpRequest.newBuilder(uri("/v1/values?session=" + q(session))).GET(), dev.confide.cas.api.PublicValues.class);
+  }
+
   public SessionView session(String session) {
     return send(HttpRequest.newBuilder(uri("/v1/session?name=" + q(session))).GET(), SessionView.class);
   }

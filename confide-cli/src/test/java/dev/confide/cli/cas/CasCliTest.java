@@ -129,6 +129,21 @@ class CasCliTest {
   }
 
   @Test
+  void aSessionsPublicCertificatesArePrintedWithoutTheirKeys() throws Exception {
+    pin();
+    Path pki = file("pki.yaml", "name: pki\nsecrets:\n  - {name: ca, kind: x509-ca, export_public: true}\n  - {name: t, kind: ascii}\n");
+    assertThat(confide("session", "create", pki.toString()).code()).isZero();
+    Result values = confide("session", "values", "pki");
+    assertThat(values.code()).as(values.err()).isZero();
+    assertThat(values.out()).startsWith("# ca (x509-ca) of session pki").contains("-----BEGIN CERTIFICATE-----")
+        .doesNotContain("PRIVATE KEY");
+    assertThat(confide("session", "values", "pki", "--json").json().get("values").get("ca").get("kind").asText()).isEqualTo("x509-ca");
+    Result none = confide("session", "values", "nothing");
+    assertThat(none.code()).isEqualTo(ExitCodes.NO_INPUT);
+    assertThat(none.err()).contains("session nothing makes no value public");
+  }
+
+  @Test
   void sessionLifecycleThroughTheCli() throws Exception {
     pin();
     Path ns = file("ns.yaml", "name: $NS\n");
