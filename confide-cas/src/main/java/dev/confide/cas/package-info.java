@@ -9,7 +9,8 @@
  * docs/cas-api.md}.
  *
  * <p>This package must never: return a secret value to anyone but an attested runtime of its
- * session; return a volume key to anyone but such a runtime or a principal that may update the
+ * session (or of a session importing the service whose definition names it, on evidence that
+ * meets the exporter's rules too; an {@code export_public} certificate is public, its key never); return a volume key to anyone but such a runtime or a principal that may update the
  * session owning the volume (never to an importer); store a secret or key unencrypted; log or put into an error body a
  * secret, a key or a session's secret values; tell anyone without a trusted host key whether a
  * session exists or what it runs; honour a run token without its run's signature, twice for one

@@ -5,7 +5,8 @@
  * <p>The entry points are {@link dev.confide.volume.VolumeSealer} (seal, update), {@link
  * dev.confide.volume.VolumeReader} (verify, open), {@link dev.confide.volume.VolumeInspector}
  * (non-secret facts), {@link dev.confide.volume.TreeAuthenticator} and {@link
- * dev.confide.volume.TreeVerifier} (authenticated trees). The on-disk format is specified in {@code
+ * dev.confide.volume.TreeVerifier} (authenticated trees), {@link dev.confide.volume.TreeBuilder} (the
+ * same manifest from a stream of entries, e.g. an image's layers). The on-disk format is specified in {@code
  * docs/volume-format.md}.
  *
  * <p>This module must never: do I/O beyond the files it is pointed at; write a byte of plaintext
