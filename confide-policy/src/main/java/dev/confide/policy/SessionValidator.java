@@ -109,8 +109,8 @@ final class SessionValidator {
         checkServiceImport(at, s);
       } else if (s.command() == null || s.command().isBlank()) {
         problem(at, "service '" + s.name() + "' has no 'command'",
-            "add 'command: program arguments' (attestation measures the program it names, so it cannot be left to an image's"
-                + " entrypoint), or import the service from the session that defines it ('import: SESSION')");
+            // attestation measures the program the command names: it cannot be left to an image's entrypoint
+            "add 'command: program arguments', or import the service from the session that defines it ('import: SESSION')");
       } else {
         try {
           if (SecretReferences.containsPlaceholder(RunCommand.executable(s.command()))) {

@@ -43,7 +43,7 @@ class SessionLintTest {
     java.util.List<String> lines = r.err().lines().toList();
     assertThat(lines).hasSize(4);
     assertThat(lines.get(0)).isEqualTo("confide: " + file + ":3:5: service 'x' has no 'command' (and 3 more problems);"
-        + " add 'command: program arguments'");
+        + " add 'command: program arguments', or import the service from the session that defines it ('import: SESSION')");
     assertThat(lines.get(1)).startsWith("  " + file + ":4:5: unknown field 'comand' in 'services[0]' (known fields here: ")
         .contains(" command, ", " environment, ");
     assertThat(lines.get(2)).isEqualTo("  " + file + ":5:26: $$SCONE::missing$$ names a secret that 'secrets' does not"
