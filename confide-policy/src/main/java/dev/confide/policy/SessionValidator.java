@@ -506,7 +506,10 @@ final class SessionValidator {
         problem(at, "secret '" + s.name() + "' has no 'kind'", "use one of " + SecretSpec.KINDS);
         continue;
       }
-      if (!SecretSpec.KINDS.contains(s.kind())) {
+      if (SconeUnsupported.SECRET_KINDS.containsKey(s.kind())) {
+        problem(at + "/kind", "SCONE's secret kind '" + s.kind() + "' is not supported by Confide",
+            SconeUnsupported.SECRET_KINDS.get(s.kind()));
+      } else if (!SecretSpec.KINDS.contains(s.kind())) {
         problem(at + "/kind", "'" + s.kind() + "' is not a secret kind", "use one of " + SecretSpec.KINDS);
         continue;
       }

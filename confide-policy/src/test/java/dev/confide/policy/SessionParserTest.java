@@ -389,6 +389,29 @@ class SessionParserTest {
                 "an imported secret cannot be exported again"));
   }
 
+  @Test
+  void sconeConstructsConfideDoesNotReadAreRefusedAsScones() {
+    assertThatThrownBy(() -> parser.parse("s.yaml", """
+        name: a
+        services:
+          - {name: x, command: run}
+        volumes:
+          - {name: v, volume_alias: w}
+        secrets:
+          - {name: c, kind: config-fragment}
+          - {name: p, kind: pgp-key}
+        security:
+          attestation: {one_time_password_shared_secret: abc, tolerate: [simulation]}
+        """)).isInstanceOfSatisfying(PolicyException.class, e -> {
+          assertThat(e.problems()).extracting(PolicyProblem::message).containsExactly(
+              "SCONE's 'volume_alias' (in 'volumes[0]') is not supported by Confide",
+              "SCONE's secret kind 'config-fragment' is not supported by Confide",
+              "SCONE's secret kind 'pgp-key' is not supported by Confide",
+              "SCONE's 'one_time_password_shared_secret' (in 'security.attestation') is not supported by Confide");
+          assertThat(e.problems()).allSatisfy(p -> assertThat(p.hint()).contains("docs/session-language.md"));
+        });
+  }
+
   private static String sconeAttestation(String m1, String m2, int isvsvn) {
     return """
         name: a

@@ -1,0 +1,29 @@
+package dev.confide.policy;
+
+import java.util.Map;
+
+/**
+ * What SCONE's v0.3 session language has and Confide does not read (docs/session-language.md,
+ * "SCONE v0.3 and Confide"): a document using one is refused naming the construct as SCONE's,
+ * never taken for a typo and never accepted silently.
+ */
+final class SconeUnsupported {
+  private static final String SEE = "; docs/session-language.md lists what Confide reads of SCONE's v0.3";
+
+  /** Fields, by name, with the way out. */
+  static final Map<String, String> FIELDS = Map.of(
+      "one_time_password_shared_secret", "remove it: Confide admits hosts by their keys (security.attestation.sim_hosts,"
+          + " 'confide host trust') and hardware evidence, not by one-time passwords" + SEE,
+      "service_access_token", "remove it: Confide's clients authenticate with their own certificates (access_policy names"
+          + " their key hashes)" + SEE,
+      "singleton_enclaves", "remove it: Confide does not limit how many runtimes of a service attest at once" + SEE,
+      "volume_alias", "remove it and mount the volume under its own name (images[].volumes[].path)" + SEE);
+
+  /** Secret kinds, with the way out. */
+  static final Map<String, String> SECRET_KINDS = Map.of(
+      "config-fragment", "give the structured value as an injection file (images[].injection_files) with the secrets it needs"
+          + " as $$CONFIDE::name$$ placeholders" + SEE,
+      "pgp-key", "use kind: private-key (P-256, P-384, Ed25519 or RSA) and make the PGP key from it in the program" + SEE);
+
+  private SconeUnsupported() {}
+}
