@@ -102,6 +102,9 @@ final class ImportedDefinitions {
         + " (as session " + from + " defines it), which session " + session.name() + " does not define"
         + "; add an image " + imageName + " (import: " + from + ") or name one with 'image_name'"));
     if (own.importFrom() == null) {
+      if (serviceFrom != null) {
+        keepsOffTheDefinition(running, own, svc.name(), serviceFrom);
+      }
       if (run) {
         for (Image.Mount m : own.volumes()) {
           if (session.volume(m.name()).isEmpty()) {
@@ -114,7 +117,41 @@ final class ImportedDefinitions {
       return new Resolved(running, own, serviceFrom, definedAs, null);
     }
     ImageSource img = image(c, session, hash, own);
+    if (serviceFrom != null) {
+      keepsOffTheDefinition(running, img.image(), svc.name(), serviceFrom);
+    }
     return new Resolved(running, img.image(), serviceFrom, definedAs, img.from());
+  }
+
+  /**
+   * An imported service's authenticated tree and measured trees are the exporter's: the image it
+   * runs in may put no volume and no injection file in them or over them, which would put files
+   * of the importer's where the exporter's verified ones are.
+   */
+  private static void keepsOffTheDefinition(Service running, Image image, String service, Exporter from) {
+    List<String> guarded = new ArrayList<>(running.measuredTrees());
+    if (running.fspfPath() != null) {
+      String tree = running.fspfPath().substring(0, Math.max(1, running.fspfPath().lastIndexOf('/')));
+      guarded.add(tree);
+    }
+    List<String[]> placed = new ArrayList<>();
+    image.volumes().forEach(m -> placed.add(new String[] {"volume " + m.name(), m.path()}));
+    image.injectionFiles().forEach(f -> placed.add(new String[] {"injection file", f.path()}));
+    for (String[] p : placed) {
+      for (String g : guarded) {
+        if (overlap(p[1], g)) {
+          throw refused("image " + image.name() + " puts " + p[0] + " at " + p[1] + ", over " + g + ", which service " + service
+              + " (as session " + from.session().name() + " defines it) loads verified files from",
+              "put it outside " + g);
+        }
+      }
+    }
+  }
+
+  private static boolean overlap(String a, String b) {
+    String x = a.endsWith("/") && a.length() > 1 ? a.substring(0, a.length() - 1) : a;
+    String y = b.endsWith("/") && b.length() > 1 ? b.substring(0, b.length() - 1) : b;
+    return x.equals(y) || x.startsWith(y.equals("/") ? "/" : y + "/") || y.startsWith(x.equals("/") ? "/" : x + "/");
   }
 
   private record ImageSource(Image image, Exporter from) {}

@@ -44,7 +44,7 @@ class ImportedServiceTest {
             pwd: /work
             command: python3 -b -P /encryptedInputs/main.py
             environment: {LICENSE: $$SCONE::license$$}
-            fspf_path: /opt/blender/.confide-tree
+            fspf_path: /app/blender/.confide-tree
             fspf_key: %s
             fspf_tag: %s
             export: %s
@@ -171,6 +171,28 @@ class ImportedServiceTest {
     bob.createSession(user("    command: python3 -b -P /encryptedInputs/main.py\n    pwd: /work", ""));
     refused(() -> bob.createSession(user("", "secrets: [{name: license, kind: ascii}]").replace("render-job", "job-2")), 409,
         "import_conflict", "uses secret license of session studio");
+  }
+
+  @Test
+  void theImportersImageMayNotShadowTheCreatorsVerifiedFiles() throws Exception {
+    alice.createSession(creator(measurement.value(), "\"*\"", "\"*\"", "[]"));
+    // its own image, with a file inside the creator's authenticated tree (/app/blender), then a volume over it
+    String shadowing = """
+        name: shadow
+        services:
+          - {name: blender, import: studio, image_name: mine}
+        images:
+          - name: mine
+            volumes: [{name: evil, path: /srv/x}]
+            injection_files: [{path: /app/blender/lib/evil.py, content: "import os"}]
+        volumes: [{name: evil}]
+        """;
+    refused(() -> bob.createSession(shadowing), 409, "import_refused",
+        "image mine puts injection file at /app/blender/lib/evil.py, over /app/blender, which service blender (as session studio"
+            + " defines it) loads verified files from");
+    refused(() -> bob.createSession(shadowing.replace("/app/blender/lib/evil.py", "/srv/notes.txt").replace("/srv/x", "/app")),
+        409, "import_refused", "image mine puts volume evil at /app, over /app/blender");
+    bob.createSession(shadowing.replace("/app/blender/lib/evil.py", "/srv/notes.txt"));
   }
 
   @Test
