@@ -28,6 +28,11 @@ public record ConfideDirs(Path config, Path data) {
     return config.resolve("identity");
   }
 
+  /** Where {@code image convert} keeps the runtime's layer between conversions. */
+  public Path imageCache() {
+    return data.resolve("image-cache");
+  }
+
   public Path casData() {
     return data.resolve("cas");
   }

@@ -40,8 +40,9 @@ import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
  * Converts a container image into a confidential one (docs/images.md): unpacks it, seals each
  * encrypted directory into a volume under {@value #ENCRYPTED} and authenticates the named
  * directories in one tree whose manifest is {@value #MANIFEST}; writes the input's layers again
- * without the encrypted directories' contents (a layer that holds none is copied as it is) and one
- * layer more with the runtime ({@value #RUNTIME_HOME}), the ciphertext and the manifest; sets the
+ * without the encrypted directories' contents (a layer that holds none is copied as it is), the
+ * runtime's layer ({@value #RUNTIME_HOME}: the same for every image, {@link RuntimeLayer}) and the
+ * image's own layer with the ciphertext and the manifest; sets the
  * runtime as the entrypoint; and writes the session policy that names the measurement, the keys
  * and tags and the volumes. Every output is written beside its place and moved there at the end.
  */
@@ -63,6 +64,8 @@ public final class ImageConverter {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Progress progress;
+  /** Where the runtime's layer is kept between conversions (null: made each time). */
+  private final Path layerCache;
 
   /** What a conversion is doing, for a progress line. */
   public interface Progress {
@@ -72,7 +75,13 @@ public final class ImageConverter {
   }
 
   public ImageConverter(Progress progress) {
+    this(progress, null);
+  }
+
+  /** {@code layerCache}: a private folder where the runtime's layer is kept between conversions (null: none). */
+  public ImageConverter(Progress progress, Path layerCache) {
     this.progress = progress;
+    this.layerCache = layerCache;
   }
 
   public ConversionResult convert(ConversionRequest r) throws IOException {
@@ -193,11 +202,14 @@ public final class ImageConverter {
       } else {
         SandboxBundle.collect(sandbox);
       }
-      Path sandboxDir = sandbox;
-      progress.step("measuring Confide's layer");
+      progress.step("Confide's runtime layer");
+      Blob runtimeLayer = RuntimeLayer.of(r.runtime(), sandbox, runtimeDigest, layerCache);
+      layers.add(new Descriptor(LAYER_TAR, runtimeLayer));
+      diffIds.add(runtimeLayer.digest());
+      progress.step("measuring the image's own layer");
       Blob confide = Blob.measure(out -> {
         try (LayerWriter w = new LayerWriter(out)) {
-          confideLayer(w, r, rootfs, sealed, encrypted, manifest, sandboxDir);
+          confideLayer(w, r, rootfs, sealed, encrypted, manifest);
         }
       });
       layers.add(new Descriptor(LAYER_TAR, confide));
@@ -499,17 +511,9 @@ public final class ImageConverter {
     }
   }
 
+  /** The image's own layer: its sealed directories, the tree's manifest, and what the sandbox binds over. */
   private static void confideLayer(LayerWriter w, ConversionRequest r, Path rootfs, Path sealed, List<EncryptedDir> encrypted,
-      Path manifest, Path sandbox) throws IOException {
-    w.directory("/opt", 0755);
-    w.directory(RUNTIME_HOME, 0755);
-    w.directory(RUNTIME_HOME + "/bin", 0755);
-    w.file(RUNTIME_HOME + "/bin/confide-runtime", r.runtime().resolve("bin").resolve("confide-runtime"), 0755);
-    for (String part : List.of("lib", "jre")) {
-      w.tree(RUNTIME_HOME + "/" + part, r.runtime().resolve(part));
-    }
-    w.file(RUNTIME_HOME + "/jvm.args", r.runtime().resolve("jvm.args"), 0644);
-    w.tree(RUNTIME_HOME + "/" + dev.confide.runtime.Bubblewrap.BUNDLED, sandbox);
+      Path manifest) throws IOException {
     w.directory("/confide", 0755);
     w.directory(ENCRYPTED, 0755);
     for (EncryptedDir e : encrypted) {

@@ -64,7 +64,8 @@ class ConvertedImageTest {
     assertThat(codeEntries).as("the plaintext of /code is in no layer").isEmpty();
     // the input's layer without /code is the output's, byte for byte; the one with /code is not
     try (ImageArchive base = ImageArchive.open(TestImages.counterBase()); ImageArchive converted = ImageArchive.open(out)) {
-      assertThat(converted.layers()).hasSize(base.layers().size() + 1);
+      // the runtime's layer and the image's own
+      assertThat(converted.layers()).hasSize(base.layers().size() + 2);
       assertThat(rawDigest(converted, converted.layers().get(0))).isEqualTo(rawDigest(base, base.layers().get(0)));
       assertThat(rawDigest(converted, converted.layers().get(1))).isNotEqualTo(rawDigest(base, base.layers().get(1)));
       assertThat(converted.layers().get(0).entry()).endsWith(rawDigest(base, base.layers().get(0)));
@@ -118,6 +119,41 @@ class ConvertedImageTest {
       }
     }
     assertThat(added).containsExactly("etc/passwd 0", "etc/group 0");
+  }
+
+  @Test
+  void theRuntimesLayerIsMadeOnceAndSharedByEveryConvertedImage() throws Exception {
+    Path cache = tmp.resolve("cache");
+    ImageConverter converter = new ImageConverter(ImageConverter.Progress.NONE, cache);
+    Path first = tmp.resolve("first.tar");
+    Path second = tmp.resolve("second.tar");
+    converter.convert(new ConversionRequest(TestImages.counterBase(), first, tmp.resolve("p1.yaml"), "counter",
+        "python3 /code/counter.py", List.of("/code"), List.of(), List.of(), null, null, null, null, TestImages.runtime(), false,
+        null, null, null, false));
+    List<Path> kept;
+    try (var files = Files.list(cache)) {
+      kept = files.sorted().toList();
+    }
+    assertThat(kept).hasSize(2).allMatch(p -> p.getFileName().toString().startsWith("runtime-"));
+    var madeAt = Files.getLastModifiedTime(kept.getFirst());
+    // another image (no encrypted folder, another name): the same runtime layer, not made again
+    converter.convert(new ConversionRequest(TestImages.counterBase(), second, tmp.resolve("p2.yaml"), "other",
+        "python3 /code/counter.py", List.of(), List.of(), List.of(), null, null, null, null, TestImages.runtime(), false,
+        null, null, null, false));
+    assertThat(Files.getLastModifiedTime(kept.getFirst())).isEqualTo(madeAt);
+    try (ImageArchive a = ImageArchive.open(first); ImageArchive b = ImageArchive.open(second)) {
+      String runtimeA = rawDigest(a, a.layers().get(a.layers().size() - 2));
+      assertThat(rawDigest(b, b.layers().get(b.layers().size() - 2))).isEqualTo(runtimeA);
+      assertThat(a.layers().get(a.layers().size() - 2).entry()).endsWith(runtimeA);
+      // and the same bytes a conversion without a cache makes
+      Path uncached = tmp.resolve("uncached.tar");
+      new ImageConverter(ImageConverter.Progress.NONE).convert(new ConversionRequest(TestImages.counterBase(), uncached,
+          tmp.resolve("p3.yaml"), "counter", "python3 /code/counter.py", List.of("/code"), List.of(), List.of(), null, null, null,
+          null, TestImages.runtime(), false, null, null, null, false));
+      try (ImageArchive c = ImageArchive.open(uncached)) {
+        assertThat(rawDigest(c, c.layers().get(c.layers().size() - 2))).isEqualTo(runtimeA);
+      }
+    }
   }
 
   private static String rawDigest(ImageArchive image, ImageArchive.Layer layer) throws Exception {

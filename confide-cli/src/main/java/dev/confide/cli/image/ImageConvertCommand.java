@@ -98,10 +98,12 @@ public final class ImageConvertCommand implements Callable<Integer> {
     Path policyFile = policy != null ? policy : to.toAbsolutePath().resolveSibling("policy.yaml");
     Path dist = runtime != null ? runtime : ThisRuntime.distribution().home();
     java.io.PrintWriter err = spec.commandLine().getErr();
+    Path cache = dev.confide.cli.Main.dirs(spec).imageCache();
+    dev.confide.cas.common.PrivateFiles.directory(cache);
     ImageConverter converter = new ImageConverter(common.json ? ImageConverter.Progress.NONE : step -> {
       err.println("confide: " + step + " ...");
       err.flush();
-    });
+    }, cache);
     ConversionResult r = converter.convert(new ConversionRequest(from, to, policyFile, name, command, encrypt, authenticate,
         parsed, cas, casFingerprint, session, namespace, dist, streamOutput, helmOut, workload, expose, force));
     List<Map<String, Object>> protections = new ArrayList<>();
