@@ -44,10 +44,11 @@ final class ImportedDefinitions {
     /** The secrets of {@code serviceFrom} the service's definition names, and of {@code imageFrom} the image's files name. */
     Set<String> namedBy(Exporter from) {
       Set<String> names = new LinkedHashSet<>();
-      if (from == serviceFrom && serviceFrom != null) {
+      // equal, not the same instance: a service and its image imported from one session are two lookups of it
+      if (from.equals(serviceFrom)) {
         names.addAll(referenced(service));
       }
-      if (from == imageFrom && imageFrom != null) {
+      if (from.equals(imageFrom)) {
         names.addAll(referenced(image));
       }
       return names;

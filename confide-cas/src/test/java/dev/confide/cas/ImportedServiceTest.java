@@ -56,9 +56,11 @@ class ImportedServiceTest {
               - {name: encrypted-output-files, path: /encryptedOutputs}
             injection_files:
               - {path: /encryptedOutputs/licence.txt, content: "key $$CONFIDE::license$$"}
+              - {path: /encryptedOutputs/mark.txt, content: "$$CONFIDE::watermark$$"}
             export: %s
         secrets:
           - {name: license, kind: ascii, size: 24}
+          - {name: watermark, kind: ascii, size: 12}
         security: {attestation: {tolerate: [simulation]}}
         """.formatted(measurement, TREE_KEY, TREE_TAG, serviceExport, imageMrenclaves, imageExport);
   }
@@ -131,7 +133,12 @@ class ImportedServiceTest {
     // the creator's secret its definition names goes with it; the user never reads it
     byte[] license = cas.server.service().secretValues("studio", "test").get("license");
     assertThat(Base64.getDecoder().decode(config.secrets().get("license"))).isEqualTo(license);
-    assertThat(config.injectionFiles()).singleElement().satisfies(f -> assertThat(f.content()).isEqualTo("key $$CONFIDE::license$$"));
+    assertThat(config.injectionFiles()).extracting(RunConfiguration.InjectionFile::content)
+        .containsExactly("key $$CONFIDE::license$$", "$$CONFIDE::watermark$$");
+    // a secret only the image's files name goes with the run too; one no definition names does not
+    byte[] watermark = cas.server.service().secretValues("studio", "test").get("watermark");
+    assertThat(Base64.getDecoder().decode(config.secrets().get("watermark"))).isEqualTo(watermark);
+    assertThat(config.secrets()).containsOnlyKeys("license", "watermark");
     // the volumes are the user's: their keys are render-job's, mounted where the creator's image says
     assertThat(config.mounts()).extracting(RunConfiguration.Mount::path).containsExactly("/encryptedInputs", "/encryptedOutputs");
     assertThat(config.mounts()).extracting(RunConfiguration.Mount::readOnly).containsExactly(true, false);
