@@ -681,7 +681,8 @@ public final class CasService {
     }
   }
 
-  private static CasException unresolved(String message) {
+  /** An import whose exporter, or the definition it names, is not there. */
+  static CasException unresolved(String message) {
     return CasException.conflict("import_unresolved", message, "fix the import or create the exporting session first");
   }
 }

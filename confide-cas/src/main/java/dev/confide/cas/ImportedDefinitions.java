@@ -222,7 +222,7 @@ final class ImportedDefinitions {
   }
 
   private static CasException unresolved(String message) {
-    return CasException.conflict("import_unresolved", message, "fix the import or create the exporting session first");
+    return CasService.unresolved(message);
   }
 
   private static CasException refused(String message, String hint) {

@@ -64,11 +64,18 @@ public final class CasMasterKeyCommand {
     }
   }
 
-  static long keyId(String hex) {
-    if (!hex.matches("[0-9a-f]{8}")) {
-      throw new CliFailure(ExitCodes.USAGE, "bad_key_id", "'" + hex + "' is not a key id", "give the 8 hex digits 'confide cas master-key list' prints");
+  /** The key a subcommand acts on: its id as 'list' prints it. */
+  static final class KeyId {
+    @Parameters(paramLabel = "ID", description = "The key's id (8 hex digits, as 'list' prints it).")
+    String hex;
+
+    long value() {
+      if (!hex.matches("[0-9a-f]{8}")) {
+        throw new CliFailure(ExitCodes.USAGE, "bad_key_id", "'" + hex + "' is not a key id",
+            "give the 8 hex digits 'confide cas master-key list' prints");
+      }
+      return Long.parseLong(hex, 16);
     }
-    return Long.parseLong(hex, 16);
   }
 
   static List<Map<String, Object>> keys(MasterKey key, Map<Long, Long> counts) {
@@ -142,9 +149,7 @@ public final class CasMasterKeyCommand {
       description = {"Make key ID the primary: what the CAS seals from its next start on is sealed under it. Copy the",
           "key file to every replica and restart each, then rewrap."})
   static final class Promote implements Callable<Integer> {
-    @Parameters(paramLabel = "ID", description = "The key's id (8 hex digits, as 'list' prints it).")
-    String id;
-
+    @Mixin KeyId id;
     @Mixin Where where;
     @Mixin CommonOptions common;
     @Spec CommandSpec spec;
@@ -152,10 +157,10 @@ public final class CasMasterKeyCommand {
     @Override
     public Integer call() {
       Path dir = where.dir(spec);
-      long keyId = keyId(id);
+      long keyId = id.value();
       MasterKey key = changed(dir, () -> MasterKey.promote(dir, keyId));
-      new Output(spec.commandLine().getOut(), common.json).report("key " + id + " is the primary of " + dir.resolve("master-key.json"),
-          Output.fields("primary", id, "keys", keys(key, null), "next", "copy the key file to every replica, restart each,"
+      new Output(spec.commandLine().getOut(), common.json).report("key " + id.hex + " is the primary of " + dir.resolve("master-key.json"),
+          Output.fields("primary", id.hex, "keys", keys(key, null), "next", "copy the key file to every replica, restart each,"
               + " then: confide cas master-key rewrap"));
       return ExitCodes.OK;
     }
@@ -190,9 +195,7 @@ public final class CasMasterKeyCommand {
       description = {"Remove key ID, once no stored value is sealed under it (refused otherwise) and it is not the",
           "primary. Copy the key file to every replica afterwards."})
   static final class Retire implements Callable<Integer> {
-    @Parameters(paramLabel = "ID", description = "The key's id (8 hex digits, as 'list' prints it).")
-    String id;
-
+    @Mixin KeyId id;
     @Mixin Where where;
     @Mixin CommonOptions common;
     @Spec CommandSpec spec;
@@ -200,18 +203,18 @@ public final class CasMasterKeyCommand {
     @Override
     public Integer call() {
       Path dir = where.dir(spec);
-      long keyId = keyId(id);
+      long keyId = id.value();
       try (MasterKeyRotation rotation = where.rotation(spec)) {
         long still = rotation.sealedUnder().getOrDefault(keyId, 0L);
         if (still > 0) {
-          throw new CliFailure(ExitCodes.TEMP_FAIL, "key_in_use", still + " stored values are still sealed under key " + id
+          throw new CliFailure(ExitCodes.TEMP_FAIL, "key_in_use", still + " stored values are still sealed under key " + id.hex
               + "; without it they could not be opened", "promote another key, restart every replica with it, and run"
               + " 'confide cas master-key rewrap' first");
         }
       }
       MasterKey key = changed(dir, () -> MasterKey.retire(dir, keyId));
-      new Output(spec.commandLine().getOut(), common.json).report("retired key " + id + " from " + dir.resolve("master-key.json"),
-          Output.fields("retired", id, "keys", keys(key, null), "next", "copy the key file to every replica"));
+      new Output(spec.commandLine().getOut(), common.json).report("retired key " + id.hex + " from " + dir.resolve("master-key.json"),
+          Output.fields("retired", id.hex, "keys", keys(key, null), "next", "copy the key file to every replica"));
       return ExitCodes.OK;
     }
   }
