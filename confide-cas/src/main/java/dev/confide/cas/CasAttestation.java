@@ -65,9 +65,12 @@ public final class CasAttestation {
   /** The VCEKs and VLEKs an operator imported ({@code confide cas collateral import}); read at each hardware attestation. */
   private final java.nio.file.Path collateral;
 
+  private final OneTimePasswords oneTimePasswords;
+
   CasAttestation(CasService service, java.nio.file.Path collateral) {
     this.service = service;
     this.collateral = collateral;
+    this.oneTimePasswords = new OneTimePasswords(java.time.Clock.systemUTC());
     try {
       HybridConfig.register();
     } catch (GeneralSecurityException e) {
@@ -220,12 +223,32 @@ public final class CasAttestation {
 
   public AttestResponse attest(AttestRequest request) {
     Admitted admitted = admit(request);
+    String[] checkedOtpOf = new String[1];
+    try {
+      return attest(request, admitted, checkedOtpOf);
+    } catch (CasException e) {
+      if (checkedOtpOf[0] != null && OneTimePasswords.WRONG.contains(e.error())) {
+        oneTimePasswords.countWrong(service.store(), checkedOtpOf[0]);
+      }
+      throw e;
+    }
+  }
+
+  private AttestResponse attest(AttestRequest request, Admitted admitted, String[] checkedOtpOf) {
     HybridEncrypt sealTo = admitted.sealTo();
     CasStore store = service.store();
     return store.transaction(c -> {
       Target named = lookup(c, request.session(), request.service());
       EvidenceVerifier.Verified verified = verifyAll(c, request, named, admitted.reportData(), true);
       named.requireFound(request.session(), request.service());
+      // the session's authenticator, and the exporter's for an imported service: both guard what the run gets
+      for (Session s : java.util.stream.Stream.of(named.session(), named.resolved().serviceFrom() == null ? null
+          : named.resolved().serviceFrom().session()).filter(java.util.Objects::nonNull).toList()) {
+        if (s.security().attestation().needsOneTimePassword()) {
+          checkedOtpOf[0] = s.name();
+          oneTimePasswords.check(c, store, s, request.otp());
+        }
+      }
       Session session = named.session();
       Service svc = named.service();
       Image image = named.resolved().image();

@@ -625,4 +625,55 @@ final class CasStore {
       insertedUnlessDuplicate(bind(q, session, volume, tag));
     }
   }
+
+  /** A session's one-time password record: the latest accepted time step (-1: none), wrong codes since, and the pause. */
+  record OtpUse(long lastStep, int failures, long blockedUntil) {
+    static final OtpUse NONE = new OtpUse(-1, 0, 0);
+  }
+
+  OtpUse otpUse(Connection c, String session) throws SQLException {
+    try (PreparedStatement q = c.prepareStatement("SELECT last_step, failures, blocked_until FROM otp_uses WHERE session = ?")) {
+      try (ResultSet r = bind(q, session).executeQuery()) {
+        return r.next() ? new OtpUse(r.getLong(1), r.getInt(2), r.getLong(3)) : OtpUse.NONE;
+      }
+    }
+  }
+
+  /**
+   * Marks the code of time step {@code step} used, if no code of this step or a later one was;
+   * returns whether it was marked. Another transaction marking the same session waits on the row
+   * (or, for the first use, fails the insert), so one code is accepted once across replicas.
+   */
+  boolean useOtpStep(Connection c, String session, long step) throws SQLException {
+    try (PreparedStatement q = c.prepareStatement("UPDATE otp_uses SET last_step = ?, failures = 0 WHERE session = ? AND last_step < ?")) {
+      if (bind(q, step, session, step).executeUpdate() == 1) {
+        return true;
+      }
+    }
+    try (PreparedStatement q = c.prepareStatement("INSERT INTO otp_uses (session, last_step, failures, blocked_until)"
+        + " SELECT ?, ?, 0, 0 FROM audit_head WHERE id = 1 AND NOT EXISTS (SELECT 1 FROM otp_uses WHERE session = ?)")) {
+      try {
+        return bind(q, session, step, session).executeUpdate() == 1;
+      } catch (SQLException e) {
+        if ("23505".equals(e.getSQLState())) {
+          return false;
+        }
+        throw e;
+      }
+    }
+  }
+
+  /** Counts a wrong code; every {@code every}-th one in a row pauses the checks until {@code pauseUntil}. */
+  void otpFailed(Connection c, String session, int every, long pauseUntil) throws SQLException {
+    try (PreparedStatement q = c.prepareStatement("INSERT INTO otp_uses (session, last_step, failures, blocked_until)"
+        + " SELECT ?, -1, 0, 0 FROM audit_head WHERE id = 1 AND NOT EXISTS (SELECT 1 FROM otp_uses WHERE session = ?)")) {
+      if (!insertedUnlessDuplicate(bind(q, session, session))) {
+        return; // another transaction made the row this instant (and PostgreSQL ends this one): one count lost, once
+      }
+    }
+    try (PreparedStatement q = c.prepareStatement("UPDATE otp_uses SET failures = failures + 1, blocked_until ="
+        + " CASE WHEN MOD(failures + 1, ?) = 0 THEN ? ELSE blocked_until END WHERE session = ?")) {
+      bind(q, (long) every, pauseUntil, session).executeUpdate();
+    }
+  }
 }

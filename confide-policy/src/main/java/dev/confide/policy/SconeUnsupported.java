@@ -12,8 +12,6 @@ final class SconeUnsupported {
 
   /** Fields, by name, with the way out. */
   static final Map<String, String> FIELDS = Map.of(
-      "one_time_password_shared_secret", "remove it: Confide admits hosts by their keys (security.attestation.sim_hosts,"
-          + " 'confide host trust') and hardware evidence, not by one-time passwords" + SEE,
       "service_access_token", "remove it: Confide's clients authenticate with their own certificates (access_policy names"
           + " their key hashes)" + SEE,
       "singleton_enclaves", "remove it: Confide does not limit how many runtimes of a service attest at once" + SEE,

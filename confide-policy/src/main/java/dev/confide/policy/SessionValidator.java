@@ -568,6 +568,14 @@ final class SessionValidator {
             "use any of " + Security.Attestation.TOLERATIONS);
       }
     }
+    if (a.needsOneTimePassword() && a.oneTimePasswordKey() == null) {
+      // the value itself is never repeated: it is a secret
+      problem("/security/attestation/one_time_password_shared_secret", a.oneTimePasswordSharedSecret().contains("$$")
+              ? "one_time_password_shared_secret cannot be a placeholder"
+              : "one_time_password_shared_secret is not a base32 key of at least " + Security.Attestation.OTP_KEY_MIN_BYTES + " bytes",
+          "write the key itself, as an authenticator app is given it: base32 (A-Z, 2-7; 26 characters or more), e.g. from"
+              + " 'head -c 20 /dev/urandom | base32'");
+    }
     for (int i = 0; i < a.simHosts().size(); i++) {
       String host = a.simHosts().get(i);
       if (host == null || !host.matches("[0-9a-f]{64}")) {

@@ -401,15 +401,44 @@ class SessionParserTest {
           - {name: c, kind: config-fragment}
           - {name: p, kind: pgp-key}
         security:
-          attestation: {one_time_password_shared_secret: abc, tolerate: [simulation]}
+          service_access_token: t
+          attestation: {tolerate: [simulation]}
         """)).isInstanceOfSatisfying(PolicyException.class, e -> {
           assertThat(e.problems()).extracting(PolicyProblem::message).containsExactly(
               "SCONE's 'volume_alias' (in 'volumes[0]') is not supported by Confide",
               "SCONE's secret kind 'config-fragment' is not supported by Confide",
               "SCONE's secret kind 'pgp-key' is not supported by Confide",
-              "SCONE's 'one_time_password_shared_secret' (in 'security.attestation') is not supported by Confide");
+              "SCONE's 'service_access_token' (in 'security') is not supported by Confide");
           assertThat(e.problems()).allSatisfy(p -> assertThat(p.hint()).contains("docs/session-language.md"));
         });
+  }
+
+  @Test
+  void aOneTimePasswordKeyIsReadAsAnAuthenticatorsBase32AndABadOneIsNotRepeated() throws Exception {
+    String doc = """
+        name: a
+        services: [{name: x, image_name: i, command: run}]
+        images: [{name: i}]
+        security: {attestation: {one_time_password_shared_secret: '%s'}}
+        """;
+    Session s = parser.parse("s.yaml", doc.formatted("gezd gnbv gy3t qojq gezd gnbv gy3t qojq"));
+    assertThat(s.security().attestation().needsOneTimePassword()).isTrue();
+    assertThat(s.security().attestation().oneTimePasswordKey()).isEqualTo("GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ");
+    // 21 bytes: padded to whole groups of 8 characters
+    assertThat(parser.parse("s.yaml", doc.formatted("GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQGE")).security().attestation()
+        .oneTimePasswordKey()).isEqualTo("GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQGE======");
+    assertThat(s.security().attestation().toString()).doesNotContain("GEZD");
+    assertThat(parser.parse("s.yaml", doc.replace("one_time_password_shared_secret: '%s'", "mode: hardware")).security().attestation()
+        .needsOneTimePassword()).isFalse();
+    for (String bad : List.of("GEZDGNBVGY3TQOJQ", "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJ1", "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQG")) {
+      assertThatThrownBy(() -> parser.parse("s.yaml", doc.formatted(bad))).isInstanceOfSatisfying(PolicyException.class,
+          e -> assertThat(e.problems()).singleElement().satisfies(p -> {
+            assertThat(p.message()).isEqualTo("one_time_password_shared_secret is not a base32 key of at least 16 bytes");
+            assertThat(p.message() + p.hint()).doesNotContain(bad);
+          }));
+    }
+    assertThatThrownBy(() -> parser.parse("s.yaml", doc.formatted("$$SCONE::otp:base64$$"))).hasMessageContaining(
+        "one_time_password_shared_secret cannot be a placeholder");
   }
 
   private static String sconeAttestation(String m1, String m2, int isvsvn) {

@@ -45,18 +45,18 @@ final class Attestor {
       RunCredentials run) {}
 
   /** Attests; the executable is copied into {@code copies} and the copy measured (it is what the run starts). */
-  Attested attest(String session, String service, Path copies) throws dev.confide.attest.AttestationException {
+  Attested attest(String session, String service, String oneTimePassword, Path copies) throws dev.confide.attest.AttestationException {
     // the trees the last run measured are measured again while the plan is asked for: the plan names them, most likely
     Measurer.Ahead ahead = measurer.measureAhead();
     RuntimeKey key = opening != null ? opening.key() : RuntimeKey.generate();
     AttestNonce first = opening != null ? opening.nonce() : cas.nonce();
     // first what to measure: released only for evidence from a trusted host, claiming the runtime alone
-    RunPlan plan = key.openPlan(cas.plan(request(session, service, key, measurer.runtimeDigest(), first)));
+    RunPlan plan = key.openPlan(cas.plan(request(session, service, key, measurer.runtimeDigest(), first, null)));
     Measurer.Copied copied = measurer.measureCopy(List.of(plan.executable()), plan.path(), plan.measuredTrees(),
         copies.resolve("executable"), ahead);
     Path copy = copied.copy();
     Measurement measurement = copied.measurement();
-    AttestRequest request = request(session, service, key, measurement.value(), cas.nonce());
+    AttestRequest request = request(session, service, key, measurement.value(), cas.nonce(), oneTimePassword);
     RunConfiguration config = key.open(cas.attest(request));
     String path = config.environment().getOrDefault("PATH", RunCommand.DEFAULT_PATH);
     if (!RunCommand.executable(config.command()).equals(plan.executable()) || !path.equals(plan.path())) {
@@ -67,10 +67,10 @@ final class Attestor {
   }
 
   /** Evidence claiming {@code measurement}, bound to {@code nonce} and both of the run's keys. */
-  private AttestRequest request(String session, String service, RuntimeKey key, String measurement, AttestNonce nonce)
-      throws dev.confide.attest.AttestationException {
+  private AttestRequest request(String session, String service, RuntimeKey key, String measurement, AttestNonce nonce,
+      String oneTimePassword) throws dev.confide.attest.AttestationException {
     String reportData = ReportData.of(HexFormat.of().parseHex(nonce.nonce()), key.publicKeyset(), key.signingKey());
     return new AttestRequest(session, service, nonce.nonce(), evidence.platform(), evidence.produce(measurement, reportData).encode(),
-        Base64.getEncoder().encodeToString(key.publicKeyset()), Base64.getEncoder().encodeToString(key.signingKey()));
+        Base64.getEncoder().encodeToString(key.publicKeyset()), Base64.getEncoder().encodeToString(key.signingKey()), oneTimePassword);
   }
 }

@@ -14,7 +14,8 @@ import java.util.Map;
  * {@value #SESSION} and {@value #SERVICE}, and {@value #VOLUMES} ({@code name=/path,...}: where
  * each volume's ciphertext lies in the container: the image's encrypted directories and the
  * volumes the deployment mounts). Optional: {@value #HOST_KEY}, the key that signs simulated
- * evidence, and {@value #EVIDENCE}. Nothing in them is secret, and none of them reaches the program.
+ * evidence, {@value #EVIDENCE}, and {@value #OTP} (a one-time code, spent by the run). Nothing in them
+ * is a lasting secret, and none of them reaches the program.
  */
 public record ContainerLaunch(RunLaunch launch, Path hostKey, String evidence) {
   public static final String CAS = "CONFIDE_CAS";
@@ -25,6 +26,8 @@ public record ContainerLaunch(RunLaunch launch, Path hostKey, String evidence) {
   public static final String HOST_KEY = "CONFIDE_HOST_KEY";
   public static final String EVIDENCE = "CONFIDE_EVIDENCE";
   public static final String STREAM_OUTPUT = "CONFIDE_STREAM_OUTPUT";
+  /** The current code of the session's authenticator, for a session that needs one ({@link OneTimePasswordInput}). */
+  public static final String OTP = OneTimePasswordInput.ENV;
 
   /** The launch {@code env} describes, or a failure naming the variable that is missing or wrong. */
   public static ContainerLaunch from(Map<String, String> env) {
@@ -52,7 +55,7 @@ public record ContainerLaunch(RunLaunch launch, Path hostKey, String evidence) {
     }
     String key = env.get(HOST_KEY);
     return new ContainerLaunch(new RunLaunch(cas, fingerprint, session, service, volumes,
-        "true".equals(env.get(STREAM_OUTPUT))), key == null || key.isBlank() ? null : Path.of(key),
+        "true".equals(env.get(STREAM_OUTPUT)), null, null, null, OneTimePasswordInput.fromEnvironment(env)), key == null || key.isBlank() ? null : Path.of(key),
         env.getOrDefault(EVIDENCE, "auto"));
   }
 

@@ -14,13 +14,25 @@ import java.util.Map;
  *     grants, not a protection
  * @param hostArguments the host's values for the command's {@code @@1}, {@code @@2}, ... (untrusted; HostInputs)
  * @param hostEnvironment the host's values for the environment's {@code \@\@NAME} variables (untrusted)
+ * @param oneTimePassword the code of the session's authenticator whoever started the run gave (null: none)
  */
 public record RunRequest(String session, String service, Map<String, Path> volumes, boolean streamOutput, Path stagingRoot,
-    Long memoryBytes, java.util.List<String> hostArguments, Map<String, String> hostEnvironment) {
+    Long memoryBytes, java.util.List<String> hostArguments, Map<String, String> hostEnvironment, String oneTimePassword) {
   public RunRequest {
     volumes = Map.copyOf(volumes);
     hostArguments = hostArguments == null ? java.util.List.of() : java.util.List.copyOf(hostArguments);
     hostEnvironment = hostEnvironment == null ? Map.of() : Map.copyOf(hostEnvironment);
+  }
+
+  /** A request without a one-time password. */
+  public RunRequest(String session, String service, Map<String, Path> volumes, boolean streamOutput, Path stagingRoot,
+      Long memoryBytes, java.util.List<String> hostArguments, Map<String, String> hostEnvironment) {
+    this(session, service, volumes, streamOutput, stagingRoot, memoryBytes, hostArguments, hostEnvironment, null);
+  }
+
+  @Override
+  public String toString() {
+    return "RunRequest[session=" + session + ", service=" + service + ", volumes=" + volumes.keySet() + "]";
   }
 
   /** A request without host inputs. */

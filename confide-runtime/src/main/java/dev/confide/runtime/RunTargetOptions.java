@@ -43,6 +43,11 @@ public final class RunTargetOptions {
           + " refused for a variable the service does not take from the host.")
   public Map<String, String> hostEnvironment = new LinkedHashMap<>();
 
+  @Option(names = "--otp",
+      description = "The session needs a one-time password: ask on the terminal for its authenticator's current code"
+          + " (without a terminal, set " + OneTimePasswordInput.ENV + " to it; never on the command line).")
+  public boolean otp;
+
   /** Refuses a command line without the options a run needs, as picocli refuses a missing required option. */
   public void require(picocli.CommandLine commandLine) {
     java.util.List<String> missing = new java.util.ArrayList<>();
@@ -67,12 +72,12 @@ public final class RunTargetOptions {
   /** Whether any of the run's options were given. */
   public boolean anyGiven() {
     return cas != null || fingerprint != null || session != null || service != null || !volumes.isEmpty() || streamOutput
-        || !hostArguments.isEmpty() || !hostEnvironment.isEmpty();
+        || !hostArguments.isEmpty() || !hostEnvironment.isEmpty() || otp;
   }
 
-  /** The launch these options name. */
+  /** The launch these options name, with the one-time password from the environment or, for {@code --otp}, the terminal. */
   public dev.confide.runtime.events.RunLaunch launch() {
     return new dev.confide.runtime.events.RunLaunch(cas, fingerprint, session, service, volumes, streamOutput, null,
-        hostArguments, hostEnvironment);
+        hostArguments, hostEnvironment, OneTimePasswordInput.read(System.getenv(), otp, session, System.console()));
   }
 }

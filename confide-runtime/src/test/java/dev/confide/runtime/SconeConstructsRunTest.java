@@ -27,6 +27,8 @@ class SconeConstructsRunTest {
   @TempDir Path tmp;
   RunFixture host;
   Map<String, Path> volumes;
+  /** The code volume's key and tag, as the session gives them. */
+  String codeVolume;
 
   @BeforeEach
   void setUp() throws Exception {
@@ -67,6 +69,7 @@ class SconeConstructsRunTest {
         security: {attestation: {tolerate: [simulation]}}
         """.formatted(python, python, HexFormat.of().formatHex(key.copyBytes()), sealed.tag().hex()));
     volumes = Map.of("code", tmp.resolve("code-volume"));
+    codeVolume = "{name: code, key: %s, tag: %s}".formatted(HexFormat.of().formatHex(key.copyBytes()), sealed.tag().hex());
   }
 
   @AfterEach
@@ -148,5 +151,35 @@ class SconeConstructsRunTest {
     assertThatThrownBy(() -> host.run(new RunRequest("sgx-only", "app", Map.of(), true, null)))
         .hasMessageContaining("service app accepts only Intel SGX evidence (its attestation names mrsigner, isvprodid, isvsvn"
             + " or platforms), and the runtime sent sim evidence");
+  }
+
+  @Test
+  void aSessionWithAOneTimePasswordRunsWithItsCurrentCodeOnlyOnce() throws Exception {
+    String key = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
+    String python = host.python("/usr/bin:/bin");
+    host.cas.user.createSession("""
+        name: guarded
+        services:
+          - name: app
+            image_name: img
+            command: python3 /code/main.py fixed
+            environment: {PATH: /usr/bin:/bin, TOKEN_C: $$CONFIDE::token$$, TOKEN_S: $$SCONE::token$$}
+            stream_output: true
+            attestation: [{mrenclave: [%s]}]
+        volumes: [%s]
+        images: [{name: img, volumes: [{name: code, path: /code, read_only: true}]}]
+        secrets: [{name: token, kind: ascii, size: 24}]
+        security: {attestation: {tolerate: [simulation], one_time_password_shared_secret: %s}}
+        """.formatted(python, codeVolume, key));
+    RunRequest without = new RunRequest("guarded", "app", volumes, true, null, null, null, null, null);
+    assertThatThrownBy(() -> host.run(without)).hasMessageContaining("session guarded needs a one-time password");
+    String code = dev.confide.cas.common.Totp.code(dev.confide.cas.common.Totp.key(key),
+        dev.confide.cas.common.Totp.step(System.currentTimeMillis()), dev.confide.cas.common.Totp.DIGITS);
+    RunRequest with = new RunRequest("guarded", "app", volumes, true, null, null, null, null, code);
+    RunFixture.Outcome run = host.run(with);
+    assertThat(run.report().exitCode()).as(run.output()).isZero();
+    assertThat(run.output()).contains("args=['fixed']", "same=True length=24");
+    // the host cannot start it again with the code it was given
+    assertThatThrownBy(() -> host.run(with)).hasMessageContaining("one-time password was already used for session guarded");
   }
 }

@@ -146,6 +146,23 @@ class RuntimeRunBadInputTest {
   }
 
   @Test
+  void aSessionThatNeedsAOneTimePasswordIsRefusedWithoutOneAndOtpWithoutATerminalSaysWhatToSet() throws Exception {
+    cas.client().trustSimHost(HostKey.create(HostInitCommand.keyFile(dirs)).keyHash());
+    String measurement = ThisRuntime.measurer(ThisRuntime.distribution()).measure(List.of("python3"), "/usr/bin:/bin").value();
+    cas.client().updateSession("app", session(measurement, "predecessor: " + cas.client().session("app").hash() + "\n")
+        .replace("tolerate: [simulation]", "tolerate: [simulation], one_time_password_shared_secret: GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"));
+    CliRun without = runtime(cas.url(), cas.fingerprint(), "app", "out=" + tmp.resolve("out"));
+    assertThat(without.code()).as(without.err()).isEqualTo(ExitCodes.DENIED);
+    assertThat(without.err()).contains("session app needs a one-time password to start its services").contains("--otp");
+    CliRun noTerminal = CliRun.of(dirs, "runtime", "run", "--cas", cas.url(), "--cas-fingerprint", cas.fingerprint(),
+        "--session", "app", "--service", "svc", "--volume", "out=" + tmp.resolve("out"), "--otp");
+    assertThat(noTerminal.code()).as(noTerminal.err()).isEqualTo(ExitCodes.USAGE);
+    assertThat(noTerminal.err()).contains("--otp asks for the code on a terminal, and there is none").contains("CONFIDE_OTP");
+    assertThat(tmp.resolve("out")).as("nothing was committed").satisfiesAnyOf(p -> assertThat(p).doesNotExist(),
+        p -> assertThat(p).isEmptyDirectory());
+  }
+
+  @Test
   @org.junit.jupiter.api.Timeout(120)
   void withoutBubblewrapARunSaysHowToInstallIt() throws Exception {
     Path inputs = Files.createDirectories(tmp.resolve("inputs"));

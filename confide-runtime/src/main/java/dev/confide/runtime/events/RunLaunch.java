@@ -18,6 +18,7 @@ import java.util.Map;
  * {@code memory_bytes}: the most memory the program may use (absent or null: no limit).
  * {@code host_arguments} and {@code host_environment}: what the host gives for the session's
  * {@code @@N} words and {@code \@\@NAME} variables (absent: none; {@link dev.confide.policy.HostInputs}).
+ * {@code otp}: the code of the session's authenticator, for a session that needs one (absent: none).
  */
 public record RunLaunch(
     URI cas,
@@ -28,11 +29,23 @@ public record RunLaunch(
     @JsonProperty("stream_output") boolean streamOutput,
     @JsonProperty("memory_bytes") Long memoryBytes,
     @JsonProperty("host_arguments") java.util.List<String> hostArguments,
-    @JsonProperty("host_environment") Map<String, String> hostEnvironment) {
+    @JsonProperty("host_environment") Map<String, String> hostEnvironment,
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) String otp) {
   public RunLaunch {
     volumes = volumes == null ? Map.of() : Map.copyOf(volumes);
     hostArguments = hostArguments == null ? java.util.List.of() : java.util.List.copyOf(hostArguments);
     hostEnvironment = hostEnvironment == null ? Map.of() : Map.copyOf(hostEnvironment);
+  }
+
+  /** A launch without a one-time password. */
+  public RunLaunch(URI cas, String casFingerprint, String session, String service, Map<String, Path> volumes,
+      boolean streamOutput, Long memoryBytes, java.util.List<String> hostArguments, Map<String, String> hostEnvironment) {
+    this(cas, casFingerprint, session, service, volumes, streamOutput, memoryBytes, hostArguments, hostEnvironment, null);
+  }
+
+  @Override
+  public String toString() {
+    return "RunLaunch[cas=" + cas + ", session=" + session + ", service=" + service + ", otp=" + (otp == null ? "none" : "given") + "]";
   }
 
   /** A launch without host inputs. */
