@@ -111,9 +111,42 @@ public final class CasService {
     return metrics;
   }
 
+  /**
+   * An imported config-fragment, when a session is created or updated: the exporter's value, if it
+   * exports it to the importer (a pinned export is checked with the other imports, once the
+   * importer's hash is known). The session keeps what it was then.
+   */
+  private com.fasterxml.jackson.databind.JsonNode fragment(String importer, String sessionName, String secretName) {
+    return store.read(c -> {
+      Session exporter = exporter(c, sessionName, "config-fragment " + secretName);
+      SecretSpec source = exporter.secret(secretName).orElseThrow(() -> unresolved(
+          "session " + exporter.name() + " has no secret " + secretName));
+      if (!SecretSpec.CONFIG_FRAGMENT.equals(source.kind()) || source.imported()) {
+        throw CasException.conflict("import_refused", "secret " + secretName + " of session " + sessionName
+            + " is not a config-fragment of its own, and only one stands for a part of the policy",
+            "import a config-fragment its session defines");
+      }
+      checkExport(source.export(), exporter.name(), "secret " + secretName, importer, null);
+      StoredSecret stored = store.secrets(c, sessionName).get(secretName);
+      if (stored == null) {
+        throw new CasException(500, "integrity", "secret " + secretName + " of session " + sessionName
+            + " is missing from the database", "restore the database from a backup");
+      }
+      byte[] value = masterKey.open(Base64.getDecoder().decode(stored.sealed()), SecretPlan.boundTo(sessionName, secretName));
+      try {
+        return FRAGMENT_JSON.readTree(new String(value, java.nio.charset.StandardCharsets.UTF_8));
+      } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        throw new CasException(500, "integrity", "the stored value of config-fragment " + secretName + " of session "
+            + sessionName + " is unreadable", "restore the database from a backup");
+      }
+    });
+  }
+
+  private static final com.fasterxml.jackson.databind.ObjectMapper FRAGMENT_JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
   private Session parse(String text) {
     try {
-      return parser.parse("session", text);
+      return parser.parse("session", text, this::fragment);
     } catch (PolicyException e) {
       throw new CasException(400, "invalid_session", e.getMessage(), e.hint(), e.problems().stream()
           .map(p -> new dev.confide.cas.api.ApiError.Problem(p.where() == null ? null : p.where().line(),
@@ -674,7 +707,7 @@ public final class CasService {
           "ask the owner of " + exporter + " to add an export for " + importer);
     }
     String pinned = export.get().sessionHash();
-    if (pinned != null && !pinned.equals(hash)) {
+    if (pinned != null && hash != null && !pinned.equals(hash)) {
       throw CasException.conflict("export_pinned", "session " + exporter + " exports " + what + " to " + importer
           + " only at session hash " + pinned + ", and this version of " + importer + " hashes to " + hash,
           "ask the owner of " + exporter + " to pin " + hash + " ('confide session hash FILE' prints it)");

@@ -19,8 +19,6 @@ final class SconeUnsupported {
 
   /** Secret kinds, with the way out. */
   static final Map<String, String> SECRET_KINDS = Map.of(
-      "config-fragment", "give the structured value as an injection file (images[].injection_files) with the secrets it needs"
-          + " as $$CONFIDE::name$$ placeholders" + SEE,
       "pgp-key", "use kind: private-key (P-256, P-384, Ed25519 or RSA) and make the PGP key from it in the program" + SEE);
 
   private SconeUnsupported() {}

@@ -33,7 +33,9 @@ public record SecretSpec(
   public static final String PRIVATE_KEY = "private-key";
   public static final String X509 = "x509";
   public static final String X509_CA = "x509-ca";
-  static final List<String> KINDS = List.of(ASCII, BINARY, PRIVATE_KEY, X509, X509_CA);
+  /** SCONE's: a structured value that stands for a part of the policy ({@link ConfigFragments}); elsewhere its JSON text. */
+  public static final String CONFIG_FRAGMENT = ConfigFragments.KIND;
+  static final List<String> KINDS = List.of(ASCII, BINARY, PRIVATE_KEY, X509, X509_CA, CONFIG_FRAGMENT);
   static final List<String> ALGORITHMS = List.of("P-256", "P-384", "Ed25519", "RSA-2048", "RSA-3072", "RSA-4096");
   /** What an x509 certificate is for (SCONE's {@code endpoint}): its extended key usage, TLS server or client authentication. */
   public static final List<String> ENDPOINTS = List.of("server", "client");

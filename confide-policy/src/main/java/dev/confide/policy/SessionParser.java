@@ -42,6 +42,14 @@ public final class SessionParser {
    * @throws PolicyException listing each problem's {@code source:line:column}, what is wrong and what to write
    */
   public Session parse(String source, String text) throws PolicyException {
+    return parse(source, text, null);
+  }
+
+  /**
+   * As {@link #parse(String, String)}, with imported config-fragments resolved by {@code fragments}
+   * (null: they are left out, and what they would fill is checked without them).
+   */
+  public Session parse(String source, String text, ConfigFragments.Source fragments) throws PolicyException {
     if (text.isBlank()) {
       throw new PolicyException(source + ": the session is empty", "write at least a 'name:'");
     }
@@ -54,7 +62,13 @@ public final class SessionParser {
     UnknownFields unknown = new UnknownFields();
     List<PolicyProblem> problems = new ArrayList<>();
     Session session = null;
-    try (JsonParser parser = factory.createParser(bound)) {
+    ConfigFragments.Expanded expanded = ConfigFragments.expand(bound, factory, mapper, fragments);
+    if (expanded != null) {
+      for (SessionProblem p : expanded.problems()) {
+        problems.add(new PolicyProblem(locations.at(p.pointer()), p.message(), p.hint()));
+      }
+    }
+    try (JsonParser parser = expanded != null ? mapper.treeAsTokens(expanded.tree()) : factory.createParser(bound)) {
       session = mapper.readerFor(Session.class).withHandler(unknown).readValue(parser);
     } catch (JsonProcessingException e) {
       problems.add(refusal(source, locations, e));

@@ -514,7 +514,12 @@ final class SessionValidator {
         continue;
       }
       boolean sized = s.kind().equals(SecretSpec.ASCII) || s.kind().equals(SecretSpec.BINARY);
-      boolean keyed = !sized;
+      boolean fragment = s.kind().equals(SecretSpec.CONFIG_FRAGMENT);
+      boolean keyed = !sized && !fragment;
+      if (fragment && s.value() == null) {
+        problem(at, "config-fragment '" + s.name() + "' has no 'value'", "give the part of the policy it stands for as its"
+            + " value (a list or a mapping), or import it");
+      }
       if (s.size() != null && (!sized || s.size() < 1 || s.size() > 4096)) {
         problem(at + "/size", sized ? "'size' must be between 1 and 4096" : "'size' applies to ascii and binary secrets only",
             sized ? "choose a size in that range" : "remove 'size'");

@@ -398,7 +398,6 @@ class SessionParserTest {
         volumes:
           - {name: v, volume_alias: w}
         secrets:
-          - {name: c, kind: config-fragment}
           - {name: p, kind: pgp-key}
         security:
           service_access_token: t
@@ -406,7 +405,6 @@ class SessionParserTest {
         """)).isInstanceOfSatisfying(PolicyException.class, e -> {
           assertThat(e.problems()).extracting(PolicyProblem::message).containsExactly(
               "SCONE's 'volume_alias' (in 'volumes[0]') is not supported by Confide",
-              "SCONE's secret kind 'config-fragment' is not supported by Confide",
               "SCONE's secret kind 'pgp-key' is not supported by Confide",
               "SCONE's 'service_access_token' (in 'security') is not supported by Confide");
           assertThat(e.problems()).allSatisfy(p -> assertThat(p.hint()).contains("docs/session-language.md"));
@@ -439,6 +437,73 @@ class SessionParserTest {
     }
     assertThatThrownBy(() -> parser.parse("s.yaml", doc.formatted("$$SCONE::otp:base64$$"))).hasMessageContaining(
         "one_time_password_shared_secret cannot be a placeholder");
+  }
+
+  @Test
+  void aConfigFragmentStandsForAccessPolicyEntriesAndAttestationAlternatives() throws Exception {
+    String owner = "a".repeat(64);
+    Session s = parser.parse("s.yaml", """
+        name: a
+        access_policy:
+          read: [CREATOR, $$SCONE::readers$$]
+          update: $$CONFIDE::owner$$
+        services:
+          - name: x
+            image_name: i
+            command: run
+            environment: {READERS: $$SCONE::readers$$}
+            attestation: [$$SCONE::measured$$, {mrenclave: [%s]}]
+        images: [{name: i}]
+        secrets:
+          - {name: readers, kind: config-fragment, value: [ANY]}
+          - {name: owner, kind: config-fragment, value: %s}
+          - name: measured
+            kind: config-fragment
+            value: {mrenclave: ['%s'], isvsvn: 0012}
+          - {name: plain, kind: ascii, value: 0123}
+        """.formatted("b".repeat(64), owner, "c".repeat(64)));
+    assertThat(s.accessPolicy().read()).containsExactly("CREATOR", "ANY");
+    assertThat(s.accessPolicy().update()).containsExactly(owner);
+    assertThat(s.services().get(0).attestation()).extracting(Service.AttestationAlternative::mrenclave)
+        .containsExactly(List.of("c".repeat(64)), List.of("b".repeat(64)));
+    assertThat(s.services().get(0).attestation().get(0).isvsvn()).isEqualTo(12);
+    // elsewhere the fragment is a secret: its JSON text; other values keep their text exactly
+    assertThat(s.services().get(0).environment()).containsEntry("READERS", "$$SCONE::readers$$");
+    assertThat(s.secret("readers").orElseThrow().value()).isEqualTo("[\"ANY\"]");
+    assertThat(s.secret("plain").orElseThrow().value()).isEqualTo("0123");
+  }
+
+  @Test
+  void aFragmentOfTheWrongShapeOrAPlaceholderForAnotherKindIsRefusedAndAnImportedOneIsLeftToTheCas() throws Exception {
+    assertThatThrownBy(() -> parser.parse("s.yaml", """
+        name: a
+        access_policy: {read: [$$SCONE::alt$$, $$SCONE::token$$]}
+        services: [{name: x, image_name: i, command: run, attestation: [$$SCONE::readers$$]}]
+        images: [{name: i}]
+        secrets:
+          - {name: readers, kind: config-fragment, value: [ANY]}
+          - {name: alt, kind: config-fragment, value: {mrenclave: []}}
+          - {name: token, kind: ascii}
+          - {name: empty, kind: config-fragment}
+        """)).isInstanceOfSatisfying(PolicyException.class, e -> assertThat(e.problems()).extracting(PolicyProblem::message)
+            .contains("config-fragment 'alt' holds a mapping where access_policy entries (texts) go",
+                "'$$...::token$$' stands for a part of the policy, and 'token' is not a config-fragment secret of this session",
+                "config-fragment 'readers' holds a text where attestation alternatives (mappings) go",
+                "config-fragment 'empty' has no 'value'"));
+    String imports = """
+        name: a
+        access_policy: {read: [CREATOR, $$SCONE::readers$$]}
+        services: [{name: x, image_name: i, command: run}]
+        images: [{name: i}]
+        secrets: [{name: readers, import: {session: corp, secret: owners}}]
+        """;
+    // lint: no CAS to ask, the rest is checked
+    assertThat(parser.parse("s.yaml", imports).accessPolicy().read()).containsExactly("CREATOR");
+    // the CAS: what the exporter's fragment holds
+    assertThat(parser.parse("s.yaml", imports, (importer, session, secret) -> {
+      assertThat(List.of(importer, session, secret)).containsExactly("a", "corp", "owners");
+      return new com.fasterxml.jackson.databind.ObjectMapper().createArrayNode().add("d".repeat(64));
+    }).accessPolicy().read()).containsExactly("CREATOR", "d".repeat(64));
   }
 
   private static String sconeAttestation(String m1, String m2, int isvsvn) {

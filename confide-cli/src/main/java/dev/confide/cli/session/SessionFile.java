@@ -40,6 +40,18 @@ public final class SessionFile {
     return new SessionParser().parse(file.toString(), text);
   }
 
+  /**
+   * As {@link #parse}, for computing the session's hash here: refused when the session imports a
+   * config-fragment into its policy, whose value (part of the hash) only the CAS knows.
+   */
+  static Session parseForHash(Path file, String text) throws PolicyException {
+    return new SessionParser().parse(file.toString(), text, (importer, session, secret) -> {
+      throw new dev.confide.cli.CliFailure(dev.confide.cli.ExitCodes.DATA, "hash_needs_cas", file + " imports config-fragment "
+          + secret + " of session " + session + " into its policy, and its hash covers that value, which only the CAS knows",
+          "create or update the session, then read its hash from the CAS: 'confide session show " + importer + "'");
+    });
+  }
+
   /** {@code text} with {@code predecessor: hash} added as its first top-level field. */
   static String withPredecessor(String text, String hash) {
     String[] lines = text.split("\n", -1);

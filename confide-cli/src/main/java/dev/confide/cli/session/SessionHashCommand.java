@@ -25,7 +25,7 @@ public final class SessionHashCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Session s = SessionFile.parse(file, session.text(file));
+    Session s = SessionFile.parseForHash(file, session.text(file));
     String hash = SessionHash.of(s);
     new Output(spec.commandLine().getOut(), common.json).report(hash, Output.fields("name", s.name(), "hash", hash));
     return ExitCodes.OK;

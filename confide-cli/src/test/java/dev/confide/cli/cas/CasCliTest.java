@@ -144,6 +144,26 @@ class CasCliTest {
   }
 
   @Test
+  void aSessionImportingAConfigFragmentIsCreatedThroughTheCasAndItsHashIsNotGuessedHere() throws Exception {
+    pin();
+    Path corp = file("corp.yaml", "name: corp\nsecrets:\n  - {name: readers, kind: config-fragment, value: [ANY], export: app}\n");
+    assertThat(confide("session", "create", corp.toString()).code()).isZero();
+    Path app = file("app.yaml", """
+        name: app
+        access_policy: {read: [CREATOR, $$SCONE::readers$$]}
+        secrets: [{name: readers, import: {session: corp, secret: readers}}]
+        """);
+    assertThat(confide("session", "lint", app.toString()).code()).isZero();
+    Result created = confide("session", "create", app.toString(), "--json");
+    assertThat(created.code()).as(created.err()).isZero();
+    Result hash = confide("session", "hash", app.toString());
+    assertThat(hash.code()).isEqualTo(ExitCodes.DATA);
+    assertThat(hash.err()).contains("imports config-fragment readers of session corp into its policy")
+        .contains("confide session show app").doesNotContain("Exception");
+    assertThat(confide("session", "show", "app").out()).contains(created.json().get("hash").asText());
+  }
+
+  @Test
   void sessionLifecycleThroughTheCli() throws Exception {
     pin();
     Path ns = file("ns.yaml", "name: $NS\n");
