@@ -46,10 +46,10 @@ final class ImportedDefinitions {
       Set<String> names = new LinkedHashSet<>();
       // equal, not the same instance: a service and its image imported from one session are two lookups of it
       if (from.equals(serviceFrom)) {
-        names.addAll(referenced(service));
+        names.addAll(referenced(service, from.session()));
       }
       if (from.equals(imageFrom)) {
-        names.addAll(referenced(image));
+        names.addAll(referenced(image, from.session()));
       }
       return names;
     }
@@ -92,7 +92,7 @@ final class ImportedDefinitions {
       }
       running = svc.runningAs(source);
       definedAs = name;
-      conflicts(session, serviceFrom, referenced(running), "service " + svc.name());
+      conflicts(session, serviceFrom, referenced(running, ex), "service " + svc.name());
     }
     if (running.imageName() == null) {
       return new Resolved(running, null, serviceFrom, definedAs, null);
@@ -174,7 +174,7 @@ final class ImportedDefinitions {
       }
     }
     Image running = own.runningAs(source);
-    conflicts(session, from, referenced(running), "image " + own.name());
+    conflicts(session, from, referenced(running, ex), "image " + own.name());
     return new ImageSource(running, from);
   }
 
@@ -199,25 +199,26 @@ final class ImportedDefinitions {
     }
   }
 
-  private static Set<String> referenced(Service s) {
+  /** The secrets of {@code owner} that {@code s} names. */
+  private static Set<String> referenced(Service s, Session owner) {
     Set<String> names = new LinkedHashSet<>();
-    add(names, s.command());
-    s.environment().values().forEach(v -> add(names, v));
-    add(names, s.fspfKey());
+    add(names, s.command(), owner);
+    s.environment().values().forEach(v -> add(names, v, owner));
+    add(names, s.fspfKey(), owner);
     return names;
   }
 
-  private static Set<String> referenced(Image image) {
+  private static Set<String> referenced(Image image, Session owner) {
     Set<String> names = new LinkedHashSet<>();
     if (image != null) {
-      image.injectionFiles().forEach(f -> add(names, f.content()));
+      image.injectionFiles().forEach(f -> add(names, f.content(), owner));
     }
     return names;
   }
 
-  private static void add(Set<String> names, String text) {
+  private static void add(Set<String> names, String text, Session owner) {
     if (text != null) {
-      SecretReferences.in(text).forEach(r -> names.add(r.secret()));
+      SecretReferences.in(text, name -> owner.secret(name).isPresent()).forEach(r -> names.add(r.secret()));
     }
   }
 

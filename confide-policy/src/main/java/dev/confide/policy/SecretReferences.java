@@ -17,6 +17,9 @@ import java.util.regex.Pattern;
  * {@code pkcs8:pem} (its private key, PKCS#8 PEM). SCONE's DER forms ({@code der},
  * {@code crt:der}, {@code privatekey:der}, ...) are binary and are refused by name
  * ({@link #BINARY_FORMATS}): a command, an environment value and an injection file are text here.
+ * SCONE's dotted forms of a certificate's parts, {@code $$SCONE::name.crt$$}, {@code name.key} and
+ * {@code name.chain}, are {@code name:crt}, {@code name:key} and {@code name:chain} where no secret
+ * is named {@code name.crt} itself ({@link #in(String, Predicate)}).
  */
 public final class SecretReferences {
   /** Formats a placeholder may ask for. */
@@ -30,11 +33,7 @@ public final class SecretReferences {
   private SecretReferences() {}
 
   /** A placeholder found in a text: the secret, its format (null: none), where it is, and how it was written (CONFIDE or SCONE). */
-  public record Reference(String secret, String format, int start, int end, String prefix) {
-    /** The placeholder as written. */
-    public String written() {
-      return "$$" + prefix + "::" + secret + (format == null ? "" : ":" + format) + "$$";
-    }
+  public record Reference(String secret, String format, int start, int end, String prefix, String written) {
 
     /** The format as Confide names it: {@code key} for every private-key form, {@code crt} for crt:pem. */
     public String canonicalFormat() {
@@ -56,7 +55,28 @@ public final class SecretReferences {
     }
     Matcher m = PLACEHOLDER.matcher(text);
     while (m.find()) {
-      found.add(new Reference(m.group(2), m.group(3), m.start(), m.end(), m.group(1)));
+      found.add(new Reference(m.group(2), m.group(3), m.start(), m.end(), m.group(1), m.group()));
+    }
+    return found;
+  }
+
+  /** SCONE's dotted parts of a certificate: {@code name.crt}, {@code name.key}, {@code name.chain}. */
+  private static final Pattern DOTTED = Pattern.compile("(.+)\\.(crt|key|chain)");
+
+  /**
+   * The placeholders of {@code text}, SCONE's dotted forms read as formats: {@code name.crt} is
+   * secret {@code name} as {@code crt} when {@code isSecret} knows {@code name} and not
+   * {@code name.crt}.
+   */
+  public static List<Reference> in(String text, java.util.function.Predicate<String> isSecret) {
+    List<Reference> found = new ArrayList<>();
+    for (Reference r : in(text)) {
+      Matcher dotted = DOTTED.matcher(r.secret());
+      if (r.format() == null && !isSecret.test(r.secret()) && dotted.matches() && isSecret.test(dotted.group(1))) {
+        found.add(new Reference(dotted.group(1), dotted.group(2), r.start(), r.end(), r.prefix(), r.written()));
+      } else {
+        found.add(r);
+      }
     }
     return found;
   }

@@ -342,7 +342,7 @@ final class SessionValidator {
   }
 
   private void checkReferences(String pointer, String text, Set<String> secretNames) {
-    for (SecretReferences.Reference r : SecretReferences.in(text)) {
+    for (SecretReferences.Reference r : SecretReferences.in(text, secretNames::contains)) {
       if (!secretNames.contains(r.secret())) {
         problem(pointer, r.written() + " names a secret that 'secrets' does not define",
             "define '" + r.secret() + "' under 'secrets' or fix the name");

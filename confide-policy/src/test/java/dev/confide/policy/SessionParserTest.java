@@ -506,6 +506,31 @@ class SessionParserTest {
     }).accessPolicy().read()).containsExactly("CREATOR", "d".repeat(64));
   }
 
+  @Test
+  void sconesDottedCertificatePartsNameTheSecretUnlessASecretHasTheDottedName() throws Exception {
+    Session s = parser.parse("s.yaml", """
+        name: a
+        services: [{name: x, image_name: i, command: run}]
+        images:
+          - name: i
+            injection_files:
+              - {path: /tls/server.crt, content: $$SCONE::server.crt$$}
+              - {path: /tls/server.key, content: $$SCONE::server.key$$}
+              - {path: /tls/ca.crt, content: $$SCONE::ca.chain$$}
+              - {path: /tls/note, content: $$SCONE::note.crt$$}
+        secrets:
+          - {name: ca, kind: x509-ca}
+          - {name: server, kind: x509, issuer: ca}
+          - {name: note.crt, kind: ascii}
+        """);
+    assertThat(s.images().get(0).injectionFiles()).hasSize(4);
+    assertThatThrownBy(() -> parser.parse("s.yaml", """
+        name: a
+        services: [{name: x, image_name: i, command: run}]
+        images: [{name: i, injection_files: [{path: /tls/x, content: $$SCONE::other.crt$$}]}]
+        """)).hasMessageContaining("$$SCONE::other.crt$$ names a secret that 'secrets' does not define");
+  }
+
   private static String sconeAttestation(String m1, String m2, int isvsvn) {
     return """
         name: a

@@ -34,7 +34,7 @@ final class SecretSubstitution {
     if (text == null) {
       return null;
     }
-    List<SecretReferences.Reference> refs = SecretReferences.in(text);
+    List<SecretReferences.Reference> refs = SecretReferences.in(text, secrets::containsKey);
     if (refs.isEmpty()) {
       return text;
     }
