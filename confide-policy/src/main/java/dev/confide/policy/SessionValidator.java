@@ -12,6 +12,11 @@ final class SessionValidator {
   private static final Pattern SESSION_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}(/[A-Za-z0-9][A-Za-z0-9._-]{0,63}){0,7}");
   private static final Pattern LOCAL_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
   private static final Pattern HEX64 = Pattern.compile("[0-9a-f]{64}");
+  /** A tag of SCONE's file shield (its fspf file's 16-byte tag): a format Confide does not read. */
+  private static final Pattern SCONE_FSPF_TAG = Pattern.compile("[0-9a-fA-F]{32}");
+  private static String sconeFspf(String field) {
+    return "'" + field + "' holds the 16-byte tag of a SCONE file shield (fspf), whose format Confide does not read";
+  }
   private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
   /** A service's account: a uid other than 0, optionally a gid, both at most 2^31 - 1. */
   private static final Pattern USER = Pattern.compile("[1-9][0-9]{0,8}(:[0-9]{1,9})?");
@@ -211,7 +216,10 @@ final class SessionValidator {
         problem(at + "/fspf_key", "'fspf_key' must be 64 lower-case hex digits or a $$CONFIDE::secret$$ ($$SCONE::secret$$)",
             "use the key 'confide tree authenticate' wrote");
       }
-      if (s.fspfTag() != null && !HEX64.matcher(s.fspfTag()).matches()) {
+      if (s.fspfTag() != null && SCONE_FSPF_TAG.matcher(s.fspfTag()).matches()) {
+        problem(at + "/fspf_tag", sconeFspf("fspf_tag"), "protect the tree with Confide: 'confide tree authenticate' (or 'confide image"
+            + " convert') prints its 64-digit tag and key");
+      } else if (s.fspfTag() != null && !HEX64.matcher(s.fspfTag()).matches()) {
         problem(at + "/fspf_tag", "'fspf_tag' must be 64 lower-case hex digits",
             "use the tag 'confide tree authenticate' printed");
       }
@@ -384,7 +392,9 @@ final class SessionValidator {
         problem(at + "/key", "a volume 'key' must be 64 lower-case hex digits (32 bytes)",
             "use the key that sealed the volume ('confide volume seal --key-out' writes it)");
       }
-      if (v.tag() != null && (v.key() == null || !HEX64.matcher(v.tag()).matches())) {
+      if (v.tag() != null && v.key() != null && SCONE_FSPF_TAG.matcher(v.tag()).matches()) {
+        problem(at + "/tag", sconeFspf("tag"), "seal the volume's files with Confide ('confide volume seal') and give its key and tag");
+      } else if (v.tag() != null && (v.key() == null || !HEX64.matcher(v.tag()).matches())) {
         problem(at + "/tag", v.key() == null ? "a volume 'tag' is only given together with its 'key'"
             : "a volume 'tag' must be 64 lower-case hex digits", "give the key and the tag that sealing printed");
       }

@@ -531,6 +531,19 @@ class SessionParserTest {
         """)).hasMessageContaining("$$SCONE::other.crt$$ names a secret that 'secrets' does not define");
   }
 
+  @Test
+  void aSconeFileShieldTagIsNamedAsSuchNotAsAMistypedTag() {
+    assertThatThrownBy(() -> parser.parse("s.yaml", """
+        name: a
+        services: [{name: x, image_name: i, command: run, fspf_path: /fs.fspf, fspf_key: %s, fspf_tag: %s}]
+        images: [{name: i, volumes: [{name: v, path: /v}]}]
+        volumes: [{name: v, fspf_key: %s, fspf_tag: %s}]
+        """.formatted("ab".repeat(32), "cd".repeat(16), "ab".repeat(32), "cd".repeat(16))))
+        .isInstanceOfSatisfying(PolicyException.class, e -> assertThat(e.problems()).extracting(PolicyProblem::message)
+            .containsExactly("'fspf_tag' holds the 16-byte tag of a SCONE file shield (fspf), whose format Confide does not read",
+                "'tag' holds the 16-byte tag of a SCONE file shield (fspf), whose format Confide does not read"));
+  }
+
   private static String sconeAttestation(String m1, String m2, int isvsvn) {
     return """
         name: a
@@ -659,6 +672,8 @@ class SessionParserTest {
     assertThat(SessionHash.of(s)).isEqualTo(SessionHash.of(parser.parse("s.yaml",
         "name: a\nvolumes:\n  - {name: v, key: " + key + ", tag: " + tag + "}\n")));
     refused("name: a\nvolumes:\n  - {name: v, fspf_key: " + key + ", fspf_tag: " + "cd".repeat(16) + "}\n",
+        "s.yaml:3:5: 'tag' holds the 16-byte tag of a SCONE file shield (fspf), whose format Confide does not read");
+    refused("name: a\nvolumes:\n  - {name: v, fspf_key: " + key + ", fspf_tag: " + "cd".repeat(20) + "}\n",
         "s.yaml:3:5: a volume 'tag' must be 64 lower-case hex digits");
   }
 }
