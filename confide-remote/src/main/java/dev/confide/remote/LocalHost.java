@@ -120,9 +120,9 @@ public final class LocalHost implements Host {
     }
 
     @Override
-    public void approach(java.net.URI cas, String fingerprint) {
+    public void approach(java.net.URI cas, String fingerprint, dev.confide.cas.api.RunPlan plan) {
       try {
-        runtime.approach(new dev.confide.runtime.events.RunApproach(cas, fingerprint));
+        runtime.approach(new dev.confide.runtime.events.RunApproach(cas, fingerprint, plan));
       } catch (IOException e) {
         // the launch will find the runtime gone, and say so
       }
@@ -133,7 +133,7 @@ public final class LocalHost implements Host {
       Map<String, Path> volumes = new LinkedHashMap<>();
       launch.volumes().forEach(v -> volumes.put(v, dir.dir().resolve(v)));
       runtime.launch(new RunLaunch(launch.cas(), launch.casFingerprint(), launch.session(), launch.service(), volumes,
-          launch.streamOutput(), launch.memoryBytes()));
+          launch.streamOutput(), launch.memoryBytes(), null, null, null, launch.plan()));
       return runtime.await(listener);
     }
 

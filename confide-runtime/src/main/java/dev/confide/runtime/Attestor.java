@@ -37,33 +37,69 @@ final class Attestor {
     this.opening = opening;
   }
 
-  /** The run's keys and its first nonce, made before the launch (HeadStart); the nonce is spent by the plan request. */
-  record Opening(RuntimeKey key, AttestNonce nonce) {}
+  /**
+   * The run's keys and its first nonce, made before the launch (HeadStart), and the folders being
+   * measured for the approach's plan hint (null: none); the nonce is spent by the first request.
+   */
+  record Opening(RuntimeKey key, AttestNonce nonce, Measurer.Ahead ahead) {
+    Opening(RuntimeKey key, AttestNonce nonce) {
+      this(key, nonce, null);
+    }
+  }
 
   /** The configuration, and the measurement it was released to. */
   record Attested(RunConfiguration configuration, Measurement measurement, Path executableCopy, EvidenceProvider evidence,
       RunCredentials run) {}
 
-  /** Attests; the executable is copied into {@code copies} and the copy measured (it is what the run starts). */
-  Attested attest(String session, String service, String oneTimePassword, Path copies) throws dev.confide.attest.AttestationException {
-    // the trees the last run measured are measured again while the plan is asked for: the plan names them, most likely
-    Measurer.Ahead ahead = measurer.measureAhead();
+  /**
+   * Attests; the executable is copied into {@code copies} and the copy measured (it is what the run
+   * starts). With a {@code hint} (what the client expects the service to start) it measures that
+   * and attests at once; a measurement the CAS does not accept sends it the usual way: the plan first.
+   */
+  Attested attest(String session, String service, String oneTimePassword, RunPlan hint, Path copies)
+      throws dev.confide.attest.AttestationException {
     RuntimeKey key = opening != null ? opening.key() : RuntimeKey.generate();
     AttestNonce first = opening != null ? opening.nonce() : cas.nonce();
+    if (hint != null) {
+      Measurer.Ahead ahead = opening != null && opening.ahead() != null ? opening.ahead() : measurer.measureAhead(hint.measuredTrees());
+      Measurer.Copied copied = measurer.measureCopy(List.of(hint.executable()), hint.path(), hint.measuredTrees(),
+          copies.resolve("executable"), ahead);
+      try {
+        RunConfiguration config = key.open(cas.attest(request(session, service, key, copied.measurement().value(), first,
+            oneTimePassword)));
+        return attested(config, hint, copied, key);
+      } catch (dev.confide.cas.common.CasException e) {
+        if (!"attestation_measurement_not_allowed".equals(e.error())) {
+          throw e;
+        }
+        // the hint was not what the session runs: its copy goes, and the plan says what to measure
+        try {
+          java.nio.file.Files.deleteIfExists(copies.resolve("executable"));
+        } catch (java.io.IOException gone) {
+          throw new RuntimeFailure(RuntimeFailure.Kind.IO, "cannot remove the executable copied for the launch's hint: "
+              + gone.getMessage(), "check the staging area", gone);
+        }
+        first = cas.nonce();
+      }
+    }
+    // the trees the last run measured are measured again while the plan is asked for: the plan names them, most likely
+    Measurer.Ahead ahead = measurer.measureAhead();
     // first what to measure: released only for evidence from a trusted host, claiming the runtime alone
     RunPlan plan = key.openPlan(cas.plan(request(session, service, key, measurer.runtimeDigest(), first, null)));
     Measurer.Copied copied = measurer.measureCopy(List.of(plan.executable()), plan.path(), plan.measuredTrees(),
         copies.resolve("executable"), ahead);
-    Path copy = copied.copy();
-    Measurement measurement = copied.measurement();
-    AttestRequest request = request(session, service, key, measurement.value(), cas.nonce(), oneTimePassword);
-    RunConfiguration config = key.open(cas.attest(request));
+    AttestRequest request = request(session, service, key, copied.measurement().value(), cas.nonce(), oneTimePassword);
+    return attested(key.open(cas.attest(request)), plan, copied, key);
+  }
+
+  /** The configuration, checked to start the program that was measured. */
+  private Attested attested(RunConfiguration config, RunPlan plan, Measurer.Copied copied, RuntimeKey key) {
     String path = config.environment().getOrDefault("PATH", RunCommand.DEFAULT_PATH);
     if (!RunCommand.executable(config.command()).equals(plan.executable()) || !path.equals(plan.path())) {
       throw new RuntimeFailure(RuntimeFailure.Kind.INTEGRITY, "the configuration the CAS released starts another program than the one measured",
           "the session changed during the handshake: run again");
     }
-    return new Attested(config, measurement, copy, evidence, new RunCredentials(config.runToken(), key));
+    return new Attested(config, copied.measurement(), copied.copy(), evidence, new RunCredentials(config.runToken(), key));
   }
 
   /** Evidence claiming {@code measurement}, bound to {@code nonce} and both of the run's keys. */

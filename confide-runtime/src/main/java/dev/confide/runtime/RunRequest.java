@@ -15,13 +15,21 @@ import java.util.Map;
  * @param hostArguments the host's values for the command's {@code @@1}, {@code @@2}, ... (untrusted; HostInputs)
  * @param hostEnvironment the host's values for the environment's {@code \@\@NAME} variables (untrusted)
  * @param oneTimePassword the code of the session's authenticator whoever started the run gave (null: none)
+ * @param planHint what the client expects the service to start (null: ask the CAS; {@link RunLaunch})
  */
 public record RunRequest(String session, String service, Map<String, Path> volumes, boolean streamOutput, Path stagingRoot,
-    Long memoryBytes, java.util.List<String> hostArguments, Map<String, String> hostEnvironment, String oneTimePassword) {
+    Long memoryBytes, java.util.List<String> hostArguments, Map<String, String> hostEnvironment, String oneTimePassword,
+    dev.confide.cas.api.RunPlan planHint) {
   public RunRequest {
     volumes = Map.copyOf(volumes);
     hostArguments = hostArguments == null ? java.util.List.of() : java.util.List.copyOf(hostArguments);
     hostEnvironment = hostEnvironment == null ? Map.of() : Map.copyOf(hostEnvironment);
+  }
+
+  /** A request without a plan hint. */
+  public RunRequest(String session, String service, Map<String, Path> volumes, boolean streamOutput, Path stagingRoot,
+      Long memoryBytes, java.util.List<String> hostArguments, Map<String, String> hostEnvironment, String oneTimePassword) {
+    this(session, service, volumes, streamOutput, stagingRoot, memoryBytes, hostArguments, hostEnvironment, oneTimePassword, null);
   }
 
   /** A request without a one-time password. */

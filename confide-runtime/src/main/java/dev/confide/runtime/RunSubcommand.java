@@ -125,7 +125,8 @@ final class RunSubcommand implements Callable<Integer> {
         join(measurer).warmUp();
         String line = readLine(System.in);
         java.util.Optional<dev.confide.runtime.events.RunApproach> approach = new RunEventCodec().decodeApproach(line);
-        HeadStart head = approach.map(HeadStart::begin).orElse(null);
+        Measurer self = join(measurer);
+        HeadStart head = approach.map(a -> HeadStart.begin(a, self)).orElse(null);
         launch = decodeLaunch(approach.isPresent() ? readLine(System.in) : line);
         ready = head == null ? null : head.forLaunch(launch);
       } else {
@@ -138,7 +139,7 @@ final class RunSubcommand implements Callable<Integer> {
           watchForClose(System.in, run);
         }
         RunReport report = run.run(new RunRequest(launch.session(), launch.service(), launch.volumes(), launch.streamOutput(),
-            stagingRoot, launch.memoryBytes(), launch.hostArguments(), launch.hostEnvironment(), launch.otp()), clock);
+            stagingRoot, launch.memoryBytes(), launch.hostArguments(), launch.hostEnvironment(), launch.otp(), launch.plan()), clock);
         if (sink != null) {
           // the program's streamed output and every note came before: closing standard error says
           // so, and the client need not wait for this JVM's exit to know it has all of them

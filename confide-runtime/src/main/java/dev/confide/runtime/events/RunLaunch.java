@@ -19,6 +19,10 @@ import java.util.Map;
  * {@code host_arguments} and {@code host_environment}: what the host gives for the session's
  * {@code @@N} words and {@code \@\@NAME} variables (absent: none; {@link dev.confide.policy.HostInputs}).
  * {@code otp}: the code of the session's authenticator, for a session that needs one (absent: none).
+ * {@code plan}: what the client expects the service to start (executable, PATH, measured folders:
+ * what it put into the session's measurement), a hint: the runtime measures it and attests at once
+ * instead of asking the CAS for the plan first; the CAS still releases nothing to another
+ * measurement, and a refused hint falls back to asking for the plan (absent: no hint).
  */
 public record RunLaunch(
     URI cas,
@@ -30,17 +34,26 @@ public record RunLaunch(
     @JsonProperty("memory_bytes") Long memoryBytes,
     @JsonProperty("host_arguments") java.util.List<String> hostArguments,
     @JsonProperty("host_environment") Map<String, String> hostEnvironment,
-    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) String otp) {
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) String otp,
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+    dev.confide.cas.api.RunPlan plan) {
   public RunLaunch {
     volumes = volumes == null ? Map.of() : Map.copyOf(volumes);
     hostArguments = hostArguments == null ? java.util.List.of() : java.util.List.copyOf(hostArguments);
     hostEnvironment = hostEnvironment == null ? Map.of() : Map.copyOf(hostEnvironment);
   }
 
+  /** A launch without a plan hint. */
+  public RunLaunch(URI cas, String casFingerprint, String session, String service, Map<String, Path> volumes,
+      boolean streamOutput, Long memoryBytes, java.util.List<String> hostArguments, Map<String, String> hostEnvironment,
+      String otp) {
+    this(cas, casFingerprint, session, service, volumes, streamOutput, memoryBytes, hostArguments, hostEnvironment, otp, null);
+  }
+
   /** A launch without a one-time password. */
   public RunLaunch(URI cas, String casFingerprint, String session, String service, Map<String, Path> volumes,
       boolean streamOutput, Long memoryBytes, java.util.List<String> hostArguments, Map<String, String> hostEnvironment) {
-    this(cas, casFingerprint, session, service, volumes, streamOutput, memoryBytes, hostArguments, hostEnvironment, null);
+    this(cas, casFingerprint, session, service, volumes, streamOutput, memoryBytes, hostArguments, hostEnvironment, null, null);
   }
 
   @Override
