@@ -26,6 +26,8 @@ blender -b --factory-startup -noaudio --python-exit-code 1 --python "$root/confi
   -- "$work/scene" "frames=$frames" "size=$size" "samples=$samples" >/dev/null 2>&1
 now() { date +%s.%N; }
 elapsed() { python3 -c "import sys; print(f'{float(sys.argv[2]) - float(sys.argv[1]):.3f}')" "$1" "$2"; }
+# daemons of earlier builds (each with a spare runtime) would share the two cores with the renders
+"$confide" daemon stop >/dev/null 2>&1 || true
 # a warm-up: the daemon, the embedded CAS, the identity
 "$confide" run --application blender --inputs "$work/scene" --scene scene.blend --frames 1 --outputs "$work/warm" >/dev/null 2>&1
 results=$work/results.tsv
