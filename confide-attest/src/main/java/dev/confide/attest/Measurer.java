@@ -159,12 +159,7 @@ public final class Measurer {
     return measureAhead(digests.lastTrees());
   }
 
-  /**
-   * Starts measuring {@code folders} now, for a plan a client expects to name them (a hint the
-   * CAS checks: the measurement counts only if the session names it); null when there are none.
-   * Taken after the run began, as {@link #measureAhead()}.
-   */
-  public Ahead measureAhead(java.util.Collection<String> folders) {
+  private Ahead measureAhead(java.util.Collection<String> folders) {
     List<String> trees = List.copyOf(new java.util.TreeSet<>(folders));
     if (trees.isEmpty()) {
       return null;

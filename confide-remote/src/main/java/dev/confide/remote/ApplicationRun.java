@@ -181,10 +181,10 @@ public final class ApplicationRun {
       }
       Cas access = cas.get();
       // the runtime connects to the CAS and makes its keys while this side makes the session
+      run.approach(access.url(), access.fingerprint());
       // what the session will start, as the measurement above assumed: the runtime measures it at once
       dev.confide.cas.api.RunPlan expected = app.path() == null ? null
           : new dev.confide.cas.api.RunPlan(app.executable(), app.path(), app.measuredTrees());
-      run.approach(access.url(), access.fingerprint(), expected);
       String session = "run-" + app.name() + "-" + HexFormat.of().formatHex(randomBytes(6));
       Map<String, String> values = new LinkedHashMap<>();
       values.put("SESSION", session);

@@ -45,7 +45,7 @@ public interface HostRun extends AutoCloseable {
    * makes the session), where the runtime can use it (this machine's runtime; a remote one reaches
    * the CAS through a forward made at launch). Nothing it says is secret; a failure costs only speed.
    */
-  default void approach(java.net.URI cas, String fingerprint, dev.confide.cas.api.RunPlan plan) {}
+  default void approach(java.net.URI cas, String fingerprint) {}
 
   /** Stops a {@link #run} under way from another thread: nothing is committed, the host's staging area is wiped. */
   void cancel();

@@ -120,9 +120,9 @@ public final class LocalHost implements Host {
     }
 
     @Override
-    public void approach(java.net.URI cas, String fingerprint, dev.confide.cas.api.RunPlan plan) {
+    public void approach(java.net.URI cas, String fingerprint) {
       try {
-        runtime.approach(new dev.confide.runtime.events.RunApproach(cas, fingerprint, plan));
+        runtime.approach(new dev.confide.runtime.events.RunApproach(cas, fingerprint));
       } catch (IOException e) {
         // the launch will find the runtime gone, and say so
       }

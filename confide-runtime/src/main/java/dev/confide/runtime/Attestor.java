@@ -37,15 +37,8 @@ final class Attestor {
     this.opening = opening;
   }
 
-  /**
-   * The run's keys and its first nonce, made before the launch (HeadStart), and the folders being
-   * measured for the approach's plan hint (null: none); the nonce is spent by the first request.
-   */
-  record Opening(RuntimeKey key, AttestNonce nonce, Measurer.Ahead ahead) {
-    Opening(RuntimeKey key, AttestNonce nonce) {
-      this(key, nonce, null);
-    }
-  }
+  /** The run's keys and its first nonce, made before the launch (HeadStart); the nonce is spent by the first request. */
+  record Opening(RuntimeKey key, AttestNonce nonce) {}
 
   /** The configuration, and the measurement it was released to. */
   record Attested(RunConfiguration configuration, Measurement measurement, Path executableCopy, EvidenceProvider evidence,
@@ -61,9 +54,8 @@ final class Attestor {
     RuntimeKey key = opening != null ? opening.key() : RuntimeKey.generate();
     AttestNonce first = opening != null ? opening.nonce() : cas.nonce();
     if (hint != null) {
-      Measurer.Ahead ahead = opening != null && opening.ahead() != null ? opening.ahead() : measurer.measureAhead(hint.measuredTrees());
       Measurer.Copied copied = measurer.measureCopy(List.of(hint.executable()), hint.path(), hint.measuredTrees(),
-          copies.resolve("executable"), ahead);
+          copies.resolve("executable"), null);
       try {
         RunConfiguration config = key.open(cas.attest(request(session, service, key, copied.measurement().value(), first,
             oneTimePassword)));

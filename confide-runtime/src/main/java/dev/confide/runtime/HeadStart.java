@@ -26,17 +26,15 @@ final class HeadStart {
     this.ready = ready;
   }
 
-  /** Starts on a thread of its own; the folders of the approach's plan hint, if any, are measured meanwhile by {@code measurer}. */
-  static HeadStart begin(RunApproach approach, dev.confide.attest.Measurer measurer) {
-    dev.confide.attest.Measurer.Ahead ahead = approach.plan() == null || measurer == null ? null
-        : measurer.measureAhead(approach.plan().measuredTrees());
+  /** Starts on a thread of its own. */
+  static HeadStart begin(RunApproach approach) {
     CompletableFuture<Ready> ready = new CompletableFuture<>();
     Thread.ofPlatform().daemon().name("confide-head-start").start(() -> {
       CasClient client = null;
       try {
         client = CasClient.connect("cas", approach.cas(), approach.casFingerprint(), null);
         AttestNonce nonce = client.nonce();
-        ready.complete(new Ready(client, new Attestor.Opening(RuntimeKey.generate(), nonce, ahead)));
+        ready.complete(new Ready(client, new Attestor.Opening(RuntimeKey.generate(), nonce)));
       } catch (RuntimeException e) {
         if (client != null) {
           client.close();

@@ -125,8 +125,7 @@ final class RunSubcommand implements Callable<Integer> {
         join(measurer).warmUp();
         String line = readLine(System.in);
         java.util.Optional<dev.confide.runtime.events.RunApproach> approach = new RunEventCodec().decodeApproach(line);
-        Measurer self = join(measurer);
-        HeadStart head = approach.map(a -> HeadStart.begin(a, self)).orElse(null);
+        HeadStart head = approach.map(HeadStart::begin).orElse(null);
         launch = decodeLaunch(approach.isPresent() ? readLine(System.in) : line);
         ready = head == null ? null : head.forLaunch(launch);
       } else {

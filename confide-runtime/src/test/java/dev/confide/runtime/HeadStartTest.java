@@ -35,19 +35,19 @@ class HeadStartTest {
     host = new RunFixture(tmp);
     URI cas = URI.create(host.cas.server.url());
     String fingerprint = host.cas.server.fingerprint();
-    HeadStart.Ready ready = HeadStart.begin(new RunApproach(cas, fingerprint), null).forLaunch(launch(cas, fingerprint));
+    HeadStart.Ready ready = HeadStart.begin(new RunApproach(cas, fingerprint)).forLaunch(launch(cas, fingerprint));
     assertThat(ready).isNotNull();
     assertThat(ready.opening().nonce().nonce()).matches("[0-9a-f]{64}");
     ready.client().close();
-    assertThat(HeadStart.begin(new RunApproach(cas, fingerprint), null).forLaunch(launch(cas, "SHA256:" + "A".repeat(43)))).isNull();
-    assertThat(HeadStart.begin(new RunApproach(cas, fingerprint), null).forLaunch(launch(URI.create("https://127.0.0.2:1"), fingerprint)))
+    assertThat(HeadStart.begin(new RunApproach(cas, fingerprint)).forLaunch(launch(cas, "SHA256:" + "A".repeat(43)))).isNull();
+    assertThat(HeadStart.begin(new RunApproach(cas, fingerprint)).forLaunch(launch(URI.create("https://127.0.0.2:1"), fingerprint)))
         .isNull();
     int closed;
     try (ServerSocket s = new ServerSocket(0)) {
       closed = s.getLocalPort();
     }
     URI dead = URI.create("https://127.0.0.1:" + closed);
-    assertThat(HeadStart.begin(new RunApproach(dead, fingerprint), null).forLaunch(launch(dead, fingerprint)))
+    assertThat(HeadStart.begin(new RunApproach(dead, fingerprint)).forLaunch(launch(dead, fingerprint)))
         .as("a head start that could not connect leaves the run to connect itself").isNull();
   }
 
@@ -66,7 +66,7 @@ class HeadStartTest {
         """.formatted(host.python("/usr/bin:/bin")));
     URI cas = URI.create(host.cas.server.url());
     String fingerprint = host.cas.server.fingerprint();
-    HeadStart.Ready ready = HeadStart.begin(new RunApproach(cas, fingerprint), null).forLaunch(launch(cas, fingerprint));
+    HeadStart.Ready ready = HeadStart.begin(new RunApproach(cas, fingerprint)).forLaunch(launch(cas, fingerprint));
     java.io.StringWriter out = new java.io.StringWriter();
     try (var client = ready.client()) {
       RunReport report = new ConfidentialRun(client, host.measurer, new dev.confide.attest.SimEvidenceProvider(host.hostKey),

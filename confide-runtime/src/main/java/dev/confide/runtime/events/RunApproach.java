@@ -9,17 +9,9 @@ import java.net.URI;
  * {@code {"approach":{"cas":"https://127.0.0.1:8081","cas_fingerprint":"SHA256:..."}}}. The runtime
  * connects to that CAS, asks for its first nonce and makes its run keys meanwhile; the launch that
  * follows uses them only if it names the same CAS and fingerprint. Nothing in it is secret, and a
- * runtime that never gets one works as before. {@code plan} (optional): what the client expects the
- * run to measure ({@link RunLaunch}'s hint); the runtime starts measuring its folders now.
+ * runtime that never gets one works as before.
  */
-public record RunApproach(URI cas, @JsonProperty("cas_fingerprint") String casFingerprint,
-    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
-    dev.confide.cas.api.RunPlan plan) {
-  /** An approach without a plan hint. */
-  public RunApproach(URI cas, String casFingerprint) {
-    this(cas, casFingerprint, null);
-  }
-
+public record RunApproach(URI cas, @JsonProperty("cas_fingerprint") String casFingerprint) {
   /** Whether {@code launch} goes to this CAS, pinned to this fingerprint. */
   public boolean leadsTo(RunLaunch launch) {
     return cas != null && casFingerprint != null && cas.equals(launch.cas()) && casFingerprint.equals(launch.casFingerprint());
