@@ -84,7 +84,7 @@ final class SshRun implements HostRun {
         upload.send(ssh().session(), progress.upload(), doing + " to " + ssh().host().name());
         return upload.total();
       } catch (IOException e) {
-        if (ssh().session().isOpen() || cancelled.getCount() == 0) {
+        if (cancelled.getCount() == 0 || !lost(ssh().session())) {
           throw e;
         }
         if (attempt > RECONNECTS) {
@@ -95,6 +95,21 @@ final class SshRun implements HostRun {
         reconnect(attempt, doing, upload);
       }
     }
+  }
+
+  /** How long a failed write waits for its session to say whether the connection is gone. */
+  private static final java.time.Duration CLOSING_WAIT = java.time.Duration.ofSeconds(2);
+
+  /**
+   * Whether {@code session}'s connection is gone: a write the connection's end cut off can fail
+   * (its channel closed first) an instant before the session itself notices, so a session still open
+   * is given {@link #CLOSING_WAIT} to close; one that stays open failed for another reason.
+   */
+  private static boolean lost(org.apache.sshd.client.session.ClientSession session) {
+    if (session.isOpen()) {
+      session.waitFor(java.util.EnumSet.of(org.apache.sshd.client.session.ClientSession.ClientSessionEvent.CLOSED), CLOSING_WAIT);
+    }
+    return !session.isOpen();
   }
 
   /** Logs in again after a wait and starts the runtime anew in this run's directory (its predecessor ended with its channel). */
