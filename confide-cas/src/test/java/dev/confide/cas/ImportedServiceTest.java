@@ -150,6 +150,29 @@ class ImportedServiceTest {
   }
 
   @Test
+  void theCreatorsAuthenticatorGuardsItsServiceInEveryImporter() throws Exception {
+    String key = OneTimePasswordTest.KEY;
+    alice.createSession(creator(measurement.value(), "\"*\"", "\"*\"", "[]").replace("tolerate: [simulation]",
+        "tolerate: [simulation], one_time_password_shared_secret: " + key));
+    alice.trustSimHost(host.keyHash());
+    bob.createSession(user("", ""));
+    bob.trustSimHost(host.keyHash());
+    RuntimeKey first = RuntimeKey.generate();
+    refused(() -> runtime.attest(request("render-job", first)), 403, "otp_missing", "session studio needs a one-time password");
+    RuntimeKey second = RuntimeKey.generate();
+    AttestRequest r = request("render-job", second);
+    String code = OneTimePasswordTest.codeAt(dev.confide.cas.common.Totp.step(System.currentTimeMillis()));
+    RunConfiguration config = second.open(runtime.attest(new AttestRequest(r.session(), r.service(), r.nonce(), r.platform(),
+        r.evidence(), r.runtimeKey(), r.runKey(), code)));
+    assertThat(config.session()).isEqualTo("render-job");
+    // the importer's run spent the creator's code: it starts nothing else
+    RuntimeKey third = RuntimeKey.generate();
+    AttestRequest again = request("render-job", third);
+    refused(() -> runtime.attest(new AttestRequest(again.session(), again.service(), again.nonce(), again.platform(),
+        again.evidence(), again.runtimeKey(), again.runKey(), code)), 403, "otp_reused", "already used for session studio");
+  }
+
+  @Test
   void theCreatorsRulesOnEvidenceApplyToo() throws Exception {
     alice.createSession(creator(measurement.value(), "\"*\"", "\"*\"", "[]"));
     bob.createSession(user("", ""));
