@@ -127,12 +127,7 @@ public final class CasService {
             "import a config-fragment its session defines");
       }
       checkExport(source.export(), exporter.name(), "secret " + secretName, importer, null);
-      StoredSecret stored = store.secrets(c, sessionName).get(secretName);
-      if (stored == null) {
-        throw new CasException(500, "integrity", "secret " + secretName + " of session " + sessionName
-            + " is missing from the database", "restore the database from a backup");
-      }
-      byte[] value = masterKey.open(Base64.getDecoder().decode(stored.sealed()), SecretPlan.boundTo(sessionName, secretName));
+      byte[] value = opened(sessionName, secretName, store.secrets(c, sessionName).get(secretName));
       try {
         return FRAGMENT_JSON.readTree(new String(value, java.nio.charset.StandardCharsets.UTF_8));
       } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
@@ -439,12 +434,7 @@ public final class CasService {
     for (SecretSpec spec : session.secrets()) {
       String owner = spec.imported() ? spec.importFrom().session() : sessionName;
       String name = spec.imported() ? spec.importFrom().secret() : spec.name();
-      StoredSecret s = spec.imported() ? store.secrets(c, owner).get(name) : own.get(name);
-      if (s == null) {
-        throw new CasException(500, "integrity", "secret " + name + " of session " + owner + " is missing from the database",
-            "restore the database from a backup");
-      }
-      byte[] value = masterKey.open(Base64.getDecoder().decode(s.sealed()), SecretPlan.boundTo(owner, name));
+      byte[] value = opened(owner, name, spec.imported() ? store.secrets(c, owner).get(name) : own.get(name));
       if (spec.imported() && !exportedTo(exporter(c, owner, "secret " + spec.name()).secret(name).orElseThrow(), sessionName)) {
         // imported only because its certificate is public: the certificate, never its key
         byte[] full = value;
@@ -678,7 +668,7 @@ public final class CasService {
         for (SecretSpec spec : session.secrets()) {
           StoredSecret s = own.get(spec.name());
           if (spec.exportsPublic() && !spec.imported() && s != null) {
-            byte[] full = masterKey.open(Base64.getDecoder().decode(s.sealed()), SecretPlan.boundTo(sessionName, spec.name()));
+            byte[] full = opened(sessionName, spec.name(), s);
             values.put(spec.name(), new dev.confide.cas.api.PublicValues.Value(spec.kind(),
                 new String(PublicParts.certificates(full), StandardCharsets.US_ASCII)));
             java.util.Arrays.fill(full, (byte) 0);
@@ -699,6 +689,20 @@ public final class CasService {
     return documents.of(stored.hash(), stored.document());
   }
 
+  /** The value of secret {@code name} of session {@code owner}, as stored ({@code stored}: its row, null when missing). */
+  private byte[] opened(String owner, String name, StoredSecret stored) {
+    if (stored == null) {
+      throw new CasException(500, "integrity", "secret " + name + " of session " + owner + " is missing from the database",
+          "restore the database from a backup");
+    }
+    return masterKey.open(Base64.getDecoder().decode(stored.sealed()), SecretPlan.boundTo(owner, name));
+  }
+
+  /**
+   * Refuses an import {@code exports} does not admit; {@code hash}: the importer's session hash,
+   * null while it is not known yet (a config-fragment read while the importer is parsed), when a
+   * pinned export is checked later, with the importer's other imports.
+   */
   static void checkExport(List<Export> exports, String exporter, String what, String importer, String hash) {
     Optional<Export> export = exports.stream()
         .filter(e -> e.admits(importer)).findFirst();

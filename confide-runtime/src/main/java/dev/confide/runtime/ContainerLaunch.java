@@ -55,7 +55,7 @@ public record ContainerLaunch(RunLaunch launch, Path hostKey, String evidence) {
     }
     String key = env.get(HOST_KEY);
     return new ContainerLaunch(new RunLaunch(cas, fingerprint, session, service, volumes,
-        "true".equals(env.get(STREAM_OUTPUT)), null, null, null, OneTimePasswordInput.fromEnvironment(env)), key == null || key.isBlank() ? null : Path.of(key),
+        "true".equals(env.get(STREAM_OUTPUT)), null, null, null, OneTimePasswordInput.fromEnvironment(env), null), key == null || key.isBlank() ? null : Path.of(key),
         env.getOrDefault(EVIDENCE, "auto"));
   }
 

@@ -26,16 +26,10 @@ public record RunRequest(String session, String service, Map<String, Path> volum
     hostEnvironment = hostEnvironment == null ? Map.of() : Map.copyOf(hostEnvironment);
   }
 
-  /** A request without a plan hint. */
-  public RunRequest(String session, String service, Map<String, Path> volumes, boolean streamOutput, Path stagingRoot,
-      Long memoryBytes, java.util.List<String> hostArguments, Map<String, String> hostEnvironment, String oneTimePassword) {
-    this(session, service, volumes, streamOutput, stagingRoot, memoryBytes, hostArguments, hostEnvironment, oneTimePassword, null);
-  }
-
-  /** A request without a one-time password. */
+  /** A request without a one-time password or plan hint. */
   public RunRequest(String session, String service, Map<String, Path> volumes, boolean streamOutput, Path stagingRoot,
       Long memoryBytes, java.util.List<String> hostArguments, Map<String, String> hostEnvironment) {
-    this(session, service, volumes, streamOutput, stagingRoot, memoryBytes, hostArguments, hostEnvironment, null);
+    this(session, service, volumes, streamOutput, stagingRoot, memoryBytes, hostArguments, hostEnvironment, null, null);
   }
 
   @Override

@@ -78,6 +78,6 @@ public final class RunTargetOptions {
   /** The launch these options name, with the one-time password from the environment or, for {@code --otp}, the terminal. */
   public dev.confide.runtime.events.RunLaunch launch() {
     return new dev.confide.runtime.events.RunLaunch(cas, fingerprint, session, service, volumes, streamOutput, null,
-        hostArguments, hostEnvironment, OneTimePasswordInput.read(System.getenv(), otp, session, System.console()));
+        hostArguments, hostEnvironment, OneTimePasswordInput.read(System.getenv(), otp, session, System.console()), null);
   }
 }

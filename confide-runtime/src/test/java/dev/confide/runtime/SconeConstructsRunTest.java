@@ -171,11 +171,11 @@ class SconeConstructsRunTest {
         secrets: [{name: token, kind: ascii, size: 24}]
         security: {attestation: {tolerate: [simulation], one_time_password_shared_secret: %s}}
         """.formatted(python, codeVolume, key));
-    RunRequest without = new RunRequest("guarded", "app", volumes, true, null, null, null, null, null);
+    RunRequest without = new RunRequest("guarded", "app", volumes, true, null, null, null, null, null, null);
     assertThatThrownBy(() -> host.run(without)).hasMessageContaining("session guarded needs a one-time password");
     String code = dev.confide.cas.common.Totp.code(dev.confide.cas.common.Totp.key(key),
         dev.confide.cas.common.Totp.step(System.currentTimeMillis()), dev.confide.cas.common.Totp.DIGITS);
-    RunRequest with = new RunRequest("guarded", "app", volumes, true, null, null, null, null, code);
+    RunRequest with = new RunRequest("guarded", "app", volumes, true, null, null, null, null, code, null);
     RunFixture.Outcome run = host.run(with);
     assertThat(run.report().exitCode()).as(run.output()).isZero();
     assertThat(run.output()).contains("args=['fixed']", "same=True length=24");

@@ -43,34 +43,14 @@ public record RunLaunch(
     hostEnvironment = hostEnvironment == null ? Map.of() : Map.copyOf(hostEnvironment);
   }
 
-  /** A launch without a plan hint. */
-  public RunLaunch(URI cas, String casFingerprint, String session, String service, Map<String, Path> volumes,
-      boolean streamOutput, Long memoryBytes, java.util.List<String> hostArguments, Map<String, String> hostEnvironment,
-      String otp) {
-    this(cas, casFingerprint, session, service, volumes, streamOutput, memoryBytes, hostArguments, hostEnvironment, otp, null);
-  }
-
-  /** A launch without a one-time password. */
-  public RunLaunch(URI cas, String casFingerprint, String session, String service, Map<String, Path> volumes,
-      boolean streamOutput, Long memoryBytes, java.util.List<String> hostArguments, Map<String, String> hostEnvironment) {
-    this(cas, casFingerprint, session, service, volumes, streamOutput, memoryBytes, hostArguments, hostEnvironment, null, null);
-  }
-
   @Override
   public String toString() {
     return "RunLaunch[cas=" + cas + ", session=" + session + ", service=" + service + ", otp=" + (otp == null ? "none" : "given") + "]";
   }
 
-  /** A launch without host inputs. */
-  public RunLaunch(URI cas, String casFingerprint, String session, String service, Map<String, Path> volumes,
-      boolean streamOutput, Long memoryBytes) {
-    this(cas, casFingerprint, session, service, volumes, streamOutput, memoryBytes, null, null);
-  }
-
-
-  /** A launch without a memory limit. */
+  /** A launch without a memory limit, host inputs, one-time password or plan hint. */
   public RunLaunch(URI cas, String casFingerprint, String session, String service, Map<String, Path> volumes,
       boolean streamOutput) {
-    this(cas, casFingerprint, session, service, volumes, streamOutput, null, null, null);
+    this(cas, casFingerprint, session, service, volumes, streamOutput, null, null, null, null, null);
   }
 }
