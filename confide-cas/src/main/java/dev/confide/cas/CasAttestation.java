@@ -241,9 +241,15 @@ public final class CasAttestation {
       Target named = lookup(c, request.session(), request.service());
       EvidenceVerifier.Verified verified = verifyAll(c, request, named, admitted.reportData(), true);
       named.requireFound(request.session(), request.service());
-      // the session's authenticator, and the exporter's for an imported service: both guard what the run gets
-      for (Session s : java.util.stream.Stream.of(named.session(), named.resolved().serviceFrom() == null ? null
-          : named.resolved().serviceFrom().session()).filter(java.util.Objects::nonNull).toList()) {
+      // the session's guards, and the exporter's for an imported service: both guard what the run gets
+      List<Session> guards = java.util.stream.Stream.of(named.session(), named.resolved().serviceFrom() == null ? null
+          : named.resolved().serviceFrom().session()).filter(java.util.Objects::nonNull).toList();
+      for (Session s : guards) {
+        if (s.security().needsServiceAccessToken()) {
+          ServiceAccessTokens.check(s, request.accessToken());
+        }
+      }
+      for (Session s : guards) {
         if (s.security().attestation().needsOneTimePassword()) {
           checkedOtpOf[0] = s.name();
           oneTimePasswords.check(c, store, s, request.otp());
@@ -283,7 +289,11 @@ public final class CasAttestation {
           java.util.Arrays.fill(key, (byte) 0);
         }
       }
-      String token = service.runTokens().issue(c, session.name(), svc.name(), request.runKey(), System.currentTimeMillis());
+      long now = System.currentTimeMillis();
+      if (guards.stream().anyMatch(s -> s.security().singleton())) {
+        SingletonRuns.claim(c, store, session.name(), svc.name(), now);
+      }
+      String token = service.runTokens().issue(c, session.name(), svc.name(), request.runKey(), now);
       for (RunConfiguration.Mount m : mounts) {
         service.runTokens().grant(c, token, m.volume(), m.tag() == null ? null : m.tag().hex(), !m.readOnly());
       }

@@ -513,6 +513,19 @@ final class CasStore {
     }
   }
 
+  /** When the latest live run token of {@code service} of {@code session} expires; null when none lives. */
+  Long liveRunUntil(Connection c, String session, String service, long nowMillis) throws SQLException {
+    try (PreparedStatement q = c.prepareStatement(
+        "SELECT MAX(expires_at) FROM run_tokens WHERE session = ? AND service = ? AND expires_at > ?")) {
+      bind(q, session, service, nowMillis);
+      try (ResultSet r = q.executeQuery()) {
+        r.next();
+        long until = r.getLong(1);
+        return r.wasNull() ? null : until;
+      }
+    }
+  }
+
   void renewRunToken(Connection c, String tokenHash, long expiresAtMillis) throws SQLException {
     try (PreparedStatement q = c.prepareStatement("UPDATE run_tokens SET expires_at = ? WHERE token_hash = ?")) {
       bind(q, expiresAtMillis, tokenHash);

@@ -163,13 +163,13 @@ class ImportedServiceTest {
     AttestRequest r = request("render-job", second);
     String code = OneTimePasswordTest.codeAt(dev.confide.cas.common.Totp.step(System.currentTimeMillis()));
     RunConfiguration config = second.open(runtime.attest(new AttestRequest(r.session(), r.service(), r.nonce(), r.platform(),
-        r.evidence(), r.runtimeKey(), r.runKey(), code)));
+        r.evidence(), r.runtimeKey(), r.runKey(), code, null)));
     assertThat(config.session()).isEqualTo("render-job");
     // the importer's run spent the creator's code: it starts nothing else
     RuntimeKey third = RuntimeKey.generate();
     AttestRequest again = request("render-job", third);
     refused(() -> runtime.attest(new AttestRequest(again.session(), again.service(), again.nonce(), again.platform(),
-        again.evidence(), again.runtimeKey(), again.runKey(), code)), 403, "otp_reused", "already used for session studio");
+        again.evidence(), again.runtimeKey(), again.runKey(), code, null)), 403, "otp_reused", "already used for session studio");
   }
 
   @Test

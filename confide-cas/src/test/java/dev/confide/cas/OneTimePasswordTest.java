@@ -75,7 +75,7 @@ class OneTimePasswordTest {
 
   private AttestRequest withCode(HostKey signer, String code, RuntimeKey key) throws Exception {
     AttestRequest r = AttestationHandshakeTest.request(signer, "app", runtime.nonce(), key, key.publicKeyset(), measurement);
-    return new AttestRequest(r.session(), r.service(), r.nonce(), r.platform(), r.evidence(), r.runtimeKey(), r.runKey(), code);
+    return new AttestRequest(r.session(), r.service(), r.nonce(), r.platform(), r.evidence(), r.runtimeKey(), r.runKey(), code, null);
   }
 
   private RunConfiguration attest(String code) throws Exception {

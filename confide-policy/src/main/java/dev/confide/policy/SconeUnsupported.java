@@ -12,9 +12,6 @@ final class SconeUnsupported {
 
   /** Fields, by name, with the way out. */
   static final Map<String, String> FIELDS = Map.of(
-      "service_access_token", "remove it: Confide's clients authenticate with their own certificates (access_policy names"
-          + " their key hashes)" + SEE,
-      "singleton_enclaves", "remove it: Confide does not limit how many runtimes of a service attest at once" + SEE,
       "volume_alias", "remove it and mount the volume under its own name (images[].volumes[].path)" + SEE);
 
   /** Secret kinds, with the way out. */

@@ -4,12 +4,62 @@ import com.fasterxml.jackson.annotation.JsonFormat;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
 
-/** What evidence the CAS accepts for this session's services. */
-public record Security(Attestation attestation) {
-  static final Security DEFAULT = new Security(null);
+/**
+ * What evidence the CAS accepts for this session's services, and who may start them.
+ * {@code singleton_enclaves} (SCONE's): at most one run of each service at a time; the CAS refuses
+ * to attest a second while the first one's run token lives. {@code service_access_token} (SCONE's):
+ * a token whoever starts a service must give; the canonical form keeps only its SHA-256
+ * ({@link #serviceAccessTokenDigest}), so readers of the session do not learn it, and a document may
+ * give that form itself ({@code sha256:} and 64 hex digits).
+ */
+public record Security(
+    Attestation attestation,
+    @JsonProperty("singleton_enclaves") Boolean singletonEnclaves,
+    @JsonProperty("service_access_token") String serviceAccessToken) {
+  static final Security DEFAULT = new Security(null, null, null);
+  /** How a digest-only token is written. */
+  public static final String TOKEN_DIGEST_PREFIX = "sha256:";
+  /** The shortest token accepted: guessing it must be out of reach. */
+  static final int TOKEN_MIN_CHARS = 16;
 
   public Security {
     attestation = attestation == null ? Attestation.DEFAULT : attestation;
+  }
+
+  /** Whether the CAS lets only one run of each service of the session live at a time. */
+  public boolean singleton() {
+    return singletonEnclaves != null && singletonEnclaves;
+  }
+
+  /** Whether whoever starts a service must give the session's service access token. */
+  public boolean needsServiceAccessToken() {
+    return serviceAccessToken != null;
+  }
+
+  /**
+   * The SHA-256 of the service access token: from its {@code sha256:} form, or of the token itself
+   * (UTF-8); null when the session has none or it is neither a token of at least
+   * {@value #TOKEN_MIN_CHARS} characters nor a digest.
+   */
+  public byte[] serviceAccessTokenDigest() {
+    if (serviceAccessToken == null) {
+      return null;
+    }
+    if (serviceAccessToken.startsWith(TOKEN_DIGEST_PREFIX)) {
+      String hex = serviceAccessToken.substring(TOKEN_DIGEST_PREFIX.length());
+      return hex.matches("[0-9a-f]{64}") ? java.util.HexFormat.of().parseHex(hex) : null;
+    }
+    if (serviceAccessToken.length() < TOKEN_MIN_CHARS || serviceAccessToken.contains("$$") || serviceAccessToken.isBlank()) {
+      return null;
+    }
+    return SessionHash.sha256Bytes(serviceAccessToken.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+  }
+
+  @Override
+  public String toString() {
+    // the token never reaches a log or a message
+    return "Security[attestation=" + attestation + ", singletonEnclaves=" + singleton() + ", serviceAccessToken="
+        + needsServiceAccessToken() + "]";
   }
 
   /**

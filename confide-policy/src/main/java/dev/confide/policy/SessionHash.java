@@ -17,7 +17,8 @@ import java.util.HexFormat;
  * The canonical form of a session and its hash (docs/session-language.md, "Canonical form"):
  * defaults made explicit, absent values left out, object keys sorted, no white space, each secret
  * {@code value} replaced by {@code value_sha256}, each volume {@code key} by {@code key_sha256} and each
- * service's literal {@code fspf_key} by {@code fspf_key_sha256}, UTF-8; the hash is SHA-256 over those bytes.
+ * service's literal {@code fspf_key} by {@code fspf_key_sha256}, the security's
+ * {@code service_access_token} by {@code sha256:} and its SHA-256, UTF-8; the hash is SHA-256 over those bytes.
  */
 public final class SessionHash {
   private static final ObjectMapper CANONICAL = JsonMapper.builder()
@@ -34,6 +35,7 @@ public final class SessionHash {
     replaceByHash(tree, "secrets", "value");
     replaceByHash(tree, "volumes", "key");
     replaceLiteralKeys(tree);
+    replaceAccessToken(tree, session);
     // fields added after sessions were hashed and pinned: left out while empty, so that a document
     // that does not use them keeps the hash it always had
     dropEmpty(tree, "services", "export");
@@ -91,10 +93,22 @@ public final class SessionHash {
   }
 
   static String sha256(byte[] bytes) {
+    return HexFormat.of().formatHex(sha256Bytes(bytes));
+  }
+
+  static byte[] sha256Bytes(byte[] bytes) {
     try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+      return MessageDigest.getInstance("SHA-256").digest(bytes);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every JDK has SHA-256", e);
+    }
+  }
+
+  /** The security's service access token, as its digest form: the canonical form never holds the token. */
+  private static void replaceAccessToken(ObjectNode tree, Session session) {
+    byte[] digest = session.security().serviceAccessTokenDigest();
+    if (tree.get("security") instanceof ObjectNode security && digest != null) {
+      security.put("service_access_token", Security.TOKEN_DIGEST_PREFIX + HexFormat.of().formatHex(digest));
     }
   }
 }

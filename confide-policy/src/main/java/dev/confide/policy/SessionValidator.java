@@ -572,7 +572,17 @@ final class SessionValidator {
   }
 
   private void checkSecurity() {
-    Security.Attestation a = session.security().attestation();
+    Security security = session.security();
+    if (security.needsServiceAccessToken() && security.serviceAccessTokenDigest() == null) {
+      // the value itself is never repeated: it is a secret
+      String token = security.serviceAccessToken();
+      problem("/security/service_access_token", token.contains("$$") ? "service_access_token cannot be a placeholder"
+              : token.startsWith(Security.TOKEN_DIGEST_PREFIX) ? "service_access_token's digest is not 64 lower-case hex digits"
+              : "service_access_token is shorter than " + Security.TOKEN_MIN_CHARS + " characters",
+          "write a token of " + Security.TOKEN_MIN_CHARS + " characters or more (e.g. 'head -c 24 /dev/urandom | base64'),"
+              + " or its digest: sha256: and the 64 hex digits of 'printf %s TOKEN | sha256sum'");
+    }
+    Security.Attestation a = security.attestation();
     if (!Security.Attestation.MODES.contains(a.mode())) {
       problem("/security/attestation/mode", "'" + a.mode() + "' is not an attestation mode",
           "use one of " + Security.Attestation.MODES);

@@ -400,15 +400,52 @@ class SessionParserTest {
         secrets:
           - {name: p, kind: pgp-key}
         security:
-          service_access_token: t
           attestation: {tolerate: [simulation]}
         """)).isInstanceOfSatisfying(PolicyException.class, e -> {
           assertThat(e.problems()).extracting(PolicyProblem::message).containsExactly(
               "SCONE's 'volume_alias' (in 'volumes[0]') is not supported by Confide",
-              "SCONE's secret kind 'pgp-key' is not supported by Confide",
-              "SCONE's 'service_access_token' (in 'security') is not supported by Confide");
+              "SCONE's secret kind 'pgp-key' is not supported by Confide");
           assertThat(e.problems()).allSatisfy(p -> assertThat(p.hint()).contains("docs/session-language.md"));
         });
+  }
+
+  @Test
+  void singletonEnclavesAndAServiceAccessTokenAreReadAndTheTokenIsHashedNeverKept() throws Exception {
+    String token = "correct-horse-battery-staple";
+    String doc = """
+        name: a
+        services:
+          - {name: x, command: run}
+        security:
+          singleton_enclaves: true
+          service_access_token: %s
+          attestation: {tolerate: [simulation]}
+        """;
+    Session session = parser.parse("s.yaml", doc.formatted(token));
+    assertThat(session.security().singleton()).isTrue();
+    byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(token.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    assertThat(session.security().serviceAccessTokenDigest()).isEqualTo(digest);
+    String canonical = SessionHash.canonical(session);
+    assertThat(canonical).doesNotContain(token).contains("\"service_access_token\":\"sha256:"
+        + java.util.HexFormat.of().formatHex(digest) + "\"").contains("\"singleton_enclaves\":true");
+    assertThat(session.toString()).doesNotContain(token);
+    // the digest written in the document is the same session: one hash whichever way the token is given
+    Session byDigest = parser.parse("s.yaml", doc.formatted("sha256:" + java.util.HexFormat.of().formatHex(digest)));
+    assertThat(SessionHash.of(byDigest)).isEqualTo(SessionHash.of(session));
+    // a document without them keeps the hash it had: nothing is added to its canonical form
+    assertThat(SessionHash.canonical(parser.parse("s.yaml", "name: a\nservices:\n  - {name: x, command: run}\n")))
+        .doesNotContain("singleton").doesNotContain("service_access_token");
+
+    for (String bad : new String[] {"short-token", "$$SCONE::tok$$", "sha256:ABC"}) {
+      assertThatThrownBy(() -> parser.parse("s.yaml", doc.formatted("'" + bad + "'")))
+          .isInstanceOfSatisfying(PolicyException.class, e -> {
+            assertThat(e.problems()).singleElement().satisfies(p -> {
+              assertThat(p.message()).startsWith("service_access_token").doesNotContain(bad);
+              assertThat(p.hint()).doesNotContain(bad);
+              assertThat(p.where().line()).isEqualTo(6);
+            });
+          });
+    }
   }
 
   @Test

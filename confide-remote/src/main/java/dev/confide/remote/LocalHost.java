@@ -133,7 +133,7 @@ public final class LocalHost implements Host {
       Map<String, Path> volumes = new LinkedHashMap<>();
       launch.volumes().forEach(v -> volumes.put(v, dir.dir().resolve(v)));
       runtime.launch(new RunLaunch(launch.cas(), launch.casFingerprint(), launch.session(), launch.service(), volumes,
-          launch.streamOutput(), launch.memoryBytes(), null, null, null, launch.plan()));
+          launch.streamOutput(), launch.memoryBytes(), null, null, null, null, launch.plan()));
       return runtime.await(listener);
     }
 

@@ -49,7 +49,7 @@ final class Attestor {
    * starts). With a {@code hint} (what the client expects the service to start) it measures that
    * and attests at once; a measurement the CAS does not accept sends it the usual way: the plan first.
    */
-  Attested attest(String session, String service, String oneTimePassword, RunPlan hint, Path copies)
+  Attested attest(String session, String service, dev.confide.cas.api.StartCredentials start, RunPlan hint, Path copies)
       throws dev.confide.attest.AttestationException {
     RuntimeKey key = opening != null ? opening.key() : RuntimeKey.generate();
     AttestNonce first = opening != null ? opening.nonce() : cas.nonce();
@@ -58,7 +58,7 @@ final class Attestor {
           copies.resolve("executable"), null);
       try {
         RunConfiguration config = key.open(cas.attest(request(session, service, key, copied.measurement().value(), first,
-            oneTimePassword)));
+            start)));
         return attested(config, hint, copied, key);
       } catch (dev.confide.cas.common.CasException e) {
         if (!"attestation_measurement_not_allowed".equals(e.error())) {
@@ -77,10 +77,10 @@ final class Attestor {
     // the trees the last run measured are measured again while the plan is asked for: the plan names them, most likely
     Measurer.Ahead ahead = measurer.measureAhead();
     // first what to measure: released only for evidence from a trusted host, claiming the runtime alone
-    RunPlan plan = key.openPlan(cas.plan(request(session, service, key, measurer.runtimeDigest(), first, null)));
+    RunPlan plan = key.openPlan(cas.plan(request(session, service, key, measurer.runtimeDigest(), first, dev.confide.cas.api.StartCredentials.NONE)));
     Measurer.Copied copied = measurer.measureCopy(List.of(plan.executable()), plan.path(), plan.measuredTrees(),
         copies.resolve("executable"), ahead);
-    AttestRequest request = request(session, service, key, copied.measurement().value(), cas.nonce(), oneTimePassword);
+    AttestRequest request = request(session, service, key, copied.measurement().value(), cas.nonce(), start);
     return attested(key.open(cas.attest(request)), plan, copied, key);
   }
 
@@ -96,9 +96,10 @@ final class Attestor {
 
   /** Evidence claiming {@code measurement}, bound to {@code nonce} and both of the run's keys. */
   private AttestRequest request(String session, String service, RuntimeKey key, String measurement, AttestNonce nonce,
-      String oneTimePassword) throws dev.confide.attest.AttestationException {
+      dev.confide.cas.api.StartCredentials start) throws dev.confide.attest.AttestationException {
     String reportData = ReportData.of(HexFormat.of().parseHex(nonce.nonce()), key.publicKeyset(), key.signingKey());
     return new AttestRequest(session, service, nonce.nonce(), evidence.platform(), evidence.produce(measurement, reportData).encode(),
-        Base64.getEncoder().encodeToString(key.publicKeyset()), Base64.getEncoder().encodeToString(key.signingKey()), oneTimePassword);
+        Base64.getEncoder().encodeToString(key.publicKeyset()), Base64.getEncoder().encodeToString(key.signingKey()), start.oneTimePassword(),
+        start.accessToken());
   }
 }

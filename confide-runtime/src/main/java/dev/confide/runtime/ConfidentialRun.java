@@ -117,7 +117,7 @@ public final class ConfidentialRun {
       clock.starting("attest");
       long started = System.nanoTime();
       Attestor.Attested attested = new Attestor(cas, measurer, evidence, opening).attest(request.session(), request.service(),
-          request.oneTimePassword(), request.planHint(), staging.system());
+          request.start(), request.planHint(), staging.system());
       renewal = new TokenRenewal(cas, attested.run(), notices);
       clock.record("attest", started);
       RunConfiguration config = attested.configuration();

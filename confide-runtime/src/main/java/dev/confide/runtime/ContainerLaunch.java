@@ -26,8 +26,10 @@ public record ContainerLaunch(RunLaunch launch, Path hostKey, String evidence) {
   public static final String HOST_KEY = "CONFIDE_HOST_KEY";
   public static final String EVIDENCE = "CONFIDE_EVIDENCE";
   public static final String STREAM_OUTPUT = "CONFIDE_STREAM_OUTPUT";
-  /** The current code of the session's authenticator, for a session that needs one ({@link OneTimePasswordInput}). */
-  public static final String OTP = OneTimePasswordInput.ENV;
+  /** The current code of the session's authenticator, for a session that needs one ({@link StartSecretInput}). */
+  public static final String OTP = StartSecretInput.OTP.env();
+  /** The session's service access token, for a session that needs one ({@link StartSecretInput}). */
+  public static final String ACCESS_TOKEN = StartSecretInput.ACCESS_TOKEN.env();
 
   /** The launch {@code env} describes, or a failure naming the variable that is missing or wrong. */
   public static ContainerLaunch from(Map<String, String> env) {
@@ -55,7 +57,8 @@ public record ContainerLaunch(RunLaunch launch, Path hostKey, String evidence) {
     }
     String key = env.get(HOST_KEY);
     return new ContainerLaunch(new RunLaunch(cas, fingerprint, session, service, volumes,
-        "true".equals(env.get(STREAM_OUTPUT)), null, null, null, OneTimePasswordInput.fromEnvironment(env), null), key == null || key.isBlank() ? null : Path.of(key),
+        "true".equals(env.get(STREAM_OUTPUT)), null, null, null, StartSecretInput.OTP.fromEnvironment(env),
+        StartSecretInput.ACCESS_TOKEN.fromEnvironment(env), null), key == null || key.isBlank() ? null : Path.of(key),
         env.getOrDefault(EVIDENCE, "auto"));
   }
 

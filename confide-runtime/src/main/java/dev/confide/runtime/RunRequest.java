@@ -14,19 +14,20 @@ import java.util.Map;
  *     grants, not a protection
  * @param hostArguments the host's values for the command's {@code @@1}, {@code @@2}, ... (untrusted; HostInputs)
  * @param hostEnvironment the host's values for the environment's {@code \@\@NAME} variables (untrusted)
- * @param oneTimePassword the code of the session's authenticator whoever started the run gave (null: none)
+ * @param start the one-time password and access token whoever started the run gave (null: none)
  * @param planHint what the client expects the service to start (null: ask the CAS; {@link RunLaunch})
  */
 public record RunRequest(String session, String service, Map<String, Path> volumes, boolean streamOutput, Path stagingRoot,
-    Long memoryBytes, java.util.List<String> hostArguments, Map<String, String> hostEnvironment, String oneTimePassword,
+    Long memoryBytes, java.util.List<String> hostArguments, Map<String, String> hostEnvironment, dev.confide.cas.api.StartCredentials start,
     dev.confide.cas.api.RunPlan planHint) {
   public RunRequest {
+    start = start == null ? dev.confide.cas.api.StartCredentials.NONE : start;
     volumes = Map.copyOf(volumes);
     hostArguments = hostArguments == null ? java.util.List.of() : java.util.List.copyOf(hostArguments);
     hostEnvironment = hostEnvironment == null ? Map.of() : Map.copyOf(hostEnvironment);
   }
 
-  /** A request without a one-time password or plan hint. */
+  /** A request without start credentials or plan hint. */
   public RunRequest(String session, String service, Map<String, Path> volumes, boolean streamOutput, Path stagingRoot,
       Long memoryBytes, java.util.List<String> hostArguments, Map<String, String> hostEnvironment) {
     this(session, service, volumes, streamOutput, stagingRoot, memoryBytes, hostArguments, hostEnvironment, null, null);

@@ -138,7 +138,7 @@ final class RunSubcommand implements Callable<Integer> {
           watchForClose(System.in, run);
         }
         RunReport report = run.run(new RunRequest(launch.session(), launch.service(), launch.volumes(), launch.streamOutput(),
-            stagingRoot, launch.memoryBytes(), launch.hostArguments(), launch.hostEnvironment(), launch.otp(), launch.plan()), clock);
+            stagingRoot, launch.memoryBytes(), launch.hostArguments(), launch.hostEnvironment(), launch.start(), launch.plan()), clock);
         if (sink != null) {
           // the program's streamed output and every note came before: closing standard error says
           // so, and the client need not wait for this JVM's exit to know it has all of them

@@ -45,8 +45,13 @@ public final class RunTargetOptions {
 
   @Option(names = "--otp",
       description = "The session needs a one-time password: ask on the terminal for its authenticator's current code"
-          + " (without a terminal, set " + OneTimePasswordInput.ENV + " to it; never on the command line).")
+          + " (without a terminal, set CONFIDE_OTP to it; never on the command line).")
   public boolean otp;
+
+  @Option(names = "--access-token",
+      description = "The session needs its service access token: ask for it on the terminal"
+          + " (without a terminal, set CONFIDE_ACCESS_TOKEN to it; never on the command line).")
+  public boolean accessToken;
 
   /** Refuses a command line without the options a run needs, as picocli refuses a missing required option. */
   public void require(picocli.CommandLine commandLine) {
@@ -72,12 +77,16 @@ public final class RunTargetOptions {
   /** Whether any of the run's options were given. */
   public boolean anyGiven() {
     return cas != null || fingerprint != null || session != null || service != null || !volumes.isEmpty() || streamOutput
-        || !hostArguments.isEmpty() || !hostEnvironment.isEmpty() || otp;
+        || !hostArguments.isEmpty() || !hostEnvironment.isEmpty() || otp || accessToken;
   }
 
-  /** The launch these options name, with the one-time password from the environment or, for {@code --otp}, the terminal. */
+  /**
+   * The launch these options name, with the one-time password and access token from the environment
+   * or, for {@code --otp} and {@code --access-token}, the terminal.
+   */
   public dev.confide.runtime.events.RunLaunch launch() {
     return new dev.confide.runtime.events.RunLaunch(cas, fingerprint, session, service, volumes, streamOutput, null,
-        hostArguments, hostEnvironment, OneTimePasswordInput.read(System.getenv(), otp, session, System.console()), null);
+        hostArguments, hostEnvironment, StartSecretInput.OTP.read(System.getenv(), otp, session, System.console()),
+        StartSecretInput.ACCESS_TOKEN.read(System.getenv(), accessToken, session, System.console()), null);
   }
 }

@@ -153,12 +153,10 @@ class SconeConstructsRunTest {
             + " or platforms), and the runtime sent sim evidence");
   }
 
-  @Test
-  void aSessionWithAOneTimePasswordRunsWithItsCurrentCodeOnlyOnce() throws Exception {
-    String key = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
-    String python = host.python("/usr/bin:/bin");
+  /** A session whose service prints its arguments and secret, with {@code security} (YAML flow mapping). */
+  private void createGuarded(String name, String security) throws Exception {
     host.cas.user.createSession("""
-        name: guarded
+        name: %s
         services:
           - name: app
             image_name: img
@@ -169,17 +167,40 @@ class SconeConstructsRunTest {
         volumes: [%s]
         images: [{name: img, volumes: [{name: code, path: /code, read_only: true}]}]
         secrets: [{name: token, kind: ascii, size: 24}]
-        security: {attestation: {tolerate: [simulation], one_time_password_shared_secret: %s}}
-        """.formatted(python, codeVolume, key));
+        security: %s
+        """.formatted(name, host.python("/usr/bin:/bin"), codeVolume, security));
+  }
+
+  @Test
+  void aSessionWithAOneTimePasswordRunsWithItsCurrentCodeOnlyOnce() throws Exception {
+    String key = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
+    createGuarded("guarded", "{attestation: {tolerate: [simulation], one_time_password_shared_secret: " + key + "}}");
     RunRequest without = new RunRequest("guarded", "app", volumes, true, null, null, null, null, null, null);
     assertThatThrownBy(() -> host.run(without)).hasMessageContaining("session guarded needs a one-time password");
     String code = dev.confide.cas.common.Totp.code(dev.confide.cas.common.Totp.key(key),
         dev.confide.cas.common.Totp.step(System.currentTimeMillis()), dev.confide.cas.common.Totp.DIGITS);
-    RunRequest with = new RunRequest("guarded", "app", volumes, true, null, null, null, null, code, null);
+    RunRequest with = new RunRequest("guarded", "app", volumes, true, null, null, null, null,
+        new dev.confide.cas.api.StartCredentials(code, null), null);
     RunFixture.Outcome run = host.run(with);
     assertThat(run.report().exitCode()).as(run.output()).isZero();
     assertThat(run.output()).contains("args=['fixed']", "same=True length=24");
     // the host cannot start it again with the code it was given
     assertThatThrownBy(() -> host.run(with)).hasMessageContaining("one-time password was already used for session guarded");
+  }
+
+  @Test
+  void aSessionWithAServiceAccessTokenAndSingletonServiceRunsWithTheTokenOneRunAtATime() throws Exception {
+    String token = "owner-token-2f8e91c4d7";
+    createGuarded("tokened", "{singleton_enclaves: true, service_access_token: " + token + ", attestation: {tolerate: [simulation]}}");
+    assertThatThrownBy(() -> host.run(new RunRequest("tokened", "app", volumes, true, null)))
+        .hasMessageContaining("session tokened needs its service access token");
+    RunRequest with = new RunRequest("tokened", "app", volumes, true, null, null, null, null,
+        new dev.confide.cas.api.StartCredentials(null, token), null);
+    RunFixture.Outcome run = host.run(with);
+    assertThat(run.report().exitCode()).as(run.output()).isZero();
+    assertThat(run.output()).contains("args=['fixed']", "same=True length=24");
+    // the token is not spent, and the run that ended let go of the singleton service
+    RunFixture.Outcome again = host.run(with);
+    assertThat(again.report().exitCode()).as(again.output()).isZero();
   }
 }

@@ -164,7 +164,7 @@ final class SshRun implements HostRun {
     Map<String, Path> volumes = new LinkedHashMap<>();
     launch.volumes().forEach(v -> volumes.put(v, Path.of(dir, v)));
     runtime.launch(new RunLaunch(reachable(launch.cas()), launch.casFingerprint(), launch.session(), launch.service(), volumes,
-        launch.streamOutput(), launch.memoryBytes(), null, null, null, launch.plan()));
+        launch.streamOutput(), launch.memoryBytes(), null, null, null, null, launch.plan()));
     try {
       return runtime.await(listener);
     } catch (dev.confide.cas.common.CasException e) {
