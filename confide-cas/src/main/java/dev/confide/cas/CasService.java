@@ -436,9 +436,9 @@ public final class CasService {
       String name = spec.imported() ? spec.importFrom().secret() : spec.name();
       byte[] value = opened(owner, name, spec.imported() ? store.secrets(c, owner).get(name) : own.get(name));
       if (spec.imported() && !exportedTo(exporter(c, owner, "secret " + spec.name()).secret(name).orElseThrow(), sessionName)) {
-        // imported only because its certificate is public: the certificate, never its key
+        // imported only because its public part is public: the certificate or public key, never its private key
         byte[] full = value;
-        value = PublicParts.certificates(full);
+        value = PublicParts.of(full);
         java.util.Arrays.fill(full, (byte) 0);
       }
       values.put(spec.name(), value);
@@ -670,14 +670,14 @@ public final class CasService {
           if (spec.exportsPublic() && !spec.imported() && s != null) {
             byte[] full = opened(sessionName, spec.name(), s);
             values.put(spec.name(), new dev.confide.cas.api.PublicValues.Value(spec.kind(),
-                new String(PublicParts.certificates(full), StandardCharsets.US_ASCII)));
+                new String(PublicParts.of(full), StandardCharsets.US_ASCII)));
             java.util.Arrays.fill(full, (byte) 0);
           }
         }
       }
       if (values.isEmpty()) {
         throw CasException.notFound("session " + sessionName + " makes no value public",
-            "its owner marks x509 secrets export_public: true");
+            "its owner marks x509 or pgp-key secrets export_public: true");
       }
       return new dev.confide.cas.api.PublicValues(sessionName, values);
     });

@@ -45,6 +45,7 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 final class SecretGenerator {
   private static final String ALPHANUMERIC = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
   private final SecureRandom random = new SecureRandom();
+  private final PgpKeys pgpKeys = new PgpKeys(random);
 
   /**
    * The value of {@code spec}; {@code generated} holds the values already made for this session
@@ -67,6 +68,7 @@ final class SecretGenerator {
       }
       case SecretSpec.PRIVATE_KEY -> pem(keyPair(spec.algorithm()).getPrivate());
       case SecretSpec.X509, SecretSpec.X509_CA -> certificate(spec, generated);
+      case SecretSpec.PGP_KEY -> pgpKeys.generate(spec, spec.validFor() == null ? null : validity(spec.validFor()));
       default -> throw new IllegalArgumentException("unknown kind " + spec.kind());
     };
   }

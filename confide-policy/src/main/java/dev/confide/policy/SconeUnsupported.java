@@ -15,8 +15,7 @@ final class SconeUnsupported {
       "volume_alias", "remove it and mount the volume under its own name (images[].volumes[].path)" + SEE);
 
   /** Secret kinds, with the way out. */
-  static final Map<String, String> SECRET_KINDS = Map.of(
-      "pgp-key", "use kind: private-key (P-256, P-384, Ed25519 or RSA) and make the PGP key from it in the program" + SEE);
+  static final Map<String, String> SECRET_KINDS = Map.of();
 
   private SconeUnsupported() {}
 }

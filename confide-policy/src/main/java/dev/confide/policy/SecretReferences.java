@@ -14,7 +14,8 @@ import java.util.regex.Pattern;
  * only); {@code pem} (the whole PEM text of a key or certificate); {@code crt} and
  * {@code crt:pem} (its certificates); {@code chain} (the certificate and its issuers);
  * {@code key}, {@code privatekey}, {@code privatekey:pem}, {@code privatekey:pkcs8:pem} and
- * {@code pkcs8:pem} (its private key, PKCS#8 PEM). SCONE's DER forms ({@code der},
+ * {@code pkcs8:pem} (its private key, PKCS#8 PEM; a pgp-key's armored secret key); {@code public} (a
+ * pgp-key's armored public key, a certificate secret's certificates). SCONE's DER forms ({@code der},
  * {@code crt:der}, {@code privatekey:der}, ...) are binary and are refused by name
  * ({@link #BINARY_FORMATS}): a command, an environment value and an injection file are text here.
  * SCONE's dotted forms of a certificate's parts, {@code $$SCONE::name.crt$$}, {@code name.key} and
@@ -24,7 +25,7 @@ import java.util.regex.Pattern;
 public final class SecretReferences {
   /** Formats a placeholder may ask for. */
   public static final List<String> FORMATS = List.of("hex", "base64", "bin", "pem", "crt", "crt:pem", "chain", "key",
-      "privatekey", "privatekey:pem", "privatekey:pkcs8:pem", "pkcs8:pem");
+      "privatekey", "privatekey:pem", "privatekey:pkcs8:pem", "pkcs8:pem", "public");
   /** SCONE's binary formats: known, refused with their reason. */
   public static final List<String> BINARY_FORMATS = List.of("der", "pkcs8:der", "crt:der", "privatekey:der",
       "privatekey:pkcs8:der");

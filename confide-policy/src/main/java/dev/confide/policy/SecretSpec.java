@@ -35,7 +35,11 @@ public record SecretSpec(
   public static final String X509_CA = "x509-ca";
   /** SCONE's: a structured value that stands for a part of the policy ({@link ConfigFragments}); elsewhere its JSON text. */
   public static final String CONFIG_FRAGMENT = ConfigFragments.KIND;
-  static final List<String> KINDS = List.of(ASCII, BINARY, PRIVATE_KEY, X509, X509_CA, CONFIG_FRAGMENT);
+  /** SCONE's: an OpenPGP key made by the CAS (user ID {@code common_name}, {@code key_type} Ed25519 or RSA-N, {@code valid_for}). */
+  public static final String PGP_KEY = "pgp-key";
+  static final List<String> KINDS = List.of(ASCII, BINARY, PRIVATE_KEY, X509, X509_CA, CONFIG_FRAGMENT, PGP_KEY);
+  /** The algorithms of an OpenPGP key: Ed25519 (signing, with an X25519 encryption subkey) or RSA. */
+  static final List<String> PGP_ALGORITHMS = List.of("Ed25519", "RSA-2048", "RSA-3072", "RSA-4096");
   static final List<String> ALGORITHMS = List.of("P-256", "P-384", "Ed25519", "RSA-2048", "RSA-3072", "RSA-4096");
   /** What an x509 certificate is for (SCONE's {@code endpoint}): its extended key usage, TLS server or client authentication. */
   public static final List<String> ENDPOINTS = List.of("server", "client");
@@ -50,7 +54,12 @@ public record SecretSpec(
     return migrate;
   }
 
-  /** Whether the public part (the certificates) is public: readable by anyone, importable by every session. */
+  /** Whether the secret has a public part: an x509 or x509-ca secret's certificates, a pgp-key's public key. */
+  public boolean hasPublicPart() {
+    return X509.equals(kind) || X509_CA.equals(kind) || PGP_KEY.equals(kind);
+  }
+
+  /** Whether the public part (the certificates, the public key) is public: readable by anyone, importable by every session. */
   public boolean exportsPublic() {
     return exportPublic != null && exportPublic;
   }

@@ -18,7 +18,8 @@ import java.util.regex.Pattern;
  * the same placeholder; {@link SecretReferences}) with secret values.
  * Without a format the value goes in as it is stored (text: an ascii secret, PEM for keys and
  * certificates); {@code hex} and {@code base64} encode the stored bytes; {@code pem} is the whole
- * PEM text, {@code crt} and {@code chain} its certificates, {@code key} its private key. Failures
+ * PEM text, {@code crt} and {@code chain} its certificates, {@code key} its private key (a pgp-key's
+ * armored secret key), {@code public} a pgp-key's armored public key or a certificate's certificates. Failures
  * name the secret, never its value.
  */
 final class SecretSubstitution {
@@ -59,6 +60,7 @@ final class SecretSubstitution {
       case "base64" -> Base64.getEncoder().encodeToString(value);
       case "crt", "chain" -> blocks(text(r, value, where), "CERTIFICATE", r, where);
       case "key" -> blocks(text(r, value, where), "PRIVATE KEY", r, where);
+      case "public" -> blocks(text(r, value, where), "PUBLIC", r, where);
       default -> text(r, value, where);
     };
   }
@@ -77,7 +79,10 @@ final class SecretSubstitution {
     List<String> found = new ArrayList<>();
     Matcher m = PEM_BLOCK.matcher(pem);
     while (m.find()) {
-      if (m.group(1).equals(type) || (type.equals("PRIVATE KEY") && m.group(1).endsWith("PRIVATE KEY"))) {
+      String kind = m.group(1);
+      boolean pgpPublic = kind.equals("PGP PUBLIC KEY BLOCK");
+      if (kind.equals(type) || (type.equals("PRIVATE KEY") && (kind.endsWith("PRIVATE KEY") || kind.equals("PGP PRIVATE KEY BLOCK")))
+          || (type.equals("PUBLIC") && (pgpPublic || kind.equals("CERTIFICATE")))) {
         found.add(m.group());
       }
     }

@@ -14,7 +14,22 @@ class SecretSubstitutionTest {
 
   final SecretSubstitution substitution = new SecretSubstitution(Map.of(
       "server", (CERT + KEY).getBytes(StandardCharsets.US_ASCII),
-      "plain.crt", "a value of its own".getBytes(StandardCharsets.US_ASCII)));
+      "plain.crt", "a value of its own".getBytes(StandardCharsets.US_ASCII),
+      "signer", (PGP_PUBLIC + PGP_SECRET).getBytes(StandardCharsets.US_ASCII)));
+  static final String PGP_PUBLIC = "-----BEGIN PGP PUBLIC KEY BLOCK-----\n\nUFVC\n=AAAA\n-----END PGP PUBLIC KEY BLOCK-----\n";
+  static final String PGP_SECRET = "-----BEGIN PGP PRIVATE KEY BLOCK-----\n\nU0VD\n=BBBB\n-----END PGP PRIVATE KEY BLOCK-----\n";
+
+  @Test
+  void aPgpKeysPartsAreItsPublicAndSecretKeyBlocks() {
+    assertThat(substitution.apply("$$SCONE::signer:public$$", "f")).isEqualTo(PGP_PUBLIC);
+    assertThat(substitution.apply("$$SCONE::signer:privatekey$$", "f")).isEqualTo(PGP_SECRET);
+    assertThat(substitution.apply("$$CONFIDE::signer:key$$", "f")).isEqualTo(PGP_SECRET);
+    assertThat(substitution.apply("$$CONFIDE::signer$$", "f")).isEqualTo(PGP_PUBLIC + PGP_SECRET);
+    // a certificate's public part is its certificates
+    assertThat(substitution.apply("$$CONFIDE::server:public$$", "f")).isEqualTo(CERT);
+    assertThatThrownBy(() -> substitution.apply("$$CONFIDE::plain.crt:public$$", "f")).isInstanceOf(RuntimeFailure.class)
+        .hasMessage("f asks for the public of secret 'plain.crt', which has none");
+  }
 
   @Test
   void sconesDottedPartsOfACertificateAreItsFormats() {
