@@ -258,6 +258,11 @@ public final class CasAttestation {
       Session session = named.session();
       Service svc = named.service();
       Image image = named.resolved().image();
+      if (svc.sconeFileShield()) {
+        throw new CasException(403, "scone_file_shield", "service " + svc.name() + " of session " + session.name()
+            + " runs from a tree protected by SCONE's file shield (its fspf_tag is SCONE's), which Confide's runtime cannot open",
+            "protect the tree with Confide ('confide tree authenticate' or 'confide image convert') and give its fspf_key and fspf_tag");
+      }
       if (image != null && !image.admits(verified.measurement())) {
         throw new CasException(403, "attestation_measurement_not_allowed", "image " + image.name() + " of session "
             + session.name() + " admits only the measurements its 'mrenclaves' lists, and the runtime measured "
@@ -281,7 +286,9 @@ public final class CasAttestation {
       List<RunConfiguration.Mount> mounts = new ArrayList<>();
       if (image != null) {
         for (Image.Mount m : image.volumes()) {
-          CasService.Target target = service.target(c, session, session.volume(m.name()).orElseThrow());
+          dev.confide.policy.VolumeSpec mounted = session.volume(m.name()).orElseThrow();
+          CasService.refuseSconeFileShield(session, mounted);
+          CasService.Target target = service.target(c, session, mounted);
           StoredVolume row = service.firstUse(c, target);
           byte[] key = service.masterKey().open(Base64.getDecoder().decode(row.sealedKey()), CasService.volumeBoundTo(target));
           mounts.add(new RunConfiguration.Mount(m.name(), m.path(), SymmetricKey.of(key),

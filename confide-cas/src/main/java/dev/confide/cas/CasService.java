@@ -256,7 +256,9 @@ public final class CasService {
           .orElseThrow(() -> CasException.notFound("session " + sessionName + " does not exist", "check the name"));
       Session session = readable(found.session(), principal);
       VolumeSpec spec = declared(session, volumeName);
-      return spec.importFrom() == null ? state(sessionName, spec, found.volume()) : state(c, session, spec);
+      // the row read with the session is the volume's own only under its own name (not an alias, not an import)
+      return spec.importFrom() == null && spec.name().equals(volumeName) ? state(sessionName, spec, found.volume())
+          : state(c, session, spec);
     });
   }
 
@@ -515,8 +517,19 @@ public final class CasService {
   }
 
   private static VolumeSpec declared(Session session, String volumeName) {
-    return session.volume(volumeName).orElseThrow(() -> CasException.notFound(
+    VolumeSpec v = session.volume(volumeName).orElseThrow(() -> CasException.notFound(
         "session " + session.name() + " has no volume " + volumeName, "declare it under 'volumes'"));
+    refuseSconeFileShield(session, v);
+    return v;
+  }
+
+  /** A volume SCONE's file shield protects is kept in the document and never opened, read or moved here. */
+  static void refuseSconeFileShield(Session session, VolumeSpec v) {
+    if (v.sconeFileShield()) {
+      throw new CasException(403, "scone_file_shield", "volume " + v.name() + " of session " + session.name()
+          + " is protected by SCONE's file shield (its fspf_tag is SCONE's), which Confide cannot open",
+          "seal its files with Confide ('confide volume seal') and give that key and tag");
+    }
   }
 
   private VolumeState state(Connection c, Session session, VolumeSpec v) throws SQLException {
@@ -547,6 +560,7 @@ public final class CasService {
         "volume " + v.name() + " imports from session " + v.importFrom().session() + ", which does not exist"));
     VolumeSpec source = documents.of(exporter.hash(), exporter.document()).volume(v.importFrom().volume())
         .orElseThrow(() -> unresolved("session " + v.importFrom().session() + " has no volume " + v.importFrom().volume()));
+    refuseSconeFileShield(documents.of(exporter.hash(), exporter.document()), source);
     return new Target(exporter.name(), source.name(), source.updatePolicy());
   }
 
@@ -604,7 +618,7 @@ public final class CasService {
    */
   private void adoptGivenKeys(Connection c, Session session) throws SQLException {
     for (VolumeSpec v : session.volumes()) {
-      if (v.key() == null || store.volume(c, session.name(), v.name()).isPresent()) {
+      if (v.key() == null || v.sconeFileShield() || store.volume(c, session.name(), v.name()).isPresent()) {
         continue;
       }
       Target target = new Target(session.name(), v.name(), v.updatePolicy());

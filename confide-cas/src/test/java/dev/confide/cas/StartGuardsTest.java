@@ -152,4 +152,31 @@ class StartGuardsTest {
       pool.shutdownNow();
     }
   }
+
+  @Test
+  void aServiceOrVolumeThatSconesFileShieldProtectsIsKeptButNeverStartedOrOpened() throws Exception {
+    String sconeTag = "cd".repeat(16);
+    alice.createSession("""
+        name: scone-tree
+        services:
+          - {name: svc, command: python3 /in/main.py, attestation: [{mrenclave: [%s]}],
+             fspf_path: /fs.fspf, fspf_key: %s, fspf_tag: %s}
+        security: {attestation: {tolerate: [simulation]}}
+        """.formatted(measurement.value(), "ab".repeat(32), sconeTag));
+    refused(() -> attest("scone-tree", null), 403, "scone_file_shield", "Confide's runtime cannot open");
+    alice.createSession("""
+        name: scone-volume
+        services:
+          - {name: svc, image_name: img, command: python3 /in/main.py, attestation: [{mrenclave: [%s]}]}
+        volumes: [{name: data, fspf_key: %s, fspf_tag: %s}]
+        images: [{name: img, volumes: [{name: data, path: /data}]}]
+        security: {attestation: {tolerate: [simulation]}}
+        """.formatted(measurement.value(), "ab".repeat(32), sconeTag));
+    refused(() -> attest("scone-volume", null), 403, "scone_file_shield", "volume data of session scone-volume");
+    refused(() -> alice.volume("scone-volume", "data"), 403, "scone_file_shield", "SCONE's file shield");
+    refused(() -> alice.swap("scone-volume", "data", new dev.confide.cas.api.TagSwap(null, CasRulesContract.tag(1))), 403,
+        "scone_file_shield", "SCONE's file shield");
+    // nothing was adopted from the SCONE volume's key: no audit entry made a volume of it
+    assertThat(alice.audit(0, 1000).entries()).noneMatch(e -> e.kind().equals("volume.create"));
+  }
 }

@@ -68,7 +68,9 @@ public record Security(
    * {@code *}; {@code sim_hosts}: key hashes of hosts whose simulated evidence this session accepts
    * (besides the hosts its creator registered with the CAS); {@code one_time_password_shared_secret}:
    * SCONE's, the base32 key of a TOTP authenticator (RFC 6238: HMAC-SHA1, 30 s, 6 digits) whose
-   * current code whoever starts a service must give, each code once ({@link #oneTimePasswordKey}).
+   * current code whoever starts a service must give, each code once ({@link #oneTimePasswordKey});
+   * {@code trusted_scone_qe_pubkeys}: SCONE's, the keys of SCONE quoting enclaves whose SGX quotes
+   * the session trusts: kept for SGX, without effect on SEV-SNP, TDX or simulated evidence.
    */
   public record Attestation(
       String mode,
@@ -76,9 +78,11 @@ public record Security(
       @JsonProperty("ignore_advisories")
       @JsonFormat(with = JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY) List<String> ignoreAdvisories,
       @JsonProperty("sim_hosts") List<String> simHosts,
-      @JsonProperty("one_time_password_shared_secret") String oneTimePasswordSharedSecret) {
+      @JsonProperty("one_time_password_shared_secret") String oneTimePasswordSharedSecret,
+      @JsonProperty("trusted_scone_qe_pubkeys")
+      @JsonFormat(with = JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY) List<String> trustedSconeQePubkeys) {
     public static final String SIMULATION = "simulation";
-    static final Attestation DEFAULT = new Attestation(null, null, null, null, null);
+    static final Attestation DEFAULT = new Attestation(null, null, null, null, null, null);
     static final List<String> MODES = List.of("hardware", "none");
     /**
      * The weaknesses a session may tolerate: SCONE's list and {@code simulation}. {@code hyperthreading},
@@ -93,6 +97,9 @@ public record Security(
       tolerate = tolerate == null ? List.of() : List.copyOf(tolerate);
       ignoreAdvisories = ignoreAdvisories == null ? List.of() : List.copyOf(ignoreAdvisories);
       simHosts = simHosts == null ? List.of() : List.copyOf(simHosts);
+      // absent stays absent: documents without it keep the hash they had
+      trustedSconeQePubkeys = trustedSconeQePubkeys == null || trustedSconeQePubkeys.isEmpty() ? null
+          : java.util.Collections.unmodifiableList(new java.util.ArrayList<>(trustedSconeQePubkeys));
     }
 
     /** Whether a run of this session's services needs the current one-time password. */

@@ -69,6 +69,11 @@ public record Service(
     }
   }
 
+  /** Whether its tree is protected by SCONE's file shield ({@link SconeFileShield}): kept, never run here. */
+  public boolean sconeFileShield() {
+    return SconeFileShield.isTag(fspfTag);
+  }
+
   /** Whether this service is another session's (its definition is resolved by the CAS). */
   public boolean imported() {
     return importFrom != null;

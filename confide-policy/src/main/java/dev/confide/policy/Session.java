@@ -39,8 +39,10 @@ public record Session(
     return services.stream().filter(s -> s.name().equals(serviceName)).findFirst();
   }
 
+  /** The volume named {@code volumeName}, or whose {@code volume_alias} it is. */
   public Optional<VolumeSpec> volume(String volumeName) {
-    return volumes.stream().filter(v -> v.name().equals(volumeName)).findFirst();
+    Optional<VolumeSpec> byName = volumes.stream().filter(v -> volumeName.equals(v.name())).findFirst();
+    return byName.isPresent() ? byName : volumes.stream().filter(v -> v.isNamed(volumeName)).findFirst();
   }
 
   public Optional<SecretSpec> secret(String secretName) {

@@ -80,11 +80,8 @@ public final class SessionParser {
     }
     for (UnknownFields.Found f : unknown.found) {
       String parent = f.pointer().substring(0, f.pointer().lastIndexOf('/'));
-      problems.add(SconeUnsupported.FIELDS.containsKey(f.name())
-          ? new PolicyProblem(locations.keyAt(f.pointer()), "SCONE's '" + f.name() + "' (in " + describePointer(parent)
-              + ") is not supported by Confide", SconeUnsupported.FIELDS.get(f.name()))
-          : new PolicyProblem(locations.keyAt(f.pointer()), "unknown field '" + f.name() + "' in "
-              + describePointer(parent), "known fields here: " + known(f.known())));
+      problems.add(new PolicyProblem(locations.keyAt(f.pointer()), "unknown field '" + f.name() + "' in "
+          + describePointer(parent), "known fields here: " + known(f.known())));
     }
     if (problems.isEmpty() && session == null) {
       throw new PolicyException(source + ": the session is empty", "write at least a 'name:'");

@@ -12,11 +12,6 @@ final class SessionValidator {
   private static final Pattern SESSION_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}(/[A-Za-z0-9][A-Za-z0-9._-]{0,63}){0,7}");
   private static final Pattern LOCAL_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
   private static final Pattern HEX64 = Pattern.compile("[0-9a-f]{64}");
-  /** A tag of SCONE's file shield (its fspf file's 16-byte tag): a format Confide does not read. */
-  private static final Pattern SCONE_FSPF_TAG = Pattern.compile("[0-9a-fA-F]{32}");
-  private static String sconeFspf(String field) {
-    return "'" + field + "' holds the 16-byte tag of a SCONE file shield (fspf), whose format Confide does not read";
-  }
   private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
   /** A service's account: a uid other than 0, optionally a gid, both at most 2^31 - 1. */
   private static final Pattern USER = Pattern.compile("[1-9][0-9]{0,8}(:[0-9]{1,9})?");
@@ -34,7 +29,8 @@ final class SessionValidator {
     checkHeader();
     checkAccess();
     Set<String> secretNames = names("/secrets", session.secrets().stream().map(SecretSpec::name).toList(), LOCAL_NAME);
-    Set<String> volumeNames = names("/volumes", session.volumes().stream().map(VolumeSpec::name).toList(), LOCAL_NAME);
+    Set<String> volumeNames = new HashSet<>(names("/volumes", session.volumes().stream().map(VolumeSpec::name).toList(), LOCAL_NAME));
+    session.volumes().stream().map(VolumeSpec::alias).filter(java.util.Objects::nonNull).forEach(volumeNames::add);
     Set<String> imageNames = names("/images", session.images().stream().map(Image::name).toList(), LOCAL_NAME);
     names("/services", session.services().stream().map(Service::name).toList(), LOCAL_NAME);
     checkServices(imageNames, secretNames);
@@ -216,10 +212,8 @@ final class SessionValidator {
         problem(at + "/fspf_key", "'fspf_key' must be 64 lower-case hex digits or a $$CONFIDE::secret$$ ($$SCONE::secret$$)",
             "use the key 'confide tree authenticate' wrote");
       }
-      if (s.fspfTag() != null && SCONE_FSPF_TAG.matcher(s.fspfTag()).matches()) {
-        problem(at + "/fspf_tag", sconeFspf("fspf_tag"), "protect the tree with Confide: 'confide tree authenticate' (or 'confide image"
-            + " convert') prints its 64-digit tag and key");
-      } else if (s.fspfTag() != null && !HEX64.matcher(s.fspfTag()).matches()) {
+      // SCONE's file shield is kept (SconeFileShield): its service is refused when it would run
+      if (s.fspfTag() != null && !SconeFileShield.isTag(s.fspfTag()) && !HEX64.matcher(s.fspfTag()).matches()) {
         problem(at + "/fspf_tag", "'fspf_tag' must be 64 lower-case hex digits",
             "use the tag 'confide tree authenticate' printed");
       }
@@ -370,6 +364,16 @@ final class SessionValidator {
     for (int i = 0; i < session.volumes().size(); i++) {
       VolumeSpec v = session.volumes().get(i);
       String at = "/volumes/" + i;
+      if (v.alias() != null) {
+        String alias = v.alias();
+        long sameName = session.volumes().stream().filter(o -> alias.equals(o.name()) || o != v && alias.equals(o.alias())).count();
+        if (!LOCAL_NAME.matcher(alias).matches()) {
+          problem(at + "/volume_alias", "'" + alias + "' is not a volume name", "use letters, digits, '.', '_' and '-'");
+        } else if (sameName > 0) {
+          problem(at + "/volume_alias", "volume_alias '" + alias + "' already names a volume of this session",
+              "give each volume names of its own");
+        }
+      }
       if (!VolumeSpec.UPDATE_POLICIES.contains(v.updatePolicy())) {
         problem(at + "/update_policy", "'" + v.updatePolicy() + "' is not an update policy",
             "use one of " + VolumeSpec.UPDATE_POLICIES);
@@ -392,8 +396,8 @@ final class SessionValidator {
         problem(at + "/key", "a volume 'key' must be 64 lower-case hex digits (32 bytes)",
             "use the key that sealed the volume ('confide volume seal --key-out' writes it)");
       }
-      if (v.tag() != null && v.key() != null && SCONE_FSPF_TAG.matcher(v.tag()).matches()) {
-        problem(at + "/tag", sconeFspf("tag"), "seal the volume's files with Confide ('confide volume seal') and give its key and tag");
+      if (v.tag() != null && v.key() != null && SconeFileShield.isTag(v.tag())) {
+        // SCONE's file shield: kept; the CAS refuses to open the volume (SconeFileShield)
       } else if (v.tag() != null && (v.key() == null || !HEX64.matcher(v.tag()).matches())) {
         problem(at + "/tag", v.key() == null ? "a volume 'tag' is only given together with its 'key'"
             : "a volume 'tag' must be 64 lower-case hex digits", "give the key and the tag that sealing printed");
@@ -449,9 +453,16 @@ final class SessionValidator {
         }
       }
       Set<String> paths = new HashSet<>();
+      Map<String, String> mountedAs = new java.util.HashMap<>();
       for (int j = 0; j < img.volumes().size(); j++) {
         Image.Mount m = img.volumes().get(j);
         String mat = at + "/volumes/" + j;
+        VolumeSpec mounted = m.name() == null ? null : session.volume(m.name()).orElse(null);
+        if (mounted != null && mountedAs.putIfAbsent(mounted.name(), m.name()) != null) {
+          problem(mat + "/name", "image '" + img.name() + "' mounts volume '" + mounted.name() + "' twice (as '"
+              + mountedAs.get(mounted.name()) + "' and '" + m.name() + "'; volume_alias names the same volume)",
+              "mount it once");
+        }
         // an exported image may leave its volumes to the sessions that import it (seed 000)
         if (m.name() == null || !volumeNames.contains(m.name()) && img.export().isEmpty()) {
           problem(mat + "/name", "image '" + img.name() + "' mounts volume '" + m.name()
@@ -516,10 +527,7 @@ final class SessionValidator {
         problem(at, "secret '" + s.name() + "' has no 'kind'", "use one of " + SecretSpec.KINDS);
         continue;
       }
-      if (SconeUnsupported.SECRET_KINDS.containsKey(s.kind())) {
-        problem(at + "/kind", "SCONE's secret kind '" + s.kind() + "' is not supported by Confide",
-            SconeUnsupported.SECRET_KINDS.get(s.kind()));
-      } else if (!SecretSpec.KINDS.contains(s.kind())) {
+      if (!SecretSpec.KINDS.contains(s.kind())) {
         problem(at + "/kind", "'" + s.kind() + "' is not a secret kind", "use one of " + SecretSpec.KINDS);
         continue;
       }
@@ -612,6 +620,13 @@ final class SessionValidator {
               : "one_time_password_shared_secret is not a base32 key of at least " + Security.Attestation.OTP_KEY_MIN_BYTES + " bytes",
           "write the key itself, as an authenticator app is given it: base32 (A-Z, 2-7; 26 characters or more), e.g. from"
               + " 'head -c 20 /dev/urandom | base32'");
+    }
+    List<String> qeKeys = a.trustedSconeQePubkeys() == null ? List.of() : a.trustedSconeQePubkeys();
+    for (int i = 0; i < qeKeys.size(); i++) {
+      if (qeKeys.get(i) == null || qeKeys.get(i).isBlank() || qeKeys.get(i).chars().anyMatch(Character::isWhitespace)) {
+        problem("/security/attestation/trusted_scone_qe_pubkeys/" + i, "'" + qeKeys.get(i) + "' is not a SCONE quoting enclave's key",
+            "give the key as SCONE prints it (one word)");
+      }
     }
     for (int i = 0; i < a.simHosts().size(); i++) {
       String host = a.simHosts().get(i);

@@ -390,20 +390,39 @@ class SessionParserTest {
   }
 
   @Test
-  void sconeConstructsConfideDoesNotReadAreRefusedAsScones() {
+  void aVolumeAliasIsASecondNameOfTheVolumeAndNeverOfAnother() throws Exception {
+    Session ok = parser.parse("s.yaml", """
+        name: a
+        volumes:
+          - {name: data, volume_alias: store}
+          - {name: logs}
+        images:
+          - {name: writer, volumes: [{name: store, path: /store}, {name: logs, path: /logs}]}
+          - {name: reader, volumes: [{name: data, path: /data}]}
+        """);
+    assertThat(ok.volume("store")).get().extracting(VolumeSpec::name).isEqualTo("data");
+    assertThat(ok.volume("data")).get().extracting(VolumeSpec::alias).isEqualTo("store");
+    assertThat(ok.volume("logs")).get().extracting(VolumeSpec::alias).isNull();
+    assertThat(SessionHash.canonical(ok)).contains("\"volume_alias\":\"store\"");
     assertThatThrownBy(() -> parser.parse("s.yaml", """
         name: a
-        services:
-          - {name: x, command: run}
         volumes:
-          - {name: v, volume_alias: w}
-        security:
-          attestation: {tolerate: [simulation]}
-        """)).isInstanceOfSatisfying(PolicyException.class, e -> {
-          assertThat(e.problems()).extracting(PolicyProblem::message).containsExactly(
-              "SCONE's 'volume_alias' (in 'volumes[0]') is not supported by Confide");
-          assertThat(e.problems()).allSatisfy(p -> assertThat(p.hint()).contains("docs/session-language.md"));
-        });
+          - {name: data, volume_alias: logs}
+          - {name: logs}
+          - {name: more, volume_alias: 'no way'}
+        images:
+          - {name: img, volumes: [{name: data, path: /data}, {name: logs, path: /logs}]}
+        """)).isInstanceOfSatisfying(PolicyException.class, e -> assertThat(e.problems()).extracting(PolicyProblem::message)
+            .containsExactly("volume_alias 'logs' already names a volume of this session",
+                "'no way' is not a volume name"));
+    // one volume mounted under both its names would be two writers of one tag
+    assertThatThrownBy(() -> parser.parse("s.yaml", """
+        name: a
+        volumes: [{name: data, volume_alias: store}]
+        images:
+          - {name: img, volumes: [{name: data, path: /data}, {name: store, path: /store}]}
+        """)).isInstanceOfSatisfying(PolicyException.class, e -> assertThat(e.problems()).extracting(PolicyProblem::message)
+            .containsExactly("image 'img' mounts volume 'data' twice (as 'data' and 'store'; volume_alias names the same volume)"));
   }
 
   @Test
@@ -590,16 +609,22 @@ class SessionParserTest {
   }
 
   @Test
-  void aSconeFileShieldTagIsNamedAsSuchNotAsAMistypedTag() {
-    assertThatThrownBy(() -> parser.parse("s.yaml", """
+  void aSconeFileShieldIsKeptAndKnownAsSuchNotTakenForAMistypedTag() throws Exception {
+    Session s = parser.parse("s.yaml", """
         name: a
         services: [{name: x, image_name: i, command: run, fspf_path: /fs.fspf, fspf_key: %s, fspf_tag: %s}]
         images: [{name: i, volumes: [{name: v, path: /v}]}]
         volumes: [{name: v, fspf_key: %s, fspf_tag: %s}]
-        """.formatted("ab".repeat(32), "cd".repeat(16), "ab".repeat(32), "cd".repeat(16))))
-        .isInstanceOfSatisfying(PolicyException.class, e -> assertThat(e.problems()).extracting(PolicyProblem::message)
-            .containsExactly("'fspf_tag' holds the 16-byte tag of a SCONE file shield (fspf), whose format Confide does not read",
-                "'tag' holds the 16-byte tag of a SCONE file shield (fspf), whose format Confide does not read"));
+        """.formatted("ab".repeat(32), "cd".repeat(16), "ab".repeat(32), "cd".repeat(16)));
+    assertThat(s.service("x").orElseThrow().sconeFileShield()).isTrue();
+    assertThat(s.volume("v").orElseThrow().sconeFileShield()).isTrue();
+    // kept and hashed: the key as its digest, the tag as written
+    assertThat(SessionHash.canonical(s)).doesNotContain("ab".repeat(32)).contains("cd".repeat(16));
+    assertThat(SessionNotes.of(s)).containsExactly(
+        "service 'x': its fspf_tag is a SCONE file shield's (16 bytes): kept, and the CAS refuses to start it, since Confide's"
+            + " runtime cannot open SCONE's file shield",
+        "volume 'v': its fspf_tag is a SCONE file shield's (16 bytes): kept, and the CAS refuses to open it, since Confide's"
+            + " runtime cannot open SCONE's file shield");
   }
 
   private static String sconeAttestation(String m1, String m2, int isvsvn) {
@@ -729,8 +754,6 @@ class SessionParserTest {
     assertThat(s.volume("v").orElseThrow().key()).isEqualTo(key);
     assertThat(SessionHash.of(s)).isEqualTo(SessionHash.of(parser.parse("s.yaml",
         "name: a\nvolumes:\n  - {name: v, key: " + key + ", tag: " + tag + "}\n")));
-    refused("name: a\nvolumes:\n  - {name: v, fspf_key: " + key + ", fspf_tag: " + "cd".repeat(16) + "}\n",
-        "s.yaml:3:5: 'tag' holds the 16-byte tag of a SCONE file shield (fspf), whose format Confide does not read");
     refused("name: a\nvolumes:\n  - {name: v, fspf_key: " + key + ", fspf_tag: " + "cd".repeat(20) + "}\n",
         "s.yaml:3:5: a volume 'tag' must be 64 lower-case hex digits");
   }

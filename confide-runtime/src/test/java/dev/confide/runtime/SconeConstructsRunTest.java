@@ -41,6 +41,15 @@ class SconeConstructsRunTest {
         same = os.environ["TOKEN_C"] == os.environ["TOKEN_S"] and "::" not in os.environ["TOKEN_S"]
         print(f"same={same} length={len(os.environ['TOKEN_S'])}")
         """);
+    Files.writeString(code.resolve("volume.py"), """
+        import os, sys
+        mode, folder = sys.argv[1], sys.argv[2]
+        if mode == "write":
+            with open(os.path.join(folder, "note.txt"), "w") as f:
+                f.write("kept across names")
+        else:
+            print("read=" + open(os.path.join(folder, "note.txt")).read())
+        """);
     SymmetricKey key = SymmetricKey.generate();
     SealResult sealed = new VolumeSealer().seal(code, tmp.resolve("code-volume"), key, Progress.NONE);
     String python = host.python("/usr/bin:/bin");
@@ -202,5 +211,35 @@ class SconeConstructsRunTest {
     // the token is not spent, and the run that ended let go of the singleton service
     RunFixture.Outcome again = host.run(with);
     assertThat(again.report().exitCode()).as(again.output()).isZero();
+  }
+
+  @Test
+  void aVolumeWrittenUnderItsAliasIsReadUnderItsNameAsOneVolume() throws Exception {
+    String python = host.python("/usr/bin:/bin");
+    host.cas.user.createSession("""
+        name: aliased
+        services:
+          - {name: writer, image_name: w, command: python3 /code/volume.py write /store, environment: {PATH: /usr/bin:/bin},
+             stream_output: true, attestation: [{mrenclave: [%s]}]}
+          - {name: reader, image_name: r, command: python3 /code/volume.py read /data, environment: {PATH: /usr/bin:/bin},
+             stream_output: true, attestation: [{mrenclave: [%s]}]}
+        volumes: [%s, {name: data, volume_alias: store}]
+        images:
+          - {name: w, volumes: [{name: code, path: /code, read_only: true}, {name: store, path: /store}]}
+          - {name: r, volumes: [{name: code, path: /code, read_only: true}, {name: data, path: /data}]}
+        security: {attestation: {tolerate: [simulation]}}
+        """.formatted(python, python, codeVolume));
+    Path ciphertext = Files.createDirectories(tmp.resolve("data-volume"));
+    RunFixture.Outcome wrote = host.run(new RunRequest("aliased", "writer", Map.of("code", tmp.resolve("code-volume"), "store", ciphertext),
+        true, null));
+    assertThat(wrote.report().exitCode()).as(wrote.output()).isZero();
+    // one volume: the tag the writer committed under 'store' is the tag of 'data'
+    var data = host.cas.user.volume("aliased", "data");
+    assertThat(data.tag()).isNotNull();
+    assertThat(host.cas.user.volume("aliased", "store").tag()).isEqualTo(data.tag());
+    RunFixture.Outcome read = host.run(new RunRequest("aliased", "reader", Map.of("code", tmp.resolve("code-volume"), "data", ciphertext),
+        true, null));
+    assertThat(read.report().exitCode()).as(read.output()).isZero();
+    assertThat(read.output()).contains("read=kept across names");
   }
 }

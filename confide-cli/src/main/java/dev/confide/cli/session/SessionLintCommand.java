@@ -15,7 +15,8 @@ import picocli.CommandLine.Spec;
 /**
  * {@code confide session lint FILE}: every check a CAS makes of a session's text, here, without a
  * CAS (for policy authors' CI): exit 0 and the session's hash, or exit 65 and every problem, each
- * with its place and what to write instead ({@code --json}: as a list). What only a CAS can check
+ * with its place and what to write instead ({@code --json}: as a list); a valid session's notes name
+ * what it keeps without acting on here ({@link dev.confide.policy.SessionNotes}). What only a CAS can check
  * (that an imported session exists and exports to this one, namespace rights) is not.
  */
 @Command(name = "lint", mixinStandardHelpOptions = true,
@@ -33,9 +34,12 @@ public final class SessionLintCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Session s = SessionFile.parse(file, session.text(file));
     String hash = SessionHash.of(s);
-    new Output(spec.commandLine().getOut(), common.json).report(file + ": session " + s.name() + " has no problems (hash " + hash
-        + "; " + s.services().size() + " services, " + s.secrets().size() + " secrets, " + s.volumes().size() + " volumes)",
-        Output.fields("file", file.toString(), "name", s.name(), "hash", hash, "problems", java.util.List.of()));
+    java.util.List<String> notes = dev.confide.policy.SessionNotes.of(s);
+    StringBuilder text = new StringBuilder(file + ": session " + s.name() + " has no problems (hash " + hash
+        + "; " + s.services().size() + " services, " + s.secrets().size() + " secrets, " + s.volumes().size() + " volumes)");
+    notes.forEach(n -> text.append(System.lineSeparator()).append("note: ").append(n));
+    new Output(spec.commandLine().getOut(), common.json).report(text.toString(),
+        Output.fields("file", file.toString(), "name", s.name(), "hash", hash, "problems", java.util.List.of(), "notes", notes));
     return ExitCodes.OK;
   }
 }

@@ -67,4 +67,26 @@ class SessionLintTest {
     assertThat(json.get("hash").asText()).matches("[0-9a-f]{64}");
     assertThat(json.get("problems")).isEmpty();
   }
+
+  @Test
+  void aSessionKeepingWhatOnlySconeOrSgxCanUseIsValidAndItsNotesSayWhatWillBeRefused() throws Exception {
+    String doc = """
+        name: team/scone
+        services:
+          - {name: app, command: python3 main.py, fspf_path: /fs.fspf, fspf_key: %s, fspf_tag: %s,
+             attestation: [{mrenclave: [%s]}]}
+        security:
+          attestation: {tolerate: [hyperthreading], trusted_scone_qe_pubkeys: [%s]}
+        """.formatted("ab".repeat(32), "cd".repeat(16), "ef".repeat(32), "12".repeat(32));
+    CliRun r = lint(doc);
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out()).contains("has no problems", "note: service 'app': its fspf_tag is a SCONE file shield's",
+        "note: security.attestation.trusted_scone_qe_pubkeys: kept for SGX quotes");
+    JsonNode json = new ObjectMapper().readTree(lint(doc, "--json").out());
+    assertThat(json.get("notes")).hasSize(2);
+    assertThat(json.get("notes").get(0).asText()).contains("the CAS refuses to start it");
+    // a session that keeps nothing of the kind has no notes
+    assertThat(new ObjectMapper().readTree(lint("name: team/app\nservices:\n  - {name: x, command: run}\n", "--json").out())
+        .get("notes")).isEmpty();
+  }
 }
