@@ -73,8 +73,11 @@ final class SecretGenerator {
     };
   }
 
-  /** The bytes of a value the session gives, checked against its kind. */
-  static byte[] given(SecretSpec spec) {
+  /**
+   * The bytes of a value the session gives, checked against its kind; {@code values} holds the
+   * session's values made so far (a given certificate's private key and issuer come first).
+   */
+  static byte[] given(SecretSpec spec, Map<String, byte[]> values) {
     String value = spec.value();
     return switch (spec.kind()) {
       case SecretSpec.BINARY -> {
@@ -94,8 +97,50 @@ final class SecretGenerator {
         }
         yield value.getBytes(StandardCharsets.US_ASCII);
       }
+      case SecretSpec.X509, SecretSpec.X509_CA -> givenCertificate(spec, values);
       default -> value.getBytes(StandardCharsets.UTF_8);
     };
+  }
+
+  /**
+   * A certificate the session gives: its certificates, then its issuer's (when it names one, whose
+   * certificate must have signed it), then the key of {@code private_key} (which it must certify).
+   */
+  private static byte[] givenCertificate(SecretSpec spec, Map<String, byte[]> values) {
+    try {
+      var certificates = java.security.cert.CertificateFactory.getInstance("X.509")
+          .generateCertificates(new java.io.ByteArrayInputStream(spec.value().getBytes(StandardCharsets.US_ASCII)));
+      X509Certificate first = (X509Certificate) certificates.iterator().next();
+      java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+      for (var c : certificates) {
+        out.write(Pem.certificate((X509Certificate) c));
+      }
+      if (spec.issuer() != null) {
+        byte[] issuerValue = values.get(spec.issuer());
+        try {
+          first.verify(Pem.readCertificate(issuerValue).getPublicKey());
+        } catch (GeneralSecurityException e) {
+          throw CasException.badRequest("certificate '" + spec.name() + "' is not signed by its issuer '" + spec.issuer()
+              + "''s certificate", "name the x509-ca whose certificate signed it, or remove 'issuer'");
+        }
+        out.write(PublicParts.of(issuerValue));
+      }
+      if (spec.privateKey() != null) {
+        byte[] keyValue = values.get(spec.privateKey());
+        PublicKey certified = publicKeyOf(Pem.readPrivateKey(keyValue));
+        if (!java.util.Arrays.equals(certified.getEncoded(), first.getPublicKey().getEncoded())) {
+          throw CasException.badRequest("certificate '" + spec.name() + "' does not certify the key of private_key '"
+              + spec.privateKey() + "'", "name the private-key secret whose key the certificate holds");
+        }
+        out.write(keyValue);
+      }
+      return out.toByteArray();
+    } catch (java.security.cert.CertificateException | java.util.NoSuchElementException | IOException e) {
+      throw CasException.badRequest("the value of certificate '" + spec.name() + "' is not PEM X.509 certificates",
+          "give '-----BEGIN CERTIFICATE-----' blocks, the certificate first");
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("cannot read the key of certificate '" + spec.name() + "'", e);
+    }
   }
 
   private KeyPair keyPair(String algorithm) {

@@ -67,7 +67,7 @@ final class SecretPlan {
         // "fresh": the value differs from the previous version's, so what it issued must be re-issued
         boolean isFresh;
         if (spec.value() != null) {
-          value = SecretGenerator.given(spec);
+          value = SecretGenerator.given(spec, values);
           origin = "given";
           isFresh = old == null || !java.security.MessageDigest.isEqual(value, oldValue(old, session, spec));
         } else if (old != null && old.specDigest().equals(digest) && !dependsOnFresh && keeps(spec)) {

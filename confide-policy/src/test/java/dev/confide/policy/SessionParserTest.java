@@ -426,6 +426,53 @@ class SessionParserTest {
   }
 
   @Test
+  void aGivenCertificateIsPemCertificatesWithoutWhatTheCasMakesOneFrom(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp)
+      throws Exception {
+    Process p = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+        "-subj", "/CN=bundle", "-keyout", tmp.resolve("ca.key").toString(), "-out", tmp.resolve("ca.pem").toString())
+        .redirectErrorStream(true).redirectOutput(tmp.resolve("log").toFile()).start();
+    assertThat(p.waitFor()).isZero();
+    String cert = java.nio.file.Files.readString(tmp.resolve("ca.pem")).strip().replace("\n", "\n      ");
+    String key = java.nio.file.Files.readString(tmp.resolve("ca.key")).strip().replace("\n", "\n      ");
+    Session ok = parser.parse("s.yaml", """
+        name: a
+        secrets:
+          - name: bundle
+            kind: x509-ca
+            export_public: true
+            value: |
+              %s
+        """.formatted(cert));
+    assertThat(ok.secret("bundle").orElseThrow().value()).startsWith("-----BEGIN CERTIFICATE-----");
+    assertThatThrownBy(() -> parser.parse("s.yaml", """
+        name: a
+        secrets:
+          - name: with_key
+            kind: x509
+            value: |
+              %s
+              %s
+          - name: made_from
+            kind: x509-ca
+            common_name: ca
+            value: |
+              %s
+          - {name: garbage, kind: x509, value: not a certificate}
+          - name: bundle
+            kind: x509-ca
+            value: |
+              %s
+          - {name: leaf, kind: x509, issuer: bundle}
+        """.formatted(cert, key, cert, cert))).isInstanceOfSatisfying(PolicyException.class, e -> assertThat(e.problems())
+            .extracting(PolicyProblem::message).containsExactlyInAnyOrder(
+                "certificate 'with_key' holds a PRIVATE KEY block: a given certificate's value is PEM certificates only",
+                "certificate 'made_from' is given ('value'): common_name, dns, valid_for, endpoint and key_type are what the CAS"
+                    + " makes one from, and a given one carries its own",
+                "the value of certificate 'garbage' is not PEM X.509 certificates",
+                "issuer 'bundle' is a given certificate without its private key: it cannot sign"));
+  }
+
+  @Test
   void aPgpKeyTakesAUserIdAnAlgorithmOfOpenPgpAndAnExpiryAndIsNeverGiven() throws Exception {
     Session ok = parser.parse("s.yaml", """
         name: a
