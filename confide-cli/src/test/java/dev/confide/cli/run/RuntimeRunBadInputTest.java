@@ -157,7 +157,7 @@ class RuntimeRunBadInputTest {
     CliRun noTerminal = CliRun.of(dirs, "runtime", "run", "--cas", cas.url(), "--cas-fingerprint", cas.fingerprint(),
         "--session", "app", "--service", "svc", "--volume", "out=" + tmp.resolve("out"), "--otp");
     assertThat(noTerminal.code()).as(noTerminal.err()).isEqualTo(ExitCodes.USAGE);
-    assertThat(noTerminal.err()).contains("--otp asks for the code on a terminal, and there is none").contains("CONFIDE_OTP");
+    assertThat(noTerminal.err()).contains("--otp asks for the one-time password on a terminal, and there is none").contains("CONFIDE_OTP");
     assertThat(tmp.resolve("out")).as("nothing was committed").satisfiesAnyOf(p -> assertThat(p).doesNotExist(),
         p -> assertThat(p).isEmptyDirectory());
   }
