@@ -12,8 +12,9 @@
  * docs/session-language.md}.
  *
  * <p>This module must never: do network or file I/O of its own; generate or hold secret values
- * (a session only names them; the CAS generates them); put a secret {@code value} into an exception
- * message, a {@code toString} or the canonical form (the canonical form carries its SHA-256 only);
+ * (a session only names them; the CAS generates them); put a secret {@code value}, a volume or tree key or a
+ * {@code service_access_token} into an exception message, a {@code toString} or the canonical form
+ * (the canonical form carries their SHA-256 only);
  * depend on any other Confide module.
  */
 package dev.confide.policy;
