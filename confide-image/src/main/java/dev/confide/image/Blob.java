@@ -9,10 +9,10 @@ import java.util.HexFormat;
 
 /**
  * A blob of the output image: its digest ({@code sha256:HEX}), its size, and how to write its
- * bytes. A blob made here is written twice, once to learn its digest (the name it is stored
- * under, which the archive needs before the bytes) and once into the archive: its content must
- * give the same bytes each time. The output is thus written once, with no copy on disk between
- * (a spool file in memory, written once and copied, measured slower: docs/benchmarks.md).
+ * bytes. A blob made during the conversion is streamed into the archive once and named by what it
+ * wrote ({@link OciArchive#blob(Content)}); one whose digest is known beforehand (a layer of the
+ * input, the cached runtime layer, small JSON documents) is written as it is: its content must give
+ * the bytes it was measured at.
  */
 record Blob(String digest, long size, Content content) {
   /** Writes a blob's bytes. */

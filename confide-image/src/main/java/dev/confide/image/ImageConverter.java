@@ -173,74 +173,78 @@ public final class ImageConverter {
       String session = r.session() != null ? r.session()
           : r.name() + "-" + HexFormat.of().formatHex(randomBytes(4));
 
-      // the layers: each is written once, into the archive (Blob)
+      // the layers: each is written once, straight into the archive (OciArchive)
       t = System.nanoTime();
       ArrayNode diffIds = config.with("rootfs").withArray("diff_ids");
       List<Descriptor> layers = new ArrayList<>();
-      for (int n = 0; n < in.layers().size(); n++) {
-        ImageArchive.Layer layer = in.layers().get(n);
-        RootFs.LayerFacts f = facts.get(n);
-        if (f.holdsEncrypted()) {
-          progress.step("filtering layer " + (n + 1) + " of " + in.layers().size());
-          Blob b = Blob.measure(out -> filtered(in, layer, encryptedPaths, out));
-          layers.add(new Descriptor(LAYER_TAR, b));
-          diffIds.set(n, b.digest());
-        } else {
-          layers.add(new Descriptor(layer.compression().mediaType, new Blob(f.digest(), layer.size(), out -> {
-            try (InputStream raw = in.raw(layer)) {
-              raw.transferTo(out);
+      try (OciArchive archive = OciArchive.open(work)) {
+        for (int n = 0; n < in.layers().size(); n++) {
+          ImageArchive.Layer layer = in.layers().get(n);
+          RootFs.LayerFacts f = facts.get(n);
+          if (f.holdsEncrypted()) {
+            progress.step("filtering layer " + (n + 1) + " of " + in.layers().size());
+            Blob b = archive.blob(out -> filtered(in, layer, encryptedPaths, out));
+            layers.add(new Descriptor(LAYER_TAR, b));
+            diffIds.set(n, b.digest());
+          } else {
+            progress.step("copying layer " + (n + 1) + " of " + in.layers().size());
+            layers.add(new Descriptor(layer.compression().mediaType, archive.blob(new Blob(f.digest(), layer.size(), out -> {
+              try (InputStream raw = in.raw(layer)) {
+                raw.transferTo(out);
+              }
+            }))));
+            if (layer.compression() == ImageArchive.Compression.NONE) {
+              diffIds.set(n, f.digest());
             }
-          })));
-          if (layer.compression() == ImageArchive.Compression.NONE) {
-            diffIds.set(n, f.digest());
           }
         }
-      }
-      Path sandbox = work.resolve("sandbox");
-      if (Files.isDirectory(r.runtime().resolve(dev.confide.runtime.Bubblewrap.BUNDLED))) {
-        sandbox = r.runtime().resolve(dev.confide.runtime.Bubblewrap.BUNDLED);
-      } else {
-        SandboxBundle.collect(sandbox);
-      }
-      progress.step("Confide's runtime layer");
-      Blob runtimeLayer = RuntimeLayer.of(r.runtime(), sandbox, runtimeDigest, layerCache);
-      layers.add(new Descriptor(LAYER_TAR, runtimeLayer));
-      diffIds.add(runtimeLayer.digest());
-      progress.step("measuring the image's own layer");
-      Blob confide = Blob.measure(out -> {
-        try (LayerWriter w = new LayerWriter(out)) {
-          confideLayer(w, r, rootfs, sealed, encrypted, manifest);
+        Path sandbox = work.resolve("sandbox");
+        if (Files.isDirectory(r.runtime().resolve(dev.confide.runtime.Bubblewrap.BUNDLED))) {
+          sandbox = r.runtime().resolve(dev.confide.runtime.Bubblewrap.BUNDLED);
+        } else {
+          SandboxBundle.collect(sandbox);
         }
-      });
-      layers.add(new Descriptor(LAYER_TAR, confide));
-      diffIds.add(confide.digest());
-      millis.put("layers", ms(t));
+        progress.step("Confide's runtime layer");
+        Blob runtimeLayer = archive.blob(RuntimeLayer.of(r.runtime(), sandbox, runtimeDigest, layerCache));
+        layers.add(new Descriptor(LAYER_TAR, runtimeLayer));
+        diffIds.add(runtimeLayer.digest());
+        progress.step("the image's own layer");
+        Blob confide = archive.blob(out -> {
+          try (LayerWriter w = new LayerWriter(out)) {
+            confideLayer(w, r, rootfs, sealed, encrypted, manifest);
+          }
+        });
+        layers.add(new Descriptor(LAYER_TAR, confide));
+        diffIds.add(confide.digest());
+        millis.put("layers", ms(t));
 
-      // the configuration
-      String volumesEnv = volumesVariable(encrypted, r.volumes());
-      configure(config, cfg, r, session, volumesEnv, measurement, encrypted);
-      Blob configBlob = Blob.of(JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(config));
-      ObjectNode manifestJson = JSON.createObjectNode();
-      manifestJson.put("schemaVersion", 2);
-      manifestJson.put("mediaType", "application/vnd.oci.image.manifest.v1+json");
-      manifestJson.set("config", new Descriptor("application/vnd.oci.image.config.v1+json", configBlob).json());
-      ArrayNode layerList = manifestJson.putArray("layers");
-      layers.forEach(d -> layerList.add(d.json()));
-      Blob manifestBlob = Blob.of(JSON.writeValueAsBytes(manifestJson));
+        // the configuration
+        String volumesEnv = volumesVariable(encrypted, r.volumes());
+        configure(config, cfg, r, session, volumesEnv, measurement, encrypted);
+        Blob configBlob = Blob.of(JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(config));
+        ObjectNode manifestJson = JSON.createObjectNode();
+        manifestJson.put("schemaVersion", 2);
+        manifestJson.put("mediaType", "application/vnd.oci.image.manifest.v1+json");
+        manifestJson.set("config", new Descriptor("application/vnd.oci.image.config.v1+json", configBlob).json());
+        ArrayNode layerList = manifestJson.putArray("layers");
+        layers.forEach(d -> layerList.add(d.json()));
+        Blob manifestBlob = Blob.of(JSON.writeValueAsBytes(manifestJson));
 
-      t = System.nanoTime();
-      progress.step("writing " + r.to() + " (" + layers.stream().mapToLong(d -> d.blob().size()).sum() / (1 << 20) + " MiB)");
-      OciArchive.write(r.to(), r.name(), manifestBlob, configBlob, layers.stream().map(Descriptor::blob).toList(), r.force(),
-          work);
-      String policyText = PolicyDocument.render(r, session, env, original, account, measurement, encrypted, treeKey,
-          treeTag);
-      writePrivate(r.policy(), policyText, r.force(), work);
-      if (r.chart() != null) {
-        HelmChart.write(r.chart(), r, session, r.workload(), r.expose(), measurement.value(), r.force());
+        t = System.nanoTime();
+        progress.step("writing " + r.to() + " (" + layers.stream().mapToLong(d -> d.blob().size()).sum() / (1 << 20) + " MiB)");
+        archive.blob(configBlob);
+        archive.blob(manifestBlob);
+        archive.finish(r.to(), r.name(), manifestBlob, configBlob, layers.stream().map(Descriptor::blob).toList(), r.force());
+        String policyText = PolicyDocument.render(r, session, env, original, account, measurement, encrypted, treeKey,
+            treeTag);
+        writePrivate(r.policy(), policyText, r.force(), work);
+        if (r.chart() != null) {
+          HelmChart.write(r.chart(), r, session, r.workload(), r.expose(), measurement.value(), r.force());
+        }
+        millis.put("write", ms(t));
+        return new ConversionResult(r.to(), r.policy(), r.chart(), session, r.name(), measurement.value(), manifestBlob.digest(), protections,
+            millis);
       }
-      millis.put("write", ms(t));
-      return new ConversionResult(r.to(), r.policy(), r.chart(), session, r.name(), measurement.value(), manifestBlob.digest(), protections,
-          millis);
     } finally {
       DeleteTree.quietly(work);
       if (scratch != null) {

@@ -6,16 +6,20 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
-import java.util.LinkedHashSet;
+import java.nio.file.StandardOpenOption;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 
 /**
  * Writes an OCI image layout as one tarball ({@code oci-layout}, {@code index.json} naming the
@@ -23,21 +27,81 @@ import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
  * read as an {@code oci-archive} ({@code localhost/NAME:latest}) and {@code umoci} reads once unpacked. Beside it, a docker-archive
  * {@code manifest.json} naming the same blobs ({@code localhost/NAME:latest}), which tools that
  * read docker-archives (jib, {@code docker load}) need.
+ *
+ * <p>Blobs go in first, as they are made: a blob whose digest is not known yet is streamed into
+ * the archive once, hashed and counted on its way, and its tar header (which names it by that
+ * digest and gives its size) is written into the 512 bytes kept for it before it
+ * ({@link UstarHeader}); the index and manifests, which name the blobs, come last. The archive is
+ * a temporary file until {@link #finish}, which moves it into place whole.
  */
-final class OciArchive {
+final class OciArchive implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
   /** The tag the index gives the image. */
   static final String TAG = "latest";
+  private static final String BLOBS = "blobs/sha256/";
 
-  private OciArchive() {}
+  private final Path temp;
+  private final FileChannel channel;
+  private final OutputStream out;
+  private final Set<String> written = new HashSet<>();
+  private boolean finished;
+
+  private OciArchive(Path temp) throws IOException {
+    this.temp = temp;
+    this.channel = FileChannel.open(temp, StandardOpenOption.WRITE);
+    this.out = new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16);
+    out.write(UstarHeader.directory("blobs/"));
+    out.write(UstarHeader.directory(BLOBS));
+  }
+
+  /** A new archive, a temporary file in {@code work} until {@link #finish}. */
+  static OciArchive open(Path work) throws IOException {
+    return new OciArchive(Files.createTempFile(work, "image-", ".tar"));
+  }
 
   /** The name the index and the docker manifest give the image: what podman load and umoci call it. */
   static String reference(String name) {
     return "localhost/" + name + ":" + TAG;
   }
 
-  static void write(Path to, String name, Blob manifest, Blob config, List<Blob> layers, boolean force, Path work)
-      throws IOException {
+  /** Writes {@code content} once as a blob, named by the digest of what it wrote. */
+  Blob blob(Blob.Content content) throws IOException {
+    out.flush();
+    long header = channel.position();
+    out.write(new byte[UstarHeader.SIZE]);
+    MessageDigest sha = Blob.sha256();
+    Counted counted = new Counted(out);
+    try (DigestOutputStream d = new DigestOutputStream(counted, sha)) {
+      content.write(d);
+    }
+    pad(counted.count);
+    out.flush();
+    String hex = HexFormat.of().formatHex(sha.digest());
+    channel.write(ByteBuffer.wrap(UstarHeader.file(BLOBS + hex, counted.count)), header);
+    written.add(hex);
+    return new Blob("sha256:" + hex, counted.count, content);
+  }
+
+  /** Writes {@code blob}, whose digest and size are known (a layer of the input, a cached one), once. */
+  Blob blob(Blob blob) throws IOException {
+    if (written.add(blob.hex())) {
+      out.write(UstarHeader.file(BLOBS + blob.hex(), blob.size()));
+      Counted counted = new Counted(out);
+      blob.content().write(counted);
+      if (counted.count != blob.size()) {
+        throw new IOException("blob " + blob.digest() + " wrote " + counted.count + " bytes, not the " + blob.size() + " it was measured at");
+      }
+      pad(counted.count);
+    }
+    return blob;
+  }
+
+  /**
+   * Ends the archive with the index ({@code manifest} as {@code localhost/NAME:latest}), the docker
+   * manifest ({@code config} and {@code layers}) and {@code oci-layout}, and moves it to {@code to}
+   * (replacing a file there only with {@code force}).
+   */
+  void finish(Path to, String name, Blob manifest, Blob config, List<Blob> layers, boolean force) throws IOException {
     ObjectNode index = JSON.createObjectNode();
     index.put("schemaVersion", 2);
     index.put("mediaType", "application/vnd.oci.image.index.v1+json");
@@ -48,39 +112,18 @@ final class OciArchive {
     m.putObject("annotations").put("org.opencontainers.image.ref.name", reference(name));
     ArrayNode docker = JSON.createArrayNode();
     ObjectNode image = docker.addObject();
-    image.put("Config", "blobs/sha256/" + config.hex());
+    image.put("Config", BLOBS + config.hex());
     image.putArray("RepoTags").add(reference(name));
     ArrayNode layerNames = image.putArray("Layers");
-    layers.forEach(l -> layerNames.add("blobs/sha256/" + l.hex()));
-
-    Path temp = Files.createTempFile(work, "image-", ".tar");
-    try (OutputStream file = new BufferedOutputStream(Files.newOutputStream(temp), 1 << 16);
-         TarArchiveOutputStream tar = new TarArchiveOutputStream(file, 1 << 16)) {
-      tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
-      tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
-      bytes(tar, "oci-layout", "{\"imageLayoutVersion\":\"1.0.0\"}".getBytes(StandardCharsets.UTF_8));
-      bytes(tar, "index.json", JSON.writeValueAsBytes(index));
-      bytes(tar, "manifest.json", JSON.writeValueAsBytes(docker));
-      directory(tar, "blobs/");
-      directory(tar, "blobs/sha256/");
-      List<Blob> all = new ArrayList<>(List.of(manifest, config));
-      all.addAll(layers);
-      Set<String> written = new LinkedHashSet<>();
-      for (Blob b : all) {
-        if (written.add(b.hex())) {
-          TarArchiveEntry e = new TarArchiveEntry("blobs/sha256/" + b.hex());
-          e.setSize(b.size());
-          e.setMode(0100644);
-          e.setModTime(0);
-          tar.putArchiveEntry(e);
-          // commons-compress refuses more bytes than the header's size: a content that changed
-          // between its two passes cannot slip through
-          b.content().write(new NoClose(tar));
-          tar.closeArchiveEntry();
-        }
-      }
-      tar.finish();
-    }
+    layers.forEach(l -> layerNames.add(BLOBS + l.hex()));
+    bytes("manifest.json", JSON.writeValueAsBytes(docker));
+    bytes("index.json", JSON.writeValueAsBytes(index));
+    bytes("oci-layout", "{\"imageLayoutVersion\":\"1.0.0\"}".getBytes(StandardCharsets.UTF_8));
+    // the end of the archive: two zero records
+    out.write(new byte[2 * UstarHeader.SIZE]);
+    out.flush();
+    channel.close();
+    finished = true;
     Files.setAttribute(temp, "unix:mode", 0644);
     if (force) {
       Files.move(temp, to, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
@@ -89,38 +132,51 @@ final class OciArchive {
     }
   }
 
-  /** The archive's stream, which a blob's content must not close. */
-  private static final class NoClose extends java.io.FilterOutputStream {
-    NoClose(OutputStream out) {
+  /** Closes an unfinished archive and removes it: nothing half-written is left. */
+  @Override
+  public void close() throws IOException {
+    if (!finished) {
+      channel.close();
+      Files.deleteIfExists(temp);
+    }
+  }
+
+  private void bytes(String name, byte[] content) throws IOException {
+    out.write(UstarHeader.file(name, content.length));
+    out.write(content);
+    pad(content.length);
+  }
+
+  private void pad(long size) throws IOException {
+    int rest = (int) (size % UstarHeader.SIZE);
+    if (rest != 0) {
+      out.write(new byte[UstarHeader.SIZE - rest]);
+    }
+  }
+
+  /** Counts what passes to the archive; a blob's content must not close the archive's stream. */
+  private static final class Counted extends java.io.FilterOutputStream {
+    long count;
+
+    Counted(OutputStream out) {
       super(out);
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      out.write(b);
+      count++;
     }
 
     @Override
     public void write(byte[] b, int off, int len) throws IOException {
       out.write(b, off, len);
+      count += len;
     }
 
     @Override
-    public void close() throws IOException {
-      flush();
+    public void close() {
+      // the archive goes on
     }
-  }
-
-  private static void bytes(TarArchiveOutputStream tar, String name, byte[] content) throws IOException {
-    TarArchiveEntry e = new TarArchiveEntry(name);
-    e.setSize(content.length);
-    e.setMode(0100644);
-    e.setModTime(0);
-    tar.putArchiveEntry(e);
-    tar.write(content);
-    tar.closeArchiveEntry();
-  }
-
-  private static void directory(TarArchiveOutputStream tar, String name) throws IOException {
-    TarArchiveEntry e = new TarArchiveEntry(name);
-    e.setMode(040755);
-    e.setModTime(0);
-    tar.putArchiveEntry(e);
-    tar.closeArchiveEntry();
   }
 }
