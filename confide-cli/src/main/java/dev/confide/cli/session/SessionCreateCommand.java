@@ -30,11 +30,11 @@ public final class SessionCreateCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     String text = session.text(file);
-    SessionFile.parse(file, text);
+    java.util.List<String> notes = dev.confide.policy.SessionNotes.of(SessionFile.parse(file, text));
     try (CasClient client = cas.open(spec)) {
       SessionReceipt r = client.createSession(text);
-      new Output(spec.commandLine().getOut(), common.json).report("Created session " + r.name() + ".",
-          Output.fields("name", r.name(), "hash", r.hash()));
+      new Output(spec.commandLine().getOut(), common.json).report(SessionFile.noted("Created session " + r.name() + ".", notes),
+          Output.fields("name", r.name(), "hash", r.hash(), "notes", notes));
     }
     return ExitCodes.OK;
   }

@@ -67,4 +67,11 @@ public final class SessionFile {
     }
     return out.substring(0, out.length() - 1);
   }
+
+  /** {@code line}, then a {@code note:} line for each of {@code notes} (what the session keeps without acting on here). */
+  static String noted(String line, java.util.List<String> notes) {
+    StringBuilder text = new StringBuilder(line);
+    notes.forEach(n -> text.append(System.lineSeparator()).append("note: ").append(n));
+    return text.toString();
+  }
 }

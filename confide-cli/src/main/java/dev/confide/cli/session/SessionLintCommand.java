@@ -35,10 +35,9 @@ public final class SessionLintCommand implements Callable<Integer> {
     Session s = SessionFile.parse(file, session.text(file));
     String hash = SessionHash.of(s);
     java.util.List<String> notes = dev.confide.policy.SessionNotes.of(s);
-    StringBuilder text = new StringBuilder(file + ": session " + s.name() + " has no problems (hash " + hash
-        + "; " + s.services().size() + " services, " + s.secrets().size() + " secrets, " + s.volumes().size() + " volumes)");
-    notes.forEach(n -> text.append(System.lineSeparator()).append("note: ").append(n));
-    new Output(spec.commandLine().getOut(), common.json).report(text.toString(),
+    new Output(spec.commandLine().getOut(), common.json).report(SessionFile.noted(file + ": session " + s.name()
+        + " has no problems (hash " + hash + "; " + s.services().size() + " services, " + s.secrets().size() + " secrets, "
+        + s.volumes().size() + " volumes)", notes),
         Output.fields("file", file.toString(), "name", s.name(), "hash", hash, "problems", java.util.List.of(), "notes", notes));
     return ExitCodes.OK;
   }

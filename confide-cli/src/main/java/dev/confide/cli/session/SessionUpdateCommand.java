@@ -39,8 +39,9 @@ public final class SessionUpdateCommand implements Callable<Integer> {
         text = SessionFile.withPredecessor(text, client.session(parsed.name()).hash());
       }
       SessionReceipt r = client.updateSession(parsed.name(), text);
-      new Output(spec.commandLine().getOut(), common.json).report("Updated session " + r.name() + ".",
-          Output.fields("name", r.name(), "hash", r.hash(), "predecessor", r.predecessor()));
+      java.util.List<String> notes = dev.confide.policy.SessionNotes.of(parsed);
+      new Output(spec.commandLine().getOut(), common.json).report(SessionFile.noted("Updated session " + r.name() + ".", notes),
+          Output.fields("name", r.name(), "hash", r.hash(), "predecessor", r.predecessor(), "notes", notes));
     }
     return ExitCodes.OK;
   }

@@ -144,6 +144,20 @@ class CasCliTest {
   }
 
   @Test
+  void creatingOrUpdatingASessionThatKeepsASconeFileShieldSaysItsServiceWillBeRefused() throws Exception {
+    pin();
+    Path scone = file("scone.yaml", "name: scone\nservices:\n  - {name: app, command: run, fspf_path: /fs.fspf, fspf_key: "
+        + "ab".repeat(32) + ", fspf_tag: " + "cd".repeat(16) + "}\n");
+    Result created = confide("session", "create", scone.toString());
+    assertThat(created.code()).as(created.err()).isZero();
+    assertThat(created.out()).startsWith("Created session scone.")
+        .contains("note: service 'app': its fspf_tag is a SCONE file shield's (16 bytes): kept, and the CAS refuses to start it");
+    Result updated = confide("session", "update", scone.toString(), "--json");
+    assertThat(updated.code()).as(updated.err()).isZero();
+    assertThat(updated.json().get("notes")).hasSize(1);
+  }
+
+  @Test
   void aSessionImportingAConfigFragmentIsCreatedThroughTheCasAndItsHashIsNotGuessedHere() throws Exception {
     pin();
     Path corp = file("corp.yaml", "name: corp\nsecrets:\n  - {name: readers, kind: config-fragment, value: [ANY], export: app}\n");
