@@ -286,9 +286,7 @@ public final class CasAttestation {
       List<RunConfiguration.Mount> mounts = new ArrayList<>();
       if (image != null) {
         for (Image.Mount m : image.volumes()) {
-          dev.confide.policy.VolumeSpec mounted = session.volume(m.name()).orElseThrow();
-          CasService.refuseSconeFileShield(session, mounted);
-          CasService.Target target = service.target(c, session, mounted);
+          CasService.Target target = service.target(c, session, session.volume(m.name()).orElseThrow());
           StoredVolume row = service.firstUse(c, target);
           byte[] key = service.masterKey().open(Base64.getDecoder().decode(row.sealedKey()), CasService.volumeBoundTo(target));
           mounts.add(new RunConfiguration.Mount(m.name(), m.path(), SymmetricKey.of(key),

@@ -524,7 +524,7 @@ public final class CasService {
   }
 
   /** A volume SCONE's file shield protects is kept in the document and never opened, read or moved here. */
-  static void refuseSconeFileShield(Session session, VolumeSpec v) {
+  private static void refuseSconeFileShield(Session session, VolumeSpec v) {
     if (v.sconeFileShield()) {
       throw new CasException(403, "scone_file_shield", "volume " + v.name() + " of session " + session.name()
           + " is protected by SCONE's file shield (its fspf_tag is SCONE's), which Confide cannot open",
@@ -553,6 +553,7 @@ public final class CasService {
   }
 
   Target target(Connection c, Session session, VolumeSpec v) throws SQLException {
+    refuseSconeFileShield(session, v);
     if (v.importFrom() == null) {
       return new Target(session.name(), v.name(), v.updatePolicy());
     }

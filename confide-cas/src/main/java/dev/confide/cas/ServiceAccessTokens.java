@@ -2,9 +2,6 @@ package dev.confide.cas;
 
 import dev.confide.cas.common.CasException;
 import dev.confide.policy.Session;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 
 /**
  * SCONE's {@code security.service_access_token}: whoever starts a service of such a session must
@@ -17,18 +14,11 @@ final class ServiceAccessTokens {
   private ServiceAccessTokens() {}
 
   static void check(Session session, String given) {
-    byte[] want = session.security().serviceAccessTokenDigest();
     if (given == null || given.isEmpty()) {
       throw new CasException(403, "access_token_missing", "session " + session.name() + " needs its service access token"
           + " to start its services", "give it: 'confide runtime run --access-token' asks for it (or set CONFIDE_ACCESS_TOKEN)");
     }
-    byte[] got;
-    try {
-      got = MessageDigest.getInstance("SHA-256").digest(given.getBytes(StandardCharsets.UTF_8));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JDK has SHA-256", e);
-    }
-    if (want == null || !MessageDigest.isEqual(want, got)) {
+    if (!session.security().admitsServiceAccessToken(given)) {
       throw new CasException(403, "access_token_invalid", "the service access token is not session " + session.name() + "'s",
           "give the token the session's security.service_access_token was made from");
     }

@@ -95,6 +95,10 @@ class StartGuardsTest {
       }
     })).as("no file of the CAS holds the token").isEmpty();
 
+    // one session's token does not start another's
+    create("other-guarded", "service_access_token: " + TOKEN + "-other");
+    refused(() -> attest("other-guarded", TOKEN), 403, "access_token_invalid", "is not session other-guarded's");
+
     // a session written with the digest alone is started by the token too
     create("by-digest", "service_access_token: sha256:" + digest);
     refused(() -> attest("by-digest", "sha256:" + digest), 403, "access_token_invalid", "is not session by-digest's");

@@ -231,7 +231,7 @@ public final class ImageConverter {
         Blob manifestBlob = Blob.of(JSON.writeValueAsBytes(manifestJson));
 
         t = System.nanoTime();
-        progress.step("writing " + r.to() + " (" + layers.stream().mapToLong(d -> d.blob().size()).sum() / (1 << 20) + " MiB)");
+        progress.step("finishing " + r.to() + " (" + layers.stream().mapToLong(d -> d.blob().size()).sum() / (1 << 20) + " MiB of layers)");
         archive.blob(configBlob);
         archive.blob(manifestBlob);
         archive.finish(r.to(), r.name(), manifestBlob, configBlob, layers.stream().map(Descriptor::blob).toList(), r.force());

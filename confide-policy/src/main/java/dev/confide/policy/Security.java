@@ -55,6 +55,13 @@ public record Security(
     return SessionHash.sha256Bytes(serviceAccessToken.getBytes(java.nio.charset.StandardCharsets.UTF_8));
   }
 
+  /** Whether {@code given} is the session's service access token: digests compared in constant time. */
+  public boolean admitsServiceAccessToken(String given) {
+    byte[] want = serviceAccessTokenDigest();
+    return want != null && given != null
+        && java.security.MessageDigest.isEqual(want, SessionHash.sha256Bytes(given.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+  }
+
   @Override
   public String toString() {
     // the token never reaches a log or a message
