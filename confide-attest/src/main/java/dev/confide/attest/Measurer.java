@@ -49,6 +49,14 @@ public final class Measurer {
    * class folders): SHA-256 over "name NUL sha256 LF" lines of every file, sorted by name.
    */
   public static String runtimeDigest(String classPath) throws IOException {
+    return runtimeDigest(classPath, null);
+  }
+
+  /**
+   * As {@link #runtimeDigest(String)}, each file's SHA-256 taken from {@code digests} while the
+   * file is unchanged (null: every file is hashed).
+   */
+  public static String runtimeDigest(String classPath, FileDigests digests) throws IOException {
     TreeMap<String, String> files = new TreeMap<>();
     List<Path> pending = new ArrayList<>();
     for (String entry : classPath.split(File.pathSeparator)) {
@@ -61,11 +69,11 @@ public final class Measurer {
       if (Files.isDirectory(p)) {
         try (Stream<Path> walk = Files.walk(p)) {
           for (Path f : walk.filter(Files::isRegularFile).sorted().toList()) {
-            files.put(p.getFileName() + "/" + p.relativize(f), Hashes.file(f));
+            files.put(p.getFileName() + "/" + p.relativize(f), hash(f, digests));
           }
         }
       } else if (Files.isRegularFile(p) && !files.containsKey(p.getFileName().toString())) {
-        files.put(p.getFileName().toString(), Hashes.file(p));
+        files.put(p.getFileName().toString(), hash(p, digests));
         if (p.toString().endsWith(".jar")) {
           pending.addAll(manifestClassPath(p));
         }
@@ -74,6 +82,10 @@ public final class Measurer {
     MessageDigest md = Hashes.sha256();
     files.forEach((name, digest) -> md.update((name + "\0" + digest + "\n").getBytes(StandardCharsets.UTF_8)));
     return Hashes.hex(md.digest());
+  }
+
+  private static String hash(Path file, FileDigests digests) throws IOException {
+    return digests == null ? Hashes.file(file) : digests.digest(file.toRealPath());
   }
 
   private static List<Path> manifestClassPath(Path jar) throws IOException {

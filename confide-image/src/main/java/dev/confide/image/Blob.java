@@ -20,6 +20,14 @@ record Blob(String digest, long size, Content content) {
     void write(OutputStream out) throws IOException;
   }
 
+  /** A blob's bytes as a file holds them: an archive may copy them file to file, without reading them in. */
+  record FileContent(java.nio.file.Path file) implements Content {
+    @Override
+    public void write(OutputStream out) throws IOException {
+      java.nio.file.Files.copy(file, out);
+    }
+  }
+
   /** The blob {@code content} writes: its digest and size from a first pass that keeps nothing. */
   static Blob measure(Content content) throws IOException {
     MessageDigest sha = sha256();

@@ -253,6 +253,21 @@ public final class ImageArchive implements AutoCloseable {
     return tar.getInputStream(entries.get(layer.entry()));
   }
 
+  /**
+   * The names of an uncompressed layer's entries, read from their headers alone (the contents are
+   * skipped, not read), or null for a compressed layer, whose names cost reading it whole.
+   */
+  public List<String> entryNames(Layer layer) throws IOException {
+    if (layer.compression() != Compression.NONE) {
+      return null;
+    }
+    TarArchiveEntry stored = entries.get(layer.entry());
+    try (TarFile layerTar = new TarFile(new ChannelRegion(java.nio.channels.FileChannel.open(file), stored.getDataOffset(),
+        stored.getSize()))) {
+      return layerTar.getEntries().stream().map(TarArchiveEntry::getName).toList();
+    }
+  }
+
   /** The layer's tar, uncompressed. */
   public InputStream uncompressed(Layer layer) throws IOException {
     return uncompressed(raw(layer), layer);

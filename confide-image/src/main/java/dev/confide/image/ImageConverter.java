@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.confide.attest.FileDigests;
 import dev.confide.attest.Hashes;
 import dev.confide.attest.Measurement;
 import dev.confide.policy.Image;
@@ -19,7 +20,6 @@ import dev.confide.volume.TreeBuilder;
 import dev.confide.volume.VolumeSealer;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -31,10 +31,11 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.regex.Pattern;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
-import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 
 /**
  * Converts a container image into a confidential one (docs/images.md): unpacks it, seals each
@@ -89,7 +90,8 @@ public final class ImageConverter {
     Map<String, Long> millis = new LinkedHashMap<>();
     Path work = Files.createTempDirectory(r.to().toAbsolutePath().getParent(), ".confide-convert-");
     Path scratch = null;
-    try (ImageArchive in = ImageArchive.open(r.from())) {
+    ExecutorService sealing = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("confide-seal").daemon().factory());
+    try (ImageArchive in = ImageArchive.open(r.from()); OciArchive archive = OciArchive.open(work)) {
       Path runtimeJar = r.runtime().resolve("lib").resolve("confide-runtime.jar");
       Path jre = r.runtime().resolve("jre");
       if (!Files.isRegularFile(runtimeJar) || !Files.isExecutable(jre.resolve("bin").resolve("java"))) {
@@ -107,15 +109,18 @@ public final class ImageConverter {
       // reads of them is written out (executables, the account files)
       TreeBuilder tree = new TreeBuilder();
       RootFs.Authenticating recording = new RootFs.Authenticating(tree, regions, encryptedPaths, ACCOUNT_FILES);
+      // the layers that hold an encrypted folder (known from their headers) are written out
+      // filtered as they are unpacked: each is read once
+      java.util.Set<Integer> filterNow = holdingEncrypted(in, encryptedPaths);
       List<RootFs.LayerFacts> facts;
       try {
-        facts = RootFs.unpack(in, rootfs, encryptedPaths, progress::step, recording);
+        facts = RootFs.unpack(in, rootfs, encryptedPaths, progress::step, recording, archive, filterNow::contains);
       } catch (RootFs.WholeUnpackNeeded e) {
         progress.step("unpacking again, every file (" + e.getMessage() + ")");
         DeleteTree.of(rootfs);
         Files.createDirectory(rootfs);
         recording = null;
-        facts = RootFs.unpack(in, rootfs, encryptedPaths, progress::step, null);
+        facts = RootFs.unpack(in, rootfs, encryptedPaths, progress::step, null, archive, filterNow::contains);
       }
       millis.put("unpack", ms(t));
       ObjectNode config = in.config();
@@ -128,29 +133,21 @@ public final class ImageConverter {
       String path = env.getOrDefault("PATH", RunCommand.DEFAULT_PATH);
       List<String> words = RunCommand.words(r.command());
       Path executable = executable(rootfs, words.getFirst(), path);
-      String runtimeDigest = RuntimeDigest.of(runtimeJar, jre, null);
+      String runtimeDigest = runtimeDigest(runtimeJar, jre);
       Measurement measurement = Measurement.of(runtimeDigest, Path.of(ChrootPaths.imagePath(rootfs, executable)),
           Hashes.file(executable));
 
-      // encrypted directories: sealed, then emptied, as the container will see them
+      // encrypted directories: sealed (beside the unpacked image: in memory when it had room, as
+      // a volume's seal syncs its file system), then emptied, as the container will see them;
+      // meanwhile the layers are written
       t = System.nanoTime();
-      // beside the unpacked image: in memory when it had room (a volume's seal syncs its file system)
       Path sealed = Files.createDirectory((scratch == null ? work : scratch).resolve("encrypted"));
-      List<EncryptedDir> encrypted = new ArrayList<>();
       List<ConversionResult.Protection> protections = new ArrayList<>();
-      for (String dir : r.encrypt()) {
-        String volume = encryptedVolumeName(dir);
-        progress.step("sealing " + dir);
-        SymmetricKey key = SymmetricKey.generate();
-        Path local = ChrootPaths.resolve(rootfs, dir, false);
-        SealResult s = new VolumeSealer().seal(local, sealed.resolve(volume), key, dev.confide.volume.Progress.NONE);
-        encrypted.add(new EncryptedDir(dir, volume, key, s.tag()));
-        protections.add(new ConversionResult.Protection(dir, "encrypted", volume, s.files(), s.bytes()));
-        emptyDirectory(local);
+      if (!r.encrypt().isEmpty()) {
+        progress.step("sealing " + String.join(", ", r.encrypt()) + " beside writing the layers");
       }
-      millis.put("seal", ms(t));
+      Future<List<EncryptedDir>> sealingDone = sealing.submit(() -> seal(r, rootfs, sealed));
 
-      t = System.nanoTime();
       progress.step("authenticating " + String.join(", ", r.authenticate()));
       SymmetricKey treeKey = SymmetricKey.generate();
       Path manifest = work.resolve("tree-manifest");
@@ -160,7 +157,59 @@ public final class ImageConverter {
         encryptedPaths.forEach(tree::clear);
         treeTag = tree.write(regions, treeKey, manifest);
       } else {
+        // the walk sees the encrypted folders as the container will: emptied by the sealing
+        sealed(sealingDone);
         treeTag = TreeAuthenticator.authenticate(rootfs, regions, treeKey, manifest, dev.confide.volume.Progress.NONE);
+      }
+      long authenticated = System.nanoTime();
+
+      String session = r.session() != null ? r.session()
+          : r.name() + "-" + HexFormat.of().formatHex(randomBytes(4));
+
+      // the layers: each is written once, straight into the archive (OciArchive)
+      ArrayNode diffIds = config.with("rootfs").withArray("diff_ids");
+      List<Descriptor> layers = new ArrayList<>();
+      for (int n = 0; n < in.layers().size(); n++) {
+        ImageArchive.Layer layer = in.layers().get(n);
+        RootFs.LayerFacts f = facts.get(n);
+        if (f.holdsEncrypted()) {
+          Blob b = f.filtered();
+          if (b == null) {
+            progress.step("filtering layer " + (n + 1) + " of " + in.layers().size());
+            b = archive.blob(out -> FilteredLayer.copy(in.uncompressed(layer), encryptedPaths, out));
+          }
+          layers.add(new Descriptor(LAYER_TAR, b));
+          diffIds.set(n, b.digest());
+        } else {
+          progress.step("copying layer " + (n + 1) + " of " + in.layers().size());
+          Blob b = archive.blob(out -> {
+            try (InputStream raw = in.raw(layer)) {
+              raw.transferTo(out);
+            }
+          });
+          layers.add(new Descriptor(layer.compression().mediaType, b));
+          if (layer.compression() == ImageArchive.Compression.NONE) {
+            diffIds.set(n, b.digest());
+          }
+        }
+      }
+      Path sandbox = work.resolve("sandbox");
+      if (Files.isDirectory(r.runtime().resolve(dev.confide.runtime.Bubblewrap.BUNDLED))) {
+        sandbox = r.runtime().resolve(dev.confide.runtime.Bubblewrap.BUNDLED);
+      } else {
+        SandboxBundle.collect(sandbox);
+      }
+      progress.step("Confide's runtime layer");
+      Blob runtimeLayer = archive.blob(RuntimeLayer.of(r.runtime(), sandbox, runtimeDigest, layerCache));
+      layers.add(new Descriptor(LAYER_TAR, runtimeLayer));
+      diffIds.add(runtimeLayer.digest());
+      long layersWritten = System.nanoTime();
+      List<EncryptedDir> encrypted = sealed(sealingDone);
+      millis.put("seal", ms(t));
+      millis.put("authenticate", (authenticated - t) / 1_000_000);
+      millis.put("layers", (layersWritten - authenticated) / 1_000_000);
+      for (EncryptedDir e : encrypted) {
+        protections.add(new ConversionResult.Protection(e.dir(), "encrypted", e.volume(), e.files(), e.bytes()));
       }
       for (String dir : r.authenticate()) {
         protections.add(new ConversionResult.Protection(dir, "authenticated", null, 0, 0));
@@ -168,89 +217,125 @@ public final class ImageConverter {
       for (ConversionRequest.Volume v : r.volumes()) {
         protections.add(new ConversionResult.Protection(v.path(), "volume", v.name(), 0, 0));
       }
-      millis.put("authenticate", ms(t));
-
-      String session = r.session() != null ? r.session()
-          : r.name() + "-" + HexFormat.of().formatHex(randomBytes(4));
-
-      // the layers: each is written once, straight into the archive (OciArchive)
       t = System.nanoTime();
-      ArrayNode diffIds = config.with("rootfs").withArray("diff_ids");
-      List<Descriptor> layers = new ArrayList<>();
-      try (OciArchive archive = OciArchive.open(work)) {
-        for (int n = 0; n < in.layers().size(); n++) {
-          ImageArchive.Layer layer = in.layers().get(n);
-          RootFs.LayerFacts f = facts.get(n);
-          if (f.holdsEncrypted()) {
-            progress.step("filtering layer " + (n + 1) + " of " + in.layers().size());
-            Blob b = archive.blob(out -> filtered(in, layer, encryptedPaths, out));
-            layers.add(new Descriptor(LAYER_TAR, b));
-            diffIds.set(n, b.digest());
-          } else {
-            progress.step("copying layer " + (n + 1) + " of " + in.layers().size());
-            layers.add(new Descriptor(layer.compression().mediaType, archive.blob(new Blob(f.digest(), layer.size(), out -> {
-              try (InputStream raw = in.raw(layer)) {
-                raw.transferTo(out);
-              }
-            }))));
-            if (layer.compression() == ImageArchive.Compression.NONE) {
-              diffIds.set(n, f.digest());
-            }
-          }
+      progress.step("the image's own layer");
+      Blob confide = archive.blob(out -> {
+        try (LayerWriter w = new LayerWriter(out)) {
+          confideLayer(w, r, rootfs, sealed, encrypted, manifest);
         }
-        Path sandbox = work.resolve("sandbox");
-        if (Files.isDirectory(r.runtime().resolve(dev.confide.runtime.Bubblewrap.BUNDLED))) {
-          sandbox = r.runtime().resolve(dev.confide.runtime.Bubblewrap.BUNDLED);
-        } else {
-          SandboxBundle.collect(sandbox);
-        }
-        progress.step("Confide's runtime layer");
-        Blob runtimeLayer = archive.blob(RuntimeLayer.of(r.runtime(), sandbox, runtimeDigest, layerCache));
-        layers.add(new Descriptor(LAYER_TAR, runtimeLayer));
-        diffIds.add(runtimeLayer.digest());
-        progress.step("the image's own layer");
-        Blob confide = archive.blob(out -> {
-          try (LayerWriter w = new LayerWriter(out)) {
-            confideLayer(w, r, rootfs, sealed, encrypted, manifest);
-          }
-        });
-        layers.add(new Descriptor(LAYER_TAR, confide));
-        diffIds.add(confide.digest());
-        millis.put("layers", ms(t));
+      });
+      layers.add(new Descriptor(LAYER_TAR, confide));
+      diffIds.add(confide.digest());
+      millis.put("own layer", ms(t));
 
-        // the configuration
-        String volumesEnv = volumesVariable(encrypted, r.volumes());
-        configure(config, cfg, r, session, volumesEnv, measurement, encrypted);
-        Blob configBlob = Blob.of(JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(config));
-        ObjectNode manifestJson = JSON.createObjectNode();
-        manifestJson.put("schemaVersion", 2);
-        manifestJson.put("mediaType", "application/vnd.oci.image.manifest.v1+json");
-        manifestJson.set("config", new Descriptor("application/vnd.oci.image.config.v1+json", configBlob).json());
-        ArrayNode layerList = manifestJson.putArray("layers");
-        layers.forEach(d -> layerList.add(d.json()));
-        Blob manifestBlob = Blob.of(JSON.writeValueAsBytes(manifestJson));
+      // the configuration
+      String volumesEnv = volumesVariable(encrypted, r.volumes());
+      configure(config, cfg, r, session, volumesEnv, measurement, encrypted);
+      Blob configBlob = Blob.of(JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(config));
+      ObjectNode manifestJson = JSON.createObjectNode();
+      manifestJson.put("schemaVersion", 2);
+      manifestJson.put("mediaType", "application/vnd.oci.image.manifest.v1+json");
+      manifestJson.set("config", new Descriptor("application/vnd.oci.image.config.v1+json", configBlob).json());
+      ArrayNode layerList = manifestJson.putArray("layers");
+      layers.forEach(d -> layerList.add(d.json()));
+      Blob manifestBlob = Blob.of(JSON.writeValueAsBytes(manifestJson));
 
-        t = System.nanoTime();
-        progress.step("finishing " + r.to() + " (" + layers.stream().mapToLong(d -> d.blob().size()).sum() / (1 << 20) + " MiB of layers)");
-        archive.blob(configBlob);
-        archive.blob(manifestBlob);
-        archive.finish(r.to(), r.name(), manifestBlob, configBlob, layers.stream().map(Descriptor::blob).toList(), r.force());
-        String policyText = PolicyDocument.render(r, session, env, original, account, measurement, encrypted, treeKey,
-            treeTag);
-        writePrivate(r.policy(), policyText, r.force(), work);
-        if (r.chart() != null) {
-          HelmChart.write(r.chart(), r, session, r.workload(), r.expose(), measurement.value(), r.force());
-        }
-        millis.put("write", ms(t));
-        return new ConversionResult(r.to(), r.policy(), r.chart(), session, r.name(), measurement.value(), manifestBlob.digest(), protections,
-            millis);
+      t = System.nanoTime();
+      progress.step("finishing " + r.to() + " (" + layers.stream().mapToLong(d -> d.blob().size()).sum() / (1 << 20) + " MiB of layers)");
+      archive.blob(configBlob);
+      archive.blob(manifestBlob);
+      archive.finish(r.to(), r.name(), manifestBlob, configBlob, layers.stream().map(Descriptor::blob).toList(), r.force());
+      String policyText = PolicyDocument.render(r, session, env, original, account, measurement, encrypted, treeKey,
+          treeTag);
+      writePrivate(r.policy(), policyText, r.force(), work);
+      if (r.chart() != null) {
+        HelmChart.write(r.chart(), r, session, r.workload(), r.expose(), measurement.value(), r.force());
       }
+      millis.put("write", ms(t));
+      return new ConversionResult(r.to(), r.policy(), r.chart(), session, r.name(), measurement.value(), manifestBlob.digest(), protections,
+          millis);
     } finally {
+      // a sealing still under way (the layers failed) is waited for before its folder goes
+      sealing.shutdownNow();
+      try {
+        sealing.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
       DeleteTree.quietly(work);
       if (scratch != null) {
         DeleteTree.quietly(scratch);
       }
     }
+  }
+
+  /** Seals each encrypted directory into a volume under {@code sealed}, then empties it. */
+  private static List<EncryptedDir> seal(ConversionRequest r, Path rootfs, Path sealed) throws IOException {
+    List<EncryptedDir> encrypted = new ArrayList<>();
+    for (String dir : r.encrypt()) {
+      String volume = encryptedVolumeName(dir);
+      SymmetricKey key = SymmetricKey.generate();
+      Path local = ChrootPaths.resolve(rootfs, dir, false);
+      SealResult s = new VolumeSealer().seal(local, sealed.resolve(volume), key, dev.confide.volume.Progress.NONE);
+      encrypted.add(new EncryptedDir(dir, volume, key, s.tag(), s.files(), s.bytes()));
+      emptyDirectory(local);
+    }
+    return encrypted;
+  }
+
+  /** What the sealing made, or its failure as it was. */
+  private static List<EncryptedDir> sealed(Future<List<EncryptedDir>> sealing) throws IOException {
+    try {
+      return sealing.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new java.io.InterruptedIOException("interrupted while sealing");
+    } catch (ExecutionException e) {
+      switch (e.getCause()) {
+        case IOException io -> throw io;
+        case RuntimeException re -> throw re;
+        case Error err -> throw err;
+        default -> throw new IOException(e.getCause());
+      }
+    }
+  }
+
+  /**
+   * The indexes of the layers whose headers name an entry inside {@code encrypted}; a compressed
+   * layer (whose headers cost reading it whole) or one whose headers cannot be read is not among
+   * them (the unpacking finds out, and it is filtered in a pass of its own).
+   */
+  private static java.util.Set<Integer> holdingEncrypted(ImageArchive in, List<String> encrypted) {
+    java.util.Set<Integer> holding = new java.util.HashSet<>();
+    if (encrypted.isEmpty()) {
+      return holding;
+    }
+    for (int n = 0; n < in.layers().size(); n++) {
+      try {
+        List<String> names = in.entryNames(in.layers().get(n));
+        if (names != null && names.stream().anyMatch(name -> insideAny(name, encrypted))) {
+          holding.add(n);
+        }
+      } catch (IOException | RuntimeException unreadable) {
+        // the unpacking reads it and says what is wrong
+      }
+    }
+    return holding;
+  }
+
+  /**
+   * The runtime's measured digest; its files' hashes are remembered in the image cache (by each
+   * file's identity, {@link FileDigests}), so that later conversions only look at them.
+   */
+  private String runtimeDigest(Path runtimeJar, Path jre) throws IOException {
+    if (layerCache == null) {
+      return RuntimeDigest.of(runtimeJar, jre, null);
+    }
+    Files.createDirectories(layerCache);
+    FileDigests digests = FileDigests.persistent(layerCache.resolve("runtime-digests"));
+    String digest = RuntimeDigest.of(runtimeJar, jre, null, digests);
+    digests.save();
+    return digest;
   }
 
   /**
@@ -277,8 +362,8 @@ public final class ImageConverter {
   /** Read by the conversion (the image's user), so always written out, also inside an authenticated folder. */
   private static final java.util.Set<String> ACCOUNT_FILES = java.util.Set.of("etc/passwd", "etc/group");
 
-  /** An encrypted directory: its image path, its volume, the volume's key and first tag. */
-  record EncryptedDir(String dir, String volume, SymmetricKey key, Tag tag) {}
+  /** An encrypted directory: its image path, its volume, the volume's key and first tag, and what it held. */
+  record EncryptedDir(String dir, String volume, SymmetricKey key, Tag tag, long files, long bytes) {}
 
   /** A blob as a manifest names it. */
   record Descriptor(String mediaType, Blob blob) {
@@ -491,28 +576,6 @@ public final class ImageConverter {
       }
     }
     return false;
-  }
-
-  /** The layer's entries but those inside {@code dirs}, uncompressed. */
-  private static void filtered(ImageArchive in, ImageArchive.Layer layer, List<String> dirs, OutputStream out) throws IOException {
-    try (TarArchiveInputStream tar = new TarArchiveInputStream(in.uncompressed(layer))) {
-      TarArchiveOutputStream w = new TarArchiveOutputStream(out, 1 << 16);
-      w.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
-      w.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
-      w.setAddPaxHeadersForNonAsciiNames(true);
-      for (TarArchiveEntry e; (e = tar.getNextEntry()) != null; ) {
-        if (insideAny(e.getName(), dirs)) {
-          continue;
-        }
-        w.putArchiveEntry(e);
-        if (e.isFile() && !e.isLink()) {
-          tar.transferTo(w);
-        }
-        w.closeArchiveEntry();
-      }
-      w.finish();
-      w.flush();
-    }
   }
 
   /** The image's own layer: its sealed directories, the tree's manifest, and what the sandbox binds over. */

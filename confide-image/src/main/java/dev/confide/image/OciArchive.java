@@ -44,7 +44,11 @@ final class OciArchive implements AutoCloseable {
   private final FileChannel channel;
   private final OutputStream out;
   private final Set<String> written = new HashSet<>();
+  /** The blob written last, which {@link #drop} can take out again, or null. */
+  private Written last;
   private boolean finished;
+
+  private record Written(String hex, long header) {}
 
   private OciArchive(Path temp) throws IOException {
     this.temp = temp;
@@ -64,7 +68,10 @@ final class OciArchive implements AutoCloseable {
     return "localhost/" + name + ":" + TAG;
   }
 
-  /** Writes {@code content} once as a blob, named by the digest of what it wrote. */
+  /**
+   * Writes {@code content} once as a blob, named by the digest of what it wrote. When
+   * {@code content} fails, what it wrote is taken out of the archive again.
+   */
   Blob blob(Blob.Content content) throws IOException {
     out.flush();
     long header = channel.position();
@@ -73,25 +80,83 @@ final class OciArchive implements AutoCloseable {
     Counted counted = new Counted(out);
     try (DigestOutputStream d = new DigestOutputStream(counted, sha)) {
       content.write(d);
+    } catch (IOException | RuntimeException e) {
+      try {
+        cutBack(header);
+      } catch (IOException second) {
+        e.addSuppressed(second);
+      }
+      throw e;
     }
     pad(counted.count);
     out.flush();
     String hex = HexFormat.of().formatHex(sha.digest());
-    channel.write(ByteBuffer.wrap(UstarHeader.file(BLOBS + hex, counted.count)), header);
-    written.add(hex);
+    if (written.contains(hex)) {
+      // the same bytes are in already (two identical layers): one copy serves both
+      cutBack(header);
+    } else {
+      channel.write(ByteBuffer.wrap(UstarHeader.file(BLOBS + hex, counted.count)), header);
+      written.add(hex);
+      last = new Written(hex, header);
+    }
     return new Blob("sha256:" + hex, counted.count, content);
+  }
+
+  /**
+   * Takes {@code blob}, the last one written, out of the archive again (a copy made on the chance
+   * that it would be needed).
+   */
+  void drop(Blob blob) throws IOException {
+    if (last == null || !last.hex().equals(blob.hex())) {
+      throw new IllegalStateException("only the blob written last can be dropped");
+    }
+    written.remove(last.hex());
+    cutBack(last.header());
+  }
+
+  /** Copies up to {@code size} bytes of {@code file} into the archive file to file (the kernel's copy); how many it copied. */
+  private long copyFile(Path file, long size) throws IOException {
+    out.flush();
+    long start = channel.position();
+    long copied = 0;
+    try (FileChannel source = FileChannel.open(file)) {
+      while (copied < size) {
+        long n = channel.transferFrom(source, start + copied, size - copied);
+        if (n <= 0) {
+          break;
+        }
+        copied += n;
+      }
+    }
+    channel.position(start + copied);
+    return copied;
+  }
+
+  /** Ends the archive at {@code position} again: what was written after it is gone. */
+  private void cutBack(long position) throws IOException {
+    out.flush();
+    channel.truncate(position);
+    channel.position(position);
+    last = null;
   }
 
   /** Writes {@code blob}, whose digest and size are known (a layer of the input, a cached one), once. */
   Blob blob(Blob blob) throws IOException {
     if (written.add(blob.hex())) {
+      last = null;
       out.write(UstarHeader.file(BLOBS + blob.hex(), blob.size()));
-      Counted counted = new Counted(out);
-      blob.content().write(counted);
-      if (counted.count != blob.size()) {
-        throw new IOException("blob " + blob.digest() + " wrote " + counted.count + " bytes, not the " + blob.size() + " it was measured at");
+      long count;
+      if (blob.content() instanceof Blob.FileContent(Path file)) {
+        count = copyFile(file, blob.size());
+      } else {
+        Counted counted = new Counted(out);
+        blob.content().write(counted);
+        count = counted.count;
       }
-      pad(counted.count);
+      if (count != blob.size()) {
+        throw new IOException("blob " + blob.digest() + " wrote " + count + " bytes, not the " + blob.size() + " it was measured at");
+      }
+      pad(count);
     }
     return blob;
   }

@@ -27,6 +27,11 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 final class RootFs {
   private final Path root;
   private final Map<Path, Integer> directoryModes = new LinkedHashMap<>();
+  /**
+   * Folders known to exist, by image path, as they resolved: forgotten whenever something that
+   * could be a link or folder on the way to them is deleted or a link is made.
+   */
+  private final Map<String, Path> folders = new java.util.HashMap<>();
   private final boolean root_;
   private final Authenticating authenticating;
 
@@ -78,44 +83,46 @@ final class RootFs {
   }
 
   /**
-   * What unpacking learnt of a layer: the digest of its bytes as stored (the name the output stores
-   * an unchanged layer under) and whether it has entries inside an encrypted directory (then the
-   * output holds it filtered).
+   * What unpacking learnt of a layer: whether it has entries inside an encrypted directory (then
+   * the output holds it filtered), and that filtered copy when it was written beside the unpacking
+   * (null: it is still to be made, or the layer is copied as it is).
    */
-  record LayerFacts(String digest, boolean holdsEncrypted) {}
+  record LayerFacts(boolean holdsEncrypted, Blob filtered) {}
 
   /**
    * Unpacks every layer of {@code image} into {@code into} (an empty folder), noting of each layer
    * whether it holds entries inside {@code encrypted} (relative image paths).
    */
   static List<LayerFacts> unpack(ImageArchive image, Path into, List<String> encrypted, Progress progress) throws IOException {
-    return unpack(image, into, encrypted, progress, null);
+    return unpack(image, into, encrypted, progress, null, null, n -> false);
   }
 
   /**
    * As {@link #unpack(ImageArchive, Path, List, Progress)}, recording the authenticated regions as
-   * {@code authenticating} says (null: none; every file is written).
+   * {@code authenticating} says (null: none; every file is written), and writing into {@code archive}
+   * the filtered copy of each layer {@code filterNow} names (by its index) as it goes by, so that the
+   * layer is read once; such a copy is kept only when the layer did hold an encrypted entry.
    *
    * @throws WholeUnpackNeeded when the image needs every file on disk after all
    */
   static List<LayerFacts> unpack(ImageArchive image, Path into, List<String> encrypted, Progress progress,
-      Authenticating authenticating) throws IOException {
+      Authenticating authenticating, OciArchive archive, java.util.function.IntPredicate filterNow) throws IOException {
     RootFs fs = new RootFs(into, authenticating);
     List<LayerFacts> facts = new ArrayList<>();
     int n = 0;
     for (ImageArchive.Layer layer : image.layers()) {
       progress.step("unpacking layer " + (++n) + " of " + image.layers().size());
-      java.security.MessageDigest sha = Blob.sha256();
-      boolean holds = false;
-      try (java.security.DigestInputStream raw = new java.security.DigestInputStream(image.raw(layer), sha);
-           TarArchiveInputStream tar = new TarArchiveInputStream(ImageArchive.uncompressed(raw, layer))) {
-        for (TarArchiveEntry e; (e = tar.getNextEntry()) != null; ) {
-          holds |= ImageConverter.insideAny(e.getName(), encrypted);
-          fs.apply(e, tar);
+      try {
+        if (archive != null && filterNow.test(n - 1)) {
+          boolean[] holds = new boolean[1];
+          Blob filtered = archive.blob(out -> holds[0] = fs.unpackLayer(image, layer, encrypted, new FilteredLayer(out)));
+          if (!holds[0]) {
+            archive.drop(filtered);
+          }
+          facts.add(new LayerFacts(holds[0], holds[0] ? filtered : null));
+        } else {
+          facts.add(new LayerFacts(fs.unpackLayer(image, layer, encrypted, null), null));
         }
-        // what follows the tar's end (padding) is part of the stored bytes
-        raw.transferTo(java.io.OutputStream.nullOutputStream());
-        facts.add(new LayerFacts("sha256:" + java.util.HexFormat.of().formatHex(sha.digest()), holds));
       } catch (IOException e) {
         throw new ImageException(ExitCodes.DATA, "layer " + n + " of " + image.file() + " cannot be read: " + e.getMessage(),
             "check the image tarball: save it again");
@@ -124,6 +131,31 @@ final class RootFs {
     List<Map.Entry<Path, Integer>> dirs = new ArrayList<>(fs.directoryModes.entrySet());
     fs.setDirectoryModes(dirs);
     return facts;
+  }
+
+  /**
+   * Applies one layer; {@code copy} (null: none) receives every entry outside {@code encrypted}.
+   * Whether the layer holds an entry inside {@code encrypted}.
+   */
+  private boolean unpackLayer(ImageArchive image, ImageArchive.Layer layer, List<String> encrypted, FilteredLayer copy)
+      throws IOException {
+    boolean holds = false;
+    try (TarArchiveInputStream tar = new TarArchiveInputStream(image.uncompressed(layer))) {
+      for (TarArchiveEntry e; (e = tar.getNextEntry()) != null; ) {
+        boolean inside = ImageConverter.insideAny(e.getName(), encrypted);
+        holds |= inside;
+        if (copy == null || inside) {
+          apply(e, tar);
+        } else {
+          apply(e, copy.entry(e, tar));
+          copy.endEntry();
+        }
+      }
+      if (copy != null) {
+        copy.finish();
+      }
+    }
+    return holds;
   }
 
   private void setDirectoryModes(List<Map.Entry<Path, Integer>> dirs) throws IOException {
@@ -154,6 +186,10 @@ final class RootFs {
     int slash = path.lastIndexOf('/');
     String parent = slash < 0 ? "" : path.substring(0, slash);
     String name = path.substring(slash + 1);
+    if (name.equals(LayerPaths.OPAQUE) || name.startsWith(LayerPaths.WHITEOUT)) {
+      // what is deleted may be a folder or link on the way to others
+      folders.clear();
+    }
     Path dir = inside(parent);
     if (name.equals(LayerPaths.OPAQUE)) {
       if (Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
@@ -176,13 +212,14 @@ final class RootFs {
       }
       return;
     }
-    createParents(dir);
+    folder(parent, dir);
     Path target = dir.resolve(name);
     String at = relative(target);
     boolean recorded = authenticating != null && authenticating.covers(at);
     int mode = e.getMode() & 07777;
     if (e.isDirectory()) {
       if (!Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
+        forgetFoldersIf(Files.exists(target, LinkOption.NOFOLLOW_LINKS));
         delete(target);
         Files.createDirectory(target);
       }
@@ -198,11 +235,14 @@ final class RootFs {
       return; // devices and FIFOs: the engine makes /dev
     }
     if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
+      folders.clear();
       delete(target);
     } else {
-      Files.deleteIfExists(target);
+      forgetFoldersIf(Files.deleteIfExists(target));
     }
     if (e.isSymbolicLink()) {
+      // a link may now stand on the way to a folder resolved before
+      folders.clear();
       Files.createSymbolicLink(target, Path.of(e.getLinkName()));
       owner(target, e);
       if (recorded) {
@@ -266,6 +306,24 @@ final class RootFs {
   }
 
   /**
+   * Makes sure the folder {@code dir} (the image path {@code parent}, resolved) exists, making it
+   * and the folders above it as an engine would ({@link #createParents}); remembered, so that the
+   * thousands of entries of one folder cost no look-up each.
+   */
+  private void folder(String parent, Path dir) throws IOException {
+    if (!dir.equals(folders.get(parent))) {
+      createParents(dir);
+      folders.put(parent, dir);
+    }
+  }
+
+  private void forgetFoldersIf(boolean somethingWentAway) {
+    if (somethingWentAway) {
+      folders.clear();
+    }
+  }
+
+  /**
    * The folders above an entry that no entry made, as a container engine makes them: 0755, owned
    * by root; recorded when they lie in an authenticated region.
    */
@@ -294,9 +352,13 @@ final class RootFs {
     }
   }
 
-  /** The folder at {@code relative} inside the root, following the image's links as the container would. */
+  /**
+   * The folder at {@code relative} inside the root, following the image's links as the container
+   * would; a folder made or seen before is taken from {@link #folders}.
+   */
   private Path inside(String relative) {
-    return ChrootPaths.resolve(root, relative, true);
+    Path known = folders.get(relative);
+    return known != null ? known : ChrootPaths.resolve(root, relative, true);
   }
 
   private static void delete(Path p) throws IOException {

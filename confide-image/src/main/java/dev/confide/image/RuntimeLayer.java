@@ -46,11 +46,7 @@ final class RuntimeLayer {
       make(content, cache, layer, digestFile);
     }
     String digest = Files.readString(digestFile).strip();
-    return new Blob(digest, Files.size(layer), out -> {
-      try (var in = Files.newInputStream(layer)) {
-        in.transferTo(out);
-      }
-    });
+    return new Blob(digest, Files.size(layer), new Blob.FileContent(layer));
   }
 
   /** Writes the layer into the cache once, hashed on the way; older runtimes' layers go. */

@@ -78,4 +78,35 @@ class OciArchiveTest {
     }
     assertThatThrownBy(() -> UstarHeader.file("x".repeat(101), 1)).isInstanceOf(IllegalArgumentException.class);
   }
+
+  @Test
+  void aBlobWhoseContentFailsIsTakenOutAndSoIsOneDroppedAndTheSameBytesAreStoredOnce() throws Exception {
+    Path work = Files.createDirectory(tmp.resolve("work"));
+    Path image = tmp.resolve("image.tar");
+    byte[] kept = new byte[3000];
+    new Random(3).nextBytes(kept);
+    Blob first;
+    Blob again;
+    try (OciArchive archive = OciArchive.open(work)) {
+      first = archive.blob(out -> out.write(kept));
+      assertThatThrownBy(() -> archive.blob(out -> {
+        out.write(new byte[100_000]);
+        throw new java.io.IOException("the layer cannot be read");
+      })).hasMessage("the layer cannot be read");
+      Blob guess = archive.blob(out -> out.write(new byte[777]));
+      archive.drop(guess);
+      assertThatThrownBy(() -> archive.drop(first)).isInstanceOf(IllegalStateException.class);
+      again = archive.blob(out -> out.write(kept));
+      Blob config = archive.blob(Blob.of("{}".getBytes(StandardCharsets.UTF_8)));
+      archive.finish(image, "app", config, config, List.of(first, again), false);
+    }
+    assertThat(again.digest()).isEqualTo(first.digest());
+    String listing = tar(tmp, "-tvf", image.toString());
+    assertThat(listing.lines().filter(l -> l.contains("blobs/sha256/" + first.hex()))).hasSize(1);
+    assertThat(listing.lines().filter(l -> l.contains("blobs/sha256/") && !l.trim().endsWith("/"))).hasSize(2);
+    assertThat(listing).doesNotContain(" 100000 ").doesNotContain(" 777 ");
+    Path out = Files.createDirectory(tmp.resolve("out"));
+    tar(out, "-xf", image.toString());
+    assertThat(Files.readAllBytes(out.resolve("blobs/sha256/" + first.hex()))).isEqualTo(kept);
+  }
 }

@@ -134,7 +134,7 @@ class StreamedTreeTest {
     TreeBuilder tree = new TreeBuilder();
     try (ImageArchive in = ImageArchive.open(tar)) {
       RootFs.unpack(in, streamed, List.of(), RootFs.Progress.NONE,
-          new RootFs.Authenticating(tree, regions, List.of(), Set.of("etc/passwd", "etc/group")));
+          new RootFs.Authenticating(tree, regions, List.of(), Set.of("etc/passwd", "etc/group")), null, n -> false);
     }
     Path manifest = tmp.resolve("streamed.tree");
     tree.write(regions, key, manifest);
@@ -173,7 +173,7 @@ class StreamedTreeTest {
     Path streamed = Files.createDirectory(tmp.resolve("streamed"));
     try (ImageArchive in = ImageArchive.open(tar)) {
       assertThatThrownBy(() -> RootFs.unpack(in, streamed, List.of(), RootFs.Progress.NONE,
-          new RootFs.Authenticating(new TreeBuilder(), List.of("usr"), List.of(), Set.of())))
+          new RootFs.Authenticating(new TreeBuilder(), List.of("usr"), List.of(), Set.of()), null, n -> false))
           .isInstanceOf(RootFs.WholeUnpackNeeded.class).hasMessageContaining("opt/hard-from-outside");
     }
   }

@@ -1,5 +1,6 @@
 package dev.confide.runtime;
 
+import dev.confide.attest.FileDigests;
 import dev.confide.attest.Measurer;
 import java.io.File;
 import java.io.IOException;
@@ -25,8 +26,13 @@ public final class RuntimeDigest {
    * javaHome}, with the AOT cache {@code aotCache} (null: none).
    */
   public static String of(Path jar, Path javaHome, Path aotCache) throws IOException {
+    return of(jar, javaHome, aotCache, null);
+  }
+
+  /** As {@link #of(Path, Path, Path)}, files hashed before taken from {@code digests} while unchanged (null: none). */
+  public static String of(Path jar, Path javaHome, Path aotCache, FileDigests digests) throws IOException {
     return Measurer.runtimeDigest(jar.toAbsolutePath() + File.pathSeparator + javaHome.resolve("lib").resolve("modules")
-        + (aotCache == null ? "" : File.pathSeparator + aotCache.toAbsolutePath()));
+        + (aotCache == null ? "" : File.pathSeparator + aotCache.toAbsolutePath()), digests);
   }
 
   /** The digest of this JVM as a runtime: its class path, its own {@code lib/modules} and its AOT cache. */

@@ -22,6 +22,10 @@ import java.util.TreeMap;
  */
 public final class TreeBuilder {
   private static final int CHUNK = TreeAuthenticator.DEFAULT_CHUNK_SIZE;
+  /** One chunk's bytes at a time, kept between files (thousands of small files would each allocate it). */
+  private final byte[] chunk = new byte[CHUNK];
+  /** Reset by each digest it gives. */
+  private final MessageDigest sha = Tag.sha256();
   /** By path, relative to the tree's root. */
   private final TreeMap<String, TreeManifest.Item> items = new TreeMap<>();
 
@@ -44,14 +48,12 @@ public final class TreeBuilder {
   public void file(String path, int mode, InputStream content) throws IOException {
     remove(checked(path));
     List<byte[]> hashes = new ArrayList<>();
-    byte[] chunk = new byte[CHUNK];
     long size = 0;
     while (true) {
       int n = content.readNBytes(chunk, 0, CHUNK);
       if (n == 0 && !hashes.isEmpty()) {
         break;
       }
-      MessageDigest sha = Tag.sha256();
       sha.update(chunk, 0, n);
       hashes.add(sha.digest());
       size += n;
