@@ -14,17 +14,18 @@ import java.util.function.Supplier;
  * stopped, how runtime processes are got (fresh, or a daemon's warm spare), the user's ssh-agent
  * ({@code SSH_AUTH_SOCK} of the user's shell), whether this process may ask at its terminal (a
  * daemon never does: it has no terminal of the user's) and which remote-host connections it keeps
- * between runs (a daemon's, with a spare runtime on each host; none elsewhere). A JVM started for one command has one; the
+ * between runs (a daemon's, with a spare runtime on each host; none elsewhere), and when what the command
+ * opened is closed ({@link AfterReply}: a daemon's after its reply). A JVM started for one command has one; the
  * daemon makes one per request, from what its client sends.
  */
 public record Invocation(ConfideDirs dirs, Path cwd, long launchedAtMillis, boolean terminal, Supplier<RuntimeDistribution> runtime,
-    Cancellation cancellation, RuntimeStarter runtimes, Path sshAgent, boolean mayAsk, KeptHosts keptHosts) {
+    Cancellation cancellation, RuntimeStarter runtimes, Path sshAgent, boolean mayAsk, KeptHosts keptHosts, AfterReply afterReply) {
 
   /** An invocation whose user's ssh-agent is this process's ({@code SSH_AUTH_SOCK}), asking at this process's terminal. */
   public Invocation(ConfideDirs dirs, Path cwd, long launchedAtMillis, boolean terminal, Supplier<RuntimeDistribution> runtime,
       Cancellation cancellation, RuntimeStarter runtimes) {
     this(dirs, cwd, launchedAtMillis, terminal, runtime, cancellation, runtimes, agentOf(System.getenv()), true,
-        KeptHosts.none());
+        KeptHosts.none(), AfterReply.NOW);
   }
 
   /** The ssh-agent socket {@code env} names ({@code SSH_AUTH_SOCK}), or null. */

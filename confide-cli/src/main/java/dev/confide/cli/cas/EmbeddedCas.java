@@ -15,7 +15,8 @@ import java.util.Set;
 
 /**
  * A CAS inside this process, for a user who has not set one up: H2 in the user's data directory,
- * listening on a random loopback port for as long as the command runs, trusting only the user.
+ * listening on a random loopback port for as long as the command runs (in the daemon: until its
+ * client has the exit code), trusting only the user.
  */
 public final class EmbeddedCas implements AutoCloseable {
   private final CasServer server;

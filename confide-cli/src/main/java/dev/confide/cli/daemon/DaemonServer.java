@@ -1,5 +1,6 @@
 package dev.confide.cli.daemon;
 
+import dev.confide.cli.AfterReply;
 import dev.confide.cli.Cancellation;
 import dev.confide.cli.ConfideDirs;
 import dev.confide.cli.ExitCodes;
@@ -45,7 +46,8 @@ import jdk.net.UnixDomainPrincipal;
  * its socket, so that a run costs a short client start instead of a cold JVM that loads, links and
  * compiles TLS, H2, Jetty and Tink again (docs/runtime.md, "The daemon"). One per user and build;
  * it answers only its own user (the folder's mode, then each caller's user id), keeps no secret
- * between runs (each run opens the embedded CAS from its files and closes it), and exits when
+ * between runs (each run opens the embedded CAS from its files and closes it, once the client has
+ * the exit code: {@link AfterReply}), and exits when
  * idle.
  */
 public final class DaemonServer implements AutoCloseable {
@@ -198,9 +200,10 @@ public final class DaemonServer implements AutoCloseable {
 
   private void command(DaemonWire.Request request, DataInputStream in, DaemonWire.Frames frames) throws IOException {
     Cancellation cancellation = new Cancellation();
+    AfterReply afterReply = AfterReply.afterTheReply();
     // the client's ssh-agent, never the daemon's; and no prompt: the daemon has no terminal of the user's
     Invocation invocation = new Invocation(ConfideDirs.from(request.env()), Path.of(request.cwd()), request.launchedAtMillis(),
-        request.terminal(), runtime, cancellation, runtimes, Invocation.agentOf(request.env()), false, hosts);
+        request.terminal(), runtime, cancellation, runtimes, Invocation.agentOf(request.env()), false, hosts, afterReply);
     // The client sends CANCEL when the user presses Ctrl-C; a client that vanished cancels too.
     Thread.ofPlatform().daemon().name(Thread.currentThread().getName() + "-cancel").start(() -> {
       try {
@@ -221,7 +224,13 @@ public final class DaemonServer implements AutoCloseable {
     }
     out.flush();
     err.flush();
-    frames.exit(code);
+    try {
+      frames.exit(code);
+    } finally {
+      // what the command opened is closed once its client has the exit code: the user's
+      // command does not wait for it (the embedded CAS's stop)
+      afterReply.closeAll(new PrintWriter(System.err, true));
+    }
   }
 
   /** Waits for the requests still being answered (a stop lets runs finish and commit). */

@@ -144,7 +144,8 @@ final class ApplicationRunner {
           // it did not start: nothing to stop
         }
         if (started != null) {
-          started.close();
+          // a daemon stops it after its reply: the user's command need not wait for that
+          invocation.afterReply().close(started);
         }
       }
     }

@@ -94,7 +94,8 @@ class RemoteRunTest {
     ConfideDirs dirs = new ConfideDirs(tmp.resolve("config"), tmp.resolve("data"));
     try (dev.confide.remote.ssh.KeptHosts kept = dev.confide.remote.ssh.KeptHosts.keeping()) {
       dev.confide.cli.Invocation daemon = new dev.confide.cli.Invocation(dirs, null, System.currentTimeMillis(), false,
-          ThisRuntime::distribution, new dev.confide.cli.Cancellation(), dev.confide.remote.RuntimeStarter.FRESH, null, false, kept);
+          ThisRuntime::distribution, new dev.confide.cli.Cancellation(), dev.confide.remote.RuntimeStarter.FRESH, null, false, kept,
+          dev.confide.cli.AfterReply.NOW);
       int before = server.logins();
       for (String out : List.of("out1", "out2")) {
         CliRun r = CliRun.of(daemon, "run", "--host", "faye", "--application", "python", "--inputs",
