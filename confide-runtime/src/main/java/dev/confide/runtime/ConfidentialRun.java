@@ -163,6 +163,10 @@ public final class ConfidentialRun {
           }
         }
       });
+      if (config.mounts().stream().anyMatch(m -> !m.readOnly())) {
+        // each writable volume moved once: the CAS ended the run's token with the last swap
+        renewal.endedByLastSwap();
+      }
       clock.time("wipe", staging::close);
       return new RunReport(attested.evidence().platform(), attested.evidence().simulated(), config.session(), config.service(),
           attested.measurement().value(), attested.measurement().executable().toString(), exit, outcomes, clock.phases(), log,

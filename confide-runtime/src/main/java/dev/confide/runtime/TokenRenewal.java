@@ -21,6 +21,8 @@ final class TokenRenewal implements AutoCloseable {
   private final RunCredentials run;
   private final PrintWriter notices;
   private final ScheduledExecutorService timer;
+  /** Set once every writable volume of the run has moved: the CAS ended the token with the last swap. */
+  private volatile boolean endedByLastSwap;
 
   TokenRenewal(CasClient cas, RunCredentials run, PrintWriter notices) {
     this.cas = cas;
@@ -39,10 +41,21 @@ final class TokenRenewal implements AutoCloseable {
     }
   }
 
-  /** Stops renewing and ends the token; a token already ended (the run committed) is fine. */
+  /**
+   * Says that every writable volume of the run has moved: the CAS ended the token with the last
+   * of those swaps, and {@link #close} need not ask it again (a round trip at the end of every run).
+   */
+  void endedByLastSwap() {
+    endedByLastSwap = true;
+  }
+
+  /** Stops renewing and ends the token, unless its last swap ended it; a token already ended is fine. */
   @Override
   public void close() {
     timer.shutdownNow();
+    if (endedByLastSwap) {
+      return;
+    }
     try {
       cas.endRun(run);
     } catch (CasException e) {

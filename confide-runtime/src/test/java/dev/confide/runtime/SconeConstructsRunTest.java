@@ -242,4 +242,26 @@ class SconeConstructsRunTest {
     assertThat(read.report().exitCode()).as(read.output()).isZero();
     assertThat(read.output()).contains("read=kept across names");
   }
+
+  @Test
+  void aSingletonServiceThatCommitsAVolumeLetsGoWithItsLastSwap() throws Exception {
+    // the runtime does not end such a run's token itself: the CAS ended it with the volume's swap
+    String python = host.python("/usr/bin:/bin");
+    host.cas.user.createSession("""
+        name: single-writer
+        services:
+          - {name: writer, image_name: w, command: python3 /code/volume.py write /store, environment: {PATH: /usr/bin:/bin},
+             stream_output: true, attestation: [{mrenclave: [%s]}]}
+        volumes: [%s, {name: store}]
+        images:
+          - {name: w, volumes: [{name: code, path: /code, read_only: true}, {name: store, path: /store}]}
+        security: {singleton_enclaves: true, attestation: {tolerate: [simulation]}}
+        """.formatted(python, codeVolume));
+    Path ciphertext = Files.createDirectories(tmp.resolve("single-store"));
+    for (int run = 1; run <= 2; run++) {
+      RunFixture.Outcome wrote = host.run(new RunRequest("single-writer", "writer",
+          Map.of("code", tmp.resolve("code-volume"), "store", ciphertext), true, null));
+      assertThat(wrote.report().exitCode()).as("run " + run + ": " + wrote.output()).isZero();
+    }
+  }
 }
