@@ -89,6 +89,18 @@ public final class FileDigests {
     return k != null && k.identity().equals(identity(file)) ? k.digest() : null;
   }
 
+  /**
+   * The attributes {@link #remembered(Path, Map)} needs of a file, and its mode: a walk that reads
+   * them once per file needs no other look-up of it.
+   */
+  public static final String ATTRIBUTES = "unix:mode,dev,ino,size,lastModifiedTime,ctime";
+
+  /** As {@link #remembered(Path)}, with the file's {@link #ATTRIBUTES} read by the caller (no link followed). */
+  public String remembered(Path file, Map<String, Object> attributes) {
+    Known k = known.get(file);
+    return k != null && k.identity().equals(identity(attributes)) ? k.digest() : null;
+  }
+
   /** The SHA-256 of regular file {@code file} (a real path: no link in it), from memory while it is unchanged. */
   public String digest(Path file) throws IOException {
     Identity before = identity(file);
@@ -137,7 +149,10 @@ public final class FileDigests {
   }
 
   private static Identity identity(Path file) throws IOException {
-    Map<String, Object> a = Files.readAttributes(file, "unix:dev,ino,size,lastModifiedTime,ctime", LinkOption.NOFOLLOW_LINKS);
+    return identity(Files.readAttributes(file, ATTRIBUTES, LinkOption.NOFOLLOW_LINKS));
+  }
+
+  private static Identity identity(Map<String, Object> a) {
     return new Identity((Long) a.get("dev"), (Long) a.get("ino"), (Long) a.get("size"),
         ((FileTime) a.get("lastModifiedTime")).to(TimeUnit.NANOSECONDS), ((FileTime) a.get("ctime")).to(TimeUnit.NANOSECONDS));
   }

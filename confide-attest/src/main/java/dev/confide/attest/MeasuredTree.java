@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.PosixFilePermission;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -106,9 +105,11 @@ public record MeasuredTree(String path, String digest) {
           if (attrs.isSymbolicLink()) {
             entries.add(new Entry(rel, 'l', Files.readSymbolicLink(file).toString()));
           } else if (attrs.isRegularFile()) {
-            Entry e = new Entry(rel, 'f', executable(file, attrs) ? "x" : "-");
+            // one look-up for both the mode and the identity the remembered digest is kept by
+            java.util.Map<String, Object> unix = Files.readAttributes(file, FileDigests.ATTRIBUTES, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+            Entry e = new Entry(rel, 'f', ((Integer) unix.get("mode") & 0100) != 0 ? "x" : "-");
             entries.add(e);
-            e.digest = digests.remembered(file);
+            e.digest = digests.remembered(file, unix);
             if (e.digest == null) {
               toHash.add(new Pending(file, e));
             }
@@ -146,12 +147,6 @@ public record MeasuredTree(String path, String digest) {
       md.update(line.getBytes(StandardCharsets.UTF_8));
     }
     return new MeasuredTree(root, Hashes.hex(md.digest()));
-  }
-
-  private static boolean executable(Path file, BasicFileAttributes attrs) throws IOException {
-    java.util.Set<PosixFilePermission> mode = attrs instanceof java.nio.file.attribute.PosixFileAttributes posix
-        ? posix.permissions() : Files.getPosixFilePermissions(file, java.nio.file.LinkOption.NOFOLLOW_LINKS);
-    return mode.contains(PosixFilePermission.OWNER_EXECUTE);
   }
 
   private static String relative(Path root, Path p) {
