@@ -60,7 +60,9 @@ public final class CasAttestation {
   private final CasService service;
   private final EvidenceVerifier verifier = new EvidenceVerifier();
   private final SecureRandom random = new SecureRandom();
-  private final ObjectMapper json = JsonMapper.builder().addModule(dev.confide.cas.api.WireTypes.module()).build();
+  /** Shared by every CAS of the process (configured once): a CAS started per run reads evidence with a warm mapper. */
+  private static final ObjectMapper JSON = JsonMapper.builder().addModule(dev.confide.cas.api.WireTypes.module()).build();
+  private final ObjectMapper json = JSON;
 
   /** The VCEKs and VLEKs an operator imported ({@code confide cas collateral import}); read at each hardware attestation. */
   private final java.nio.file.Path collateral;

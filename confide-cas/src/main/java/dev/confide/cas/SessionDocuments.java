@@ -14,8 +14,10 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class SessionDocuments {
   private static final int LIMIT = 10_000;
-  private final ObjectMapper json = JsonMapper.builder()
+  /** Shared by every CAS of the process (configured once): it learns the session model's shape once. */
+  private static final ObjectMapper JSON = JsonMapper.builder()
       .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
+  private final ObjectMapper json = JSON;
   private final ConcurrentHashMap<String, Session> byHash = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, com.fasterxml.jackson.databind.JsonNode> treeByHash = new ConcurrentHashMap<>();
 

@@ -49,9 +49,12 @@ public final class Output {
     return m;
   }
 
+  /** One line of JSON with the wire types' forms; configured once. */
+  private static final ObjectMapper COMPACT = new ObjectMapper().registerModule(dev.confide.cas.api.WireTypes.module());
+
   public static String json(Object value) {
     try {
-      return new ObjectMapper().registerModule(dev.confide.cas.api.WireTypes.module()).writeValueAsString(value);
+      return COMPACT.writeValueAsString(value);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot render JSON", e);
     }

@@ -20,18 +20,21 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 /** Turns session text into a validated {@link Session}, or refuses it naming line and column. */
 public final class SessionParser {
-  private final YAMLFactory factory;
-  private final ObjectMapper mapper;
+  /**
+   * Configured once, never changed, shared by every parser of the process: a mapper learns each
+   * record's shape once, and a CAS started per run (the daemon's embedded one) would otherwise
+   * learn the whole session model again for every session it parses.
+   */
+  private static final ObjectMapper MAPPER = YAMLMapper.builder()
+      .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+      .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+      .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+      .build();
+  private final YAMLFactory factory = (YAMLFactory) MAPPER.getFactory();
+  private final ObjectMapper mapper = MAPPER;
 
-  public SessionParser() {
-    this.mapper = YAMLMapper.builder()
-        .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-        .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-        .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-        .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-        .build();
-    this.factory = (YAMLFactory) mapper.getFactory();
-  }
+  public SessionParser() {}
 
   /**
    * Parses and validates; {@code source} names the text in messages (a file name). Every problem

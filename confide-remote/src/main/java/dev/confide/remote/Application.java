@@ -44,7 +44,7 @@ public record Application(
   /** {@link #measuredTrees()} as the session template's $MEASURED_TREES: a YAML flow sequence of JSON strings. */
   public String measuredTreesValue() {
     try {
-      return new ObjectMapper().writeValueAsString(measuredTrees);
+      return JSON.writeValueAsString(measuredTrees);
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new IllegalStateException("a list of strings is JSON", e);
     }
@@ -69,6 +69,7 @@ public record Application(
     }
   }
 
+  private static final ObjectMapper JSON = new ObjectMapper();
   private static final ObjectMapper YAML = YAMLMapper.builder()
       .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
 

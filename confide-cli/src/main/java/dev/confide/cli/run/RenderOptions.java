@@ -102,9 +102,11 @@ public final class RenderOptions {
     return json(job);
   }
 
+  private static final ObjectMapper JSON = new ObjectMapper();
+
   private static String json(Map<String, Object> job) {
     try {
-      return new ObjectMapper().writeValueAsString(job);
+      return JSON.writeValueAsString(job);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
