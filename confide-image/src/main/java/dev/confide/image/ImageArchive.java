@@ -262,8 +262,9 @@ public final class ImageArchive implements AutoCloseable {
       return null;
     }
     TarArchiveEntry stored = entries.get(layer.entry());
-    try (TarFile layerTar = new TarFile(new ChannelRegion(java.nio.channels.FileChannel.open(file), stored.getDataOffset(),
-        stored.getSize()))) {
+    // the region closes the file's channel; a layer TarFile refuses still gets it closed here
+    try (ChannelRegion region = new ChannelRegion(java.nio.channels.FileChannel.open(file), stored.getDataOffset(), stored.getSize());
+         TarFile layerTar = new TarFile(region)) {
       return layerTar.getEntries().stream().map(TarArchiveEntry::getName).toList();
     }
   }
