@@ -62,7 +62,6 @@ public final class CasAttestation {
   private final SecureRandom random = new SecureRandom();
   /** Shared by every CAS of the process (configured once): a CAS started per run reads evidence with a warm mapper. */
   private static final ObjectMapper JSON = JsonMapper.builder().addModule(dev.confide.cas.api.WireTypes.module()).build();
-  private final ObjectMapper json = JSON;
 
   /** The VCEKs and VLEKs an operator imported ({@code confide cas collateral import}); read at each hardware attestation. */
   private final java.nio.file.Path collateral;
@@ -216,7 +215,7 @@ public final class CasAttestation {
       RunPlan plan = new RunPlan(RunCommand.executable(svc.command()), svc.environment().getOrDefault("PATH", RunCommand.DEFAULT_PATH),
           svc.measuredTrees());
       try {
-        return new AttestResponse(Base64.getEncoder().encodeToString(admitted.sealTo().encrypt(json.writeValueAsBytes(plan), PLAN_CONTEXT)));
+        return new AttestResponse(Base64.getEncoder().encodeToString(admitted.sealTo().encrypt(JSON.writeValueAsBytes(plan), PLAN_CONTEXT)));
       } catch (JsonProcessingException | GeneralSecurityException e) {
         throw new IllegalStateException("cannot seal the plan", e);
       }
@@ -318,7 +317,7 @@ public final class CasAttestation {
               svc.fspfKey() != null ? svc.fspfKey() : service.treeKey(c, treeSession, treeService), svc.fspfTag()),
           svc.user());
       try {
-        byte[] plaintext = json.writeValueAsBytes(config);
+        byte[] plaintext = JSON.writeValueAsBytes(config);
         byte[] sealed = sealTo.encrypt(plaintext, CONTEXT);
         java.util.Arrays.fill(plaintext, (byte) 0);
         return new AttestResponse(Base64.getEncoder().encodeToString(sealed));

@@ -17,7 +17,6 @@ final class SessionDocuments {
   /** Shared by every CAS of the process (configured once): it learns the session model's shape once. */
   private static final ObjectMapper JSON = JsonMapper.builder()
       .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
-  private final ObjectMapper json = JSON;
   private final ConcurrentHashMap<String, Session> byHash = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, com.fasterxml.jackson.databind.JsonNode> treeByHash = new ConcurrentHashMap<>();
 
@@ -27,7 +26,7 @@ final class SessionDocuments {
       return cached;
     }
     try {
-      Session s = json.readValue(document, Session.class);
+      Session s = JSON.readValue(document, Session.class);
       if (byHash.size() >= LIMIT) {
         byHash.clear();
       }
@@ -46,7 +45,7 @@ final class SessionDocuments {
       return cached;
     }
     try {
-      var tree = json.readTree(document);
+      var tree = JSON.readTree(document);
       if (treeByHash.size() >= LIMIT) {
         treeByHash.clear();
       }

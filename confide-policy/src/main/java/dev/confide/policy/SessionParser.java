@@ -31,8 +31,7 @@ public final class SessionParser {
       .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
       .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
       .build();
-  private final YAMLFactory factory = (YAMLFactory) MAPPER.getFactory();
-  private final ObjectMapper mapper = MAPPER;
+  private static final YAMLFactory FACTORY = (YAMLFactory) MAPPER.getFactory();
 
   public SessionParser() {}
 
@@ -61,18 +60,18 @@ public final class SessionParser {
     // what is bound has its aliases resolved; places are those of the text as written, up to
     // broken YAML if there is some
     String bound = read.aliases() ? YamlAliases.resolved(source, text) : text;
-    SourceLocations locations = SourceLocations.upToError(source, text, factory);
+    SourceLocations locations = SourceLocations.upToError(source, text, FACTORY);
     UnknownFields unknown = new UnknownFields();
     List<PolicyProblem> problems = new ArrayList<>();
     Session session = null;
-    ConfigFragments.Expanded expanded = ConfigFragments.expand(bound, factory, mapper, fragments);
+    ConfigFragments.Expanded expanded = ConfigFragments.expand(bound, FACTORY, MAPPER, fragments);
     if (expanded != null) {
       for (SessionProblem p : expanded.problems()) {
         problems.add(new PolicyProblem(locations.at(p.pointer()), p.message(), p.hint()));
       }
     }
-    try (JsonParser parser = expanded != null ? mapper.treeAsTokens(expanded.tree()) : factory.createParser(bound)) {
-      session = mapper.readerFor(Session.class).withHandler(unknown).readValue(parser);
+    try (JsonParser parser = expanded != null ? MAPPER.treeAsTokens(expanded.tree()) : FACTORY.createParser(bound)) {
+      session = MAPPER.readerFor(Session.class).withHandler(unknown).readValue(parser);
     } catch (JsonProcessingException e) {
       problems.add(refusal(source, locations, e));
     } catch (IOException e) {

@@ -22,12 +22,11 @@ public final class RunEventCodec {
    */
   private static final ObjectMapper JSON = JsonMapper.builder()
       .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).addModule(dev.confide.cas.api.WireTypes.module()).build();
-  private final ObjectMapper json = JSON;
 
   /** One line, without its newline; never holds a line break. */
   public String encode(RunEvent event) {
     try {
-      return json.writerFor(RunEvent.class).writeValueAsString(event);
+      return JSON.writerFor(RunEvent.class).writeValueAsString(event);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot encode " + event.getClass().getSimpleName(), e);
     }
@@ -43,14 +42,14 @@ public final class RunEventCodec {
       throw new MalformedEventException("an event line of " + line.length() + " characters (at most " + MAX_LINE + ")");
     }
     try {
-      JsonNode node = json.readTree(line);
+      JsonNode node = JSON.readTree(line);
       if (node == null || !node.isObject() || !node.path("event").isTextual()) {
         throw new MalformedEventException("a line that is not a JSON object with an \"event\": " + shortened(line));
       }
       if (!KNOWN.contains(node.get("event").asText())) {
         return Optional.empty();
       }
-      return Optional.of(json.treeToValue(node, RunEvent.class));
+      return Optional.of(JSON.treeToValue(node, RunEvent.class));
     } catch (JsonProcessingException e) {
       throw new MalformedEventException("a line that is not a run event (" + e.getOriginalMessage() + "): " + shortened(line));
     }
@@ -59,7 +58,7 @@ public final class RunEventCodec {
   /** The approach line ({@link RunApproach}), without its newline. */
   public String encode(RunApproach approach) {
     try {
-      return json.writeValueAsString(java.util.Map.of("approach", approach));
+      return JSON.writeValueAsString(java.util.Map.of("approach", approach));
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot encode the approach", e);
     }
@@ -68,11 +67,11 @@ public final class RunEventCodec {
   /** The approach on {@code line}, if it is one ({@code {"approach":{...}}}); empty for any other line. */
   public Optional<RunApproach> decodeApproach(String line) {
     try {
-      JsonNode node = json.readTree(line);
+      JsonNode node = JSON.readTree(line);
       if (node == null || !node.isObject() || !node.path("approach").isObject()) {
         return Optional.empty();
       }
-      RunApproach approach = json.treeToValue(node.get("approach"), RunApproach.class);
+      RunApproach approach = JSON.treeToValue(node.get("approach"), RunApproach.class);
       return approach.cas() == null || approach.casFingerprint() == null ? Optional.empty() : Optional.of(approach);
     } catch (JsonProcessingException | IllegalArgumentException e) {
       return Optional.empty();
@@ -82,7 +81,7 @@ public final class RunEventCodec {
   /** The launch line, without its newline. */
   public String encode(RunLaunch launch) {
     try {
-      return json.writeValueAsString(launch);
+      return JSON.writeValueAsString(launch);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot encode the launch", e);
     }
@@ -95,7 +94,7 @@ public final class RunEventCodec {
    */
   public RunLaunch decodeLaunch(String line) throws MalformedEventException {
     try {
-      RunLaunch launch = json.readValue(line, RunLaunch.class);
+      RunLaunch launch = JSON.readValue(line, RunLaunch.class);
       if (launch == null || launch.cas() == null || launch.casFingerprint() == null || launch.session() == null
           || launch.service() == null) {
         throw new MalformedEventException("a launch line without its CAS, fingerprint, session and service");
