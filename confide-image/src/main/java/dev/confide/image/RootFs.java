@@ -31,14 +31,30 @@ final class RootFs {
    * Folders known to exist, by image path, as they resolved: forgotten whenever something that
    * could be a link or folder on the way to them is deleted or a link is made.
    */
-  private final Map<String, Path> folders = new java.util.HashMap<>();
+  private final Map<String, Folder> folders = new java.util.HashMap<>();
+
+  /** A folder as it resolved: where it is, and its path inside the root as an image names it. */
+  private record Folder(Path path, String relative) {
+    /** The path inside the root of {@code name} in this folder. */
+    String child(String name) {
+      return relative.isEmpty() ? name : relative + "/" + name;
+    }
+  }
   private final boolean root_;
   private final Authenticating authenticating;
 
-  private RootFs(Path root, Authenticating authenticating) {
+  /**
+   * The group what this process makes belongs to, unless a set-group-ID folder passes its own on:
+   * the new root's group, when the root does not pass one on itself (-1: not known).
+   */
+  private final int madeGroup;
+
+  private RootFs(Path root, Authenticating authenticating) throws IOException {
     this.root = root;
     this.root_ = "root".equals(System.getProperty("user.name"));
     this.authenticating = authenticating;
+    int rootMode = (Integer) Files.getAttribute(root, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+    this.madeGroup = (rootMode & 02000) != 0 ? -1 : (Integer) Files.getAttribute(root, "unix:gid", LinkOption.NOFOLLOW_LINKS);
   }
 
   /**
@@ -161,8 +177,10 @@ final class RootFs {
   private void setDirectoryModes(List<Map.Entry<Path, Integer>> dirs) throws IOException {
     for (int i = dirs.size() - 1; i >= 0; i--) {
       Path dir = dirs.get(i).getKey();
-      if (Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
-        Files.setAttribute(dir, "unix:mode", dirs.get(i).getValue(), LinkOption.NOFOLLOW_LINKS);
+      int mode = dirs.get(i).getValue();
+      // made with 0700 added: most folders (0755) have their mode already
+      if ((mode & 0700) != 0700 && Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+        Files.setAttribute(dir, "unix:mode", mode, LinkOption.NOFOLLOW_LINKS);
       }
     }
   }
@@ -190,7 +208,8 @@ final class RootFs {
       // what is deleted may be a folder or link on the way to others
       folders.clear();
     }
-    Path dir = inside(parent);
+    Folder folder = inside(parent);
+    Path dir = folder.path();
     if (name.equals(LayerPaths.OPAQUE)) {
       if (Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
         try (DirectoryStream<Path> children = Files.newDirectoryStream(dir)) {
@@ -212,18 +231,15 @@ final class RootFs {
       }
       return;
     }
-    folder(parent, dir);
+    folder(parent, folder);
     Path target = dir.resolve(name);
-    String at = relative(target);
+    String at = folder.child(name);
     boolean recorded = authenticating != null && authenticating.covers(at);
     int mode = e.getMode() & 07777;
+    // one system call for what most entries are: new (a layer of thousands of entries paid two or three each)
     if (e.isDirectory()) {
-      if (!Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
-        forgetFoldersIf(Files.exists(target, LinkOption.NOFOLLOW_LINKS));
-        delete(target);
-        Files.createDirectory(target);
-      }
-      owner(target, e);
+      boolean made = makeDirectory(target);
+      owner(target, e, made, dir);
       Files.setAttribute(target, "unix:mode", 0700 | mode);
       directoryModes.put(target, mode);
       if (recorded) {
@@ -234,17 +250,16 @@ final class RootFs {
     if (!(e.isFile() || e.isSymbolicLink() || e.isLink())) {
       return; // devices and FIFOs: the engine makes /dev
     }
-    if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
+    if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+      // what goes may be a folder or link on the way to others
       folders.clear();
       delete(target);
-    } else {
-      forgetFoldersIf(Files.deleteIfExists(target));
     }
     if (e.isSymbolicLink()) {
       // a link may now stand on the way to a folder resolved before
       folders.clear();
       Files.createSymbolicLink(target, Path.of(e.getLinkName()));
-      owner(target, e);
+      owner(target, e, true, dir);
       if (recorded) {
         authenticating.tree().link(at, e.getLinkName());
       }
@@ -256,7 +271,7 @@ final class RootFs {
         throw new ImageException(ExitCodes.DATA, "a layer's hard link " + e.getName() + " points out of the image's root",
             "the image is malformed or hostile; do not use it");
       }
-      Path source = inside(to);
+      Path source = ChrootPaths.resolve(root, to, true);
       if (authenticating != null && !Files.exists(source, LinkOption.NOFOLLOW_LINKS)
           && authenticating.tree().holdsFile(relative(source))) {
         // the file it links to was recorded, not written
@@ -290,7 +305,7 @@ final class RootFs {
     }
     Files.copy(content, target);
     // the owner before the mode: changing a file's owner clears its setuid and setgid bits
-    owner(target, e);
+    owner(target, e, true, dir);
     Files.setAttribute(target, "unix:mode", mode, LinkOption.NOFOLLOW_LINKS);
     Files.setLastModifiedTime(target, FileTime.from(e.getLastModifiedDate().toInstant()));
     if (recorded) {
@@ -310,10 +325,29 @@ final class RootFs {
    * and the folders above it as an engine would ({@link #createParents}); remembered, so that the
    * thousands of entries of one folder cost no look-up each.
    */
-  private void folder(String parent, Path dir) throws IOException {
-    if (!dir.equals(folders.get(parent))) {
-      createParents(dir);
+  private void folder(String parent, Folder dir) throws IOException {
+    if (folders.get(parent) != dir) {
+      createParents(dir.path());
       folders.put(parent, dir);
+    }
+  }
+
+  /**
+   * Makes the directory {@code target} unless one is there; whether it made it. Whatever else is
+   * there (a file, a link) is removed first.
+   */
+  private boolean makeDirectory(Path target) throws IOException {
+    try {
+      Files.createDirectory(target);
+      return true;
+    } catch (FileAlreadyExistsException taken) {
+      if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
+        return false;
+      }
+      folders.clear();
+      delete(target);
+      Files.createDirectory(target);
+      return true;
     }
   }
 
@@ -344,11 +378,23 @@ final class RootFs {
     }
   }
 
-  /** The entry's owner, where this process may set it (as root). */
-  private void owner(Path target, TarArchiveEntry e) throws IOException {
-    if (root_) {
-      Files.setAttribute(target, "unix:uid", (int) e.getLongUserId(), LinkOption.NOFOLLOW_LINKS);
-      Files.setAttribute(target, "unix:gid", (int) e.getLongGroupId(), LinkOption.NOFOLLOW_LINKS);
+  /**
+   * The entry's owner, where this process may set it (as root). What this process has just
+   * {@code made} is root's already, and of {@link #madeGroup} unless {@code dir} (its folder, all
+   * of whose modes this unpacking set) passes its own group on: those are not set again (two
+   * system calls for each of thousands of entries).
+   */
+  private void owner(Path target, TarArchiveEntry e, boolean made, Path dir) throws IOException {
+    if (!root_) {
+      return;
+    }
+    int uid = (int) e.getLongUserId();
+    int gid = (int) e.getLongGroupId();
+    if (!made || uid != 0) {
+      Files.setAttribute(target, "unix:uid", uid, LinkOption.NOFOLLOW_LINKS);
+    }
+    if (!made || gid != madeGroup || (directoryModes.getOrDefault(dir, 0) & 02000) != 0) {
+      Files.setAttribute(target, "unix:gid", gid, LinkOption.NOFOLLOW_LINKS);
     }
   }
 
@@ -356,9 +402,13 @@ final class RootFs {
    * The folder at {@code relative} inside the root, following the image's links as the container
    * would; a folder made or seen before is taken from {@link #folders}.
    */
-  private Path inside(String relative) {
-    Path known = folders.get(relative);
-    return known != null ? known : ChrootPaths.resolve(root, relative, true);
+  private Folder inside(String relative) {
+    Folder known = folders.get(relative);
+    if (known != null) {
+      return known;
+    }
+    Path dir = ChrootPaths.resolve(root, relative, true);
+    return new Folder(dir, relative(dir));
   }
 
   private static void delete(Path p) throws IOException {

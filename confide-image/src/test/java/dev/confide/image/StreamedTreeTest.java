@@ -7,7 +7,6 @@ import dev.confide.volume.SymmetricKey;
 import dev.confide.volume.TreeAuthenticator;
 import dev.confide.volume.TreeBuilder;
 import dev.confide.volume.VolumeException;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -15,8 +14,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.archivers.tar.TarConstants;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,52 +25,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class StreamedTreeTest {
   @TempDir Path tmp;
-
-  /** A layer's entries, written as a container engine's tar. */
-  private static final class Layer {
-    final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    final TarArchiveOutputStream tar = new TarArchiveOutputStream(bytes);
-
-    Layer() {
-      tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
-    }
-
-    Layer dir(String name, int mode) throws Exception {
-      TarArchiveEntry e = new TarArchiveEntry(name + "/", TarConstants.LF_DIR);
-      e.setMode(040000 | mode);
-      tar.putArchiveEntry(e);
-      tar.closeArchiveEntry();
-      return this;
-    }
-
-    Layer file(String name, int mode, byte[] content) throws Exception {
-      TarArchiveEntry e = new TarArchiveEntry(name, TarConstants.LF_NORMAL);
-      e.setMode(0100000 | mode);
-      e.setSize(content.length);
-      tar.putArchiveEntry(e);
-      tar.write(content);
-      tar.closeArchiveEntry();
-      return this;
-    }
-
-    Layer file(String name, int mode, String content) throws Exception {
-      return file(name, mode, content.getBytes(StandardCharsets.UTF_8));
-    }
-
-    Layer link(String name, String target, byte type) throws Exception {
-      TarArchiveEntry e = new TarArchiveEntry(name, type);
-      e.setLinkName(target);
-      e.setMode(type == TarConstants.LF_SYMLINK ? 0120777 : 0100644);
-      tar.putArchiveEntry(e);
-      tar.closeArchiveEntry();
-      return this;
-    }
-
-    byte[] done() throws Exception {
-      tar.finish();
-      return bytes.toByteArray();
-    }
-  }
 
   private static byte[] random(int size, long seed) {
     byte[] b = new byte[size];
@@ -88,7 +39,7 @@ class StreamedTreeTest {
   }
 
   private List<byte[]> layers(String outsideHardLink) throws Exception {
-    Layer base = new Layer().dir("usr", 0755).dir("usr/bin", 0755).dir("usr/lib", 0755).dir("usr/share", 0755)
+    TestLayer base = new TestLayer().dir("usr", 0755).dir("usr/bin", 0755).dir("usr/lib", 0755).dir("usr/share", 0755)
         .dir("usr/share/doc", 0755).dir("usr/share/gone", 0700).dir("etc", 0755)
         .file("usr/bin/tool", 0755, "#!/bin/sh\necho tool\n")
         .file("usr/lib/a.txt", 0644, "first version")
@@ -98,12 +49,16 @@ class StreamedTreeTest {
         .file("usr/lib/\u00e9t\u00e9.txt", 0644, "accents sort by their bytes")
         .file("usr/lib/Zed", 0644, "upper case sorts first")
         .link("usr/lib/a-link", "a.txt", TarConstants.LF_SYMLINK)
+        // a folder's entries come before a sibling whose name continues its own with a byte below '/'
+        .dir("usr/lib/sub.d", 0755).file("usr/lib/sub.d/y", 0644, "after sub-file")
+        .file("usr/lib/sub-file", 0644, "after sub/x")
+        .dir("usr/lib/sub", 0755).file("usr/lib/sub/x", 0644, "before sub-file")
         .file("usr/share/doc/old.txt", 0644, "whited out later")
         .file("usr/share/gone/x", 0644, "under an opaque folder later")
         .file("usr/share/setuid", 04755, "kept with its mode")
         .file("etc/passwd", 0644, "root:x:0:0:root:/root:/bin/sh\n")
         .file("opt/outside.txt", 0644, "not authenticated");
-    Layer next = new Layer()
+    TestLayer next = new TestLayer()
         .file("usr/lib/a.txt", 0644, "second version, longer than the first")
         .file("usr/share/doc/.wh.old.txt", 0644, new byte[0])
         .file("usr/share/gone/.wh..wh..opq", 0644, new byte[0])
