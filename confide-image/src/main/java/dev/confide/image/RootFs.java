@@ -27,6 +27,7 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 final class RootFs {
   private final Path root;
   private final Map<Path, Integer> directoryModes = new LinkedHashMap<>();
+  private final byte[] copyBuffer = new byte[1 << 20];
   /**
    * Folders known to exist, by image path, as they resolved: forgotten whenever something that
    * could be a link or folder on the way to them is deleted or a link is made.
@@ -303,7 +304,13 @@ final class RootFs {
       authenticating.tree().file(at, mode, content);
       return;
     }
-    Files.copy(content, target);
+    try (java.io.OutputStream out = Files.newOutputStream(target, java.nio.file.StandardOpenOption.CREATE_NEW,
+        java.nio.file.StandardOpenOption.WRITE)) {
+      // a megabyte at a time: Files.copy's 16 KiB cost a 100 MB folder 12,000 system calls
+      for (int n; (n = content.read(copyBuffer)) > 0; ) {
+        out.write(copyBuffer, 0, n);
+      }
+    }
     // the owner before the mode: changing a file's owner clears its setuid and setgid bits
     owner(target, e, true, dir);
     Files.setAttribute(target, "unix:mode", mode, LinkOption.NOFOLLOW_LINKS);

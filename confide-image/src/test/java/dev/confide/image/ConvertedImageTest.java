@@ -97,6 +97,50 @@ class ConvertedImageTest {
     assertThat(besideOutputWhileSealing).as("no unpacked root beside the output").isEmpty();
   }
 
+  /**
+   * An image of one layer is taken to hold its encrypted folder's files without its headers being
+   * read first: the layer is written filtered as it is unpacked, or, when the folder is empty after
+   * all, copied as it is.
+   */
+  @Test
+  void anImageOfOneLayerIsFilteredOrCopiedAsItIs() throws Exception {
+    for (boolean filled : List.of(true, false)) {
+      Path root = Files.createDirectories(tmp.resolve("one-layer-" + filled));
+      Files.createDirectories(root.resolve("usr/bin"));
+      Files.setAttribute(Files.writeString(root.resolve("usr/bin/tool"), "#!/bin/sh\necho hi\n"), "unix:mode", 0755);
+      Files.createDirectories(root.resolve("app"));
+      if (filled) {
+        Files.writeString(root.resolve("app/secret.txt"), "the plaintext of one layer");
+      }
+      Path base = tmp.resolve("one-layer-" + filled + ".tar");
+      TestImages.dockerArchive(base, List.of(root), List.of("PATH=/usr/bin"), "/", "");
+      Path out = tmp.resolve("one-layer-" + filled + "-confidential.tar");
+      new ImageConverter(ImageConverter.Progress.NONE).convert(new ConversionRequest(base, out, tmp.resolve("p-" + filled + ".yaml"),
+          "tool", "tool", List.of("/app"), List.of(), List.of(), null, null, null, null, TestImages.runtime(), false, null, null,
+          null, false));
+      try (ImageArchive in = ImageArchive.open(base); ImageArchive converted = ImageArchive.open(out)) {
+        assertThat(converted.layers()).hasSize(3);
+        List<String> names = new ArrayList<>();
+        try (TarArchiveInputStream tar = new TarArchiveInputStream(converted.uncompressed(converted.layers().getFirst()))) {
+          for (TarArchiveEntry e; (e = tar.getNextEntry()) != null; ) {
+            names.add(LayerPaths.normalize(e.getName()));
+          }
+        }
+        assertThat(names).contains("usr/bin/tool", "app").doesNotContain("app/secret.txt");
+        if (filled) {
+          assertThat(rawDigest(converted, converted.layers().getFirst())).isNotEqualTo(rawDigest(in, in.layers().getFirst()));
+        } else {
+          assertThat(rawDigest(converted, converted.layers().getFirst())).isEqualTo(rawDigest(in, in.layers().getFirst()));
+        }
+        // one blob per layer in the archive: the copy made on the wrong guess is gone
+        try (var blobs = new org.apache.commons.compress.archivers.tar.TarFile(out)) {
+          assertThat(blobs.getEntries().stream().filter(e -> e.getName().startsWith("blobs/sha256/") && e.isFile()).count())
+              .isEqualTo(5); // three layers, the configuration, the manifest
+        }
+      }
+    }
+  }
+
   @Test
   void anImageWithoutAccountFilesGetsEmptyOnesForTheSandboxToBindOver() throws Exception {
     Path root = Files.createDirectories(tmp.resolve("scratch-root"));
