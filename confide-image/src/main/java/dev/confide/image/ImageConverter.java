@@ -103,6 +103,10 @@ public final class ImageConverter {
       scratch = scratch(in);
       progress.step(scratch == null ? "unpacking beside the output (too little room in /dev/shm)" : "unpacking into memory (/dev/shm)");
       Path rootfs = Files.createDirectory((scratch == null ? work : scratch).resolve("rootfs"));
+      if (!r.encrypt().isEmpty()) {
+        Path warm = (scratch == null ? work : scratch).resolve("warm-up");
+        sealing.submit(() -> warmUpSealing(warm));
+      }
       List<String> encryptedPaths = r.encrypt().stream().map(d -> d.substring(1)).toList();
       List<String> regions = r.authenticate().stream().map(d -> d.substring(1)).toList();
       // the authenticated folders are hashed as they stream by, and only what the conversion
@@ -267,6 +271,28 @@ public final class ImageConverter {
         DeleteTree.quietly(scratch);
       }
     }
+  }
+
+  /**
+   * Seals a few small files in {@code scratch} (then removed), while the image is unpacked: a new
+   * JVM runs AES-GCM slowly until its compiler has turned to it, and on two cores the unpacking
+   * keeps that compiler busy; warmed up meanwhile, the sealing runs compiled from its start.
+   */
+  private static Void warmUpSealing(Path scratch) throws IOException {
+    try {
+      Path source = Files.createDirectories(scratch.resolve("source"));
+      byte[] content = new byte[256 << 10];
+      for (int i = 0; i < 4; i++) {
+        Files.write(source.resolve("f" + i), content);
+      }
+      // segments smaller than the real ones (as many cipher calls from less data), large enough for
+      // the JDK's AES-GCM to take the path of its own that the real ones take (8 KiB and more)
+      new VolumeSealer(16 << 10, 1, VolumeSealer.Packing.NONE).seal(source, scratch.resolve("volume"), SymmetricKey.generate(),
+          dev.confide.volume.Progress.NONE);
+    } finally {
+      DeleteTree.quietly(scratch);
+    }
+    return null;
   }
 
   /** Seals each encrypted directory into a volume under {@code sealed}, then empties it. */
