@@ -90,6 +90,7 @@ public final class ImageConverter {
     Map<String, Long> millis = new LinkedHashMap<>();
     Path work = Files.createTempDirectory(r.to().toAbsolutePath().getParent(), ".confide-convert-");
     Path scratch = null;
+    // beside the unpacking and the layers' writing: the runtime's parts, then the sealing
     ExecutorService sealing = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("confide-seal").daemon().factory());
     try (ImageArchive in = ImageArchive.open(r.from()); OciArchive archive = OciArchive.open(work)) {
       Path runtimeJar = r.runtime().resolve("lib").resolve("confide-runtime.jar");
@@ -107,6 +108,10 @@ public final class ImageConverter {
         Path warm = (scratch == null ? work : scratch).resolve("warm-up");
         sealing.submit(() -> warmUpSealing(warm));
       }
+      // what the image does not change (the runtime's digest, the sandbox, the runtime's layer)
+      // is found beside the unpacking too
+      Path sandboxDir = work.resolve("sandbox");
+      Future<RuntimeParts> runtimeParts = sealing.submit(() -> runtimeParts(r, runtimeJar, jre, sandboxDir));
       List<String> encryptedPaths = r.encrypt().stream().map(d -> d.substring(1)).toList();
       List<String> regions = r.authenticate().stream().map(d -> d.substring(1)).toList();
       // the authenticated folders are hashed as they stream by, and only what the conversion
@@ -137,7 +142,8 @@ public final class ImageConverter {
       String path = env.getOrDefault("PATH", RunCommand.DEFAULT_PATH);
       List<String> words = RunCommand.words(r.command());
       Path executable = executable(rootfs, words.getFirst(), path);
-      String runtimeDigest = runtimeDigest(runtimeJar, jre);
+      RuntimeParts runtime = result(runtimeParts);
+      String runtimeDigest = runtime.digest();
       Measurement measurement = Measurement.of(runtimeDigest, Path.of(ChrootPaths.imagePath(rootfs, executable)),
           Hashes.file(executable));
 
@@ -162,7 +168,7 @@ public final class ImageConverter {
         treeTag = tree.write(regions, treeKey, manifest);
       } else {
         // the walk sees the encrypted folders as the container will: emptied by the sealing
-        sealed(sealingDone);
+        result(sealingDone);
         treeTag = TreeAuthenticator.authenticate(rootfs, regions, treeKey, manifest, dev.confide.volume.Progress.NONE);
       }
       long authenticated = System.nanoTime();
@@ -197,18 +203,12 @@ public final class ImageConverter {
           }
         }
       }
-      Path sandbox = work.resolve("sandbox");
-      if (Files.isDirectory(r.runtime().resolve(dev.confide.runtime.Bubblewrap.BUNDLED))) {
-        sandbox = r.runtime().resolve(dev.confide.runtime.Bubblewrap.BUNDLED);
-      } else {
-        SandboxBundle.collect(sandbox);
-      }
       progress.step("Confide's runtime layer");
-      Blob runtimeLayer = archive.blob(RuntimeLayer.of(r.runtime(), sandbox, runtimeDigest, layerCache));
+      Blob runtimeLayer = archive.blob(runtime.layer());
       layers.add(new Descriptor(LAYER_TAR, runtimeLayer));
       diffIds.add(runtimeLayer.digest());
       long layersWritten = System.nanoTime();
-      List<EncryptedDir> encrypted = sealed(sealingDone);
+      List<EncryptedDir> encrypted = result(sealingDone);
       millis.put("seal", ms(t));
       millis.put("authenticate", (authenticated - t) / 1_000_000);
       millis.put("layers", (layersWritten - authenticated) / 1_000_000);
@@ -309,13 +309,28 @@ public final class ImageConverter {
     return encrypted;
   }
 
-  /** What the sealing made, or its failure as it was. */
-  private static List<EncryptedDir> sealed(Future<List<EncryptedDir>> sealing) throws IOException {
+  /** The runtime's measured digest and its layer (the cached file when there is one, else to be written). */
+  private record RuntimeParts(String digest, Blob layer) {}
+
+  /** The runtime's digest, its sandbox (collected into {@code sandbox} unless the distribution bundles one) and its layer. */
+  private RuntimeParts runtimeParts(ConversionRequest r, Path runtimeJar, Path jre, Path sandbox) throws IOException {
+    String digest = runtimeDigest(runtimeJar, jre);
+    Path bundled = r.runtime().resolve(dev.confide.runtime.Bubblewrap.BUNDLED);
+    if (Files.isDirectory(bundled)) {
+      sandbox = bundled;
+    } else {
+      SandboxBundle.collect(sandbox);
+    }
+    return new RuntimeParts(digest, RuntimeLayer.of(r.runtime(), sandbox, digest, layerCache));
+  }
+
+  /** What a task beside the main line made, or its failure as it was. */
+  private static <T> T result(Future<T> task) throws IOException {
     try {
-      return sealing.get();
+      return task.get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new java.io.InterruptedIOException("interrupted while sealing");
+      throw new java.io.InterruptedIOException("interrupted while converting");
     } catch (ExecutionException e) {
       switch (e.getCause()) {
         case IOException io -> throw io;
