@@ -23,19 +23,7 @@ class LayerPathsTest {
   /** Every name of up to six characters from the ones that matter, against the reading part by part. */
   @Test
   void everyShortNameReadsAsItsParts() {
-    char[] alphabet = {'a', '.', '/', '\\'};
-    List<String> names = new ArrayList<>(List.of(""));
-    for (int length = 1; length <= 6; length++) {
-      List<String> longer = new ArrayList<>();
-      for (String n : names) {
-        if (n.length() == length - 1) {
-          for (char c : alphabet) {
-            longer.add(n + c);
-          }
-        }
-      }
-      names.addAll(longer);
-    }
+    List<String> names = dev.confide.testing.ShortStrings.upTo(6, 'a', '.', '/', '\\');
     for (String name : names) {
       assertThat(LayerPaths.normalize(name)).as(name).isEqualTo(byParts(name));
     }

@@ -16,7 +16,9 @@ final class EntryPath {
     if (path.isEmpty()) {
       return null; // the root
     }
-    if (path.getBytes(StandardCharsets.UTF_8).length > MAX_BYTES) {
+    // checked for every entry of a manifest or an image's tree: one pass over the characters, no
+    // split, no encoding unless a character is not ASCII
+    if (bytes(path) > MAX_BYTES) {
       return "it is longer than " + MAX_BYTES + " bytes";
     }
     if (path.startsWith("/")) {
@@ -25,12 +27,27 @@ final class EntryPath {
     if (path.indexOf('\0') >= 0) {
       return "it contains a NUL byte";
     }
-    for (String component : path.split("/", -1)) {
-      if (component.isEmpty() || component.equals(".") || component.equals("..")) {
-        return "it has a '" + component + "' component that could leave the destination";
+    int start = 0;
+    for (int i = 0; i <= path.length(); i++) {
+      if (i == path.length() || path.charAt(i) == '/') {
+        int length = i - start;
+        if (length == 0 || path.charAt(start) == '.' && (length == 1 || length == 2 && path.charAt(start + 1) == '.')) {
+          return "it has a '" + path.substring(start, i) + "' component that could leave the destination";
+        }
+        start = i + 1;
       }
     }
     return null;
+  }
+
+  /** {@code path}'s length in UTF-8. */
+  private static int bytes(String path) {
+    for (int i = 0; i < path.length(); i++) {
+      if (path.charAt(i) >= 0x80) {
+        return path.getBytes(StandardCharsets.UTF_8).length;
+      }
+    }
+    return path.length();
   }
 
   static String parent(String path) {

@@ -97,13 +97,7 @@ public final class ImageConvertCommand implements Callable<Integer> {
     List<ConversionRequest.Volume> parsed = volumes.stream().map(ConversionRequest.Volume::parse).toList();
     Path policyFile = policy != null ? policy : to.toAbsolutePath().resolveSibling("policy.yaml");
     Path dist = runtime != null ? runtime : ThisRuntime.distribution().home();
-    java.io.PrintWriter err = spec.commandLine().getErr();
-    Path cache = dev.confide.cli.Main.dirs(spec).imageCache();
-    dev.confide.cas.common.PrivateFiles.directory(cache);
-    ImageConverter converter = new ImageConverter(common.json ? ImageConverter.Progress.NONE : step -> {
-      err.println("confide: " + step + " ...");
-      err.flush();
-    }, cache);
+    ImageConverter converter = converter(spec, common.json);
     ConversionResult r = converter.convert(new ConversionRequest(from, to, policyFile, name, command, encrypt, authenticate,
         parsed, cas, casFingerprint, session, namespace, dist, streamOutput, helmOut, workload, expose, force));
     List<Map<String, Object>> protections = new ArrayList<>();
@@ -117,6 +111,17 @@ public final class ImageConvertCommand implements Callable<Integer> {
             "chart", r.chart() == null ? null : r.chart().toString(), "session", r.session(), "service", r.service(), "measurement", r.measurement(), "protections",
             json() ? protections : describe(r.protections()), "millis", r.millis()));
     return ExitCodes.OK;
+  }
+
+  /** A converter that keeps the runtime's layer in the user's image cache and shows its steps on stderr (unless {@code json}). */
+  static ImageConverter converter(CommandSpec spec, boolean json) throws java.io.IOException {
+    java.io.PrintWriter err = spec.commandLine().getErr();
+    Path cache = dev.confide.cli.Main.dirs(spec).imageCache();
+    dev.confide.cas.common.PrivateFiles.directory(cache);
+    return new ImageConverter(json ? ImageConverter.Progress.NONE : step -> {
+      err.println("confide: " + step + " ...");
+      err.flush();
+    }, cache);
   }
 
   private boolean json() {

@@ -37,6 +37,26 @@ class ImageCliTest {
         .contains("\"exit_code\":64");
   }
 
+  /** The demo writes its image with Confide's own writers and converts it: /app sealed, the keys only in the 0600 policy. */
+  @Test
+  void theDemoConvertsItsOwnImage() throws Exception {
+    Path kept = tmp.resolve("demo");
+    CliRun r = run("image", "demo", "--keep", kept.toString(), "--runtime", ImageRunCliTest.runtime().toString(), "--json");
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out()).contains("\"/app encrypted (encrypted-app)\"").contains("\"/usr authenticated\"")
+        .contains("\"/data volume (data)\"");
+    assertThat(Files.getPosixFilePermissions(kept.resolve("policy.yaml")))
+        .isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+    assertThat(kept.resolve("chart/demo/Chart.yaml")).isRegularFile();
+    dev.confide.image.ImageInspection inspected = dev.confide.image.ImageInspection.of(kept.resolve("demo.tar"));
+    assertThat(inspected.converted()).isTrue();
+    assertThat(inspected.command()).isEqualTo(dev.confide.image.DemoImage.COMMAND);
+    // the message the program prints is sealed: in no layer of the converted image
+    byte[] image = Files.readAllBytes(kept.resolve("demo.tar"));
+    assertThat(new String(image, java.nio.charset.StandardCharsets.ISO_8859_1)).doesNotContain("Hello from the application's encrypted folder")
+        .contains("cat /app/message.txt");
+  }
+
   @Test
   void inspectingSomethingThatIsNoImageIsBadData() throws Exception {
     Path text = Files.writeString(tmp.resolve("notes.txt"), "hello");
