@@ -31,10 +31,12 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.regex.Pattern;
 
 /**
@@ -156,7 +158,17 @@ public final class ImageConverter {
       if (!r.encrypt().isEmpty()) {
         progress.step("sealing " + String.join(", ", r.encrypt()) + " beside writing the layers");
       }
-      Future<List<EncryptedDir>> sealingDone = sealing.submit(() -> seal(r, rootfs, sealed));
+      // each object, as soon as it is sealed, for the image's own layer; END when the sealing is over
+      BlockingQueue<Path> sealedObjects = new LinkedBlockingQueue<>();
+      long[] sealEnded = new long[1];
+      Future<List<EncryptedDir>> sealingDone = sealing.submit(() -> {
+        try {
+          return seal(r, rootfs, sealed, sealedObjects::add);
+        } finally {
+          sealEnded[0] = System.nanoTime();
+          sealedObjects.add(END);
+        }
+      });
 
       progress.step("authenticating " + String.join(", ", r.authenticate()));
       SymmetricKey treeKey = SymmetricKey.generate();
@@ -208,10 +220,23 @@ public final class ImageConverter {
       layers.add(new Descriptor(LAYER_TAR, runtimeLayer));
       diffIds.add(runtimeLayer.digest());
       long layersWritten = System.nanoTime();
-      List<EncryptedDir> encrypted = result(sealingDone);
-      millis.put("seal", ms(t));
+      long sealStarted = t;
       millis.put("authenticate", (authenticated - t) / 1_000_000);
       millis.put("layers", (layersWritten - authenticated) / 1_000_000);
+
+      // the image's own layer, the sealed objects copied in as they are made
+      t = System.nanoTime();
+      progress.step("the image's own layer");
+      Blob confide = archive.blob(out -> {
+        try (LayerWriter w = new LayerWriter(out)) {
+          confideLayer(w, r, rootfs, sealed, sealedObjects, sealingDone, manifest);
+        }
+      });
+      layers.add(new Descriptor(LAYER_TAR, confide));
+      diffIds.add(confide.digest());
+      List<EncryptedDir> encrypted = result(sealingDone);
+      millis.put("seal", (sealEnded[0] - sealStarted) / 1_000_000);
+      millis.put("own layer", ms(t));
       for (EncryptedDir e : encrypted) {
         protections.add(new ConversionResult.Protection(e.dir(), "encrypted", e.volume(), e.files(), e.bytes()));
       }
@@ -221,16 +246,6 @@ public final class ImageConverter {
       for (ConversionRequest.Volume v : r.volumes()) {
         protections.add(new ConversionResult.Protection(v.path(), "volume", v.name(), 0, 0));
       }
-      t = System.nanoTime();
-      progress.step("the image's own layer");
-      Blob confide = archive.blob(out -> {
-        try (LayerWriter w = new LayerWriter(out)) {
-          confideLayer(w, r, rootfs, sealed, encrypted, manifest);
-        }
-      });
-      layers.add(new Descriptor(LAYER_TAR, confide));
-      diffIds.add(confide.digest());
-      millis.put("own layer", ms(t));
 
       // the configuration
       String volumesEnv = volumesVariable(encrypted, r.volumes());
@@ -296,13 +311,14 @@ public final class ImageConverter {
   }
 
   /** Seals each encrypted directory into a volume under {@code sealed}, then empties it. */
-  private static List<EncryptedDir> seal(ConversionRequest r, Path rootfs, Path sealed) throws IOException {
+  private static List<EncryptedDir> seal(ConversionRequest r, Path rootfs, Path sealed, java.util.function.Consumer<Path> objectWritten)
+      throws IOException {
     List<EncryptedDir> encrypted = new ArrayList<>();
     for (String dir : r.encrypt()) {
       String volume = encryptedVolumeName(dir);
       SymmetricKey key = SymmetricKey.generate();
       Path local = ChrootPaths.resolve(rootfs, dir, false);
-      SealResult s = new VolumeSealer().seal(local, sealed.resolve(volume), key, dev.confide.volume.Progress.NONE);
+      SealResult s = new VolumeSealer().seal(local, sealed.resolve(volume), key, dev.confide.volume.Progress.NONE, objectWritten);
       encrypted.add(new EncryptedDir(dir, volume, key, s.tag(), s.files(), s.bytes()));
       emptyDirectory(local);
     }
@@ -628,14 +644,19 @@ public final class ImageConverter {
     return false;
   }
 
-  /** The image's own layer: its sealed directories, the tree's manifest, and what the sandbox binds over. */
-  private static void confideLayer(LayerWriter w, ConversionRequest r, Path rootfs, Path sealed, List<EncryptedDir> encrypted,
-      Path manifest) throws IOException {
+  /** Marks the end of the sealed objects. */
+  private static final Path END = Path.of("");
+
+  /**
+   * The image's own layer: the tree's manifest, what the sandbox binds over, the volumes' mount
+   * points, and the sealed directories: each object as soon as {@code objects} announces it (the
+   * sealing goes on meanwhile), then, once {@code sealing} is over, what it wrote last (headers,
+   * manifests).
+   */
+  private static void confideLayer(LayerWriter w, ConversionRequest r, Path rootfs, Path sealed, BlockingQueue<Path> objects,
+      Future<?> sealing, Path manifest) throws IOException {
     w.directory("/confide", 0755);
     w.directory(ENCRYPTED, 0755);
-    for (EncryptedDir e : encrypted) {
-      w.tree(ENCRYPTED + "/" + e.volume(), sealed.resolve(e.volume()));
-    }
     w.file(MANIFEST, manifest, 0644);
     // the sandbox binds its own account files over these: an image without them (scratch-based)
     // gets empty ones to bind over, since the container's /etc is read-only in the sandbox
@@ -650,6 +671,29 @@ public final class ImageConverter {
       if (!Files.isDirectory(ChrootPaths.resolve(rootfs, v.path(), true))) {
         w.directory(v.path(), 0755);
       }
+    }
+    java.util.Set<Path> written = new java.util.HashSet<>();
+    try {
+      for (Path object; (object = objects.take()) != END; ) {
+        Path at = sealed;
+        for (Path name : sealed.relativize(object)) {
+          at = at.resolve(name);
+          if (written.add(at)) {
+            w.entry(ENCRYPTED + "/" + sealed.relativize(at), at);
+          }
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new java.io.InterruptedIOException("interrupted while writing the image's own layer");
+    }
+    result(sealing);
+    List<Path> rest;
+    try (var walk = Files.walk(sealed)) {
+      rest = walk.filter(p -> !p.equals(sealed) && !written.contains(p)).sorted().toList();
+    }
+    for (Path p : rest) {
+      w.entry(ENCRYPTED + "/" + sealed.relativize(p), p);
     }
   }
 

@@ -76,12 +76,8 @@ final class LayerWriter implements AutoCloseable {
 
   /** {@code local} and everything in it at {@code imagePath}, with the modes and links it has here. */
   void tree(String imagePath, Path local) throws IOException {
-    Map<String, Object> attrs = Files.readAttributes(local, "unix:mode", LinkOption.NOFOLLOW_LINKS);
-    int mode = (Integer) attrs.get("mode") & 07777;
-    if (Files.isSymbolicLink(local)) {
-      symlink(imagePath, Files.readSymbolicLink(local).toString());
-    } else if (Files.isDirectory(local, LinkOption.NOFOLLOW_LINKS)) {
-      directory(imagePath, mode);
+    entry(imagePath, local);
+    if (Files.isDirectory(local, LinkOption.NOFOLLOW_LINKS)) {
       List<Path> children = new ArrayList<>();
       try (DirectoryStream<Path> ds = Files.newDirectoryStream(local)) {
         ds.forEach(children::add);
@@ -90,6 +86,17 @@ final class LayerWriter implements AutoCloseable {
       for (Path c : children) {
         tree(imagePath + "/" + c.getFileName(), c);
       }
+    }
+  }
+
+  /** {@code local} at {@code imagePath} (a folder without what it holds), with the mode or link it has here. */
+  void entry(String imagePath, Path local) throws IOException {
+    Map<String, Object> attrs = Files.readAttributes(local, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+    int mode = (Integer) attrs.get("mode") & 07777;
+    if (Files.isSymbolicLink(local)) {
+      symlink(imagePath, Files.readSymbolicLink(local).toString());
+    } else if (Files.isDirectory(local, LinkOption.NOFOLLOW_LINKS)) {
+      directory(imagePath, mode);
     } else if (Files.isRegularFile(local, LinkOption.NOFOLLOW_LINKS)) {
       file(imagePath, local, mode);
     }

@@ -77,6 +77,34 @@ class ConvertedImageTest {
         new ImageInspection.Protected("/usr", "authenticated", null));
   }
 
+  /**
+   * The image's own layer, written while the sealing still goes on (objects as they are made), holds
+   * each file of the sealed volume once, every folder before what it holds, and the volume's
+   * header and manifest.
+   */
+  @Test
+  void theOwnLayerHoldsTheSealedVolumeOnceFoldersFirst() throws Exception {
+    Path out = tmp.resolve("counter.tar");
+    new ImageConverter(ImageConverter.Progress.NONE).convert(new ConversionRequest(TestImages.counterBase(), out,
+        tmp.resolve("policy.yaml"), "counter", "python3 /code/counter.py", List.of("/code"), List.of(), List.of(), null, null, null,
+        null, TestImages.runtime(), false, null, null, null, false));
+    List<String> names = new ArrayList<>();
+    try (ImageArchive image = ImageArchive.open(out);
+         TarArchiveInputStream tar = new TarArchiveInputStream(image.uncompressed(image.layers().getLast()))) {
+      for (TarArchiveEntry e; (e = tar.getNextEntry()) != null; ) {
+        names.add(LayerPaths.normalize(e.getName()));
+      }
+    }
+    String volume = "confide/encrypted/encrypted-code";
+    List<String> inVolume = names.stream().filter(n -> n.startsWith(volume + "/")).toList();
+    assertThat(inVolume).doesNotHaveDuplicates().contains(volume + "/manifest.1", volume + "/objects")
+        .anyMatch(n -> n.matches(java.util.regex.Pattern.quote(volume) + "/objects/[0-9a-f]{2}/.+"));
+    for (String n : inVolume) {
+      String parent = n.substring(0, n.lastIndexOf('/'));
+      assertThat(names.indexOf(parent)).as(parent + " before " + n).isBetween(0, names.indexOf(n) - 1);
+    }
+  }
+
   @Test
   void theImageIsUnpackedIntoMemoryNotBesideTheOutput() throws Exception {
     List<String> steps = new ArrayList<>();

@@ -67,6 +67,17 @@ public final class VolumeSealer {
    * while the source is still being walked; any refusal removes what was begun.
    */
   public SealResult seal(Path source, Path volumeDir, SymmetricKey key, Progress progress) {
+    return seal(source, volumeDir, key, progress, object -> { });
+  }
+
+  /**
+   * As {@link #seal(Path, Path, SymmetricKey, Progress)}, telling {@code objectWritten} (from the
+   * sealing threads, possibly several at once) of each object file as soon as it is complete, so
+   * that a caller can copy the volume while it is still being sealed. The header, the manifest and
+   * the folders are not announced: they are in place when this returns.
+   */
+  public SealResult seal(Path source, Path volumeDir, SymmetricKey key, Progress progress,
+      java.util.function.Consumer<Path> objectWritten) {
     SourceScanner.checkRoot(source);
     refuseVolumeInsideSource(source, volumeDir);
     boolean created = prepareEmptyVolumeDir(volumeDir);
@@ -76,7 +87,7 @@ public final class VolumeSealer {
     // Until then nothing here is this seal's to remove.
     try (VolumeLock lock = VolumeLock.acquire(layout)) {
       refuseAnotherSealsWork(volumeDir);
-      return sealLocked(source, volumeDir, layout, created, key, progress);
+      return sealLocked(source, volumeDir, layout, created, key, progress, objectWritten);
     }
   }
 
@@ -109,14 +120,14 @@ public final class VolumeSealer {
   }
 
   private SealResult sealLocked(Path source, Path volumeDir, VolumeLayout layout, boolean created, SymmetricKey key,
-      Progress progress) {
+      Progress progress, java.util.function.Consumer<Path> objectWritten) {
     boolean done = false;
     try {
       VolumeId id = VolumeId.random();
       VolumeKeys keys = VolumeKeys.derive(key, id);
       layout.createObjectsFolder();
       VolumeHeader.create(id, keys).write(volumeDir);
-      SealResult result = writeGeneration(layout, keys, id, 1, new Sources.Walk(source), Map.of(), progress).result();
+      SealResult result = writeGeneration(layout, keys, id, 1, new Sources.Walk(source), Map.of(), progress, objectWritten).result();
       done = true;
       return result;
     } catch (IOException e) {
@@ -152,7 +163,7 @@ public final class VolumeSealer {
       Manifest old = current.manifest();
       VolumeKeys keys = VolumeKeys.derive(key, current.id());
       Written written = writeGeneration(layout, keys, current.id(), old.generation() + 1,
-          new Sources.Scanned(entries), old.byPath(), progress);
+          new Sources.Scanned(entries), old.byPath(), progress, object -> { });
       PreparedUpdate update = new PreparedUpdate(layout, written.manifest(), written.result(), lock);
       handedOver = true;
       return update;
@@ -178,7 +189,8 @@ public final class VolumeSealer {
   }
 
   private Written writeGeneration(VolumeLayout layout, VolumeKeys keys, VolumeId id,
-      long generation, Sources sources, Map<String, Entry> previous, Progress progress) {
+      long generation, Sources sources, Map<String, Entry> previous, Progress progress,
+      java.util.function.Consumer<Path> objectWritten) {
     ObjectCodec codec = new ObjectCodec(keys.objectsIkm(), id, segmentSize);
     Map<String, Entry.File> placed = new ConcurrentHashMap<>();
     Queue<Path> written = new ConcurrentLinkedQueue<>();
@@ -190,7 +202,7 @@ public final class VolumeSealer {
       List<SourceEntry> entries;
       try (Parallel.Feed objects = new Parallel.Feed(threads)) {
         Packer packer = new Packer(packing,
-            files -> objects.submit(sealTask(layout, codec, files, placed, written, shared)));
+            files -> objects.submit(sealTask(layout, codec, files, placed, written, shared, objectWritten)));
         switch (sources) {
           case Sources.Walk walk -> {
             entries = new SourceScanner().scan(walk.source(), file -> {
@@ -285,13 +297,14 @@ public final class VolumeSealer {
 
   /** Seals {@code files} into one new object and records where each file's bytes are. */
   private Parallel.Task sealTask(VolumeLayout layout, ObjectCodec codec, List<SourceEntry> files,
-      Map<String, Entry.File> placed, Queue<Path> written, Progress progress) {
+      Map<String, Entry.File> placed, Queue<Path> written, Progress progress, java.util.function.Consumer<Path> objectWritten) {
     List<SourceEntry> members = List.copyOf(files);
     return () -> {
       ObjectId objectId = ObjectId.random(random);
       Path file = layout.objectToCreate(objectId);
       written.add(file);
       ObjectRef ref = codec.seal(members, objectId, file, progress);
+      objectWritten.accept(file);
       long offset = 0;
       for (SourceEntry s : members) {
         placed.put(s.path(), new Entry.File(s.path(), s.mode(), s.mtime(), s.size(), ref, offset));

@@ -13,6 +13,43 @@ import org.junit.jupiter.api.Test;
 
 /** The pieces that let a seal write objects while it still walks its source. */
 class SealPipelineTest {
+  @org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp;
+
+  /** Each object is announced once, complete (its size then is its size at the end), and every object is announced. */
+  @Test
+  void everyObjectIsAnnouncedOnceWhenComplete() throws Exception {
+    java.nio.file.Path source = java.nio.file.Files.createDirectories(tmp.resolve("source"));
+    for (int i = 0; i < 12; i++) {
+      // large files (an object each, some written by a second thread) and small ones (packed)
+      java.nio.file.Files.write(source.resolve("big-" + i), new byte[(i % 3 == 0 ? 5 << 20 : 300 << 10) + i]);
+      java.nio.file.Files.writeString(source.resolve("small-" + i), "small " + i);
+    }
+    java.util.Map<java.nio.file.Path, Long> announced = new java.util.concurrent.ConcurrentHashMap<>();
+    AtomicInteger twice = new AtomicInteger();
+    java.nio.file.Path volume = tmp.resolve("volume");
+    SealResult sealed = new VolumeSealer(64 << 10, 2, VolumeSealer.Packing.DEFAULT).seal(source, volume, SymmetricKey.generate(),
+        Progress.NONE, object -> {
+          try {
+            if (announced.put(object, java.nio.file.Files.size(object)) != null) {
+              twice.incrementAndGet();
+            }
+          } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+        });
+    List<java.nio.file.Path> objects;
+    try (var walk = java.nio.file.Files.walk(volume.resolve(VolumeLayout.OBJECTS))) {
+      objects = walk.filter(java.nio.file.Files::isRegularFile).toList();
+    }
+    assertThat(twice).hasValue(0);
+    assertThat(announced.keySet()).containsExactlyInAnyOrderElementsOf(objects);
+    for (java.nio.file.Path o : objects) {
+      assertThat(announced.get(o)).as(o.toString()).isEqualTo(java.nio.file.Files.size(o));
+    }
+    assertThat(objects).hasSizeGreaterThan(8);
+    assertThat(sealed.files()).isEqualTo(24);
+  }
+
   @Test
   void runsEveryTaskSubmittedBeforeFinishReturns() throws Exception {
     ConcurrentLinkedQueue<Integer> ran = new ConcurrentLinkedQueue<>();
