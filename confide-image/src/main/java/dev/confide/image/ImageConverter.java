@@ -106,8 +106,9 @@ public final class ImageConverter {
       scratch = scratch(in);
       progress.step(scratch == null ? "unpacking beside the output (too little room in /dev/shm)" : "unpacking into memory (/dev/shm)");
       Path rootfs = Files.createDirectory((scratch == null ? work : scratch).resolve("rootfs"));
-      if (!r.encrypt().isEmpty()) {
-        Path warm = (scratch == null ? work : scratch).resolve("warm-up");
+      if (!r.encrypt().isEmpty() && scratch != null) {
+        // in memory only: beside the output, its seal would sync that disk for nothing
+        Path warm = scratch.resolve("warm-up");
         sealing.submit(() -> warmUpSealing(warm));
       }
       // what the image does not change (the runtime's digest, the sandbox, the runtime's layer)

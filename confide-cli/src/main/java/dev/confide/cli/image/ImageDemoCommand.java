@@ -42,6 +42,10 @@ public final class ImageDemoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (keep != null && Files.isDirectory(keep) && !isEmpty(keep)) {
+      throw new dev.confide.cli.CliFailure(ExitCodes.CANT_CREATE, "not_empty", "--keep " + keep + " is not empty",
+          "name a new or empty folder");
+    }
     Path work = keep != null ? Files.createDirectories(keep) : Files.createTempDirectory("confide-image-demo-");
     try {
       Path base = work.resolve("demo-base.tar");
@@ -70,6 +74,12 @@ public final class ImageDemoCommand implements Callable<Integer> {
       if (keep == null) {
         dev.confide.volume.FileTrees.deleteQuietly(work);
       }
+    }
+  }
+
+  private static boolean isEmpty(Path dir) throws java.io.IOException {
+    try (var entries = Files.list(dir)) {
+      return entries.findAny().isEmpty();
     }
   }
 }

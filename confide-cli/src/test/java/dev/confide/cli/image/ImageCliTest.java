@@ -58,6 +58,18 @@ class ImageCliTest {
   }
 
   @Test
+  void theDemoRefusesAFolderThatHoldsSomething() throws Exception {
+    Path kept = Files.createDirectories(tmp.resolve("busy"));
+    Files.writeString(kept.resolve("mine.txt"), "keep me");
+    CliRun r = run("image", "demo", "--keep", kept.toString());
+    assertThat(r.code()).isEqualTo(73);
+    assertThat(r.err()).isEqualTo("confide: --keep " + kept + " is not empty; name a new or empty folder\n");
+    try (var left = Files.list(kept)) {
+      assertThat(left.map(p -> p.getFileName().toString())).containsExactly("mine.txt");
+    }
+  }
+
+  @Test
   void inspectingSomethingThatIsNoImageIsBadData() throws Exception {
     Path text = Files.writeString(tmp.resolve("notes.txt"), "hello");
     CliRun r = run("image", "inspect", text.toString());
