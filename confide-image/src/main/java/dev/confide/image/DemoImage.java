@@ -55,12 +55,7 @@ public final class DemoImage {
       rootfs.put("type", "layers");
       rootfs.putArray("diff_ids").add(layer.digest());
       Blob configBlob = Blob.of(JSON.writeValueAsBytes(config));
-      ObjectNode manifest = JSON.createObjectNode();
-      manifest.put("schemaVersion", 2);
-      manifest.put("mediaType", "application/vnd.oci.image.manifest.v1+json");
-      manifest.set("config", new ImageConverter.Descriptor("application/vnd.oci.image.config.v1+json", configBlob).json());
-      manifest.putArray("layers").add(new ImageConverter.Descriptor(ImageConverter.LAYER_TAR, layer).json());
-      Blob manifestBlob = Blob.of(JSON.writeValueAsBytes(manifest));
+      Blob manifestBlob = ImageConverter.manifest(configBlob, List.of(new ImageConverter.Descriptor(ImageConverter.LAYER_TAR, layer)));
       archive.blob(configBlob);
       archive.blob(manifestBlob);
       archive.finish(tarball, name, manifestBlob, configBlob, List.of(layer), false);

@@ -21,10 +21,7 @@ final class FilteredLayer {
   private InputStream current;
 
   FilteredLayer(OutputStream out) {
-    tar = new TarArchiveOutputStream(out, 1 << 16);
-    tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
-    tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
-    tar.setAddPaxHeadersForNonAsciiNames(true);
+    tar = LayerWriter.tarStream(out);
   }
 
   /** The layer {@code in} (an uncompressed tar) without the entries inside {@code dirs} (relative image paths), into {@code out}. */

@@ -252,13 +252,7 @@ public final class ImageConverter {
       String volumesEnv = volumesVariable(encrypted, r.volumes());
       configure(config, cfg, r, session, volumesEnv, measurement, encrypted);
       Blob configBlob = Blob.of(JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(config));
-      ObjectNode manifestJson = JSON.createObjectNode();
-      manifestJson.put("schemaVersion", 2);
-      manifestJson.put("mediaType", "application/vnd.oci.image.manifest.v1+json");
-      manifestJson.set("config", new Descriptor("application/vnd.oci.image.config.v1+json", configBlob).json());
-      ArrayNode layerList = manifestJson.putArray("layers");
-      layers.forEach(d -> layerList.add(d.json()));
-      Blob manifestBlob = Blob.of(JSON.writeValueAsBytes(manifestJson));
+      Blob manifestBlob = manifest(configBlob, layers);
 
       t = System.nanoTime();
       progress.step("finishing " + r.to() + " (" + layers.stream().mapToLong(d -> d.blob().size()).sum() / (1 << 20) + " MiB of layers)");
@@ -431,6 +425,17 @@ public final class ImageConverter {
 
   /** An encrypted directory: its image path, its volume, the volume's key and first tag, and what it held. */
   record EncryptedDir(String dir, String volume, SymmetricKey key, Tag tag, long files, long bytes) {}
+
+  /** An OCI image manifest naming {@code config} and {@code layers}, as a blob. */
+  static Blob manifest(Blob config, List<Descriptor> layers) throws IOException {
+    ObjectNode manifest = JSON.createObjectNode();
+    manifest.put("schemaVersion", 2);
+    manifest.put("mediaType", "application/vnd.oci.image.manifest.v1+json");
+    manifest.set("config", new Descriptor("application/vnd.oci.image.config.v1+json", config).json());
+    ArrayNode layerList = manifest.putArray("layers");
+    layers.forEach(d -> layerList.add(d.json()));
+    return Blob.of(JSON.writeValueAsBytes(manifest));
+  }
 
   /** A blob as a manifest names it. */
   record Descriptor(String mediaType, Blob blob) {

@@ -24,14 +24,18 @@ final class LayerWriter implements AutoCloseable {
   private final TarArchiveOutputStream tar;
 
   LayerWriter(OutputStream out) {
-    tar = new TarArchiveOutputStream(out, 1 << 16);
+    tar = tarStream(out);
+  }
+
+  /**
+   * A layer's tar stream as Confide writes every layer: 64 KiB blocks, POSIX headers for long
+   * names, large numbers and names that are not ASCII.
+   */
+  static TarArchiveOutputStream tarStream(OutputStream out) {
+    TarArchiveOutputStream tar = new TarArchiveOutputStream(out, 1 << 16);
     tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
     tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
     tar.setAddPaxHeadersForNonAsciiNames(true);
-  }
-
-  /** The raw stream, for copying entries of another layer. */
-  TarArchiveOutputStream tar() {
     return tar;
   }
 

@@ -54,8 +54,8 @@ final class RootFs {
     this.root = root;
     this.root_ = "root".equals(System.getProperty("user.name"));
     this.authenticating = authenticating;
-    int rootMode = (Integer) Files.getAttribute(root, "unix:mode", LinkOption.NOFOLLOW_LINKS);
-    this.madeGroup = (rootMode & 02000) != 0 ? -1 : (Integer) Files.getAttribute(root, "unix:gid", LinkOption.NOFOLLOW_LINKS);
+    Map<String, Object> rootAttributes = Files.readAttributes(root, "unix:mode,gid", LinkOption.NOFOLLOW_LINKS);
+    this.madeGroup = ((Integer) rootAttributes.get("mode") & 02000) != 0 ? -1 : (Integer) rootAttributes.get("gid");
   }
 
   /**
@@ -220,7 +220,7 @@ final class RootFs {
         }
       }
       if (authenticating != null) {
-        authenticating.tree().clear(relative(dir));
+        authenticating.tree().clear(folder.relative());
       }
       return;
     }
@@ -355,12 +355,6 @@ final class RootFs {
       delete(target);
       Files.createDirectory(target);
       return true;
-    }
-  }
-
-  private void forgetFoldersIf(boolean somethingWentAway) {
-    if (somethingWentAway) {
-      folders.clear();
     }
   }
 
